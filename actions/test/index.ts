@@ -1,0 +1,5 @@
+import { runAction } from '../../src/github/runtime.js';
+import { readInputs } from './inputs.js';
+import { run } from './main.js';
+
+void runAction(() => run(readInputs()));

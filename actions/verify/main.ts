@@ -1,0 +1,5 @@
+import type { Inputs } from './inputs.js';
+
+export async function run(_inputs: Inputs): Promise<void> {
+  throw new Error('tg-devops verify: not implemented yet');
+}

@@ -1,0 +1,87 @@
+import * as core from './commands.js';
+import { InputError } from '../errors.js';
+
+/**
+ * Typed readers over core.getInput. Adapters (actions/<name>/inputs.ts) call only these, with the
+ * input name as a string literal: the layout test reads those literals to check action.yml.
+ */
+
+export function getString(name: string, fallback = ''): string {
+  const value = core.getInput(name, { trimWhitespace: true });
+  return value === '' ? fallback : value;
+}
+
+export function getRequired(name: string): string {
+  const value = core.getInput(name, { trimWhitespace: true });
+  if (value === '') throw new InputError(name, 'is required but was empty');
+  return value;
+}
+
+/** A secret input: masked before anything else can print it. Not trimmed inside. */
+export function getSecret(name: string): string {
+  const value = core.getInput(name, { trimWhitespace: false });
+  if (value.trim() !== '') {
+    core.setSecret(value);
+    for (const line of value.split(/\r?\n/))
+      if (line.trim().length > 3) core.setSecret(line.trim());
+  }
+  return value.trim() === '' ? '' : value;
+}
+
+export function getBool(name: string, fallback = false): boolean {
+  const raw = getString(name).toLowerCase();
+  if (raw === '') return fallback;
+  if (['true', 'yes', '1', 'on'].includes(raw)) return true;
+  if (['false', 'no', '0', 'off'].includes(raw)) return false;
+  throw new InputError(name, `expected true or false, got ${JSON.stringify(raw)}`);
+}
+
+export function getInt(
+  name: string,
+  fallback: number,
+  range: { min?: number; max?: number } = {},
+): number {
+  const raw = getString(name);
+  if (raw === '') return fallback;
+  if (!/^-?\d+$/.test(raw))
+    throw new InputError(name, `expected a whole number, got ${JSON.stringify(raw)}`);
+  const value = Number(raw);
+  if (range.min !== undefined && value < range.min)
+    throw new InputError(name, `must be at least ${range.min}, got ${value}`);
+  if (range.max !== undefined && value > range.max)
+    throw new InputError(name, `must be at most ${range.max}, got ${value}`);
+  return value;
+}
+
+export function getEnum<T extends string>(name: string, allowed: readonly T[], fallback: T): T;
+export function getEnum<T extends string>(name: string, allowed: readonly T[]): T | undefined;
+export function getEnum<T extends string>(
+  name: string,
+  allowed: readonly T[],
+  fallback?: T,
+): T | undefined {
+  const raw = getString(name);
+  if (raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new InputError(name, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
+  }
+  return raw as T;
+}
+
+/** A list given one item per line or comma separated; blank items and # comments dropped. */
+export function getList(name: string, options: { commas?: boolean } = { commas: true }): string[] {
+  return splitList(core.getInput(name), options.commas ?? true);
+}
+
+/** A multi-line input kept line by line (tag rules, label lines), blank lines dropped. */
+export function getLines(name: string): string[] {
+  return splitList(core.getInput(name), false);
+}
+
+export function splitList(raw: string, commas: boolean): string[] {
+  return raw
+    .split(/\r?\n/)
+    .flatMap((line) => (commas ? line.split(',') : [line]))
+    .map((item) => item.trim())
+    .filter((item) => item !== '' && !item.startsWith('#'));
+}

@@ -1,0 +1,51 @@
+import * as core from './commands.js';
+import { appendFileSync } from 'node:fs';
+import { errorMessage, InputError } from '../errors.js';
+import type { Log } from '../log.js';
+
+/** The Log interface, as workflow commands: annotations, groups and masks. */
+export const actionsLog: Log = {
+  info: (message) => core.info(message),
+  warn: (message, where) => core.warning(message, where ?? {}),
+  error: (message, where) => core.error(message, where ?? {}),
+  secret: (value) => core.setSecret(value),
+  group: (title, body) => core.group(title, body),
+};
+
+export function setOutputs(outputs: Record<string, string | number | boolean | undefined>): void {
+  for (const [name, value] of Object.entries(outputs)) {
+    if (value !== undefined) core.setOutput(name, String(value));
+  }
+}
+
+/** Appends markdown to the job summary; a no-op when the runner gives no summary file. */
+export function writeSummary(markdown: string): void {
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (file) appendFileSync(file, `${markdown}\n`);
+}
+
+export function saveState(name: string, value: string): void {
+  core.saveState(name, value);
+}
+
+export function getState(name: string): string {
+  return core.getState(name);
+}
+
+/** Runs an action's body: any error fails the step with one clear message and exit code 1. */
+export async function runAction(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    const message = errorMessage(error);
+    if (
+      !(error instanceof InputError) &&
+      process.env.RUNNER_DEBUG === '1' &&
+      error instanceof Error
+    ) {
+      core.debug(error.stack ?? message);
+    }
+    core.setFailed(message);
+    process.exitCode = 1;
+  }
+}
