@@ -1,0 +1,167 @@
+import { type DiffCoverage, formatRanges } from './diff-coverage.js';
+import { formatPercent, type LineTotals, percent, type TestResults } from './model.js';
+
+/** Everything one run found, ready to publish. */
+export interface Outcome {
+  tests: TestResults;
+  /** The test command's exit code. */
+  exitCode: number;
+  coverage: LineTotals;
+  /** Null when there is no PR diff (a push, or the diff could not be read): see diffNote. */
+  diff: DiffCoverage | null;
+  diffNote?: string;
+  headSha?: string;
+}
+
+export interface Thresholds {
+  minCoverage: number;
+  minDiffCoverage: number;
+}
+
+const points = (value: number) => `${(Math.ceil(value * 100 - 1e-9) / 100).toFixed(2)} points`;
+
+/** Messages for the thresholds that fell short, saying by how much; empty when all hold. */
+export function thresholdFailures(outcome: Outcome, thresholds: Thresholds): string[] {
+  const failures: string[] = [];
+  const total = percent(outcome.coverage);
+  if (thresholds.minCoverage > 0 && (total ?? 0) < thresholds.minCoverage) {
+    failures.push(
+      `coverage ${formatPercent(total ?? 0)} is below min-coverage ${thresholds.minCoverage}% by ${points(thresholds.minCoverage - (total ?? 0))}`,
+    );
+  }
+  const diff = outcome.diff ? percent(outcome.diff.totals) : null;
+  if (thresholds.minDiffCoverage > 0 && diff !== null && diff < thresholds.minDiffCoverage) {
+    const uncovered = outcome.diff!.totals.lines - outcome.diff!.totals.covered;
+    failures.push(
+      `diff coverage ${formatPercent(diff)} is below min-diff-coverage ${thresholds.minDiffCoverage}% by ${points(thresholds.minDiffCoverage - diff)} (${uncovered} of ${outcome.diff!.totals.lines} changed lines not covered)`,
+    );
+  }
+  return failures;
+}
+
+/** The failure message for the tests themselves, or undefined when they passed. */
+export function testFailure(outcome: Outcome): string | undefined {
+  const { tests, failures, errors, failed } = outcome.tests;
+  const bad = failures + errors;
+  if (bad > 0) {
+    const names = failed.slice(0, 5).map((f) => f.name);
+    const more = failed.length > 5 ? ` and ${failed.length - 5} more` : '';
+    return `${bad} of ${tests} tests failed: ${names.join(', ')}${more}`;
+  }
+  if (outcome.exitCode !== 0) {
+    return `the test command exited ${outcome.exitCode} although no test failed (a crash, a collection or a coverage error: see the log above)`;
+  }
+  return undefined;
+}
+
+export interface RenderOptions {
+  marker: string;
+  maxFiles?: number;
+  maxFailures?: number;
+  thresholdFailures?: string[];
+}
+
+/** The job summary and the PR comment: the same markdown, with the hidden marker first. */
+export function renderMarkdown(outcome: Outcome, options: RenderOptions): string {
+  const { tests, failures, errors, skipped } = outcome.tests;
+  const bad = failures + errors;
+  const passed = tests - bad - skipped;
+  const problems = [...(testFailure(outcome) ? [testFailure(outcome)!] : []), ...(options.thresholdFailures ?? [])];
+  const total = percent(outcome.coverage);
+  const diff = outcome.diff ? percent(outcome.diff.totals) : null;
+  const out: string[] = [options.marker];
+  const icon = problems.length ? '❌' : '✅';
+  const headline = bad
+    ? `${bad} of ${tests} tests failed`
+    : outcome.exitCode !== 0
+      ? `test command exited ${outcome.exitCode}`
+      : `${passed} tests passed`;
+  out.push(
+    `### ${icon} ${headline} · coverage ${formatPercent(total)}${outcome.diff ? ` · diff coverage ${formatPercent(diff)}` : ''}`,
+    '',
+    '| | |',
+    '| --- | --- |',
+    `| Tests | ${passed} passed, ${failures} failed, ${errors} errors, ${skipped} skipped (${tests} total) |`,
+    `| Coverage | ${formatPercent(total)} (${outcome.coverage.covered} of ${outcome.coverage.lines} lines) |`,
+  );
+  if (outcome.diff) {
+    const t = outcome.diff.totals;
+    out.push(
+      t.lines
+        ? `| Diff coverage | ${formatPercent(diff)} (${t.covered} of ${t.lines} changed lines) |`
+        : '| Diff coverage | n/a (the PR changes no measured line) |',
+    );
+  } else if (outcome.diffNote) {
+    out.push(`| Diff coverage | n/a (${cell(outcome.diffNote)}) |`);
+  }
+  if (problems.length) {
+    out.push('', '**Failed:**', ...problems.map((p) => `- ${cell(p)}`));
+  }
+  const maxFailures = options.maxFailures ?? 20;
+  if (outcome.tests.failed.length) {
+    out.push('', '#### Failures', '');
+    for (const failure of outcome.tests.failed.slice(0, maxFailures)) {
+      out.push(`**${code(failure.name)}** (${failure.kind})`, '', fence(truncate(failure.message || '(no message)', 600)), '');
+    }
+    if (outcome.tests.failed.length > maxFailures) {
+      out.push(`…and ${outcome.tests.failed.length - maxFailures} more failures (see the job log).`, '');
+    }
+  }
+  if (outcome.diff) {
+    const measured = outcome.diff.files.filter((f) => f.file);
+    const others = outcome.diff.files.length - measured.length;
+    if (measured.length) {
+      measured.sort((a, b) => b.uncovered.length - a.uncovered.length || a.path.localeCompare(b.path));
+      const maxFiles = options.maxFiles ?? 50;
+      out.push(
+        '',
+        '#### Changed files',
+        '',
+        '| File | Coverage | Diff coverage | Uncovered changed lines |',
+        '| --- | ---: | ---: | --- |',
+      );
+      for (const file of measured.slice(0, maxFiles)) {
+        const filePercent = formatPercent(percent(file.file!));
+        const diffText = file.executable ? `${formatPercent(percent({ lines: file.executable, covered: file.covered }))} (${file.covered}/${file.executable})` : 'n/a';
+        const uncovered = file.uncovered.length ? cell(truncate(formatRanges(file.uncovered), 200)) : '';
+        out.push(`| ${cell(code(file.path))} | ${filePercent} | ${diffText} | ${uncovered} |`);
+      }
+      if (measured.length > maxFiles) out.push('', `…and ${measured.length - maxFiles} more measured files.`);
+    }
+    if (others) out.push('', `${others} changed file${others === 1 ? ' is' : 's are'} not in the coverage report.`);
+    for (const note of outcome.diff.notes.slice(0, 10)) out.push('', `> ${cell(note)}`);
+  }
+  if (outcome.headSha) out.push('', `<sub>Commit ${outcome.headSha.slice(0, 12)} · tg-devops test</sub>`);
+  return out.join('\n');
+}
+
+/** Escapes text for a markdown table cell or a list item: no HTML, no pipes, no line breaks. */
+export function cell(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/@/g, '@\u200b')
+    .replace(/\r?\n/g, ' ');
+}
+
+/** An inline code span that no backtick in the text can close early. */
+export function code(text: string): string {
+  const flat = text.replace(/\r?\n/g, ' ');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const ticks = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${ticks}${pad}${flat}${pad}${ticks}`;
+}
+
+/** A fenced block that no line of the text can close early. */
+export function fence(text: string): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const ticks = '`'.repeat(longest + 1);
+  return `${ticks}text\n${text}\n${ticks}`;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

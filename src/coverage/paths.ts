@@ -1,0 +1,109 @@
+import { posix } from 'node:path';
+import type { LineHits } from './model.js';
+
+/** Where the report was made, to turn its paths into repository paths. */
+export interface PathContext {
+  /** Absolute path of the repository checkout (GITHUB_WORKSPACE). */
+  repoRoot: string;
+  /** The test command's directory, relative to the repository root ('' for the root). */
+  workingDirectory: string;
+  /** Source roots the report names (Cobertura <sources>), absolute or relative. */
+  sources: readonly string[];
+  /** Whether a repository-relative path exists (the checkout); candidates that exist win. */
+  exists?: (repoPath: string) => boolean;
+}
+
+export interface MappedCoverage {
+  files: Map<string, LineHits>;
+  /** Report paths that lie outside the repository: matched to changed files by suffix only. */
+  outside: string[];
+}
+
+const slash = (p: string) => p.replace(/\\/g, '/');
+const isAbsolute = (p: string) => p.startsWith('/') || /^[A-Za-z]:\//.test(p);
+
+function relativeToRoot(path: string, root: string): string | undefined {
+  const normalized = posix.normalize(path);
+  if (normalized === root) return '';
+  return normalized.startsWith(`${root}/`) ? normalized.slice(root.length + 1) : undefined;
+}
+
+/** The repository paths a report path may stand for, most likely first. */
+export function candidates(reportPath: string, context: PathContext): string[] {
+  const root = posix.normalize(slash(context.repoRoot)).replace(/\/+$/, '');
+  const wd = posix.normalize(slash(context.workingDirectory) || '.');
+  const path = slash(reportPath);
+  const found: string[] = [];
+  const add = (candidate: string | undefined) => {
+    if (candidate === undefined) return;
+    const clean = posix.normalize(candidate).replace(/^\.\//, '');
+    if (!clean.startsWith('..') && !isAbsolute(clean) && !found.includes(clean)) found.push(clean);
+  };
+  if (isAbsolute(path)) {
+    add(relativeToRoot(path, root));
+    return found;
+  }
+  for (const source of context.sources.map(slash)) {
+    if (isAbsolute(source)) add(relativeToRoot(posix.join(source, path), root));
+    else add(posix.join(wd, source, path));
+  }
+  add(posix.join(wd, path));
+  return found;
+}
+
+/** Re-keys a report's files by repository path (see candidates). */
+export function mapToRepo(files: Map<string, LineHits>, context: PathContext): MappedCoverage {
+  const mapped = new Map<string, LineHits>();
+  const outside: string[] = [];
+  for (const [reportPath, hits] of files) {
+    const options = candidates(reportPath, context);
+    const chosen = options.find((c) => context.exists?.(c)) ?? options[0];
+    if (chosen === undefined) {
+      outside.push(slash(reportPath));
+      mapped.set(slash(reportPath), hits);
+    } else {
+      const existing = mapped.get(chosen);
+      if (existing) for (const [line, count] of hits) existing.set(line, Math.max(count, existing.get(line) ?? 0));
+      else mapped.set(chosen, hits);
+    }
+  }
+  return { files: mapped, outside };
+}
+
+/**
+ * Finds the report entry for a changed file: exact repository path first, then the longest
+ * path-boundary suffix match (a report made in another checkout, a container's /app, or with
+ * paths relative to a source root the report did not name). Ambiguous suffixes match nothing.
+ */
+export function suffixIndex(paths: Iterable<string>): (repoPath: string) => string | undefined {
+  const exact = new Set<string>();
+  const byBase = new Map<string, string[]>();
+  for (const path of paths) {
+    exact.add(path);
+    const base = posix.basename(path);
+    const list = byBase.get(base);
+    if (list) list.push(path);
+    else byBase.set(base, [path]);
+  }
+  return (repoPath) => {
+    if (exact.has(repoPath)) return repoPath;
+    const list = byBase.get(posix.basename(repoPath));
+    if (!list) return undefined;
+    let best: string | undefined;
+    let bestLength = 0;
+    let tie = false;
+    for (const path of list) {
+      const trimmed = path.replace(/^\/+/, '');
+      let length = 0;
+      if (repoPath.endsWith(`/${trimmed}`)) length = trimmed.length;
+      else if (trimmed.endsWith(`/${repoPath}`)) length = repoPath.length;
+      if (length === 0) continue;
+      if (length > bestLength) {
+        best = path;
+        bestLength = length;
+        tie = false;
+      } else if (length === bestLength) tie = true;
+    }
+    return tie ? undefined : best;
+  };
+}
