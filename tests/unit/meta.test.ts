@@ -41,7 +41,7 @@ function run(
   extra: Partial<MetaOptions> = {},
   inputs: Partial<MetaInputs> = {},
 ) {
-  const env = {
+  const env: Record<string, string> = {
     GITHUB_EVENT_NAME: c.event ?? (c.ref.startsWith('refs/pull/') ? 'pull_request' : 'push'),
     GITHUB_REF: c.ref,
     GITHUB_SHA: SHA,
@@ -553,7 +553,7 @@ describe('meta: bad rules fail naming the input, line and problem', () => {
     ],
     [{ images: ['name=a,enable=1', 'b'] }, 'enable must be true or false'],
     [{ images: ['name=a,registry=x', 'b'] }, 'unknown image attribute "registry"'],
-  ])('%j', (input, message) => {
+  ])('%j', (input: { tags?: string[]; flavor?: string[]; images?: string[] }, message) => {
     const attempt = () =>
       run({
         ref: 'refs/heads/master',
