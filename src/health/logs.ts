@@ -1,0 +1,112 @@
+import type { Executor } from '../exec.js';
+import type { Check, ProbeResult } from './types.js';
+
+/**
+ * Fatal log patterns. 409 Conflict and "terminated by other getUpdates request" mean two
+ * consumers poll one token; AUTH_KEY_DUPLICATED means an MTProto session is used twice (it can be
+ * revoked for good); Traceback is an uncaught Python exception.
+ */
+export const DEFAULT_LOG_PATTERNS: readonly string[] = [
+  '409 Conflict',
+  'terminated by other getUpdates request',
+  'AUTH_KEY_DUPLICATED',
+  'Traceback',
+];
+
+export interface LogPattern {
+  text: string;
+  test(line: string): boolean;
+}
+
+/** A pattern is a plain substring, or `/regex/flags`. */
+export function parsePattern(text: string): LogPattern {
+  const m = text.match(/^\/(.+)\/([gimsuy]*)$/);
+  if (m) {
+    const re = new RegExp(m[1]!, m[2]!.replace('g', ''));
+    return { text, test: (line) => re.test(line) };
+  }
+  return { text, test: (line) => line.includes(text) };
+}
+
+export function logsArgv(
+  container: string,
+  since: number | undefined,
+  docker: readonly string[] = ['docker'],
+): string[] {
+  const argv = [...docker, 'logs'];
+  if (since !== undefined) argv.push('--since', String(Math.floor(since / 1000)));
+  argv.push('--', container);
+  return argv;
+}
+
+export interface LogMatch {
+  pattern: string;
+  line: string;
+  lineNumber: number;
+}
+
+/** Pure: the first line that matches a fatal pattern. */
+export function findFatal(text: string, patterns: readonly LogPattern[]): LogMatch | undefined {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const pattern = patterns.find((p) => p.test(line));
+    if (pattern) return { pattern: pattern.text, line: line.trim(), lineNumber: i + 1 };
+  }
+  return undefined;
+}
+
+/** Log lines reach the job summary: blank anything shaped like a bot token first. */
+export function redactTokens(line: string): string {
+  return line.replace(/\b\d{5,}:[A-Za-z0-9_-]{30,}/g, '***');
+}
+
+export function judgeLogs(
+  stdout: string,
+  stderr: string,
+  patterns: readonly LogPattern[],
+): ProbeResult {
+  const match = findFatal(stderr, patterns) ?? findFatal(stdout, patterns);
+  const count = [stdout, stderr]
+    .join('\n')
+    .split('\n')
+    .filter((l) => l.trim()).length;
+  if (match) {
+    const clean = redactTokens(match.line);
+    const line = clean.length > 160 ? `${clean.slice(0, 157)}...` : clean;
+    return {
+      status: 'fail',
+      final: true,
+      summary: `fatal pattern ${JSON.stringify(match.pattern)} in ${JSON.stringify(line)}`,
+    };
+  }
+  return { status: 'pass', value: count, summary: `${count} line(s), no fatal pattern` };
+}
+
+export interface LogCheckSpec {
+  container: string;
+  patterns: readonly string[];
+  /** Epoch ms: only lines written since (the deploy's start). Undefined: the container's whole log. */
+  since?: number;
+  docker?: readonly string[];
+  name?: string;
+}
+
+/** Fatal patterns in `docker logs` (stdout and stderr) through any Executor. */
+export function logsCheck(spec: LogCheckSpec, executor: Executor): Check {
+  const patterns = spec.patterns.map(parsePattern);
+  return {
+    name: spec.name ?? `logs ${spec.container}@${executor.where}`,
+    kind: 'logs',
+    async probe() {
+      const result = await executor.run(logsArgv(spec.container, spec.since, spec.docker), {
+        allowFailure: true,
+      });
+      if (result.exitCode !== 0) {
+        const why = (result.stderr.trim() || result.stdout.trim()).split('\n').pop() ?? '';
+        return { status: 'inconclusive', summary: `docker logs exited ${result.exitCode}: ${why}` };
+      }
+      return judgeLogs(result.stdout, result.stderr, patterns);
+    },
+  };
+}

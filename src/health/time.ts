@@ -1,0 +1,28 @@
+/** Durations like `90`, `90s`, `5m`, `1h`, `500ms` in milliseconds; undefined if not one. */
+export function parseDuration(text: string): number | undefined {
+  const m = text.trim().match(/^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/);
+  if (!m) return undefined;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(m[1]) * unit);
+}
+
+/**
+ * A point in time as epoch ms: RFC 3339 (`2026-11-30T03:00:00Z`), unix seconds (`1764471600`),
+ * or a duration ago (`10m`). Undefined if it is none of these.
+ */
+export function parseSince(text: string, now: number): number | undefined {
+  const t = text.trim();
+  if (/^\d{9,11}(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
+  const ago = parseDuration(t);
+  if (ago !== undefined && /[a-z]$/.test(t)) return now - ago;
+  if (/^\d{4}-\d{2}-\d{2}T/.test(t)) {
+    const ms = Date.parse(t);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  return undefined;
+}
+
+/** A PromQL range (`5m`, `90s`, `1h`). */
+export function isPromRange(text: string): boolean {
+  return /^(\d+(ms|s|m|h|d|w|y))+$/.test(text.trim());
+}

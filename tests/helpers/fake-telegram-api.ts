@@ -1,0 +1,229 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for the Telegram Bot API's sendMessage and getWebhookInfo. It answers like the
+ * real API (`{ok, result}` / `{ok:false, error_code, description}`, 401 for an unknown token,
+ * 400 "can't parse entities" for bad HTML, 400 "chat not found", 429 with retry_after when told)
+ * and records every request for the test to assert. Listens on 127.0.0.1 in a given port range.
+ */
+
+export interface WebhookInfoState {
+  url: string;
+  has_custom_certificate?: boolean;
+  pending_update_count: number;
+  last_error_date?: number;
+  last_error_message?: string;
+  max_connections?: number;
+}
+
+export interface RecordedBotRequest {
+  token: string;
+  method: string;
+  httpMethod: string;
+  contentType: string;
+  params: Record<string, unknown>;
+}
+
+export interface InjectedFailure {
+  status: number;
+  description: string;
+  retryAfter?: number;
+}
+
+export interface FakeTelegramApi {
+  url: string;
+  port: number;
+  requests: RecordedBotRequest[];
+  sent: { chatId: string; text: string; parseMode?: string; entitiesText: string }[];
+  /** What getWebhookInfo answers for a token; a function gets the call number (1-based). */
+  setWebhookInfo(
+    token: string,
+    info: WebhookInfoState | ((call: number) => WebhookInfoState),
+  ): void;
+  /** The next `count` calls of `method` fail with this answer. */
+  failNext(method: string, count: number, failure: InjectedFailure): void;
+  close(): Promise<void>;
+}
+
+/** Listens on the first free port of [from, to] on 127.0.0.1. */
+export async function listenInRange(server: Server, from: number, to: number): Promise<number> {
+  const start = from + Math.floor(Math.random() * (to - from + 1));
+  for (let i = 0; i <= to - from; i++) {
+    const port = from + ((start - from + i) % (to - from + 1));
+    const ok = await new Promise<boolean>((resolve) => {
+      const onError = () => resolve(false);
+      server.once('error', onError);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', onError);
+        resolve(true);
+      });
+    });
+    if (ok) return (server.address() as AddressInfo).port;
+  }
+  throw new Error(`no free port in ${from}-${to}`);
+}
+
+const ALLOWED_TAGS = new Set([
+  'b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'a', 'code', 'pre',
+  'tg-spoiler', 'span', 'blockquote', 'tg-emoji',
+]); // prettier-ignore
+
+/** Parses Telegram HTML like the Bot API does; returns the visible text or an error description. */
+export function parseTelegramHtml(html: string): { text: string } | { error: string } {
+  const stack: string[] = [];
+  let text = '';
+  let i = 0;
+  while (i < html.length) {
+    const c = html[i]!;
+    if (c === '<') {
+      const close = html.indexOf('>', i);
+      if (close < 0) return { error: `Can't find end of the tag at byte offset ${i}` };
+      const inner = html.slice(i + 1, close);
+      const m = inner.match(/^(\/?)([a-z-]+)(\s[^]*)?$/);
+      if (!m) return { error: `Unsupported start tag "${inner}" at byte offset ${i}` };
+      const [, slash, name] = m;
+      if (!ALLOWED_TAGS.has(name!))
+        return { error: `Unsupported start tag "${name}" at byte offset ${i}` };
+      if (slash) {
+        if (stack.pop() !== name)
+          return {
+            error: `Unmatched end tag at byte offset ${i}, expected "</${stack.at(-1) ?? ''}>", found "</${name}>"`,
+          };
+      } else stack.push(name!);
+      i = close + 1;
+    } else if (c === '&') {
+      const m = html.slice(i).match(/^&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);/);
+      if (!m) return { error: `Can't parse entities: unexpected "&" at byte offset ${i}` };
+      text += { lt: '<', gt: '>', amp: '&', quot: '"' }[m[1]!] ?? '?';
+      i += m[0].length;
+    } else if (c === '>') {
+      return { error: `Unexpected ">" at byte offset ${i}` };
+    } else {
+      text += c;
+      i += 1;
+    }
+  }
+  if (stack.length)
+    return { error: `Can't find end tag corresponding to start tag "${stack.at(-1)}"` };
+  return { text };
+}
+
+async function readParams(req: IncomingMessage, url: URL): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks).toString('utf8');
+  const params: Record<string, unknown> = Object.fromEntries(url.searchParams);
+  const type = req.headers['content-type'] ?? '';
+  if (body && type.includes('application/json')) Object.assign(params, JSON.parse(body));
+  else if (body) Object.assign(params, Object.fromEntries(new URLSearchParams(body)));
+  return params;
+}
+
+export async function startFakeTelegramApi(options: {
+  tokens: string[];
+  chats?: string[];
+  ports?: [number, number];
+}): Promise<FakeTelegramApi> {
+  const requests: RecordedBotRequest[] = [];
+  const sent: FakeTelegramApi['sent'] = [];
+  const infos = new Map<string, (call: number) => WebhookInfoState>();
+  const calls = new Map<string, number>();
+  const failures = new Map<string, InjectedFailure[]>();
+  const chats = new Set(options.chats ?? []);
+  let messageId = 100;
+
+  const answer = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const error = (res: ServerResponse, status: number, description: string, retryAfter?: number) =>
+    answer(res, status, {
+      ok: false,
+      error_code: status,
+      description,
+      ...(retryAfter !== undefined ? { parameters: { retry_after: retryAfter } } : {}),
+    });
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const m = url.pathname.match(/^\/bot([^/]+)\/([A-Za-z]+)$/);
+      if (!m) return error(res, 404, 'Not Found');
+      const [, token, method] = m;
+      let params: Record<string, unknown>;
+      try {
+        params = await readParams(req, url);
+      } catch {
+        return error(res, 400, 'Bad Request: invalid JSON');
+      }
+      requests.push({
+        token: token!,
+        method: method!,
+        httpMethod: req.method ?? '',
+        contentType: req.headers['content-type'] ?? '',
+        params,
+      });
+      if (!options.tokens.includes(token!)) return error(res, 401, 'Unauthorized');
+      const queued = failures.get(method!);
+      const failure = queued?.shift();
+      if (failure) return error(res, failure.status, failure.description, failure.retryAfter);
+
+      if (method === 'getWebhookInfo') {
+        const n = (calls.get(token!) ?? 0) + 1;
+        calls.set(token!, n);
+        const info = infos.get(token!)?.(n) ?? { url: '', pending_update_count: 0 };
+        return answer(res, 200, {
+          ok: true,
+          result: { has_custom_certificate: false, max_connections: 40, ...info },
+        });
+      }
+      if (method === 'sendMessage') {
+        const chatId = params.chat_id === undefined ? '' : String(params.chat_id);
+        const text = typeof params.text === 'string' ? params.text : '';
+        if (!chatId) return error(res, 400, 'Bad Request: chat_id is empty');
+        if (!text.trim()) return error(res, 400, 'Bad Request: message text is empty');
+        if (chats.size && !chats.has(chatId)) return error(res, 400, 'Bad Request: chat not found');
+        let visible = text;
+        const mode = typeof params.parse_mode === 'string' ? params.parse_mode : undefined;
+        if (mode === 'HTML') {
+          const parsed = parseTelegramHtml(text);
+          if ('error' in parsed)
+            return error(res, 400, `Bad Request: can't parse entities: ${parsed.error}`);
+          visible = parsed.text;
+        }
+        if ([...visible].length > 4096) return error(res, 400, 'Bad Request: message is too long');
+        sent.push({ chatId, text, parseMode: mode, entitiesText: visible });
+        return answer(res, 200, {
+          ok: true,
+          result: {
+            message_id: ++messageId,
+            date: Math.floor(Date.now() / 1000),
+            chat: { id: Number(chatId) || chatId, type: 'supergroup' },
+            text: visible,
+          },
+        });
+      }
+      return error(res, 404, 'Not Found');
+    })();
+  });
+  const [from, to] = options.ports ?? [21700, 21799];
+  const port = await listenInRange(server, from, to);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    sent,
+    setWebhookInfo(token, info) {
+      infos.set(token, typeof info === 'function' ? info : () => info);
+    },
+    failNext(method, count, failure) {
+      failures.set(method, [...(failures.get(method) ?? []), ...Array(count).fill(failure)]);
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
