@@ -1,0 +1,221 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { StepError } from '../errors.js';
+import type { Executor } from '../exec.js';
+import type { Log } from '../log.js';
+import { checkRemotePath } from './paths.js';
+
+export interface LockHolder {
+  runId: string;
+  actor: string;
+  pid?: number;
+  host?: string;
+  startedAt: string;
+  url?: string;
+}
+
+export interface HeldLock {
+  /** Removes the lock if it is still ours (a lock taken over after its TTL is left alone). */
+  release(): Promise<void>;
+  /** Pushes the expiry to now + TTL (host clock); throws when the lock is no longer ours. */
+  refresh(): Promise<void>;
+}
+
+export interface LockOptions {
+  ttlSeconds: number;
+  timeoutSeconds: number;
+  clock: Clock;
+  log: Log;
+  /** First wait between attempts (doubles up to 10 s). Default 1000. */
+  pollMs?: number;
+}
+
+/**
+ * One remote script per attempt, so an attempt is one round trip and the steps that must not
+ * interleave run on the host, not across the network. Arguments: $1 lock dir, $2 TTL seconds,
+ * $3 our token; holder JSON on stdin. Times are the HOST's clock (date +%s), so clock skew
+ * between runners does not matter.
+ *
+ * - `mkdir` is atomic: whoever creates the dir holds the lock. The holder writes token, holder.json
+ *   and expires inside it (expires last). A lock without `expires` (its maker died between mkdir
+ *   and the write) expires at the dir's mtime + TTL.
+ * - A lock past its expiry is stale. Taking it over is serialised by a second atomic mkdir
+ *   (`<lock>.takeover`): under it the expiry is read AGAIN, the stale dir is renamed away (rename
+ *   is atomic), and the lock is made with mkdir as usual, so two runs racing for a stale lock
+ *   cannot both win. A takeover mutex older than 60 s (its maker died) is removed.
+ *
+ * Prints one of: `acquired NOW`, `tookover NOW` + old holder, `held NOW EXPIRES` + holder, `busy NOW`.
+ */
+export const LOCK_SCRIPT = `set -e
+umask 077
+lock=$1; ttl=$2; token=$3
+now=$(date +%s)
+mkdir -p -- "$(dirname -- "$lock")"
+holder=$(cat)
+claim() {
+  printf '%s\\n' "$token" > "$lock/token"
+  printf '%s\\n' "$holder" > "$lock/holder.json.tmp" && mv -f -- "$lock/holder.json.tmp" "$lock/holder.json"
+  printf '%s\\n' "$((now + ttl))" > "$lock/expires.tmp" && mv -f -- "$lock/expires.tmp" "$lock/expires"
+}
+expiry() {
+  e=$(cat -- "$lock/expires" 2>/dev/null || true)
+  case $e in ''|*[!0-9]*) m=$(stat -c %Y -- "$lock" 2>/dev/null || echo "$now"); e=$((m + ttl)) ;; esac
+  echo "$e"
+}
+if mkdir -- "$lock" 2>/dev/null; then claim; echo "acquired $now"; exit 0; fi
+e=$(expiry)
+if [ "$now" -lt "$e" ]; then
+  echo "held $now $e"; cat -- "$lock/holder.json" 2>/dev/null || true; exit 0
+fi
+if mkdir -- "$lock.takeover" 2>/dev/null; then
+  trap 'rmdir -- "$lock.takeover" 2>/dev/null || true' EXIT
+  e=$(expiry)
+  if [ -d "$lock" ] && [ "$now" -ge "$e" ]; then
+    old=$(cat -- "$lock/holder.json" 2>/dev/null || true)
+    mv -- "$lock" "$lock.stale.$now.$$"
+    rm -rf -- "$lock.stale.$now.$$"
+    if mkdir -- "$lock" 2>/dev/null; then claim; echo "tookover $now"; printf '%s\\n' "$old"; exit 0; fi
+  fi
+  echo "busy $now"; exit 0
+fi
+m=$(stat -c %Y -- "$lock.takeover" 2>/dev/null || echo "$now")
+if [ $((now - m)) -gt 60 ]; then rmdir -- "$lock.takeover" 2>/dev/null || true; fi
+echo "busy $now"`;
+
+/** $1 lock dir, $2 TTL, $3 token. Exit 3: the lock is not ours any more. */
+export const REFRESH_SCRIPT = `set -e
+lock=$1; ttl=$2; token=$3
+t=$(cat -- "$lock/token" 2>/dev/null || true)
+[ "$t" = "$token" ] || { echo "the lock is held by someone else now" >&2; exit 3; }
+now=$(date +%s)
+printf '%s\\n' "$((now + ttl))" > "$lock/expires.tmp" && mv -f -- "$lock/expires.tmp" "$lock/expires"
+echo "refreshed $((now + ttl))"`;
+
+/** $1 lock dir, $2 token. Renames the dir away first, so the lock vanishes in one step. */
+export const RELEASE_SCRIPT = `set -e
+lock=$1; token=$2
+t=$(cat -- "$lock/token" 2>/dev/null || true)
+if [ "$t" != "$token" ]; then echo "notours"; cat -- "$lock/holder.json" 2>/dev/null || true; exit 0; fi
+mv -- "$lock" "$lock.released.$$"
+rm -rf -- "$lock.released.$$"
+echo "released"`;
+
+/**
+ * Takes the deploy lock on a host. Waits for a live holder up to timeoutSeconds (then fails with
+ * a message naming the holder), takes over a stale one (TTL passed: a cancelled or killed run).
+ */
+export async function acquireLock(
+  exec: Executor,
+  lockDir: string,
+  holder: LockHolder,
+  options: LockOptions,
+): Promise<HeldLock> {
+  const lock = checkRemotePath(lockDir);
+  const ttl = Math.max(1, Math.round(options.ttlSeconds));
+  const token = `${holder.runId}-${randomBytes(8).toString('hex')}`;
+  const body = JSON.stringify({ ...holder, ttlSeconds: ttl });
+  const started = options.clock.now();
+  let wait = options.pollMs ?? 1000;
+  let lastHolder = '';
+
+  for (;;) {
+    const result = await exec.run(['sh', '-c', LOCK_SCRIPT, 'tg-lock', lock, String(ttl), token], {
+      input: body,
+    });
+    const [head = '', ...rest] = result.stdout.split('\n');
+    const [state, , expires] = head.split(' ');
+    const other = rest.join('\n').trim();
+    if (state === 'acquired' || state === 'tookover') {
+      if (state === 'tookover') {
+        options.log.warn(
+          `${exec.where}: took over a stale deploy lock (its TTL had passed) from ${describeHolder(other)}`,
+        );
+      } else {
+        options.log.info(`${exec.where}: deploy lock taken (${lock})`);
+      }
+      return heldLock(exec, lock, ttl, token, options.log);
+    }
+    if (state !== 'held' && state !== 'busy') {
+      throw new StepError('lock', `${exec.where}: unexpected answer from the lock script: ${head}`);
+    }
+    const elapsed = (options.clock.now() - started) / 1000;
+    const who = state === 'held' ? describeHolder(other) : 'another run taking over a stale lock';
+    if (elapsed >= options.timeoutSeconds) {
+      const now = Number(head.split(' ')[1]);
+      const left = expires ? Number(expires) - now : undefined;
+      throw new StepError(
+        'lock',
+        `${exec.where}: gave up after ${Math.round(elapsed)}s (lock-timeout ${options.timeoutSeconds}s) waiting for the deploy lock ${lock}, ` +
+          `held by ${who}${left !== undefined && Number.isFinite(left) ? `; it expires in ${left}s unless its holder refreshes it` : ''}. ` +
+          `If that run is still going, wait for it; if it is gone, the lock is taken over once its TTL passes.`,
+      );
+    }
+    if (who !== lastHolder) {
+      options.log.info(`${exec.where}: waiting for the deploy lock held by ${who}`);
+      lastHolder = who;
+    }
+    const remaining = options.timeoutSeconds * 1000 - (options.clock.now() - started);
+    await options.clock.sleep(Math.max(1, Math.min(wait, remaining)));
+    wait = Math.min(wait * 2, 10_000);
+  }
+}
+
+function heldLock(exec: Executor, lock: string, ttl: number, token: string, log: Log): HeldLock {
+  let released = false;
+  return {
+    async refresh() {
+      if (released)
+        throw new StepError('lock', `${exec.where}: the deploy lock was already released`);
+      const result = await exec.run(
+        ['sh', '-c', REFRESH_SCRIPT, 'tg-lock-refresh', lock, String(ttl), token],
+        {
+          allowFailure: true,
+        },
+      );
+      if (result.exitCode === 3) {
+        throw new StepError(
+          'lock',
+          `${exec.where}: lost the deploy lock ${lock}: its TTL (${ttl}s) passed and another run took it over. ` +
+            `Stop here; raise lock-ttl if steps take longer.`,
+        );
+      }
+      if (result.exitCode !== 0) {
+        throw new StepError(
+          'lock',
+          `${exec.where}: could not refresh the deploy lock: ${result.stderr.trim()}`,
+        );
+      }
+    },
+    async release() {
+      if (released) return;
+      const result = await exec.run(['sh', '-c', RELEASE_SCRIPT, 'tg-lock-release', lock, token]);
+      released = true;
+      if (result.stdout.startsWith('notours')) {
+        log.warn(
+          `${exec.where}: did not remove the deploy lock: it now belongs to ${describeHolder(result.stdout.split('\n').slice(1).join('\n'))}`,
+        );
+      } else {
+        log.info(`${exec.where}: deploy lock released`);
+      }
+    },
+  };
+}
+
+/** `actor (run 123, https://...) since <startedAt>` from holder.json text. */
+export function describeHolder(json: string): string {
+  try {
+    const h = JSON.parse(json) as Partial<LockHolder>;
+    const parts = [
+      h.runId ? `run ${h.runId}` : undefined,
+      h.url,
+      h.host ? `from ${h.host}` : undefined,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return `${h.actor ?? 'unknown'}${parts ? ` (${parts})` : ''}${h.startedAt ? ` since ${h.startedAt}` : ''}`;
+  } catch {
+    return json.trim()
+      ? `an unreadable holder (${json.trim().slice(0, 100)})`
+      : 'an unknown holder';
+  }
+}
