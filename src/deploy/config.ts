@@ -1,0 +1,599 @@
+import { InputError } from '../errors.js';
+
+/**
+ * The deploy configuration: built once from raw input strings (the action's inputs, or a CLI's
+ * flags), validated, typed. Every problem is an InputError naming the input, raised before
+ * anything on a host changes.
+ */
+
+export const BOT_MODES = ['polling', 'webhook', 'mtproto', 'worker'] as const;
+export type BotMode = (typeof BOT_MODES)[number];
+export const STRATEGIES = ['handover', 'blue-green', 'canary'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+export const PROXY_KINDS = ['nginx', 'haproxy', 'none'] as const;
+export type ProxyKind = (typeof PROXY_KINDS)[number];
+
+export interface ImageRef {
+  /** The reference as given (normalised only by trimming). */
+  raw: string;
+  /** Registry host[:port], when the reference names one. */
+  registry?: string;
+  repository: string;
+  tag?: string;
+  digest?: string;
+}
+
+export interface Volume {
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
+export interface DeployConfig {
+  app: string;
+  image: ImageRef;
+  botMode: BotMode;
+  strategy: Strategy;
+  /** The port the app listens on inside its container (bridge networks). */
+  containerPort: number;
+  /** Loopback ports on the host, one per color. */
+  hostPorts: { blue: number; green: number };
+  healthPath?: string;
+  /** Validated dotenv text, normalised to docker's env-file format (KEY=VALUE lines). */
+  envFile: string;
+  envKeys: string[];
+  volumes: Volume[];
+  cpus?: string;
+  memory?: string;
+  network?: string;
+  /** Allow-listed docker run options, one `--name=value` (or `--flag`) token each. */
+  extraOptions: string[];
+  registry?: { server: string; username: string; password: string };
+  canarySteps: number[];
+  stepIntervalSeconds: number;
+  drainSeconds: number;
+  stopGraceSeconds: number;
+  gateWindowSeconds: number;
+  healthTimeoutSeconds: number;
+  preDeploy?: string[];
+  backup?: { kind: 'postgres'; keep: number; databaseUrlVariable: string };
+  lockTimeoutSeconds: number;
+  keepReleases: number;
+  dryRun: boolean;
+  stateBase: string;
+  proxy: ProxyKind;
+  /** Things worth a warning that do not stop the deploy (a mutable tag). */
+  warnings: string[];
+}
+
+/** Raw values as strings, exactly as an action input or a CLI flag gives them ('' = unset). */
+export interface RawDeployInputs {
+  app: string;
+  image: string;
+  'bot-mode': string;
+  strategy?: string;
+  'container-port'?: string;
+  'host-ports'?: string;
+  'health-path'?: string;
+  env?: string;
+  volumes?: string;
+  cpus?: string;
+  memory?: string;
+  network?: string;
+  'docker-options'?: string;
+  registry?: string;
+  'registry-username'?: string;
+  'registry-password'?: string;
+  'canary-steps'?: string;
+  'step-interval'?: string;
+  'drain-seconds'?: string;
+  'stop-grace'?: string;
+  'gate-window'?: string;
+  'health-timeout'?: string;
+  'pre-deploy'?: string;
+  backup?: string;
+  'backup-keep'?: string;
+  'backup-database-url-variable'?: string;
+  'lock-timeout'?: string;
+  'keep-releases'?: string;
+  'dry-run'?: string;
+  'state-dir'?: string;
+  proxy?: string;
+}
+
+export const DEFAULTS = {
+  'container-port': '8080',
+  'host-ports': '8001,8002',
+  'canary-steps': '10,50,100',
+  'step-interval': '30',
+  'drain-seconds': '10',
+  'stop-grace': '20',
+  'gate-window': '10',
+  'health-timeout': '60',
+  'backup-keep': '5',
+  'backup-database-url-variable': 'DATABASE_URL',
+  'lock-timeout': '300',
+  'keep-releases': '3',
+  'state-dir': '/var/lib/tg-devops',
+  proxy: 'nginx',
+} as const;
+
+export function buildConfig(raw: RawDeployInputs): DeployConfig {
+  const get = (name: keyof RawDeployInputs): string => {
+    const value = raw[name];
+    return (value ?? '').trim();
+  };
+  const orDefault = (name: keyof typeof DEFAULTS): string => get(name) || DEFAULTS[name];
+  const warnings: string[] = [];
+
+  const app = parseAppName(get('app'));
+  const image = parseImageRef(get('image'), 'image');
+  if (!image.digest) {
+    warnings.push(
+      `image ${image.raw} is a mutable tag: prefer a digest reference (…@sha256:…) so what was tested is what runs`,
+    );
+  }
+  const botMode = parseEnum('bot-mode', get('bot-mode'), BOT_MODES);
+  if (!botMode) throw new InputError('bot-mode', `is required: one of ${BOT_MODES.join(', ')}`);
+  const strategy = parseEnum('strategy', get('strategy'), STRATEGIES) ?? defaultStrategy(botMode);
+  checkStrategy(botMode, strategy);
+
+  const containerPort = parsePort('container-port', orDefault('container-port'));
+  const ports = orDefault('host-ports')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  if (ports.length !== 2)
+    throw new InputError(
+      'host-ports',
+      'expected two loopback ports, "BLUE,GREEN" (e.g. 8001,8002)',
+    );
+  const hostPorts = {
+    blue: parsePort('host-ports', ports[0]!),
+    green: parsePort('host-ports', ports[1]!),
+  };
+  if (hostPorts.blue === hostPorts.green)
+    throw new InputError('host-ports', 'the blue and green ports must differ');
+
+  const healthPath = get('health-path') ? parseHealthPath(get('health-path')) : undefined;
+  if (strategy !== 'handover' && botMode === 'webhook' && !healthPath) {
+    throw new InputError(
+      'health-path',
+      `is required for ${strategy}: traffic moves only to a color that answers it`,
+    );
+  }
+  const env = parseDotenv(raw.env ?? '');
+  const volumes = parseVolumes(get('volumes'));
+  const cpus = get('cpus') ? parseCpus(get('cpus')) : undefined;
+  const memory = get('memory') ? parseMemory(get('memory')) : undefined;
+  const network = get('network') ? parseNetwork(get('network')) : undefined;
+  const extraOptions = parseDockerOptions(raw['docker-options'] ?? '');
+
+  const registryServer = get('registry');
+  const username = get('registry-username');
+  const password = raw['registry-password'] ?? '';
+  let registry: DeployConfig['registry'];
+  if (username || password.trim()) {
+    if (!username)
+      throw new InputError('registry-username', 'is required when registry-password is set');
+    if (!password.trim())
+      throw new InputError('registry-password', 'is required when registry-username is set');
+    if (/[\s]/.test(username) || username.startsWith('-'))
+      throw new InputError('registry-username', 'must not contain spaces or start with "-"');
+    const server = registryServer || image.registry;
+    if (!server)
+      throw new InputError(
+        'registry',
+        'is required with registry credentials when the image names no registry',
+      );
+    registry = { server: parseRegistryHost(server), username, password: password.trim() };
+  } else if (registryServer) {
+    parseRegistryHost(registryServer);
+  }
+
+  const canarySteps = parseCanarySteps(orDefault('canary-steps'));
+  const seconds = (name: keyof typeof DEFAULTS, min: number, max: number) =>
+    parseInteger(name, orDefault(name), min, max);
+
+  const preDeploy = get('pre-deploy') ? splitCommand(get('pre-deploy'), 'pre-deploy') : undefined;
+  let backup: DeployConfig['backup'];
+  const backupKind = get('backup');
+  if (backupKind) {
+    if (backupKind !== 'postgres')
+      throw new InputError(
+        'backup',
+        `expected "postgres" or empty, got ${JSON.stringify(backupKind)}`,
+      );
+    const variable = orDefault('backup-database-url-variable');
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
+      throw new InputError('backup-database-url-variable', 'must be an environment variable name');
+    if (!env.keys.includes(variable))
+      throw new InputError(
+        'backup',
+        `needs ${variable} in the env input (the database the bot uses) to dump it`,
+      );
+    backup = {
+      kind: 'postgres',
+      keep: seconds('backup-keep', 1, 100),
+      databaseUrlVariable: variable,
+    };
+  }
+
+  const dryRunRaw = get('dry-run').toLowerCase();
+  if (!['', 'true', 'false'].includes(dryRunRaw))
+    throw new InputError('dry-run', `expected true or false, got ${JSON.stringify(dryRunRaw)}`);
+
+  const proxy =
+    parseEnum('proxy', get('proxy'), PROXY_KINDS) ??
+    (botMode === 'webhook' ? (DEFAULTS.proxy as ProxyKind) : 'none');
+  if (strategy === 'canary' && proxy === 'none')
+    throw new InputError('proxy', 'canary moves traffic weights: it needs nginx or haproxy');
+
+  return {
+    app,
+    image,
+    botMode,
+    strategy,
+    containerPort,
+    hostPorts,
+    healthPath,
+    envFile: env.text,
+    envKeys: env.keys,
+    volumes,
+    cpus,
+    memory,
+    network,
+    extraOptions,
+    registry,
+    canarySteps,
+    stepIntervalSeconds: seconds('step-interval', 0, 3600),
+    drainSeconds: seconds('drain-seconds', 0, 3600),
+    stopGraceSeconds: seconds('stop-grace', 1, 600),
+    gateWindowSeconds: seconds('gate-window', 0, 600),
+    healthTimeoutSeconds: seconds('health-timeout', 1, 3600),
+    preDeploy,
+    backup,
+    lockTimeoutSeconds: seconds('lock-timeout', 0, 7200),
+    keepReleases: seconds('keep-releases', 1, 50),
+    dryRun: dryRunRaw === 'true',
+    stateBase: parseStateDir(orDefault('state-dir')),
+    proxy,
+    warnings,
+  };
+}
+
+export function defaultStrategy(mode: BotMode): Strategy {
+  return mode === 'polling' || mode === 'mtproto' ? 'handover' : 'blue-green';
+}
+
+export function checkStrategy(mode: BotMode, strategy: Strategy): void {
+  if ((mode === 'polling' || mode === 'mtproto') && strategy !== 'handover') {
+    const why =
+      mode === 'polling'
+        ? 'two getUpdates pollers on one token get 409 Conflict and updates are lost'
+        : 'two holders of one MTProto session can get it invalidated for good (AUTH_KEY_DUPLICATED)';
+    throw new InputError(
+      'strategy',
+      `${strategy} runs two instances at once, which a ${mode} bot must never do: ${why}. Use handover.`,
+    );
+  }
+  if (mode === 'worker' && strategy === 'canary')
+    throw new InputError(
+      'strategy',
+      'canary splits HTTP traffic; a worker takes none: use blue-green',
+    );
+}
+
+const APP_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
+
+export function parseAppName(value: string): string {
+  if (!value) throw new InputError('app', 'is required: the service name, e.g. mybot');
+  if (!APP_NAME.test(value) || value.includes('--'))
+    throw new InputError(
+      'app',
+      `${JSON.stringify(value)} is not a valid name: 2-40 characters, lowercase letters, digits and single hyphens, starting with a letter`,
+    );
+  return value;
+}
+
+// The docker reference grammar (distribution/reference), without the rare uppercase-host forms.
+const DOMAIN_PART = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `(?:${DOMAIN_PART}(?:\\.${DOMAIN_PART})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = 'sha256:[a-f0-9]{64}';
+const REFERENCE = new RegExp(
+  `^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`,
+);
+
+export function parseImageRef(value: string, input = 'image'): ImageRef {
+  if (!value) throw new InputError(input, 'is required: an image reference, ideally by digest');
+  const match = REFERENCE.exec(value);
+  if (!match || value.length > 512)
+    throw new InputError(
+      input,
+      `${JSON.stringify(value)} is not an image reference: [registry/]name[:tag][@sha256:<64 hex>]`,
+    );
+  let registry = match[1];
+  let repository = match[2]!;
+  // "name/rest" where name has no dot, colon and is not localhost: part of the path, not a host.
+  if (registry && !/[.:[]/.test(registry) && registry !== 'localhost') {
+    repository = `${registry}/${repository}`;
+    registry = undefined;
+  }
+  if (registry && /[A-Z]/.test(registry) === false && repository.length > 255)
+    throw new InputError(input, 'the repository name is longer than 255 characters');
+  return { raw: value, registry, repository, tag: match[3], digest: match[4] };
+}
+
+function parseRegistryHost(value: string): string {
+  if (!new RegExp(`^${DOMAIN}$`).test(value))
+    throw new InputError('registry', `${JSON.stringify(value)} is not a registry host[:port]`);
+  return value;
+}
+
+function parseEnum<T extends string>(
+  input: string,
+  value: string,
+  allowed: readonly T[],
+): T | undefined {
+  if (!value) return undefined;
+  if (!(allowed as readonly string[]).includes(value))
+    throw new InputError(
+      input,
+      `expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`,
+    );
+  return value as T;
+}
+
+function parseInteger(input: string, value: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value))
+    throw new InputError(input, `expected a whole number, got ${JSON.stringify(value)}`);
+  const n = Number(value);
+  if (n < min || n > max)
+    throw new InputError(input, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function parsePort(input: string, value: string): number {
+  return parseInteger(input, value, 1, 65535);
+}
+
+export function parseHealthPath(value: string): string {
+  if (!/^\/[A-Za-z0-9._~/-]*(?:\?[A-Za-z0-9._~=&%-]*)?$/.test(value) || value.includes('..'))
+    throw new InputError(
+      'health-path',
+      `${JSON.stringify(value)} is not a plain URL path such as /health`,
+    );
+  return value;
+}
+
+/** dotenv text: KEY=VALUE lines, # comments, optional `export ` and one pair of outer quotes. */
+export function parseDotenv(text: string): { text: string; keys: string[] } {
+  const keys: string[] = [];
+  const out: string[] = [];
+  text.split(/\r?\n/).forEach((line, index) => {
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith('#')) return;
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(trimmed);
+    // Never echo the line: it may hold a secret. The line number and key are enough.
+    if (!match)
+      throw new InputError(
+        'env',
+        `line ${index + 1} is not KEY=VALUE (a letter or _ first, then letters, digits, _)`,
+      );
+    const key = match[1]!;
+    let value = match[2]!;
+    const quoted = /^(['"])(.*)\1$/.exec(value);
+    if (quoted) value = quoted[2]!;
+    if (keys.includes(key)) throw new InputError('env', `line ${index + 1}: ${key} is set twice`);
+    if (value.includes('\0')) throw new InputError('env', `line ${index + 1}: NUL byte in ${key}`);
+    keys.push(key);
+    out.push(`${key}=${value}`);
+  });
+  return { text: out.length ? `${out.join('\n')}\n` : '', keys };
+}
+
+const FORBIDDEN_MOUNTS = [
+  '/',
+  '/etc',
+  '/proc',
+  '/sys',
+  '/dev',
+  '/boot',
+  '/root',
+  '/var/run/docker.sock',
+  '/run/docker.sock',
+  '/var/run',
+  '/run',
+];
+
+export function parseVolumes(value: string): Volume[] {
+  return value
+    .split(/\r?\n|,/)
+    .map((s) => s.trim())
+    .filter((s) => s && !s.startsWith('#'))
+    .map((spec) => {
+      const parts = spec.split(':');
+      const [source, target, mode, ...rest] = parts;
+      const bad = (why: string) =>
+        new InputError('volumes', `${JSON.stringify(spec)}: ${why} (expected host:container[:ro])`);
+      if (
+        !source ||
+        !target ||
+        rest.length ||
+        (mode !== undefined && mode !== 'ro' && mode !== 'rw')
+      )
+        throw bad('wrong shape');
+      const pathChars = /^[A-Za-z0-9._/@+-]+$/;
+      for (const p of [source, target]) {
+        if (!pathChars.test(p)) throw bad('only letters, digits and . _ / @ + - are allowed');
+        if (p.split('/').includes('..')) throw bad('".." is not allowed');
+      }
+      if (!target.startsWith('/')) throw bad('the container path must be absolute');
+      if (source.startsWith('/')) {
+        const normal = source.replace(/\/+$/, '') || '/';
+        if (FORBIDDEN_MOUNTS.includes(normal)) throw bad(`mounting ${normal} is refused`);
+      } else if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source)) {
+        throw bad('a named volume is letters, digits, _ . -');
+      }
+      return { source, target, readOnly: mode === 'ro' };
+    });
+}
+
+export function parseCpus(value: string): string {
+  if (!/^\d{1,3}(?:\.\d{1,3})?$/.test(value) || Number(value) <= 0)
+    throw new InputError(
+      'cpus',
+      `expected a positive number of CPUs such as 0.5 or 2, got ${JSON.stringify(value)}`,
+    );
+  return value;
+}
+
+export function parseMemory(value: string): string {
+  const match = /^(\d{1,12})([bkmg])?$/i.exec(value);
+  if (!match)
+    throw new InputError(
+      'memory',
+      `expected a size such as 256m or 1g, got ${JSON.stringify(value)}`,
+    );
+  const units = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 } as const;
+  const bytes = Number(match[1]) * units[(match[2] ?? 'b').toLowerCase() as keyof typeof units];
+  if (bytes < 6 * 1024 ** 2) throw new InputError('memory', 'docker needs at least 6m');
+  return value.toLowerCase();
+}
+
+export function parseNetwork(value: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(value))
+    throw new InputError('network', `${JSON.stringify(value)} is not a docker network name`);
+  if (value === 'none') throw new InputError('network', '"none" leaves the bot without network');
+  return value;
+}
+
+/** The docker run options a bot may add, each with the grammar of its value (undefined: a flag). */
+const DOCKER_OPTIONS: Record<string, RegExp | undefined> = {
+  '--cap-drop': /^(?:ALL|[A-Z_]{2,32})$/,
+  '--read-only': undefined,
+  '--init': undefined,
+  '--user': /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$/,
+  '--log-driver': /^(?:json-file|local|journald|syslog|none)$/,
+  '--log-opt': /^[a-z][a-z0-9_.-]{0,40}=[A-Za-z0-9_.:/,-]{1,200}$/,
+  '--pids-limit': /^-?\d{1,7}$/,
+  '--ulimit': /^[a-z]{2,12}=-?\d{1,12}(?::-?\d{1,12})?$/,
+  '--tmpfs': /^\/[A-Za-z0-9._/-]{0,200}(?::[a-z0-9=,]{1,100})?$/,
+  '--security-opt': /^no-new-privileges(?::true)?$/,
+  '--stop-signal': /^(?:SIG)?[A-Z0-9]{2,8}$/,
+  '--shm-size': /^\d{1,6}[bkmg]?$/,
+};
+
+export const ALLOWED_DOCKER_OPTIONS = Object.keys(DOCKER_OPTIONS);
+
+/**
+ * Extra `docker run` options, one per line (or several on a line): `--name=value`, `--name value`
+ * or `--flag`. Only the allow-list passes; each option becomes ONE argv token `--name=value`.
+ */
+export function parseDockerOptions(text: string): string[] {
+  const tokens = text
+    .split(/\s+/)
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const eq = token.indexOf('=');
+    const name = eq > 0 ? token.slice(0, eq) : token;
+    if (!Object.hasOwn(DOCKER_OPTIONS, name))
+      throw new InputError(
+        'docker-options',
+        `${JSON.stringify(name)} is not allowed; allowed: ${ALLOWED_DOCKER_OPTIONS.join(', ')}`,
+      );
+    const grammar = DOCKER_OPTIONS[name];
+    if (!grammar) {
+      if (eq > 0) throw new InputError('docker-options', `${name} takes no value`);
+      out.push(name);
+      continue;
+    }
+    let value: string | undefined;
+    if (eq > 0) value = token.slice(eq + 1);
+    else {
+      value = tokens[i + 1];
+      i++;
+    }
+    if (value === undefined || !grammar.test(value))
+      throw new InputError('docker-options', `${name} needs a value like ${exampleFor(name)}`);
+    out.push(`${name}=${value}`);
+  }
+  return out;
+}
+
+function exampleFor(name: string): string {
+  const examples: Record<string, string> = {
+    '--cap-drop': 'ALL',
+    '--user': '1000:1000',
+    '--log-opt': 'max-size=10m',
+    '--pids-limit': '200',
+    '--ulimit': 'nofile=1024:2048',
+    '--tmpfs': '/tmp:size=64m',
+    '--security-opt': 'no-new-privileges',
+    '--log-driver': 'json-file',
+    '--stop-signal': 'SIGINT',
+    '--shm-size': '64m',
+  };
+  return examples[name] ?? 'the documented form';
+}
+
+export function parseCanarySteps(value: string): number[] {
+  const parts = value
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((p) => {
+      if (!/^\d{1,3}$/.test(p))
+        throw new InputError(
+          'canary-steps',
+          `expected percentages such as 10,50,100, got ${JSON.stringify(p)}`,
+        );
+      return Number(p);
+    });
+  if (!parts.length) throw new InputError('canary-steps', 'needs at least one step');
+  let last = 0;
+  for (const p of parts) {
+    if (p <= last || p > 100)
+      throw new InputError('canary-steps', 'steps rise strictly, each between 1 and 100');
+    last = p;
+  }
+  if (last !== 100)
+    throw new InputError('canary-steps', 'the last step must be 100 (the promotion)');
+  return parts;
+}
+
+/** A command line split into argv: whitespace separates, '…' and "…" group; nothing expands. */
+export function splitCommand(value: string, input: string): string[] {
+  const argv: string[] = [];
+  let current: string | undefined;
+  let quote: "'" | '"' | undefined;
+  for (const ch of value) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else current = (current ?? '') + ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      current = current ?? '';
+    } else if (/\s/.test(ch)) {
+      if (current !== undefined) argv.push(current);
+      current = undefined;
+    } else current = (current ?? '') + ch;
+  }
+  if (quote) throw new InputError(input, `unbalanced ${quote} quote`);
+  if (current !== undefined) argv.push(current);
+  if (!argv.length) throw new InputError(input, 'is empty');
+  if (argv.some((a) => a.includes('\0'))) throw new InputError(input, 'NUL byte');
+  return argv;
+}
+
+function parseStateDir(value: string): string {
+  if (!/^\/[A-Za-z0-9._/-]*$/.test(value) || value.split('/').includes('..'))
+    throw new InputError(
+      'state-dir',
+      `${JSON.stringify(value)} must be an absolute path of plain characters`,
+    );
+  return value.replace(/\/+$/, '') || '/';
+}
