@@ -1,0 +1,94 @@
+"""The real process: `python -m bot` against real services, its HEALTHCHECK, and SIGTERM."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str, data: bytes | None = None, headers: dict | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def healthcheck(port: int) -> int:
+    env = {**os.environ, "PORT": str(port)}
+    return subprocess.run([sys.executable, "-m", "bot.healthcheck"], cwd=ROOT, env=env,
+                          capture_output=True).returncode
+
+
+@pytest.fixture
+def bot_process(service_urls, unique):
+    database_url, redis_url = service_urls
+    port = free_port()
+    env = {**os.environ, "BOT_TOKEN": "1:x", "WEBHOOK_SECRET": unique, "DATABASE_URL": database_url,
+           "REDIS_URL": redis_url, "PORT": str(port), "APP_VERSION": "t-" + unique}
+    proc = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for _ in range(100):  # up to ~10 s for the listener
+            if proc.poll() is not None:
+                break
+            try:
+                if get(f"http://127.0.0.1:{port}/health")[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.1)
+        yield proc, port, unique
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_serves_health_webhook_and_metrics_then_stops_on_sigterm(bot_process):
+    proc, port, secret = bot_process
+    assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+    status, body = get(f"http://127.0.0.1:{port}/health")
+    assert status == 200
+    assert json.loads(body) == {"status": "ok", "version": "t-" + secret,
+                                "checks": {"postgres": "ok", "redis": "ok"}}
+    assert healthcheck(port) == 0
+
+    update = json.dumps({"update_id": 1, "message": {"message_id": 1, "chat": {"id": -1}, "text": "/start"}})
+    headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret}
+    status, body = get(f"http://127.0.0.1:{port}/webhook", update.encode(), headers)
+    assert (status, json.loads(body)["method"]) == (200, "sendMessage")
+    status, _ = get(f"http://127.0.0.1:{port}/webhook", update.encode(), {"Content-Type": "application/json"})
+    assert status == 401
+    _, metrics = get(f"http://127.0.0.1:{port}/metrics")
+    assert 'http_requests_total{code="401"} 1' in metrics.decode().splitlines()
+
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=20) == 0
+    output = proc.stdout.read() if proc.stdout else ""
+    assert "stopping" in output and "stopped" in output
+    assert healthcheck(port) == 1
+
+
+def test_a_config_error_exits_2_and_names_the_setting():
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "WEBHOOK_SECRET")}
+    result = subprocess.run([sys.executable, "-m", "bot"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "config error: BOT_TOKEN is required" in result.stderr
