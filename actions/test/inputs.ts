@@ -1,6 +1,132 @@
-/** The only place this action reads its inputs. */
-export type Inputs = Record<string, never>;
+import { readFileSync } from 'node:fs';
+import { InputError } from '../../src/errors.js';
+import { FORMATS, type FormatChoice } from '../../src/coverage/load.js';
+import { getBool, getEnum, getInt, getSecret, getString } from '../../src/github/inputs.js';
+import { parsePostgresUrl, type PostgresTarget } from '../../src/testrun/postgres.js';
+import { parseRedisUrl, type RedisTarget } from '../../src/testrun/redis.js';
+import { splitWords } from '../../src/testrun/words.js';
 
-export function readInputs(): Inputs {
-  return {};
+export const MODES = ['run', 'collect', 'post'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** The only place this action reads its inputs. */
+export interface Inputs {
+  mode: Mode;
+  workingDirectory: string;
+  testCommand: string[];
+  databaseUrl: string;
+  postgres?: PostgresTarget;
+  redisUrl: string;
+  redis?: RedisTarget;
+  servicesTimeoutSeconds: number;
+  coverageFile: string;
+  coverageFormat: FormatChoice;
+  junitFile: string;
+  minCoverage: number;
+  minDiffCoverage: number;
+  githubToken: string;
+  prNumber: number | null;
+  headSha: string;
+  comment: boolean;
+  commentId: string;
+  maxAnnotations: number;
+  reportFile: string;
+  /** From the runner: owner/repo and the checkout's absolute path. */
+  repository: string;
+  workspace: string;
+}
+
+export const DEFAULT_COMMAND =
+  'python -m pytest --cov --cov-report=xml:coverage.xml --junitxml=junit.xml';
+
+export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
+  const mode = getEnum('mode', MODES, 'run');
+  const event = readEvent(env.GITHUB_EVENT_PATH);
+  const commandLine = getString('test-command', DEFAULT_COMMAND);
+  let testCommand: string[];
+  try {
+    testCommand = splitWords(commandLine);
+  } catch (error) {
+    throw new InputError('test-command', (error as Error).message);
+  }
+  const databaseUrl = getSecret('database-url').trim();
+  const redisUrl = getSecret('redis-url').trim();
+  const prRaw = getString('pr-number', event.pr === undefined ? '' : String(event.pr));
+  if (prRaw !== '' && !/^[1-9]\d*$/.test(prRaw)) {
+    throw new InputError('pr-number', `expected a PR number, got ${JSON.stringify(prRaw)}`);
+  }
+  const headSha = getString('head-sha', event.headSha ?? '');
+  if (headSha !== '' && !/^[0-9a-f]{40}$/.test(headSha)) {
+    throw new InputError('head-sha', 'expected a full 40-character commit SHA');
+  }
+  const commentId = getString('comment-id', 'coverage');
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(commentId)) {
+    throw new InputError('comment-id', 'use letters, digits, dot, dash or underscore (at most 64)');
+  }
+  const inputs: Inputs = {
+    mode,
+    workingDirectory: getString('working-directory', '.'),
+    testCommand,
+    databaseUrl,
+    postgres: databaseUrl ? url('database-url', () => parsePostgresUrl(databaseUrl)) : undefined,
+    redisUrl,
+    redis: redisUrl ? url('redis-url', () => parseRedisUrl(redisUrl)) : undefined,
+    servicesTimeoutSeconds: getInt('services-timeout', 60, { min: 1, max: 3600 }),
+    coverageFile: getString('coverage-file', 'coverage.xml'),
+    coverageFormat: getEnum('coverage-format', FORMATS, 'auto'),
+    junitFile: getString('junit-file', 'junit.xml'),
+    minCoverage: percentInput('min-coverage', getString('min-coverage', '0')),
+    minDiffCoverage: percentInput('min-diff-coverage', getString('min-diff-coverage', '0')),
+    githubToken: getSecret('github-token').trim(),
+    prNumber: prRaw === '' ? null : Number(prRaw),
+    headSha,
+    comment: getBool('comment', true),
+    commentId,
+    maxAnnotations: getInt('max-annotations', 10, { min: 0, max: 50 }),
+    reportFile: getString('report-file', 'tg-devops-coverage.json'),
+    repository: env.GITHUB_REPOSITORY ?? '',
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+  };
+  if (mode === 'post') {
+    if (!inputs.githubToken)
+      throw new InputError('github-token', 'mode post needs a token to comment');
+    if (!inputs.headSha) {
+      throw new InputError(
+        'head-sha',
+        'mode post needs the tested commit (github.event.workflow_run.head_sha)',
+      );
+    }
+  }
+  return inputs;
+}
+
+function url<T>(name: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    // The URL holds a password: say what is wrong without repeating it.
+    const problem = error instanceof TypeError ? 'is not a valid URL' : (error as Error).message;
+    throw new InputError(name, problem);
+  }
+}
+
+function percentInput(name: string, raw: string): number {
+  const value = Number(raw.replace(/%$/, ''));
+  if (!/^\d+(\.\d+)?%?$/.test(raw) || value > 100) {
+    throw new InputError(name, `expected a percentage from 0 to 100, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+/** The PR number and head commit of a pull_request / pull_request_target event. */
+function readEvent(path: string | undefined): { pr?: number; headSha?: string } {
+  if (!path) return {};
+  try {
+    const event = JSON.parse(readFileSync(path, 'utf8')) as {
+      pull_request?: { number?: number; head?: { sha?: string } };
+    };
+    return { pr: event.pull_request?.number, headSha: event.pull_request?.head?.sha };
+  } catch {
+    return {};
+  }
 }
