@@ -164,12 +164,17 @@ export function httpCheck(spec: HttpCheckSpec, deps: { fetch: FetchLike; clock: 
 
 /** fetch's "fetch failed" hides the reason in `cause` (ECONNREFUSED, timeout …). */
 export function causeOf(error: unknown): string {
-  const cause = error instanceof Error ? (error as Error & { cause?: unknown }).cause : undefined;
+  const cause =
+    error && typeof error === 'object' && 'cause' in error
+      ? (error as { cause?: unknown }).cause
+      : undefined;
   const code =
     cause && typeof cause === 'object' && 'code' in cause
       ? String((cause as { code: unknown }).code)
       : '';
-  return [errorMessage(error), code || (cause ? errorMessage(cause) : '')]
-    .filter(Boolean)
-    .join(': ');
+  const causeText =
+    cause && typeof cause === 'object' && 'message' in cause
+      ? String((cause as { message: unknown }).message)
+      : '';
+  return [errorMessage(error), code || causeText].filter(Boolean).join(': ');
 }
