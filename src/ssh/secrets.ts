@@ -48,8 +48,12 @@ const PREFIX = 'tg-ssh-';
 /** Private key, known_hosts and a socket dir, 0600/0700 in a fresh dir under RUNNER_TEMP. */
 export async function writeSshMaterial(options: SshMaterialOptions): Promise<SshMaterial> {
   const key = normalizeKey(options.privateKey);
+  // The runner masks line by line: register the whole key and each of its body lines.
   options.log.secret(options.privateKey.trim());
   options.log.secret(key.trim());
+  for (const line of key.split('\n')) {
+    if (line.length >= 8 && !line.startsWith('-----')) options.log.secret(line);
+  }
 
   let knownHosts: string;
   if (options.knownHosts?.trim()) {
