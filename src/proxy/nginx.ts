@@ -1,0 +1,183 @@
+/**
+ * The nginx baseline: the app's upstream lives in its own include file, written, checked with
+ * the test command (`nginx -t`), and only then made live with a graceful reload. A failed test
+ * puts the previous file back and reloads nothing.
+ *
+ * Cost (docs/adr/0004-traffic-switch.md): a graceful reload loses nothing for clients that open a
+ * connection per request, but old workers close their idle keep-alive client connections, and a
+ * client that sends on such a connection at that moment gets ECONNRESET (about one per reload).
+ */
+import type { Clock } from '../clock.js';
+import { StepError } from '../errors.js';
+import type { Executor } from '../exec.js';
+import { readText, removeFile, writeText } from './files.js';
+import {
+  COLORS,
+  type Backend,
+  type Color,
+  type NginxSettings,
+  type RemovableProxy,
+} from './types.js';
+import { validateBackends } from './validate.js';
+
+export const upstreamName = (app: string) => `tg_${app}`;
+export const upstreamFile = (confDir: string, app: string) =>
+  `${confDir.replace(/\/+$/, '')}/tg-${app}.upstream.conf`;
+
+const HEADER = (app: string, what: string) =>
+  `# Managed by tg-devops for app '${app}' (${what}); rewritten on each deploy, do not edit.\n`;
+
+/** The include file for the baseline switch: one server line per color, weight 0 = `down`. */
+export function renderUpstream(app: string, backends: readonly Backend[]): string {
+  const lines = validateBackends(backends).map((b) =>
+    b.weight > 0
+      ? `    server 127.0.0.1:${b.port} weight=${b.weight}; # ${b.color}`
+      : `    server 127.0.0.1:${b.port} down; # ${b.color}`,
+  );
+  return (
+    HEADER(app, 'traffic switch: nginx') +
+    `upstream ${upstreamName(app)} {\n${lines.join('\n')}\n    keepalive 16;\n}\n`
+  );
+}
+
+/** The include file when HAProxy does the switching: nginx always talks to its frontend. */
+export function renderFrontendUpstream(app: string, frontendPort: number): string {
+  return (
+    HEADER(app, 'traffic switch: haproxy') +
+    `upstream ${upstreamName(app)} {\n` +
+    `    server 127.0.0.1:${frontendPort}; # haproxy fe_${app}\n` +
+    // nginx must drop an idle upstream connection before HAProxy's `timeout http-keep-alive`
+    // (75s) does, or a request sent on it in that instant is lost
+    `    keepalive 16;\n    keepalive_timeout 30s;\n}\n`
+  );
+}
+
+/** Backends in a file written by renderUpstream (colors from the trailing comments). */
+export function parseUpstream(text: string): Backend[] {
+  const found: Backend[] = [];
+  for (const line of text.split('\n')) {
+    const m = line.match(
+      /^\s*server\s+127\.0\.0\.1:(\d+)(?:\s+weight=(\d+))?(\s+down)?\s*;\s*#\s*(blue|green)\s*$/,
+    );
+    if (!m) continue;
+    found.push({
+      color: m[4] as Color,
+      port: Number(m[1]),
+      weight: m[3] ? 0 : Number(m[2] ?? 1),
+    });
+  }
+  return found.sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
+}
+
+/**
+ * Puts `content` into the app's include file and makes it live: write, test, reload. Returns
+ * false (and runs nothing else) when the file already has that content. On a failed test or
+ * reload the previous file is restored (or the new one removed) and the error names the output.
+ */
+export async function installUpstream(
+  exec: Executor,
+  nginx: NginxSettings,
+  app: string,
+  content: string,
+): Promise<boolean> {
+  const path = upstreamFile(nginx.confDir, app);
+  const before = await readText(exec, path);
+  if (before === content) return false;
+  await writeText(exec, path, content);
+  const restore = async () => {
+    if (before === undefined) await removeFile(exec, path);
+    else await writeText(exec, path, before);
+  };
+  const test = await exec.run(nginx.testCommand, { allowFailure: true });
+  if (test.exitCode !== 0) {
+    await restore();
+    throw new StepError(
+      'nginx',
+      `config test failed with ${path}; restored the previous file, reloaded nothing:\n` +
+        tail(test.stderr || test.stdout),
+    );
+  }
+  const reload = await exec.run(nginx.reloadCommand, { allowFailure: true });
+  if (reload.exitCode !== 0) {
+    await restore();
+    throw new StepError(
+      'nginx',
+      `reload failed (the running config is unchanged); restored ${path}:\n` +
+        tail(reload.stderr || reload.stdout),
+    );
+  }
+  return true;
+}
+
+/** Takes the app's include file out: remove, test, reload (the file comes back if the test fails). */
+export async function uninstallUpstream(
+  exec: Executor,
+  nginx: NginxSettings,
+  app: string,
+): Promise<void> {
+  const path = upstreamFile(nginx.confDir, app);
+  const before = await readText(exec, path);
+  if (before === undefined) return;
+  await removeFile(exec, path);
+  const test = await exec.run(nginx.testCommand, { allowFailure: true });
+  if (test.exitCode !== 0) {
+    await writeText(exec, path, before);
+    throw new StepError(
+      'nginx',
+      `config test failed without ${path} (is tg_${app} still used?); put it back:\n` +
+        tail(test.stderr || test.stdout),
+    );
+  }
+  await exec.run(nginx.reloadCommand);
+}
+
+/** Established TCP connections to 127.0.0.1:port on the host (requests in flight to a color). */
+export async function connectionsTo(exec: Executor, port: number): Promise<number> {
+  const result = await exec.run(['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`]);
+  return result.stdout.split('\n').filter((l) => l.trim()).length;
+}
+
+/**
+ * Waits until `count()` is 0, polling every 250 ms, at most `seconds`. Returns the last count.
+ */
+export async function waitForZero(
+  count: () => Promise<number>,
+  seconds: number,
+  clock: Clock,
+): Promise<number> {
+  const end = clock.now() + Math.max(0, seconds) * 1000;
+  for (;;) {
+    const n = await count();
+    if (n === 0 || clock.now() >= end) return n;
+    await clock.sleep(Math.min(250, Math.max(1, end - clock.now())));
+  }
+}
+
+export function nginxProxy(app: string, nginx: NginxSettings): RemovableProxy {
+  const path = upstreamFile(nginx.confDir, app);
+  return {
+    remove: (exec) => uninstallUpstream(exec, nginx, app),
+    kind: 'nginx',
+    async current(exec) {
+      const text = await readText(exec, path);
+      return text === undefined ? [] : parseUpstream(text);
+    },
+    async route(exec, backends) {
+      const content = renderUpstream(app, backends); // validates first
+      await installUpstream(exec, nginx, app, content);
+    },
+    async drain(exec, color, seconds, clock) {
+      // Requests already sent to the color finish on the old workers; nginx reports no
+      // per-server count, so count the connections to the color's port on the host.
+      const text = await readText(exec, path);
+      const backend =
+        text === undefined ? undefined : parseUpstream(text).find((b) => b.color === color);
+      if (!backend) return;
+      await waitForZero(() => connectionsTo(exec, backend.port), seconds, clock);
+    },
+  };
+}
+
+function tail(text: string): string {
+  return text.trim().split('\n').slice(-8).join('\n');
+}
