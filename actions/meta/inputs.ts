@@ -1,6 +1,28 @@
+import { getLines, getSecret, getString } from '../../src/github/inputs.js';
+
 /** The only place this action reads its inputs. */
-export type Inputs = Record<string, never>;
+export interface Inputs {
+  images: string[];
+  tags: string[];
+  flavor: string[];
+  labels: string[];
+  annotations: string[];
+  sepTags: string;
+  sepLabels: string;
+  sepAnnotations: string;
+  githubToken: string;
+}
 
 export function readInputs(): Inputs {
-  return {};
+  return {
+    images: getLines('images'),
+    tags: getLines('tags'),
+    flavor: getLines('flavor'),
+    labels: getLines('labels'),
+    annotations: getLines('annotations'),
+    sepTags: getString('sep-tags', '\n'),
+    sepLabels: getString('sep-labels', '\n'),
+    sepAnnotations: getString('sep-annotations', '\n'),
+    githubToken: getSecret('github-token'),
+  };
 }
