@@ -1,7 +1,7 @@
 // Builds every action (and the CLI) into dist/<name>/ with ncc: unminified, source maps, licenses.
 // Usage: node scripts/package.mjs [name...]
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sourceHash } from './source-hash.mjs';
 
@@ -41,6 +41,15 @@ for (const { name, entry } of ENTRIES) {
       stdio: 'inherit',
     },
   );
+  deferSourceMapRegister(join(out, 'index.js'));
   console.log(`dist/${name}/index.js  ${(Date.now() - started) / 1000}s`);
 }
 if (!wanted.length) writeFileSync(join(root, 'dist', 'SOURCE_HASH'), `${sourceHash(root)}\n`);
+
+// ncc's first line loads source-map-support on every start, which costs more than the rest of a
+// bundle's start-up together. The stack is only mapped when an unexpected error is reported, so
+// src/github/runtime.ts imports the register then (prepareStackTrace runs lazily, on first use).
+function deferSourceMapRegister(file) {
+  const text = readFileSync(file, 'utf8');
+  writeFileSync(file, text.replace(/^(#!.*\n)?import '\.\/sourcemap-register\.cjs';/, '$1'));
+}

@@ -49,3 +49,10 @@ export async function runAction(body: () => Promise<void>): Promise<void> {
     process.exitCode = 1;
   }
 }
+
+/** The stack in TypeScript terms: loads the bundle's source-map support only now (see scripts/package.mjs). */
+async function mappedStack(error: Error): Promise<string> {
+  const register = import.meta.url.replace(/[^/]*$/, 'sourcemap-register.cjs');
+  await import(register).catch(() => undefined);
+  return error.stack ?? error.message;
+}
