@@ -94,7 +94,7 @@ export const startArgv = (name: string) => ['docker', 'start', name];
 export const stopArgv = (name: string, graceSeconds: number) => [
   'docker',
   'stop',
-  '--time',
+  '-t',
   String(graceSeconds),
   name,
 ];

@@ -101,11 +101,12 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
         action: `deploy ${config.strategy}`,
         release: releaseId,
         image: config.image.raw,
-        result: result.ok ? 'ok' : 'rolled-back',
-        detail: result.error?.message,
+        result: result.ok ? 'success' : 'rolled-back',
+        detail:
+          result.error?.message ??
+          `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
         url: deps.holder.url,
-        previous: plan.current?.id,
-        gapMs: facts.gapMs,
+        runId: deps.holder.runId,
       })
       .catch((error: unknown) => log.warn(`audit entry not written: ${String(error)}`));
     const report = { dryRun: false, plan, probe, result, facts, totalMs: clock.now() - started };

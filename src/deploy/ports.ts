@@ -1,76 +1,26 @@
-import type { Clock } from '../clock.js';
-import type { Executor } from '../exec.js';
-import type { Log } from '../log.js';
-
 /**
  * What the engine needs from the host layer (src/host, the SSH engineer's) and the traffic
- * switch (src/proxy, the traffic-switch engineer's), as the agreed interfaces. The engine takes
- * these as injected dependencies, so it runs against the real modules in production and against
- * small stand-ins in unit tests.
+ * switch (src/proxy, the traffic-switch engineer's), through the agreed interfaces. The engine
+ * takes them as injected dependencies: the real modules in production (`hostPrimitives`), small
+ * stand-ins in unit tests.
  */
+import type { Executor } from '../exec.js';
+import { writeFileAtomic } from '../host/files.js';
+import { acquireLock, type HeldLock, type LockHolder, type LockOptions } from '../host/lock.js';
+import {
+  appendAudit,
+  appPaths,
+  readState,
+  writeState,
+  type AppPaths,
+  type AppState,
+  type AuditEntry,
+} from '../host/state.js';
+import type { Color } from '../proxy/types.js';
 
-export type Color = 'blue' | 'green';
-
-export interface Release {
-  id: string;
-  image: string;
-  color?: Color;
-  port?: number;
-  container: string;
-  startedAt: string;
-  version?: string;
-  irreversibleMigration?: boolean;
-  strategy: string;
-}
-
-export interface AppState {
-  app: string;
-  current?: Release;
-  previous?: Release;
-  history: Release[];
-}
-
-export interface AppPaths {
-  dir: string;
-  state: string;
-  lock: string;
-  audit: string;
-  envFile: string;
-  backups: string;
-}
-
-export interface LockHolder {
-  runId: string;
-  actor: string;
-  pid?: number;
-  host?: string;
-  startedAt: string;
-  url?: string;
-}
-
-export interface HeldLock {
-  release(): Promise<void>;
-  refresh(): Promise<void>;
-}
-
-export interface AuditEntry {
-  at: string;
-  actor: string;
-  action: string;
-  release?: string;
-  image?: string;
-  result: 'ok' | 'failed' | 'rolled-back';
-  detail?: string;
-  url?: string;
-  [key: string]: unknown;
-}
-
-export interface LockOptions {
-  ttlSeconds: number;
-  timeoutSeconds: number;
-  clock: Clock;
-  log: Log;
-}
+export type { AppPaths, AppState, AuditEntry, Release } from '../host/state.js';
+export type { HeldLock, LockHolder, LockOptions } from '../host/lock.js';
+export type { Backend, Color, ProxySettings, TrafficProxy } from '../proxy/types.js';
 
 /** The host primitives (src/host/{files,lock,state}.ts) the engine calls. */
 export interface HostPrimitives {
@@ -87,19 +37,14 @@ export interface HostPrimitives {
   writeFileAtomic(exec: Executor, path: string, content: string, mode?: string): Promise<void>;
 }
 
-export interface Backend {
-  color: Color;
-  port: number;
-  weight: number;
-}
-
-/** The traffic switch (src/proxy): nginx include + reload, or HAProxy's runtime API. */
-export interface TrafficProxy {
-  readonly kind: 'nginx' | 'haproxy';
-  current(exec: Executor): Promise<Backend[]>;
-  route(exec: Executor, backends: Backend[]): Promise<void>;
-  drain(exec: Executor, color: Color, seconds: number, clock: Clock): Promise<void>;
-}
+export const hostPrimitives: HostPrimitives = {
+  appPaths,
+  readState,
+  writeState,
+  appendAudit,
+  acquireLock,
+  writeFileAtomic,
+};
 
 export function otherColor(color: Color | undefined): Color {
   return color === 'blue' ? 'green' : 'blue';
