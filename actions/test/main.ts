@@ -126,7 +126,7 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
   else {
     try {
       const changed = await fetchChangedFiles(deps.api(inputs.githubToken), repo, inputs.prNumber);
-      outcome.diff = diffCoverage(mapped.files, changed);
+      outcome.diff = diffCoverage(mapped.files, changed, mapped.verified);
     } catch (error) {
       outcome.diffNote = 'the PR diff could not be read';
       log.warn(`could not read the PR diff: ${errorMessage(error)}`);

@@ -27,8 +27,9 @@ export interface DiffCoverage {
 export function diffCoverage(
   coverage: Map<string, LineHits>,
   changed: readonly ChangedFile[],
+  verified?: ReadonlySet<string>,
 ): DiffCoverage {
-  const find = suffixIndex(coverage.keys());
+  const find = suffixIndex(coverage.keys(), verified);
   const files: FileDiffCoverage[] = [];
   const notes: string[] = [];
   let executable = 0;

@@ -17,6 +17,8 @@ export interface MappedCoverage {
   files: Map<string, LineHits>;
   /** Report paths that lie outside the repository: matched to changed files by suffix only. */
   outside: string[];
+  /** Repository paths that exist in the checkout: matched exactly, never by suffix. */
+  verified: Set<string>;
 }
 
 const slash = (p: string) => p.replace(/\\/g, '/');
@@ -55,9 +57,12 @@ export function candidates(reportPath: string, context: PathContext): string[] {
 export function mapToRepo(files: Map<string, LineHits>, context: PathContext): MappedCoverage {
   const mapped = new Map<string, LineHits>();
   const outside: string[] = [];
+  const verified = new Set<string>();
   for (const [reportPath, hits] of files) {
     const options = candidates(reportPath, context);
-    const chosen = options.find((c) => context.exists?.(c)) ?? options[0];
+    const existing = options.find((c) => context.exists?.(c));
+    if (existing !== undefined) verified.add(existing);
+    const chosen = existing ?? options[0];
     if (chosen === undefined) {
       outside.push(slash(reportPath));
       mapped.set(slash(reportPath), hits);
@@ -67,19 +72,23 @@ export function mapToRepo(files: Map<string, LineHits>, context: PathContext): M
       else mapped.set(chosen, hits);
     }
   }
-  return { files: mapped, outside };
+  return { files: mapped, outside, verified };
 }
 
 /**
- * Finds the report entry for a changed file: exact repository path first, then the longest
- * path-boundary suffix match (a report made in another checkout, a container's /app, or with
+ * Finds the report entry for a changed file: exact repository path first, then the most
+ * trailing path segments in common (a whole-path suffix, or a directory and the file name) (a report made in another checkout, a container's /app, or with
  * paths relative to a source root the report did not name). Ambiguous suffixes match nothing.
  */
-export function suffixIndex(paths: Iterable<string>): (repoPath: string) => string | undefined {
+export function suffixIndex(
+  paths: Iterable<string>,
+  exactOnly: ReadonlySet<string> = new Set(),
+): (repoPath: string) => string | undefined {
   const exact = new Set<string>();
   const byBase = new Map<string, string[]>();
   for (const path of paths) {
     exact.add(path);
+    if (exactOnly.has(path)) continue; // a file known to exist in the checkout is itself, only
     const base = posix.basename(path);
     const list = byBase.get(base);
     if (list) list.push(path);
@@ -92,17 +101,25 @@ export function suffixIndex(paths: Iterable<string>): (repoPath: string) => stri
     let best: string | undefined;
     let bestLength = 0;
     let tie = false;
+    const wanted = repoPath.split('/');
     for (const path of list) {
-      const trimmed = path.replace(/^\/+/, '');
-      let length = 0;
-      if (repoPath.endsWith(`/${trimmed}`)) length = trimmed.length;
-      else if (trimmed.endsWith(`/${repoPath}`)) length = repoPath.length;
-      if (length === 0) continue;
-      if (length > bestLength) {
+      const segments = path.replace(/^\/+/, '').split('/');
+      let common = 0;
+      while (
+        common < wanted.length &&
+        common < segments.length &&
+        wanted[wanted.length - 1 - common] === segments[segments.length - 1 - common]
+      ) {
+        common++;
+      }
+      // One path wholly a suffix of the other, or at least a directory and the file name alike.
+      const whole = common === wanted.length || common === segments.length;
+      if (!whole && common < 2) continue;
+      if (common > bestLength) {
         best = path;
-        bestLength = length;
+        bestLength = common;
         tie = false;
-      } else if (length === bestLength) tie = true;
+      } else if (common === bestLength) tie = true;
     }
     return tie ? undefined : best;
   };
