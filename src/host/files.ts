@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { StepError } from '../errors.js';
 import { CommandError, type Executor } from '../exec.js';
 import { checkRemotePath, isInside } from './paths.js';
 
@@ -66,9 +67,11 @@ export async function writeFileAtomic(
   const file = checkRemotePath(path);
   if (!/^[0-7]{3,4}$/.test(mode)) throw new Error(`file mode '${mode}' is not octal`);
   const bytes = Buffer.from(content, 'utf8');
-  await exec.run(
-    ['sh', '-c', WRITE_SCRIPT, 'tg-write', file, mode, String(bytes.length), sha256(bytes)],
-    { input: content },
+  await script(
+    exec,
+    `writing ${file}`,
+    [WRITE_SCRIPT, 'tg-write', file, mode, String(bytes.length), sha256(bytes)],
+    content,
   );
 }
 
@@ -76,11 +79,11 @@ export async function writeFileAtomic(
 export async function appendFile(exec: Executor, path: string, content: string): Promise<void> {
   const file = checkRemotePath(path);
   const bytes = Buffer.from(content, 'utf8');
-  await exec.run(
-    ['sh', '-c', APPEND_SCRIPT, 'tg-append', file, String(bytes.length), sha256(bytes)],
-    {
-      input: content,
-    },
+  await script(
+    exec,
+    `appending to ${file}`,
+    [APPEND_SCRIPT, 'tg-append', file, String(bytes.length), sha256(bytes)],
+    content,
   );
 }
 
@@ -90,6 +93,23 @@ export async function removeInside(exec: Executor, dir: string, path: string): P
     throw new Error(`refusing to remove '${path}': it is not inside '${dir}'`);
   }
   await exec.run(['rm', '-rf', '--', checkRemotePath(path)]);
+}
+
+/** Runs a fixed script; a failure names what was being done, not the whole script text. */
+async function script(
+  exec: Executor,
+  what: string,
+  args: readonly string[],
+  input: string,
+): Promise<void> {
+  const result = await exec.run(['sh', '-c', ...args], { input, allowFailure: true });
+  if (result.exitCode !== 0) {
+    const detail = result.stderr.trim().split('\n').slice(-3).join(' | ');
+    throw new StepError(
+      'host',
+      `${exec.where}: ${what} failed (exit ${result.exitCode})${detail ? `: ${detail}` : ''}; the file was left as it was`,
+    );
+  }
 }
 
 export function uniqueSuffix(): string {
