@@ -1,5 +1,8 @@
 import { runAction } from '../../src/github/runtime.js';
+import { defaultDeps } from './deps.js';
 import { readInputs } from './inputs.js';
 import { run } from './main.js';
 
-void runAction(() => run(readInputs()));
+void runAction(async () => {
+  await run(readInputs(), defaultDeps());
+});
