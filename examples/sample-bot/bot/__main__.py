@@ -30,7 +30,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
-    store = Storage(settings.database_url, settings.redis_url)
+    store = Storage(settings.database_url, settings.redis_url, table=settings.table, prefix=settings.redis_prefix)
     await store.migrate()
     metrics = Metrics(settings.version)
     app = create_app(store, metrics, secret=settings.webhook_secret, version=settings.version,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -25,6 +26,15 @@ class Settings:
     poll_timeout: int = 25
     version: str = __version__
     shutdown_timeout: float = 10.0
+    namespace: str = ""  # prefixes the table and the Redis keys (several bots, or tests, on one server)
+
+    @property
+    def table(self) -> str:
+        return f"{self.namespace}_messages" if self.namespace else "messages"
+
+    @property
+    def redis_prefix(self) -> str:
+        return f"{self.namespace}:" if self.namespace else "sample-bot:"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -54,6 +64,9 @@ class Settings:
         if mode == "webhook" and not secret:
             # Without it anyone who finds the URL can send the bot forged updates.
             raise ConfigError("WEBHOOK_SECRET is required in webhook mode")
+        namespace = env.get("BOT_NAMESPACE", "").strip()
+        if namespace and not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", namespace):
+            raise ConfigError(f"BOT_NAMESPACE must be lowercase letters, digits and _, got {namespace!r}")
         return cls(
             bot_token=bot_token,
             database_url=database_url,
@@ -64,4 +77,5 @@ class Settings:
             telegram_api_url=(env.get("TELEGRAM_API_URL") or "https://api.telegram.org").rstrip("/"),
             poll_timeout=integer("POLL_TIMEOUT", 25, 0, 50),
             version=env.get("APP_VERSION", "").strip() or __version__,
+            namespace=namespace,
         )

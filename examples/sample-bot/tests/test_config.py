@@ -27,8 +27,16 @@ def test_polling_needs_no_secret():
         ({"BOT_MODE": "mtproto"}, "BOT_MODE must be webhook or polling"),
         ({"PORT": "80x"}, "PORT must be a whole number"),
         ({"PORT": "70000"}, "PORT must be a whole number"),
+        ({"BOT_NAMESPACE": "x; drop"}, "BOT_NAMESPACE must be"),
     ],
 )
 def test_bad_settings_are_named(env, message):
     with pytest.raises(ConfigError, match=message):
         Settings.from_env({**BASE, "BOT_MODE": "polling", **env})
+
+
+def test_namespace_prefixes_the_table_and_keys():
+    plain = Settings.from_env({**BASE, "BOT_MODE": "polling"})
+    spaced = Settings.from_env({**BASE, "BOT_MODE": "polling", "BOT_NAMESPACE": "t_1"})
+    assert (plain.table, plain.redis_prefix) == ("messages", "sample-bot:")
+    assert (spaced.table, spaced.redis_prefix) == ("t_1_messages", "t_1:")

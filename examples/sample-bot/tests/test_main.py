@@ -42,7 +42,8 @@ def bot_process(service_urls, unique):
     database_url, redis_url = service_urls
     port = free_port()
     env = {**os.environ, "BOT_TOKEN": "1:x", "WEBHOOK_SECRET": unique, "DATABASE_URL": database_url,
-           "REDIS_URL": redis_url, "PORT": str(port), "APP_VERSION": "t-" + unique}
+           "REDIS_URL": redis_url, "PORT": str(port), "APP_VERSION": "t-" + unique,
+           "BOT_NAMESPACE": unique}
     proc = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -60,6 +61,21 @@ def bot_process(service_urls, unique):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        cleanup(database_url, redis_url, unique)
+
+
+def cleanup(database_url: str, redis_url: str, namespace: str) -> None:
+    import psycopg
+    import redis
+    from psycopg import sql
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(f"{namespace}_messages")))
+    client = redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{namespace}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
 
 
 def test_serves_health_webhook_and_metrics_then_stops_on_sigterm(bot_process):
