@@ -105,7 +105,8 @@ function url<T>(name: string, parse: () => T): T {
     return parse();
   } catch (error) {
     // The URL holds a password: say what is wrong without repeating it.
-    const problem = error instanceof TypeError ? 'is not a valid URL' : (error as Error).message;
+    const problem =
+      (error as Error).name === 'TypeError' ? 'is not a valid URL' : (error as Error).message;
     throw new InputError(name, problem);
   }
 }

@@ -1,0 +1,366 @@
+import { run, type Deps } from '../../actions/test/main.js';
+import { readInputs, type Inputs } from '../../actions/test/inputs.js';
+import { fakeClock } from '../../src/clock.js';
+import { recordingExecutor } from '../../src/exec.js';
+import { githubApi } from '../../src/github/api.js';
+import { recordingLog } from '../../src/log.js';
+import { FakeGitHub } from '../helpers/fake-github.js';
+
+const HEAD = 'c0ffee'.padEnd(40, '0');
+const WS = '/ws/repo';
+
+const COVERAGE = `<?xml version="1.0" ?>
+<coverage version="6.5.0"><sources><source>${WS}/app</source></sources><packages><package name="bot"><classes>
+<class filename="bot/store.py"><lines>
+<line number="1" hits="1"/><line number="2" hits="1"/><line number="3" hits="0"/><line number="4" hits="0"/><line number="6" hits="1"/>
+</lines></class>
+<class filename="bot/util.py"><lines><line number="1" hits="1"/><line number="2" hits="0"/></lines></class>
+</classes></package></packages></coverage>`;
+
+const junit = (failed: boolean) => `<testsuites><testsuite name="pytest">
+<testcase classname="tests.test_store" name="test_save"/>
+<testcase classname="tests.test_store" name="test_load">${failed ? '<failure message="assert 2 == 3">E   assert 2 == 3</failure>' : ''}</testcase>
+<testcase classname="tests.test_store" name="test_skip"><skipped message="later"/></testcase>
+</testsuite></testsuites>`;
+
+function setup(options: { failed?: boolean; files?: Record<string, string> } = {}) {
+  const github = new FakeGitHub({
+    owner: 'org',
+    repo: 'bot',
+    writeTokens: ['write-token'],
+    pageSizeCap: 1,
+  });
+  github.pulls.set(7, {
+    headSha: HEAD,
+    files: [
+      {
+        filename: 'app/bot/store.py',
+        status: 'modified',
+        patch: '@@ -1,2 +1,6 @@\n line1\n+line2\n+line3\n+line4\n+line5\n line6',
+      },
+      { filename: 'README.md', status: 'modified', patch: '@@ -1 +1 @@\n-a\n+b' },
+      { filename: 'app/bot/huge.py', status: 'modified', additions: 5000 },
+    ],
+  });
+  const files: Record<string, string> = {
+    [`${WS}/app/coverage.xml`]: COVERAGE,
+    [`${WS}/app/junit.xml`]: junit(options.failed ?? false),
+    ...options.files,
+  };
+  const written: Record<string, string> = {};
+  const summaries: string[] = [];
+  const outputs: Record<string, string | number | undefined> = {};
+  const exec = recordingExecutor(() => ({ exitCode: options.failed ? 1 : 0 }));
+  const log = recordingLog();
+  const probes: string[] = [];
+  const deps: Deps = {
+    exec,
+    clock: fakeClock(),
+    log,
+    api: (token) => githubApi({ token, baseUrl: 'http://github.invalid', fetch: github.fetch }),
+    summary: (md) => summaries.push(md),
+    outputs: (values) => Object.assign(outputs, values),
+    readFile: (path) => files[path],
+    writeFile: (path, text) => void (written[path] = text),
+    exists: (path) => path === `${WS}/app/bot/store.py` || path === `${WS}/app/bot/util.py`,
+    postgresReady: async (t) => void probes.push(`pg ${t.host}:${t.port}`),
+    redisReady: async (t) => void probes.push(`redis ${t.host}:${t.port}`),
+  };
+  return { github, files, written, summaries, outputs, exec, log, probes, deps };
+}
+
+function inputs(overrides: Partial<Inputs> = {}): Inputs {
+  return {
+    mode: 'run',
+    workingDirectory: 'app',
+    testCommand: ['python', '-m', 'pytest'],
+    databaseUrl: 'postgresql://u:secretpw@db:5432/app',
+    postgres: { host: 'db', port: 5432, user: 'u', password: 'secretpw', database: 'app' },
+    redisUrl: 'redis://cache:6379/0',
+    redis: { host: 'cache', port: 6379, username: '', password: '' },
+    servicesTimeoutSeconds: 30,
+    coverageFile: 'coverage.xml',
+    coverageFormat: 'auto',
+    junitFile: 'junit.xml',
+    minCoverage: 0,
+    minDiffCoverage: 0,
+    githubToken: 'write-token',
+    prNumber: 7,
+    headSha: HEAD,
+    comment: true,
+    commentId: 'coverage',
+    maxAnnotations: 1,
+    reportFile: 'out/report.json',
+    repository: 'org/bot',
+    workspace: WS,
+    ...overrides,
+  };
+}
+
+describe('test action, mode run', () => {
+  it('waits for both services, runs the command in the working directory with the URLs, and comments once', async () => {
+    const t = setup();
+    await run(inputs(), t.deps);
+    expect(t.probes).toEqual(['pg db:5432', 'redis cache:6379']);
+    expect(t.exec.commands).toHaveLength(1);
+    expect(t.exec.commands[0]!.argv).toEqual(['python', '-m', 'pytest']);
+    expect(t.exec.commands[0]!.options).toMatchObject({
+      cwd: `${WS}/app`,
+      env: {
+        DATABASE_URL: 'postgresql://u:secretpw@db:5432/app',
+        REDIS_URL: 'redis://cache:6379/0',
+      },
+      allowFailure: true,
+    });
+    // store.py: lines 2-5 changed; measured 2,3,4 -> covered 2 only. 7 lines, 4 covered overall.
+    expect(t.outputs).toMatchObject({
+      coverage: '57.14',
+      'diff-coverage': '33.33',
+      tests: 3,
+      failures: 0,
+      skipped: 1,
+    });
+    // Every page of the PR files was read (page size 1 -> 3 pages).
+    expect(t.github.requests.filter((r) => r.path.endsWith('/pulls/7/files'))).toHaveLength(3);
+    expect(t.github.writes().map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /repos/org/bot/issues/7/comments',
+    ]);
+    const body = t.github.comments[0]!.body;
+    expect(body.startsWith('<!-- tg-devops:coverage:coverage -->')).toBe(true);
+    expect(body).toContain('| Diff coverage | 33.33% (1 of 3 changed lines) |');
+    expect(body).toContain('| `app/bot/store.py` | 60.00% | 33.33% (1/3) | 3-4 |');
+    expect(body).toContain('2 changed files are not in the coverage report.');
+    expect(body).toContain('app/bot/huge.py: GitHub sent no diff');
+    expect(t.summaries).toEqual([body]);
+    expect(t.log.lines.filter((l) => l.level === 'warn')).toEqual([
+      {
+        level: 'warn',
+        message: 'Lines 3-4 are changed in this PR but no test runs them',
+        where: {
+          title: 'Uncovered changed lines',
+          file: 'app/bot/store.py',
+          startLine: 3,
+          endLine: 4,
+        },
+      },
+    ]);
+    expect(t.outputs['comment-url']).toMatch(/#issuecomment-\d+$/);
+  });
+
+  it('updates the same comment on the next push instead of posting another', async () => {
+    const t = setup();
+    t.github.addComment(7, '<!-- tg-devops:coverage:coverage --> quoted by a person', {
+      login: 'alice',
+      type: 'User',
+    });
+    await run(inputs(), t.deps);
+    const id = t.github.comments.find((c) => c.user.type === 'Bot')!.id;
+    await run(inputs({ minCoverage: 0 }), t.deps);
+    expect(t.github.writes().map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /repos/org/bot/issues/7/comments',
+      `PATCH /repos/org/bot/issues/comments/${id}`,
+    ]);
+    expect(t.github.comments.filter((c) => c.user.type === 'Bot')).toHaveLength(1);
+    expect(t.github.comments[0]!.body).toBe(
+      '<!-- tg-devops:coverage:coverage --> quoted by a person',
+    );
+  });
+
+  it('publishes failing tests, then fails the step naming them', async () => {
+    const t = setup({ failed: true });
+    await expect(run(inputs(), t.deps)).rejects.toThrow(
+      'tg-devops test: 1 of 3 tests failed: tests.test_store.test_load',
+    );
+    expect(t.outputs).toMatchObject({ tests: 3, failures: 1, skipped: 1 });
+    expect(t.summaries[0]).toContain('### ❌ 1 of 3 tests failed');
+    expect(t.summaries[0]).toContain('assert 2 == 3');
+    expect(t.github.comments).toHaveLength(1);
+  });
+
+  it('fails thresholds after publishing, saying by how much', async () => {
+    const t = setup();
+    await expect(run(inputs({ minCoverage: 60, minDiffCoverage: 50 }), t.deps)).rejects.toThrow(
+      'tg-devops test: coverage 57.14% is below min-coverage 60% by 2.86 points; diff coverage 33.33% is below min-diff-coverage 50% by 16.67 points (2 of 3 changed lines not covered)',
+    );
+    expect(t.github.comments).toHaveLength(1);
+  });
+
+  it('names a report the command did not write', async () => {
+    const t = setup({ files: { [`${WS}/app/junit.xml`]: undefined as unknown as string } });
+    await expect(run(inputs(), t.deps)).rejects.toThrow(
+      `junit.xml: not found (junit-file, looked in ${WS}/app/junit.xml); the test command exited 0 without writing it`,
+    );
+    expect(t.summaries).toEqual([]);
+    expect(t.github.writes()).toEqual([]);
+  });
+
+  it('names a malformed or empty report', async () => {
+    const t = setup({ files: { [`${WS}/app/coverage.xml`]: '<coverage><packages></coverage>' } });
+    await expect(run(inputs(), t.deps)).rejects.toThrow(
+      /^coverage\.xml: malformed XML \(line 1: expected <\/packages> but found <\/coverage>\)/,
+    );
+    const empty = setup({ files: { [`${WS}/app/coverage.xml`]: '' } });
+    await expect(run(inputs(), empty.deps)).rejects.toThrow(
+      /^coverage\.xml: the coverage report is empty/,
+    );
+  });
+
+  it('runs no test when a service never comes up', async () => {
+    const t = setup();
+    t.deps.postgresReady = async () => {
+      throw new Error('connect ECONNREFUSED 10.0.0.1:5432');
+    };
+    await expect(run(inputs({ servicesTimeoutSeconds: 3 }), t.deps)).rejects.toThrow(
+      'Postgres at db:5432: not accepting connections after 3s (4 attempts); last error: connect ECONNREFUSED 10.0.0.1:5432',
+    );
+    expect(t.exec.commands).toEqual([]);
+    expect(t.summaries).toEqual([]);
+  });
+
+  it('warns instead of failing when the token cannot comment (a fork PR)', async () => {
+    const t = setup();
+    await run(inputs({ githubToken: 'read-only-token' }), t.deps);
+    expect(t.summaries).toHaveLength(1);
+    expect(t.github.comments).toEqual([]);
+    expect(t.log.text()).toMatch(
+      /token cannot comment on PR #7 \(a fork PR's token is read-only\).*docs\/fork-prs\.md/,
+    );
+  });
+});
+
+describe('test action, modes collect and post', () => {
+  it('collect writes the report and does not comment; post verifies the head and comments', async () => {
+    const t = setup({ failed: true });
+    await expect(
+      run(inputs({ mode: 'collect', githubToken: 'read-only-token' }), t.deps),
+    ).rejects.toThrow(/1 of 3 tests failed/);
+    expect(t.github.writes()).toEqual([]);
+    const path = `${WS}/out/report.json`;
+    expect(t.outputs['report-path']).toBe(path);
+    const artifact = JSON.parse(t.written[path]!);
+    expect(artifact).toMatchObject({
+      schema: 'tg-devops-coverage/1',
+      pr: 7,
+      headSha: HEAD,
+      exitCode: 1,
+    });
+    expect(artifact.files['app/bot/store.py']).toEqual({ hit: '1-2,6', miss: '3-4' });
+
+    // The posting side: a fresh job that has only the artifact.
+    const p = setup();
+    p.github.pulls.set(7, t.github.pulls.get(7)!);
+    p.files[`${WS}/report.json`] = t.written[path]!;
+    const postInputs = inputs({
+      mode: 'post',
+      reportFile: 'report.json',
+      prNumber: null,
+      postgres: undefined,
+      redis: undefined,
+    });
+    await run(postInputs, p.deps);
+    expect(p.exec.commands).toEqual([]);
+    expect(p.probes).toEqual([]);
+    expect(p.github.requests.map((r) => `${r.method} ${r.path}`)[0]).toBe(
+      'GET /repos/org/bot/pulls/7',
+    );
+    expect(p.github.comments).toHaveLength(1);
+    expect(p.github.comments[0]!.body).toContain(
+      '| Diff coverage | 33.33% (1 of 3 changed lines) |',
+    );
+    expect(p.github.comments[0]!.body).toContain('### ❌ 1 of 3 tests failed');
+  });
+
+  it('post refuses a report for another commit than the PR head', async () => {
+    const t = setup();
+    const newer = 'beef'.padEnd(40, '1');
+    t.github.pulls.set(7, { ...t.github.pulls.get(7)!, headSha: newer });
+    t.files[`${WS}/report.json`] = JSON.stringify({
+      schema: 'tg-devops-coverage/1',
+      pr: 7,
+      headSha: null,
+      exitCode: 0,
+      files: {},
+      tests: { tests: 1, failures: 0, errors: 0, skipped: 0, failed: [] },
+    });
+    await expect(
+      run(inputs({ mode: 'post', reportFile: 'report.json', prNumber: null }), t.deps),
+    ).rejects.toThrow(`post: PR #7 is at ${newer}, but the tested run was ${HEAD}: not posting`);
+    expect(t.github.writes()).toEqual([]);
+  });
+
+  it('post shows a forged failure message as text: no HTML, no mentions, no broken fence', async () => {
+    const t = setup();
+    t.files[`${WS}/report.json`] = JSON.stringify({
+      schema: 'tg-devops-coverage/1',
+      pr: 7,
+      headSha: HEAD,
+      exitCode: 1,
+      files: { 'app/bot/store.py': { hit: '1-2', miss: '3-5' } },
+      tests: {
+        tests: 1,
+        failures: 1,
+        errors: 0,
+        skipped: 0,
+        failed: [
+          { name: 'x|<img src=x>@org/admins', kind: 'failure', message: '```\n@everyone <script>' },
+        ],
+      },
+    });
+    await run(inputs({ mode: 'post', reportFile: 'report.json' }), t.deps);
+    const body = t.github.comments[0]!.body;
+    expect(body).toContain('**`x|<img src=x>@org/admins`** (failure)');
+    expect(body).toContain('````text\n```\n@everyone <script>\n````');
+    expect(body).not.toMatch(/\| [^`]*<img/);
+  });
+});
+
+describe('readInputs', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  });
+  const set = (values: Record<string, string>) => {
+    for (const [k, v] of Object.entries(values)) process.env[`INPUT_${k.toUpperCase()}`] = v;
+  };
+
+  it('reads defaults and the PR from the event', () => {
+    set({ 'database-url': 'postgresql://u:pw@127.0.0.1:15432/db' });
+    const parsed = readInputs({ GITHUB_REPOSITORY: 'org/bot', GITHUB_WORKSPACE: '/w' });
+    expect(parsed).toMatchObject({
+      mode: 'run',
+      testCommand: [
+        'python',
+        '-m',
+        'pytest',
+        '--cov',
+        '--cov-report=xml:coverage.xml',
+        '--junitxml=junit.xml',
+      ],
+      postgres: { host: '127.0.0.1', port: 15432, user: 'u', password: 'pw', database: 'db' },
+      redis: undefined,
+      minCoverage: 0,
+      prNumber: null,
+      workspace: '/w',
+    });
+  });
+
+  it.each([
+    [{ 'test-command': 'pytest | tee log' }, "Input 'test-command': no shell runs the command"],
+    [{ 'min-coverage': '120' }, "Input 'min-coverage': expected a percentage from 0 to 100"],
+    [{ 'min-diff-coverage': 'high' }, "Input 'min-diff-coverage': expected a percentage"],
+    [{ 'database-url': 'postgresql://u:hunter2@' }, "Input 'database-url': is not a valid URL"],
+    [{ 'redis-url': 'http://x' }, "Input 'redis-url': expected a redis:// or rediss:// URL"],
+    [{ mode: 'post' }, "Input 'head-sha': mode post needs the tested commit"],
+    [{ mode: 'upload' }, "Input 'mode': expected one of run, collect, post"],
+    [{ 'comment-id': 'a b' }, "Input 'comment-id'"],
+  ])('refuses %j before anything runs', (values, message) => {
+    set({ 'github-token': 'tok', ...values });
+    expect(() => readInputs({})).toThrow(message);
+    try {
+      readInputs({});
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2');
+    }
+  });
+});
