@@ -1,6 +1,81 @@
-/** The only place this action reads its inputs. */
-export type Inputs = Record<string, never>;
+import { getBool, getInt, getList, getSecret, getString } from '../../src/github/inputs.js';
+import type { RawDeployInputs } from '../../src/deploy/config.js';
+
+/** The only place this action reads its inputs. Validation happens in src/deploy/config.ts. */
+export interface Inputs {
+  raw: RawDeployInputs;
+  hosts: string[];
+  batchSize: number;
+  ssh: { key: string; knownHosts: string; fingerprints: string[]; jumpHost: string };
+  proxy: {
+    nginxConfDir: string;
+    nginxTestCommand: string;
+    nginxReloadCommand: string;
+    haproxySocket: string;
+    haproxyConfig: string;
+    haproxyReloadCommand: string;
+    haproxyFrontendPort: string;
+  };
+  github: { token: string; environment: string; environmentUrl: string; transient: boolean };
+}
 
 export function readInputs(): Inputs {
-  return {};
+  return {
+    raw: {
+      app: getString('app'),
+      image: getString('image'),
+      'bot-mode': getString('bot-mode'),
+      strategy: getString('strategy'),
+      'container-port': getString('container-port'),
+      'host-ports': getString('host-ports'),
+      'health-path': getString('health-path'),
+      env: getSecret('env'),
+      volumes: getString('volumes'),
+      cpus: getString('cpus'),
+      memory: getString('memory'),
+      network: getString('network'),
+      'docker-options': getString('docker-options'),
+      registry: getString('registry'),
+      'registry-username': getString('registry-username'),
+      'registry-password': getSecret('registry-password'),
+      'canary-steps': getString('canary-steps'),
+      'step-interval': getString('step-interval'),
+      'drain-seconds': getString('drain-seconds'),
+      'stop-grace': getString('stop-grace'),
+      'gate-window': getString('gate-window'),
+      'health-timeout': getString('health-timeout'),
+      'pre-deploy': getString('pre-deploy'),
+      backup: getString('backup'),
+      'backup-keep': getString('backup-keep'),
+      'backup-database-url-variable': getString('backup-database-url-variable'),
+      'lock-timeout': getString('lock-timeout'),
+      'keep-releases': getString('keep-releases'),
+      'dry-run': getString('dry-run'),
+      'state-dir': getString('state-dir'),
+      proxy: getString('proxy'),
+    },
+    hosts: getList('hosts'),
+    batchSize: getInt('batch-size', 1, { min: 1, max: 50 }),
+    ssh: {
+      key: getSecret('ssh-key'),
+      knownHosts: getString('known-hosts'),
+      fingerprints: getList('host-fingerprint'),
+      jumpHost: getString('jump-host'),
+    },
+    proxy: {
+      nginxConfDir: getString('nginx-conf-dir', '/etc/nginx/conf.d'),
+      nginxTestCommand: getString('nginx-test-command', 'nginx -t'),
+      nginxReloadCommand: getString('nginx-reload-command', 'nginx -s reload'),
+      haproxySocket: getString('haproxy-socket', '/run/haproxy/admin.sock'),
+      haproxyConfig: getString('haproxy-config', '/etc/haproxy/haproxy.cfg'),
+      haproxyReloadCommand: getString('haproxy-reload-command', 'systemctl reload haproxy'),
+      haproxyFrontendPort: getString('haproxy-frontend-port'),
+    },
+    github: {
+      token: getSecret('github-token'),
+      environment: getString('environment', 'production'),
+      environmentUrl: getString('environment-url'),
+      transient: getBool('transient-environment', false),
+    },
+  };
 }
