@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
 import {
@@ -47,6 +47,8 @@ export interface SshStats {
 export interface SshSession extends Executor {
   readonly target: SshTarget;
   readonly stats: SshStats;
+  /** The local ControlMaster process, when known (tests kill it to cut the connection). */
+  readonly masterPid?: number;
   /** Ends the ControlMaster. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -131,7 +133,7 @@ class Session implements SshSession {
   private readonly clock: Clock;
   private readonly spawn: NonNullable<SshSettings['spawn']>;
   private readonly nonce = randomBytes(6).toString('hex');
-  private masterPid: number | undefined;
+  masterPid: number | undefined;
   private open = false;
 
   constructor(
@@ -252,7 +254,15 @@ class Session implements SshSession {
   /** Classifies a failed connection attempt (exit 255 before anything ran). */
   private connectionFailure(step: string, result: CommandResult): SshConnectionError {
     const stderr = result.stderr.trim();
-    if (HOST_KEY_FAILURE.test(stderr)) return new HostKeyError(this.target, stderr);
+    if (HOST_KEY_FAILURE.test(stderr)) {
+      const jump = this.settings.jump;
+      return new HostKeyError(
+        this.target,
+        jump
+          ? `${stderr}\n(the jump host ${hostPort(jump)} is checked against the same known-hosts)`
+          : stderr,
+      );
+    }
     if (AUTH_FAILURE.test(stderr)) {
       return new SshConnectionError(
         this.target,
@@ -356,11 +366,18 @@ class Session implements SshSession {
 
   private masterAlive(): boolean {
     if (this.masterPid === undefined) return true; // unknown: let ssh find out
+    if (this.masterPid < 0) return false;
     try {
       process.kill(this.masterPid, 0);
-      return true;
     } catch {
       return false;
+    }
+    try {
+      // A killed master whose parent does not reap it is a zombie: kill(0) still succeeds.
+      const stat = readFileSync(`/proc/${this.masterPid}/stat`, 'utf8');
+      return !/^\S+ \(.*\) [ZX]/.test(stat);
+    } catch {
+      return true; // no /proc (macOS runners): kill(0) is all we have
     }
   }
 
@@ -421,13 +438,24 @@ class Session implements SshSession {
           false,
         );
       }
-      const stderr =
-        raw.stderr.slice(0, startAt) +
-        raw.stderr.slice(startAt + start.length + 1, exitMatch ? exitMatch.index : undefined);
-      if (!exitMatch) {
-        this.masterPid = this.masterAlive() ? this.masterPid : undefined;
-        throw new SshConnectionLostError(this.target, argv, lastLine(stderr));
+      // What ssh itself said before the command started is not the command's output.
+      const before = raw.stderr.slice(0, startAt);
+      if (/Control socket connect/.test(before)) {
+        // The master was unusable and ssh connected on its own (still strictly verified):
+        // count it, and start a fresh master for the next command.
+        this.stats.connectionsOpened++;
+        this.masterPid = -1;
       }
+      const stderr = raw.stderr.slice(
+        startAt + start.length + 1,
+        exitMatch ? exitMatch.index : undefined,
+      );
+      if (!exitMatch)
+        throw new SshConnectionLostError(
+          this.target,
+          argv,
+          `(ssh exit ${raw.exitCode}${lastLine(stderr) ? `: ${lastLine(stderr)}` : ''})`,
+        );
       const result: CommandResult = {
         exitCode: Number(exitMatch[1]),
         stdout: raw.stdout,
