@@ -1,5 +1,5 @@
-import { runAction } from '../../src/github/runtime.js';
+import { actionsLog, runAction } from '../../src/github/runtime.js';
 import { readInputs } from './inputs.js';
 import { run } from './main.js';
 
-void runAction(() => run(readInputs()));
+void runAction(() => run(readInputs(), { env: process.env, log: actionsLog }));
