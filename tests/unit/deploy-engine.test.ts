@@ -1,0 +1,413 @@
+import { describe, expect, it } from '@jest/globals';
+import { fakeClock } from '../../src/clock.js';
+import { buildConfig, type RawDeployInputs } from '../../src/deploy/config.js';
+import { deploy, DeployError } from '../../src/deploy/engine.js';
+import { buildPlan, planMarkdown, planText } from '../../src/deploy/plan.js';
+import type {
+  AppState,
+  Backend,
+  HostPrimitives,
+  Release,
+  TrafficProxy,
+} from '../../src/deploy/ports.js';
+import { READ_ONLY_COMMANDS, type Probe } from '../../src/deploy/probe.js';
+import { recordingExecutor, type CommandResult } from '../../src/exec.js';
+import { recordingLog } from '../../src/log.js';
+
+const DIGEST = `sha256:${'b'.repeat(64)}`;
+const IMAGE = `ghcr.io/org/bot@${DIGEST}`;
+const web: RawDeployInputs = {
+  app: 'mybot',
+  image: IMAGE,
+  'bot-mode': 'webhook',
+  'health-path': '/health',
+  'gate-window': '0',
+};
+const poll: RawDeployInputs = {
+  app: 'mybot',
+  image: IMAGE,
+  'bot-mode': 'polling',
+  'gate-window': '2',
+  env: 'BOT_TOKEN=1:secret-token',
+};
+
+const blueRelease: Release = {
+  id: '20260101-000000',
+  image: 'ghcr.io/org/bot:v1',
+  color: 'blue',
+  port: 8001,
+  container: 'mybot-20260101-000000',
+  startedAt: '2026-01-01T00:00:00Z',
+  strategy: 'blue-green',
+};
+
+/** In-memory host primitives that also record what they were asked to do. */
+function memoryHost(state: AppState = { app: 'mybot', history: [] }) {
+  const calls: string[] = [];
+  const files = new Map<string, { content: string; mode?: string }>();
+  const host: HostPrimitives & { state: AppState } = {
+    state,
+    appPaths: (base, app) => ({
+      dir: `${base}/${app}`,
+      state: `${base}/${app}/state.json`,
+      lock: `${base}/${app}/lock`,
+      audit: `${base}/${app}/audit.jsonl`,
+      envFile: `${base}/${app}/app.env`,
+      backups: `${base}/${app}/backups`,
+    }),
+    readState: async (exec, paths) => {
+      await exec.run(['cat', paths.state], { allowFailure: true });
+      return host.state;
+    },
+    writeState: async (_e, _p, next) => {
+      calls.push(`writeState ${next.current?.id}`);
+      host.state = next;
+    },
+    appendAudit: async (_e, _p, entry) => void calls.push(`audit ${entry.result}`),
+    acquireLock: async () => {
+      calls.push('lock');
+      return { release: async () => void calls.push('unlock'), refresh: async () => undefined };
+    },
+    writeFileAtomic: async (_e, path, content, mode) => {
+      calls.push(`write ${path} ${mode}`);
+      files.set(path, { content, mode });
+    },
+  };
+  return { host, calls, files };
+}
+
+function fakeProxy(routed: Backend[] = []) {
+  const routes: Backend[][] = [];
+  const proxy: TrafficProxy & { routes: Backend[][] } = {
+    kind: 'nginx',
+    routes,
+    current: async () => routed,
+    route: async (_e, backends) => void routes.push(backends),
+    drain: async () => undefined,
+  };
+  return proxy;
+}
+
+/** Answers docker like a host with the given running containers; `unhealthy` answers /health 500. */
+function dockerHost(
+  options: {
+    running?: string[];
+    unhealthy?: boolean;
+    conflictLogs?: boolean;
+    health?: () => string;
+  } = {},
+) {
+  const state = (running: boolean) =>
+    JSON.stringify({
+      Status: running ? 'running' : 'exited',
+      Running: running,
+      Restarting: false,
+      ExitCode: 0,
+      StartedAt: '2026-01-01T00:00:02.500Z',
+      FinishedAt: '2026-01-01T00:00:02.000Z',
+    });
+  return recordingExecutor((argv): Partial<CommandResult> | undefined => {
+    const cmd = argv.join(' ');
+    if (cmd.startsWith('docker ps'))
+      return {
+        stdout: (options.running ?? [])
+          .map((name) =>
+            JSON.stringify({
+              Names: name,
+              State: 'running',
+              Labels: `tg-devops.app=mybot,tg-devops.color=blue,tg-devops.release=${name.slice(6)}`,
+            }),
+          )
+          .join('\n'),
+      };
+    if (cmd.startsWith('docker inspect')) return { stdout: state(true) };
+    if (cmd.startsWith('sh -c command -v')) return { stdout: '/usr/bin/curl\n' };
+    if (argv[0] === 'curl')
+      return { stdout: options.health?.() ?? (options.unhealthy ? '500' : '200') };
+    if (cmd.startsWith('docker logs'))
+      return { stdout: options.conflictLogs ? 'getUpdates: 409 Conflict\n' : 'polling\n' };
+    if (argv[0] === 'cat') return { exitCode: 1 };
+    return undefined;
+  });
+}
+
+const deps = (exec: ReturnType<typeof dockerHost>, host: HostPrimitives, proxy?: TrafficProxy) => ({
+  exec,
+  host,
+  proxy,
+  clock: fakeClock(Date.parse('2026-01-01T00:00:00Z')),
+  log: recordingLog(),
+  holder: { runId: '1', actor: 'tester' },
+  releaseId: '20260101-000100',
+});
+
+const isReadOnly = (argv: readonly string[]) =>
+  READ_ONLY_COMMANDS.some((prefix) => prefix.every((p, i) => argv[i] === p));
+
+describe('dry-run', () => {
+  it('runs only read-only commands, takes no lock and prints the plan', async () => {
+    const exec = dockerHost({ running: ['mybot-20260101-000000'] });
+    const { host, calls } = memoryHost({
+      app: 'mybot',
+      current: blueRelease,
+      history: [blueRelease],
+    });
+    const proxy = fakeProxy([{ color: 'blue', port: 8001, weight: 100 }]);
+    const d = deps(exec, host, proxy);
+    const report = await deploy(buildConfig({ ...web, 'dry-run': 'true' }), d);
+    expect(report.dryRun).toBe(true);
+    expect(exec.commands.length).toBeGreaterThan(0);
+    expect(exec.commands.map((c) => c.argv).filter((a) => !isReadOnly(a))).toEqual([]);
+    expect(calls).toEqual([]);
+    expect(proxy.routes).toEqual([]);
+    expect(d.log.text()).toContain('dry-run: nothing changes');
+    expect(d.log.text()).toContain('switch the nginx upstream to green (port 8002)');
+  });
+});
+
+describe('blue-green', () => {
+  it('starts green, gates it, switches, drains and stops blue, records the state', async () => {
+    const exec = dockerHost({ running: ['mybot-20260101-000000'] });
+    const { host, calls } = memoryHost({
+      app: 'mybot',
+      current: blueRelease,
+      history: [blueRelease],
+    });
+    const proxy = fakeProxy([{ color: 'blue', port: 8001, weight: 100 }]);
+    const report = await deploy(buildConfig(web), deps(exec, host, proxy));
+    expect(report.result?.ok).toBe(true);
+    const docker = exec.commands
+      .map((c) => c.argv)
+      .filter((a) => a[0] === 'docker' && !['ps', 'inspect', 'logs'].includes(a[1]!));
+    expect(docker.map((a) => a.slice(0, 2).join(' '))).toEqual([
+      'docker pull',
+      'docker create',
+      'docker start',
+      'docker stop',
+    ]);
+    const create = docker[1]!;
+    expect(create).toEqual(
+      expect.arrayContaining([
+        '--name',
+        'mybot-20260101-000100',
+        '--publish',
+        '127.0.0.1:8002:8080',
+        '--restart',
+        'unless-stopped',
+        '--env-file',
+        '/var/lib/tg-devops/mybot/app.env',
+      ]),
+    );
+    expect(create.at(-1)).toBe(IMAGE);
+    expect(docker[3]).toEqual(['docker', 'stop', '-t', '20', 'mybot-20260101-000000']);
+    expect(proxy.routes).toEqual([[{ color: 'green', port: 8002, weight: 100 }]]);
+    expect(calls).toEqual([
+      'lock',
+      'write /var/lib/tg-devops/mybot/app.env 0600',
+      'writeState 20260101-000100',
+      'audit success',
+      'unlock',
+    ]);
+    expect(host.state.previous?.id).toBe(blueRelease.id);
+    expect(host.state.current).toMatchObject({ color: 'green', port: 8002, image: IMAGE });
+  });
+
+  it('a failing health gate: no switch, the new color is removed, the step names the gate', async () => {
+    const exec = dockerHost({ running: ['mybot-20260101-000000'], unhealthy: true });
+    const { host, calls } = memoryHost({
+      app: 'mybot',
+      current: blueRelease,
+      history: [blueRelease],
+    });
+    const proxy = fakeProxy([{ color: 'blue', port: 8001, weight: 100 }]);
+    const error = await deploy(
+      buildConfig({ ...web, 'health-timeout': '3' }),
+      deps(exec, host, proxy),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeployError);
+    expect((error as DeployError).gate).toBe('http-health');
+    expect((error as Error).message).toMatch(
+      /step \d+ \(health-gate .*gate http-health failed: GET http:\/\/127\.0\.0\.1:8002\/health -> 500 \(still failing after 3s\); rolled back to 20260101-000000/,
+    );
+    expect(proxy.routes).toEqual([]);
+    const tail = exec.commands
+      .map((c) => c.argv.join(' '))
+      .filter((c) => /docker (stop|rm|start)/.test(c));
+    expect(tail).toEqual([
+      'docker start mybot-20260101-000100',
+      'docker stop -t 20 mybot-20260101-000100',
+      'docker rm --force mybot-20260101-000100',
+    ]);
+    expect(calls).toEqual([
+      'lock',
+      'write /var/lib/tg-devops/mybot/app.env 0600',
+      'audit rolled-back',
+      'unlock',
+    ]);
+    expect(host.state.current?.id).toBe(blueRelease.id);
+  });
+});
+
+describe('canary', () => {
+  it('moves the weights step by step; a failed step gate routes back once and removes the canary', async () => {
+    let curlCalls = 0;
+    // healthy for the start and the 10% step, then /health answers 500
+    const answers = dockerHost({
+      running: ['mybot-20260101-000000'],
+      health: () => (++curlCalls > 2 ? '500' : '200'),
+    });
+    const { host } = memoryHost({ app: 'mybot', current: blueRelease, history: [blueRelease] });
+    const before = [{ color: 'blue' as const, port: 8001, weight: 100 }];
+    const proxy = fakeProxy(before);
+    const error = await deploy(
+      buildConfig({
+        ...web,
+        strategy: 'canary',
+        'canary-steps': '10,50,100',
+        'step-interval': '5',
+      }),
+      deps(answers, host, proxy),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeployError);
+    expect((error as Error).message).toMatch(/hold 50% .*gate http-health failed/);
+    expect(proxy.routes).toEqual([
+      [
+        { color: 'green', port: 8002, weight: 10 },
+        { color: 'blue', port: 8001, weight: 90 },
+      ],
+      [
+        { color: 'green', port: 8002, weight: 50 },
+        { color: 'blue', port: 8001, weight: 50 },
+      ],
+      before,
+    ]);
+    expect(
+      answers.commands.map((c) => c.argv.join(' ')).filter((c) => c.startsWith('docker rm')),
+    ).toEqual(['docker rm --force mybot-20260101-000100']);
+  });
+});
+
+describe('handover', () => {
+  const current: Release = { ...blueRelease, port: undefined, strategy: 'handover' };
+
+  it('creates, stops the old, starts the new, measures the gap, then gates logs', async () => {
+    const exec = dockerHost({ running: [current.container] });
+    const { host, files } = memoryHost({ app: 'mybot', current, history: [current] });
+    const d = deps(exec, host);
+    const report = await deploy(buildConfig(poll), d);
+    expect(report.result?.ok).toBe(true);
+    const order = exec.commands
+      .map((c) => c.argv.slice(0, 2).join(' '))
+      .filter((c) => /docker (create|stop|start|pull)/.test(c));
+    expect(order).toEqual(['docker pull', 'docker create', 'docker stop', 'docker start']);
+    expect(report.facts.gapMs).toBe(500);
+    expect(exec.commands.some((c) => c.argv[1] === 'logs')).toBe(true);
+    expect([...files.values()][0]).toEqual({ content: 'BOT_TOKEN=1:secret-token\n', mode: '0600' });
+    expect(exec.commands.flatMap((c) => c.argv).join(' ')).not.toContain('secret-token');
+  });
+
+  it('a 409 in the new logs fails the gate: the new one stops BEFORE the old one starts', async () => {
+    const exec = dockerHost({ running: [current.container], conflictLogs: true });
+    const { host } = memoryHost({ app: 'mybot', current, history: [current] });
+    const error = await deploy(buildConfig(poll), deps(exec, host)).catch((e: unknown) => e);
+    expect((error as DeployError).gate).toBe('log-conflicts');
+    const tail = exec.commands
+      .map((c) => c.argv.join(' '))
+      .filter((c) => /docker (stop|rm|start)/.test(c));
+    expect(tail).toEqual([
+      `docker stop -t 20 ${current.container}`,
+      'docker start mybot-20260101-000100',
+      'docker stop -t 20 mybot-20260101-000100',
+      `docker start ${current.container}`,
+      'docker rm --force mybot-20260101-000100',
+    ]);
+  });
+});
+
+describe('the plan as a value', () => {
+  const probe = (over: Partial<Probe> = {}): Probe => ({
+    paths: memoryHost().host.appPaths('/var/lib/tg-devops', 'mybot'),
+    state: { app: 'mybot', history: [] },
+    containers: [],
+    httpTool: 'curl',
+    ...over,
+  });
+
+  it('prints as text and markdown, with commands and undos, and no secret', () => {
+    const config = buildConfig({
+      ...web,
+      'registry-username': 'me',
+      'registry-password': 'hunter2-password',
+    });
+    const plan = buildPlan({
+      config,
+      probe: probe(),
+      releaseId: 'r1',
+      now: '2026-01-01T00:00:00Z',
+    });
+    const text = planText(plan);
+    expect(text).toContain('none (first deploy)');
+    expect(text).toMatch(
+      /\$ docker --config \/var\/lib\/tg-devops\/mybot\/docker-config login --username me --password-stdin ghcr.io/,
+    );
+    expect(text).toContain('undo: remove mybot-r1');
+    expect(text + planMarkdown(plan)).not.toContain('hunter2');
+    expect(planMarkdown(plan)).toMatch(/^\| 1 \| log in to ghcr.io/m);
+  });
+
+  it('converges after a cut-off deploy: adopts what the proxy routes to, removes strays', () => {
+    const config = buildConfig(web);
+    const plan = buildPlan({
+      config,
+      releaseId: 'r3',
+      now: '',
+      probe: probe({
+        state: { app: 'mybot', current: blueRelease, history: [blueRelease] },
+        routed: [{ color: 'green', port: 8002, weight: 100 }],
+        containers: [
+          {
+            name: 'mybot-20260101-000000',
+            state: 'running',
+            color: 'blue',
+            releaseId: '20260101-000000',
+          },
+          { name: 'mybot-r2', state: 'running', color: 'green', releaseId: 'r2' },
+        ],
+      }),
+    });
+    expect(plan.current?.container).toBe('mybot-r2');
+    expect(plan.color).toBe('blue');
+    expect(plan.steps[0]!.argv).toEqual(['docker', 'rm', '--force', 'mybot-20260101-000000']);
+    expect(plan.notes.join('\n')).toMatch(/adopting mybot-r2/);
+  });
+
+  it('prunes past keep-releases, never the current or the previous', () => {
+    const config = buildConfig({ ...web, 'keep-releases': '3' });
+    const containers = ['r1', 'r2', 'r3', 'r4'].map((id) => ({
+      name: `mybot-${id}`,
+      state: 'exited',
+      releaseId: id,
+    }));
+    const plan = buildPlan({
+      config,
+      releaseId: 'r9',
+      now: '',
+      probe: probe({
+        containers: [
+          ...containers,
+          { name: 'mybot-r5', state: 'running', color: 'blue', releaseId: 'r5' },
+        ],
+        state: {
+          app: 'mybot',
+          current: { ...blueRelease, id: 'r5', container: 'mybot-r5' },
+          history: [],
+        },
+      }),
+    });
+    expect(plan.steps.filter((s) => s.id.startsWith('prune')).map((s) => s.argv?.at(-1))).toEqual([
+      'mybot-r3',
+      'mybot-r2',
+      'mybot-r1',
+    ]);
+  });
+});
