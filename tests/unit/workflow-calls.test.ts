@@ -1,0 +1,400 @@
+/**
+ * Every `uses:` that points at this repository's actions or reusable workflows is checked against
+ * its callee: the target exists, every `with:` / `secrets:` key is declared by the callee, every
+ * required one is given, literal values match a workflow input's type, and every
+ * `steps.<id>.outputs.<name>` / `needs.<job>.outputs.<name>` read from one of our callees is an
+ * output it declares. All self-references use the same ref (the version the workflows ship with).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse } from 'yaml';
+import { ROOT } from '../helpers/repo.js';
+
+const SELF = 'org/tg-devops';
+const SELF_REF = 'v1';
+
+type Json = unknown;
+interface Param {
+  required?: boolean;
+  default?: Json;
+  type?: string;
+}
+interface Callee {
+  kind: 'action' | 'workflow';
+  inputs: Record<string, Param>;
+  secrets: Record<string, Param>;
+  outputs: Set<string>;
+}
+interface WorkflowFile {
+  path: string;
+  doc: Record<string, Json>;
+}
+type Resolve = (target: string) => Callee | { missing: string };
+
+const isRecord = (v: Json): v is Record<string, Json> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const record = (v: Json): Record<string, Json> => (isRecord(v) ? v : {});
+
+/** All workflow files this repo ships: its own, the caller templates and the examples' copies. */
+function workflowFiles(root = ROOT): string[] {
+  const yml = (dir: string) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => /\.ya?ml$/.test(f))
+          .map((f) => join(dir, f))
+      : [];
+  const examples = join(root, 'examples');
+  const exampleDirs = existsSync(examples)
+    ? readdirSync(examples)
+        .map((d) => join(examples, d))
+        .filter((d) => statSync(d).isDirectory())
+    : [];
+  return [
+    ...yml(join(root, '.github/workflows')),
+    ...yml(join(root, 'workflows')),
+    ...exampleDirs.flatMap((d) => yml(join(d, '.github/workflows'))),
+  ];
+}
+
+function loadWorkflow(path: string, root = ROOT): WorkflowFile {
+  return { path: relative(root, path), doc: record(parse(readFileSync(path, 'utf8'))) };
+}
+
+/** Splits `org/tg-devops/<path>@<ref>`; undefined for anything that is not ours. */
+function selfReference(uses: string): { path: string; ref: string } | undefined {
+  const m = uses.match(/^([^/@]+\/[^/@]+)\/([^@]+)@(.+)$/);
+  if (!m || m[1]!.toLowerCase() !== SELF) return undefined;
+  return { path: m[2]!, ref: m[3]! };
+}
+
+function callee(kind: Callee['kind'], spec: Record<string, Json>): Callee {
+  const params = (v: Json) => record(v) as Record<string, Param>;
+  return {
+    kind,
+    inputs: params(spec.inputs),
+    secrets: params(spec.secrets),
+    outputs: new Set(Object.keys(record(spec.outputs))),
+  };
+}
+
+/** Resolves our references against a checkout of this repository. */
+function resolveIn(root: string): Resolve {
+  return (path) => {
+    if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(path)) {
+      const file = join(root, path);
+      if (!existsSync(file)) return { missing: `no such workflow ${path}` };
+      const on = record(record(parse(readFileSync(file, 'utf8'))).on);
+      if (!('workflow_call' in on)) return { missing: `${path} has no on.workflow_call trigger` };
+      return callee('workflow', record(on.workflow_call));
+    }
+    const file = [join(root, path, 'action.yml'), join(root, path, 'action.yaml')].find(existsSync);
+    if (!file || path.startsWith('.') || path.includes('..'))
+      return { missing: `no action at ${path}/action.yml` };
+    return callee('action', record(parse(readFileSync(file, 'utf8'))));
+  };
+}
+
+const isExpression = (v: Json) => typeof v === 'string' && /^\s*\$\{\{[\s\S]*\}\}\s*$/.test(v);
+
+function typeProblem(param: Param, value: Json): string | undefined {
+  if (isExpression(value) || param.type === undefined) return undefined;
+  const actual = typeof value;
+  const want = param.type === 'number' ? 'number' : param.type === 'boolean' ? 'boolean' : 'string';
+  if (param.type === 'string' && (actual === 'number' || actual === 'boolean')) return undefined;
+  return actual === want ? undefined : `is a ${param.type} input, got ${JSON.stringify(value)}`;
+}
+
+const isRequired = (p: Param) => p.required === true && p.default === undefined;
+
+/** Checks one call site's keys against the callee. */
+function checkKeys(
+  where: string,
+  what: 'with' | 'secrets',
+  given: Json,
+  declared: Record<string, Param>,
+  checkTypes: boolean,
+): string[] {
+  const problems: string[] = [];
+  if (what === 'secrets' && given === 'inherit') return problems;
+  const keys = record(given);
+  for (const [key, value] of Object.entries(keys)) {
+    const param = declared[key];
+    if (!param) {
+      problems.push(`${where}: ${what}.${key} is not declared by the callee`);
+      continue;
+    }
+    const bad = checkTypes ? typeProblem(param, value) : undefined;
+    if (bad) problems.push(`${where}: ${what}.${key} ${bad}`);
+  }
+  for (const [key, param] of Object.entries(declared))
+    if (isRequired(param) && !(key in keys))
+      problems.push(`${where}: required ${what === 'with' ? 'input' : 'secret'} ${key} is missing`);
+  return problems;
+}
+
+function outputReads(value: Json, pattern: RegExp): [string, string][] {
+  const text = JSON.stringify(value) ?? '';
+  return [...text.matchAll(pattern)].map((m) => [m[1]!, m[2]!]);
+}
+
+/** All problems with calls to our actions and workflows in the given files. */
+function checkCalls(files: WorkflowFile[], resolve: Resolve): string[] {
+  const problems: string[] = [];
+  for (const { path, doc } of files) {
+    const jobs = record(doc.jobs);
+    const jobCallees = new Map<string, Callee>();
+    for (const [jobId, jobValue] of Object.entries(jobs)) {
+      const job = record(jobValue);
+      const where = `${path}: jobs.${jobId}`;
+      if (typeof job.uses === 'string') {
+        const ref = selfReference(job.uses);
+        if (!ref) continue;
+        const target = resolve(ref.path);
+        if ('missing' in target) {
+          problems.push(`${where}: ${job.uses}: ${target.missing}`);
+          continue;
+        }
+        if (target.kind !== 'workflow') {
+          problems.push(`${where}: ${job.uses} is an action, not a reusable workflow`);
+          continue;
+        }
+        jobCallees.set(jobId, target);
+        problems.push(...checkKeys(where, 'with', job.with, target.inputs, true));
+        problems.push(...checkKeys(where, 'secrets', job.secrets, target.secrets, false));
+        continue;
+      }
+      const stepCallees = new Map<string, Callee>();
+      const steps = Array.isArray(job.steps) ? job.steps : [];
+      steps.forEach((stepValue: Json, i: number) => {
+        const step = record(stepValue);
+        if (typeof step.uses !== 'string') return;
+        const ref = selfReference(step.uses);
+        if (!ref) return;
+        const at = `${where}.steps[${i}]${typeof step.id === 'string' ? ` (${step.id})` : ''}`;
+        const target = resolve(ref.path);
+        if ('missing' in target) {
+          problems.push(`${at}: ${step.uses}: ${target.missing}`);
+          return;
+        }
+        if (target.kind !== 'action') {
+          problems.push(`${at}: ${step.uses} is a reusable workflow: call it from a job`);
+          return;
+        }
+        if (typeof step.id === 'string') stepCallees.set(step.id, target);
+        problems.push(...checkKeys(at, 'with', step.with, target.inputs, false));
+      });
+      for (const [id, output] of outputReads(
+        job,
+        /steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)/g,
+      )) {
+        const target = stepCallees.get(id);
+        if (target && !target.outputs.has(output))
+          problems.push(`${where}: steps.${id}.outputs.${output} is not an output of that action`);
+      }
+    }
+    for (const [jobId, jobValue] of Object.entries(jobs)) {
+      for (const [need, output] of outputReads(
+        jobValue,
+        /needs\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)/g,
+      )) {
+        const target = jobCallees.get(need);
+        if (target && !target.outputs.has(output))
+          problems.push(
+            `${path}: jobs.${jobId}: needs.${need}.outputs.${output} is not an output of that workflow`,
+          );
+      }
+    }
+  }
+  return [...new Set(problems)];
+}
+
+/** Every `uses:` value in a workflow (jobs and steps). */
+function usesOf(doc: Record<string, Json>): string[] {
+  return Object.values(record(doc.jobs)).flatMap((jobValue) => {
+    const job = record(jobValue);
+    const steps = Array.isArray(job.steps) ? job.steps : [];
+    return [
+      ...(typeof job.uses === 'string' ? [job.uses] : []),
+      ...steps.map((s: Json) => record(s).uses).filter((u): u is string => typeof u === 'string'),
+    ];
+  });
+}
+
+const files = workflowFiles().map((f) => loadWorkflow(f));
+
+describe('calls to this repository’s actions and reusable workflows', () => {
+  it('finds the workflows, templates and example copies', () => {
+    const paths = files.map((f) => f.path);
+    for (const expected of [
+      '.github/workflows/pr.yml',
+      '.github/workflows/main.yml',
+      '.github/workflows/release.yml',
+      '.github/workflows/rollback.yml',
+      'workflows/pr.yml',
+      'workflows/main.yml',
+      'workflows/release.yml',
+      'workflows/rollback.yml',
+      'examples/sample-bot/.github/workflows/release.yml',
+    ])
+      expect(paths).toContain(expected);
+  });
+
+  it('match their callees: targets exist, keys are declared, required ones given', () => {
+    const sites = files.flatMap((f) => usesOf(f.doc).filter((u) => selfReference(u)));
+    expect(sites.length).toBeGreaterThanOrEqual(8);
+    expect(checkCalls(files, resolveIn(ROOT))).toEqual([]);
+  });
+
+  it('use one ref everywhere: the version the workflows ship with', () => {
+    const refs = files.flatMap((f) =>
+      usesOf(f.doc)
+        .map((u) => selfReference(u))
+        .filter((r) => r !== undefined)
+        .map((r) => `${f.path}: @${r.ref}`),
+    );
+    expect(refs.length).toBeGreaterThan(0);
+    expect(refs.filter((r) => !r.endsWith(`: @${SELF_REF}`))).toEqual([]);
+  });
+
+  it('reference no local actions or workflows (a reusable workflow runs in the caller’s repo)', () => {
+    const local = files.flatMap((f) =>
+      usesOf(f.doc)
+        .filter((u) => u.startsWith('./') || u.startsWith('docker://'))
+        .map((u) => `${f.path}: ${u}`),
+    );
+    expect(local).toEqual([]);
+  });
+
+  it('the example bot’s workflows are copies of the caller templates', () => {
+    const dir = join(ROOT, 'examples/sample-bot/.github/workflows');
+    for (const name of readdirSync(join(ROOT, 'workflows')).filter((f) => f.endsWith('.yml')))
+      expect({ name, text: readFileSync(join(dir, name), 'utf8') }).toEqual({
+        name,
+        text: readFileSync(join(ROOT, 'workflows', name), 'utf8'),
+      });
+  });
+
+  it('the example workflows pass actionlint and GitHub’s workflow parser', () => {
+    const example = workflowFiles().filter((f) => relative(ROOT, f).startsWith('examples/'));
+    expect(example.length).toBeGreaterThan(0);
+    const result = spawnSync(
+      process.execPath,
+      [join(ROOT, 'scripts/lint-workflows.mjs'), ...example],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(result.stdout).toMatch(
+      new RegExp(`${example.length} workflow files checked, 0 problems`),
+    );
+    expect(result.status).toBe(0);
+  });
+});
+
+describe('the call check itself', () => {
+  const fake: Resolve = (path) => {
+    if (path === 'deploy')
+      return {
+        kind: 'action',
+        inputs: {
+          hosts: { required: true },
+          image: { required: true },
+          'dry-run': { default: 'false' },
+        },
+        secrets: {},
+        outputs: new Set(['image', 'release-id']),
+      };
+    if (path === '.github/workflows/release.yml')
+      return {
+        kind: 'workflow',
+        inputs: {
+          environment: { type: 'string', default: 'production' },
+          image: { type: 'string', required: true },
+          force: { type: 'boolean', default: false },
+        },
+        secrets: { 'ssh-key': { required: true }, 'telegram-token': {} },
+        outputs: new Set(['digest']),
+      };
+    return { missing: `no action at ${path}/action.yml` };
+  };
+  const wf = (doc: string): WorkflowFile[] => [{ path: 'x.yml', doc: record(parse(doc)) }];
+
+  it('accepts a correct call', () => {
+    const doc = `
+jobs:
+  a:
+    uses: org/tg-devops/.github/workflows/release.yml@v1
+    with: { image: x, force: true }
+    secrets: { ssh-key: k }
+  b:
+    needs: a
+    runs-on: ubuntu-latest
+    steps:
+      - id: d
+        uses: org/tg-devops/deploy@v1
+        with: { hosts: h, image: "\${{ needs.a.outputs.digest }}" }
+      - run: echo "$X"
+        env: { X: "\${{ steps.d.outputs.release-id }}" }
+`;
+    expect(checkCalls(wf(doc), fake)).toEqual([]);
+  });
+
+  it('catches an undeclared key, a missing required one, a wrong type and a missing target', () => {
+    const doc = `
+jobs:
+  a:
+    uses: org/tg-devops/.github/workflows/release.yml@v1
+    with: { imgae: x, force: 'yes' }
+    secrets: { ssh_key: k }
+  b:
+    needs: a
+    runs-on: ubuntu-latest
+    steps:
+      - id: d
+        uses: org/tg-devops/deploy@v1
+        with: { hosts: h, strategy: canary }
+      - uses: org/tg-devops/deplyo@v1
+      - run: echo "$X $Y"
+        env: { X: "\${{ steps.d.outputs.releaseid }}", Y: "\${{ needs.a.outputs.digset }}" }
+`;
+    expect(checkCalls(wf(doc), fake).sort()).toEqual(
+      [
+        'x.yml: jobs.a: with.imgae is not declared by the callee',
+        'x.yml: jobs.a: with.force is a boolean input, got "yes"',
+        'x.yml: jobs.a: required input image is missing',
+        'x.yml: jobs.a: secrets.ssh_key is not declared by the callee',
+        'x.yml: jobs.a: required secret ssh-key is missing',
+        'x.yml: jobs.b.steps[0] (d): with.strategy is not declared by the callee',
+        'x.yml: jobs.b.steps[0] (d): required input image is missing',
+        'x.yml: jobs.b.steps[1]: org/tg-devops/deplyo@v1: no action at deplyo/action.yml',
+        'x.yml: jobs.b: steps.d.outputs.releaseid is not an output of that action',
+        'x.yml: jobs.b: needs.a.outputs.digset is not an output of that workflow',
+      ].sort(),
+    );
+  });
+
+  it('accepts secrets: inherit and ignores third-party actions', () => {
+    const doc = `
+jobs:
+  a:
+    uses: org/tg-devops/.github/workflows/release.yml@v1
+    with: { image: x }
+    secrets: inherit
+  b:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+        with: { anything: 1 }
+`;
+    expect(checkCalls(wf(doc), fake)).toEqual([]);
+  });
+
+  it('resolves against the real tree: an action is not a workflow and vice versa', () => {
+    const resolve = resolveIn(ROOT);
+    expect(resolve('deploy')).toMatchObject({ kind: 'action' });
+    expect(resolve('nope')).toEqual({ missing: 'no action at nope/action.yml' });
+    expect(resolve('.github/workflows/ci.yml')).toEqual({
+      missing: '.github/workflows/ci.yml has no on.workflow_call trigger',
+    });
+    expect(resolve('.github/workflows/release.yml')).toMatchObject({ kind: 'workflow' });
+  });
+});
