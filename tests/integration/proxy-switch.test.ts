@@ -41,6 +41,9 @@ const PORTS = { blue: 21600, green: 21601, nginx: 21660, haproxyHealth: 21661, f
 const VERSION: Record<Color, string> = { blue: 'v1', green: 'v2' };
 const SWITCHES = 10;
 const RATE = 80; // per mode; the busybox bot forks a shell per request
+// Telegram waits long for a webhook answer; a slow answer (the busybox bot drops SYNs when the
+// shared machine is busy: 1 s + 3 s retransmits) is late, not lost
+const TIMEOUT_MS = 30_000;
 const exec = asUser('tgdeploy');
 
 let nginx: Nginx;
@@ -124,7 +127,15 @@ async function switchUnderLoad(
   doSwitch: (to: Color, from: Color) => Promise<void>,
 ): Promise<SwitchRun> {
   const loads: LoadRun[] = (['fresh', 'keepalive'] as const).map((mode) =>
-    startLoad({ url, rate: RATE, mode, connections: 8, maxDurationMs: 120_000, samples: true }),
+    startLoad({
+      url,
+      rate: RATE,
+      mode,
+      connections: 8,
+      timeoutMs: TIMEOUT_MS,
+      maxDurationMs: 180_000,
+      samples: true,
+    }),
   );
   await Promise.all(loads.map((l) => l.ready));
   await sleep(1000);

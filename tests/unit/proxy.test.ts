@@ -1,0 +1,553 @@
+/**
+ * The traffic switch without services: validation, rendering and parsing, and the order of the
+ * commands each switch sends, against a fake host (files, nginx test/reload, an HAProxy runtime
+ * API that keeps server state like the real one). The real thing: tests/integration/proxy-*.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { fakeClock } from '../../src/clock.js';
+import { InputError, StepError } from '../../src/errors.js';
+import {
+  CommandError,
+  type CommandResult,
+  type Executor,
+  type RunOptions,
+} from '../../src/exec.js';
+import { digest, SWAP_SCRIPT } from '../../src/proxy/files.js';
+import {
+  desiredState,
+  findBlock,
+  matches,
+  parseInFlight,
+  parseServersState,
+  removeBlock,
+  renderBlock,
+  replaceBlock,
+  runtimeCommands,
+  type ServerState,
+} from '../../src/proxy/haproxy.js';
+import {
+  createProxy,
+  validateBackends,
+  type Backend,
+  type ProxySettings,
+} from '../../src/proxy/index.js';
+import {
+  parseUpstream,
+  renderFrontendUpstream,
+  renderUpstream,
+  waitForZero,
+} from '../../src/proxy/nginx.js';
+
+const STATE_HEADER =
+  '# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port';
+
+const BLUE_GREEN: Backend[] = [
+  { color: 'green', port: 21601, weight: 100 },
+  { color: 'blue', port: 21600, weight: 0 },
+];
+
+describe('validation', () => {
+  test('backends: sorted blue first, copied, and every bad shape named', () => {
+    expect(validateBackends(BLUE_GREEN)).toEqual([
+      { color: 'blue', port: 21600, weight: 0 },
+      { color: 'green', port: 21601, weight: 100 },
+    ]);
+    const bad: [unknown, RegExp][] = [
+      [[], /one or two/],
+      [[{ color: 'red', port: 1, weight: 1 }], /blue or green/],
+      [
+        [
+          { color: 'blue', port: 1, weight: 1 },
+          { color: 'blue', port: 2, weight: 1 },
+        ],
+        /twice/,
+      ],
+      [[{ color: 'blue', port: 0, weight: 1 }], /1\.\.65535/],
+      [[{ color: 'blue', port: 80, weight: 101 }], /0\.\.100/],
+      [[{ color: 'blue', port: 80, weight: 1.5 }], /0\.\.100/],
+      [[{ color: 'blue', port: 80, weight: 0 }], /every weight is 0/],
+      [
+        [
+          { color: 'blue', port: 80, weight: 1 },
+          { color: 'green', port: 80, weight: 1 },
+        ],
+        /share port/,
+      ],
+    ];
+    for (const [backends, message] of bad) {
+      expect(() => validateBackends(backends as Backend[])).toThrow(InputError);
+      expect(() => validateBackends(backends as Backend[])).toThrow(message);
+    }
+  });
+
+  test('settings: app names, socket paths and the check command are checked up front', () => {
+    const ok = settings('haproxy');
+    expect(() => createProxy(ok)).not.toThrow();
+    for (const app of ['', 'Bot', 'bot.x', 'a b', '-bot', 'x'.repeat(49), 'bot;id', 'bot\n'])
+      expect(() => createProxy({ ...ok, app })).toThrow(/Input 'app'/);
+    expect(() =>
+      createProxy({ ...ok, haproxy: { ...ok.haproxy, socket: '/run/a,b.sock' } }),
+    ).toThrow(/haproxy-socket/);
+    expect(() => createProxy({ ...ok, haproxy: { ...ok.haproxy, socket: 'run/a.sock' } })).toThrow(
+      /absolute/,
+    );
+    expect(() =>
+      createProxy({ ...ok, haproxy: { ...ok.haproxy, checkCommand: ['haproxy', '-c'] } }),
+    ).toThrow(/\{config\}/);
+    expect(() => createProxy({ ...ok, nginx: { ...ok.nginx, reloadCommand: [] } })).toThrow(
+      /nginx-reload-command/,
+    );
+    expect(() => createProxy({ ...ok, haproxy: { ...ok.haproxy, frontendPort: 70000 } })).toThrow(
+      /haproxy-frontend-port/,
+    );
+    // the haproxy settings do not matter for the nginx baseline
+    expect(() =>
+      createProxy({ ...settings('nginx'), haproxy: { ...ok.haproxy, frontendPort: 0 } }),
+    ).not.toThrow();
+  });
+});
+
+describe('nginx include file', () => {
+  test('renders one server line per color, weight 0 as down, and parses back', () => {
+    const text = renderUpstream('bot', [
+      { color: 'blue', port: 21600, weight: 90 },
+      { color: 'green', port: 21601, weight: 10 },
+    ]);
+    expect(text).toContain('upstream tg_bot {');
+    expect(text).toContain('    server 127.0.0.1:21600 weight=90; # blue\n');
+    expect(text).toContain('    server 127.0.0.1:21601 weight=10; # green\n');
+    expect(text).toContain('keepalive 16;');
+    const down = renderUpstream('bot', BLUE_GREEN);
+    expect(down).toContain('    server 127.0.0.1:21600 down; # blue\n');
+    expect(parseUpstream(down)).toEqual(validateBackends(BLUE_GREEN));
+    expect(parseUpstream('upstream x { server 10.0.0.1:80; }')).toEqual([]);
+  });
+
+  test('in front of HAProxy: one fixed server, idle timeout below HAProxy keep-alive', () => {
+    const text = renderFrontendUpstream('bot', 21650);
+    expect(text).toContain('upstream tg_bot {');
+    expect(text).toContain('server 127.0.0.1:21650;');
+    expect(text).toContain('keepalive_timeout 30s;');
+    expect(parseUpstream(text)).toEqual([]);
+  });
+});
+
+describe('HAProxy pieces', () => {
+  const sample = [
+    '1',
+    STATE_HEADER,
+    '6 be_bot 1 blue 127.0.0.1 2 0 50 100 3 1 0 2 0 0 0 0 - 21600 - 0 0 - - 0',
+    '6 be_bot 2 green 127.0.0.1 2 4 50 0 2 1 0 0 8 0 0 0 - 21601 - 0 0 - - 0',
+    '6 be_bot 3 other 127.0.0.1 0 1 1 1 2 1 0 0 8 0 0 0 - 1 - 0 0 - - 0',
+    '',
+  ].join('\n');
+
+  test('parses show servers state: CMAINT alone (config `disabled`, cleared by ready) is not maintenance', () => {
+    expect(parseServersState(sample)).toEqual([
+      { color: 'blue', port: 21600, weight: 50, maint: false, drain: false },
+      { color: 'green', port: 21601, weight: 50, maint: false, drain: false },
+    ]);
+    const maint = sample.replace('2 4 50 0', '0 5 1 0').replace('2 0 50 100', '2 8 50 100');
+    expect(parseServersState(maint)).toEqual([
+      { color: 'blue', port: 21600, weight: 50, maint: false, drain: true },
+      { color: 'green', port: 21601, weight: 1, maint: true, drain: false },
+    ]);
+    expect(parseServersState("Can't find backend.\n\n")).toBeUndefined();
+    expect(() => parseServersState('Permission denied\n')).toThrow(StepError);
+  });
+
+  test('parses in-flight sessions (scur + qcur) from show stat', () => {
+    const csv = '# pxname,svname,qcur,qmax,scur,smax\nbe_bot,blue,1,0,3,9\nbe_bot,green,0,0,0,4\n';
+    expect(parseInFlight(csv, 'be_bot', 'blue')).toBe(4);
+    expect(parseInFlight(csv, 'be_bot', 'green')).toBe(0);
+    expect(parseInFlight(csv, 'be_x', 'green')).toBeUndefined();
+  });
+
+  test('the managed block: replaced in place, appended once, removed without touching the rest', () => {
+    const block = renderBlock('bot', 21650, desiredState(BLUE_GREEN));
+    expect(block).toContain('bind 127.0.0.1:21650');
+    expect(block).toContain('server blue 127.0.0.1:21600 weight 0\n');
+    expect(block).toContain('server green 127.0.0.1:21601 weight 100\n');
+    const other = renderBlock(
+      'other',
+      21651,
+      desiredState([{ color: 'blue', port: 1000, weight: 100 }]),
+    );
+    expect(other).toContain('server green 127.0.0.1:1 weight 0 disabled');
+    const base = 'global\n    maxconn 10\n\ndefaults\n    mode http\n';
+    const one = replaceBlock(base, 'bot', block);
+    const two = replaceBlock(one, 'other', other);
+    expect(two.startsWith(base)).toBe(true);
+    expect(findBlock(two, 'bot')).toBe(block);
+    expect(findBlock(two, 'other')).toBe(other);
+    const changed = renderBlock(
+      'bot',
+      21650,
+      desiredState([{ color: 'blue', port: 21600, weight: 100 }]),
+    );
+    const three = replaceBlock(two, 'bot', changed);
+    expect(findBlock(three, 'bot')).toBe(changed);
+    expect(findBlock(three, 'other')).toBe(other);
+    expect(replaceBlock(three, 'bot', changed)).toBe(three);
+    expect(removeBlock(removeBlock(three, 'bot'), 'other')).toBe(base);
+    expect(() => replaceBlock(`${base}${block.split('\n')[0]}\n`, 'bot', block)).toThrow(/damaged/);
+  });
+
+  test('runtime commands: the gaining color first, the losing one after, nothing when already so', () => {
+    const now: ServerState[] = [
+      { color: 'blue', port: 21600, weight: 100, maint: false, drain: false },
+      { color: 'green', port: 1, weight: 0, maint: true, drain: false },
+    ];
+    const want = desiredState(BLUE_GREEN, now);
+    expect(runtimeCommands('bot', now, want)).toEqual([
+      'set server be_bot/green addr 127.0.0.1 port 21601',
+      'set server be_bot/green weight 100',
+      'set server be_bot/green state ready',
+      'set server be_bot/blue weight 0',
+    ]);
+    const after: ServerState[] = [
+      { color: 'blue', port: 21600, weight: 0, maint: false, drain: false },
+      { color: 'green', port: 21601, weight: 100, maint: false, drain: false },
+    ];
+    expect(matches(after, want)).toBe(true);
+    expect(runtimeCommands('bot', after, want)).toEqual([]);
+    // a color left out goes to maintenance, last
+    const greenOnly = desiredState([{ color: 'green', port: 21601, weight: 100 }], after);
+    expect(runtimeCommands('bot', after, greenOnly)).toEqual([
+      'set server be_bot/blue state maint',
+    ]);
+    expect(matches(after, greenOnly)).toBe(false);
+    expect(matches(undefined, greenOnly)).toBe(false);
+  });
+});
+
+// ------------------------------------------------------------------------------------------
+// a fake host: files, nginx, HAProxy runtime API
+
+interface FakeHost extends Executor {
+  files: Map<string, string>;
+  log: string[];
+  servers: Map<string, ServerState[]>;
+  nginxTestFails: boolean;
+  checkFails: boolean;
+  inFlight: number[];
+  /** Changes the config file between read and swap (another deploy), this many times. */
+  interfere: number;
+}
+
+function fakeHost(): FakeHost {
+  const files = new Map<string, string>();
+  const servers = new Map<string, ServerState[]>();
+  const log: string[] = [];
+  const host: FakeHost = {
+    where: 'fake',
+    files,
+    log,
+    servers,
+    nginxTestFails: false,
+    checkFails: false,
+    inFlight: [],
+    interfere: 0,
+    async run(argv: readonly string[], options: RunOptions = {}) {
+      const result = answer(argv, options.input ?? '');
+      const full: CommandResult = { exitCode: 0, stdout: '', stderr: '', ...result };
+      if (full.exitCode !== 0 && !options.allowFailure) throw new CommandError('fake', argv, full);
+      return full;
+    },
+  };
+  const loadRuntime = () => {
+    servers.clear();
+    const cfg = files.get('/etc/haproxy/haproxy.cfg') ?? '';
+    for (const m of cfg.matchAll(/^backend (\S+)\n((?: {4}.*\n)+)/gm)) {
+      const list: ServerState[] = [];
+      for (const s of m[2]!.matchAll(
+        /server (blue|green) 127\.0\.0\.1:(\d+) weight (\d+)( disabled)?/g,
+      ))
+        list.push({
+          color: s[1] as 'blue',
+          port: +s[2]!,
+          weight: +s[3]!,
+          maint: !!s[4],
+          drain: false,
+        });
+      servers.set(m[1]!, list);
+    }
+  };
+  const cli = (line: string): string =>
+    line
+      .trim()
+      .split(/\s*;\s*/)
+      .map((cmd) => {
+        let m = cmd.match(/^show servers state (\S+)$/);
+        if (m) {
+          const list = servers.get(m[1]!);
+          if (!list) return "Can't find backend.\n";
+          const rows = list.map(
+            (s, i) =>
+              `3 ${m![1]} ${i + 1} ${s.color} 127.0.0.1 2 ${(s.maint ? 1 : 0) | (s.drain ? 8 : 0)} ${s.weight} 1 0 1 0 0 0 0 0 0 - ${s.port} - 0 0 - - 0`,
+          );
+          return `1\n${STATE_HEADER}\n${rows.join('\n')}\n`;
+        }
+        m = cmd.match(/^show stat (\S+) 4 -1$/);
+        if (m) {
+          const n = host.inFlight.shift() ?? 0;
+          return `# pxname,svname,qcur,qmax,scur\n${m[1]},blue,0,0,${n}\n${m[1]},green,0,0,0\n`;
+        }
+        m = cmd.match(/^set server (\S+)\/(blue|green) (.*)$/);
+        const s = m && servers.get(m[1]!)?.find((x) => x.color === m![2]);
+        if (!m || !s) return 'No such server.\n';
+        const [verb, ...rest] = m[3]!.split(' ');
+        if (verb === 'weight') s.weight = Number(rest[0]);
+        else if (verb === 'addr') s.port = Number(rest[2]);
+        else if (verb === 'state') s.maint = rest[0] === 'maint';
+        else return 'Unknown command.\n';
+        return '';
+      })
+      .join('\n');
+  const answer = (argv: readonly string[], input: string): Partial<CommandResult> => {
+    const [cmd, ...args] = argv;
+    log.push(
+      cmd === 'socat'
+        ? `socat ${input.trim()}`
+        : cmd === 'flock'
+          ? `swap ${argv.slice(-3).join(' ')}`
+          : argv.join(' '),
+    );
+    switch (cmd) {
+      case 'cat': {
+        const text = files.get(args[1]!);
+        return text === undefined
+          ? { exitCode: 1, stderr: `cat: ${args[1]}: No such file or directory` }
+          : { stdout: text };
+      }
+      case 'dd':
+        files.set(args[0]!.slice(3), input);
+        return {};
+      case 'mv':
+        files.set(args[3]!, files.get(args[2]!)!);
+        files.delete(args[2]!);
+        return {};
+      case 'rm':
+        files.delete(args[2]!);
+        return {};
+      case 'nginx':
+        return args.includes('-t') && host.nginxTestFails
+          ? { exitCode: 1, stderr: 'nginx: [emerg] unexpected "}"' }
+          : {};
+      case 'haproxy':
+        return host.checkFails
+          ? { exitCode: 1, stderr: "[ALERT] parsing: unknown keyword 'x'" }
+          : {};
+      case 'kill':
+        loadRuntime();
+        return {};
+      case 'socat':
+        return { stdout: cli(input) };
+      case 'flock': {
+        expect(argv.slice(0, 6)).toEqual([
+          'flock',
+          '-w',
+          '30',
+          '/etc/haproxy/haproxy.cfg.tg-lock',
+          'sh',
+          '-c',
+        ]);
+        expect(argv[6]).toBe(SWAP_SCRIPT);
+        const [path, expected, candidate] = argv.slice(-3) as [string, string, string];
+        if (host.interfere > 0) {
+          host.interfere--;
+          files.set(path, `${files.get(path) ?? ''}# someone else\n`);
+        }
+        if (digest(files.get(path)) !== expected) return { exitCode: 75, stderr: 'changed' };
+        files.set(path, files.get(candidate)!);
+        files.delete(candidate);
+        return {};
+      }
+      default:
+        return { exitCode: 127, stderr: `${cmd}: not found` };
+    }
+  };
+  return host;
+}
+
+function settings(kind: 'nginx' | 'haproxy'): ProxySettings {
+  return {
+    kind,
+    app: 'bot',
+    nginx: {
+      confDir: '/etc/nginx/conf.d',
+      testCommand: ['nginx', '-t'],
+      reloadCommand: ['nginx', '-s', 'reload'],
+    },
+    haproxy: {
+      socket: '/run/haproxy/admin.sock',
+      configFile: '/etc/haproxy/haproxy.cfg',
+      reloadCommand: ['kill', '-USR2', '1234'],
+      frontendPort: 21650,
+    },
+  };
+}
+
+const NGINX_FILE = '/etc/nginx/conf.d/tg-bot.upstream.conf';
+
+describe('nginx baseline switch', () => {
+  test('writes, tests, then reloads; the same routing twice runs nothing the second time', async () => {
+    const host = fakeHost();
+    const proxy = createProxy(settings('nginx'));
+    expect(await proxy.current(host)).toEqual([]);
+    host.log.length = 0;
+    await proxy.route(host, BLUE_GREEN);
+    expect(host.log).toEqual([
+      `cat -- ${NGINX_FILE}`,
+      `dd of=${NGINX_FILE}.tg-tmp status=none`,
+      `mv -f -- ${NGINX_FILE}.tg-tmp ${NGINX_FILE}`,
+      'nginx -t',
+      'nginx -s reload',
+    ]);
+    expect(await proxy.current(host)).toEqual(validateBackends(BLUE_GREEN));
+    host.log.length = 0;
+    await proxy.route(host, [...BLUE_GREEN].reverse());
+    expect(host.log).toEqual([`cat -- ${NGINX_FILE}`]);
+  });
+
+  test('a failed test restores the previous file and reloads nothing', async () => {
+    const host = fakeHost();
+    const proxy = createProxy(settings('nginx'));
+    await proxy.route(host, BLUE_GREEN);
+    const before = host.files.get(NGINX_FILE);
+    host.nginxTestFails = true;
+    host.log.length = 0;
+    await expect(proxy.route(host, [{ color: 'blue', port: 21600, weight: 100 }])).rejects.toThrow(
+      /config test failed.*restored the previous file, reloaded nothing[\s\S]*unexpected/,
+    );
+    expect(host.files.get(NGINX_FILE)).toBe(before);
+    expect(host.log.some((l) => l.includes('reload'))).toBe(false);
+    // and a first file that fails the test is removed again
+    const fresh = fakeHost();
+    fresh.nginxTestFails = true;
+    await expect(createProxy(settings('nginx')).route(fresh, BLUE_GREEN)).rejects.toThrow(
+      StepError,
+    );
+    expect(fresh.files.has(NGINX_FILE)).toBe(false);
+  });
+
+  test('bad backends change nothing', async () => {
+    const host = fakeHost();
+    await expect(
+      createProxy(settings('nginx')).route(host, [{ color: 'blue', port: 1, weight: 0 }]),
+    ).rejects.toThrow(InputError);
+    expect(host.log).toEqual([]);
+  });
+});
+
+describe('HAProxy runtime switch', () => {
+  const CFG = '/etc/haproxy/haproxy.cfg';
+  const BASE = 'global\n    stats socket /run/haproxy/admin.sock level admin\n';
+
+  test('first setup: file checked and swapped, one HAProxy reload, nginx pointed at the frontend once', async () => {
+    const host = fakeHost();
+    host.files.set(CFG, BASE);
+    const proxy = createProxy(settings('haproxy'), { clock: fakeClock() });
+    await proxy.route(host, [{ color: 'blue', port: 21600, weight: 100 }]);
+    expect(host.log.filter((l) => /^(haproxy|swap|kill|nginx)/.test(l))).toEqual([
+      `haproxy -c -q -f ${CFG}.tg-bot.new`,
+      `swap ${CFG} ${digest(BASE)} ${CFG}.tg-bot.new`,
+      'kill -USR2 1234',
+      'nginx -t',
+      'nginx -s reload',
+    ]);
+    expect(host.files.get(CFG)!.startsWith(BASE)).toBe(true);
+    expect(host.files.get(NGINX_FILE)).toBe(renderFrontendUpstream('bot', 21650));
+    expect(await proxy.current(host)).toEqual([{ color: 'blue', port: 21600, weight: 100 }]);
+  });
+
+  test('the switch: checked first, runtime API in a safe order, file kept, no reload anywhere', async () => {
+    const host = fakeHost();
+    host.files.set(CFG, BASE);
+    const proxy = createProxy(settings('haproxy'), { clock: fakeClock() });
+    await proxy.route(host, [{ color: 'blue', port: 21600, weight: 100 }]);
+    const before = host.files.get(CFG);
+    host.log.length = 0;
+    await proxy.route(host, BLUE_GREEN);
+    const steps = host.log.filter((l) => /^(haproxy|swap|kill|nginx|socat set)/.test(l));
+    expect(steps).toEqual([
+      `haproxy -c -q -f ${CFG}.tg-bot.new`,
+      'socat set server be_bot/green addr 127.0.0.1 port 21601; set server be_bot/green weight 100; ' +
+        'set server be_bot/green state ready; set server be_bot/blue weight 0',
+      `swap ${CFG} ${digest(before)} ${CFG}.tg-bot.new`,
+    ]);
+    expect(await proxy.current(host)).toEqual(validateBackends(BLUE_GREEN));
+    expect(findBlock(host.files.get(CFG)!, 'bot')).toContain(
+      'server green 127.0.0.1:21601 weight 100\n',
+    );
+    // idempotent: nothing but reads the second time
+    host.log.length = 0;
+    await proxy.route(host, BLUE_GREEN);
+    expect(host.log.every((l) => /^(cat|socat show)/.test(l))).toBe(true);
+  });
+
+  test('a failed config check changes nothing: no runtime command, no swap', async () => {
+    const host = fakeHost();
+    host.files.set(CFG, BASE);
+    const proxy = createProxy(settings('haproxy'), { clock: fakeClock() });
+    await proxy.route(host, [{ color: 'blue', port: 21600, weight: 100 }]);
+    const file = host.files.get(CFG);
+    host.checkFails = true;
+    host.log.length = 0;
+    await expect(proxy.route(host, BLUE_GREEN)).rejects.toThrow(
+      /config check failed[\s\S]*unknown keyword/,
+    );
+    expect(host.log.some((l) => l.startsWith('socat set') || l.startsWith('swap'))).toBe(false);
+    expect(host.files.get(CFG)).toBe(file);
+    expect(host.files.has(`${CFG}.tg-bot.new`)).toBe(false);
+    expect(await proxy.current(host)).toEqual([{ color: 'blue', port: 21600, weight: 100 }]);
+  });
+
+  test('another deploy changed the file between read and swap: read again, keep both edits', async () => {
+    const host = fakeHost();
+    host.files.set(CFG, BASE);
+    const proxy = createProxy(settings('haproxy'), { clock: fakeClock() });
+    await proxy.route(host, [{ color: 'blue', port: 21600, weight: 100 }]);
+    host.interfere = 2;
+    host.log.length = 0;
+    await proxy.route(host, BLUE_GREEN);
+    const file = host.files.get(CFG)!;
+    expect(file.match(/# someone else/g)).toHaveLength(2);
+    expect(findBlock(file, 'bot')).toContain('server green 127.0.0.1:21601 weight 100\n');
+    expect(host.log.filter((l) => l.startsWith('swap'))).toHaveLength(3); // two conflicts, then the swap
+  });
+
+  test('drain polls in-flight sessions until 0, or until the time is up', async () => {
+    const host = fakeHost();
+    host.files.set(CFG, BASE);
+    const clock = fakeClock();
+    const proxy = createProxy(settings('haproxy'), { clock });
+    await proxy.route(host, BLUE_GREEN);
+    host.inFlight = [3, 2, 0, 5];
+    await proxy.drain(host, 'blue', 10, clock);
+    expect(clock.slept).toEqual([250, 250]);
+    expect(host.inFlight).toEqual([5]);
+    const late = fakeClock();
+    host.inFlight = [9, 9, 9, 9, 9, 9, 9, 9, 9];
+    await proxy.drain(host, 'blue', 1, late);
+    expect(late.slept).toEqual([250, 250, 250, 250]);
+  });
+
+  test('remove takes out the nginx file and the block, and reloads', async () => {
+    const host = fakeHost();
+    host.files.set(CFG, BASE);
+    const proxy = createProxy(settings('haproxy'), { clock: fakeClock() });
+    await proxy.route(host, BLUE_GREEN);
+    await proxy.remove(host);
+    expect(host.files.get(CFG)).toBe(BASE);
+    expect(host.files.has(NGINX_FILE)).toBe(false);
+    expect(await proxy.current(host)).toEqual([]);
+  });
+});
+
+test('waitForZero returns the last count when the time is up', async () => {
+  const clock = fakeClock();
+  const counts = [2, 1, 1, 1, 1, 1, 1];
+  expect(await waitForZero(async () => counts.shift() ?? 0, 0.5, clock)).toBe(1);
+  expect(clock.slept).toEqual([250, 250]);
+});
