@@ -291,7 +291,7 @@ describe('calls to this repository’s actions and reusable workflows', () => {
 });
 
 describe('the call check itself', () => {
-  const fake: Resolve = (path) => {
+  const fake: Resolve = (path): Callee | { missing: string } => {
     if (path === 'deploy')
       return {
         kind: 'action',
