@@ -28,15 +28,46 @@ export function parsePattern(text: string): LogPattern {
   return { text, test: (line) => line.includes(text) };
 }
 
+/**
+ * `docker logs --timestamps [--since S] -- NAME`. S is unix seconds for the first read, then the
+ * last timestamp the host itself printed (RFC 3339 with nanoseconds, inclusive), so later probes
+ * read only new lines and the runner's clock never has to agree with the host's.
+ */
 export function logsArgv(
   container: string,
-  since: number | undefined,
+  since: number | string | undefined,
   docker: readonly string[] = ['docker'],
 ): string[] {
-  const argv = [...docker, 'logs'];
-  if (since !== undefined) argv.push('--since', String(Math.floor(since / 1000)));
+  const argv = [...docker, 'logs', '--timestamps'];
+  if (typeof since === 'number') argv.push('--since', String(Math.floor(since / 1000)));
+  else if (since !== undefined) argv.push('--since', since);
   argv.push('--', container);
   return argv;
+}
+
+const STAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z /;
+
+/** Splits docker's timestamp prefix off a line; the key compares as text in time order. */
+export function splitStamp(line: string): { stamp?: string; key?: string; text: string } {
+  const m = STAMP.exec(line);
+  if (!m) return { text: line };
+  return {
+    stamp: m[0].trim(),
+    key: `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}`,
+    text: line.slice(m[0].length),
+  };
+}
+
+/** Pure: the newest docker timestamp in some output, as given (for the next --since). */
+export function lastStamp(outputs: readonly string[]): string | undefined {
+  let best: { stamp: string; key: string } | undefined;
+  for (const output of outputs) {
+    for (const line of output.split('\n')) {
+      const { stamp, key } = splitStamp(line);
+      if (stamp && key && (!best || key > best.key)) best = { stamp, key };
+    }
+  }
+  return best?.stamp;
 }
 
 export interface LogMatch {
@@ -49,7 +80,7 @@ export interface LogMatch {
 export function findFatal(text: string, patterns: readonly LogPattern[]): LogMatch | undefined {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+    const line = splitStamp(lines[i]!).text;
     const pattern = patterns.find((p) => p.test(line));
     if (pattern) return { pattern: pattern.text, line: line.trim(), lineNumber: i + 1 };
   }
@@ -95,18 +126,30 @@ export interface LogCheckSpec {
 /** Fatal patterns in `docker logs` (stdout and stderr) through any Executor. */
 export function logsCheck(spec: LogCheckSpec, executor: Executor): Check {
   const patterns = spec.patterns.map(parsePattern);
+  let since: number | string | undefined = spec.since;
+  let linesRead = 0;
   return {
     name: spec.name ?? `logs ${spec.container}@${executor.where}`,
     kind: 'logs',
     async probe() {
-      const result = await executor.run(logsArgv(spec.container, spec.since, spec.docker), {
+      const result = await executor.run(logsArgv(spec.container, since, spec.docker), {
         allowFailure: true,
       });
       if (result.exitCode !== 0) {
         const why = (result.stderr.trim() || result.stdout.trim()).split('\n').pop() ?? '';
         return { status: 'inconclusive', summary: `docker logs exited ${result.exitCode}: ${why}` };
       }
-      return judgeLogs(result.stdout, result.stderr, patterns);
+      const judged = judgeLogs(result.stdout, result.stderr, patterns);
+      // Next time only newer lines; lines at exactly this timestamp are read twice (--since is
+      // inclusive), which is harmless: they were clean, or verification already ended.
+      since = lastStamp([result.stdout, result.stderr]) ?? since;
+      if (judged.status !== 'pass') return judged;
+      linesRead += judged.value ?? 0;
+      return {
+        ...judged,
+        value: linesRead,
+        summary: `${judged.value ?? 0} new line(s), ${linesRead} read, no fatal pattern`,
+      };
     },
   };
 }

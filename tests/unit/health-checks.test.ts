@@ -180,12 +180,13 @@ describe('logs check', () => {
     expect(exec.commands[0]!.argv).toEqual([
       'docker',
       'logs',
+      '--timestamps',
       '--since',
       '1764471600',
       '--',
       'web',
     ]);
-    expect(logsArgv('web', undefined)).toEqual(['docker', 'logs', '--', 'web']);
+    expect(logsArgv('web', undefined)).toEqual(['docker', 'logs', '--timestamps', '--', 'web']);
   });
 
   it('knows the Telegram conflict lines and accepts regex patterns; hides bot tokens', async () => {
@@ -203,8 +204,39 @@ describe('logs check', () => {
     expect(await logsCheck({ container: 'p', patterns: ['Traceback'] }, clean).probe(0)).toEqual({
       status: 'pass',
       value: 2,
-      summary: '2 line(s), no fatal pattern',
+      summary: '2 new line(s), 2 read, no fatal pattern',
     });
+  });
+
+  it("reads only new lines on later probes, from the host's own last timestamp", async () => {
+    const outputs = [
+      {
+        stdout: '2026-11-30T03:43:02.882851043Z started\n2026-11-30T03:43:03.100000000Z update 1\n',
+        stderr: '2026-11-30T03:43:02.990000000Z warn\n',
+      },
+      {
+        stdout: '2026-11-30T03:43:03.100000000Z update 1\n2026-11-30T03:43:09.5Z update 2\n',
+        stderr: '',
+      },
+      { stdout: '', stderr: '2026-11-30T03:43:09.500000000Z Traceback (most recent call last):\n' },
+    ];
+    const exec = recordingExecutor(() => outputs[exec.commands.length - 1]);
+    const check = logsCheck({ container: 'web', patterns: DEFAULT_LOG_PATTERNS }, exec);
+    expect(await check.probe(0)).toMatchObject({
+      status: 'pass',
+      summary: '3 new line(s), 3 read, no fatal pattern',
+    });
+    expect(await check.probe(0)).toMatchObject({ status: 'pass', value: 5 });
+    expect(await check.probe(0)).toEqual({
+      status: 'fail',
+      final: true,
+      summary: 'fatal pattern "Traceback" in "Traceback (most recent call last):"',
+    });
+    expect(exec.commands.map((c) => c.argv.slice(2, -2))).toEqual([
+      ['--timestamps'],
+      ['--timestamps', '--since', '2026-11-30T03:43:03.100000000Z'],
+      ['--timestamps', '--since', '2026-11-30T03:43:09.5Z'],
+    ]);
   });
 });
 

@@ -168,11 +168,12 @@ describe('verify run()', () => {
       expect(closed).toBe(1);
       expect(exec.commands.map((c) => c.argv.slice(0, 3))).toEqual([
         ['docker', 'container', 'inspect'],
-        ['docker', 'logs', '--since'],
+        ['docker', 'logs', '--timestamps'],
       ]);
       expect(exec.commands[1]!.argv).toEqual([
         'docker',
         'logs',
+        '--timestamps',
         '--since',
         '1764475200',
         '--',
