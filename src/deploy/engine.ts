@@ -20,6 +20,8 @@ export interface DeployDeps {
   releaseId?: string;
   extraGates?: Gate[];
   hooks?: ExecuteHooks;
+  /** Overrides the lock TTL computed from the config (tests of a cut-off deploy). */
+  lockTtlSeconds?: number;
 }
 
 export interface DeployReport {
@@ -59,7 +61,7 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
 
   const paths = host.appPaths(config.stateBase, config.app);
   await exec.run(['mkdir', '-p', paths.dir]);
-  const ttlSeconds = lockTtl(config);
+  const ttlSeconds = deps.lockTtlSeconds ?? lockTtl(config);
   const lock = await host.acquireLock(
     exec,
     paths.lock,
