@@ -290,6 +290,28 @@ describe('calls to this repository’s actions and reusable workflows', () => {
   });
 });
 
+describe('docs/workflows.md', () => {
+  const doc = readFileSync(join(ROOT, 'docs/workflows.md'), 'utf8');
+  it.each(['pr', 'main', 'release', 'rollback'])(
+    'documents every input, secret and output of %s.yml',
+    (name) => {
+      const section = doc.split(/^### /m).find((part) => part.startsWith(`${name}.yml`)) ?? '';
+      const documented = new Set(
+        [...section.matchAll(/^\|\s*`([A-Za-z0-9_-]+)`\s*\|/gm)].map((m) => m[1]),
+      );
+      const spec = record(
+        record(loadWorkflow(join(ROOT, `.github/workflows/${name}.yml`)).doc.on).workflow_call,
+      );
+      const declared = ['inputs', 'secrets', 'outputs'].flatMap((k) =>
+        Object.keys(record(spec[k])),
+      );
+      expect(declared.length).toBeGreaterThan(0);
+      expect(declared.filter((n) => !documented.has(n))).toEqual([]);
+      expect([...documented].filter((n) => !declared.includes(n!))).toEqual([]);
+    },
+  );
+});
+
 describe('the call check itself', () => {
   const fake: Resolve = (path): Callee | { missing: string } => {
     if (path === 'deploy')
