@@ -193,6 +193,17 @@ function checkCalls(files: WorkflowFile[], resolve: Resolve): string[] {
           problems.push(`${where}: steps.${id}.outputs.${output} is not an output of that action`);
       }
     }
+    const callOutputs = record(record(record(doc.on).workflow_call).outputs);
+    for (const [job, output] of outputReads(
+      callOutputs,
+      /jobs\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)/g,
+    )) {
+      const target = jobCallees.get(job);
+      if (target && !target.outputs.has(output))
+        problems.push(
+          `${path}: on.workflow_call.outputs: jobs.${job}.outputs.${output} is not an output of that workflow`,
+        );
+    }
     for (const [jobId, jobValue] of Object.entries(jobs)) {
       for (const [need, output] of outputReads(
         jobValue,
@@ -377,6 +388,10 @@ jobs:
       - uses: org/tg-devops/deplyo@v1
       - run: echo "$X $Y"
         env: { X: "\${{ steps.d.outputs.releaseid }}", Y: "\${{ needs.a.outputs.digset }}" }
+on:
+  workflow_call:
+    outputs:
+      d: { value: "\${{ jobs.a.outputs.digets }}" }
 `;
     expect(checkCalls(wf(doc), fake).sort()).toEqual(
       [
@@ -390,6 +405,7 @@ jobs:
         'x.yml: jobs.b.steps[1]: org/tg-devops/deplyo@v1: no action at deplyo/action.yml',
         'x.yml: jobs.b: steps.d.outputs.releaseid is not an output of that action',
         'x.yml: jobs.b: needs.a.outputs.digset is not an output of that workflow',
+        'x.yml: on.workflow_call.outputs: jobs.a.outputs.digets is not an output of that workflow',
       ].sort(),
     );
   });
