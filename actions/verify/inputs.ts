@@ -29,6 +29,7 @@ export interface Inputs {
     minSamples: number;
     statusLabel: string;
     custom: PromCheckSpec[];
+    token?: string;
   };
   container?: { name: string; logPatterns: string[] };
   hosts: SshTarget[];
@@ -47,6 +48,7 @@ export interface Inputs {
     telegramToken: string;
     chatId: string;
     webhookUrl: string;
+    webhookSecret: string;
     app: string;
     version: string;
     environment: string;
@@ -152,7 +154,17 @@ export function readInputs(now: number = Date.now()): Inputs {
         'is required with prometheus-checks: the label matchers of the new release\'s series, e.g. job="bot",version="v2"',
       );
     }
-    prometheus = { url: promUrl, readyMade, selector, range, minSamples, statusLabel, custom };
+    const token = getSecret('prometheus-token').trim() || undefined;
+    prometheus = {
+      url: promUrl,
+      readyMade,
+      selector,
+      range,
+      minSamples,
+      statusLabel,
+      custom,
+      token,
+    };
   } else if (queries.length) {
     throw new InputError('prometheus-url', 'is required with prometheus-queries');
   }
@@ -238,6 +250,7 @@ export function readInputs(now: number = Date.now()): Inputs {
       telegramToken: getSecret('notify-telegram-token').trim(),
       chatId: getSecret('notify-chat-id').trim(),
       webhookUrl: getSecret('notify-webhook-url').trim(),
+      webhookSecret: getSecret('notify-webhook-secret').trim(),
       app: getString('app'),
       version: getString('version'),
       environment: getString('environment', 'production'),

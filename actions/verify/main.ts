@@ -100,7 +100,7 @@ async function notifyFailure(inputs: Inputs, verdict: Verdict, deps: Deps): Prom
       apiUrl: inputs.telegramApiUrl,
     };
   }
-  if (n.webhookUrl) targets.webhook = { url: n.webhookUrl };
+  if (n.webhookUrl) targets.webhook = { url: n.webhookUrl, secret: n.webhookSecret || undefined };
   if (!targets.telegram && !targets.webhook) return;
   const links = runLinks(deps.env);
   await notify(

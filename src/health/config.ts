@@ -24,6 +24,8 @@ export interface ChecksConfig {
     minSamples: number;
     statusLabel: string;
     custom: PromCheckSpec[];
+    /** Sent as `Authorization: Bearer` (Prometheus behind an auth proxy, hosted Prometheus). */
+    token?: string;
   };
   container?: { name: string; logPatterns: readonly string[] };
   /** Epoch ms when the deploy started (logs, Telegram errors); undefined: see each check. */
@@ -44,7 +46,10 @@ export function buildChecks(config: ChecksConfig, deps: CheckDeps): Check[] {
   for (const spec of config.http) checks.push(httpCheck(spec, deps));
   const p = config.prometheus;
   if (p) {
-    const client = prometheusClient(p.url, { fetch: deps.fetch });
+    const client = prometheusClient(p.url, {
+      fetch: deps.fetch,
+      headers: p.token ? { authorization: `Bearer ${p.token}` } : undefined,
+    });
     for (const name of p.readyMade) {
       const spec = readyMadeCheck(name, {
         selector: p.selector,

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { errorMessage } from '../errors.js';
 import type { FetchLike } from '../health/http.js';
@@ -6,7 +7,8 @@ import { telegramText, webhookPayload, type NotifyEvent } from './message.js';
 
 export interface NotifyTargets {
   telegram?: { token: string; chatId: string; apiUrl?: string; threadId?: string };
-  webhook?: { url: string };
+  /** `secret` signs the body: `X-Tg-Devops-Signature-256: sha256=<hex HMAC>` (like GitHub's). */
+  webhook?: { url: string; secret?: string };
 }
 
 export interface NotifyDeps {
@@ -66,13 +68,22 @@ export function classifyAnswer(status: number, body: string, maxRetryAfterMs: nu
   return { ok: false, retry, waitMs, reason: `HTTP ${status}: ${description}`.trim() };
 }
 
+/** Pure: the signature header value for a webhook body. */
+export function signBody(body: string, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
 async function post(
   target: string,
   url: string,
   body: unknown,
   deps: NotifyDeps,
   hide: (text: string) => string,
+  secret?: string,
 ): Promise<{ target: string; ok: boolean; reason: string }> {
+  const text = JSON.stringify(body);
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (secret) headers['x-tg-devops-signature-256'] = signBody(text, secret);
   const attempts = Math.max(1, deps.attempts ?? 3);
   let backoff = deps.backoffMs ?? 1000;
   let last = 'not sent';
@@ -81,8 +92,8 @@ async function post(
     try {
       const response = await deps.fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+        headers,
+        body: text,
         signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
       });
       answer = classifyAnswer(
@@ -150,7 +161,17 @@ export async function notify(
       );
     }
     if (targets.webhook) {
-      sends.push(post('webhook', targets.webhook.url, webhookPayload(event), deps, hide));
+      if (targets.webhook.secret) deps.log.secret(targets.webhook.secret);
+      sends.push(
+        post(
+          'webhook',
+          targets.webhook.url,
+          webhookPayload(event),
+          deps,
+          hide,
+          targets.webhook.secret,
+        ),
+      );
     }
     const results = await Promise.all(sends);
     const result: NotifyResult = { delivered: [], failed: [] };

@@ -1,3 +1,5 @@
+import { fakeClock } from '../../src/clock.js';
+import { buildChecks } from '../../src/health/config.js';
 import {
   judgePrometheus,
   parseQueryLine,
@@ -109,6 +111,38 @@ describe('PromQL checks', () => {
     const result = await prometheusCheck(spec, busy.client).probe(0);
     expect(result).toEqual({ status: 'fail', value: 0.5, summary: '0.5 > 0.1 over 120 sample(s)' });
     expect(busy.queries).toEqual([spec.samplesQuery, spec.query]);
+  });
+
+  it('sends a bearer token when configured', async () => {
+    const seen: (string | null)[] = [];
+    const checks = buildChecks(
+      {
+        http: [],
+        prometheus: {
+          url: 'http://prom:9090',
+          readyMade: ['up'],
+          selector: 'job="bot"',
+          range: '1m',
+          minSamples: 20,
+          statusLabel: 'code',
+          custom: [],
+          token: 'prom-token',
+        },
+      },
+      {
+        clock: fakeClock(),
+        executors: [],
+        fetch: async (_url, init) => {
+          seen.push(new Headers(init?.headers).get('authorization'));
+          return new Response(
+            JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }),
+          );
+        },
+      },
+    );
+    expect(checks.map((c) => c.name)).toEqual(['prometheus up']);
+    expect((await checks[0]!.probe(0)).summary).toBe('0 sample(s), fewer than the 2 needed');
+    expect(seen).toEqual(['Bearer prom-token']);
   });
 
   it('reports Prometheus errors (a bad query) as thrown errors, scalars as one sample', async () => {

@@ -8,7 +8,8 @@ import {
   webhookPayload,
   type NotifyEvent,
 } from '../../src/notify/message.js';
-import { classifyAnswer, notify } from '../../src/notify/send.js';
+import { createHmac } from 'node:crypto';
+import { classifyAnswer, notify, signBody } from '../../src/notify/send.js';
 import {
   listenInRange,
   parseTelegramHtml,
@@ -203,6 +204,10 @@ describe('notify()', () => {
           method: req.method,
           url: req.url,
           type: req.headers['content-type'],
+          // What a receiver does: recompute the HMAC over the raw body.
+          signed:
+            req.headers['x-tg-devops-signature-256'] ===
+            `sha256=${createHmac('sha256', 'hook-key').update(body).digest('hex')}`,
           body: JSON.parse(body),
         });
         res.writeHead(204).end();
@@ -214,19 +219,36 @@ describe('notify()', () => {
       const url = `http://127.0.0.1:${port}/hooks/s3cr3t`;
       const r = await notify(
         { ...event, event: 'success' },
-        { webhook: { url } },
+        { webhook: { url, secret: 'hook-key' } },
         { fetch, clock: fakeClock(), log },
       );
       expect(r.delivered).toEqual(['webhook']);
+      const unsigned = await notify(
+        { ...event, event: 'start' },
+        { webhook: { url } },
+        { fetch, clock: fakeClock(), log },
+      );
+      expect(unsigned.delivered).toEqual(['webhook']);
       expect(bodies).toEqual([
         {
           method: 'POST',
           url: '/hooks/s3cr3t',
           type: 'application/json',
+          signed: true,
           body: webhookPayload({ ...event, event: 'success' }),
         },
+        {
+          method: 'POST',
+          url: '/hooks/s3cr3t',
+          type: 'application/json',
+          signed: false,
+          body: webhookPayload({ ...event, event: 'start' }),
+        },
       ]);
-      expect(log.secrets.has(url)).toBe(true);
+      expect(log.secrets.has(url) && log.secrets.has('hook-key')).toBe(true);
+      expect(signBody('{}', 'k')).toBe(
+        `sha256=${createHmac('sha256', 'k').update('{}').digest('hex')}`,
+      );
     } finally {
       server.close();
     }
