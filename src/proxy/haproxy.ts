@@ -290,8 +290,12 @@ export function haproxyProxy(
   type Prepared = { before: string | undefined; next: string | undefined; candidate: string };
 
   /** Writes the new file beside the real one and checks it; `next` undefined = already so. */
-  const prepare = async (exec: Executor, want: Edit): Promise<Prepared> => {
-    const before = await readText(exec, haproxy.configFile);
+  const prepare = async (
+    exec: Executor,
+    want: Edit,
+    read?: { text: string | undefined },
+  ): Promise<Prepared> => {
+    const before = read ? read.text : await readText(exec, haproxy.configFile);
     const next =
       want === 'remove'
         ? removeBlock(before ?? '', app)
@@ -363,8 +367,8 @@ export function haproxyProxy(
       validateBackends(backends);
       const now = await state(exec);
       const want = desiredState(backends, now ?? []);
-      const file = (await readText(exec, haproxy.configFile)) ?? '';
-      const reload = !now || blockFrontendPort(findBlock(file, app)) !== haproxy.frontendPort;
+      const text = await readText(exec, haproxy.configFile);
+      const reload = !now || blockFrontendPort(findBlock(text ?? '', app)) !== haproxy.frontendPort;
 
       if (reload) {
         // First setup (or a new frontend port): file, reload, wait until the process has it.
@@ -383,7 +387,7 @@ export function haproxyProxy(
         }
       } else {
         // The switch: check the new file first, change the running state, then keep the file.
-        const prepared = await prepare(exec, want);
+        const prepared = await prepare(exec, want, { text });
         try {
           if (!matches(now, want)) await apply(exec, now, want);
         } catch (error) {
