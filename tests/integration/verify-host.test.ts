@@ -178,3 +178,35 @@ it('fails a crashing release on its Traceback, over SSH, and tells the ops chat'
   expect(log.text()).not.toContain(OPS);
   expect(readdirSync(temp)).toEqual([]);
 });
+
+it('window mode: a release that dies during the watch fails at once, naming the check', async () => {
+  const name = `${id}-dies`;
+  await docker.run([dockerCli, 'run', '-d', '--name', name, env.SANDBOX_IMAGE_WEB_V1!]);
+  created.push(name);
+  setInputs({
+    ...common(),
+    'telegram-bot-token': '',
+    'telegram-webhook-url': '',
+    'notify-telegram-token': '',
+    'notify-chat-id': '',
+    container: name,
+    window: '60s',
+    interval: '1s',
+  });
+  const { d, outputs, log } = deps();
+  // Stop the container once the watch has seen it healthy (bounded: the window is 60 s).
+  const stopper = (async () => {
+    await until('the first healthy round', async () =>
+      log.lines.some((l) => l.message.startsWith(`verify round 1: container ${name}`)),
+    );
+    await docker.run([dockerCli, 'stop', '-t', '1', name]);
+  })();
+  await expect(run(readInputs(), d)).rejects.toThrow(`verify: fail: container ${name}@${host}`);
+  await stopper;
+  expect(outputs['failed-check']).toBe(`container ${name}@${host}`);
+  expect(outputs.reason).toMatch(/exited, 0 restart\(s\) \(exit code \d+\)/);
+  const evidence = JSON.parse(outputs.evidence!) as { name: string; last: { status: string }[] }[];
+  const container = evidence.find((e) => e.name === `container ${name}@${host}`)!;
+  expect(container.last[0]!.status).toBe('pass');
+  expect(container.last.at(-1)!.status).toBe('fail');
+});
