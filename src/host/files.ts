@@ -21,6 +21,8 @@ export const WRITE_SCRIPT = [
   'mkdir -p -- "$(dirname -- "$1")"',
   't="$1.tmp.$$"',
   'trap \'rm -f -- "$t"\' EXIT',
+  // A dropped connection closes our pipes: die through exit, so the EXIT trap still runs.
+  "trap 'exit 75' HUP INT TERM PIPE",
   'cat > "$t"',
   'n=$(wc -c < "$t")',
   '[ "$n" -eq "$3" ] || { echo "short write: $n of $3 bytes" >&2; exit 75; }',
@@ -38,6 +40,8 @@ export const APPEND_SCRIPT = [
   'mkdir -p -- "$(dirname -- "$1")"',
   't="$1.tmp.$$"',
   'trap \'rm -f -- "$t"\' EXIT',
+  // A dropped connection closes our pipes: die through exit, so the EXIT trap still runs.
+  "trap 'exit 75' HUP INT TERM PIPE",
   'cat > "$t"',
   'n=$(wc -c < "$t")',
   '[ "$n" -eq "$2" ] || { echo "short write: $n of $2 bytes" >&2; exit 75; }',

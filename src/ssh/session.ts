@@ -147,7 +147,8 @@ class Session implements SshSession {
       .update(`${this.where} via ${settings.jump ? formatTarget(settings.jump) : '-'}`)
       .digest('hex')
       .slice(0, 12);
-    this.controlPath = join(settings.controlDir, id);
+    // One socket per session: two sessions to the same host must not share (or replace) a master.
+    this.controlPath = join(settings.controlDir, `${id}-${this.nonce.slice(0, 6)}`);
   }
 
   /** Options every ssh invocation of this session shares. */

@@ -23,6 +23,8 @@ import type { SshTarget } from '../../src/ssh/target.js';
 import { sandboxEnv } from '../helpers/sandbox.js';
 
 const env = sandboxEnv();
+/** The project-level testTimeout does not reach runs started with a path filter: set it per test. */
+const it = (name: string, fn: () => Promise<void>) => test(name, fn, 180_000);
 const work = mkdtempSync(join(tmpdir(), 'ssh-it-'));
 const sandbox: SshTarget = {
   user: env.SANDBOX_SSH_USER!,

@@ -98,7 +98,7 @@ describe('openSession', () => {
       String.raw`printf '%s\n' 'a'\''b' '$x ${'`'}y${'`'} \z' '*'`,
     ]);
     expect(master!.argv).toEqual(expect.arrayContaining(['-N', '-f', 'ControlMaster=yes']));
-    expect(master!.argv.join(' ')).toMatch(/ControlPath=\/tmp\/k\/c\/[0-9a-f]{12} /);
+    expect(master!.argv.join(' ')).toMatch(/ControlPath=\/tmp\/k\/c\/[0-9a-f]{12}-[0-9a-f]{6} /);
     expect(session.stats).toEqual({ connectionsOpened: 2, commands: 0, retries: 0 });
   });
 
