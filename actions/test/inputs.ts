@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../src/errors.js';
+import { InputError, StepError } from '../../src/errors.js';
 import { FORMATS, type FormatChoice } from '../../src/coverage/load.js';
 import { getBool, getEnum, getInt, getSecret, getString } from '../../src/github/inputs.js';
 import { parsePostgresUrl, type PostgresTarget } from '../../src/testrun/postgres.js';
@@ -85,7 +85,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     maxAnnotations: getInt('max-annotations', 10, { min: 0, max: 50 }),
     reportFile: getString('report-file', 'tg-devops-coverage.json'),
     repository: env.GITHUB_REPOSITORY ?? '',
-    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    workspace: env.GITHUB_WORKSPACE ?? '',
   };
   if (mode === 'post') {
     if (!inputs.githubToken)
@@ -96,6 +96,13 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
         'mode post needs the tested commit (github.event.workflow_run.head_sha)',
       );
     }
+  }
+  if (!inputs.workspace) {
+    // Not on a runner: refuse rather than run a test command in whatever directory this is.
+    throw new StepError(
+      'tg-devops test',
+      'GITHUB_WORKSPACE is not set: run this action in a GitHub Actions job',
+    );
   }
   return inputs;
 }
