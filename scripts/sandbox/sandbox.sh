@@ -172,7 +172,7 @@ descendants() {
   for s in /proc/[0-9]*/stat; do
     p=${s#/proc/}
     p=${p%/stat}
-    read -r rest <"$s" 2>/dev/null || continue
+    { read -r rest <"$s"; } 2>/dev/null || continue
     rest=${rest##*) }
     read -r _ ppid _ <<<"$rest"
     kids[$ppid]+="$p "
@@ -189,22 +189,49 @@ descendants() {
   echo "${out[@]:-}"
 }
 
-# Our leftover daemons: processes of the sandbox's own binaries whose command
-# line names the state dir (e.g. containerd/shims after a killed dockerd).
-leftovers() {
-  local c p exe
-  for c in /proc/[0-9]*/cmdline; do
-    p=${c#/proc/}
-    p=${p%/cmdline}
+# Our leftover daemons: processes of the sandbox's own binaries that belong to
+# this state dir (command line, cwd or an open file under it), e.g. containerd
+# and shims after a killed dockerd, or nginx workers after a killed master.
+declare -A BIN=()
+resolve_bins() {
+  local n b
+  for n in dockerd containerd containerd-shim-runc-v2 docker-proxy docker-registry sshd nginx haproxy redis-server prometheus; do
+    b=$(command -v "$n" 2>/dev/null) && BIN[$n]=$b
+  done
+  b=$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sort -V | tail -1) && [[ -n $b ]] && BIN[postgres]=$b
+  return 0
+}
+leftovers() { # [binary names...]  (default: all)
+  ((${#BIN[@]})) || resolve_bins
+  local names=("$@") d p n hit args
+  ((${#names[@]})) || names=("${!BIN[@]}")
+  for d in /proc/[0-9]*; do
+    p=${d#/proc/}
     [[ $p == "$$" || $p == "$BASHPID" ]] && continue
-    exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue
-    case ${exe##*/} in
-      dockerd | containerd | containerd-shim* | docker-proxy | docker-registry | sshd | nginx | haproxy | postgres | redis-server | prometheus) ;;
-      *) continue ;;
-    esac
-    [[ $(cmdline_of "$p") == *"$DIR/"* ]] && echo "$p"
+    hit=0
+    for n in "${names[@]}"; do
+      [[ -n ${BIN[$n]:-} && $d/exe -ef ${BIN[$n]} ]] && { hit=1; break; }
+    done
+    ((hit)) || continue
+    args=()
+    { mapfile -d '' args <"$d/cmdline"; } 2>/dev/null || continue
+    if [[ "${args[*]}" == *"$DIR/"* ]]; then
+      echo "$p"
+    elif [[ $(readlink "$d/cwd" 2>/dev/null)/ == "$DIR/"* ]] || ls -l "$d/fd/" 2>/dev/null | grep -qF -- "-> $DIR/"; then
+      echo "$p"
+    fi
   done
   return 0
+}
+
+kill_leftovers() { # binary names...
+  local old
+  old=$(leftovers "$@" | tr '\n' ' ')
+  if [[ -n ${old// /} ]]; then
+    log "stopping leftover processes of an earlier run ($*): $old"
+    # shellcheck disable=SC2086
+    kill_pids TERM 10 $old
+  fi
 }
 
 kill_pids() { # signal timeout pids...   TERM/INT, wait, then KILL
@@ -406,10 +433,7 @@ dockerd_start() { # mode
     args+=(--bridge=none --iptables=false)
   fi
   # a killed dockerd can leave its containerd and shims behind
-  local old
-  old=$(leftovers | while read -r p; do [[ $(cmdline_of "$p") == *"$DIR/docker/"* ]] && echo "$p"; done)
-  # shellcheck disable=SC2086
-  [[ -n $old ]] && { log "removing leftover docker processes: $old"; kill_pids TERM 10 $old; }
+  kill_leftovers dockerd containerd containerd-shim-runc-v2 docker-proxy
   rm -f "$DOCKER_SOCK" "$DIR/docker/dockerd.pid"
   echo "--- $(date -u +%FT%TZ) starting dockerd ($mode)" >>"$logf"
   start_bg dockerd "$logf" dockerd "${args[@]}"
@@ -538,6 +562,7 @@ EOF
     return 0
   fi
   alive registry && stop_service registry
+  kill_leftovers docker-registry
   mv "$d/config.yml.new" "$d/config.yml"
   check_port_free registry "$REGISTRY_PORT" SANDBOX_REGISTRY_PORT
   start_bg registry "$d/registry.log" docker-registry serve "$d/config.yml"
@@ -608,6 +633,7 @@ EOF
     return 0
   fi
   mv "$d/sshd_config.new" "$d/sshd_config"
+  kill_leftovers sshd
   check_port_free sshd "$SSH_PORT" SANDBOX_SSH_PORT
   start_bg sshd "$d/sshd.log" /usr/sbin/sshd -D -e -f "$d/sshd_config"
 }
@@ -670,6 +696,7 @@ EOF
       log "nginx: config from earlier runs is broken; moved it to $stale"
     fi
   fi
+  kill_leftovers nginx
   check_port_free nginx "$NGINX_PORT" SANDBOX_NGINX_PORT
   # shellcheck disable=SC2046
   start_bg nginx "$d/logs/nginx.out" setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups -- $(nginx_cmd)
@@ -723,6 +750,7 @@ backend bot
     server green 127.0.0.1:1 disabled
 EOF
   chown "$u:$u" "$d/haproxy.cfg"
+  kill_leftovers haproxy
   rm -f "$d/admin.sock" "$d/master.sock"
   check_port_free haproxy "$HAPROXY_PORT" SANDBOX_HAPROXY_PORT
   check_port_free haproxy "$HAPROXY_STATS_PORT" SANDBOX_HAPROXY_STATS_PORT
@@ -753,6 +781,7 @@ postgres_up() {
       pg_as_postgres "$bin/initdb" -D "$d/data" -U postgres --auth-local=peer --auth-host=scram-sha-256 \
         -E UTF8 --locale=C --no-sync >>"$d/initdb.log" 2>&1 || fail_with_log "initdb failed" "$d/initdb.log"
     fi
+    kill_leftovers postgres
     check_port_free postgres "$PG_PORT" SANDBOX_PG_PORT
     touch "$logf"
     chown postgres:postgres "$logf"
@@ -789,6 +818,7 @@ redis_start() {
   local d=$DIR/redis
   mkdir -p "$d"
   alive redis && return 0
+  kill_leftovers redis-server
   check_port_free redis "$REDIS_PORT" SANDBOX_REDIS_PORT
   start_bg redis "$d/redis.log" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
     --daemonize no --dir "$d" --logfile '' --protected-mode yes
@@ -830,6 +860,7 @@ EOF
     return 0
   fi
   mv "$d/prometheus.yml.new" "$d/prometheus.yml"
+  kill_leftovers prometheus
   check_port_free prometheus "$PROM_PORT" SANDBOX_PROMETHEUS_PORT
   start_bg prometheus "$d/prometheus.log" prometheus --config.file="$d/prometheus.yml" \
     --storage.tsdb.path="$d/data" --storage.tsdb.retention.time=1d \
@@ -1119,13 +1150,7 @@ cmd_down() {
   fi
   local i
   for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_service "${SERVICES[i]}"; done
-  local rest
-  rest=$(leftovers)
-  if [[ -n $rest ]]; then
-    log "stopping leftover sandbox processes: $(echo "$rest" | tr '\n' ' ')"
-    # shellcheck disable=SC2086
-    kill_pids TERM 10 $rest
-  fi
+  kill_leftovers
   bridge_teardown
   rm -f "$ENV_FILE" "$DOCKER_SOCK" "$DIR/haproxy/admin.sock" "$DIR/haproxy/master.sock"
   log "down"

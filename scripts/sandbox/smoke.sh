@@ -184,6 +184,7 @@ t_haproxy() {
   local info
   info=$(ssh_deploy "echo 'show info' | socat -t 2 stdio UNIX-CONNECT:$SANDBOX_HAPROXY_SOCKET")
   grep -q '^Name: HAProxy' <<<"$info" || { echo "$info"; return 1; }
+  ssh_deploy "$SANDBOX_HAPROXY_TEST"
   ssh_deploy "echo 'show servers state $SANDBOX_HAPROXY_BACKEND' | socat -t 2 stdio UNIX-CONNECT:$SANDBOX_HAPROXY_SOCKET" | grep -q "$SANDBOX_HAPROXY_BACKEND"
   grep -E '^(Version|Pid):' <<<"$info" | tr '\n' ' '
 }
@@ -239,7 +240,7 @@ check "nginx: broken config refused" t_nginx_refuses_broken_config
 check "postgres: select 1 (password)" t_postgres
 check "redis: ping/set/get" t_redis
 check "prometheus: scraped webbot sample" t_prometheus
-check "haproxy: runtime API show info" t_haproxy
+check "haproxy: runtime API + config check" t_haproxy
 check "pollbot: 409 Conflict + SIGTERM" t_pollbot
 check "webbot: SIGTERM stops it" t_webbot_stops_on_sigterm
 echo "$passed passed, $failed failed"
