@@ -1,3 +1,4 @@
+import { exportVariable } from '../../src/github/env.js';
 import { setOutputs, writeSummary } from '../../src/github/runtime.js';
 import type { Log } from '../../src/log.js';
 import { resolveMeta, type MetaEnvDeps } from '../../src/meta/run.js';
@@ -11,6 +12,13 @@ export interface Deps {
   readEvent?: MetaEnvDeps['readEvent'];
   setOutputs?: typeof setOutputs;
   writeSummary?: typeof writeSummary;
+  exportVariable?: typeof exportVariable;
+}
+
+/** metadata-action also exports each output as DOCKER_METADATA_OUTPUT_<NAME> unless disabled. */
+export function outputEnvEnabled(env: Record<string, string | undefined>): boolean {
+  const raw = env.DOCKER_METADATA_SET_OUTPUT_ENV?.trim().toLowerCase();
+  return !raw || ['true', '1', 'yes', 'on'].includes(raw);
 }
 
 export async function run(inputs: Inputs, deps: Deps): Promise<void> {
@@ -20,14 +28,21 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
   if (result.tags.length === 0) log.warn('No Docker tag has been generated. Check tags input.');
   await log.group('Docker tags', async () => result.tags.forEach((t) => log.info(t)));
   await log.group('Docker labels', async () => result.labels.forEach((l) => log.info(l)));
-  (deps.setOutputs ?? setOutputs)({
+  const outputs = {
     version: result.version,
     tags: result.tags.join(inputs.sepTags),
     'tag-names': result.tagNames.join(inputs.sepTags),
     labels: result.labels.join(inputs.sepLabels),
     annotations: result.annotations.join(inputs.sepAnnotations),
     json: JSON.stringify(result.json),
-  });
+  };
+  (deps.setOutputs ?? setOutputs)(outputs);
+  if (outputEnvEnabled(deps.env)) {
+    const exportVar = deps.exportVariable ?? exportVariable;
+    for (const [name, value] of Object.entries(outputs)) {
+      exportVar(`DOCKER_METADATA_OUTPUT_${name.replace(/\W/g, '_').toUpperCase()}`, value);
+    }
+  }
   (deps.writeSummary ?? writeSummary)(
     [
       '### Image metadata',

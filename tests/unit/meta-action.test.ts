@@ -44,6 +44,7 @@ function env(over: Record<string, string> = {}) {
 describe('meta action', () => {
   it('sets every output from the rules and the repository data', async () => {
     const outputs: Record<string, unknown> = {};
+    const exported: Record<string, string> = {};
     const summary: string[] = [];
     const log = recordingLog();
     await run(inputs({ tags: ['type=semver,pattern={{version}}', 'type=sha'], sepTags: ',' }), {
@@ -55,7 +56,17 @@ describe('meta action', () => {
       },
       setOutputs: (o) => Object.assign(outputs, o),
       writeSummary: (m) => summary.push(m),
+      exportVariable: (name, value) => void (exported[name] = value),
     });
+    expect(Object.keys(exported).sort()).toEqual([
+      'DOCKER_METADATA_OUTPUT_ANNOTATIONS',
+      'DOCKER_METADATA_OUTPUT_JSON',
+      'DOCKER_METADATA_OUTPUT_LABELS',
+      'DOCKER_METADATA_OUTPUT_TAGS',
+      'DOCKER_METADATA_OUTPUT_TAG_NAMES',
+      'DOCKER_METADATA_OUTPUT_VERSION',
+    ]);
+    expect(exported.DOCKER_METADATA_OUTPUT_VERSION).toBe('1.2.3');
     expect(github.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /repos/octocat/Hello-World',
     ]);
@@ -82,7 +93,10 @@ describe('meta action', () => {
   it('asks the API for the commit date only when a rule needs it', async () => {
     const outputs: Record<string, unknown> = {};
     await run(inputs({ tags: ["type=raw,value={{commit_date 'YYYYMMDD-HHmmss'}}"] }), {
-      env: env(),
+      env: env({ DOCKER_METADATA_SET_OUTPUT_ENV: 'false' }),
+      exportVariable: () => {
+        throw new Error('DOCKER_METADATA_SET_OUTPUT_ENV=false must not export');
+      },
       log: recordingLog(),
       readEvent: () => ({}),
       setOutputs: (o) => Object.assign(outputs, o),
@@ -103,6 +117,7 @@ describe('meta action', () => {
         readEvent: () => ({}),
         setOutputs: () => undefined,
         writeSummary: () => undefined,
+        exportVariable: () => undefined,
       }),
     ).rejects.toThrow('GitHub API GET /repos/octocat/Hello-World: HTTP 401: Bad credentials');
   });
