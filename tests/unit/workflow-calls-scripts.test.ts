@@ -1,0 +1,293 @@
+/**
+ * The `run:` scripts of our workflows, executed the way a runner executes them
+ * (`bash --noprofile --norc -eo pipefail`), with values only through env: release-self's version
+ * checks, self-reference check and tagging (against a real git remote in a temp dir), and
+ * release.yml's notification (against a local stand-in for the Telegram Bot API and a webhook).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { ROOT } from '../helpers/repo.js';
+
+interface Step {
+  name?: string;
+  id?: string;
+  run?: string;
+}
+
+function script(workflow: string, job: string, step: string): string {
+  const doc = parse(readFileSync(join(ROOT, '.github/workflows', workflow), 'utf8')) as {
+    jobs: Record<string, { steps: Step[] }>;
+  };
+  const found = doc.jobs[job]?.steps.find((s) => s.name === step || s.id === step);
+  if (!found?.run) throw new Error(`${workflow}: no run step ${step} in job ${job}`);
+  return found.run;
+}
+
+interface Result {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  output: string;
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'wf-scripts-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs a step's script like the runner: its env, GITHUB_OUTPUT, RUNNER_TEMP. Async, so that
+ * local servers in the same process can answer. */
+function run(body: string, env: Record<string, string>, cwd = dir): Promise<Result> {
+  const file = join(dir, `step-${Math.random().toString(36).slice(2)}.sh`);
+  const output = join(dir, 'output');
+  writeFileSync(file, body);
+  writeFileSync(output, '');
+  return new Promise((resolve) => {
+    const child = spawnAsync(file, cwd, {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: dir,
+      GITHUB_OUTPUT: output,
+      RUNNER_TEMP: dir,
+      ...env,
+    });
+    child.then(({ status, stdout, stderr }) =>
+      resolve({ status, stdout, stderr, output: readFileSync(output, 'utf8') }),
+    );
+  });
+}
+
+async function spawnAsync(file: string, cwd: string, env: Record<string, string>) {
+  const { spawn } = await import('node:child_process');
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], { cwd, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+function git(cwd: string, ...args: string[]): string {
+  const r = spawnSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+    },
+  });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+describe('release-self.yml', () => {
+  const validate = script('release-self.yml', 'check', 'validate the version');
+  const selfRefs = script('release-self.yml', 'check', 'self-references use the major tag');
+  const tag = script('release-self.yml', 'tag', 'tag and push');
+
+  it('accepts X.Y.Z on main and gives the major tag', async () => {
+    git(dir, 'init', '-q');
+    const r = await run(validate, { VERSION: '1.4.0', REF: 'refs/heads/main' });
+    expect(r.status).toBe(0);
+    expect(r.output).toBe('major=v1\n');
+  });
+
+  it.each([
+    ['v1.4.0', 'refs/heads/main', "version must be X.Y.Z, got 'v1.4.0'"],
+    ['1.4', 'refs/heads/main', "version must be X.Y.Z, got '1.4'"],
+    ['1.4.0; rm -rf /', 'refs/heads/main', "version must be X.Y.Z, got '1.4.0; rm -rf /'"],
+    ['1.4.0', 'refs/heads/feature', 'release from main only (this run is on refs/heads/feature)'],
+  ])('refuses version %j on %s', async (version, ref, message) => {
+    git(dir, 'init', '-q');
+    const r = await run(validate, { VERSION: version, REF: ref });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`::error::${message}`);
+    expect(r.output).toBe('');
+  });
+
+  it('refuses a version that is tagged already', async () => {
+    git(dir, 'init', '-q');
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'x');
+    git(dir, 'tag', 'v1.4.0');
+    const r = await run(validate, { VERSION: '1.4.0', REF: 'refs/heads/main' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('::error::tag v1.4.0 exists already');
+  });
+
+  it('passes this repository’s self-references for v1 and lists every one for v2', async () => {
+    const ok = await run(selfRefs, { MAJOR: 'v1' }, ROOT);
+    expect(ok.status).toBe(0);
+    const bad = await run(selfRefs, { MAJOR: 'v2' }, ROOT);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain('::error::every org/tg-devops reference must use @v2');
+    expect(bad.stdout).toMatch(
+      /^\.github\/workflows\/release\.yml:\d+:org\/tg-devops\/deploy@v1$/m,
+    );
+    expect(bad.stdout).toMatch(
+      /^workflows\/main\.yml:\d+:org\/tg-devops\/\.github\/workflows\/main\.yml@v1$/m,
+    );
+  });
+
+  it('tags vX.Y.Z and moves the major tag on the remote, release after release', async () => {
+    const remote = join(dir, 'remote.git');
+    const work = join(dir, 'work');
+    git(dir, 'init', '-q', '--bare', remote);
+    git(dir, 'clone', '-q', remote, work);
+    git(work, 'commit', '-q', '--allow-empty', '-m', 'one');
+    git(work, 'push', '-q', 'origin', 'HEAD:refs/heads/main');
+    const first = git(work, 'rev-parse', 'HEAD');
+    const r1 = await run(
+      tag,
+      { VERSION: '1.0.0', MAJOR: 'v1', MOVE_MAJOR: 'true', SHA: first },
+      work,
+    );
+    expect(r1.stderr).not.toMatch(/fatal|error/i);
+    expect(r1.status).toBe(0);
+    git(work, 'commit', '-q', '--allow-empty', '-m', 'two');
+    git(work, 'push', '-q', 'origin', 'HEAD:refs/heads/main');
+    const second = git(work, 'rev-parse', 'HEAD');
+    const r2 = await run(
+      tag,
+      { VERSION: '1.1.0', MAJOR: 'v1', MOVE_MAJOR: 'true', SHA: second },
+      work,
+    );
+    expect(r2.status).toBe(0);
+    const peeled = (t: string) => git(remote, 'rev-parse', `refs/tags/${t}^{commit}`);
+    expect([peeled('v1.0.0'), peeled('v1.1.0'), peeled('v1')]).toEqual([first, second, second]);
+    // A fix for an older major does not move it.
+    const r3 = await run(
+      tag,
+      { VERSION: '1.1.1', MAJOR: 'v1', MOVE_MAJOR: 'false', SHA: first },
+      work,
+    );
+    expect(r3.status).toBe(0);
+    expect([peeled('v1.1.1'), peeled('v1')]).toEqual([first, second]);
+    // The same version twice is refused by git itself (tags are never moved silently).
+    const again = await run(
+      tag,
+      { VERSION: '1.1.0', MAJOR: 'v1', MOVE_MAJOR: 'true', SHA: first },
+      work,
+    );
+    expect(again.status).not.toBe(0);
+    expect(peeled('v1.1.0')).toBe(second);
+  });
+});
+
+describe('release.yml notify', () => {
+  const notify = script('release.yml', 'notify', 'notify the ops chat');
+  const TOKEN = '123456:notify-TOKEN';
+  let server: Server;
+  let base: string;
+  let requests: { path: string; body: Record<string, unknown> }[];
+  let answer: number;
+
+  beforeEach(async () => {
+    requests = [];
+    answer = 200;
+    server = createServer((req: IncomingMessage, res) => {
+      let data = '';
+      req.on('data', (c: Buffer) => (data += c.toString()));
+      req.on('end', () => {
+        requests.push({ path: req.url ?? '', body: JSON.parse(data || '{}') });
+        res.writeHead(answer, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(answer === 200 ? { ok: true, result: {} } : { ok: false }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(() => new Promise<void>((r) => server.close(() => r())));
+
+  const env = (over: Record<string, string>) => ({
+    TELEGRAM_API_URL: base,
+    TELEGRAM_TOKEN: TOKEN,
+    CHAT_ID: '-1001',
+    WEBHOOK_URL: `${base}/hook`,
+    APP: 'shop-bot',
+    VERSION: 'v1.4.0',
+    ENVIRONMENT: 'production',
+    PROMOTE: 'success',
+    DEPLOY: 'success',
+    ROLLBACK: 'skipped',
+    REASON: '',
+    IMAGE: 'ghcr.io/o/shop-bot@sha256:abc',
+    RUN_URL: 'https://github.com/o/shop-bot/actions/runs/7',
+    COMMIT_URL: 'https://github.com/o/shop-bot/commit/abc',
+    ...over,
+  });
+
+  it('sends success to the chat and the webhook, with links, token only in the path', async () => {
+    const r = await run(notify, env({}));
+    expect(r.status).toBe(0);
+    expect(requests.map((q) => q.path)).toEqual([`/bot${TOKEN}/sendMessage`, '/hook']);
+    expect(requests[0]!.body).toEqual({
+      chat_id: '-1001',
+      text:
+        '✅ shop-bot v1.4.0 is live on production\nimage: ghcr.io/o/shop-bot@sha256:abc\n' +
+        'run: https://github.com/o/shop-bot/actions/runs/7\ncommit: https://github.com/o/shop-bot/commit/abc',
+      disable_web_page_preview: true,
+    });
+    expect(requests[1]!.body).toMatchObject({
+      event: 'success',
+      app: 'shop-bot',
+      version: 'v1.4.0',
+    });
+    expect(r.stdout + r.stderr).not.toContain(TOKEN);
+  });
+
+  it.each([
+    [
+      { DEPLOY: 'failure', ROLLBACK: 'success', REASON: 'http: 503' },
+      'rollback',
+      '↩️ shop-bot v1.4.0 failed verification on production and was rolled back: http: 503',
+    ],
+    [
+      { DEPLOY: 'failure', ROLLBACK: 'skipped' },
+      'failure',
+      '❌ shop-bot v1.4.0 failed on production (deploy: failure, rollback: skipped)',
+    ],
+    [
+      { PROMOTE: 'failure', DEPLOY: 'skipped', ROLLBACK: '', IMAGE: '' },
+      'failure',
+      '❌ shop-bot v1.4.0 was not released: no verified image for this commit (promote: failure)',
+    ],
+  ])('reports %j as %s', async (over, event, first) => {
+    const r = await run(notify, env(over));
+    expect(r.status).toBe(0);
+    expect(String(requests[0]!.body.text).split('\n')[0]).toBe(first);
+    expect(requests[1]!.body.event).toBe(event);
+  });
+
+  it('treats values as data: quotes, $(...) and newlines arrive literally', async () => {
+    const hostile = '$(touch pwned) `id` "quoted" \\ \n next line';
+    const r = await run(notify, env({ DEPLOY: 'failure', ROLLBACK: 'success', REASON: hostile }));
+    expect(r.status).toBe(0);
+    expect(requests[1]!.body.reason).toBe(hostile);
+    expect(String(requests[0]!.body.text)).toContain(hostile);
+    expect(spawnSync('ls', [dir], { encoding: 'utf8' }).stdout).not.toContain('pwned');
+  });
+
+  it('never fails the step: a refusing Bot API and an unreachable webhook are warnings', async () => {
+    answer = 403; // e.g. the ops bot was removed from the chat
+    const r = await run(notify, env({ WEBHOOK_URL: 'http://127.0.0.1:9/none' }));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('::warning::the Telegram notification failed');
+    expect(r.stdout).toContain('::warning::the webhook notification failed');
+  });
+
+  it('sends nothing without a chat or a webhook configured', async () => {
+    const r = await run(notify, env({ TELEGRAM_TOKEN: '', CHAT_ID: '', WEBHOOK_URL: '' }));
+    expect(r.status).toBe(0);
+    expect(requests).toEqual([]);
+  });
+});
