@@ -1,6 +1,6 @@
 import { systemClock } from '../../src/clock.js';
 import { localExecutor, type Executor } from '../../src/exec.js';
-import { actionsLog, setOutputs, writeSummary } from '../../src/github/runtime.js';
+import { actionsLog, saveState, setOutputs, writeSummary } from '../../src/github/runtime.js';
 import { openSession, type SshSession } from '../../src/ssh/session.js';
 import { removeSshMaterial, writeSshMaterial } from '../../src/ssh/secrets.js';
 import type { Inputs } from './inputs.js';
@@ -13,6 +13,7 @@ import type { Deps } from './main.js';
 export async function connectHosts(
   inputs: Inputs,
   log = actionsLog,
+  save: (name: string, value: string) => void = () => undefined,
 ): Promise<{ executors: Executor[]; close(): Promise<void> }> {
   if (inputs.hosts.length === 0) {
     return { executors: [localExecutor()], close: async () => undefined };
@@ -25,6 +26,9 @@ export async function connectHosts(
     log,
     local: localExecutor(),
   });
+  // For the post step: a cancelled run never reaches close() below.
+  save('ssh-dir', material.dir);
+  save('ssh-control-dir', material.controlDir);
   const sessions: SshSession[] = [];
   const close = async () => {
     for (const s of sessions) await s.close().catch(() => undefined);
@@ -54,8 +58,13 @@ export function defaultDeps(): Deps {
     clock: systemClock,
     fetch: (url, init) => fetch(url, init),
     env: process.env,
-    connect: (inputs) => connectHosts(inputs),
+    connect: (inputs) => connectHosts(inputs, actionsLog, saveState),
     outputs: setOutputs,
     summary: writeSummary,
   };
+}
+
+/** The post step (always, also on cancel): ends ControlMasters and deletes the key material. */
+export function post(state: { sshDir: string; controlDir: string }): void {
+  if (state.sshDir) removeSshMaterial(state.sshDir, { controlDir: state.controlDir || undefined });
 }

@@ -2,6 +2,10 @@ import { createServer, type Server } from 'node:http';
 import { fakeClock } from '../../src/clock.js';
 import { recordingExecutor } from '../../src/exec.js';
 import { recordingLog } from '../../src/log.js';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { post } from '../../actions/verify/deps.js';
 import { readInputs, type Inputs } from '../../actions/verify/inputs.js';
 import { run, type Deps } from '../../actions/verify/main.js';
 import { listenInRange, startFakeTelegramApi } from '../helpers/fake-telegram-api.js';
@@ -240,5 +244,24 @@ describe('verify run()', () => {
     expect(lenient.summaries[0]).toContain(
       'An inconclusive verdict passes (on-inconclusive: pass).',
     );
+  });
+});
+
+describe('verify post step', () => {
+  it('deletes the SSH material a cancelled run left behind, and only that', () => {
+    const base = mkdtempSync(join(tmpdir(), 'verify-post-'));
+    try {
+      const material = join(base, 'tg-ssh-abc');
+      mkdirSync(join(material, 'c'), { recursive: true });
+      writeFileSync(join(material, 'id'), 'key');
+      const other = join(base, 'not-ours');
+      mkdirSync(other);
+      post({ sshDir: material, controlDir: join(material, 'c') });
+      post({ sshDir: other, controlDir: '' });
+      post({ sshDir: '', controlDir: '' });
+      expect([existsSync(material), existsSync(other)]).toEqual([false, true]);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });
