@@ -121,7 +121,9 @@ port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 check_port_free() { # svc port varname
   if port_busy "$2"; then
     local who=""
-    command -v ss >/dev/null && who=$(ss -ltnpH "sport = :$2" 2>/dev/null | sed -n 's/.*users:(\(.*\))/\1/p' | head -1)
+    if command -v ss >/dev/null; then
+      who=$(ss -ltnpH "sport = :$2" 2>/dev/null | sed -n 's/.*users:(\(.*\))/\1/p' | head -1 || true)
+    fi
     die "$1: port 127.0.0.1:$2 is already in use${who:+ by $who}; set $3 to another port"
   fi
 }
@@ -160,7 +162,7 @@ docker_cmd() { DOCKER_HOST=unix://$DOCKER_SOCK DOCKER_CONFIG=$DIR/docker-config 
 
 pg_bin() {
   local d
-  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
   [[ -n $d && -x $d/initdb ]] || die "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin (run: $0 install)"
   echo "$d"
 }
@@ -232,6 +234,14 @@ kill_leftovers() { # binary names...
     # shellcheck disable=SC2086
     kill_pids TERM 10 $old
   fi
+}
+
+# dockerd leaves mounts behind (its data root, the default netns): undo them
+unmount_all() {
+  local m
+  awk -v d="$DIR/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r | while read -r m; do
+    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "could not unmount $m"
+  done
 }
 
 kill_pids() { # signal timeout pids...   TERM/INT, wait, then KILL
@@ -410,7 +420,8 @@ bridge_teardown() {
   local t rule net=${BRIDGE_GW%.*}
   if command -v iptables >/dev/null; then
     for t in filter nat; do
-      iptables -t "$t" -S 2>/dev/null | grep -E -- "(^| )$BRIDGE( |$)| ${net//./\\.}\." | grep '^-A' | sed 's/^-A/-D/' |
+      { iptables -t "$t" -S 2>/dev/null || true; } | { grep -E -- "(^| )$BRIDGE( |$)| ${net//./\\.}\." || true; } |
+        { grep '^-A' || true; } | sed 's/^-A/-D/' |
         while read -r rule; do
           # shellcheck disable=SC2086
           iptables -t "$t" $rule 2>/dev/null || true
@@ -1151,6 +1162,7 @@ cmd_down() {
   local i
   for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_service "${SERVICES[i]}"; done
   kill_leftovers
+  unmount_all
   bridge_teardown
   rm -f "$ENV_FILE" "$DOCKER_SOCK" "$DIR/haproxy/admin.sock" "$DIR/haproxy/master.sock"
   log "down"
