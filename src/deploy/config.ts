@@ -177,8 +177,11 @@ export function buildConfig(raw: RawDeployInputs): DeployConfig {
       throw new InputError('registry-username', 'is required when registry-password is set');
     if (!password.trim())
       throw new InputError('registry-password', 'is required when registry-username is set');
-    if (/[\s]/.test(username) || username.startsWith('-'))
-      throw new InputError('registry-username', 'must not contain spaces or start with "-"');
+    if (!/^[A-Za-z0-9_][A-Za-z0-9._@+-]{0,255}$/.test(username))
+      throw new InputError(
+        'registry-username',
+        'letters, digits and . _ @ + - only (as registries accept), not starting with - or .',
+      );
     const server = registryServer || image.registry;
     if (!server)
       throw new InputError(
@@ -197,25 +200,23 @@ export function buildConfig(raw: RawDeployInputs): DeployConfig {
   const preDeploy = get('pre-deploy') ? splitCommand(get('pre-deploy'), 'pre-deploy') : undefined;
   let backup: DeployConfig['backup'];
   const backupKind = get('backup');
+  // Validated even without a backup: a bad value is a mistake worth knowing about now.
+  const backupKeep = seconds('backup-keep', 1, 100);
+  const variable = orDefault('backup-database-url-variable');
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
+    throw new InputError('backup-database-url-variable', 'must be an environment variable name');
   if (backupKind) {
     if (backupKind !== 'postgres')
       throw new InputError(
         'backup',
         `expected "postgres" or empty, got ${JSON.stringify(backupKind)}`,
       );
-    const variable = orDefault('backup-database-url-variable');
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
-      throw new InputError('backup-database-url-variable', 'must be an environment variable name');
     if (!env.keys.includes(variable))
       throw new InputError(
         'backup',
         `needs ${variable} in the env input (the database the bot uses) to dump it`,
       );
-    backup = {
-      kind: 'postgres',
-      keep: seconds('backup-keep', 1, 100),
-      databaseUrlVariable: variable,
-    };
+    backup = { kind: 'postgres', keep: backupKeep, databaseUrlVariable: variable };
   }
 
   const dryRunRaw = get('dry-run').toLowerCase();

