@@ -18,6 +18,8 @@ const PASSWORD = sandbox.SANDBOX_REGISTRY_PASSWORD!;
 const RUN = randomBytes(4).toString('hex');
 const REPO = `build-it/bot-${RUN}`;
 const IMAGE = `${REGISTRY}/${REPO}`;
+const RELEASE = `${REGISTRY}/build-it/release-${RUN}`;
+let releaseCreated = false;
 const SHA = createHash('sha1').update(RUN).digest('hex');
 const AUTH = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
 const ACCEPT = [
@@ -64,6 +66,12 @@ afterAll(async () => {
       allowFailure: true,
     });
   for (const digest of createdDigests) {
+    if (releaseCreated) {
+      await fetch(`http://${REGISTRY}/v2/build-it/release-${RUN}/manifests/${digest}`, {
+        method: 'DELETE',
+        headers: { authorization: AUTH },
+      });
+    }
     await fetch(`http://${REGISTRY}/v2/${REPO}/manifests/${digest}`, {
       method: 'DELETE',
       headers: { authorization: AUTH },
@@ -228,6 +236,44 @@ describe('build action against the sandbox registry', () => {
       `PUT /v2/${REPO}/manifests/1.4 201`,
       `PUT /v2/${REPO}/manifests/latest 201`,
     ]);
+  });
+
+  it('promotes into another repository of the registry by mounting blobs, not uploading', async () => {
+    expect(digest).not.toBe('');
+    const before = logSize();
+    const outputs: Record<string, unknown> = {};
+    const temp = mkdtempSync(join(tmpdir(), 'build-it-runner-'));
+    try {
+      await run(
+        inputs({ images: [], tags: [`${RELEASE}:1.4.0`], promoteDigest: `${IMAGE}@${digest}` }),
+        deps('refs/tags/v1.4.0', outputs, temp),
+      );
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
+    releaseCreated = true;
+    expect(outputs).toMatchObject({ digest, tags: `${RELEASE}:1.4.0` });
+    const text = readFileSync(sandbox.SANDBOX_REGISTRY_LOG!, 'utf8').slice(before);
+    const lines = [...text.matchAll(/"(POST|PUT|PATCH) (\/v2\/[^ ]*) HTTP\/1\.1" (\d+)/g)].map(
+      (m) => `${m[1]} ${m[2]} ${m[3]}`,
+    );
+    const uploads = lines.filter((l) => l.includes('/blobs/'));
+    expect(uploads.length).toBeGreaterThan(0);
+    for (const line of uploads)
+      expect(line).toMatch(
+        /^POST \/v2\/[^ ]*\/blobs\/uploads\/\?mount=sha256%3A[a-f0-9]{64}&from=[^ ]+ 201$/,
+      );
+    expect(lines.filter((l) => l.includes('/manifests/'))).toEqual([
+      `PUT /v2/${RELEASE.slice(REGISTRY.length + 1)}/manifests/1.4.0 201`,
+    ]);
+    const response = await fetch(
+      `http://${RELEASE.replace(`${REGISTRY}/`, `${REGISTRY}/v2/`)}/manifests/1.4.0`,
+      {
+        method: 'HEAD',
+        headers: { authorization: AUTH, accept: ACCEPT },
+      },
+    );
+    expect(response.headers.get('docker-content-digest')).toBe(digest);
   });
 
   it('fails clearly on wrong credentials, before building or pushing anything', async () => {
