@@ -219,7 +219,7 @@ leftovers() { # [binary names...]  (default: all)
     { mapfile -d '' args <"$d/cmdline"; } 2>/dev/null || continue
     if [[ "${args[*]}" == *"$DIR/"* ]]; then
       echo "$p"
-    elif [[ $(readlink "$d/cwd" 2>/dev/null)/ == "$DIR/"* ]] || ls -l "$d/fd/" 2>/dev/null | grep -qF -- "-> $DIR/"; then
+    elif [[ $(readlink "$d/cwd" 2>/dev/null)/ == "$DIR/"* ]] || grep -qF -- "-> $DIR/" <(ls -l "$d/fd/" 2>/dev/null); then
       echo "$p"
     fi
   done
