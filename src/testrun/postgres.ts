@@ -134,8 +134,12 @@ const FATAL = /^(28|3D000)/;
  * A real startup handshake: StartupMessage, the server's authentication method (trust,
  * cleartext, MD5 or SCRAM-SHA-256) answered with the password, then ReadyForQuery.
  */
-export async function postgresReady(target: PostgresTarget, timeoutMs: number): Promise<void> {
-  const connection: Connection = await openConnection(target, timeoutMs);
+export async function postgresReady(
+  target: PostgresTarget,
+  timeoutMs: number,
+  open: (endpoint: Endpoint, timeoutMs: number) => Promise<Connection> = openConnection,
+): Promise<void> {
+  const connection: Connection = await open(target, timeoutMs);
   try {
     connection.write(startupMessage(target.user, target.database));
     let scram: ReturnType<typeof scramClient> | undefined;

@@ -31,8 +31,12 @@ function replyLine(buffer: Buffer): { value: string; used: number } | undefined 
 }
 
 /** AUTH when the URL has a password, then PING, expecting +PONG. */
-export async function redisReady(target: RedisTarget, timeoutMs: number): Promise<void> {
-  const connection: Connection = await openConnection(target, timeoutMs);
+export async function redisReady(
+  target: RedisTarget,
+  timeoutMs: number,
+  open: (endpoint: Endpoint, timeoutMs: number) => Promise<Connection> = openConnection,
+): Promise<void> {
+  const connection: Connection = await open(target, timeoutMs);
   try {
     if (target.password) {
       connection.write(
