@@ -323,6 +323,104 @@ describe('calls to this repository’s actions and reusable workflows', () => {
   });
 });
 
+describe('the safety rules, on our workflows and templates', () => {
+  const ours = files.filter(
+    (f) =>
+      /^\.github\/workflows\/(pr|main|release|rollback|release-self)\.yml$/.test(f.path) ||
+      !f.path.startsWith('.github/'),
+  );
+  const jobsOf = (f: WorkflowFile) =>
+    Object.entries(record(f.doc.jobs)).map(([id, job]) => ({ id, job: record(job) }));
+  const stepsOf = (job: Record<string, Json>) =>
+    (Array.isArray(job.steps) ? job.steps : []).map((s: Json) => record(s));
+
+  it('permissions: none at the top, granted per job', () => {
+    expect(ours.length).toBeGreaterThanOrEqual(13);
+    const bad = ours.flatMap((f) => [
+      ...(JSON.stringify(f.doc.permissions) === '{}'
+        ? []
+        : [`${f.path}: top-level permissions must be {}`]),
+      ...jobsOf(f)
+        .filter(({ job }) => !isRecord(job.permissions))
+        .map(({ id }) => `${f.path}: jobs.${id} grants no explicit permissions`),
+    ]);
+    expect(bad).toEqual([]);
+  });
+
+  it('write permissions only where they are used', () => {
+    const bad = ours.flatMap((f) =>
+      jobsOf(f).flatMap(({ id, job }) => {
+        const perms = record(job.permissions);
+        const uses = [
+          ...(typeof job.uses === 'string' ? [job.uses] : []),
+          ...stepsOf(job).map((s) => String(s.uses ?? '')),
+        ];
+        const pushes =
+          uses.some((u) => /\/build@|workflows\/(main|release)\.yml@/.test(u)) &&
+          !stepsOf(job).some((s) => record(s.with).push === 'false');
+        const comments = uses.some((u) => /workflows\/(pr|test)\.yml@/.test(u));
+        const tags = f.path === '.github/workflows/release-self.yml' && id === 'tag';
+        const problems: string[] = [];
+        for (const [scope, level] of Object.entries(perms)) {
+          if (level !== 'write') continue;
+          const allowed =
+            (scope === 'packages' && pushes) ||
+            (scope === 'pull-requests' && comments) ||
+            (scope === 'contents' && tags);
+          if (!allowed) problems.push(`${f.path}: jobs.${id} has ${scope}: write it does not need`);
+        }
+        return problems;
+      }),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it('every job that names an environment queues per environment and is never cancelled', () => {
+    const deployJobs = ours.flatMap((f) =>
+      jobsOf(f)
+        .filter(({ job }) => job.environment !== undefined)
+        .map(({ id, job }) => ({ where: `${f.path}: jobs.${id}`, job })),
+    );
+    expect(deployJobs.length).toBeGreaterThanOrEqual(3);
+    for (const { where, job } of deployJobs) {
+      const env = record(job.environment);
+      const concurrency = record(job.concurrency);
+      expect({ where, url: typeof env.url === 'string' }).toEqual({ where, url: true });
+      expect({ where, concurrency }).toEqual({
+        where,
+        concurrency: {
+          group: `deploy-${String(env.name)}`,
+          'cancel-in-progress': false,
+        },
+      });
+    }
+  });
+
+  it('no pull_request_target, no secrets: inherit inside our reusable workflows', () => {
+    const bad = ours.flatMap((f) => [
+      ...('pull_request_target' in record(f.doc.on) ? [`${f.path}: pull_request_target`] : []),
+      ...(f.path.startsWith('.github/')
+        ? jobsOf(f)
+            .filter(({ job }) => job.secrets === 'inherit')
+            .map(({ id }) => `${f.path}: jobs.${id} inherits secrets`)
+        : []),
+    ]);
+    expect(bad).toEqual([]);
+  });
+
+  it('no expression inside any run: script (values reach scripts through env: only)', () => {
+    const runs = ours.flatMap((f) =>
+      jobsOf(f).flatMap(({ id, job }) =>
+        stepsOf(job)
+          .filter((s) => typeof s.run === 'string')
+          .map((s) => ({ where: `${f.path}: jobs.${id}`, run: String(s.run) })),
+      ),
+    );
+    expect(runs.length).toBeGreaterThan(5);
+    expect(runs.filter((r) => r.run.includes('${{')).map((r) => r.where)).toEqual([]);
+  });
+});
+
 describe('docs/workflows.md', () => {
   const doc = readFileSync(join(ROOT, 'docs/workflows.md'), 'utf8');
   it.each(['pr', 'main', 'release', 'rollback'])(
