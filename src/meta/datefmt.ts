@@ -192,7 +192,13 @@ const TOKEN_RE = new RegExp(
 
 export function formatDate(date: Date, format: string, tz = 'UTC'): string {
   const wall = wallClock(date, tz);
-  const fmt = format === '' ? 'YYYY-MM-DDTHH:mm:ssZ' : format;
+  // moment's default format: a literal Z for UTC, the offset otherwise.
+  const fmt =
+    format === ''
+      ? wall.offsetMinutes === 0
+        ? 'YYYY-MM-DDTHH:mm:ss[Z]'
+        : 'YYYY-MM-DDTHH:mm:ssZ'
+      : format;
   return fmt.replace(TOKEN_RE, (token) =>
     token.startsWith('[') ? token.slice(1, -1) : TOKENS[token]!(wall, date),
   );

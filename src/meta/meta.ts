@@ -148,6 +148,7 @@ export class Meta {
         for (const key of Object.keys(hash)) {
           if (key !== 'tz') throw new TemplateError(`{{${name}}}: unknown ${key} attribute`);
         }
+        // An unquoted format is a Handlebars path (undefined): moment's default format.
         const format = args[0] === undefined ? '' : String(args[0]);
         try {
           return formatDate(date(), format, hash.tz === undefined ? 'UTC' : String(hash.tz));

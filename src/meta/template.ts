@@ -5,15 +5,20 @@
  * helpers (`{{#if}}`) and partials are refused with a clear error instead of being half-supported.
  */
 
-export type HelperArg = string | number | boolean;
+export type HelperArg = string | number | boolean | undefined;
+/** An unquoted parameter: Handlebars looks it up as a path (usually undefined). */
+interface PathArg {
+  path: string;
+}
+type Arg = HelperArg | PathArg;
 export type Helper = (args: HelperArg[], hash: Record<string, HelperArg>) => unknown;
 export type Scope = Record<string, unknown>;
 
 export interface Mustache {
   kind: 'mustache';
   path: string;
-  args: HelperArg[];
-  hash: Record<string, HelperArg>;
+  args: Arg[];
+  hash: Record<string, Arg>;
   escape: boolean;
 }
 export type Part = { kind: 'text'; text: string } | Mustache;
@@ -69,8 +74,8 @@ function parseMustache(body: string, escape: boolean): Mustache {
   const path = tokens.shift();
   if (!path || !/^[A-Za-z_][\w.]*$/.test(path))
     throw new TemplateError(`{{${body}}}: bad expression`);
-  const args: HelperArg[] = [];
-  const hash: Record<string, HelperArg> = {};
+  const args: Arg[] = [];
+  const hash: Record<string, Arg> = {};
   for (const token of tokens) {
     const pair = token.match(/^([A-Za-z_]\w*)=(.*)$/s);
     if (pair) hash[pair[1]!] = literal(pair[2]!, body);
@@ -92,11 +97,32 @@ function tokenize(body: string): string[] {
   return tokens;
 }
 
-function literal(token: string, body: string): HelperArg {
+function literal(token: string, body: string): Arg {
   if (/^'.*'$|^".*"$/s.test(token)) return token.slice(1, -1);
   if (/^-?\d+(\.\d+)?$/.test(token)) return Number(token);
   if (token === 'true' || token === 'false') return token === 'true';
-  throw new TemplateError(`{{${body}}}: ${token} is not a quoted string or a number`);
+  if (token === 'undefined' || token === 'null') return undefined;
+  if (/^[^\s!"#%&'()*+,;<=>@[\\\]^`{|}~]+$/.test(token)) return { path: token };
+  throw new TemplateError(`{{${body}}}: cannot read ${token}`);
+}
+
+function lookup(path: string, scope: Scope): unknown {
+  let value: unknown = scope;
+  for (const key of path.replace(/^this\./, '').split('.')) {
+    value =
+      value !== null && typeof value === 'object' && Object.hasOwn(value, key)
+        ? (value as Record<string, unknown>)[key]
+        : undefined;
+  }
+  return value;
+}
+
+function resolveArg(arg: Arg, scope: Scope): HelperArg {
+  if (arg === null || typeof arg !== 'object') return arg;
+  const value = lookup(arg.path, scope);
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? value
+    : undefined;
 }
 
 const ESCAPES: Record<string, string> = {
@@ -129,15 +155,15 @@ export function render(template: string, scope: Scope): string {
       out += part.text;
       continue;
     }
-    let value: unknown = scope;
-    for (const key of part.path.replace(/^this\./, '').split('.')) {
-      value =
-        value !== null && typeof value === 'object' && Object.hasOwn(value, key)
-          ? (value as Record<string, unknown>)[key]
-          : undefined;
-    }
-    if (typeof value === 'function') value = (value as Helper)(part.args, part.hash);
-    else if (part.args.length || Object.keys(part.hash).length) {
+    let value = lookup(part.path, scope);
+    if (typeof value === 'function') {
+      const hash: Record<string, HelperArg> = {};
+      for (const [k, v] of Object.entries(part.hash)) hash[k] = resolveArg(v, scope);
+      value = (value as Helper)(
+        part.args.map((a) => resolveArg(a, scope)),
+        hash,
+      );
+    } else if (part.args.length || Object.keys(part.hash).length) {
       throw new TemplateError(`{{${part.path}}} is not a helper that takes arguments`);
     }
     const text = show(value);

@@ -438,6 +438,104 @@ describe('meta: global expressions', () => {
   });
 });
 
+describe('meta: cases from docker/metadata-action behaviour', () => {
+  it.each<Case>([
+    {
+      ref: 'refs/heads/master',
+      tags: ['type=ref,priority=2000,event=branch', 'type=edge'],
+      expected: ['master', 'edge'],
+    },
+    {
+      ref: 'refs/heads/master',
+      tags: [
+        'type=semver,pattern={{version}},value=v1.2.3',
+        'type=pep440,pattern={{version}},value=v1.2.3',
+        'type=edge',
+      ],
+      expected: ['1.2.3', 'edge', 'latest'],
+    },
+    {
+      ref: 'refs/heads/master',
+      tags: ['type=match,enable=false,pattern=v(.*),group=1,value=v1.2.3', 'type=edge'],
+      expected: ['edge'],
+    },
+    {
+      ref: 'refs/heads/master',
+      tags: [
+        'type=raw,value=mytag-{{branch}}',
+        'type=raw,value=mytag-tag-{{tag}}',
+        'type=raw,value=mytag-baseref-{{base_ref}}',
+        'type=raw,value=mytag-defbranch,enable={{is_default_branch}}',
+      ],
+      expected: ['mytag-master', 'mytag-tag-', 'mytag-baseref-', 'mytag-defbranch'],
+    },
+    {
+      ref: 'refs/tags/v1.2.3rc2',
+      tags: ['type=pep440,pattern={{raw}}', 'type=pep440,pattern={{major}}.{{minor}}'],
+      expected: ['v1.2.3rc2', '1.2.3rc2'],
+    },
+    {
+      ref: 'refs/tags/v1.1.1',
+      tags: [
+        'type=semver,pattern={{version}}',
+        'type=semver,pattern={{major}}.{{minor}}.{{patch}}',
+      ],
+      flavor: ['prefix=foo-,onlatest=true', 'suffix=-dev,onlatest=true'],
+      expected: ['foo-1.1.1-dev', 'foo-latest-dev'],
+    },
+    {
+      ref: 'refs/pull/15/merge',
+      tags: ['type=ref,event=pr,prefix='],
+      flavor: ['prefix=glo-', 'suffix=-bal'],
+      expected: ['15-bal'],
+    },
+    {
+      ref: 'refs/heads/dev',
+      tags: ['type=raw,my,prefix=foo-,suffix=-bar', 'type=raw,custom', 'type=raw,bar,enable=false'],
+      flavor: ['latest=false', 'prefix=glo-', 'suffix=-bal'],
+      expected: ['foo-my-bar', 'glo-custom-bal'],
+    },
+    {
+      ref: 'refs/heads/dev',
+      tags: ['type=ref,priority=90,event=branch', 'type=raw,my'],
+      flavor: ['latest=true'],
+      expected: ['my', 'dev', 'latest'],
+    },
+    {
+      ref: 'refs/tags/v9.5.7-alpha.2+fork.3.1.8',
+      tags: ['type=semver,pattern={{version}}', 'type=semver,pattern={{raw}}'],
+      expected: ['9.5.7-alpha.2', 'v9.5.7-alpha.2-fork.3.1.8'],
+    },
+    {
+      ref: 'refs/pull/2/merge',
+      tags: ['type=raw,value={{commit_date YYYY-MM-DD-HHmmSS}}'],
+      expected: ['2020-01-10T00-30-00Z'],
+    },
+  ])('$ref $tags $flavor', (c) => {
+    expect(run(c).tagNames).toEqual(c.expected);
+  });
+
+  it('keeps images given as name,enable=false without name=', () => {
+    const r = run({
+      ref: 'refs/heads/dev',
+      tags: ['type=sha,format=long'],
+      images: ['org/app', 'ghcr.io/user/app,enable=false'],
+    });
+    expect(r.tags).toEqual([`org/app:sha-${SHA}`]);
+  });
+
+  it('drops labels without = and keeps empty values', () => {
+    const r = run({ ref: 'refs/heads/dev' }, {}, { labels: ['invalid', 'foo='] });
+    expect(r.json.labels.foo).toBe('');
+    expect(Object.keys(r.json.labels)).toHaveLength(9);
+  });
+
+  it('renders the default date format with the offset outside UTC', () => {
+    const r = run({ ref: 'refs/heads/x', tags: ["type=raw,value={{date tz='Asia/Tokyo'}}"] });
+    expect(r.tagNames).toEqual(['2020-01-10T09-30-00-09-00']);
+  });
+});
+
 describe('meta: labels, annotations and json', () => {
   it('gives the OCI labels from the repository, sorted, custom ones overriding', () => {
     const r = run(
