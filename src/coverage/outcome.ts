@@ -101,7 +101,7 @@ export function renderMarkdown(outcome: Outcome, options: RenderOptions): string
   if (outcome.tests.failed.length) {
     out.push('', '#### Failures', '');
     for (const failure of outcome.tests.failed.slice(0, maxFailures)) {
-      out.push(`**${code(failure.name)}** (${failure.kind})`, '', fence(truncate(failure.message || '(no message)', 600)), '');
+      out.push(`**${code(truncate(failure.name, 300))}** (${failure.kind})`, '', fence(truncate(failure.message || '(no message)', 600)), '');
     }
     if (outcome.tests.failed.length > maxFailures) {
       out.push(`…and ${outcome.tests.failed.length - maxFailures} more failures (see the job log).`, '');
@@ -132,7 +132,20 @@ export function renderMarkdown(outcome: Outcome, options: RenderOptions): string
     for (const note of outcome.diff.notes.slice(0, 10)) out.push('', `> ${cell(note)}`);
   }
   if (outcome.headSha) out.push('', `<sub>Commit ${outcome.headSha.slice(0, 12)} · tg-devops test</sub>`);
-  return out.join('\n');
+  return limitLength(out.join('\n'), MAX_BODY);
+}
+
+/** GitHub refuses comment bodies over 65,536 characters. */
+export const MAX_BODY = 65_000;
+
+function limitLength(markdown: string, max: number): string {
+  if (markdown.length <= max) return markdown;
+  const note = '\n\n…the report was cut here to fit a GitHub comment; the job log has all of it.';
+  let cut = markdown.slice(0, max - note.length);
+  // Do not leave a code fence open.
+  const fences = cut.match(/^`{3,}/gm) ?? [];
+  if (fences.length % 2 === 1) cut += `\n${fences[fences.length - 1]}`;
+  return cut + note;
 }
 
 /** Escapes text for a markdown table cell or a list item: no HTML, no pipes, no line breaks. */

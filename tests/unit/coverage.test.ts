@@ -486,6 +486,34 @@ describe('outcome', () => {
     expect(md).toContain('````text\nassert <b>@alice</b>\n```\nx\n````');
   });
 
+  it('fits a GitHub comment however much there is to say', () => {
+    const failed = Array.from({ length: 500 }, (_, i) => ({
+      name: `tests.test_${i}.${'x'.repeat(3000)}`,
+      kind: 'failure' as const,
+      message: '```\n'.repeat(400),
+    }));
+    const files = Array.from({ length: 200 }, (_, i) => ({
+      path: `bot/${'d/'.repeat(100)}m${i}.py`,
+      status: 'modified',
+      changed: 5000,
+      executable: 5000,
+      covered: 0,
+      uncovered: Array.from({ length: 500 }, (_, k) => 2 * k + 1),
+      file: { lines: 10000, covered: 5000 },
+    }));
+    const md = renderMarkdown(
+      {
+        ...base,
+        tests: { ...base.tests, failures: 500, failed },
+        diff: { totals: { lines: 1, covered: 0 }, notes: [], files },
+      },
+      { marker: '<!-- m -->', maxFailures: 500, maxFiles: 200 },
+    );
+    expect(md.length).toBeLessThanOrEqual(65_536);
+    expect(md).toMatch(/the report was cut here/);
+    expect((md.match(/^`{3,}/gm) ?? []).length % 2).toBe(0);
+  });
+
   it('escapes untrusted text', () => {
     expect(cell('a|b <img> @bob\nc')).toBe('a\\|b &lt;img&gt; @\u200bbob c');
     expect(code('a`b')).toBe('``a`b``');
