@@ -85,14 +85,15 @@ export function earlyDecision(
   mode: VerifyMode,
   failures: number,
 ): Decision | undefined {
-  for (const s of states) {
-    if (s.finalFailure) {
-      return {
-        outcome: 'fail',
-        failedCheck: s.name,
-        reason: `${s.name}: ${s.finalFailure.summary}`,
-      };
-    }
+  const finals = states.filter((s) => s.finalFailure);
+  if (finals.length > 0) {
+    // Several checks can fail for good in the same round (a crash: exit AND Traceback): name
+    // the first, say all.
+    return {
+      outcome: 'fail',
+      failedCheck: finals[0]!.name,
+      reason: finals.map((s) => `${s.name}: ${s.finalFailure!.summary}`).join('; '),
+    };
   }
   for (const s of states) {
     if (s.failStreak >= failures) {

@@ -102,9 +102,13 @@ beforeAll(async () => {
   ]); // prettier-ignore
   created.push(`${id}-crash`);
   await until('the webbot', async () => (await fetch(`http://127.0.0.1:${webPort}/health`)).ok);
-  await until('the crash fixture to crash', async () => {
-    const r = await docker.run([dockerCli, 'logs', `${id}-crash`], { allowFailure: true });
-    return r.stderr.includes('Traceback');
+  // Docker restarts it 3 times (on-failure:3), then leaves it exited.
+  await until('the crash fixture to crash for good', async () => {
+    const r = await docker.run(
+      [dockerCli, 'inspect', '--format', '{{.State.Status}} {{.RestartCount}}', `${id}-crash`],
+      { allowFailure: true },
+    );
+    return r.stdout.trim() === 'exited 3';
   });
 }, 120_000);
 
@@ -166,10 +170,15 @@ it('fails a crashing release on its Traceback, over SSH, and tells the ops chat'
   api.requests.length = 0;
   setInputs({ ...common(), container: `${id}-crash` });
   const { d, outputs, log } = deps();
+  // Both fail for good in the first round: the container is named, the reason says both.
   await expect(run(readInputs(), d)).rejects.toThrow(
-    `verify: fail: logs ${id}-crash@${host}: fatal pattern "Traceback" in "Traceback (most recent call last):"`,
+    `verify: fail: container ${id}-crash@${host}: exited, 3 restart(s) (exit code 1); ` +
+      `logs ${id}-crash@${host}: fatal pattern "Traceback" in "Traceback (most recent call last):"`,
   );
-  expect(outputs).toMatchObject({ verdict: 'fail', 'failed-check': `logs ${id}-crash@${host}` });
+  expect(outputs).toMatchObject({
+    verdict: 'fail',
+    'failed-check': `container ${id}-crash@${host}`,
+  });
   expect(api.sent).toHaveLength(1);
   expect(api.sent[0]!.chatId).toBe('-100500');
   expect(api.sent[0]!.entitiesText).toContain('Deploy failed: shop-bot');

@@ -65,6 +65,22 @@ describe('pure verdict rules', () => {
     expect(earlyDecision([stateAfter(['pass', 'fail'])], 'window', 1)?.outcome).toBe('fail');
   });
 
+  it('names the first of several final failures in one round and gives all reasons', () => {
+    const exited = {
+      ...stateAfter([{ status: 'fail', summary: 'exited', final: true }]),
+      name: 'container',
+    };
+    const traceback = {
+      ...stateAfter([{ status: 'fail', summary: 'Traceback', final: true }]),
+      name: 'logs',
+    };
+    expect(earlyDecision([stateAfter(['pass']), exited, traceback], 'until', 5)).toEqual({
+      outcome: 'fail',
+      failedCheck: 'container',
+      reason: 'container: exited; logs: Traceback',
+    });
+  });
+
   it('decides at the deadline from the last results', () => {
     expect(checkOutcome(stateAfter(['pass', 'pass'])).outcome).toBe('pass');
     expect(checkOutcome(stateAfter(['pass', 'fail'])).outcome).toBe('fail');
