@@ -232,14 +232,18 @@ export function buildPlan(input: PlanInput): Plan {
   );
   steps.push(writeEnvStep(paths, config));
   steps.push(...backupSteps(config, paths, releaseId));
-  if (config.preDeploy)
-    steps.push(
-      commandStep(
-        'pre-deploy',
-        `pre-deploy in a one-off container: ${config.preDeploy.join(' ')}`,
-        preDeployArgv(config, releaseId, paths.envFile),
-      ),
-    );
+  if (config.preDeploy) {
+    const argv = preDeployArgv(config, releaseId, paths.envFile);
+    steps.push({
+      id: 'pre-deploy',
+      title: `pre-deploy in a one-off container: ${config.preDeploy.join(' ')}`,
+      argv,
+      run: async (ctx) => {
+        // Its output (migrations) goes to the log line by line; a failure stops the deploy.
+        await ctx.exec.run(argv, { onLine: (line) => ctx.log.info(`pre-deploy | ${line}`) });
+      },
+    });
+  }
 
   const strategyInput: StrategyInput = {
     config,

@@ -103,7 +103,7 @@ afterAll(async () => {
   removeSshMaterial(material.dir, { controlDir: material.controlDir });
 });
 
-test('blue-green over a real SSH session: one connection, every command through it', async () => {
+test('blue-green over a real SSH session: no new connection per deploy, every command through the one master', async () => {
   const s = await session();
   const first = await deploy(
     buildConfig(inputs(env.SANDBOX_IMAGE_WEB_V1!)),
@@ -205,3 +205,32 @@ test.each([
     );
   },
 );
+
+test('hostile pre-deploy and env values arrive as literal text over SSH; nothing runs on the host (acceptance 9)', async () => {
+  const s = await session();
+  const marker = `/tmp/tg-deploy-pwned-${process.pid}`;
+  const log = recordingLog();
+  const report = await deploy(
+    buildConfig(
+      inputs(env.SANDBOX_IMAGE_WEB_V2!, {
+        'pre-deploy': `echo $(touch ${marker}) ';' "\`id\`" 'a|b' $HOME`,
+        env: `HOSTILE=$(touch ${marker}); \`id\` 'q' "d"\n`,
+      }),
+    ),
+    { ...deps(s, '20260101-000021'), log },
+  );
+  expect(report.result?.ok).toBe(true);
+  expect(log.text()).toContain(`pre-deploy | $(touch ${marker}) ; \`id\` a|b $HOME`);
+  const inspected = await s.run([
+    'docker',
+    'inspect',
+    '--format',
+    '{{json .Config.Env}}',
+    `${app}-20260101-000021`,
+  ]);
+  expect(JSON.parse(inspected.stdout) as string[]).toContain(
+    `HOSTILE=$(touch ${marker}); \`id\` 'q' "d"`,
+  );
+  const exists = await s.run(['test', '-e', marker], { allowFailure: true });
+  expect(exists.exitCode).toBe(1);
+});
