@@ -90,6 +90,21 @@ export class SshConnectionLostError extends SshConnectionError {
   }
 }
 
+/** RunOptions.timeoutMs passed: the host's timeout(1) stopped the command (exit 124). */
+export class SshCommandTimeoutError extends Error {
+  constructor(
+    readonly target: SshTarget,
+    readonly argv: readonly string[],
+    readonly timeoutSeconds: number,
+  ) {
+    super(
+      `${formatTarget(target)}: \`${argv.join(' ')}\` did not finish within ${timeoutSeconds}s ` +
+        `and was stopped on the host (SIGTERM); it is not repeated.`,
+    );
+    this.name = 'SshCommandTimeoutError';
+  }
+}
+
 export function hostKeyMessage(target: SshTarget, detail: string): string {
   const changed = /IDENTIFICATION HAS CHANGED|does not match|mismatch/i.test(detail);
   const what = changed
@@ -384,7 +399,15 @@ class Session implements SshSession {
 
   async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
     if (!this.open) throw new Error(`${this.where}: the SSH session is closed`);
-    const command = remoteCommand(argv); // throws before anything runs on a bad argument
+    // A timeout is enforced ON THE HOST with timeout(1): killing the local mux client neither
+    // stops the remote command nor returns early (it waits for the master to report the end).
+    const timeoutSeconds =
+      options.timeoutMs === undefined
+        ? undefined
+        : Math.max(1, Math.ceil(options.timeoutMs / 1000));
+    const command = remoteCommand(
+      timeoutSeconds === undefined ? argv : ['timeout', String(timeoutSeconds), ...argv],
+    ); // throws before anything runs on a bad argument
     const start = `\x1etgd-${this.nonce}-start`;
     const exit = `\x1etgd-${this.nonce}-exit `;
     // A fixed wrapper around the quoted command: markers on stderr tell "never started",
@@ -425,7 +448,7 @@ class Session implements SshSession {
           ...this.destination(),
           wrapped,
         ],
-        { ...options, onLine: filteredOnLine },
+        { ...options, timeoutMs: undefined, onLine: filteredOnLine },
       );
       const startAt = raw.stderr.indexOf(`${start}\n`);
       const exitMatch = new RegExp(`\\x1etgd-${this.nonce}-exit (\\d+)\\n?$`).exec(raw.stderr);
@@ -457,6 +480,9 @@ class Session implements SshSession {
           argv,
           `(ssh exit ${raw.exitCode}${lastLine(stderr) ? `: ${lastLine(stderr)}` : ''})`,
         );
+      if (timeoutSeconds !== undefined && exitMatch[1] === '124') {
+        throw new SshCommandTimeoutError(this.target, argv, timeoutSeconds);
+      }
       const result: CommandResult = {
         exitCode: Number(exitMatch[1]),
         stdout: raw.stdout,

@@ -14,6 +14,7 @@ import { removeSshMaterial, writeSshMaterial, type SshMaterial } from '../../src
 import {
   HostKeyError,
   openSession,
+  SshCommandTimeoutError,
   SshConnectionError,
   SshConnectionLostError,
   type SshSession,
@@ -268,6 +269,19 @@ describe('ssh session on the sandbox sshd', () => {
     expect(session.stats).toMatchObject({ connectionsOpened: 4, commands: 2 });
     expect(session.masterPid).not.toBe(pid);
     expect(log.text()).toMatch(/connection is gone; reconnecting/);
+  });
+
+  it('a timeout stops the command on the host, is reported as such, and the session goes on', async () => {
+    const session = await open(sandbox, settings(await material(sandboxKnownHosts, [sandbox])));
+    const error = await session.run(['sleep', '30'], { timeoutMs: 1000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SshCommandTimeoutError);
+    // The remote sleep is gone (timeout(1) killed it), not left behind.
+    const left = await session.run(['pgrep', '-u', sandbox.user, '-f', '-x', 'sleep 30'], {
+      allowFailure: true,
+    });
+    expect(left.stdout).toBe('');
+    expect((await session.run(['printf', 'still here'])).stdout).toBe('still here');
+    expect(session.stats).toMatchObject({ connectionsOpened: 2, commands: 3, retries: 0 });
   });
 
   it('reaches a host through a jump host, both checked against known-hosts', async () => {

@@ -4,6 +4,7 @@ import { recordingLog } from '../../src/log.js';
 import {
   HostKeyError,
   openSession,
+  SshCommandTimeoutError,
   SshConnectionError,
   SshConnectionLostError,
   type SshSettings,
@@ -234,6 +235,20 @@ describe('SshSession.run', () => {
     expect((error as Error).message).toMatch(/broke while `docker run x` was running/);
     expect((error as Error).message).toMatch(/not repeated/);
     expect(session.stats).toMatchObject({ commands: 1, retries: 0 });
+  });
+
+  it('enforces a timeout on the host with timeout(1) and reports exit 124 as a timeout', async () => {
+    const ssh = fakeSsh({ command: [(call) => markers(call, 124)] });
+    const session = await openSession(target, settings(ssh.spawn));
+    const error = await session.run(['sleep', '60'], { timeoutMs: 1500 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SshCommandTimeoutError);
+    expect((error as Error).message).toMatch(
+      /`sleep 60` did not finish within 2s.*stopped on the host/,
+    );
+    const call = ssh.calls.find((c) => c.kind === 'command')!;
+    expect(call.argv.at(-1)).toContain('; timeout 2 sleep 60\n');
+    expect(call.options.timeoutMs).toBeUndefined();
+    expect(session.stats.retries).toBe(0);
   });
 
   it('refuses a NUL byte before running anything', async () => {
