@@ -250,6 +250,8 @@ describe('time inputs', () => {
     expect(parseSince('2026-11-30T03:00:00Z', 0)).toBe(Date.parse('2026-11-30T03:00:00Z'));
     expect(parseSince('10m', 1_000_000)).toBe(400_000);
     expect(parseSince('yesterday', 0)).toBeUndefined();
+    expect(parseSince('20261130-030000', 0)).toBe(Date.parse('2026-11-30T03:00:00Z'));
+    expect(parseSince('20261131-030000', 0)).toBeUndefined();
   });
 });
 
