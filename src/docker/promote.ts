@@ -80,16 +80,48 @@ export async function promote(
     if (repository !== source.repository)
       await ensureContent(client, manifest, source.repository, repository);
   }
+  // Read every target first; a tag that moves keeps its old manifest bytes for the rollback.
   const previous: Record<string, string | undefined> = {};
+  const restore = new Map<string, { target: PromoteTarget; manifest: Manifest }>();
   for (const target of targets) {
     const key = `${target.repository}:${target.tag}`;
     previous[key] = await client.headManifest(target.repository, target.tag);
-    if (previous[key] === manifest.digest) {
-      log.info(`${key} already points at ${manifest.digest}`);
-      continue;
+    const old = previous[key];
+    if (old && old !== manifest.digest) {
+      restore.set(key, { target, manifest: await client.getManifest(target.repository, old) });
     }
-    await client.putManifest(target.repository, target.tag, manifest);
-    log.info(`${key} -> ${manifest.digest}${previous[key] ? ` (was ${previous[key]})` : ''}`);
+  }
+  const moved: string[] = [];
+  try {
+    for (const target of targets) {
+      const key = `${target.repository}:${target.tag}`;
+      if (previous[key] === manifest.digest) {
+        log.info(`${key} already points at ${manifest.digest}`);
+        continue;
+      }
+      await client.putManifest(target.repository, target.tag, manifest);
+      moved.push(key);
+      log.info(`${key} -> ${manifest.digest}${previous[key] ? ` (was ${previous[key]})` : ''}`);
+    }
+  } catch (error) {
+    const undone: string[] = [];
+    for (const key of moved.reverse()) {
+      const entry = restore.get(key);
+      if (!entry) continue;
+      try {
+        await client.putManifest(entry.target.repository, entry.target.tag, entry.manifest);
+        undone.push(`${key} back to ${entry.manifest.digest}`);
+      } catch (undo) {
+        log.error(`could not restore ${key}: ${(undo as Error).message}`);
+      }
+    }
+    const fresh = moved.filter((key) => !restore.has(key));
+    throw new StepError(
+      'promote',
+      `${(error as Error).message}; restored ${undone.length ? undone.join(', ') : 'nothing (no tag had moved)'}${
+        fresh.length ? `; new tags left on the promoted digest: ${fresh.join(', ')}` : ''
+      }`,
+    );
   }
   for (const target of targets) {
     const served = await client.headManifest(target.repository, target.tag);

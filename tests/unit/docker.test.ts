@@ -223,6 +223,10 @@ async function startFakeRegistry(user: string, password: string): Promise<FakeRe
       if (kind === 'blobs') {
         return void res.writeHead(state.blobs.has(`${repo}@${ref}`) ? 200 : 404).end();
       }
+      if (req.method === 'PUT' && ref.startsWith('reject')) {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        return void res.end('{"errors":[{"code":"TAG_INVALID","message":"tag is immutable"}]}');
+      }
       if (req.method === 'PUT') {
         const bytes = Buffer.concat(chunks);
         const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -360,6 +364,29 @@ describe('docker: registry client and promote (fake registry with token auth)', 
     expect(reg.blobs.has(`org/release@${D('3')}`)).toBe(true);
     expect(reg.blobUploads).toBe(0);
     expect(new Set(reg.requests.filter((r) => r.includes('mount='))).size).toBe(4);
+  });
+
+  it('rolls moved tags back when the registry rejects a later tag', async () => {
+    const old = seedImage(reg, 'org/bot', MEDIA.dockerManifest, ['1']);
+    reg.tags.set('org/bot:latest', old);
+    const digest = seedImage(reg, 'org/bot', MEDIA.ociManifest, ['2']);
+    const client = new RegistryClient({ registry: reg.host, username: 'ci', password: 's3cret' });
+    await expect(
+      promote(
+        client,
+        { repository: 'org/bot', digest },
+        [
+          { repository: 'org/bot', tag: 'latest' },
+          { repository: 'org/bot', tag: '1.4' },
+          { repository: 'org/bot', tag: 'reject-me' },
+        ],
+        recordingLog(),
+      ),
+    ).rejects.toThrow(
+      `PUT manifest org/bot:reject-me: HTTP 400 TAG_INVALID: tag is immutable; restored org/bot:latest back to ${old}; new tags left on the promoted digest: org/bot:1.4`,
+    );
+    expect(reg.tags.get('org/bot:latest')).toBe(old);
+    expect(reg.manifests.get(`org/bot@${old}`)!.type).toBe(MEDIA.dockerManifest);
   });
 
   it('refuses a manifest whose bytes do not match the digest asked for', async () => {
