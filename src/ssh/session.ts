@@ -481,7 +481,14 @@ class Session implements SshSession {
           `(ssh exit ${raw.exitCode}${lastLine(stderr) ? `: ${lastLine(stderr)}` : ''})`,
         );
       if (timeoutSeconds !== undefined && exitMatch[1] === '124') {
-        throw new SshCommandTimeoutError(this.target, argv, timeoutSeconds);
+        // As localExecutor does: allowFailure gets the exit code (124), otherwise an error.
+        if (!options.allowFailure)
+          throw new SshCommandTimeoutError(this.target, argv, timeoutSeconds);
+        return {
+          exitCode: 124,
+          stdout: raw.stdout,
+          stderr: `${stderr}timed out after ${timeoutSeconds}s and was stopped on the host\n`,
+        };
       }
       const result: CommandResult = {
         exitCode: Number(exitMatch[1]),

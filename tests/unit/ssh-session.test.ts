@@ -248,6 +248,10 @@ describe('SshSession.run', () => {
     const call = ssh.calls.find((c) => c.kind === 'command')!;
     expect(call.argv.at(-1)).toContain('; timeout 2 sleep 60\n');
     expect(call.options.timeoutMs).toBeUndefined();
+    // With allowFailure the caller gets the exit code, as localExecutor gives 143 for its timeout.
+    const soft = await session.run(['sleep', '60'], { timeoutMs: 1000, allowFailure: true });
+    expect(soft.exitCode).toBe(124);
+    expect(soft.stderr).toMatch(/timed out after 1s/);
     expect(session.stats.retries).toBe(0);
   });
 
