@@ -32,25 +32,40 @@ function relativeToRoot(path: string, root: string): string | undefined {
 
 /** The repository paths a report path may stand for, most likely first. */
 export function candidates(reportPath: string, context: PathContext): string[] {
+  return candidateFinder(context)(reportPath);
+}
+
+/** candidates() with the context's roots prepared once, for reports with many files. */
+function candidateFinder(context: PathContext): (reportPath: string) => string[] {
   const root = posix.normalize(slash(context.repoRoot)).replace(/\/+$/, '');
   const wd = posix.normalize(slash(context.workingDirectory) || '.');
-  const path = slash(reportPath);
-  const found: string[] = [];
-  const add = (candidate: string | undefined) => {
-    if (candidate === undefined) return;
-    const clean = posix.normalize(candidate).replace(/^\.\//, '');
-    if (!clean.startsWith('..') && !isAbsolute(clean) && !found.includes(clean)) found.push(clean);
-  };
-  if (isAbsolute(path)) {
-    add(relativeToRoot(path, root));
+  // Each source root, as a repository-relative prefix (or undefined when outside the checkout).
+  const prefixes = context.sources.map(slash).map((source) => {
+    const prefix = isAbsolute(source)
+      ? relativeToRoot(source, root)
+      : posix.join(wd, source).replace(/^\.$/, '');
+    return prefix === undefined || prefix.startsWith('..') ? undefined : prefix;
+  });
+  const wdPrefix = wd === '.' ? '' : wd;
+  return (reportPath) => {
+    const path = slash(reportPath);
+    const found: string[] = [];
+    const add = (candidate: string | undefined) => {
+      if (candidate === undefined) return;
+      const clean = candidate.replace(/^\.\//, '');
+      if (!clean.startsWith('..') && !isAbsolute(clean) && !found.includes(clean)) found.push(clean);
+    };
+    if (isAbsolute(path)) {
+      add(relativeToRoot(path, root));
+      return found;
+    }
+    const simple = !path.includes('./') && !path.startsWith('.');
+    const under = (prefix: string) =>
+      simple ? (prefix ? `${prefix}/${path}` : path) : posix.join(prefix || '.', path);
+    for (const prefix of prefixes) if (prefix !== undefined) add(under(prefix));
+    add(under(wdPrefix));
     return found;
-  }
-  for (const source of context.sources.map(slash)) {
-    if (isAbsolute(source)) add(relativeToRoot(posix.join(source, path), root));
-    else add(posix.join(wd, source, path));
-  }
-  add(posix.join(wd, path));
-  return found;
+  };
 }
 
 /** Re-keys a report's files by repository path (see candidates). */
@@ -58,8 +73,9 @@ export function mapToRepo(files: Map<string, LineHits>, context: PathContext): M
   const mapped = new Map<string, LineHits>();
   const outside: string[] = [];
   const verified = new Set<string>();
+  const find = candidateFinder(context);
   for (const [reportPath, hits] of files) {
-    const options = candidates(reportPath, context);
+    const options = find(reportPath);
     const existing = options.find((c) => context.exists?.(c));
     if (existing !== undefined) verified.add(existing);
     const chosen = existing ?? options[0];

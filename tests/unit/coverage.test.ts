@@ -271,6 +271,14 @@ describe('report paths to repository paths', () => {
     ]);
     expect(candidates('/w/repo/app/bot/a.py', context)).toEqual(['app/bot/a.py']);
     expect(candidates('/elsewhere/bot/a.py', context)).toEqual([]);
+    expect(candidates('./bot/../bot/a.py', context)).toEqual(['app/bot/a.py']);
+    expect(candidates('../../outside.py', context)).toEqual([]);
+    expect(candidates('a.py', { ...context, workingDirectory: '', sources: ['/w/repo'] })).toEqual([
+      'a.py',
+    ]);
+    expect(candidates('a.py', { ...context, sources: ['/elsewhere/src', '.'] })).toEqual([
+      'app/a.py',
+    ]);
   });
 
   it('prefers the candidate that exists and keeps outside paths for suffix matching', () => {
