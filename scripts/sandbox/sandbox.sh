@@ -392,7 +392,7 @@ prepare() {
   fi
   # sshd refuses a locked account ("!" in shadow); "*" = no password, not locked
   [[ $(getent shadow "$DEPLOY_USER" | cut -d: -f2) == '*' ]] || usermod -p '*' "$DEPLOY_USER"
-  id -nG "$DEPLOY_USER" | tr ' ' '\n' | grep -qx "$SOCK_GROUP" || usermod -aG "$SOCK_GROUP" "$DEPLOY_USER"
+  [[ " $(id -nG "$DEPLOY_USER") " == *" $SOCK_GROUP "* ]] || usermod -aG "$SOCK_GROUP" "$DEPLOY_USER"
 
   install -d -o "$DEPLOY_USER" -g "$DEPLOY_USER" -m 755 "$DIR/state"
 }
@@ -770,7 +770,10 @@ EOF
 }
 
 haproxy_runtime() { echo "$1" | socat -t 2 -T 2 stdio "UNIX-CONNECT:$DIR/haproxy/admin.sock"; }
-haproxy_ok() { haproxy_runtime "show info" | grep -q '^Name: HAProxy'; }
+haproxy_ok() {
+  local info
+  info=$(haproxy_runtime "show info") && [[ $info == *"Name: HAProxy"* ]]
+}
 
 haproxy_ready() {
   wait_ready haproxy "$DIR/haproxy/haproxy.log" "$READY_TIMEOUT" haproxy_ok
