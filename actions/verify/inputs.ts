@@ -228,6 +228,14 @@ export function readInputs(now: number = Date.now()): Inputs {
   const failuresRaw = getString('failures');
   const failures = failuresRaw ? getInt('failures', 1, { min: 1, max: 1000 }) : undefined;
   const onInconclusive = getEnum('on-inconclusive', ['fail', 'pass'] as const, 'fail');
+  const span = windowMs > 0 ? windowMs : timeoutMs;
+  const rounds = Math.floor(span / intervalMs) + 1;
+  if (rounds < consecutive) {
+    throw new InputError(
+      'consecutive',
+      `${consecutive} consecutive passes cannot fit: ${windowMs > 0 ? 'window' : 'timeout'} ${span / 1000}s with interval ${intervalMs / 1000}s allows ${rounds} round(s)`,
+    );
+  }
 
   const inputs: Inputs = {
     http,

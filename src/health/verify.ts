@@ -21,7 +21,7 @@ export type VerifyMode = 'until' | 'window';
 export interface VerifyOptions {
   clock: Clock;
   log: Log;
-  /** Pause between rounds of probes. */
+  /** Rounds of probes start this far apart (on a fixed grid from the first round). */
   intervalMs: number;
   /** 'until': the deadline; 'window': how long to watch. */
   timeoutMs: number;
@@ -197,11 +197,12 @@ export async function verify(checks: readonly Check[], options: VerifyOptions): 
   const required = Math.max(1, options.requiredConsecutive ?? 1);
   const failures = Math.max(1, options.failures ?? (mode === 'window' ? 1 : required));
   const keep = options.evidenceSize ?? 5;
-  const interval = Math.max(0, options.intervalMs);
+  const interval = Math.max(1, options.intervalMs);
   const startedAt = clock.now();
   const end = startedAt + Math.max(0, options.timeoutMs);
   let states = checks.map((c) => initialState(c, required));
   let round = 0;
+  let tick = 0;
   let decision: Decision | undefined;
 
   for (;;) {
@@ -218,8 +219,13 @@ export async function verify(checks: readonly Check[], options: VerifyOptions): 
     });
     decision = earlyDecision(states, mode, failures);
     if (decision) break;
-    if (clock.now() + interval > end) break;
-    await clock.sleep(interval);
+    // Rounds start on a fixed grid (start + k × interval), so slow probes do not push the last
+    // round past the deadline; a round that overran its slot skips to the next free one.
+    const after = clock.now();
+    tick = Math.max(tick + 1, Math.ceil((after - startedAt) / interval));
+    const next = startedAt + tick * interval;
+    if (next > end) break;
+    if (next > after) await clock.sleep(next - after);
   }
   decision ??= deadlineDecision(states);
   const accepted =

@@ -201,6 +201,30 @@ describe('verify()', () => {
     expect(broken).toMatchObject({ outcome: 'fail', failedCheck: 'a', rounds: 3 });
   });
 
+  it('keeps rounds on a fixed grid when probes take time, skipping slots a slow probe overran', async () => {
+    const clock = fakeClock(0);
+    const durations = [300, 300, 7000, 300, 300];
+    const starts: number[] = [];
+    const slow: Check = {
+      name: 'slow',
+      kind: 'http',
+      probe: async (now) => {
+        starts.push(now);
+        await clock.sleep(durations[starts.length - 1] ?? 300);
+        return { status: 'inconclusive', summary: 'slow' };
+      },
+    };
+    const verdict = await verify([slow], {
+      clock,
+      log: recordingLog(),
+      intervalMs: 5000,
+      timeoutMs: 20_000,
+    });
+    // 0, 5 s, 10 s (takes 7 s, so 15 s is taken), then the next slot at 20 s = the deadline.
+    expect(starts).toEqual([0, 5000, 10_000, 20_000]);
+    expect(verdict).toMatchObject({ outcome: 'inconclusive', rounds: 4 });
+  });
+
   it('turns a throwing probe into an inconclusive result', async () => {
     const check: Check = {
       name: 'boom',

@@ -84,6 +84,10 @@ describe('verify inputs', () => {
     [{ 'telegram-webhook-url': 'https://b/' }, "Input 'telegram-bot-token'"],
     [{ 'http-url': 'http://a/', 'notify-telegram-token': 't' }, "Input 'notify-chat-id'"],
     [{}, "Input 'http-url': no checks configured"],
+    [
+      { 'http-url': 'http://a/', window: '10s', interval: '5s', consecutive: '4' },
+      "Input 'consecutive': 4 consecutive passes cannot fit: window 10s with interval 5s allows 3 round(s)",
+    ],
   ])('refuses %j before any probe', (values, message) => {
     setInputs(values as Record<string, string>);
     expect(() => readInputs(0)).toThrow(message);
