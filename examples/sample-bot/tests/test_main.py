@@ -108,3 +108,77 @@ def test_a_config_error_exits_2_and_names_the_setting():
     result = subprocess.run([sys.executable, "-m", "bot"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 2
     assert "config error: BOT_TOKEN is required" in result.stderr
+
+
+class LongPollApi:
+    """A Bot API stand-in whose getUpdates holds the request like Telegram's long poll does."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        api = self
+        self.calls: list[str] = []
+        self.polling = threading.Event()
+        self.release = threading.Event()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                method = self.path.rsplit("/", 1)[-1]
+                api.calls.append(method)
+                if method == "getUpdates":
+                    api.polling.set()
+                    api.release.wait(30)  # held until the test ends it
+                body = b'{"ok":true,"result":[]}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except OSError:
+                    pass
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_polling_mode_stops_at_once_on_sigterm_even_mid_long_poll(service_urls, unique):
+    """A handover stops the old poller before starting the new one: a poller that sat out its
+    long poll after SIGTERM would stretch the gap by up to POLL_TIMEOUT seconds."""
+    database_url, redis_url = service_urls
+    api = LongPollApi()
+    port = free_port()
+    env = {**os.environ, "BOT_TOKEN": "1:x", "BOT_MODE": "polling", "TELEGRAM_API_URL": api.url,
+           "POLL_TIMEOUT": "50", "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+           "PORT": str(port), "BOT_NAMESPACE": unique}
+    proc = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert api.polling.wait(20), "the bot never called getUpdates"
+        assert get(f"http://127.0.0.1:{port}/health")[0] == 200
+        assert get(f"http://127.0.0.1:{port}/webhook", b"{}", {"Content-Type": "application/json"})[0] in (404, 405)
+        proc.send_signal(signal.SIGTERM)
+        # Far below POLL_TIMEOUT (50 s): the long poll is abandoned, not sat out.
+        assert proc.wait(timeout=10) == 0
+        output = proc.stdout.read() if proc.stdout else ""
+        assert "polling mode" in output and "stopped" in output
+        assert api.calls == ["getUpdates"]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        api.close()
+        cleanup(database_url, redis_url, unique)
