@@ -6,7 +6,7 @@ import type { FetchLike } from '../../src/health/http.js';
 import { verdictMarkdown } from '../../src/health/summary.js';
 import type { Verdict } from '../../src/health/types.js';
 import { verify } from '../../src/health/verify.js';
-import type { Log } from '../../src/log.js';
+import { redact, type Log } from '../../src/log.js';
 import { runLinks } from '../../src/notify/message.js';
 import { notify, type NotifyTargets } from '../../src/notify/send.js';
 import type { Inputs } from './inputs.js';
@@ -24,7 +24,16 @@ export interface Deps {
 
 export async function run(inputs: Inputs, deps: Deps): Promise<Verdict> {
   const { log, clock } = deps;
-  if (inputs.telegram) log.secret(inputs.telegram.token);
+  // Outputs and the job summary are not masked by the runner the way log lines are.
+  const secrets = [
+    inputs.telegram?.token,
+    inputs.prometheus?.token,
+    inputs.notify.telegramToken,
+    inputs.notify.webhookUrl,
+    inputs.notify.webhookSecret,
+  ].filter((s): s is string => Boolean(s));
+  for (const secret of secrets) log.secret(secret);
+  const hide = (text: string) => redact(text, secrets);
   const needsDocker = inputs.container !== undefined;
   const connection = needsDocker
     ? await deps.connect(inputs)
@@ -58,7 +67,7 @@ export async function run(inputs: Inputs, deps: Deps): Promise<Verdict> {
     await connection.close();
   }
 
-  deps.outputs({
+  const outputs: Record<string, string> = {
     verdict: verdict.outcome,
     'failed-check': verdict.failedCheck ?? '',
     reason: verdict.reason,
@@ -76,14 +85,17 @@ export async function run(inputs: Inputs, deps: Deps): Promise<Verdict> {
         })),
       })),
     ),
-  });
-  deps.summary(verdictMarkdown(verdict, { onInconclusive: inputs.onInconclusive }));
+  };
+  deps.outputs(Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, hide(v)])));
+  deps.summary(hide(verdictMarkdown(verdict, { onInconclusive: inputs.onInconclusive })));
 
   if (!verdict.accepted) {
     await notifyFailure(inputs, verdict, deps);
     throw new StepError(
       'verify',
-      `${verdict.outcome}${verdict.outcome === 'inconclusive' ? ' (on-inconclusive: fail)' : ''}: ${verdict.reason}`,
+      hide(
+        `${verdict.outcome}${verdict.outcome === 'inconclusive' ? ' (on-inconclusive: fail)' : ''}: ${verdict.reason}`,
+      ),
     );
   }
   return verdict;

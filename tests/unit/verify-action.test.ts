@@ -215,6 +215,30 @@ describe('verify run()', () => {
     }
   });
 
+  it('masks secrets in the outputs and the summary, which the runner does not mask', async () => {
+    status = 200;
+    // A health URL that happens to contain the bot token (a token-path webhook route).
+    const token = '5100000000:AAmaskMEmaskMEmaskMEmaskMEmaskME00';
+    const api = await startFakeTelegramApi({ tokens: [token] });
+    try {
+      api.setWebhookInfo(token, { url: `https://bot.example/${token}`, pending_update_count: 0 });
+      setInputs({
+        'http-url': `http://127.0.0.1:${port}/${token}`,
+        'telegram-bot-token': token,
+        'telegram-api-url': api.url,
+        consecutive: '1',
+      });
+      const { d, outputs, summaries } = deps();
+      expect((await run(readInputs(0), d)).outcome).toBe('pass');
+      expect(summaries[0]).toContain(`http http://127.0.0.1:${port}/***`);
+      expect(summaries[0]).toContain('url "https://bot.example/***"');
+      expect(JSON.stringify(outputs)).toContain('***');
+      expect(JSON.stringify(outputs) + summaries[0]).not.toContain(token);
+    } finally {
+      await api.close();
+    }
+  });
+
   it('an inconclusive verdict fails by default and passes with on-inconclusive: pass; a dead ops chat only warns', async () => {
     const prom = async (url: string) => {
       expect(url).toBe('http://prom.test/api/v1/query');
