@@ -888,31 +888,48 @@ prometheus_ready() {
 # ---------------------------------------------------------------------------
 # images
 
+build_one() { # buildkit(0|1) spec  -> log in $DIR/build/<name>-<tag>.log
+  local bk=$1 name tag target version mode args logf
+  IFS=: read -r name tag target version mode <<<"$2"
+  logf=$DIR/build/$name-$tag.log
+  args=(build -q --target "$target" --build-arg "VERSION=$version" -t "tg-test/$name:$tag" -t "$REGISTRY/tg-test/$name:$tag")
+  [[ $mode != - ]] && args+=(--build-arg "MODE=$mode")
+  echo "--- DOCKER_BUILDKIT=$bk docker ${args[*]}" >>"$logf"
+  DOCKER_BUILDKIT=$bk docker_cmd "${args[@]}" "$DIR/build/ctx" >>"$logf" 2>&1
+}
+
 build_images() {
-  local ctx=$DIR/build/ctx logf=$DIR/build/build.log spec name tag target version mode args bk
-  rm -rf "$ctx"
+  local ctx=$DIR/build/ctx spec first pids=() i
+  rm -rf "$ctx" "$DIR"/build/*-*.log
   mkdir -p "$ctx"
   cp -a "$REPO_ROOT/tests/fixtures/images/." "$ctx/"
   cp -p /bin/busybox "$ctx/busybox"
-  : >"$logf"
-  bk=${BUILDKIT:-1}
-  for spec in "${IMAGES[@]}"; do
-    IFS=: read -r name tag target version mode <<<"$spec"
-    args=(build -q --target "$target" --build-arg "VERSION=$version" -t "tg-test/$name:$tag" -t "$REGISTRY/tg-test/$name:$tag")
-    [[ $mode != - ]] && args+=(--build-arg "MODE=$mode")
-    echo "--- docker ${args[*]} (DOCKER_BUILDKIT=$bk)" >>"$logf"
-    if ! DOCKER_BUILDKIT=$bk docker_cmd "${args[@]}" "$ctx" >>"$logf" 2>&1; then
-      if [[ $bk == 1 ]]; then
-        log "BuildKit build failed; using the classic builder (see $logf)"
-        bk=0
-        echo "--- retry: DOCKER_BUILDKIT=0" >>"$logf"
-        DOCKER_BUILDKIT=0 docker_cmd "${args[@]}" "$ctx" >>"$logf" 2>&1 || fail_with_log "image build failed: tg-test/$name:$tag" "$logf"
-      else
-        fail_with_log "image build failed: tg-test/$name:$tag" "$logf"
-      fi
-    fi
-  done
-  BUILDKIT=$bk
+  first=${IMAGES[0]}
+  first=${first%%:*}-$(cut -d: -f2 <<<"$first")
+  # The first build warms the shared base stage and tells whether BuildKit works.
+  BUILDKIT=1
+  if ! build_one 1 "${IMAGES[0]}"; then
+    log "BuildKit build failed; using the classic builder (see $DIR/build/$first.log)"
+    BUILDKIT=0
+    build_one 0 "${IMAGES[0]}" || fail_with_log "image build failed: tg-test/${IMAGES[0]%%:*}" "$DIR/build/$first.log"
+  fi
+  if [[ $BUILDKIT == 1 ]]; then
+    # BuildKit builds the rest in parallel (shared cache, distinct last layers)
+    for spec in "${IMAGES[@]:1}"; do
+      build_one 1 "$spec" &
+      pids+=($!)
+    done
+    for i in "${!pids[@]}"; do
+      spec=${IMAGES[i + 1]}
+      wait "${pids[i]}" || fail_with_log "image build failed: tg-test/${spec%%:*}:$(cut -d: -f2 <<<"$spec")" \
+        "$DIR/build/${spec%%:*}-$(cut -d: -f2 <<<"$spec").log"
+    done
+  else
+    for spec in "${IMAGES[@]:1}"; do
+      build_one 0 "$spec" || fail_with_log "image build failed: tg-test/${spec%%:*}:$(cut -d: -f2 <<<"$spec")" \
+        "$DIR/build/${spec%%:*}-$(cut -d: -f2 <<<"$spec").log"
+    done
+  fi
 }
 
 images_hash() {
@@ -941,13 +958,20 @@ images_current() {
 }
 
 push_images() {
-  local logf=$DIR/build/push.log spec name tag
+  local logf=$DIR/build/push.log spec name tag pids=() i
   : >"$logf"
   secret registry_password | docker_cmd login "$REGISTRY" -u "$REGISTRY_USER" --password-stdin >>"$logf" 2>&1 ||
     fail_with_log "docker login $REGISTRY failed" "$logf"
   for spec in "${IMAGES[@]}"; do
     IFS=: read -r name tag _ <<<"$spec"
-    docker_cmd push -q "$REGISTRY/tg-test/$name:$tag" >>"$logf" 2>&1 || fail_with_log "docker push $REGISTRY/tg-test/$name:$tag failed" "$logf"
+    docker_cmd push -q "$REGISTRY/tg-test/$name:$tag" >"$DIR/build/push-$name-$tag.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in "${!pids[@]}"; do
+    IFS=: read -r name tag _ <<<"${IMAGES[i]}"
+    wait "${pids[i]}" || fail_with_log "docker push $REGISTRY/tg-test/$name:$tag failed" "$DIR/build/push-$name-$tag.log"
+    cat "$DIR/build/push-$name-$tag.log" >>"$logf"
+    rm -f "$DIR/build/push-$name-$tag.log"
   done
 }
 
@@ -1100,7 +1124,8 @@ cmd_up() {
   choose_docker_cli
   NETWORK=host
 
-  # start everything that can start on its own, then wait for each
+  # start everything that can start on its own, then wait for each; the image
+  # build runs in the background while PostgreSQL initializes
   t=$(now)
   docker_up
   registry_start
@@ -1109,11 +1134,20 @@ cmd_up() {
   sshd_start
   nginx_start
   haproxy_start
-  postgres_up
-  log "postgres ready ($(elapsed "$t")s)"
   docker_ready
   log "dockerd ready, network=$NETWORK ($(elapsed "$t")s)"
   registry_ready
+  local build_pid="" tb
+  tb=$(now)
+  if [[ ${SANDBOX_REBUILD:-0} != 1 ]] && images_current; then
+    log "images are up to date (SANDBOX_REBUILD=1 forces a rebuild)"
+  else
+    rm -f "$DIR/build/images.sha" "$DIR/build/buildkit"
+    (build_images && echo "$BUILDKIT" >"$DIR/build/buildkit") >"$DIR/build/build.log" 2>&1 &
+    build_pid=$!
+  fi
+  postgres_up
+  log "postgres ready ($(elapsed "$t")s)"
   sshd_ready
   nginx_ready
   haproxy_ready
@@ -1121,18 +1155,14 @@ cmd_up() {
   prometheus_ready
   log "all services ready ($(elapsed "$t")s)"
 
-  t=$(now)
+  if [[ -n $build_pid ]]; then
+    wait "$build_pid" || fail_with_log "image build failed" "$DIR/build/build.log"
+    BUILDKIT=$(<"$DIR/build/buildkit")
+    log "images built, BuildKit=$BUILDKIT ($(elapsed "$tb")s)"
+  fi
   BUILDKIT=$(cat "$DIR/build/buildkit" 2>/dev/null || echo 1)
-  if [[ ${SANDBOX_REBUILD:-0} != 1 ]] && images_current; then
-    log "images are up to date (SANDBOX_REBUILD=1 forces a rebuild)"
-    network_probe
-  else
-    rm -f "$DIR/build/images.sha"
-    BUILDKIT=1
-    build_images
-    echo "$BUILDKIT" >"$DIR/build/buildkit"
-    log "images built, BuildKit=$BUILDKIT ($(elapsed "$t")s)"
-    network_probe
+  network_probe
+  if [[ -n $build_pid ]]; then
     t=$(now)
     push_images
     images_hash >"$DIR/build/images.sha"
