@@ -136,6 +136,18 @@ const PROBE = ["a'b", '$x `y` \\z', '*'];
  * 3. every command goes through the master as ONE quoted string (src/ssh/quote.ts).
  */
 export async function openSession(target: SshTarget, settings: SshSettings): Promise<SshSession> {
+  let known = '';
+  try {
+    known = readFileSync(settings.knownHostsFile, 'utf8');
+  } catch {
+    // missing: refused below
+  }
+  if (!known.trim()) {
+    throw new HostKeyError(
+      target,
+      `no known_hosts file (${settings.knownHostsFile} is missing or empty): no host verification, no connection`,
+    );
+  }
   const session = new Session(target, settings);
   await session.connect();
   return session;

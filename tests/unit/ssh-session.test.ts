@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fakeClock } from '../../src/clock.js';
 import { CommandError, type CommandResult, type RunOptions } from '../../src/exec.js';
 import { recordingLog } from '../../src/log.js';
@@ -11,6 +14,13 @@ import {
 } from '../../src/ssh/session.js';
 import type { SshTarget } from '../../src/ssh/target.js';
 
+const work = mkdtempSync(join(tmpdir(), 'ssh-session-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const KNOWN_HOSTS = join(work, 'known_hosts');
+writeFileSync(
+  KNOWN_HOSTS,
+  '[prod-1.example.net]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIC0HAALdo3JTmcPqI4q+IBjLFULIFdQskEluEdZJwU+b\n',
+);
 const target: SshTarget = { user: 'deploy', host: 'prod-1.example.net', port: 2222 };
 const PROBE_OUT = "a'b\n$x `y` \\z\n*\n";
 
@@ -66,7 +76,7 @@ const ranOk = (call: Call) => markers(call, 0);
 function settings(spawn: SshSettings['spawn'], extra: Partial<SshSettings> = {}): SshSettings {
   return {
     privateKeyFile: '/tmp/k/id',
-    knownHostsFile: '/tmp/k/known_hosts',
+    knownHostsFile: KNOWN_HOSTS,
     controlDir: '/tmp/k/c',
     clock: fakeClock(),
     log: recordingLog(),
@@ -87,7 +97,7 @@ describe('openSession', () => {
       expect(a).toContain('-F none');
       expect(a).toContain('-o BatchMode=yes');
       expect(a).toContain('-o StrictHostKeyChecking=yes');
-      expect(a).toContain('-o UserKnownHostsFile=/tmp/k/known_hosts');
+      expect(a).toContain(`-o UserKnownHostsFile=${KNOWN_HOSTS}`);
       expect(a).toContain('-o GlobalKnownHostsFile=/dev/null');
       expect(a).toContain('-o IdentityFile=/tmp/k/id');
       expect(a).toContain('-o IdentitiesOnly=yes');
@@ -166,10 +176,26 @@ describe('openSession', () => {
     );
     const proxy = ssh.calls[0]!.argv.find((a) => a.startsWith('ProxyCommand='))!;
     expect(proxy).toContain('StrictHostKeyChecking=yes');
-    expect(proxy).toContain('UserKnownHostsFile=/tmp/k/known_hosts');
+    expect(proxy).toContain(`UserKnownHostsFile=${KNOWN_HOSTS}`);
     expect(proxy).toContain('-W prod-1.example.net:2222 -- bastion.example.net');
     expect(proxy).toContain('-l jump');
     expect(ssh.calls.map((c) => c.kind)).toEqual(['verify', 'master', 'check']);
+  });
+});
+
+describe('no known_hosts', () => {
+  it('refuses to connect at all without a known_hosts file', async () => {
+    const ssh = fakeSsh({});
+    for (const file of [join(work, 'missing'), join(work, 'empty')]) {
+      writeFileSync(join(work, 'empty'), '\n');
+      const error = await openSession(target, settings(ssh.spawn, { knownHostsFile: file })).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(HostKeyError);
+      expect((error as Error).message).toMatch(/no host verification, no connection/);
+      expect((error as Error).message).toContain('ssh-keyscan -p 2222 prod-1.example.net');
+    }
+    expect(ssh.calls).toHaveLength(0);
   });
 });
 
