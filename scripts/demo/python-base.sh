@@ -4,6 +4,9 @@
 #
 #   bash scripts/demo/python-base.sh            # build (skipped when the image is there already)
 #   bash scripts/demo/python-base.sh --force    # rebuild
+#   bash scripts/demo/python-base.sh --check    # also build examples/sample-bot on it, run it
+#                                               # against the sandbox's Postgres and Redis, GET
+#                                               # /health, stop it with SIGTERM, remove it
 #   docker build --build-arg PYTHON_IMAGE=tg-demo/python:3.11 examples/sample-bot
 #
 # How: the files of the Debian packages (dpkg -L) of python3, the venv/ensurepip machinery and
@@ -17,8 +20,15 @@
 set -euo pipefail
 
 IMAGE="${TG_DEMO_PYTHON_IMAGE:-tg-demo/python:3.11}"
-FORCE=0
-[ "${1:-}" = --force ] && FORCE=1
+FORCE=0 CHECK=0
+for arg in "$@"; do
+  case "$arg" in
+    --force) FORCE=1 ;;
+    --check) CHECK=1 ;;
+    *) echo "usage: $0 [--force] [--check]" >&2; exit 2 ;;
+  esac
+done
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 
 die() { echo "python-base: $*" >&2; exit 1; }
 
@@ -30,8 +40,47 @@ fi
 [ -n "${DOCKER_HOST:-}" ] || die "no DOCKER_HOST and no sandbox env at $SANDBOX_ENV: start the sandbox first"
 docker version --format '{{.Server.Version}}' >/dev/null 2>&1 || die "no docker daemon at $DOCKER_HOST"
 
+check_sample() {
+  # The sample bot on this base, for real: build (classic builder: Debian's docker has no
+  # buildx), run against the sandbox's Postgres and Redis, /health, SIGTERM, exit code 0.
+  local tag="tg-demo/sample-bot:python-base-check" name="demo-pybase-check-$$" port="${TG_DEMO_CHECK_PORT:-21990}"
+  local db redis status code
+  db="$(sed -n 's/^DATABASE_URL=//p' "$SANDBOX_ENV")" redis="$(sed -n 's/^REDIS_URL=//p' "$SANDBOX_ENV")"
+  [ -n "$db" ] && [ -n "$redis" ] || die "--check needs the sandbox's DATABASE_URL and REDIS_URL ($SANDBOX_ENV)"
+  echo "python-base: building examples/sample-bot on $IMAGE"
+  DOCKER_BUILDKIT=0 docker build -q --build-arg PYTHON_IMAGE="$IMAGE" -t "$tag" "$ROOT/examples/sample-bot" \
+    2> >(grep -Ev "DEPRECATED|BuildKit is currently disabled|environment-variable|^$" >&2) >/dev/null
+  docker run -d --name "$name" --network host -e PORT="$port" -e BOT_TOKEN=1:check \
+    -e WEBHOOK_SECRET="check-$$" -e DATABASE_URL="$db" -e REDIS_URL="$redis" \
+    -e BOT_NAMESPACE="pybase_check_$$" "$tag" >/dev/null
+  status=000
+  for _ in $(seq 60); do
+    status="$(curl -s -o "$WORK/health" -w '%{http_code}' "http://127.0.0.1:$port/health" || true)"
+    [ "$status" = 200 ] && break
+    sleep 0.5
+  done
+  docker stop -t 10 "$name" >/dev/null
+  code="$(docker inspect --format '{{.State.ExitCode}}' "$name")"
+  docker logs "$name" 2>&1 | tail -n 3
+  docker rm "$name" >/dev/null
+  docker rmi "$tag" >/dev/null
+  # The bot created its table on start (no Redis keys without updates): drop it.
+  PGURL="$db" NS="pybase_check_$$" /usr/bin/python3 -c '
+import os, psycopg
+with psycopg.connect(os.environ["PGURL"], autocommit=True) as c:
+    c.execute("DROP TABLE IF EXISTS " + os.environ["NS"] + "_messages")' || true
+  [ "$status" = 200 ] || die "sample bot on $IMAGE: /health answered $status"
+  [ "$code" = 0 ] || die "sample bot on $IMAGE: exit code $code after SIGTERM"
+  echo "python-base: sample bot on $IMAGE served /health: $(cat "$WORK/health"); stopped with exit code 0"
+}
+
 if [ "$FORCE" = 0 ] && docker image inspect "$IMAGE" >/dev/null 2>&1; then
   echo "python-base: $IMAGE exists already (--force rebuilds it)"
+  if [ "$CHECK" = 1 ]; then
+    WORK="$(mktemp -d "${TMPDIR:-/tmp}/tg-python-base.XXXXXX")"
+    trap 'rm -rf "$WORK"' EXIT
+    check_sample
+  fi
   exit 0
 fi
 
@@ -138,3 +187,5 @@ tar -C "$ROOTFS" -cf - . | docker import \
 docker run --rm --network none "$IMAGE" python3 -c \
   'import aiohttp, psycopg, redis.asyncio, ensurepip, venv; print("python-base: ok", aiohttp.__version__, psycopg.__version__, psycopg.pq.version(), redis.__version__)'
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' "$IMAGE"
+[ "$CHECK" = 1 ] && check_sample
+exit 0
