@@ -191,7 +191,10 @@ describe('traffic switch under continuous load (private nginx + HAProxy, webbot 
     const proxy = proxyFor('nginx', app);
     const url = await setUp(proxy, app);
     const reloadsBefore = nginx.reloads();
-    const run = await switchUnderLoad(url, (to) => proxy.route(exec, only(to)));
+    const run = await switchUnderLoad(url, async (to, from) => {
+      await proxy.route(exec, only(to));
+      await proxy.drain(exec, from, 5, systemClock); // connections to the old color's port (ss)
+    });
     const reloads = nginx.reloads() - reloadsBefore;
     for (const r of run.reports)
       console.log(`nginx baseline, ${SWITCHES} reloads: ${describeLoad(r)}`);
