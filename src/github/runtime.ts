@@ -38,13 +38,9 @@ export async function runAction(body: () => Promise<void>): Promise<void> {
     await body();
   } catch (error) {
     const message = errorMessage(error);
-    if (
-      !(error instanceof InputError) &&
-      process.env.RUNNER_DEBUG === '1' &&
-      error instanceof Error
-    ) {
-      core.debug(error.stack ?? message);
-    }
+    // The runner shows debug lines only when step debugging is on.
+    if (error instanceof Error && !(error instanceof InputError))
+      core.debug(await mappedStack(error));
     core.setFailed(message);
     process.exitCode = 1;
   }
