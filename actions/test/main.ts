@@ -27,6 +27,7 @@ import {
   upsertComment,
 } from '../../src/testrun/pull-request.js';
 import { redisReady, type RedisTarget } from '../../src/testrun/redis.js';
+import { testEnvironment } from '../../src/testrun/env.js';
 import { waitForService } from '../../src/testrun/wait.js';
 import type { Inputs } from './inputs.js';
 
@@ -42,6 +43,8 @@ export interface Deps {
   exists?: (path: string) => boolean;
   postgresReady?: (target: PostgresTarget, timeoutMs: number) => Promise<void>;
   redisReady?: (target: RedisTarget, timeoutMs: number) => Promise<void>;
+  /** The job's environment, to decide what the test command must not inherit. */
+  environment?: Record<string, string | undefined>;
 }
 
 const readIfExists = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
@@ -78,9 +81,10 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
     if (!pg && !redis) log.info('no database-url or redis-url given: nothing to wait for');
   });
 
-  const env: Record<string, string> = {};
-  if (inputs.databaseUrl) env.DATABASE_URL = inputs.databaseUrl;
-  if (inputs.redisUrl) env.REDIS_URL = inputs.redisUrl;
+  const urls: Record<string, string> = {};
+  if (inputs.databaseUrl) urls.DATABASE_URL = inputs.databaseUrl;
+  if (inputs.redisUrl) urls.REDIS_URL = inputs.redisUrl;
+  const env = testEnvironment(deps.environment ?? process.env, urls);
   const result = await log.group(`Running ${inputs.testCommand.join(' ')}`, () =>
     deps.exec.run(inputs.testCommand, {
       cwd,

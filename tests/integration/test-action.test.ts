@@ -145,6 +145,9 @@ function runAction(
     GITHUB_OUTPUT: files.output,
     GITHUB_STEP_SUMMARY: files.summary,
     RUNNER_TEMP: runner,
+    // What the runner gives a node action and the code under test must not get.
+    ACTIONS_RUNTIME_TOKEN: 'fake-runtime-token',
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'fake-oidc-token',
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   return new Promise((resolve, reject) => {
@@ -280,8 +283,17 @@ describe('test action on the sample bot, against real Postgres and Redis', () =>
     openPull(41, HEAD2);
     const second = await runAction(
       checkout({
-        'test_more.py':
-          'from bot import handlers\n\ndef test_admin():\n    assert handlers.admin_only(1, {1}) == "ok"\n',
+        'test_more.py': [
+          'import os',
+          'from bot import handlers',
+          '',
+          'def test_admin():',
+          '    assert handlers.admin_only(1, {1}) == "ok"',
+          "    # The PR's code sees neither the action's inputs (its token) nor the runner's tokens.",
+          '    assert [k for k in os.environ if k.startswith("INPUT_") or k.startswith("ACTIONS_")] == []',
+          '    assert os.environ["DATABASE_URL"].startswith("postgresql://")',
+          '',
+        ].join('\n'),
       }),
       baseInputs(),
       prEvent(41, HEAD2),

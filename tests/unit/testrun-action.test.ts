@@ -65,6 +65,12 @@ function setup(options: { failed?: boolean; files?: Record<string, string> } = {
     exists: (path) => path === `${WS}/app/bot/store.py` || path === `${WS}/app/bot/util.py`,
     postgresReady: async (t) => void probes.push(`pg ${t.host}:${t.port}`),
     redisReady: async (t) => void probes.push(`redis ${t.host}:${t.port}`),
+    environment: {
+      PATH: '/usr/bin',
+      'INPUT_GITHUB-TOKEN': 'write-token',
+      ACTIONS_RUNTIME_TOKEN: 'runtime',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc',
+    },
   };
   return { github, files, written, summaries, outputs, exec, log, probes, deps };
 }
@@ -106,11 +112,15 @@ describe('test action, mode run', () => {
     expect(t.exec.commands[0]!.argv).toEqual(['python', '-m', 'pytest']);
     expect(t.exec.commands[0]!.options).toMatchObject({
       cwd: `${WS}/app`,
-      env: {
-        DATABASE_URL: 'postgresql://u:secretpw@db:5432/app',
-        REDIS_URL: 'redis://cache:6379/0',
-      },
       allowFailure: true,
+    });
+    // The action's inputs and the runner's tokens are removed; the rest is inherited.
+    expect(t.exec.commands[0]!.options.env).toEqual({
+      DATABASE_URL: 'postgresql://u:secretpw@db:5432/app',
+      REDIS_URL: 'redis://cache:6379/0',
+      'INPUT_GITHUB-TOKEN': undefined,
+      ACTIONS_RUNTIME_TOKEN: undefined,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined,
     });
     // store.py: lines 2-5 changed; measured 2,3,4 -> covered 2 only. 7 lines, 4 covered overall.
     expect(t.outputs).toMatchObject({
