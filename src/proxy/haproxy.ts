@@ -395,6 +395,12 @@ export function haproxyProxy(
           throw error;
         }
         await persist(exec, want, prepared);
+        // Another app's first setup may have reloaded HAProxy between our runtime change and our
+        // file swap, and its new process read our old block: check once more, now that the file
+        // is right, and apply again if so.
+        const final = await state(exec);
+        if (!final) throw new StepError('haproxy', `${be} disappeared from the running HAProxy`);
+        if (!matches(final, want)) await apply(exec, final, want);
       }
       // nginx talks to the frontend; written and reloaded once per app (no-op when in place)
       await installUpstream(exec, nginx, app, renderFrontendUpstream(app, haproxy.frontendPort));

@@ -233,6 +233,8 @@ interface FakeHost extends Executor {
   inFlight: number[];
   /** Changes the config file between read and swap (another deploy), this many times. */
   interfere: number;
+  /** Another app's setup reloads HAProxy (from the file as it is) just before our swap. */
+  reloadBeforeSwap: boolean;
 }
 
 function fakeHost(): FakeHost {
@@ -248,6 +250,7 @@ function fakeHost(): FakeHost {
     checkFails: false,
     inFlight: [],
     interfere: 0,
+    reloadBeforeSwap: false,
     async run(argv: readonly string[], options: RunOptions = {}) {
       const result = answer(argv, options.input ?? '');
       const full: CommandResult = { exitCode: 0, stdout: '', stderr: '', ...result };
@@ -354,6 +357,10 @@ function fakeHost(): FakeHost {
         ]);
         expect(argv[6]).toBe(SWAP_SCRIPT);
         const [path, expected, candidate] = argv.slice(-3) as [string, string, string];
+        if (host.reloadBeforeSwap) {
+          host.reloadBeforeSwap = false;
+          loadRuntime();
+        }
         if (host.interfere > 0) {
           host.interfere--;
           files.set(path, `${files.get(path) ?? ''}# someone else\n`);
@@ -515,6 +522,18 @@ describe('HAProxy runtime switch', () => {
     expect(file.match(/# someone else/g)).toHaveLength(2);
     expect(findBlock(file, 'bot')).toContain('server green 127.0.0.1:21601 weight 100\n');
     expect(host.log.filter((l) => l.startsWith('swap'))).toHaveLength(3); // two conflicts, then the swap
+  });
+
+  test('a reload by another app between our runtime change and our file swap is repaired', async () => {
+    const host = fakeHost();
+    host.files.set(CFG, BASE);
+    const proxy = createProxy(settings('haproxy'), { clock: fakeClock() });
+    await proxy.route(host, [{ color: 'blue', port: 21600, weight: 100 }]);
+    host.reloadBeforeSwap = true;
+    host.log.length = 0;
+    await proxy.route(host, BLUE_GREEN);
+    expect(host.log.filter((l) => l.startsWith('socat set'))).toHaveLength(2); // applied twice
+    expect(await proxy.current(host)).toEqual(validateBackends(BLUE_GREEN));
   });
 
   test('drain polls in-flight sessions until 0, or until the time is up', async () => {
