@@ -59,6 +59,10 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
   const read = deps.readFile ?? readIfExists;
   const cwd = resolve(inputs.workspace, inputs.workingDirectory);
   const repo = inputs.repository ? parseRepository(inputs.repository) : undefined;
+  // The URLs are masked whole; a driver's error may print the password alone, decoded.
+  for (const password of [inputs.postgres?.password, inputs.redis?.password]) {
+    if (password && password.length > 3) log.secret(password);
+  }
 
   await log.group('Waiting for services', async () => {
     const options = { clock: deps.clock, log, timeoutMs: inputs.servicesTimeoutSeconds * 1000 };

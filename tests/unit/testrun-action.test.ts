@@ -108,6 +108,7 @@ describe('test action, mode run', () => {
     const t = setup();
     await run(inputs(), t.deps);
     expect(t.probes).toEqual(['pg db:5432', 'redis cache:6379']);
+    expect([...t.log.secrets]).toEqual(['secretpw']);
     expect(t.exec.commands).toHaveLength(1);
     expect(t.exec.commands[0]!.argv).toEqual(['python', '-m', 'pytest']);
     expect(t.exec.commands[0]!.options).toMatchObject({
