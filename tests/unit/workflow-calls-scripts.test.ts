@@ -291,3 +291,118 @@ describe('release.yml notify', () => {
     expect(requests).toEqual([]);
   });
 });
+
+describe('release.yml: find the digest main built', () => {
+  // ghcr.io (GitHub's registry) is out of reach here, so a local stand-in answers its token
+  // flow like the real one: HEAD without auth -> 401 with a Bearer challenge; GET /token with
+  // Basic auth -> a token for the pull scope; HEAD with the token -> 200 + Docker-Content-Digest.
+  // The script runs unchanged except https:// -> http:// for the stand-in. The Basic-auth path
+  // was run against the sandbox's real registry (docs/workflows.md).
+  const resolve = script('release.yml', 'promote', 'source').replace(
+    'url="https://$host',
+    'url="http://$host',
+  );
+  const DIGEST = `sha256:${'ab12'.repeat(16)}`;
+  const SHA = 'c0ffee'.padEnd(40, '0');
+  const PASSWORD = 'p"a\\ss word';
+  let server: Server;
+  let host: string;
+  let log: { method: string; url: string; auth: string; accept: string }[];
+
+  beforeEach(async () => {
+    log = [];
+    server = createServer((req, res) => {
+      const auth = req.headers.authorization ?? '';
+      log.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        auth,
+        accept: String(req.headers.accept ?? ''),
+      });
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname === '/token') {
+        const basic = `Basic ${Buffer.from(`bot-user:${PASSWORD}`).toString('base64')}`;
+        const ok =
+          auth === basic &&
+          url.searchParams.get('service') === 'ghcr.local' &&
+          url.searchParams.get('scope') === 'repository:org/shop-bot:pull';
+        res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(ok ? { token: 'tok-123' } : { errors: [{ code: 'DENIED' }] }));
+        return;
+      }
+      const m = url.pathname.match(/^\/v2\/(.+)\/manifests\/(.+)$/);
+      if (req.method === 'HEAD' && m && auth === 'Bearer tok-123') {
+        const found = m[1] === 'org/shop-bot' && m[2] === `sha-${SHA}`;
+        res.writeHead(
+          found ? 200 : 404,
+          found
+            ? {
+                'docker-content-digest': DIGEST,
+                'content-type': 'application/vnd.oci.image.index.v1+json',
+              }
+            : {},
+        );
+        res.end();
+        return;
+      }
+      res.writeHead(401, {
+        'www-authenticate': `Bearer realm="http://${host}/token",service="ghcr.local",scope="repository:org/shop-bot:pull"`,
+      });
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(() => new Promise<void>((r) => server.close(() => r())));
+
+  const env = (over: Record<string, string> = {}) => ({
+    IMAGE: `${host}/Org/Shop-Bot`,
+    TAG: `sha-${SHA}`,
+    WAIT_MINUTES: '0',
+    REGISTRY_USER: 'bot-user',
+    REGISTRY_PASSWORD: PASSWORD,
+    GITHUB_SHA: SHA,
+    ...over,
+  });
+
+  it('resolves sha-<commit> to its digest through the Bearer token flow, and masks the token', async () => {
+    const r = await run(resolve, env());
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.output).toBe(`image=${host}/org/shop-bot@${DIGEST}\n`);
+    expect(r.stdout).toContain('::add-mask::tok-123');
+    expect(log.map((q) => `${q.method} ${q.url.split('?')[0]} ${q.auth.split(' ')[0]}`)).toEqual([
+      `HEAD /v2/org/shop-bot/manifests/sha-${SHA} `,
+      'GET /token Basic',
+      `HEAD /v2/org/shop-bot/manifests/sha-${SHA} Bearer`,
+    ]);
+    expect(log[2]!.accept).toContain('application/vnd.oci.image.index.v1+json');
+    expect(spawnSync('ls', ['-A', dir], { encoding: 'utf8' }).stdout).not.toMatch(/registry-auth/);
+  });
+
+  it('fails naming the commit when main never built it', async () => {
+    const r = await run(resolve, env({ TAG: `verified-${SHA}` }));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      `::error::no image ${host}/org/shop-bot:verified-${SHA} (HTTP 404): main.yml has not built (or staging has not verified) commit ${SHA}`,
+    );
+    expect(r.output).toBe('');
+  });
+
+  it('fails at once on wrong credentials, without waiting', async () => {
+    const r = await run(resolve, env({ REGISTRY_PASSWORD: 'wrong', WAIT_MINUTES: '30' }));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('::error::the registry gave no token for org/shop-bot');
+    expect(log.filter((q) => q.url.startsWith('/token'))).toHaveLength(1);
+  });
+
+  it.each([
+    [{ IMAGE: 'shop-bot' }, '::error::image must start with a registry host: shop-bot'],
+    [{ WAIT_MINUTES: '5m' }, "::error::wait-minutes must be a whole number, got '5m'"],
+  ])('refuses %j before any request', async (over, message) => {
+    const r = await run(resolve, env(over));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(message);
+    expect(log).toEqual([]);
+  });
+});
