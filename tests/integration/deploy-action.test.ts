@@ -131,25 +131,23 @@ test('first deploy, then a handover, through the action entry and its post step'
     printed.filter((l) => l.includes(TOKEN) || l.includes(env.SANDBOX_REGISTRY_PASSWORD!)),
   ).toEqual([]);
   expect(telegram.conflicts()).toBe(conflicts);
-  // main saved the flag and the SSH dir; the post step finds them and leaves nothing behind
+  // main saved the flag and the SSH dir, and removed the dir itself when it finished
   expect(second.state.isPost).toBe('true');
-  const sshDir = second.state['ssh-dir']!;
-  expect(sshDir.startsWith(dir)).toBe(true);
+  expect(second.state['ssh-dir']!.startsWith(join(dir, 'tg-ssh-'))).toBe(true);
+  expect(existsSync(second.state['ssh-dir']!)).toBe(false);
+  // after a cancel the dir is still there: the post step removes it
+  const leftover = mkdtempSync(join(dir, 'tg-ssh-'));
+  writeFileSync(join(leftover, 'id'), 'key material', { mode: 0o600 });
   const post = spawnSync(
     process.execPath,
     ['--import', join(ROOT, 'scripts/ts-register.mjs'), join(ROOT, 'actions/deploy/index.ts')],
     {
-      env: {
-        PATH: process.env.PATH,
-        STATE_isPost: 'true',
-        'STATE_ssh-dir': sshDir,
-        'STATE_ssh-control-dir': second.state['ssh-control-dir'],
-      },
+      env: { PATH: process.env.PATH, STATE_isPost: 'true', 'STATE_ssh-dir': leftover },
       encoding: 'utf8',
     },
   );
-  expect(post.status).toBe(0);
-  expect(existsSync(sshDir)).toBe(false);
+  expect({ status: post.status, stdout: post.stdout }).toEqual({ status: 0, stdout: '' });
+  expect(existsSync(leftover)).toBe(false);
   const running = await docker.run([
     'docker',
     'ps',
