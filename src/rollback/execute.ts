@@ -280,10 +280,15 @@ export function rollbackSteps(
   return steps;
 }
 
+/** The engine's plan printout, headed as a rollback. */
+export function rollbackText(plan: Plan): string {
+  return planText(plan).replace(/^Deploy /, 'Rollback of ');
+}
+
 function asPlan(plan: RollbackPlan, mode: RollbackMode, steps: Step[], notes: string[]): Plan {
   return {
     app: plan.app,
-    strategy: `rollback (${mode === 'proxy' ? 'proxy switch' : 'handover'})`,
+    strategy: mode === 'proxy' ? 'proxy switch' : 'handover',
     releaseId: plan.to.id,
     image: plan.to.image,
     color: plan.to.color ?? 'blue',
@@ -340,7 +345,7 @@ export async function rollback(
 
   if (settings.dryRun) {
     const p = await prepare();
-    log.info(`dry-run: nothing changes on ${exec.where}\n${planText(p.steps)}`);
+    log.info(`dry-run: nothing changes on ${exec.where}\n${rollbackText(p.steps)}`);
     return {
       dryRun: true,
       plan: p.plan,
@@ -368,7 +373,7 @@ export async function rollback(
   );
   try {
     const p = await prepare();
-    log.info(planText(p.steps));
+    log.info(rollbackText(p.steps));
     if (p.plan.forced) log.warn(p.steps.notes[1] ?? 'forced');
     const firstStep = clock.now();
     const result = await execute(p.steps, {
