@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// The same engine as the actions, for an operator at a terminal on the day CI is down.
-const USAGE = `usage: tg-devops <deploy|rollback|status> --config deploy.yml [--dry-run]`;
+// tg-devops deploy|rollback|status --config deploy.yml: the deploy action's engine from a terminal,
+// for the day CI is down. Exit codes: 0 ok, 1 failure, 2 usage. Entry only; logic in main.ts.
+import { main } from './main.js';
 
-const [command] = process.argv.slice(2);
-if (!command || command === '--help' || command === '-h') {
-  process.stdout.write(`${USAGE}\n`);
-} else {
-  process.stderr.write(`tg-devops: '${command}' is not available yet\n${USAGE}\n`);
-  process.exitCode = 1;
-}
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`tg-devops: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,343 @@
+import { hostname, userInfo } from 'node:os';
+import type { Clock } from '../clock.js';
+import { splitCommand, type DeployConfig } from '../deploy/config.js';
+import { deploy, releaseIdAt } from '../deploy/engine.js';
+import { planText } from '../deploy/plan.js';
+import { hostPrimitives, type AppState, type AuditEntry } from '../deploy/ports.js';
+import { errorMessage, InputError } from '../errors.js';
+import type { Executor } from '../exec.js';
+import { readFile } from '../host/files.js';
+import { describeHolder } from '../host/lock.js';
+import { readAudit } from '../host/state.js';
+import type { Log } from '../log.js';
+import { createProxy, type TrafficProxy } from '../proxy/index.js';
+import type { SshMaterial, SshMaterialOptions } from '../ssh/secrets.js';
+import type { SshSession, SshSettings } from '../ssh/session.js';
+import { formatTarget, parseHost, type SshTarget } from '../ssh/target.js';
+import type { CliArgs } from './args.js';
+import { ConfigFileError, type CliConfig } from './config-file.js';
+
+/** Everything a command touches, injected (tests give fakes; index.ts the real ones). */
+export interface CliDeps {
+  log: Log;
+  clock: Clock;
+  /** Printed results (the plan, the status): stdout. Progress goes to log (stderr). */
+  out(line: string): void;
+  writeSshMaterial(options: SshMaterialOptions): Promise<SshMaterial>;
+  removeSshMaterial(dir: string, options: { controlDir?: string }): void;
+  openSession(target: SshTarget, settings: SshSettings): Promise<SshSession>;
+  actor: string;
+}
+
+export function defaultActor(): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (a container): keep 'unknown'
+  }
+  return `${user}@${hostname()} (tg-devops cli)`;
+}
+
+/** The hosts this run acts on: the config's, or the --host subset of them. */
+export function selectHosts(cli: CliConfig, wanted: readonly string[]): SshTarget[] {
+  const all = cli.hosts.map((h) => {
+    try {
+      return { text: h, target: parseHost(h, 'hosts') };
+    } catch (error) {
+      if (error instanceof InputError)
+        throw new ConfigFileError(cli.file, 'hosts', error.message.replace(/^Input '[^']*': /, ''));
+      throw error;
+    }
+  });
+  if (!wanted.length) return all.map((h) => h.target);
+  return wanted.map((w) => {
+    const hit = all.find(
+      (h) => h.text === w || h.target.host === w || formatTarget(h.target) === w,
+    );
+    if (!hit)
+      throw new ConfigFileError(
+        cli.file,
+        'hosts',
+        `--host ${w} is not one of the config's hosts (${cli.hosts.join(', ')})`,
+      );
+    return hit.target;
+  });
+}
+
+export function proxyFor(cli: CliConfig, config: DeployConfig): TrafficProxy | undefined {
+  if (config.proxy === 'none') return undefined;
+  const p = cli.proxy;
+  const frontendPort = Number(p['haproxy-frontend-port'] || '0');
+  if (
+    config.proxy === 'haproxy' &&
+    !(Number.isInteger(frontendPort) && frontendPort > 0 && frontendPort < 65536)
+  )
+    throw new ConfigFileError(
+      cli.file,
+      'haproxy-frontend-port',
+      "is required with proxy: haproxy (a free loopback port for the app's frontend)",
+    );
+  const command = (key: keyof CliConfig['proxy']) => {
+    try {
+      return splitCommand(p[key], key);
+    } catch (error) {
+      throw new ConfigFileError(cli.file, key, errorMessage(error).replace(/^Input '[^']*': /, ''));
+    }
+  };
+  try {
+    return createProxy({
+      kind: config.proxy,
+      app: config.app,
+      nginx: {
+        confDir: p['nginx-conf-dir'],
+        testCommand: command('nginx-test-command'),
+        reloadCommand: command('nginx-reload-command'),
+      },
+      haproxy: {
+        socket: p['haproxy-socket'],
+        configFile: p['haproxy-config'],
+        reloadCommand: command('haproxy-reload-command'),
+        frontendPort: frontendPort || 1,
+      },
+    });
+  } catch (error) {
+    if (error instanceof InputError)
+      throw new ConfigFileError(
+        cli.file,
+        error.input,
+        error.message.replace(/^Input '[^']*': /, ''),
+      );
+    throw error;
+  }
+}
+
+/** Opens verified SSH sessions one host at a time; the key material goes away at the end. */
+async function withHosts(
+  cli: CliConfig,
+  args: CliArgs,
+  deps: CliDeps,
+  body: (exec: SshSession, host: string) => Promise<void>,
+): Promise<{ failed: string[] }> {
+  const targets = selectHosts(cli, args.hosts);
+  let jump: SshTarget | undefined;
+  if (cli.ssh.jumpHost) {
+    try {
+      jump = parseHost(cli.ssh.jumpHost, 'jump-host');
+    } catch (error) {
+      throw new ConfigFileError(
+        cli.file,
+        'jump-host',
+        errorMessage(error).replace(/^Input '[^']*': /, ''),
+      );
+    }
+  }
+  deps.log.secret(cli.ssh.key);
+  const material = await deps.writeSshMaterial({
+    privateKey: cli.ssh.key,
+    knownHosts: cli.ssh.knownHosts || undefined,
+    hostFingerprints: cli.ssh.fingerprints,
+    targets: jump ? [...targets, jump] : targets,
+    log: deps.log,
+  });
+  const failed: string[] = [];
+  try {
+    for (const target of targets) {
+      const host = formatTarget(target);
+      let session: SshSession | undefined;
+      try {
+        session = await deps.openSession(target, {
+          privateKeyFile: material.privateKeyFile,
+          knownHostsFile: material.knownHostsFile,
+          controlDir: material.controlDir,
+          jump,
+          log: deps.log,
+          clock: deps.clock,
+        });
+        await body(session, host);
+      } catch (error) {
+        deps.log.error(`${host}: ${errorMessage(error)}`);
+        failed.push(host);
+        // like the action: stop at the first failed host, leave the others as they are
+        if (args.command !== 'status') break;
+      } finally {
+        await session?.close().catch(() => undefined);
+      }
+    }
+  } finally {
+    deps.removeSshMaterial(material.dir, { controlDir: material.controlDir });
+  }
+  return { failed };
+}
+
+function holder(deps: CliDeps) {
+  return { runId: `cli-${process.pid}`, actor: deps.actor };
+}
+
+export async function deployCommand(cli: CliConfig, args: CliArgs, deps: CliDeps): Promise<number> {
+  const config: DeployConfig = { ...cli.config, dryRun: args.dryRun || cli.config.dryRun };
+  const proxy = proxyFor(cli, config);
+  for (const key of cli.ignored)
+    deps.log.info(`note: ${key} is for GitHub runs; the CLI ignores it`);
+  const releaseId = releaseIdAt(deps.clock.now());
+  const { failed } = await withHosts(cli, args, deps, async (exec, host) => {
+    const report = await deps.log.group(`${config.dryRun ? 'plan for' : 'deploy to'} ${host}`, () =>
+      deploy(config, {
+        exec,
+        host: hostPrimitives,
+        proxy,
+        clock: deps.clock,
+        log: deps.log,
+        releaseId,
+        holder: holder(deps),
+      }),
+    );
+    if (report.dryRun) {
+      deps.out(`${host}: dry-run, nothing changed`);
+      deps.out(planText(report.plan));
+    } else {
+      const gap = report.facts.gapMs !== undefined ? `, gap ${report.facts.gapMs} ms` : '';
+      deps.out(
+        `${host}: release ${releaseId} of ${config.app} is live (${config.image.raw}, ${report.plan.color ?? 'no color'}${gap}; previous ${report.plan.current?.id ?? 'none'})`,
+      );
+    }
+  });
+  return failed.length ? 1 : 0;
+}
+
+/**
+ * Rollback: an earlier release's image goes back through the same engine and gates, without
+ * pre-deploy and backup (migrations never run backwards implicitly).
+ */
+export async function rollbackCommand(
+  cli: CliConfig,
+  args: CliArgs,
+  deps: CliDeps,
+): Promise<number> {
+  const base: DeployConfig = {
+    ...cli.config,
+    preDeploy: undefined,
+    backup: undefined,
+    dryRun: false,
+    warnings: [],
+  };
+  const proxy = proxyFor(cli, base);
+  const releaseId = releaseIdAt(deps.clock.now());
+  const { failed } = await withHosts(cli, args, deps, async (exec, host) => {
+    const paths = hostPrimitives.appPaths(base.stateBase, base.app);
+    const state = await hostPrimitives.readState(exec, paths);
+    const target = rollbackTarget(state, args.to);
+    if (state.current?.image === target.image && !args.force) {
+      throw new Error(
+        `release ${target.id} (${target.image}) is already what runs (current ${state.current.id}); --force redeploys it`,
+      );
+    }
+    if (state.current?.irreversibleMigration)
+      deps.log.warn(
+        `release ${state.current.id} ran a pre-deploy command (migrations?): its schema stays; make sure ${target.id} works with it`,
+      );
+    deps.log.info(
+      `${host}: rolling back ${base.app} from ${state.current?.id ?? 'nothing'} to ${target.id} (${target.image})`,
+    );
+    const config: DeployConfig = { ...base, image: { ...base.image, raw: target.image } };
+    const report = await deps.log.group(`rollback on ${host}`, () =>
+      deploy(config, {
+        exec,
+        host: hostPrimitives,
+        proxy,
+        clock: deps.clock,
+        log: deps.log,
+        releaseId,
+        holder: holder(deps),
+      }),
+    );
+    deps.out(
+      `${host}: rolled back to ${target.id}'s image ${target.image}; live as release ${releaseId} (${report.plan.color ?? 'no color'})`,
+    );
+  });
+  return failed.length ? 1 : 0;
+}
+
+/** The release to go back to: --to from the history, else the previous one. */
+export function rollbackTarget(state: AppState, to: string | undefined) {
+  const known = [state.current, state.previous, ...state.history].filter(
+    (r): r is NonNullable<typeof r> => r !== undefined,
+  );
+  if (to) {
+    const hit = known.find((r) => r.id === to);
+    if (!hit)
+      throw new Error(
+        `release ${to} is not in the host's history (known: ${[...new Set(known.map((r) => r.id))].join(', ') || 'none'})`,
+      );
+    return hit;
+  }
+  if (!state.previous)
+    throw new Error(
+      `no previous release is recorded for ${state.app || 'this app'}: nothing to roll back to`,
+    );
+  return state.previous;
+}
+
+export async function statusCommand(cli: CliConfig, args: CliArgs, deps: CliDeps): Promise<number> {
+  const config = cli.config;
+  const { failed } = await withHosts(cli, args, deps, async (exec, host) => {
+    const lines = await statusLines(exec, config);
+    deps.out(`== ${host}`);
+    for (const line of lines) deps.out(line);
+  });
+  return failed.length ? 1 : 0;
+}
+
+/** Read-only: state, lock, last audit entries and the app's containers on one host. */
+export async function statusLines(exec: Executor, config: DeployConfig): Promise<string[]> {
+  const paths = hostPrimitives.appPaths(config.stateBase, config.app);
+  const state = await hostPrimitives.readState(exec, paths);
+  const out: string[] = [];
+  const release = (r: AppState['current']) =>
+    r
+      ? `${r.id}  ${r.image}  ${r.color ?? '-'}${r.port ? `:${r.port}` : ''}  ${r.strategy}  since ${r.startedAt}`
+      : 'none';
+  out.push(`app       ${config.app} (state ${paths.dir})`);
+  out.push(`current   ${release(state.current)}`);
+  out.push(`previous  ${release(state.previous)}`);
+  const lockHolder = await readFile(exec, `${paths.lock}/holder.json`).catch(() => undefined);
+  out.push(
+    `lock      ${lockHolder === undefined ? 'free' : `held by ${describeHolder(lockHolder)}`}`,
+  );
+  const ps = await exec.run(
+    [
+      'docker',
+      'ps',
+      '-a',
+      '--filter',
+      `label=tg-devops.app=${config.app}`,
+      '--format',
+      '{{.Names}}\t{{.Status}}\t{{.Image}}',
+    ],
+    { allowFailure: true },
+  );
+  const containers = ps.stdout.split('\n').filter(Boolean);
+  out.push(
+    `containers (${ps.exitCode === 0 ? containers.length : `docker ps failed: ${ps.stderr.trim().split('\n')[0]}`})`,
+  );
+  for (const c of containers) out.push(`  ${c.replace(/\t/g, '  ')}`);
+  const audit: AuditEntry[] = await readAudit(exec, paths, 10).catch(() => [] as AuditEntry[]);
+  out.push(`audit (last ${audit.length})`);
+  for (const a of audit)
+    out.push(
+      `  ${a.at}  ${a.actor}  ${a.action}  ${a.release ?? ''}  ${a.result}${a.detail ? `  ${a.detail}` : ''}`,
+    );
+  out.push(`history   ${state.history.map((r) => r.id).join(', ') || 'none'}`);
+  return out;
+}
+
+export async function runCommand(cli: CliConfig, args: CliArgs, deps: CliDeps): Promise<number> {
+  switch (args.command) {
+    case 'deploy':
+      return deployCommand(cli, args, deps);
+    case 'rollback':
+      return rollbackCommand(cli, args, deps);
+    case 'status':
+      return statusCommand(cli, args, deps);
+  }
+}

@@ -1,0 +1,308 @@
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { buildConfig, type DeployConfig, type RawDeployInputs } from '../deploy/config.js';
+import { InputError } from '../errors.js';
+
+/**
+ * The CLI's config file: YAML whose keys are exactly the deploy action's input names, so a
+ * workflow step's `with:` block can be copied into it. Secrets never have to be written inline:
+ *
+ *   ssh-key-file: ~/.ssh/deploy_ed25519     or env TG_DEVOPS_SSH_KEY
+ *   env-file: ./prod.env                    or env TG_DEVOPS_ENV
+ *   registry-password-file: ./registry.txt  or env TG_DEVOPS_REGISTRY_PASSWORD
+ *   known-hosts-file: ./known_hosts         (not secret; inline known-hosts works too)
+ *
+ * Relative paths are relative to the config file. Every problem names the file and the key.
+ */
+
+/** The deploy action's inputs (deploy/action.yml; a unit test keeps the two lists equal). */
+export const DEPLOY_INPUTS = [
+  'hosts',
+  'batch-size',
+  'ssh-key',
+  'known-hosts',
+  'host-fingerprint',
+  'jump-host',
+  'app',
+  'image',
+  'bot-mode',
+  'strategy',
+  'container-port',
+  'host-ports',
+  'health-path',
+  'env',
+  'volumes',
+  'cpus',
+  'memory',
+  'network',
+  'docker-options',
+  'registry',
+  'registry-username',
+  'registry-password',
+  'canary-steps',
+  'step-interval',
+  'drain-seconds',
+  'stop-grace',
+  'gate-window',
+  'health-timeout',
+  'pre-deploy',
+  'backup',
+  'backup-keep',
+  'backup-database-url-variable',
+  'lock-timeout',
+  'keep-releases',
+  'dry-run',
+  'state-dir',
+  'proxy',
+  'nginx-conf-dir',
+  'nginx-test-command',
+  'nginx-reload-command',
+  'haproxy-socket',
+  'haproxy-config',
+  'haproxy-reload-command',
+  'haproxy-frontend-port',
+  'github-token',
+  'environment',
+  'environment-url',
+  'transient-environment',
+] as const;
+
+/** Inputs that only mean something inside a GitHub run (the deployment record). */
+export const GITHUB_ONLY_INPUTS = [
+  'github-token',
+  'environment',
+  'environment-url',
+  'transient-environment',
+];
+
+/** Secret inputs: from a file key or an environment variable; inline only for `env`. */
+export const SECRET_SOURCES = {
+  'ssh-key': { file: 'ssh-key-file', variable: 'TG_DEVOPS_SSH_KEY' },
+  env: { file: 'env-file', variable: 'TG_DEVOPS_ENV' },
+  'registry-password': { file: 'registry-password-file', variable: 'TG_DEVOPS_REGISTRY_PASSWORD' },
+} as const;
+type SecretInput = keyof typeof SECRET_SOURCES;
+
+const FILE_KEYS = ['ssh-key-file', 'env-file', 'registry-password-file', 'known-hosts-file'];
+
+/** Proxy settings as the deploy action's defaults give them. */
+export const PROXY_DEFAULTS = {
+  'nginx-conf-dir': '/etc/nginx/conf.d',
+  'nginx-test-command': 'nginx -t',
+  'nginx-reload-command': 'nginx -s reload',
+  'haproxy-socket': '/run/haproxy/admin.sock',
+  'haproxy-config': '/etc/haproxy/haproxy.cfg',
+  'haproxy-reload-command': 'systemctl reload haproxy',
+  'haproxy-frontend-port': '',
+} as const;
+
+export interface CliConfig {
+  file: string;
+  raw: RawDeployInputs;
+  config: DeployConfig;
+  hosts: string[];
+  batchSize: number;
+  ssh: { key: string; knownHosts: string; fingerprints: string[]; jumpHost: string };
+  proxy: Record<keyof typeof PROXY_DEFAULTS, string>;
+  /** Keys given that the CLI does not use (GitHub-only), for a note. */
+  ignored: string[];
+}
+
+/** A problem in the config file: names the file and the key. */
+export class ConfigFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly key: string | undefined,
+    problem: string,
+  ) {
+    super(key ? `${file}: key '${key}': ${problem}` : `${file}: ${problem}`);
+    this.name = 'ConfigFileError';
+  }
+}
+
+export interface LoadDeps {
+  readFile(path: string): string;
+  env: Record<string, string | undefined>;
+  home?: string;
+}
+
+/** Reads, checks and builds the config (the same builder as the action: src/deploy/config.ts). */
+export function loadConfigFile(path: string, deps: LoadDeps): CliConfig {
+  let text: string;
+  try {
+    text = deps.readFile(path);
+  } catch (error) {
+    throw new ConfigFileError(path, undefined, `cannot read it (${(error as Error).message})`);
+  }
+  return parseConfigText(text, path, deps);
+}
+
+export function parseConfigText(text: string, file: string, deps: LoadDeps): CliConfig {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    const line = e.linePos?.[0]?.line;
+    throw new ConfigFileError(
+      file,
+      undefined,
+      `not valid YAML${line ? ` (line ${line})` : ''}: ${e.message.split('\n')[0]}`,
+    );
+  }
+  const data: unknown = doc.toJS();
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    throw new ConfigFileError(file, undefined, "expected a mapping of the deploy action's inputs");
+
+  const known = new Set<string>([...DEPLOY_INPUTS, ...FILE_KEYS]);
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    if (!known.has(key))
+      throw new ConfigFileError(
+        file,
+        key,
+        `is not an input of the deploy action${suggest(key, known)} (see deploy/README.md)`,
+      );
+    values[key] = scalar(file, key, value);
+  }
+
+  const base = dirname(resolve(file));
+  const readRef = (key: string): string | undefined => {
+    const ref = values[key];
+    if (ref === undefined || ref === '') return undefined;
+    const expanded = ref.startsWith('~/') && deps.home ? `${deps.home}${ref.slice(1)}` : ref;
+    const target = isAbsolute(expanded) ? expanded : resolve(base, expanded);
+    try {
+      return deps.readFile(target);
+    } catch (error) {
+      throw new ConfigFileError(file, key, `cannot read ${target} (${(error as Error).message})`);
+    }
+  };
+  const secret = (input: SecretInput): string => {
+    const { file: fileKey, variable } = SECRET_SOURCES[input];
+    const inline = values[input];
+    const fromFile = readRef(fileKey);
+    const fromEnv = deps.env[variable];
+    const given = [inline, fromFile, fromEnv].filter((v) => v !== undefined && v !== '').length;
+    if (inline !== undefined && inline !== '' && input !== 'env')
+      throw new ConfigFileError(
+        file,
+        input,
+        `a secret is never written into the config: use ${fileKey}: PATH or the ${variable} environment variable`,
+      );
+    if (given > 1)
+      throw new ConfigFileError(
+        file,
+        fileKey,
+        `${input} is given more than once (${input}, ${fileKey}, ${variable}): keep one`,
+      );
+    return fromFile ?? fromEnv ?? inline ?? '';
+  };
+
+  const knownHosts = [values['known-hosts'], readRef('known-hosts-file')]
+    .filter((v) => v)
+    .join('\n');
+  const raw: RawDeployInputs = {
+    app: values.app ?? '',
+    image: values.image ?? '',
+    'bot-mode': values['bot-mode'] ?? '',
+    env: secret('env'),
+    'registry-password': secret('registry-password'),
+  };
+  for (const key of DEPLOY_INPUTS) {
+    if (key in raw || values[key] === undefined) continue;
+    (raw as unknown as Record<string, string>)[key] = values[key]!;
+  }
+  const sshKey = secret('ssh-key');
+
+  let config: DeployConfig;
+  try {
+    config = buildConfig(raw);
+  } catch (error) {
+    if (error instanceof InputError) {
+      const problem = error.message.replace(/^Input '[^']*': /, '');
+      throw new ConfigFileError(file, keyFor(error.input, values), problem);
+    }
+    throw error;
+  }
+
+  const hosts = list(values.hosts);
+  if (hosts.length === 0)
+    throw new ConfigFileError(file, 'hosts', 'is required: one or more user@host[:port]');
+  if (!sshKey.trim())
+    throw new ConfigFileError(
+      file,
+      'ssh-key-file',
+      `is required (or the ${SECRET_SOURCES['ssh-key'].variable} environment variable): the private key for the hosts`,
+    );
+  const fingerprints = list(values['host-fingerprint']);
+  if (!knownHosts.trim() && fingerprints.length === 0)
+    throw new ConfigFileError(
+      file,
+      'known-hosts',
+      'or known-hosts-file or host-fingerprint is required: tg-devops never connects to an unverified host',
+    );
+  const batch = values['batch-size'] ?? '1';
+  if (!/^\d{1,2}$/.test(batch) || Number(batch) < 1 || Number(batch) > 50)
+    throw new ConfigFileError(file, 'batch-size', `expected 1..50, got ${JSON.stringify(batch)}`);
+
+  const proxy = { ...PROXY_DEFAULTS };
+  for (const key of Object.keys(PROXY_DEFAULTS) as (keyof typeof PROXY_DEFAULTS)[])
+    if (values[key] !== undefined) proxy[key] = values[key] as never;
+
+  return {
+    file,
+    raw,
+    config,
+    hosts,
+    batchSize: Number(batch),
+    ssh: {
+      key: sshKey,
+      knownHosts,
+      fingerprints,
+      jumpHost: values['jump-host'] ?? '',
+    },
+    proxy,
+    ignored: GITHUB_ONLY_INPUTS.filter((k) => values[k] !== undefined),
+  };
+}
+
+/** The key to blame: the file variant when the value came from a file. */
+function keyFor(input: string, values: Record<string, string>): string {
+  const source = SECRET_SOURCES[input as SecretInput];
+  if (source && values[input] === undefined && values[source.file] !== undefined)
+    return source.file;
+  return input;
+}
+
+/** YAML values as the action's string inputs: scalars as text, lists as lines. */
+function scalar(file: string, key: string, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) {
+    if (value.every((v) => ['string', 'number'].includes(typeof v)))
+      return value.map(String).join('\n');
+    throw new ConfigFileError(file, key, 'a list may hold only strings and numbers');
+  }
+  if (key === 'env' && typeof value === 'object') {
+    throw new ConfigFileError(
+      file,
+      key,
+      'write env as KEY=VALUE lines (a | block) or use env-file: PATH',
+    );
+  }
+  throw new ConfigFileError(file, key, 'expected a string, number, boolean or list');
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function suggest(key: string, known: Set<string>): string {
+  const near = [...known].find(
+    (k) => k.replace(/[-_]/g, '') === key.toLowerCase().replace(/[-_]/g, ''),
+  );
+  return near ? ` (did you mean '${near}'?)` : '';
+}

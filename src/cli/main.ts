@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { systemClock } from '../clock.js';
+import { errorMessage } from '../errors.js';
+import { consoleLog } from '../log.js';
+import { removeSshMaterial, writeSshMaterial } from '../ssh/secrets.js';
+import { openSession } from '../ssh/session.js';
+import { parseArgs, UsageError } from './args.js';
+import { defaultActor, runCommand, type CliDeps } from './commands.js';
+import { ConfigFileError, loadConfigFile } from './config-file.js';
+
+export interface MainDeps extends Partial<CliDeps> {
+  readFile?: (path: string) => string;
+  env?: Record<string, string | undefined>;
+  err?: (line: string) => void;
+}
+
+/** Parses, loads the config, runs the command. Returns the exit code: 0 ok, 1 failure, 2 usage. */
+export async function main(argv: readonly string[], deps: MainDeps = {}): Promise<number> {
+  const out = deps.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const err = deps.err ?? ((line: string) => process.stderr.write(`${line}\n`));
+  let parsed;
+  try {
+    parsed = parseArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(`tg-devops: ${error.message}\n\n${error.usage}`);
+      return 2;
+    }
+    throw error;
+  }
+  if ('help' in parsed) {
+    out(parsed.help);
+    return 0;
+  }
+  const { args } = parsed;
+  const log = deps.log ?? consoleLog(err);
+  try {
+    const cli = loadConfigFile(args.config, {
+      readFile: deps.readFile ?? ((path) => readFileSync(path, 'utf8')),
+      env: deps.env ?? process.env,
+      home: homedir(),
+    });
+    log.secret(cli.ssh.key);
+    if (cli.raw['registry-password']) log.secret(cli.raw['registry-password']);
+    if (cli.config.envFile) log.secret(cli.config.envFile);
+    return await runCommand(cli, args, {
+      log,
+      out,
+      clock: deps.clock ?? systemClock,
+      writeSshMaterial: deps.writeSshMaterial ?? writeSshMaterial,
+      removeSshMaterial: deps.removeSshMaterial ?? removeSshMaterial,
+      openSession: deps.openSession ?? openSession,
+      actor: deps.actor ?? defaultActor(),
+    });
+  } catch (error) {
+    if (error instanceof ConfigFileError) {
+      err(`tg-devops: ${error.message}`);
+      return 2;
+    }
+    log.error(errorMessage(error));
+    return 1;
+  }
+}
