@@ -275,10 +275,17 @@ export function haproxyProxy(
       timeoutMs: 15_000,
       allowFailure: true,
     });
+    if (result.exitCode === 127)
+      throw new StepError(
+        'haproxy',
+        `socat is not installed on ${exec.where} (apt-get install socat)`,
+      );
     if (result.exitCode !== 0)
       throw new StepError(
         'haproxy',
-        `runtime API at ${haproxy.socket} did not answer (socat exited ${result.exitCode}): ${result.stderr.trim()}`,
+        `runtime API at ${haproxy.socket} did not answer (socat exited ${result.exitCode}; is ` +
+          `HAProxy running with 'stats socket ${haproxy.socket} level admin', and may this user ` +
+          `open it?): ${result.stderr.trim()}`,
       );
     return result.stdout;
   };

@@ -552,6 +552,20 @@ describe('HAProxy runtime switch', () => {
     expect(late.slept).toEqual([250, 250, 250, 250]);
   });
 
+  test('a host without socat or without the socket says what is missing', async () => {
+    const proxy = createProxy(settings('haproxy'), { clock: fakeClock() });
+    const none: Executor = {
+      where: 'bot@host',
+      run: async () => ({ exitCode: 127, stdout: '', stderr: 'sh: socat: not found' }),
+    };
+    await expect(proxy.current(none)).rejects.toThrow(/socat is not installed on bot@host/);
+    const refused: Executor = {
+      where: 'bot@host',
+      run: async () => ({ exitCode: 1, stdout: '', stderr: 'connect(): Permission denied' }),
+    };
+    await expect(proxy.current(refused)).rejects.toThrow(/level admin.*Permission denied/s);
+  });
+
   test('remove takes out the nginx file and the block, and reloads', async () => {
     const host = fakeHost();
     host.files.set(CFG, BASE);
