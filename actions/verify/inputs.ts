@@ -8,15 +8,11 @@ import {
   getSecret,
   getString,
 } from '../../src/github/inputs.js';
-import { parseJsonPath, type HttpCheckSpec } from '../../src/health/http.js';
-import { DEFAULT_LOG_PATTERNS, parsePattern } from '../../src/health/logs.js';
-import {
-  parseQueryLine,
-  READY_MADE,
-  type PromCheckSpec,
-  type ReadyMade,
-} from '../../src/health/prometheus.js';
-import { isPromRange, parseDuration, parseSince } from '../../src/health/time.js';
+import type { HttpCheckSpec } from '../../src/health/http.js';
+import { parseCheckInputs } from '../../src/health/inputs.js';
+import { DEFAULT_LOG_PATTERNS } from '../../src/health/logs.js';
+import type { PromCheckSpec, ReadyMade } from '../../src/health/prometheus.js';
+import { parseDuration, parseSince } from '../../src/health/time.js';
 import { parseHost, type SshTarget } from '../../src/ssh/target.js';
 
 export interface Inputs {
@@ -66,125 +62,34 @@ function duration(name: string, raw: string): number {
   return ms;
 }
 
-function httpUrl(name: string, raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new InputError(name, `is not a URL: ${JSON.stringify(raw)}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InputError(name, `must be http or https, got ${url.protocol}`);
-  }
-  return raw;
-}
-
 export function readInputs(now: number = Date.now()): Inputs {
-  // --- HTTP
-  const statuses = getList('http-status');
-  for (const s of statuses) {
-    if (!/^[1-5][0-9xX]{2}$/.test(s)) {
-      throw new InputError(
-        'http-status',
-        `expected codes like 200 or 2xx, got ${JSON.stringify(s)}`,
-      );
-    }
-  }
-  const body = getString('http-body');
-  const jsonPath = getString('http-json-path');
-  if (jsonPath) {
-    try {
-      parseJsonPath(jsonPath);
-    } catch (error) {
-      throw new InputError('http-json-path', (error as Error).message);
-    }
-  }
-  const latency = getInt('http-latency-ms', 0, { min: 0 });
-  const http: HttpCheckSpec[] = getLines('http-url').map((url) => ({
-    url: httpUrl('http-url', url),
-    status: statuses.length ? statuses : ['2xx'],
-    bodyContains: body || undefined,
-    jsonPath: jsonPath || undefined,
-    latencyBudgetMs: latency > 0 ? latency : undefined,
-  }));
-
-  // --- Prometheus
-  const promUrl = getString('prometheus-url');
-  const readyRaw = getList('prometheus-checks');
-  const queries = getLines('prometheus-queries');
-  const selector = getString('prometheus-selector');
-  const range = getString('prometheus-range', '5m');
-  const minSamples = getInt('min-samples', 20, { min: 0 });
-  const statusLabel = getString('prometheus-status-label', 'code');
-  let prometheus: Inputs['prometheus'];
-  if (promUrl) {
-    httpUrl('prometheus-url', promUrl);
-    if (!isPromRange(range)) {
-      throw new InputError(
-        'prometheus-range',
-        `expected a PromQL range like 5m or 90s, got ${JSON.stringify(range)}`,
-      );
-    }
-    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(statusLabel)) {
-      throw new InputError(
-        'prometheus-status-label',
-        `is not a label name: ${JSON.stringify(statusLabel)}`,
-      );
-    }
-    const unknown = readyRaw.filter(
-      (n) => n !== 'none' && !(READY_MADE as readonly string[]).includes(n),
-    );
-    if (unknown.length) {
-      throw new InputError(
-        'prometheus-checks',
-        `unknown check(s) ${unknown.join(', ')}; expected ${READY_MADE.join(', ')} or none`,
-      );
-    }
-    const custom = queries.map((line) => {
-      try {
-        return parseQueryLine(line);
-      } catch (error) {
-        throw new InputError('prometheus-queries', (error as Error).message);
-      }
-    });
-    const readyMade = readyRaw.includes('none') ? [] : (readyRaw as ReadyMade[]);
-    if (readyMade.length && !selector) {
-      throw new InputError(
-        'prometheus-selector',
-        'is required with prometheus-checks: the label matchers of the new release\'s series, e.g. job="bot",version="v2"',
-      );
-    }
-    const token = getSecret('prometheus-token').trim() || undefined;
-    prometheus = {
-      url: promUrl,
-      readyMade,
-      selector,
-      range,
-      minSamples,
-      statusLabel,
-      custom,
-      token,
-    };
-  } else if (queries.length) {
-    throw new InputError('prometheus-url', 'is required with prometheus-queries');
-  }
+  // --- HTTP, Prometheus, log patterns, Telegram webhook: validated in src/health/inputs.ts
+  const checks = parseCheckInputs(
+    {
+      httpUrls: getLines('http-url'),
+      httpStatus: getList('http-status'),
+      httpBody: getString('http-body'),
+      httpJsonPath: getString('http-json-path'),
+      httpLatencyMs: getInt('http-latency-ms', 0, { min: 0 }),
+      prometheusUrl: getString('prometheus-url'),
+      prometheusChecks: getList('prometheus-checks'),
+      prometheusQueries: getLines('prometheus-queries'),
+      prometheusSelector: getString('prometheus-selector'),
+      prometheusRange: getString('prometheus-range', '5m'),
+      minSamples: getInt('min-samples', 20, { min: 0 }),
+      prometheusStatusLabel: getString('prometheus-status-label', 'code'),
+      prometheusToken: getString('prometheus-url') ? getSecret('prometheus-token') : '',
+      logPatterns: getLines('log-patterns'),
+      telegramBotToken: getSecret('telegram-bot-token'),
+      telegramApiUrl: getString('telegram-api-url', 'https://api.telegram.org'),
+      telegramWebhookUrl: getString('telegram-webhook-url'),
+    },
+    { defaultLogPatterns: DEFAULT_LOG_PATTERNS },
+  );
+  const { http, prometheus, logPatterns } = checks;
 
   // --- Container and logs, over SSH (or the runner's own Docker when hosts is empty)
   const containerName = getString('container');
-  const patternsRaw = getLines('log-patterns');
-  const logPatterns =
-    patternsRaw.length === 1 && patternsRaw[0] === 'none'
-      ? []
-      : patternsRaw.length
-        ? patternsRaw
-        : [...DEFAULT_LOG_PATTERNS];
-  for (const p of logPatterns) {
-    try {
-      parsePattern(p);
-    } catch (error) {
-      throw new InputError('log-patterns', `${JSON.stringify(p)}: ${(error as Error).message}`);
-    }
-  }
   const hosts = getList('hosts').map((h) => parseHost(h, 'hosts'));
   const ssh = {
     key: getSecret('ssh-key'),
@@ -206,17 +111,6 @@ export function readInputs(now: number = Date.now()): Inputs {
         `expected RFC 3339 time, unix seconds or a duration ago like 10m, got ${JSON.stringify(sinceRaw)}`,
       );
     }
-  }
-
-  // --- Telegram webhook
-  const botToken = getSecret('telegram-bot-token').trim();
-  const apiUrl = httpUrl(
-    'telegram-api-url',
-    getString('telegram-api-url', 'https://api.telegram.org'),
-  );
-  const webhookUrl = getString('telegram-webhook-url');
-  if (webhookUrl && !botToken) {
-    throw new InputError('telegram-bot-token', 'is required with telegram-webhook-url');
   }
 
   // --- Timing and the decision
@@ -244,10 +138,8 @@ export function readInputs(now: number = Date.now()): Inputs {
     hosts,
     ssh,
     since,
-    telegram: botToken
-      ? { token: botToken, apiUrl, expectedUrl: webhookUrl || undefined }
-      : undefined,
-    telegramApiUrl: apiUrl,
+    telegram: checks.telegram,
+    telegramApiUrl: checks.telegramApiUrl,
     timeoutMs,
     windowMs,
     intervalMs,
