@@ -51,10 +51,13 @@ export interface RollbackSettings {
   reason?: string;
 }
 
+/** Picks the proxy from what the host runs (the action's proxy: auto). */
+export type ProxyResolver = (current: Release | undefined) => TrafficProxy | undefined;
+
 export interface RollbackDeps {
   exec: Executor;
   host: HostPrimitives;
-  proxy?: TrafficProxy;
+  proxy?: TrafficProxy | ProxyResolver;
   clock: Clock;
   log: Log;
   holder: Omit<LockHolder, 'startedAt'>;
@@ -81,6 +84,7 @@ interface Seen {
   containers: { name: string; state: string }[];
   routed?: Backend[];
   httpTool: HttpTool;
+  proxy?: TrafficProxy;
 }
 
 async function look(settings: RollbackSettings, deps: RollbackDeps): Promise<Seen> {
@@ -88,7 +92,8 @@ async function look(settings: RollbackSettings, deps: RollbackDeps): Promise<See
   const paths = host.appPaths(settings.stateBase, settings.app);
   const state = await host.readState(exec, paths);
   const containers = parseContainerList((await exec.run(listArgv(settings.app))).stdout);
-  const routed = deps.proxy ? await deps.proxy.current(exec) : undefined;
+  const proxy = typeof deps.proxy === 'function' ? deps.proxy(state.current) : deps.proxy;
+  const routed = proxy ? await proxy.current(exec) : undefined;
   let httpTool: HttpTool = 'none';
   if (settings.healthPath) {
     const found = await exec.run(['sh', '-c', 'command -v curl || command -v wget || true'], {
@@ -97,7 +102,7 @@ async function look(settings: RollbackSettings, deps: RollbackDeps): Promise<See
     const first = found.stdout.trim().split('\n')[0] ?? '';
     httpTool = first.endsWith('/curl') ? 'curl' : first.endsWith('/wget') ? 'wget' : 'none';
   }
-  return { state, containers, routed, httpTool };
+  return { state, containers, routed, httpTool, proxy };
 }
 
 /**
@@ -333,7 +338,7 @@ export async function rollback(
         'rollback',
         `${exec.where}: the container ${plan.to.container} of release ${plan.to.id} is gone (pruned: keep-releases); deploy its image ${plan.to.image} again instead`,
       );
-    const mode = rollbackMode(plan, deps.proxy);
+    const mode = rollbackMode(plan, seen.proxy);
     const notes: string[] = [];
     if (plan.forced)
       notes.push(
@@ -381,7 +386,7 @@ export async function rollback(
       clock,
       log,
       host,
-      proxy: deps.proxy,
+      proxy: p.seen.proxy,
       httpTool: p.seen.httpTool,
       extraGates: [],
       facts: { waitMs: 0 },
