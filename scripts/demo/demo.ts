@@ -34,7 +34,7 @@ const TOKEN = '424242:demo-token-not-a-real-one';
 const CRASH_AFTER_S = 20;
 const LOAD_RATE = 40;
 /** HAProxy switches without a reload (zero loss for kept-alive clients); nginx reloads. */
-const PROXY = process.env.TG_DEMO_PROXY === 'nginx' ? 'nginx' : 'haproxy';
+let PROXY: 'haproxy' | 'nginx' = process.env.TG_DEMO_PROXY === 'nginx' ? 'nginx' : 'haproxy';
 
 // ---------------------------------------------------------------- output
 
@@ -75,10 +75,14 @@ function section(n: string, title: string): void {
 const KEY_LINES =
   /(pushed |builder:|lock (taken|acquired)|\bplan\b|health|gate|switch|traffic|rout|drain|stopped|handover|gap|rolled back|rollback|verdict|final|fail|refused|release .* is live|deployed|previous)/i;
 
-function shower(prefix = '    ') {
+/** Plan listings (the steps are shown as they run), undo notes and argv echoes stay in the log. */
+const NOISE = /^\s*(\d+\.\s|undo:|\$ )/;
+
+function shower(options: { annotations?: boolean } = {}, prefix = '    ') {
   return (line: string, kind: 'info' | 'error' | 'warning') => {
     if (kind === 'warning' && /mutable tag/.test(line)) return undefined;
-    if (kind === 'info' && !KEY_LINES.test(line)) return undefined;
+    if (kind !== 'info' && options.annotations === false) return undefined;
+    if (kind === 'info' && (!KEY_LINES.test(line) || NOISE.test(line))) return undefined;
     const text = line.length > 116 ? `${line.slice(0, 113)}...` : line;
     return dim(`${prefix}${kind === 'info' ? '' : `${kind}: `}${text.split('\n')[0]}`);
   };
@@ -130,8 +134,11 @@ writeFileSync(join(binDir, 'docker'), `#!/bin/sh\nexec ${need('SANDBOX_DOCKER_CL
   mode: 0o755,
 });
 
-const act = (name: string, inputs: Record<string, string>) =>
-  runAction(name, inputs, { logFile: LOG_FILE, show: shower(), env: actionEnv });
+const act = (
+  name: string,
+  inputs: Record<string, string>,
+  show: Parameters<typeof shower>[0] = {},
+) => runAction(name, inputs, { logFile: LOG_FILE, show: shower(show), env: actionEnv });
 
 const ssh = {
   hosts: host,
@@ -216,14 +223,37 @@ function mustPass(run: ActionRun): ActionRun {
   return run;
 }
 
-/** The version a response body names ({"version": "2.0.0"}), for counts. */
-function versionsOf(report: LoadReport): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [body, n] of Object.entries(report.versions)) {
-    const v = /"version":\s*"([^"]+)"/.exec(body)?.[1] ?? body;
-    out[v] = (out[v] ?? 0) + n;
-  }
-  return out;
+interface VersionWatch {
+  sent: number;
+  failed: number;
+  counts: Record<string, number>;
+  /** Versions in the order they first answered; a flip back shows up as a repeat. */
+  order: string[];
+}
+
+/** Asks the app for its version every 100 ms until stopped (the switch, seen from outside). */
+function watchVersions(): { stop(): Promise<VersionWatch> } {
+  const seen: VersionWatch = { sent: 0, failed: 0, counts: {}, order: [] };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      seen.sent++;
+      const v = await liveVersion().catch(() => 'failed');
+      if (v.startsWith('200 ')) {
+        const version = v.slice(4);
+        seen.counts[version] = (seen.counts[version] ?? 0) + 1;
+        if (seen.order.at(-1) !== version) seen.order.push(version);
+      } else seen.failed++;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return seen;
+    },
+  };
 }
 
 async function liveVersion(): Promise<string> {
@@ -274,7 +304,20 @@ async function main(): Promise<number> {
         await remote.run(['rm', '-rf', `${need('SANDBOX_STATE_BASE')}/${app}`]);
       }
       fact(`${removed} container(s) of ${WEB_APP}/${POLL_APP} removed, their deploy state cleared`);
-      return { value: undefined, numbers: `${removed} containers removed` };
+      // The zero-loss switch needs HAProxy's config check on the deploy user's PATH over SSH.
+      if (PROXY === 'haproxy') {
+        const found = await remote.run(['which', 'haproxy'], { allowFailure: true });
+        if (found.exitCode !== 0) {
+          PROXY = 'nginx';
+          fact(
+            `note: haproxy is not on ${host}'s PATH over SSH, so the deploy action cannot check an HAProxy config there; using the nginx switch (a graceful reload)`,
+          );
+        }
+      }
+      fact(
+        `traffic switch: ${PROXY}${PROXY === 'haproxy' ? ' runtime API behind nginx (no reload)' : ' upstream file + graceful reload'}`,
+      );
+      return { value: undefined, numbers: `${removed} container(s) removed, switch ${PROXY}` };
     });
 
     // ------------------------------------------------------------ 1. build
@@ -405,31 +448,36 @@ async function main(): Promise<number> {
       fact(
         `load: ${LOAD_RATE} req/s with a new connection each + ${LOAD_RATE} req/s over 4 kept-alive connections`,
       );
+      // A third client reads which version answers, every 100 ms, to show the moment of the switch.
+      const watch = watchVersions();
       let run: ActionRun | undefined;
       let reports: LoadReport[];
+      let seen: VersionWatch;
       try {
         run = await act('deploy', webDeployInputs(images.v2));
         await new Promise((r) => setTimeout(r, 1500)); // a moment on the new release
       } finally {
         reports = await Promise.all([fresh.stop(), keep.stop()]);
+        seen = await watch.stop();
       }
       for (const report of reports) {
         const errors = Object.entries(report.errors)
           .map(([k, v]) => `${k} x${v}`)
           .join(', ');
-        const versions = Object.entries(versionsOf(report))
-          .map(([k, v]) => `${k}: ${v}`)
-          .join(', ');
         fact(
-          `${report.mode.padEnd(9)} sent ${report.sent}, failed ${report.failed}${errors ? ` (${errors})` : ''}; answered by ${versions}; p99 ${report.latency.p99} ms`,
+          `${report.mode === 'fresh' ? 'new connection each' : 'kept-alive         '}  sent ${String(report.sent).padStart(5)}, failed ${report.failed}${errors ? ` (${errors})` : ''}, p99 ${report.latency.p99.toFixed(0)} ms`,
         );
       }
+      const order = seen.order.map((v) => `${v} x${seen.counts[v]}`).join(' -> ');
+      fact(`answered by: ${order}${seen.failed ? `, ${seen.failed} failed` : ''}`);
       const sent = reports.reduce((n, r) => n + r.sent, 0);
-      const failed = reports.reduce((n, r) => n + r.failed, 0);
+      const failed = reports.reduce((n, r) => n + r.failed, 0) + seen.failed;
       mustPass(run);
-      expect(failed === 0, `failed requests: ${failed} of ${sent}`);
-      const both = reports.every((r) => Object.keys(versionsOf(r)).includes('2.0.0'));
-      expect(both, 'both kinds of client moved to 2.0.0');
+      expect(failed === 0, `failed requests: ${failed} of ${sent + seen.sent}`);
+      expect(
+        seen.order.join(',') === '1.0.0,2.0.0',
+        'every answer came from 1.0.0 until the switch and from 2.0.0 after it',
+      );
       const live = await liveVersion();
       expect(live === '200 2.0.0', `nginx serves ${live.split(' ')[1]}`);
       return { value: undefined, numbers: `sent ${sent}, failed ${failed}` };
@@ -451,18 +499,22 @@ async function main(): Promise<number> {
         fact(
           `3.0.0 passed the start gate and took the traffic (release ${deployRun.outputs['release-id']}); verify watches it`,
         );
-        const verifyRun = await act('verify', {
-          ...ssh,
-          'http-url': `${WEB_URL}health`,
-          container: `${WEB_APP}-${deployRun.outputs['release-id']}`,
-          window: '60s',
-          interval: '2s',
-          consecutive: '2',
-          timeout: '90s',
-          app: WEB_APP,
-          version: '3.0.0',
-          environment: 'demo',
-        });
+        const verifyRun = await act(
+          'verify',
+          {
+            ...ssh,
+            'http-url': `${WEB_URL}health`,
+            container: `${WEB_APP}-${deployRun.outputs['release-id']}`,
+            window: '60s',
+            interval: '2s',
+            consecutive: '2',
+            timeout: '90s',
+            app: WEB_APP,
+            version: '3.0.0',
+            environment: 'demo',
+          },
+          { annotations: false },
+        );
         fact(
           `verify: ${verifyRun.outputs.verdict ?? '?'}${verifyRun.outputs.reason ? `: ${verifyRun.outputs.reason.split('\n')[0]}` : ''}`.slice(
             0,
@@ -474,7 +526,8 @@ async function main(): Promise<number> {
         expect(previous === images.v2, 'the deploy named 2.0.0 as the previous image');
         fact('rollback: the deploy action again, with previous-image (as release.yml does)');
         const rollback = mustPass(await act('deploy', webDeployInputs(previous)));
-        how = `verify failed (${verifyRun.outputs['failed-check'] ?? '?'}), rollback redeployed 2.0.0 in ${secs(rollback.ms)}`;
+        const check = (verifyRun.outputs['failed-check'] ?? '?').split(' ')[0];
+        how = `verify failed (${check} check), 2.0.0 back in ${secs(rollback.ms)}`;
       }
       const live = await liveVersion();
       const running = (

@@ -8,13 +8,13 @@ export type Command = (typeof COMMANDS)[number];
 export interface CliArgs {
   command: Command;
   config: string;
-  /** deploy: print the plan only. */
+  /** deploy, rollback: print the plan only. */
   dryRun: boolean;
   /** Only these of the config's hosts (user@host[:port] as written there, or the bare host). */
   hosts: string[];
   /** rollback: the release id to go back to (default: the previous release). */
   to?: string;
-  /** rollback: redeploy even when the target is already the current release. */
+  /** rollback: go back past an irreversible migration. */
   force: boolean;
 }
 
@@ -37,7 +37,7 @@ lock, the plan, the health gates, undo on failure, the audit log.
 
 commands:
   deploy     deploy the config's image to its hosts (--dry-run: print the plan only)
-  rollback   redeploy the previous release (or --to RELEASE_ID) through the same gates
+  rollback   give the traffic back to the previous release (or --to RELEASE_ID)
   status     show each host's current release, history, lock, audit and containers
 
 Run 'tg-devops <command> --help' for a command's options.
@@ -53,12 +53,13 @@ export const COMMAND_USAGE: Record<Command, string> = {
 Deploys the config's image: lock, probe, plan, execute with health gates, undo on failure, audit.
   --dry-run       connect, probe read-only and print the plan; nothing changes
 ${COMMON}`,
-  rollback: `usage: tg-devops rollback --config deploy.yml [--to RELEASE_ID] [--force] [--host HOST]...
+  rollback: `usage: tg-devops rollback --config deploy.yml [--to RELEASE_ID] [--force] [--dry-run] [--host HOST]...
 
-Redeploys an earlier release's image through the same gates (no pre-deploy, no backup: migrations
-never run backwards implicitly). Default target: the host's previous release.
+Gives the traffic back to the previous release's kept container (or --to RELEASE_ID) under the
+host lock: health gate, switch (or handover for polling bots), undo on failure, audit entry.
   --to RELEASE_ID  a release from the host's history (see 'tg-devops status')
-  --force          redeploy even when the target is the current release
+  --force          go back past a release that declared an irreversible migration
+  --dry-run        print the rollback plan only; nothing changes
 ${COMMON}`,
   status: `usage: tg-devops status --config deploy.yml [--host HOST]...
 
@@ -113,7 +114,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
         break;
       case '--dry-run':
         noValue();
-        if (command !== 'deploy') fail(`--dry-run is an option of deploy, not ${command}`);
+        if (command === 'status') fail('--dry-run is an option of deploy and rollback');
         dryRun = true;
         break;
       case '--to':

@@ -14,6 +14,8 @@ import { createProxy, type TrafficProxy } from '../proxy/index.js';
 import type { SshMaterial, SshMaterialOptions } from '../ssh/secrets.js';
 import type { SshSession, SshSettings } from '../ssh/session.js';
 import { formatTarget, parseHost, type SshTarget } from '../ssh/target.js';
+import { rollback, rollbackText, type RollbackSettings } from '../rollback/execute.js';
+import { rollbackSummaryLine } from '../rollback/plan.js';
 import type { CliArgs } from './args.js';
 import { ConfigFileError, type CliConfig } from './config-file.js';
 
@@ -206,76 +208,53 @@ export async function deployCommand(cli: CliConfig, args: CliArgs, deps: CliDeps
 }
 
 /**
- * Rollback: an earlier release's image goes back through the same engine and gates, without
- * pre-deploy and backup (migrations never run backwards implicitly).
+ * Rollback (src/rollback): the kept container of the previous release (or --to RELEASE_ID) takes
+ * the traffic back (proxy switch, or a handover for polling/MTProto bots) under the host lock,
+ * with the same health gate, undo on failure and an audit entry. Refuses an unknown release, the
+ * current one, and going back past an irreversible migration unless --force.
  */
 export async function rollbackCommand(
   cli: CliConfig,
   args: CliArgs,
   deps: CliDeps,
 ): Promise<number> {
-  const base: DeployConfig = {
-    ...cli.config,
-    preDeploy: undefined,
-    backup: undefined,
-    dryRun: false,
-    warnings: [],
+  const config = cli.config;
+  const proxy = proxyFor(cli, config);
+  const settings: RollbackSettings = {
+    app: config.app,
+    stateBase: config.stateBase,
+    to: args.to,
+    force: args.force,
+    dryRun: args.dryRun,
+    healthPath: config.healthPath,
+    stopGraceSeconds: config.stopGraceSeconds,
+    healthTimeoutSeconds: config.healthTimeoutSeconds,
+    drainSeconds: config.drainSeconds,
+    gateWindowSeconds: config.gateWindowSeconds,
+    lockTimeoutSeconds: config.lockTimeoutSeconds,
+    reason: `manual rollback by ${deps.actor}`,
   };
-  const proxy = proxyFor(cli, base);
-  const releaseId = releaseIdAt(deps.clock.now());
   const { failed } = await withHosts(cli, args, deps, async (exec, host) => {
-    const paths = hostPrimitives.appPaths(base.stateBase, base.app);
-    const state = await hostPrimitives.readState(exec, paths);
-    const target = rollbackTarget(state, args.to);
-    if (state.current?.image === target.image && !args.force) {
-      throw new Error(
-        `release ${target.id} (${target.image}) is already what runs (current ${state.current.id}); --force redeploys it`,
-      );
-    }
-    if (state.current?.irreversibleMigration)
-      deps.log.warn(
-        `release ${state.current.id} ran a pre-deploy command (migrations?): its schema stays; make sure ${target.id} works with it`,
-      );
-    deps.log.info(
-      `${host}: rolling back ${base.app} from ${state.current?.id ?? 'nothing'} to ${target.id} (${target.image})`,
-    );
-    const config: DeployConfig = { ...base, image: { ...base.image, raw: target.image } };
     const report = await deps.log.group(`rollback on ${host}`, () =>
-      deploy(config, {
+      rollback(settings, {
         exec,
         host: hostPrimitives,
         proxy,
         clock: deps.clock,
         log: deps.log,
-        releaseId,
         holder: holder(deps),
       }),
     );
-    deps.out(
-      `${host}: rolled back to ${target.id}'s image ${target.image}; live as release ${releaseId} (${report.plan.color ?? 'no color'})`,
-    );
+    const line = rollbackSummaryLine(report.plan);
+    if (report.dryRun) {
+      deps.out(`${host}: dry-run, nothing changed: would ${line}`);
+      deps.out(rollbackText(report.steps));
+    } else
+      deps.out(
+        `${host}: ${line}: done (${report.mode}${report.switchMs !== undefined ? `, switched in ${report.switchMs} ms` : ''})`,
+      );
   });
   return failed.length ? 1 : 0;
-}
-
-/** The release to go back to: --to from the history, else the previous one. */
-export function rollbackTarget(state: AppState, to: string | undefined) {
-  const known = [state.current, state.previous, ...state.history].filter(
-    (r): r is NonNullable<typeof r> => r !== undefined,
-  );
-  if (to) {
-    const hit = known.find((r) => r.id === to);
-    if (!hit)
-      throw new Error(
-        `release ${to} is not in the host's history (known: ${[...new Set(known.map((r) => r.id))].join(', ') || 'none'})`,
-      );
-    return hit;
-  }
-  if (!state.previous)
-    throw new Error(
-      `no previous release is recorded for ${state.app || 'this app'}: nothing to roll back to`,
-    );
-  return state.previous;
 }
 
 export async function statusCommand(cli: CliConfig, args: CliArgs, deps: CliDeps): Promise<number> {
