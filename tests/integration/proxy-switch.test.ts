@@ -12,6 +12,7 @@
  *      (2,000 requests per step, roundrobin), then a failed gate: weight back to 0, all v1
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { systemClock } from '../../src/clock.js';
 import {
   createProxy,
@@ -271,4 +272,40 @@ describe('traffic switch under continuous load (private nginx + HAProxy, webbot 
     }
     expect(steps.map((s) => s.green)).toEqual([10, 50, 100, 0]);
   }, 180_000);
+
+  test('(d) a config that fails the real nginx -t / haproxy -c changes nothing and reloads nothing', async () => {
+    const app = 'proxytest-bad';
+    const proxy = proxyFor('nginx', app);
+    const url = await setUp(proxy, app); // blue (v1)
+    const before = await proxy.current(exec);
+    const reloads = nginx.reloads();
+    // someone's broken file in the include dir: nginx -t fails, whoever runs it
+    const broken = `${nginx.confDir}/tg-proxytest-broken.conf`;
+    await exec.run(['dd', `of=${broken}`, 'status=none'], { input: 'this is not nginx;\n' });
+    try {
+      await expect(proxy.route(exec, only('green'))).rejects.toThrow(/config test failed/);
+    } finally {
+      await exec.run(['rm', '-f', broken]);
+    }
+    expect(await proxy.current(exec)).toEqual(before);
+    expect(nginx.reloads()).toBe(reloads);
+    const r = await runLoad({ url, rate: 50, mode: 'fresh', count: 20, timeoutMs: TIMEOUT_MS });
+    expect(r.versions).toEqual({ v1: 20 });
+
+    // the same for HAProxy: a foreign line that haproxy -c refuses
+    const hap = proxyFor('haproxy', 'proxytest-hap');
+    if ((await hap.current(exec)).length === 0) await setUp(hap, 'proxytest-hap');
+    const hapBefore = await hap.current(exec);
+    const file = readFileSync(haproxy.configFile, 'utf8');
+    await exec.run(['dd', `of=${haproxy.configFile}`, 'status=none'], {
+      input: `${file}\nbackend broken\n    no-such-keyword here\n`,
+    });
+    try {
+      const other = hapBefore[0]?.weight === 100 ? 'green' : 'blue';
+      await expect(hap.route(exec, only(other))).rejects.toThrow(/config check failed/);
+      expect(await hap.current(exec)).toEqual(hapBefore);
+    } finally {
+      await exec.run(['dd', `of=${haproxy.configFile}`, 'status=none'], { input: file });
+    }
+  }, 120_000);
 });
