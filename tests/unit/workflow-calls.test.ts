@@ -30,7 +30,7 @@ interface WorkflowFile {
   path: string;
   doc: Record<string, Json>;
 }
-type Resolve = (target: string) => Callee | { missing: string } | 'pending';
+type Resolve = (target: string) => Callee | { missing: string };
 
 const isRecord = (v: Json): v is Record<string, Json> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -78,15 +78,8 @@ function callee(kind: Callee['kind'], spec: Record<string, Json>): Callee {
   };
 }
 
-/**
- * Actions whose contract is not written yet (action.yml without inputs): calls to them are not
- * checked key by key until they declare inputs. The rollback action is issue 6, part 2; the
- * workflows call it with the inputs that part is expected to declare (see docs/workflows.md).
- */
-const PENDING_ACTIONS = ['rollback'];
-
 /** Resolves our references against a checkout of this repository. */
-function resolveIn(root: string, pending: readonly string[] = []): Resolve {
+function resolveIn(root: string): Resolve {
   return (path) => {
     if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(path)) {
       const file = join(root, path);
@@ -98,9 +91,7 @@ function resolveIn(root: string, pending: readonly string[] = []): Resolve {
     const file = [join(root, path, 'action.yml'), join(root, path, 'action.yaml')].find(existsSync);
     if (!file || path.startsWith('.') || path.includes('..'))
       return { missing: `no action at ${path}/action.yml` };
-    const spec = record(parse(readFileSync(file, 'utf8')));
-    if (pending.includes(path) && Object.keys(record(spec.inputs)).length === 0) return 'pending';
-    return callee('action', spec);
+    return callee('action', record(parse(readFileSync(file, 'utf8'))));
   };
 }
 
@@ -160,10 +151,6 @@ function checkCalls(files: WorkflowFile[], resolve: Resolve): string[] {
         const ref = selfReference(job.uses);
         if (!ref) continue;
         const target = resolve(ref.path);
-        if (target === 'pending') {
-          problems.push(`${where}: ${job.uses} is not a reusable workflow`);
-          continue;
-        }
         if ('missing' in target) {
           problems.push(`${where}: ${job.uses}: ${target.missing}`);
           continue;
@@ -186,7 +173,6 @@ function checkCalls(files: WorkflowFile[], resolve: Resolve): string[] {
         if (!ref) return;
         const at = `${where}.steps[${i}]${typeof step.id === 'string' ? ` (${step.id})` : ''}`;
         const target = resolve(ref.path);
-        if (target === 'pending') return;
         if ('missing' in target) {
           problems.push(`${at}: ${step.uses}: ${target.missing}`);
           return;
@@ -268,16 +254,8 @@ describe('calls to this repository’s actions and reusable workflows', () => {
   it('match their callees: targets exist, keys are declared, required ones given', () => {
     const sites = files.flatMap((f) => usesOf(f.doc).filter((u) => selfReference(u)));
     expect(sites.length).toBeGreaterThanOrEqual(8);
-    expect(checkCalls(files, resolveIn(ROOT, PENDING_ACTIONS))).toEqual([]);
+    expect(checkCalls(files, resolveIn(ROOT))).toEqual([]);
   });
-
-  it.each(PENDING_ACTIONS)(
-    'the %s action is still an unwritten stub (once it declares inputs, drop it from PENDING_ACTIONS so its calls are checked)',
-    (name) => {
-      const spec = record(parse(readFileSync(join(ROOT, name, 'action.yml'), 'utf8')));
-      expect(Object.keys(record(spec.inputs))).toEqual([]);
-    },
-  );
 
   it('use one ref everywhere: the version the workflows ship with', () => {
     const refs = files.flatMap((f) =>
@@ -444,7 +422,7 @@ describe('docs/workflows.md', () => {
 });
 
 describe('the call check itself', () => {
-  const fake: Resolve = (path): Callee | { missing: string } | 'pending' => {
+  const fake: Resolve = (path): Callee | { missing: string } => {
     if (path === 'deploy')
       return {
         kind: 'action',
