@@ -1,0 +1,200 @@
+/**
+ * The tg-devops CLI (src/cli/index.ts, run as a process like an operator runs it) against the
+ * sandbox over real SSH (tgdeploy@127.0.0.1:2222, host key verified):
+ *
+ *  - deploy, status (state, lock, containers, audit), deploy --dry-run (the plan printed, nothing
+ *    changed: same state file, same containers, same audit), rollback (the previous release's
+ *    container takes over again), and an unknown host key refused before anything runs.
+ */
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localExecutor } from '../../src/exec.js';
+import { ROOT } from '../helpers/repo.js';
+import { sandboxEnv } from '../helpers/sandbox.js';
+
+jest.setTimeout(300_000);
+const env = sandboxEnv();
+const app = `cli-it-${process.pid}`;
+const PORTS = '21930,21931';
+const docker = localExecutor({ env: { DOCKER_HOST: env.DOCKER_HOST } });
+let dir: string;
+
+function cli(argv: string[], extraEnv: Record<string, string> = {}) {
+  const result = spawnSync(
+    process.execPath,
+    ['--import', join(ROOT, 'scripts/ts-register.mjs'), join(ROOT, 'src/cli/index.ts'), ...argv],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '', ...extraEnv },
+      timeout: 240_000,
+    },
+  );
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+function writeConfig(name: string, image: string, extra = ''): string {
+  const file = join(dir, name);
+  writeFileSync(
+    file,
+    [
+      `hosts: ${env.SANDBOX_SSH_USER}@${env.SANDBOX_SSH_HOST}:${env.SANDBOX_SSH_PORT}`,
+      `ssh-key-file: ${env.SANDBOX_SSH_KEY}`,
+      `known-hosts-file: ${env.SANDBOX_SSH_KNOWN_HOSTS}`,
+      `app: ${app}`,
+      `image: ${image}`,
+      'bot-mode: worker',
+      'health-path: /health',
+      `host-ports: "${PORTS}"`,
+      `registry: ${env.SANDBOX_REGISTRY}`,
+      `registry-username: ${env.SANDBOX_REGISTRY_USER}`,
+      'registry-password-file: registry-password.txt',
+      `state-dir: ${env.SANDBOX_STATE_BASE}`,
+      'gate-window: 1',
+      'stop-grace: 3',
+      'health-timeout: 30',
+      'lock-timeout: 30',
+      extra,
+    ].join('\n'),
+  );
+  return file;
+}
+
+async function containers(): Promise<string[]> {
+  const out = await docker.run([
+    'docker',
+    'ps',
+    '-a',
+    '--filter',
+    `label=tg-devops.app=${app}`,
+    '--format',
+    '{{.Names}} {{.State}}',
+  ]);
+  return out.stdout.split('\n').filter(Boolean).sort();
+}
+
+const stateFile = () => join(env.SANDBOX_STATE_BASE!, app, 'state.json');
+const auditFile = () => join(env.SANDBOX_STATE_BASE!, app, 'audit.jsonl');
+const read = (file: string) => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tg-cli-it-'));
+  writeFileSync(join(dir, 'registry-password.txt'), `${env.SANDBOX_REGISTRY_PASSWORD}\n`);
+});
+
+afterAll(async () => {
+  const ids = (
+    await docker.run(['docker', 'ps', '-aq', '--filter', `label=tg-devops.app=${app}`])
+  ).stdout
+    .split('\n')
+    .filter(Boolean);
+  if (ids.length) await docker.run(['docker', 'rm', '-f', ...ids]);
+  rmSync(join(env.SANDBOX_STATE_BASE!, app), { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('deploy, status, deploy --dry-run (nothing changes), rollback: over real SSH', async () => {
+  const v1 = writeConfig('v1.yml', env.SANDBOX_IMAGE_WEB_V1!);
+  const v2 = writeConfig('v2.yml', env.SANDBOX_IMAGE_WEB_V2!);
+
+  const first = cli(['deploy', '--config', v1]);
+  expect({ code: first.code, err: first.code ? first.err : '' }).toEqual({ code: 0, err: '' });
+  expect(first.out).toMatch(new RegExp(`release \\d{8}-\\d{6} of ${app} is live`));
+  expect(first.err).not.toContain(env.SANDBOX_REGISTRY_PASSWORD!);
+  expect(await containers()).toHaveLength(1);
+
+  const status = cli(['status', '--config', v1]);
+  expect(status.code).toBe(0);
+  const current = JSON.parse(read(stateFile())) as { current: { id: string; image: string } };
+  expect(status.out).toContain(
+    `== ${env.SANDBOX_SSH_USER}@${env.SANDBOX_SSH_HOST}:${env.SANDBOX_SSH_PORT}`,
+  );
+  expect(status.out).toMatch(
+    new RegExp(
+      `current\\s+${current.current.id}\\s+${current.current.image.replace(/[.]/g, '\\.')}`,
+    ),
+  );
+  expect(status.out).toMatch(/previous\s+none/);
+  expect(status.out).toMatch(/lock\s+free/);
+  expect(status.out).toContain(`${app}-${current.current.id}  Up`);
+  expect(status.out).toMatch(/audit \(last 1\)\n.*deploy blue-green.*success/);
+
+  // dry-run: the plan for v2 is printed, and nothing on the host changes
+  const before = {
+    state: read(stateFile()),
+    audit: read(auditFile()),
+    containers: await containers(),
+  };
+  expect(before.state).toContain(current.current.id);
+  expect(before.audit).toContain('"success"');
+  const dry = cli(['deploy', '--config', v2, '--dry-run']);
+  expect(dry.code).toBe(0);
+  expect(dry.out).toContain('dry-run, nothing changed');
+  expect(dry.out).toContain(env.SANDBOX_IMAGE_WEB_V2!);
+  expect(dry.out).toMatch(/health-gate/);
+  expect(dry.out).toMatch(new RegExp(`stop ${app}-${current.current.id}`));
+  expect({
+    state: read(stateFile()),
+    audit: read(auditFile()),
+    containers: await containers(),
+  }).toEqual(before);
+
+  // a real v2, then roll back to v1's kept container
+  const second = cli(['deploy', '--config', v2]);
+  expect({ code: second.code, err: second.code ? second.err : '' }).toEqual({ code: 0, err: '' });
+  const afterV2 = JSON.parse(read(stateFile())) as { current: { id: string; image: string } };
+  expect(afterV2.current.image).toBe(env.SANDBOX_IMAGE_WEB_V2);
+
+  const planOnly = cli(['rollback', '--config', v2, '--dry-run']);
+  expect(planOnly.code).toBe(0);
+  expect(planOnly.out).toContain(`would roll back ${app} from ${afterV2.current.id}`);
+  expect(JSON.parse(read(stateFile()))).toMatchObject({ current: { id: afterV2.current.id } });
+
+  const back = cli(['rollback', '--config', v2]);
+  expect({ code: back.code, err: back.code ? back.err : '' }).toEqual({ code: 0, err: '' });
+  expect(back.out).toContain(`to ${current.current.id}`);
+  const afterRollback = JSON.parse(read(stateFile())) as { current: { id: string; image: string } };
+  expect(afterRollback.current).toMatchObject({
+    id: current.current.id,
+    image: env.SANDBOX_IMAGE_WEB_V1,
+  });
+  const running = (await containers()).filter((c) => c.endsWith(' running'));
+  expect(running).toEqual([`${app}-${current.current.id} running`]);
+
+  const unknown = cli(['rollback', '--config', v2, '--to', '20000101-000000']);
+  expect(unknown.code).toBe(1);
+  expect(unknown.err).toMatch(/20000101-000000/);
+});
+
+test('an unknown host key: refused before anything runs, exit 1', async () => {
+  const known = join(dir, 'other_known_hosts');
+  // a valid known_hosts line for the address, with a key that is not the sandbox's
+  writeFileSync(
+    known,
+    `[${env.SANDBOX_SSH_HOST}]:${env.SANDBOX_SSH_PORT} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBmgrpB8VhpK3NwBbFfYJUC5eQpfSx2fAfuNGYpJRJKF\n`,
+  );
+  const file = writeConfig('wrong-key.yml', env.SANDBOX_IMAGE_WEB_V1!).replace(/$/, '');
+  writeFileSync(
+    file,
+    read(file).replace(
+      `known-hosts-file: ${env.SANDBOX_SSH_KNOWN_HOSTS}`,
+      `known-hosts-file: ${known}`,
+    ),
+  );
+  const before = await containers();
+  const run = cli(['deploy', '--config', file]);
+  expect(run.code).toBe(1);
+  expect(run.err).toMatch(
+    /refused to connect: the host key of .* (has CHANGED|is not in known-hosts)/,
+  );
+  expect(await containers()).toEqual(before);
+});
