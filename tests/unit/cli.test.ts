@@ -96,7 +96,7 @@ image: ghcr.io/org/shop-bot@sha256:${'a'.repeat(64)}
 bot-mode: webhook
 health-path: /health
 `;
-const FILES = { '/ops/keys/deploy': KEY, '/etc/tg/known_hosts': KNOWN };
+const FILES: Record<string, string> = { '/ops/keys/deploy': KEY, '/etc/tg/known_hosts': KNOWN };
 
 const load = (text: string, files = FILES, env: Record<string, string> = {}) =>
   parseConfigText(text, '/ops/deploy.yml', deps(files, env));
