@@ -1,5 +1,15 @@
-import { getBool, getInt, getList, getSecret, getString } from '../../src/github/inputs.js';
+import {
+  getBool,
+  getEnum,
+  getInt,
+  getLines,
+  getList,
+  getSecret,
+  getString,
+} from '../../src/github/inputs.js';
 import type { RawDeployInputs } from '../../src/deploy/config.js';
+import type { RawCheckInputs } from '../../src/health/inputs.js';
+import { INCONCLUSIVE_MODES, type InconclusiveMode } from '../../src/rollback/window.js';
 
 /** The only place this action reads its inputs. Validation happens in src/deploy/config.ts. */
 export interface Inputs {
@@ -17,6 +27,15 @@ export interface Inputs {
     haproxyFrontendPort: string;
   };
   github: { token: string; environment: string; environmentUrl: string; transient: boolean };
+  /** The verify checks plugged into the deploy gates (validated by src/health/inputs.ts). */
+  verify: {
+    checks: RawCheckInputs;
+    /** Seconds of the post-switch window when set; -1: gate-window decides. */
+    windowSeconds: number;
+    pauseSeconds: number;
+    onInconclusive: InconclusiveMode;
+  };
+  notify: { telegramToken: string; chatId: string; webhookUrl: string; webhookSecret: string };
 }
 
 export function readInputs(): Inputs {
@@ -76,6 +95,36 @@ export function readInputs(): Inputs {
       environment: getString('environment', 'production'),
       environmentUrl: getString('environment-url'),
       transient: getBool('transient-environment', false),
+    },
+    verify: {
+      checks: {
+        httpUrls: getLines('verify-http-url'),
+        httpStatus: getList('verify-http-status'),
+        httpBody: getString('verify-http-body'),
+        httpJsonPath: getString('verify-http-json-path'),
+        httpLatencyMs: getInt('verify-http-latency-ms', 0, { min: 0 }),
+        prometheusUrl: getString('verify-prometheus-url'),
+        prometheusChecks: getList('verify-prometheus-checks'),
+        prometheusQueries: getLines('verify-prometheus-queries'),
+        prometheusSelector: getString('verify-prometheus-selector'),
+        prometheusRange: getString('verify-prometheus-range', '5m'),
+        minSamples: getInt('verify-min-samples', 20, { min: 0 }),
+        prometheusStatusLabel: getString('verify-prometheus-status-label', 'code'),
+        prometheusToken: getSecret('verify-prometheus-token'),
+        logPatterns: getLines('verify-log-patterns'),
+        telegramBotToken: getSecret('verify-telegram-bot-token'),
+        telegramApiUrl: getString('telegram-api-url', 'https://api.telegram.org'),
+        telegramWebhookUrl: getString('verify-telegram-webhook-url'),
+      },
+      windowSeconds: getInt('verify-window', -1, { min: 0, max: 3600 }),
+      pauseSeconds: getInt('verify-pause', 60, { min: 0, max: 3600 }),
+      onInconclusive: getEnum('on-inconclusive', INCONCLUSIVE_MODES, 'pause'),
+    },
+    notify: {
+      telegramToken: getSecret('notify-telegram-token').trim(),
+      chatId: getString('notify-chat-id'),
+      webhookUrl: getSecret('notify-webhook-url').trim(),
+      webhookSecret: getSecret('notify-webhook-secret').trim(),
     },
   };
 }

@@ -1,13 +1,24 @@
 import type { Clock } from '../../src/clock.js';
 import { buildConfig, splitCommand, type DeployConfig } from '../../src/deploy/config.js';
 import { deploy, DeployError, releaseIdAt, type DeployReport } from '../../src/deploy/engine.js';
+import type { Gate } from '../../src/deploy/gates.js';
 import { createDeployment, type GithubDeployment } from '../../src/deploy/github-deployment.js';
 import { hostPrimitives } from '../../src/deploy/ports.js';
 import { summaryMarkdown, type HostOutcome } from '../../src/deploy/summary.js';
+import {
+  hasVerifyChecks,
+  verifyGates,
+  type DeployVerifyOptions,
+} from '../../src/deploy/verify-gates.js';
 import { errorMessage, InputError } from '../../src/errors.js';
 import { localExecutor, type Executor } from '../../src/exec.js';
 import type { GitHubApi } from '../../src/github/api.js';
+import type { FetchLike } from '../../src/health/http.js';
+import { parseCheckInputs, type CheckInputName } from '../../src/health/inputs.js';
 import type { Log } from '../../src/log.js';
+import type { NotifyEventName } from '../../src/notify/message.js';
+import { runLinks } from '../../src/notify/message.js';
+import { notify, type NotifyTargets } from '../../src/notify/send.js';
 import { createProxy, type ProxySettings, type TrafficProxy } from '../../src/proxy/index.js';
 import { removeSshMaterial, writeSshMaterial, type SshMaterial } from '../../src/ssh/secrets.js';
 import type { SshSession, SshSettings } from '../../src/ssh/session.js';
@@ -24,6 +35,8 @@ export interface Deps {
   writeSshMaterial: typeof writeSshMaterial;
   openSession: (target: SshTarget, settings: SshSettings) => Promise<SshSession>;
   api?: (token: string) => GitHubApi;
+  /** For the verify checks (HTTP, Prometheus, Telegram) and the notifications. */
+  fetch?: FetchLike;
 }
 
 /** Builds everything from the inputs first: a bad input fails before any connection. */
@@ -32,8 +45,10 @@ export function prepare(inputs: Inputs): {
   targets: SshTarget[];
   jump?: SshTarget;
   proxy?: TrafficProxy;
+  verify?: DeployVerifyOptions;
+  notifyTargets: NotifyTargets;
 } {
-  const config = buildConfig(inputs.raw);
+  let config = buildConfig(inputs.raw);
   if (inputs.hosts.length === 0)
     throw new InputError('hosts', 'is required: one or more user@host[:port]');
   const targets = inputs.hosts.map((h) => parseHost(h, 'hosts'));
@@ -45,7 +60,61 @@ export function prepare(inputs: Inputs): {
       'known-hosts',
       'or host-fingerprint is required: tg-devops never connects to an unverified host',
     );
-  return { config, targets, jump, proxy: proxyFor(config, inputs) };
+  const checks = parseCheckInputs(inputs.verify.checks, {
+    name: (base: CheckInputName) => (base === 'telegram-api-url' ? base : `verify-${base}`),
+  });
+  const verify: DeployVerifyOptions | undefined = hasVerifyChecks(checks)
+    ? {
+        checks,
+        onInconclusive: inputs.verify.onInconclusive,
+        pauseSeconds: inputs.verify.pauseSeconds,
+      }
+    : undefined;
+  if (inputs.verify.windowSeconds >= 0) {
+    if (!verify)
+      throw new InputError(
+        'verify-window',
+        'needs a check to watch: set verify-http-url, verify-prometheus-url, verify-log-patterns or verify-telegram-bot-token',
+      );
+    config = { ...config, gateWindowSeconds: inputs.verify.windowSeconds };
+  }
+  return {
+    config,
+    targets,
+    jump,
+    proxy: proxyFor(config, inputs),
+    verify,
+    notifyTargets: notifyTargets(inputs, checks.telegramApiUrl),
+  };
+}
+
+function notifyTargets(inputs: Inputs, apiUrl: string): NotifyTargets {
+  const n = inputs.notify;
+  if (n.telegramToken && !n.chatId)
+    throw new InputError('notify-chat-id', 'is required with notify-telegram-token');
+  if (n.chatId && !n.telegramToken)
+    throw new InputError('notify-telegram-token', 'is required with notify-chat-id');
+  if (n.webhookUrl) {
+    let ok = false;
+    try {
+      ok = ['http:', 'https:'].includes(new URL(n.webhookUrl).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new InputError('notify-webhook-url', 'is not an http(s) URL');
+  }
+  return {
+    telegram: n.telegramToken ? { token: n.telegramToken, chatId: n.chatId, apiUrl } : undefined,
+    webhook: n.webhookUrl ? { url: n.webhookUrl, secret: n.webhookSecret || undefined } : undefined,
+  };
+}
+
+/** The version a notification names: the tag, else the short digest. */
+export function versionOf(config: DeployConfig): string {
+  const { tag, digest } = config.image;
+  if (tag) return tag;
+  if (digest) return digest.slice(0, 19);
+  return config.image.raw;
 }
 
 export function proxyFor(config: DeployConfig, inputs: Inputs): TrafficProxy | undefined {
@@ -84,13 +153,33 @@ export function proxyFor(config: DeployConfig, inputs: Inputs): TrafficProxy | u
 }
 
 export async function run(inputs: Inputs, deps: Deps): Promise<void> {
-  const { config, targets, jump, proxy } = prepare(inputs);
+  const { config, targets, jump, proxy, verify, notifyTargets } = prepare(inputs);
   const { log, env } = deps;
   const releaseId = releaseIdAt(deps.clock.now());
   const runUrl =
     env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
       ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
       : undefined;
+  const fetchFn: FetchLike = deps.fetch ?? ((url, init) => fetch(url, init));
+  const links = runLinks(env);
+  const tell = async (event: NotifyEventName, details?: string): Promise<void> => {
+    if (config.dryRun || (!notifyTargets.telegram && !notifyTargets.webhook)) return;
+    // notify() never throws; the catch is for anything around it: a notice never fails a deploy.
+    await notify(
+      {
+        event,
+        app: config.app,
+        version: versionOf(config),
+        environment: inputs.github.environment,
+        runUrl: links.runUrl,
+        commitUrl: links.commitUrl,
+        details,
+      },
+      notifyTargets,
+      { fetch: fetchFn, clock: deps.clock, log },
+    ).catch((error: unknown) => log.warn(`notify: ${errorMessage(error)}`));
+  };
+  await tell('start', `release ${releaseId} to ${targets.map(formatTarget).join(', ')}`);
 
   const material: SshMaterial = await deps.writeSshMaterial({
     privateKey: inputs.ssh.key,
@@ -125,7 +214,16 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
       const batch = targets.slice(i, i + inputs.batchSize);
       const results = await Promise.all(
         batch.map((target) =>
-          deployOne(target, { config, proxy, releaseId, runUrl, jump, material, deps }),
+          deployOne(target, {
+            config,
+            proxy,
+            releaseId,
+            runUrl,
+            jump,
+            material,
+            deps,
+            extraGates: verify ? verifyGates(verify, { fetch: fetchFn, clock: deps.clock }) : [],
+          }),
         ),
       );
       outcomes.push(...results);
@@ -153,12 +251,28 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
       .catch((error: unknown) =>
         log.warn(`GitHub deployment status not set: ${errorMessage(error)}`),
       );
-  if (failure) {
-    const stopped = targets.length - outcomes.length;
-    throw new Error(
-      `${failure.message}${stopped ? ` (${stopped} host(s) not deployed: stopped at the first failure)` : ''}`,
-    );
-  }
+  const stopped = targets.length - outcomes.length;
+  const message = failure
+    ? `${failure.message}${stopped ? ` (${stopped} host(s) not deployed: stopped at the first failure)` : ''}`
+    : '';
+  if (!failure) await tell('success', `release ${releaseId} is live on ${outcomes.length} host(s)`);
+  else await tell(outcomeEvent(outcomes), message);
+  if (failure) throw new Error(message);
+}
+
+/**
+ * rollback: every failed host was put back by its undo steps (the engine's DeployError);
+ * failure: something else (no connection, a busy lock, an undo that failed).
+ */
+export function outcomeEvent(outcomes: readonly HostOutcome[]): NotifyEventName {
+  const failed = outcomes.filter((o) => o.error);
+  const rolledBack = failed.every(
+    (o) =>
+      o.report?.result &&
+      !o.report.result.ok &&
+      !o.report.result.records.some((r) => r.status === 'undo-failed'),
+  );
+  return failed.length && rolledBack ? 'rollback' : 'failure';
 }
 
 async function deployOne(
@@ -171,6 +285,7 @@ async function deployOne(
     jump?: SshTarget;
     material: SshMaterial;
     deps: Deps;
+    extraGates: Gate[];
   },
 ): Promise<HostOutcome> {
   const { deps } = ctx;
@@ -194,6 +309,7 @@ async function deployOne(
         clock: deps.clock,
         log: deps.log,
         releaseId: ctx.releaseId,
+        extraGates: ctx.extraGates,
         holder: {
           runId: deps.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
           actor: deps.env.GITHUB_ACTOR ?? 'unknown',

@@ -12,6 +12,12 @@ import { githubApi } from '../../src/github/api.js';
 import { recordingLog } from '../../src/log.js';
 import type { SshSession } from '../../src/ssh/session.js';
 import type { SshTarget } from '../../src/ssh/target.js';
+import type { RawCheckInputs } from '../../src/health/inputs.js';
+import {
+  listenInRange,
+  startFakeTelegramApi,
+  type FakeTelegramApi,
+} from '../helpers/fake-telegram-api.js';
 import type { Inputs } from '../../actions/deploy/inputs.js';
 import { run, type Deps } from '../../actions/deploy/main.js';
 
@@ -103,7 +109,38 @@ function inputs(
       haproxyFrontendPort: '',
     },
     github: { token: '', environment: 'production', environmentUrl: '', transient: false },
+    verify: {
+      checks: noChecks(),
+      windowSeconds: -1,
+      pauseSeconds: 60,
+      onInconclusive: 'pause',
+    },
+    notify: { telegramToken: '', chatId: '', webhookUrl: '', webhookSecret: '' },
     ...rest,
+  };
+}
+
+/** The check inputs as the adapter reads them when none is set. */
+function noChecks(over: Partial<RawCheckInputs> = {}): RawCheckInputs {
+  return {
+    httpUrls: [],
+    httpStatus: [],
+    httpBody: '',
+    httpJsonPath: '',
+    httpLatencyMs: 0,
+    prometheusUrl: '',
+    prometheusChecks: [],
+    prometheusQueries: [],
+    prometheusSelector: '',
+    prometheusRange: '5m',
+    minSamples: 20,
+    prometheusStatusLabel: 'code',
+    prometheusToken: '',
+    logPatterns: [],
+    telegramBotToken: '',
+    telegramApiUrl: 'https://api.telegram.org',
+    telegramWebhookUrl: '',
+    ...over,
   };
 }
 
@@ -396,5 +433,195 @@ describe('hostile values in every string input (acceptance 9)', () => {
     expect(
       commands.some((c) => (c.options.input ?? '').includes('BOT_TOKEN=$(curl evil.example)')),
     ).toBe(true);
+  });
+});
+
+describe('verify checks as deploy gates, and notifications (issues 5 and 6)', () => {
+  const BOT = '777000:notify-token-for-ops';
+  const CHAT = '-100200300';
+  let api: FakeTelegramApi;
+  /** A stand-in for the app's public URL and for Prometheus; what it answers is set per test. */
+  let checks: { url: string; server: Server; hits: string[]; http: number; promEmpty: boolean };
+
+  beforeAll(async () => {
+    api = await startFakeTelegramApi({ tokens: [BOT], chats: [CHAT], ports: [22200, 22249] });
+    const hits: string[] = [];
+    const server = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      if ((req.url ?? '').startsWith('/api/v1/query')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            status: 'success',
+            data: {
+              resultType: 'vector',
+              result: checks.promEmpty ? [] : [{ metric: {}, value: [1700000000, '100'] }],
+            },
+          }),
+        );
+        return;
+      }
+      res.writeHead(checks.http, { 'content-type': 'text/plain' });
+      res.end(checks.http === 200 ? 'ok' : 'broken');
+    });
+    const port = await listenInRange(server, 22250, 22299);
+    checks = { url: `http://127.0.0.1:${port}`, server, hits, http: 200, promEmpty: false };
+  });
+  afterAll(async () => {
+    await api.close();
+    await new Promise<void>((r) => checks.server.close(() => r()));
+  });
+
+  const notifyOn = { telegramToken: BOT, chatId: CHAT, webhookUrl: '', webhookSecret: '' };
+  const withChecks = (over: Partial<RawCheckInputs>, verify: Partial<Inputs['verify']> = {}) => ({
+    verify: {
+      checks: noChecks({ telegramApiUrl: api.url, ...over }),
+      windowSeconds: 3,
+      pauseSeconds: 5,
+      onInconclusive: 'pause' as const,
+      ...verify,
+    },
+    notify: notifyOn,
+  });
+  const events = () => api.sent.map((m) => /^\S+ (Deploy \w+( \w+)?)/u.exec(m.entitiesText)?.[1]);
+  const audit = (sessions: ReturnType<typeof fakeSessions>) =>
+    sessions.executors
+      .flatMap((e) => e.commands)
+      .filter((c) => c.argv.includes('tg-append'))
+      .map((c) => JSON.parse(c.options.input ?? '{}') as Record<string, string>);
+
+  it('a passing check in the window: deployed; the ops chat gets start then success, with version, environment and links', async () => {
+    api.sent.length = 0;
+    checks.http = 200;
+    checks.hits.length = 0;
+    const sessions = fakeSessions();
+    const t = makeDeps(sessions);
+    await run(
+      inputs(
+        { image: `ghcr.io/org/bot:v1.4.2@${DIGEST}` },
+        withChecks({ httpUrls: [`${checks.url}/ready`] }),
+      ),
+      t.deps,
+    );
+    expect(events()).toEqual(['Deploy started', 'Deploy succeeded']);
+    expect(api.sent.every((m) => m.chatId === CHAT && m.parseMode === 'HTML')).toBe(true);
+    const text = api.sent[1]!.text;
+    expect(text).toContain('<code>v1.4.2</code> → <b>production</b>');
+    expect(text).toContain('href="https://github.com/org/bot/actions/runs/42"');
+    expect(text).toContain('href="https://github.com/org/bot/commit/abc123"');
+    // the window ran the check once a second for 3 s: 4 rounds on the fake clock
+    expect(checks.hits.filter((h) => h === '/ready')).toHaveLength(4);
+    expect(audit(sessions).map((a) => a.result)).toEqual(['success']);
+    expect(t.log.text()).not.toContain(BOT);
+    expect(t.log.secrets.has(BOT)).toBe(true);
+  });
+
+  it('a check failing in the window rolls back, fails naming the check, is audited as rolled-back, and the chat gets start then rollback', async () => {
+    api.sent.length = 0;
+    checks.http = 503;
+    const sessions = fakeSessions();
+    const t = makeDeps(sessions);
+    const error = await run(
+      inputs({}, withChecks({ httpUrls: [`${checks.url}/ready`] })),
+      t.deps,
+    ).catch((e: unknown) => e);
+    const check = `http ${checks.url}/ready`;
+    expect(String(error)).toContain(`gate ${check} failed: fail:`);
+    expect(String(error)).toMatch(/rolled back to nothing \(first deploy\)/);
+    // the undo removed the new container
+    const argv = sessions.executors[0]!.commands.map((c) => c.argv.join(' '));
+    expect(argv).toContain('docker rm --force mybot-20260203-040506');
+    const [entry] = audit(sessions);
+    expect(entry).toMatchObject({ result: 'rolled-back', release: '20260203-040506' });
+    expect(entry!.detail).toContain(check);
+    expect(events()).toEqual(['Deploy started', 'Deploy rolled back']);
+    expect(api.sent[1]!.entitiesText).toContain(check);
+    expect(t.summary.join('\n')).toContain(`failed (gate ${check})`);
+  });
+
+  it('on-inconclusive pause (the default): no evidence for verify-pause seconds rolls back; promote deploys and says so', async () => {
+    checks.promEmpty = true;
+    const prom = {
+      prometheusUrl: checks.url,
+      prometheusChecks: ['error-rate'],
+      prometheusSelector: 'job="bot"',
+    };
+    api.sent.length = 0;
+    const paused = fakeSessions();
+    const p = makeDeps(paused);
+    const error = await run(inputs({}, withChecks(prom)), p.deps).catch((e: unknown) => e);
+    expect(String(error)).toMatch(
+      /gate prometheus error-rate failed: inconclusive for [5-7]s \(\d+ probes; on-inconclusive: pause\)/,
+    );
+    expect(audit(paused)[0]).toMatchObject({ result: 'rolled-back' });
+    expect(events()).toEqual(['Deploy started', 'Deploy rolled back']);
+
+    api.sent.length = 0;
+    const promoted = fakeSessions();
+    const q = makeDeps(promoted);
+    await run(inputs({}, withChecks(prom, { onInconclusive: 'promote' })), q.deps);
+    expect(q.log.text()).not.toMatch(/paused, asking again/);
+    expect(audit(promoted)[0]).toMatchObject({ result: 'success' });
+    expect(events()).toEqual(['Deploy started', 'Deploy succeeded']);
+    checks.promEmpty = false;
+  });
+
+  it('verify-log-patterns are judged in the new container over the deploy session', async () => {
+    checks.http = 200;
+    const sessions = fakeSessions();
+    const t = makeDeps(sessions);
+    await run(inputs({}, withChecks({ logPatterns: ['Traceback', '/panic:/i'] })), t.deps);
+    const logs = sessions.executors[0]!.commands.filter((c) => c.argv[1] === 'logs');
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs[0]!.argv.at(-1)).toBe('mybot-20260203-040506');
+  });
+
+  it('a notification that cannot be delivered is a warning; the deploy still succeeds', async () => {
+    api.sent.length = 0;
+    checks.http = 200;
+    const sessions = fakeSessions();
+    const t = makeDeps(sessions);
+    await run(
+      inputs(
+        {},
+        {
+          verify: { ...withChecks({}).verify, windowSeconds: -1 },
+          notify: { telegramToken: BOT, chatId: '-999', webhookUrl: '', webhookSecret: '' },
+        },
+      ),
+      t.deps,
+    );
+    expect(api.sent).toEqual([]);
+    expect(api.requests.filter((r) => r.params.chat_id === '-999')).toHaveLength(2);
+    expect(
+      t.log.lines.filter((e) => e.level === 'warn' && /chat not found/.test(e.message)),
+    ).toHaveLength(2);
+    expect(t.log.text()).not.toContain(BOT);
+  });
+
+  it('bad check or notify inputs fail before any connection, naming the deploy input', async () => {
+    const cases: [Partial<Omit<Inputs, 'raw'>>, string][] = [
+      [withChecks({ httpUrls: ['ftp://x'] }), 'verify-http-url'],
+      [withChecks({ prometheusQueries: ['x: up < 1'] }), 'verify-prometheus-url'],
+      [
+        withChecks({ prometheusUrl: checks.url, prometheusChecks: ['nope'] }),
+        'verify-prometheus-checks',
+      ],
+      [withChecks({ telegramWebhookUrl: 'https://bot.example/hook' }), 'verify-telegram-bot-token'],
+      [withChecks({ logPatterns: ['/(/'] }), 'verify-log-patterns'],
+      [withChecks({ telegramApiUrl: 'nope' }), 'telegram-api-url'],
+      [withChecks({}, { windowSeconds: 30 }), 'verify-window'],
+      [{ notify: { ...notifyOn, chatId: '' } }, 'notify-chat-id'],
+      [{ notify: { ...notifyOn, webhookUrl: 'not a url' } }, 'notify-webhook-url'],
+    ];
+    for (const [rest, input] of cases) {
+      const sessions = fakeSessions();
+      const t = makeDeps(sessions);
+      api.sent.length = 0;
+      const error = await run(inputs({}, rest), t.deps).catch((e: unknown) => e);
+      expect({ input, got: (error as InputError).input }).toEqual({ input, got: input });
+      expect(sessions.opened).toEqual([]);
+      expect(api.sent).toEqual([]);
+    }
   });
 });
