@@ -67,6 +67,38 @@ export const DEPLOY_INPUTS = [
   'transient-environment',
 ] as const;
 
+/**
+ * Deploy action inputs the CLI does not act on yet (the verification window and notifications,
+ * being added to the action now). Refused by name rather than ignored: a config that asks for a
+ * verification window must not get a deploy without one.
+ */
+export const NOT_YET_IN_CLI = [
+  'verify-http-url',
+  'verify-http-status',
+  'verify-http-body',
+  'verify-http-json-path',
+  'verify-http-latency-ms',
+  'verify-prometheus-url',
+  'verify-prometheus-checks',
+  'verify-prometheus-selector',
+  'verify-prometheus-range',
+  'verify-prometheus-status-label',
+  'verify-prometheus-queries',
+  'verify-prometheus-token',
+  'verify-min-samples',
+  'verify-log-patterns',
+  'verify-telegram-bot-token',
+  'verify-telegram-webhook-url',
+  'telegram-api-url',
+  'verify-window',
+  'on-inconclusive',
+  'verify-pause',
+  'notify-telegram-token',
+  'notify-chat-id',
+  'notify-webhook-url',
+  'notify-webhook-secret',
+];
+
 /** Inputs that only mean something inside a GitHub run (the deployment record). */
 export const GITHUB_ONLY_INPUTS = [
   'github-token',
@@ -155,6 +187,12 @@ export function parseConfigText(text: string, file: string, deps: LoadDeps): Cli
   const known = new Set<string>([...DEPLOY_INPUTS, ...FILE_KEYS]);
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    if (NOT_YET_IN_CLI.includes(key))
+      throw new ConfigFileError(
+        file,
+        key,
+        'is a deploy action input the CLI does not support yet (verification window, notifications): remove it, or deploy through the action; run the verify action after a CLI deploy',
+      );
     if (!known.has(key))
       throw new ConfigFileError(
         file,
