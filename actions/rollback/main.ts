@@ -54,9 +54,11 @@ export function prepare(inputs: Inputs): {
   proxy: ProxyResolver;
 } {
   const app = parseAppName(inputs.app);
-  if (inputs.to && inputs.releaseId && inputs.to !== inputs.releaseId)
+  // `to` defaults to 'previous' on the runner: only a named `to` conflicts with release-id.
+  const named = inputs.to === 'previous' ? '' : inputs.to;
+  if (named && inputs.releaseId && named !== inputs.releaseId)
     throw new InputError('release-id', `is an alias of to: give one, not both (to: ${inputs.to})`);
-  const to = inputs.to || inputs.releaseId;
+  const to = named || inputs.releaseId;
   if (to && to !== 'previous' && !RELEASE_ID.test(to))
     throw new InputError(
       inputs.to ? 'to' : 'release-id',

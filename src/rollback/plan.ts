@@ -45,8 +45,14 @@ export function byAge(releases: readonly Release[]): Release[] {
 /** Every release the state knows, once each (current and previous may be missing from history). */
 export function knownReleases(state: AppState): Release[] {
   const seen = new Map<string, Release>();
-  for (const r of [state.current, state.previous, ...state.history])
-    if (r && !seen.has(r.id)) seen.set(r.id, r);
+  for (const r of [state.current, state.previous, ...state.history]) {
+    if (!r) continue;
+    const known = seen.get(r.id);
+    // The same release recorded twice: a declared irreversible migration in either copy counts.
+    if (!known) seen.set(r.id, r);
+    else if (r.irreversibleMigration && !known.irreversibleMigration)
+      seen.set(r.id, { ...known, irreversibleMigration: true });
+  }
   return byAge([...seen.values()]);
 }
 

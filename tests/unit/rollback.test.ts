@@ -84,6 +84,14 @@ describe('planRollback', () => {
     expect(forced.irreversible.map((r) => r.id)).toEqual([mig.id]);
   });
 
+  it('a mark in any copy of a release counts (history vs previous)', () => {
+    const s = state([r4!, r3!, r2!]);
+    s.history = s.history.map((r) => (r.id === r3!.id ? { ...r, irreversibleMigration: true } : r));
+    expect(() => planRollback(s, r2!.id, { force: false })).toThrow(
+      /20260101-000003 .* irreversible/,
+    );
+  });
+
   it('the current release declaring an irreversible migration blocks going to previous', () => {
     const s = state([rel(2, { irreversibleMigration: true }), r1!]);
     expect(() => planRollback(s, undefined, { force: false })).toThrow(/irreversible/);
