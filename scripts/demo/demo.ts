@@ -524,10 +524,37 @@ async function main(): Promise<number> {
         if (verifyRun.ok) throw new Error('verify accepted the broken release');
         const previous = deployRun.outputs['previous-image'] ?? '';
         expect(previous === images.v2, 'the deploy named 2.0.0 as the previous image');
-        fact('rollback: the deploy action again, with previous-image (as release.yml does)');
-        const rollback = mustPass(await act('deploy', webDeployInputs(previous)));
+        fact(
+          'rollback: the rollback action, to: previous (as release.yml does after a failed verify)',
+        );
+        const web = webDeployInputs(previous);
+        const rollback = mustPass(
+          await act('rollback', {
+            ...ssh,
+            app: WEB_APP,
+            to: 'previous',
+            reason: `verification failed (${(verifyRun.outputs['failed-check'] ?? '?').split(' ')[0]})`,
+            'health-path': '/health',
+            'state-dir': web['state-dir']!,
+            proxy: PROXY,
+            'drain-seconds': web['drain-seconds']!,
+            'stop-grace': web['stop-grace']!,
+            'lock-timeout': web['lock-timeout']!,
+            'haproxy-frontend-port': web['haproxy-frontend-port']!,
+            'haproxy-socket': web['haproxy-socket']!,
+            'haproxy-config': web['haproxy-config']!,
+            'haproxy-reload-command': web['haproxy-reload-command']!,
+            'nginx-conf-dir': web['nginx-conf-dir']!,
+            'nginx-test-command': web['nginx-test-command']!,
+            'nginx-reload-command': web['nginx-reload-command']!,
+            environment: 'demo',
+          }),
+        );
+        fact(
+          `rolled back from ${rollback.outputs['rolled-back-from'] ?? '?'} to release ${rollback.outputs['release-id'] ?? '?'} (its kept container, restarted)`,
+        );
         const check = (verifyRun.outputs['failed-check'] ?? '?').split(' ')[0];
-        how = `verify failed (${check} check), 2.0.0 back in ${secs(rollback.ms)}`;
+        how = `verify failed (${check} check); rollback action: 2.0.0 back in ${secs(rollback.ms)}`;
       }
       const live = await liveVersion();
       const running = (
