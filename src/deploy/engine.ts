@@ -103,7 +103,7 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
         action: `deploy ${config.strategy}`,
         release: releaseId,
         image: config.image.raw,
-        result: result.ok ? 'success' : 'rolled-back',
+        result: result.ok ? 'success' : undoFailed(result) ? 'failure' : 'rolled-back',
         detail:
           result.error?.message ??
           `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
@@ -125,12 +125,20 @@ export class DeployError extends StepError {
     readonly report: DeployReport,
     readonly gate?: string,
   ) {
+    const failedUndos = report.result?.records.filter((r) => r.status === 'undo-failed') ?? [];
     super(
       cause.step,
-      `${cause.message.slice(cause.step.length + 2)}; rolled back to ${report.plan.current?.id ?? 'nothing (first deploy)'}`,
+      failedUndos.length
+        ? `${cause.message.slice(cause.step.length + 2)}; NOT rolled back: ${failedUndos.length} undo step(s) failed (${failedUndos.map((r) => r.title).join('; ')}); the next deploy converges the host`
+        : `${cause.message.slice(cause.step.length + 2)}; rolled back to ${report.plan.current?.id ?? 'nothing (first deploy)'}`,
     );
     this.name = 'DeployError';
   }
+}
+
+/** Some undo step failed: the host is not back where it was (the next deploy converges it). */
+export function undoFailed(result: ExecuteResult): boolean {
+  return result.records.some((r) => r.status === 'undo-failed');
 }
 
 /** Long enough for the slowest plan; the engine refreshes it between steps anyway. */

@@ -212,6 +212,27 @@ describe('blue-green', () => {
     expect(host.state.current).toMatchObject({ color: 'green', port: 8002, image: IMAGE });
   });
 
+  it('an undo that fails is not reported as a rollback: the error says so and the audit says failure', async () => {
+    const base = dockerHost({ running: ['mybot-20260101-000000'], unhealthy: true });
+    const exec: typeof base = {
+      ...base,
+      run: (argv, options) =>
+        argv[1] === 'rm'
+          ? Promise.reject(new Error('the SSH connection broke'))
+          : base.run(argv, options),
+    };
+    const { host, calls } = memoryHost({ app: 'mybot', current: blueRelease, history: [] });
+    const error = await deploy(
+      buildConfig({ ...web, 'health-timeout': '2' }),
+      deps(exec, host, fakeProxy([{ color: 'blue', port: 8001, weight: 100 }])),
+    ).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /gate http-health failed.*; NOT rolled back: 1 undo step\(s\) failed \(.*mybot-20260101-000100.*\); the next deploy converges the host$/,
+    );
+    expect((error as Error).message).not.toContain('rolled back to');
+    expect(calls).toContain('audit failure');
+  });
+
   it('a failing health gate: no switch, the new color is removed, the step names the gate', async () => {
     const exec = dockerHost({ running: ['mybot-20260101-000000'], unhealthy: true });
     const { host, calls } = memoryHost({
