@@ -285,7 +285,7 @@ async function main(): Promise<void> {
   }
   console.log(
     '\nblue-green and canary: observed through nginx -> HAProxy; the old color never stopped, so only the route moves. ' +
-      "handover: observed on v1's own port; the old container must start again (its /health gate is the engine's, not waited for here).",
+      "handover: observed on v1's own port; the old container must start again; its connection errors are requests to v1's port while v1 was stopped (all of v2's life), not losses of the rollback.",
   );
 }
 
