@@ -270,9 +270,10 @@ async function main(): Promise<number> {
       'tg-devops demo: build → deploy → blue-green under load → broken release → polling handover',
     ),
   );
-  say(
-    dim(`Real actions (dist/*/index.js) against real services on 127.0.0.1. Full log: ${LOG_FILE}`),
-  );
+  const bundles = process.env.TG_ACTIONS_DIST
+    ? `${process.env.TG_ACTIONS_DIST}/*/index.js`
+    : 'dist/*/index.js';
+  say(dim(`Real actions (${bundles}) against real services on 127.0.0.1. Full log: ${LOG_FILE}`));
 
   const material = await writeSshMaterial({
     privateKey: sshKey,
