@@ -166,7 +166,8 @@ export async function runAction(
     RUNNER_TEMP: join(temp, 'runner'),
     GITHUB_WORKSPACE: options.workspace ?? ROOT,
     GITHUB_ACTIONS: 'true',
-    GITHUB_ACTOR: process.env.GITHUB_ACTOR ?? process.env.USER ?? 'demo',
+    GITHUB_ACTOR:
+      process.env.GITHUB_ACTOR ?? `${process.env.USER ?? 'operator'} (local run-action)`,
     GITHUB_RUN_ID: process.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
     // what the build's tag rules read: a push to main of this checkout, unless the caller says
     GITHUB_REPOSITORY: process.env.GITHUB_REPOSITORY ?? 'local/tg-devops-demo',
