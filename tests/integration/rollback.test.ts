@@ -35,7 +35,15 @@ import {
 import { sandboxEnv } from '../helpers/sandbox.js';
 
 jest.setTimeout(400_000);
-const PORTS = { blue: 22001, green: 22002, frontend: 22010, nginx: 22020, haproxyHealth: 22021 };
+const PORTS = {
+  blue: 22001,
+  green: 22002,
+  frontend: 22010,
+  nginx: 22020,
+  haproxyHealth: 22021,
+  handBlue: 22003,
+  handGreen: 22004,
+};
 const RATE = 40; // per mode: the busybox bot forks a shell per request on a shared 2-core machine
 const env = sandboxEnv();
 const exec = asUser('tgdeploy', localExecutor({ env: { DOCKER_HOST: env.DOCKER_HOST } }));
@@ -312,4 +320,101 @@ test('rollback to a named release (not the previous one) under load; refusals ch
     `${app}-20260201-000004 exited`,
   ]);
   expect(await readAudit(exec, paths)).toHaveLength(entries); // nothing new
+});
+
+test('canary failing at its first step: everything goes back to the old color (the canary weight 0), the canary is removed', async () => {
+  const check = httpCheck(
+    {
+      name: 'canary-200',
+      url: `http://127.0.0.1:${PORTS.green}/`,
+      status: ['200'],
+      timeoutMs: 3000,
+    },
+    { fetch, clock: systemClock },
+  );
+  const { outcome, endedAt, reports } = await underLoad(() =>
+    deploy(
+      buildConfig(
+        inputs(env.SANDBOX_IMAGE_WEB_V2!, {
+          strategy: 'canary',
+          'canary-steps': '10,50,100',
+          'step-interval': '1',
+          env: 'ERROR_RATE=100\n',
+        }),
+      ),
+      deps({ releaseId: '20260201-000005', extraGates: [windowGate(check)] }),
+    ),
+  );
+  expect(outcome).toBeInstanceOf(DeployError);
+  expect((outcome as DeployError).gate).toBe('canary-200');
+  expect((outcome as Error).message).toMatch(/hold 10% .*gate canary-200 failed/);
+  for (const r of reports) {
+    expect(split(r).connectionErrors).toEqual({});
+    const after = window(r, endedAt, Number.MAX_SAFE_INTEGER);
+    expect({ versions: Object.keys(after.versions), failed: after.failed }).toEqual({
+      versions: ['v1'],
+      failed: 0,
+    });
+  }
+  const routed = await proxy.current(exec);
+  expect(routed.filter((b) => b.weight > 0)).toEqual([
+    { color: 'blue', port: PORTS.blue, weight: 100 },
+  ]);
+  expect(routed.filter((b) => b.color === 'green').every((b) => b.weight === 0)).toBe(true);
+  expect((await containers()).filter((c) => c.includes('000005'))).toEqual([]);
+});
+
+test('handover failing in its window: the new container is stopped before the old one starts again', async () => {
+  const happ = `${app}-h`;
+  const hpaths = hostPrimitives.appPaths(env.SANDBOX_STATE_BASE!, happ);
+  const hports = `${PORTS.handBlue},${PORTS.handGreen}`;
+  const cfg = (image: string, extra: Partial<RawDeployInputs> = {}) =>
+    buildConfig(
+      inputs(image, {
+        app: happ,
+        strategy: 'handover',
+        proxy: 'none',
+        'host-ports': hports,
+        ...extra,
+      }),
+    );
+  try {
+    const first = await deploy(
+      cfg(env.SANDBOX_IMAGE_WEB_V1!),
+      deps({ releaseId: '20260201-000011' }),
+    );
+    expect(first.result?.ok).toBe(true);
+    const check = httpCheck(
+      {
+        name: 'v2-200',
+        url: `http://127.0.0.1:${PORTS.handGreen}/`,
+        status: ['200'],
+        timeoutMs: 3000,
+      },
+      { fetch, clock: systemClock },
+    );
+    const error = await deploy(
+      cfg(env.SANDBOX_IMAGE_WEB_V2!, { env: 'ERROR_RATE=100\n' }),
+      deps({ releaseId: '20260201-000012', extraGates: [windowGate(check)] }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeployError);
+    expect((error as DeployError).gate).toBe('v2-200');
+    const undone = (error as DeployError).report
+      .result!.records.filter((r) => r.status === 'undone')
+      .map((r) => r.id);
+    expect(undone).toEqual(['undo-start', 'undo-stop-old', 'undo-create']);
+    const answer = await fetch(`http://127.0.0.1:${PORTS.handBlue}/`);
+    expect([answer.status, (await answer.text()).trim()]).toEqual([200, 'webbot v1']);
+    const audit = await readAudit(exec, hpaths);
+    expect(audit.at(-1)).toMatchObject({ release: '20260201-000012', result: 'rolled-back' });
+    expect(audit.at(-1)!.detail).toMatch(/gate v2-200 failed/);
+  } finally {
+    const ids = (
+      await exec.run(['docker', 'ps', '-aq', '--filter', `label=tg-devops.app=${happ}`])
+    ).stdout
+      .split('\n')
+      .filter(Boolean);
+    if (ids.length) await exec.run(['docker', 'rm', '-f', ...ids], { allowFailure: true });
+    await exec.run(['rm', '-rf', hpaths.dir], { allowFailure: true });
+  }
 });
