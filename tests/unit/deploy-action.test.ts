@@ -599,6 +599,37 @@ describe('verify checks as deploy gates, and notifications (issues 5 and 6)', ()
     expect(t.log.text()).not.toContain(BOT);
   });
 
+  it('a deploy that fails without a rollback (no connection) is a failure, not a rollback', async () => {
+    api.sent.length = 0;
+    const sessions = fakeSessions();
+    const t = makeDeps(sessions);
+    t.deps.openSession = async () => {
+      throw new Error('prod-1.example.net: connection refused');
+    };
+    const error = await run(
+      inputs({}, { verify: { ...withChecks({}).verify, windowSeconds: -1 }, notify: notifyOn }),
+      t.deps,
+    ).catch((e: unknown) => e);
+    expect(String(error)).toContain('connection refused');
+    expect(events()).toEqual(['Deploy started', 'Deploy failed']);
+    expect(api.sent[1]!.entitiesText).toContain('connection refused');
+  });
+
+  it('dry-run sends no notification', async () => {
+    const before = api.requests.length;
+    const sessions = fakeSessions();
+    const t = makeDeps(sessions);
+    await run(
+      inputs(
+        { 'dry-run': 'true' },
+        { verify: { ...withChecks({}).verify, windowSeconds: -1 }, notify: notifyOn },
+      ),
+      t.deps,
+    );
+    expect(t.summary.join('\n')).toContain('(dry-run: nothing changed)');
+    expect(api.requests.length).toBe(before);
+  });
+
   it('bad check or notify inputs fail before any connection, naming the deploy input', async () => {
     const cases: [Partial<Omit<Inputs, 'raw'>>, string][] = [
       [withChecks({ httpUrls: ['ftp://x'] }), 'verify-http-url'],

@@ -13,6 +13,8 @@ import type {
 import { READ_ONLY_COMMANDS, type Probe } from '../../src/deploy/probe.js';
 import { recordingExecutor, type CommandResult } from '../../src/exec.js';
 import { recordingLog } from '../../src/log.js';
+import { verifyGates } from '../../src/deploy/verify-gates.js';
+import { parseCheckInputs } from '../../src/health/inputs.js';
 
 const DIGEST = `sha256:${'b'.repeat(64)}`;
 const IMAGE = `ghcr.io/org/bot@${DIGEST}`;
@@ -305,6 +307,111 @@ describe('canary', () => {
     expect(
       answers.commands.map((c) => c.argv.join(' ')).filter((c) => c.startsWith('docker rm')),
     ).toEqual(['docker rm --force mybot-20260101-000100']);
+  });
+});
+
+describe('verify checks as gates (deploy verify-* inputs)', () => {
+  /** A Prometheus stand-in: no data for the first `emptyFor` queries, then a 0 error rate. */
+  function prometheus(emptyFor: number) {
+    const seen: number[] = [];
+    let calls = 0;
+    return {
+      seen,
+      fetch: async (url: string) => {
+        expect(url).toBe('http://prom.internal:9090/api/v1/query');
+        calls++;
+        const result = calls <= emptyFor ? [] : [{ metric: {}, value: [1767225600, '0'] }];
+        return new Response(
+          JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }),
+          {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+          },
+        );
+      },
+    };
+  }
+  const checks = parseCheckInputs({
+    httpUrls: [],
+    httpStatus: [],
+    httpBody: '',
+    httpJsonPath: '',
+    httpLatencyMs: 0,
+    prometheusUrl: 'http://prom.internal:9090',
+    prometheusChecks: [],
+    prometheusQueries: ['errors: sum(rate(http_requests_total{code=~"5.."}[1m])) > 0.1'],
+    prometheusSelector: '',
+    prometheusRange: '5m',
+    minSamples: 20,
+    prometheusStatusLabel: 'code',
+    prometheusToken: '',
+    logPatterns: [],
+    telegramBotToken: '',
+    telegramApiUrl: 'https://api.telegram.org',
+    telegramWebhookUrl: '',
+  });
+
+  it('canary, on-inconclusive pause: held at 10% while there is no evidence, then promoted when the check passes', async () => {
+    const exec = dockerHost({ running: ['mybot-20260101-000000'] });
+    const { host } = memoryHost({ app: 'mybot', current: blueRelease, history: [blueRelease] });
+    const proxy = fakeProxy([{ color: 'blue', port: 8001, weight: 100 }]);
+    const prom = prometheus(4);
+    const d = deps(exec, host, proxy);
+    const routesAtVerdict: number[] = [];
+    const gates = verifyGates(
+      { checks, onInconclusive: 'pause', pauseSeconds: 30 },
+      {
+        fetch: prom.fetch,
+        clock: d.clock,
+        onVerdict: () => void routesAtVerdict.push(proxy.routes.length),
+      },
+    );
+    const report = await deploy(
+      buildConfig({
+        ...web,
+        strategy: 'canary',
+        'canary-steps': '10,50,100',
+        'step-interval': '5',
+      }),
+      { ...d, extraGates: gates },
+    );
+    expect(report.result?.ok).toBe(true);
+    expect(proxy.routes.map((r) => r[0]!.weight)).toEqual([10, 50, 100]);
+    // the first verdict came only after 4 inconclusive answers, with traffic still at 10%
+    expect(routesAtVerdict[0]).toBe(1);
+    expect(d.log.text()).toMatch(/prometheus errors: inconclusive .*; paused, asking again/);
+  });
+
+  it('canary, on-inconclusive pause: no evidence within verify-pause routes back and fails; promote goes on', async () => {
+    const run = async (mode: 'pause' | 'promote') => {
+      const exec = dockerHost({ running: ['mybot-20260101-000000'] });
+      const { host, calls } = memoryHost({
+        app: 'mybot',
+        current: blueRelease,
+        history: [blueRelease],
+      });
+      const before = [{ color: 'blue' as const, port: 8001, weight: 100 }];
+      const proxy = fakeProxy(before);
+      const d = deps(exec, host, proxy);
+      const gates = verifyGates(
+        { checks, onInconclusive: mode, pauseSeconds: 10 },
+        { fetch: prometheus(Infinity).fetch, clock: d.clock },
+      );
+      const outcome = await deploy(
+        buildConfig({ ...web, strategy: 'canary', 'canary-steps': '10,100', 'step-interval': '5' }),
+        { ...d, extraGates: gates },
+      ).catch((e: unknown) => e);
+      return { outcome, proxy, calls, before };
+    };
+    const paused = await run('pause');
+    expect(String(paused.outcome)).toMatch(
+      /hold 10% .*gate prometheus errors failed: inconclusive for 10s \(\d+ probes; on-inconclusive: pause\).*rolled back to 20260101-000000/,
+    );
+    expect(paused.proxy.routes.at(-1)).toEqual(paused.before);
+    expect(paused.calls).toContain('audit rolled-back');
+    const promoted = await run('promote');
+    expect((promoted.outcome as { result?: { ok: boolean } }).result?.ok).toBe(true);
+    expect(promoted.calls).toContain('audit success');
   });
 });
 
