@@ -1,6 +1,12 @@
 import type { Clock } from '../../src/clock.js';
 import { buildConfig, splitCommand, type DeployConfig } from '../../src/deploy/config.js';
-import { deploy, DeployError, releaseIdAt, type DeployReport } from '../../src/deploy/engine.js';
+import {
+  deploy,
+  DeployError,
+  lockTtl,
+  releaseIdAt,
+  type DeployReport,
+} from '../../src/deploy/engine.js';
 import type { Gate } from '../../src/deploy/gates.js';
 import { createDeployment, type GithubDeployment } from '../../src/deploy/github-deployment.js';
 import { hostPrimitives } from '../../src/deploy/ports.js';
@@ -223,6 +229,7 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
             material,
             deps,
             extraGates: verify ? verifyGates(verify, { fetch: fetchFn, clock: deps.clock }) : [],
+            pauseSeconds: verify?.pauseSeconds ?? 0,
           }),
         ),
       );
@@ -286,6 +293,7 @@ async function deployOne(
     material: SshMaterial;
     deps: Deps;
     extraGates: Gate[];
+    pauseSeconds: number;
   },
 ): Promise<HostOutcome> {
   const { deps } = ctx;
@@ -310,6 +318,10 @@ async function deployOne(
         log: deps.log,
         releaseId: ctx.releaseId,
         extraGates: ctx.extraGates,
+        // Each verify gate may hold one step for up to verify-pause seconds: the lock outlives it.
+        lockTtlSeconds: ctx.extraGates.length
+          ? lockTtl(ctx.config) + 2 * ctx.pauseSeconds * ctx.extraGates.length
+          : undefined,
         holder: {
           runId: deps.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
           actor: deps.env.GITHUB_ACTOR ?? 'unknown',

@@ -512,6 +512,10 @@ describe('verify checks as deploy gates, and notifications (issues 5 and 6)', ()
     // the window ran the check once a second for 3 s: 4 rounds on the fake clock
     expect(checks.hits.filter((h) => h === '/ready')).toHaveLength(4);
     expect(audit(sessions).map((a) => a.result)).toEqual(['success']);
+    // the lock outlives a verify-pause of 5 s per check: base TTL 2 × (health-timeout 60 +
+    // window 3 + drain 10 + stop-grace 20) + 120 = 306, plus 2 × 5 for the one check
+    const lock = sessions.executors[0]!.commands.find((c) => c.argv[3] === 'tg-lock')!;
+    expect(lock.argv[5]).toBe(String(306 + 2 * 5));
     expect(t.log.text()).not.toContain(BOT);
     expect(t.log.secrets.has(BOT)).toBe(true);
   });
