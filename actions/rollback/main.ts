@@ -61,7 +61,7 @@ export function prepare(inputs: Inputs): {
   const to = named || inputs.releaseId;
   if (to && to !== 'previous' && !RELEASE_ID.test(to))
     throw new InputError(
-      inputs.to ? 'to' : 'release-id',
+      named ? 'to' : 'release-id',
       `'${to.slice(0, 80)}' is not a release id (e.g. 20261130-041503) or 'previous'`,
     );
   let stateBase: string;
