@@ -442,12 +442,23 @@ describe('verify checks as deploy gates, and notifications (issues 5 and 6)', ()
   let api: FakeTelegramApi;
   /** A stand-in for the app's public URL and for Prometheus; what it answers is set per test. */
   let checks: { url: string; server: Server; hits: string[]; http: number; promEmpty: boolean };
+  const webhook: { body: string; signature: string }[] = [];
 
   beforeAll(async () => {
     api = await startFakeTelegramApi({ tokens: [BOT], chats: [CHAT], ports: [22200, 22249] });
     const hits: string[] = [];
     const server = createServer((req, res) => {
       hits.push(req.url ?? '');
+      if (req.url === '/hook') {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          webhook.push({ body, signature: String(req.headers['x-tg-devops-signature-256']) });
+          res.writeHead(204);
+          res.end();
+        });
+        return;
+      }
       if ((req.url ?? '').startsWith('/api/v1/query')) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(
@@ -617,6 +628,39 @@ describe('verify checks as deploy gates, and notifications (issues 5 and 6)', ()
     expect(String(error)).toContain('connection refused');
     expect(events()).toEqual(['Deploy started', 'Deploy failed']);
     expect(api.sent[1]!.entitiesText).toContain('connection refused');
+  });
+
+  it('notify-webhook-url gets the same events as signed JSON', async () => {
+    webhook.length = 0;
+    checks.http = 200;
+    const sessions = fakeSessions();
+    const t = makeDeps(sessions);
+    const url = `${checks.url}/hook`;
+    await run(
+      inputs(
+        {},
+        {
+          verify: { ...withChecks({}).verify, windowSeconds: -1 },
+          notify: { telegramToken: '', chatId: '', webhookUrl: url, webhookSecret: 'hook-secret' },
+        },
+      ),
+      t.deps,
+    );
+    const bodies = webhook.map((w) => JSON.parse(w.body) as Record<string, unknown>);
+    expect(bodies.map((b) => b.event)).toEqual(['start', 'success']);
+    expect(bodies[1]).toMatchObject({
+      source: 'tg-devops',
+      app: 'mybot',
+      environment: 'production',
+      runUrl: 'https://github.com/org/bot/actions/runs/42',
+      commitUrl: 'https://github.com/org/bot/commit/abc123',
+    });
+    const { createHmac } = await import('node:crypto');
+    for (const w of webhook)
+      expect(w.signature).toBe(
+        `sha256=${createHmac('sha256', 'hook-secret').update(w.body).digest('hex')}`,
+      );
+    expect(t.log.secrets.has(url)).toBe(true);
   });
 
   it('dry-run sends no notification', async () => {
