@@ -186,85 +186,97 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
     ).catch((error: unknown) => log.warn(`notify: ${errorMessage(error)}`));
   };
   await tell('start', `release ${releaseId} to ${targets.map(formatTarget).join(', ')}`);
-
-  const material: SshMaterial = await deps.writeSshMaterial({
-    privateKey: inputs.ssh.key,
-    knownHosts: inputs.ssh.knownHosts || undefined,
-    hostFingerprints: inputs.ssh.fingerprints,
-    targets: jump ? [...targets, jump] : targets,
-    log,
-    local: localExecutor(),
-  });
-  // The post step removes the key and known_hosts even when this step is cancelled.
-  deps.saveState('ssh-dir', material.dir);
-  deps.saveState('ssh-control-dir', material.controlDir);
-
-  let deployment: GithubDeployment | undefined;
-  if (inputs.github.token && !config.dryRun && deps.api && env.GITHUB_REPOSITORY) {
-    deployment = await createDeployment(deps.api(inputs.github.token), {
-      repository: env.GITHUB_REPOSITORY,
-      ref: env.GITHUB_SHA ?? env.GITHUB_REF ?? 'HEAD',
-      environment: inputs.github.environment,
-      environmentUrl: inputs.github.environmentUrl || undefined,
-      transient: inputs.github.transient,
-      description: `${config.app} ${config.image.raw}`,
-      logUrl: runUrl,
-    });
-    await deployment.status('in_progress', `deploying ${config.app} release ${releaseId}`);
-  }
-
-  const outcomes: HostOutcome[] = [];
-  let failure: Error | undefined;
+  // Whatever ends the run after this (the SSH material, the GitHub API), the chat hears of it.
+  let told = false;
   try {
-    for (let i = 0; i < targets.length && !failure; i += inputs.batchSize) {
-      const batch = targets.slice(i, i + inputs.batchSize);
-      const results = await Promise.all(
-        batch.map((target) =>
-          deployOne(target, {
-            config,
-            proxy,
-            releaseId,
-            runUrl,
-            jump,
-            material,
-            deps,
-            extraGates: verify ? verifyGates(verify, { fetch: fetchFn, clock: deps.clock }) : [],
-            pauseSeconds: verify?.pauseSeconds ?? 0,
-          }),
-        ),
-      );
-      outcomes.push(...results);
-      const failed = results.find((o) => o.error);
-      if (failed) failure = new Error(`${failed.host}: ${failed.error}`);
+    const material: SshMaterial = await deps.writeSshMaterial({
+      privateKey: inputs.ssh.key,
+      knownHosts: inputs.ssh.knownHosts || undefined,
+      hostFingerprints: inputs.ssh.fingerprints,
+      targets: jump ? [...targets, jump] : targets,
+      log,
+      local: localExecutor(),
+    });
+    // The post step removes the key and known_hosts even when this step is cancelled.
+    deps.saveState('ssh-dir', material.dir);
+    deps.saveState('ssh-control-dir', material.controlDir);
+
+    let deployment: GithubDeployment | undefined;
+    if (inputs.github.token && !config.dryRun && deps.api && env.GITHUB_REPOSITORY) {
+      deployment = await createDeployment(deps.api(inputs.github.token), {
+        repository: env.GITHUB_REPOSITORY,
+        ref: env.GITHUB_SHA ?? env.GITHUB_REF ?? 'HEAD',
+        environment: inputs.github.environment,
+        environmentUrl: inputs.github.environmentUrl || undefined,
+        transient: inputs.github.transient,
+        description: `${config.app} ${config.image.raw}`,
+        logUrl: runUrl,
+      });
+      await deployment.status('in_progress', `deploying ${config.app} release ${releaseId}`);
     }
-  } finally {
-    deps.writeSummary(summaryMarkdown(config.app, outcomes, config.dryRun));
-    removeSshMaterial(material.dir, { controlDir: material.controlDir });
+
+    const outcomes: HostOutcome[] = [];
+    let failure: Error | undefined;
+    try {
+      for (let i = 0; i < targets.length && !failure; i += inputs.batchSize) {
+        const batch = targets.slice(i, i + inputs.batchSize);
+        const results = await Promise.all(
+          batch.map((target) =>
+            deployOne(target, {
+              config,
+              proxy,
+              releaseId,
+              runUrl,
+              jump,
+              material,
+              deps,
+              extraGates: verify ? verifyGates(verify, { fetch: fetchFn, clock: deps.clock }) : [],
+              pauseSeconds: verify?.pauseSeconds ?? 0,
+            }),
+          ),
+        );
+        outcomes.push(...results);
+        const failed = results.find((o) => o.error);
+        if (failed) failure = new Error(`${failed.host}: ${failed.error}`);
+      }
+    } finally {
+      deps.writeSummary(summaryMarkdown(config.app, outcomes, config.dryRun));
+      removeSshMaterial(material.dir, { controlDir: material.controlDir });
+    }
+    const first = outcomes.find((o) => o.report)?.report;
+    deps.setOutputs({
+      image: config.image.raw,
+      'previous-image': first?.plan.current?.image ?? '',
+      color: first?.plan.color,
+      'release-id': releaseId,
+      'gap-ms': first?.facts.gapMs,
+    });
+    if (deployment)
+      await deployment
+        .status(
+          failure ? 'failure' : 'success',
+          !failure
+            ? `release ${releaseId} is live`
+            : outcomeEvent(outcomes) === 'rollback'
+              ? 'deploy failed, rolled back'
+              : 'deploy failed',
+        )
+        .catch((error: unknown) =>
+          log.warn(`GitHub deployment status not set: ${errorMessage(error)}`),
+        );
+    const stopped = targets.length - outcomes.length;
+    const message = failure
+      ? `${failure.message}${stopped ? ` (${stopped} host(s) not deployed: stopped at the first failure)` : ''}`
+      : '';
+    told = true;
+    if (!failure)
+      await tell('success', `release ${releaseId} is live on ${outcomes.length} host(s)`);
+    else await tell(outcomeEvent(outcomes), message);
+    if (failure) throw new Error(message);
+  } catch (error) {
+    if (!told) await tell('failure', errorMessage(error));
+    throw error;
   }
-  const first = outcomes.find((o) => o.report)?.report;
-  deps.setOutputs({
-    image: config.image.raw,
-    'previous-image': first?.plan.current?.image ?? '',
-    color: first?.plan.color,
-    'release-id': releaseId,
-    'gap-ms': first?.facts.gapMs,
-  });
-  if (deployment)
-    await deployment
-      .status(
-        failure ? 'failure' : 'success',
-        failure ? 'deploy failed, rolled back' : `release ${releaseId} is live`,
-      )
-      .catch((error: unknown) =>
-        log.warn(`GitHub deployment status not set: ${errorMessage(error)}`),
-      );
-  const stopped = targets.length - outcomes.length;
-  const message = failure
-    ? `${failure.message}${stopped ? ` (${stopped} host(s) not deployed: stopped at the first failure)` : ''}`
-    : '';
-  if (!failure) await tell('success', `release ${releaseId} is live on ${outcomes.length} host(s)`);
-  else await tell(outcomeEvent(outcomes), message);
-  if (failure) throw new Error(message);
 }
 
 /**

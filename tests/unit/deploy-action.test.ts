@@ -663,6 +663,22 @@ describe('verify checks as deploy gates, and notifications (issues 5 and 6)', ()
     expect(t.log.secrets.has(url)).toBe(true);
   });
 
+  it('a failure before any host is reached (the SSH material) is notified too', async () => {
+    api.sent.length = 0;
+    const sessions = fakeSessions();
+    const t = makeDeps(sessions);
+    t.deps.writeSshMaterial = async () => {
+      throw new Error('ssh-key is not a private key');
+    };
+    const error = await run(
+      inputs({}, { verify: { ...withChecks({}).verify, windowSeconds: -1 }, notify: notifyOn }),
+      t.deps,
+    ).catch((e: unknown) => e);
+    expect(String(error)).toContain('not a private key');
+    expect(events()).toEqual(['Deploy started', 'Deploy failed']);
+    expect(sessions.opened).toEqual([]);
+  });
+
   it('dry-run sends no notification', async () => {
     const before = api.requests.length;
     const sessions = fakeSessions();
