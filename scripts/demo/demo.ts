@@ -34,6 +34,9 @@ const TOKEN = '424242:demo-token-not-a-real-one';
 const CRASH_AFTER_S = 20;
 const LOAD_RATE = 40;
 /** HAProxy switches without a reload (zero loss for kept-alive clients); nginx reloads. */
+/** window: the deploy's own verify-window rolls back; verify-action: verify, then the rollback action (release.yml). */
+const ROLLBACK = process.env.TG_DEMO_ROLLBACK === 'verify-action' ? 'verify-action' : 'window';
+const VERIFY_WINDOW_S = 40;
 let PROXY: 'haproxy' | 'nginx' = process.env.TG_DEMO_PROXY === 'nginx' ? 'nginx' : 'haproxy';
 
 // ---------------------------------------------------------------- output
@@ -487,16 +490,52 @@ async function main(): Promise<number> {
     // ------------------------------------------------------------ 4. broken release
     section(
       '4',
-      `Deploy a broken 3.0.0 (it dies ${CRASH_AFTER_S} s after start) and watch it roll back`,
+      `Deploy a broken 3.0.0 (it dies ${CRASH_AFTER_S} s after start): it rolls back by itself`,
     );
     await step('broken 3.0.0 → rollback', async () => {
-      const deployRun = await act('deploy', webDeployInputs(images.v3));
+      const watch = watchVersions();
       let how: string;
-      if (!deployRun.ok) {
-        // The release died inside the start gate: the engine undid the switch itself.
-        how = 'the deploy gate caught it and the engine undid the switch';
-        fact(`deploy failed as it should: ${deployRun.errors.at(-1) ?? ''}`.slice(0, 140));
+      if (ROLLBACK === 'window') {
+        // The deploy watches the new release after the switch (verify-window) with the verify
+        // checks: a failure routes the traffic back to the old color, which is still running.
+        fact(
+          `deploy with verify-window: ${VERIFY_WINDOW_S} s, verify-http-url through nginx, verify-log-patterns: Traceback`,
+        );
+        const deployRun = await act(
+          'deploy',
+          {
+            ...webDeployInputs(images.v3),
+            'verify-window': String(VERIFY_WINDOW_S),
+            'verify-http-url': `${WEB_URL}health`,
+            'verify-log-patterns': 'Traceback',
+          },
+          { annotations: false },
+        );
+        if (deployRun.ok) throw new Error('the deploy accepted the broken release');
+        const reason = (deployRun.errors.at(-1) ?? '').split('\n')[0]!;
+        const gate = /gate (\S+) failed(?::\s*([^;]*))?/.exec(reason);
+        const back = /rolled back to (\S+)/.exec(reason)?.[1];
+        const where = /step \d+ \([^)]*\)/.exec(reason)?.[0];
+        fact(
+          gate
+            ? `deploy failed, as it should: ${where ?? 'a step'}: gate ${gate[1]} failed (${gate[2] ?? '?'}); rolled back to ${back ?? '?'}`
+            : `deploy failed, as it should: ${reason.slice(0, 150)}`,
+        );
+        const audit = await remote.run([
+          'tail',
+          '-n',
+          '1',
+          `${need('SANDBOX_STATE_BASE')}/${WEB_APP}/audit.jsonl`,
+        ]);
+        const last = JSON.parse(audit.stdout || '{}') as { result?: string; image?: string };
+        expect(
+          last.result === 'rolled-back' && last.image === images.v3,
+          `the host's audit log says: 3.0.0 ${last.result ?? 'nothing'}`,
+        );
+        how = `window gate ${gate?.[1] ?? '?'} failed; back on 2.0.0 in the same deploy`;
       } else {
+        const deployRun = await act('deploy', webDeployInputs(images.v3));
+        if (!deployRun.ok) throw new Error('the deploy refused 3.0.0 before the verify step');
         fact(
           `3.0.0 passed the start gate and took the traffic (release ${deployRun.outputs['release-id']}); verify watches it`,
         );
@@ -557,6 +596,10 @@ async function main(): Promise<number> {
         const check = (verifyRun.outputs['failed-check'] ?? '?').split(' ')[0];
         how = `verify failed (${check} check); rollback action: 2.0.0 back in ${secs(rollback.ms)}`;
       }
+      const seen = await watch.stop();
+      fact(
+        `answered by: ${seen.order.map((v) => `${v} x${seen.counts[v]}`).join(' -> ')}; ${seen.failed} of ${seen.sent} failed while 3.0.0 was dying`,
+      );
       const live = await liveVersion();
       const running = (
         await remote.run([
