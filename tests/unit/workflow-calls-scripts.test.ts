@@ -254,7 +254,12 @@ describe('release.yml notify', () => {
     [
       { DEPLOY: 'failure', ROLLBACK: 'skipped' },
       'failure',
-      '❌ shop-bot v1.4.0 failed on production (deploy: failure, rollback: skipped)',
+      '❌ shop-bot v1.4.0 failed on production (deploy: failure); a failed deploy undoes itself, the previous release keeps serving',
+    ],
+    [
+      { DEPLOY: 'failure', ROLLBACK: 'failure', REASON: 'http: 503' },
+      'failure',
+      '🚨 shop-bot v1.4.0 failed verification on production and the rollback FAILED: check the hosts (http: 503)',
     ],
     [
       { PROMOTE: 'failure', DEPLOY: 'skipped', ROLLBACK: '', IMAGE: '' },
