@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Executor } from '../exec.js';
 import type { Log } from '../log.js';
 import type { DeployConfig } from './config.js';
+import { awaitEarlierPreDeploys, preDeployFailure } from './pre-deploy.js';
 import {
   containerName,
   createArgv,
@@ -239,8 +240,14 @@ export function buildPlan(input: PlanInput): Plan {
       title: `pre-deploy in a one-off container: ${config.preDeploy.join(' ')}`,
       argv,
       run: async (ctx) => {
+        // Never two migrations at once: one left running by a cut-off run is waited for.
+        await awaitEarlierPreDeploys(ctx, config);
         // Its output (migrations) goes to the log line by line; a failure stops the deploy.
-        await ctx.exec.run(argv, { onLine: (line) => ctx.log.info(`pre-deploy | ${line}`) });
+        try {
+          await ctx.exec.run(argv, { onLine: (line) => ctx.log.info(`pre-deploy | ${line}`) });
+        } catch (error) {
+          throw await preDeployFailure(ctx.exec, config, `${config.app}-${releaseId}-pre`, error);
+        }
       },
     });
   }

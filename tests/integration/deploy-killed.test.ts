@@ -75,15 +75,17 @@ function killingLog(s: () => SshSession, when: RegExp) {
   const log = recordingLog();
   const info = log.info.bind(log);
   let killedPid: number | undefined;
+  let killedAt = 0;
   log.info = (message: string) => {
     info(message);
     const pid = s().masterPid;
     if (killedPid === undefined && when.test(message) && pid && pid > 0) {
       killedPid = pid;
+      killedAt = Date.now();
       process.kill(pid, 'SIGKILL');
     }
   };
-  return { log, killed: () => killedPid };
+  return { log, killed: () => killedPid, sinceKill: () => Date.now() - killedAt };
 }
 
 const deps = (exec: Executor, releaseId: string, extra: object = {}) => ({
@@ -155,13 +157,15 @@ test('killed while a command is in flight: the run reconnects, rolls back and is
   const cut = await deploy(
     buildConfig(
       inputs(app, ports, env.SANDBOX_IMAGE_WEB_V2!, {
-        'pre-deploy': 'sh -c "echo tg-kill-here; sleep 15; echo migrated"',
+        'pre-deploy': 'sh -c "echo tg-kill-here; sleep 8; echo migrated"',
       }),
     ),
     { ...deps(s, '20260301-000002'), log: kill.log },
   ).catch((e: unknown) => e);
   expect(kill.killed()).toBeGreaterThan(0);
-  console.log(`killed master ${kill.killed()} mid pre-deploy: ${String(cut)}`);
+  console.log(
+    `killed master ${kill.killed()} mid pre-deploy; rolled back ${kill.sinceKill()} ms after the kill, ${s.stats.connectionsOpened - opened} new connection(s): ${String(cut)}`,
+  );
   // the in-flight command was lost with the connection, not failed by the command itself
   expect(String(cut)).toMatch(/step \d+ \(pre-deploy.*connection/i);
   expect(kill.log.text()).not.toContain('pre-deploy | migrated');
@@ -169,12 +173,32 @@ test('killed while a command is in flight: the run reconnects, rolls back and is
   expect(s.stats.connectionsOpened).toBeGreaterThan(opened);
   expect(await running(s, app)).toEqual([`${app}-20260301-000001`]);
   expect(await lockFree(s, app)).toBe(true);
+  // the one-off migration container outlived its connection: the error says so
+  expect(await running(s, `${app}-pre`)).toEqual([`${app}-20260301-000002-pre`]);
+  expect(String(cut)).toContain(
+    `its container ${app}-20260301-000002-pre is still running on the host: the next deploy waits for it`,
+  );
 
+  // the next run never starts a second migration beside it: it waits for it (up to lock-timeout)
+  const log = recordingLog();
   const next = await deploy(
-    buildConfig(inputs(app, ports, env.SANDBOX_IMAGE_WEB_V2!, { 'pre-deploy': 'echo migrated' })),
-    deps(s, '20260301-000003'),
+    buildConfig(
+      inputs(app, ports, env.SANDBOX_IMAGE_WEB_V2!, {
+        'pre-deploy': 'echo migrated',
+        'lock-timeout': '60',
+      }),
+    ),
+    { ...deps(s, '20260301-000003'), log },
   );
   expect(next.result?.ok).toBe(true);
+  expect(log.text()).toContain(
+    `the pre-deploy container ${app}-20260301-000002-pre of an earlier run is still running`,
+  );
+  expect(log.text()).toMatch(/-20260301-000002-pre (finished with exit code 0|is gone)/);
+  expect(log.text().indexOf('20260301-000002-pre of an earlier run')).toBeLessThan(
+    log.text().indexOf('pre-deploy | migrated'),
+  );
+  expect(await running(s, `${app}-pre`)).toEqual([]);
   expect(await running(s, app)).toEqual([`${app}-20260301-000003`]);
   const state = await hostPrimitives.readState(s, paths(app));
   expect(state.current).toMatchObject({
@@ -227,7 +251,9 @@ test('killed in the post-switch window with no way back: the stray container and
   expect(kill.log.text()).toMatch(/undo failed/);
   // it does not claim a rollback it could not do
   expect(String(cut)).toMatch(/NOT rolled back: \d+ undo step\(s\) failed/);
-  console.log(`killed master ${kill.killed()} in the window, key gone: ${String(cut)}`);
+  console.log(
+    `killed master ${kill.killed()} in the window, key gone; gave up ${kill.sinceKill()} ms after the kill: ${String(cut)}`,
+  );
 
   copyFileSync(env.SANDBOX_SSH_KEY!, material.privateKeyFile);
   const s2 = await session();
