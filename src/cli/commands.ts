@@ -1,7 +1,9 @@
 import { hostname, userInfo } from 'node:os';
 import type { Clock } from '../clock.js';
 import { splitCommand, type DeployConfig } from '../deploy/config.js';
-import { deploy, releaseIdAt } from '../deploy/engine.js';
+import { deploy, lockTtl, releaseIdAt } from '../deploy/engine.js';
+import { verifyGates } from '../deploy/verify-gates.js';
+import type { FetchLike } from '../health/http.js';
 import { planText } from '../deploy/plan.js';
 import { hostPrimitives, type AppState, type AuditEntry } from '../deploy/ports.js';
 import { errorMessage, InputError } from '../errors.js';
@@ -29,6 +31,8 @@ export interface CliDeps {
   removeSshMaterial(dir: string, options: { controlDir?: string }): void;
   openSession(target: SshTarget, settings: SshSettings): Promise<SshSession>;
   actor: string;
+  /** For the verify checks (HTTP, Prometheus, Telegram); default: global fetch. */
+  fetch?: FetchLike;
 }
 
 export function defaultActor(): string {
@@ -183,6 +187,9 @@ export async function deployCommand(cli: CliConfig, args: CliArgs, deps: CliDeps
     deps.log.info(`note: ${key} is for GitHub runs; the CLI ignores it`);
   const releaseId = releaseIdAt(deps.clock.now());
   const { failed } = await withHosts(cli, args, deps, async (exec, host) => {
+    const extraGates = cli.verify
+      ? verifyGates(cli.verify, { fetch: deps.fetch ?? fetch, clock: deps.clock })
+      : [];
     const report = await deps.log.group(`${config.dryRun ? 'plan for' : 'deploy to'} ${host}`, () =>
       deploy(config, {
         exec,
@@ -192,6 +199,11 @@ export async function deployCommand(cli: CliConfig, args: CliArgs, deps: CliDeps
         log: deps.log,
         releaseId,
         holder: holder(deps),
+        extraGates,
+        // each verify gate may hold a step for up to verify-pause seconds: the lock outlives it
+        lockTtlSeconds: extraGates.length
+          ? lockTtl(config) + 2 * (cli.verify?.pauseSeconds ?? 0) * extraGates.length
+          : undefined,
       }),
     );
     if (report.dryRun) {

@@ -1,7 +1,10 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { buildConfig, type DeployConfig, type RawDeployInputs } from '../deploy/config.js';
+import { hasVerifyChecks, type DeployVerifyOptions } from '../deploy/verify-gates.js';
 import { InputError } from '../errors.js';
+import { parseCheckInputs, type CheckInputName, type RawCheckInputs } from '../health/inputs.js';
+import { INCONCLUSIVE_MODES, type InconclusiveMode } from '../rollback/window.js';
 
 /**
  * The CLI's config file: YAML whose keys are exactly the deploy action's input names, so a
@@ -65,14 +68,6 @@ export const DEPLOY_INPUTS = [
   'environment',
   'environment-url',
   'transient-environment',
-] as const;
-
-/**
- * Deploy action inputs the CLI does not act on yet (the verification window and notifications,
- * being added to the action now). Refused by name rather than ignored: a config that asks for a
- * verification window must not get a deploy without one.
- */
-export const NOT_YET_IN_CLI = [
   'verify-http-url',
   'verify-http-status',
   'verify-http-body',
@@ -93,6 +88,13 @@ export const NOT_YET_IN_CLI = [
   'verify-window',
   'on-inconclusive',
   'verify-pause',
+] as const;
+
+/**
+ * Deploy action inputs the CLI does not act on: the notifications (an operator at a terminal sees
+ * the outcome). Refused by name rather than ignored, so nobody expects a message that never comes.
+ */
+export const NOT_IN_CLI = [
   'notify-telegram-token',
   'notify-chat-id',
   'notify-webhook-url',
@@ -112,10 +114,21 @@ export const SECRET_SOURCES = {
   'ssh-key': { file: 'ssh-key-file', variable: 'TG_DEVOPS_SSH_KEY' },
   env: { file: 'env-file', variable: 'TG_DEVOPS_ENV' },
   'registry-password': { file: 'registry-password-file', variable: 'TG_DEVOPS_REGISTRY_PASSWORD' },
+  'verify-prometheus-token': {
+    file: 'verify-prometheus-token-file',
+    variable: 'TG_DEVOPS_PROMETHEUS_TOKEN',
+  },
+  'verify-telegram-bot-token': {
+    file: 'verify-telegram-bot-token-file',
+    variable: 'TG_DEVOPS_TELEGRAM_BOT_TOKEN',
+  },
 } as const;
 type SecretInput = keyof typeof SECRET_SOURCES;
 
-const FILE_KEYS = ['ssh-key-file', 'env-file', 'registry-password-file', 'known-hosts-file'];
+const FILE_KEYS = [
+  ...Object.values(SECRET_SOURCES).map((source) => source.file),
+  'known-hosts-file',
+];
 
 /** Proxy settings as the deploy action's defaults give them. */
 export const PROXY_DEFAULTS = {
@@ -136,6 +149,8 @@ export interface CliConfig {
   batchSize: number;
   ssh: { key: string; knownHosts: string; fingerprints: string[]; jumpHost: string };
   proxy: Record<keyof typeof PROXY_DEFAULTS, string>;
+  /** The verify checks watched in the post-switch window (the deploy action's verify-* inputs). */
+  verify?: DeployVerifyOptions;
   /** Keys given that the CLI does not use (GitHub-only), for a note. */
   ignored: string[];
 }
@@ -187,11 +202,11 @@ export function parseConfigText(text: string, file: string, deps: LoadDeps): Cli
   const known = new Set<string>([...DEPLOY_INPUTS, ...FILE_KEYS]);
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
-    if (NOT_YET_IN_CLI.includes(key))
+    if (NOT_IN_CLI.includes(key))
       throw new ConfigFileError(
         file,
         key,
-        'is a deploy action input the CLI does not support yet (verification window, notifications): remove it, or deploy through the action; run the verify action after a CLI deploy',
+        'notifications are sent by the deploy action only; the CLI prints the outcome: remove it',
       );
     if (!known.has(key))
       throw new ConfigFileError(
@@ -252,8 +267,10 @@ export function parseConfigText(text: string, file: string, deps: LoadDeps): Cli
   const sshKey = secret('ssh-key');
 
   let config: DeployConfig;
+  let verify: DeployVerifyOptions | undefined;
   try {
     config = buildConfig(raw);
+    ({ config, verify } = verifyOptions(config, values, secret));
   } catch (error) {
     if (error instanceof InputError) {
       const problem = error.message.replace(/^Input '[^']*': /, '');
@@ -299,8 +316,74 @@ export function parseConfigText(text: string, file: string, deps: LoadDeps): Cli
       jumpHost: values['jump-host'] ?? '',
     },
     proxy,
+    verify,
     ignored: GITHUB_ONLY_INPUTS.filter((k) => values[k] !== undefined),
   };
+}
+
+/** The verify-* keys as the deploy action reads and validates them (src/health/inputs.ts). */
+function verifyOptions(
+  config: DeployConfig,
+  values: Record<string, string>,
+  secret: (input: SecretInput) => string,
+): { config: DeployConfig; verify?: DeployVerifyOptions } {
+  const lines = (key: string) =>
+    (values[key] ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+  const int = (key: string, fallback: number, max: number): number => {
+    const v = (values[key] ?? '').trim();
+    if (!v) return fallback;
+    if (!/^\d{1,7}$/.test(v) || Number(v) > max)
+      throw new InputError(key, `expected a whole number 0..${max}, got ${JSON.stringify(v)}`);
+    return Number(v);
+  };
+  const raw: RawCheckInputs = {
+    httpUrls: lines('verify-http-url'),
+    httpStatus: list(values['verify-http-status']),
+    httpBody: values['verify-http-body'] ?? '',
+    httpJsonPath: values['verify-http-json-path'] ?? '',
+    httpLatencyMs: int('verify-http-latency-ms', 0, 600_000),
+    prometheusUrl: (values['verify-prometheus-url'] ?? '').trim(),
+    prometheusChecks: list(values['verify-prometheus-checks']),
+    prometheusQueries: lines('verify-prometheus-queries'),
+    prometheusSelector: values['verify-prometheus-selector'] ?? '',
+    prometheusRange: values['verify-prometheus-range'] || '5m',
+    minSamples: int('verify-min-samples', 20, 1_000_000),
+    prometheusStatusLabel: values['verify-prometheus-status-label'] || 'code',
+    prometheusToken: secret('verify-prometheus-token').trim(),
+    logPatterns: lines('verify-log-patterns'),
+    telegramBotToken: secret('verify-telegram-bot-token').trim(),
+    telegramApiUrl: values['telegram-api-url'] || 'https://api.telegram.org',
+    telegramWebhookUrl: values['verify-telegram-webhook-url'] ?? '',
+  };
+  const checks = parseCheckInputs(raw, {
+    name: (base: CheckInputName) => (base === 'telegram-api-url' ? base : `verify-${base}`),
+  });
+  const mode = values['on-inconclusive'] || 'pause';
+  if (!(INCONCLUSIVE_MODES as readonly string[]).includes(mode))
+    throw new InputError(
+      'on-inconclusive',
+      `expected one of ${INCONCLUSIVE_MODES.join(', ')}, got ${JSON.stringify(mode)}`,
+    );
+  const verify = hasVerifyChecks(checks)
+    ? {
+        checks,
+        onInconclusive: mode as InconclusiveMode,
+        pauseSeconds: int('verify-pause', 60, 3600),
+      }
+    : undefined;
+  const window = int('verify-window', -1, 3600);
+  if (values['verify-window'] !== undefined && values['verify-window'] !== '') {
+    if (!verify)
+      throw new InputError(
+        'verify-window',
+        'needs a check to watch: set verify-http-url, verify-prometheus-url, verify-log-patterns or verify-telegram-bot-token',
+      );
+    return { config: { ...config, gateWindowSeconds: window }, verify };
+  }
+  return { config, verify };
 }
 
 /** The key to blame: the file variant when the value came from a file. */

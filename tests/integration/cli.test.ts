@@ -104,7 +104,12 @@ afterAll(async () => {
 
 test('deploy, status, deploy --dry-run (nothing changes), rollback: over real SSH', async () => {
   const v1 = writeConfig('v1.yml', env.SANDBOX_IMAGE_WEB_V1!);
-  const v2 = writeConfig('v2.yml', env.SANDBOX_IMAGE_WEB_V2!);
+  // v2 is watched after the switch with the verify checks (the deploy action's verify-* keys)
+  const v2 = writeConfig(
+    'v2.yml',
+    env.SANDBOX_IMAGE_WEB_V2!,
+    'verify-window: 2\nverify-log-patterns: Traceback\non-inconclusive: promote',
+  );
 
   const first = cli(['deploy', '--config', v1]);
   expect({ code: first.code, err: first.code ? first.err : '' }).toEqual({ code: 0, err: '' });

@@ -6,7 +6,7 @@ import { COMMAND_USAGE, parseArgs, UsageError, type CliArgs } from '../../src/cl
 import {
   ConfigFileError,
   DEPLOY_INPUTS,
-  NOT_YET_IN_CLI,
+  NOT_IN_CLI,
   parseConfigText,
   type LoadDeps,
 } from '../../src/cli/config-file.js';
@@ -123,11 +123,11 @@ describe('config file', () => {
     // ... and every input of the action is read by the CLI or refused by name as not yet supported
     expect(
       inputs.filter(
-        (k) => !(DEPLOY_INPUTS as readonly string[]).includes(k) && !NOT_YET_IN_CLI.includes(k),
+        (k) => !(DEPLOY_INPUTS as readonly string[]).includes(k) && !NOT_IN_CLI.includes(k),
       ),
     ).toEqual([]);
-    expect(configError(`${BASE}verify-window: 5m\n`).message).toMatch(
-      /key 'verify-window': is a deploy action input the CLI does not support yet/,
+    expect(configError(`${BASE}notify-chat-id: 42\n`).message).toMatch(
+      /key 'notify-chat-id': notifications are sent by the deploy action only/,
     );
   });
 
@@ -215,6 +215,51 @@ describe('config file', () => {
       expect({ key: error.key, file: error.file }).toEqual({ key, file: '/ops/deploy.yml' });
       expect(error.message).toMatch(problem);
       expect(error.message.startsWith(`/ops/deploy.yml: key '${key}': `)).toBe(true);
+    }
+  });
+
+  test('verify-* keys: the same checks and window as the deploy action', () => {
+    const cli = load(
+      `${BASE}verify-window: 45\nverify-http-url: https://bot.example.net/health\nverify-log-patterns: |\n  Traceback\n  /FATAL/i\non-inconclusive: promote\n`,
+    );
+    expect(cli.config.gateWindowSeconds).toBe(45);
+    expect(cli.verify).toMatchObject({
+      onInconclusive: 'promote',
+      pauseSeconds: 60,
+      checks: {
+        http: [{ url: 'https://bot.example.net/health', status: ['2xx'] }],
+        logPatterns: ['Traceback', '/FATAL/i'],
+      },
+    });
+    expect(load(BASE).verify).toBeUndefined();
+    expect(load(BASE).config.gateWindowSeconds).toBe(10);
+    const token = load(`${BASE}verify-telegram-bot-token-file: tg.txt\n`, {
+      ...FILES,
+      '/ops/tg.txt': '123:abc\n',
+    });
+    expect(token.verify?.checks.telegram).toBeDefined();
+
+    const cases: [string, string, RegExp][] = [
+      [`${BASE}verify-window: 30\n`, 'verify-window', /needs a check to watch/],
+      [`${BASE}verify-http-url: ftp://x\n`, 'verify-http-url', /must be http or https/],
+      [
+        `${BASE}verify-http-url: https://x\non-inconclusive: shrug\n`,
+        'on-inconclusive',
+        /pause, promote/,
+      ],
+      [
+        `${BASE}verify-telegram-bot-token: 123:abc\n`,
+        'verify-telegram-bot-token',
+        /never written into the config/,
+      ],
+      [`${BASE}verify-pause: soon\nverify-http-url: https://x\n`, 'verify-pause', /whole number/],
+    ];
+    for (const [text, key, problem] of cases) {
+      const error = configError(text);
+      expect({ key: error.key, message: error.message }).toEqual({
+        key,
+        message: expect.stringMatching(problem),
+      });
     }
   });
 
