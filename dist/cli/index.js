@@ -9599,7 +9599,7 @@ lock, the plan, the health gates, undo on failure, the audit log.
 
 commands:
   deploy     deploy the config's image to its hosts (--dry-run: print the plan only)
-  rollback   redeploy the previous release (or --to RELEASE_ID) through the same gates
+  rollback   give the traffic back to the previous release (or --to RELEASE_ID)
   status     show each host's current release, history, lock, audit and containers
 
 Run 'tg-devops <command> --help' for a command's options.
@@ -9613,12 +9613,13 @@ const COMMAND_USAGE = {
 Deploys the config's image: lock, probe, plan, execute with health gates, undo on failure, audit.
   --dry-run       connect, probe read-only and print the plan; nothing changes
 ${COMMON}`,
-    rollback: `usage: tg-devops rollback --config deploy.yml [--to RELEASE_ID] [--force] [--host HOST]...
+    rollback: `usage: tg-devops rollback --config deploy.yml [--to RELEASE_ID] [--force] [--dry-run] [--host HOST]...
 
-Redeploys an earlier release's image through the same gates (no pre-deploy, no backup: migrations
-never run backwards implicitly). Default target: the host's previous release.
+Gives the traffic back to the previous release's kept container (or --to RELEASE_ID) under the
+host lock: health gate, switch (or handover for polling bots), undo on failure, audit entry.
   --to RELEASE_ID  a release from the host's history (see 'tg-devops status')
-  --force          redeploy even when the target is the current release
+  --force          go back past a release that declared an irreversible migration
+  --dry-run        print the rollback plan only; nothing changes
 ${COMMON}`,
     status: `usage: tg-devops status --config deploy.yml [--host HOST]...
 
@@ -9674,8 +9675,8 @@ function parseArgs(argv) {
                 break;
             case '--dry-run':
                 noValue();
-                if (command !== 'deploy')
-                    fail(`--dry-run is an option of deploy, not ${command}`);
+                if (command === 'status')
+                    fail('--dry-run is an option of deploy and rollback');
                 dryRun = true;
                 break;
             case '--to':
@@ -10539,6 +10540,47 @@ async function undoAll(done, ctx, records) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/deploy/pre-deploy.ts
+
+
+/**
+ * A pre-deploy (a migration) runs in a one-off container. When the SSH connection breaks while
+ * it runs, the container goes on running on the host after its run has failed and released the
+ * lock. A second migration must never start beside it: the next deploy waits for it (up to
+ * lock-timeout, as it would wait for another deploy), and refuses if it is still running.
+ */
+async function runningPreDeploys(exec, app) {
+    const result = await exec.run(listArgv(`${app}-pre`));
+    return parseContainerList(result.stdout)
+        .filter((c) => c.state === 'running' && c.name.endsWith('-pre'))
+        .map((c) => c.name);
+}
+async function awaitEarlierPreDeploys(ctx, config) {
+    const seconds = config.lockTimeoutSeconds;
+    for (const name of await runningPreDeploys(ctx.exec, config.app)) {
+        const advice = `refusing to run a second pre-deploy beside it: wait for it, or remove it (docker rm --force ${name}) if it hangs`;
+        if (seconds === 0)
+            throw new Error(`the pre-deploy container ${name} of an earlier run is still running; ${advice}`);
+        ctx.log.warn(`the pre-deploy container ${name} of an earlier run is still running (its run lost its connection?): waiting up to ${seconds}s for it to finish`);
+        const waited = await ctx.exec.run(['docker', 'wait', name], {
+            allowFailure: true,
+            timeoutMs: seconds * 1000,
+        });
+        if (waited.exitCode === 124)
+            throw new Error(`the pre-deploy container ${name} is still running after ${seconds}s; ${advice}`);
+        ctx.log.info(waited.exitCode === 0
+            ? `${name} finished with exit code ${waited.stdout.trim() || '?'}`
+            : `${name} is gone (${waited.stderr.trim().split('\n').pop() ?? ''})`);
+    }
+}
+/** After a failed pre-deploy: says so when its container still runs on the host. */
+async function preDeployFailure(exec, config, name, cause) {
+    const still = await runningPreDeploys(exec, config.app).catch(() => []);
+    if (!still.includes(name))
+        return cause instanceof Error ? cause : new Error(errorMessage(cause));
+    return new Error(`${errorMessage(cause)}; its container ${name} is still running on the host: the next deploy waits for it before another pre-deploy`);
+}
+
 ;// CONCATENATED MODULE: ./src/host/paths.ts
 /** Remote paths are checked here before any command uses them. */
 /** An absolute path with no `..`, no empty or control characters: safe to hand to rm/mv. */
@@ -11267,6 +11309,7 @@ function canarySteps(input) {
 
 
 
+
 function commandStep(id, title, argv, extra = {}) {
     return {
         id,
@@ -11367,8 +11410,15 @@ function buildPlan(input) {
             title: `pre-deploy in a one-off container: ${config.preDeploy.join(' ')}`,
             argv,
             run: async (ctx) => {
+                // Never two migrations at once: one left running by a cut-off run is waited for.
+                await awaitEarlierPreDeploys(ctx, config);
                 // Its output (migrations) goes to the log line by line; a failure stops the deploy.
-                await ctx.exec.run(argv, { onLine: (line) => ctx.log.info(`pre-deploy | ${line}`) });
+                try {
+                    await ctx.exec.run(argv, { onLine: (line) => ctx.log.info(`pre-deploy | ${line}`) });
+                }
+                catch (error) {
+                    throw await preDeployFailure(ctx.exec, config, `${config.app}-${releaseId}-pre`, error);
+                }
             },
         });
     }
@@ -11599,7 +11649,7 @@ async function deploy(config, deps) {
             action: `deploy ${config.strategy}`,
             release: releaseId,
             image: config.image.raw,
-            result: result.ok ? 'success' : 'rolled-back',
+            result: result.ok ? 'success' : undoFailed(result) ? 'failure' : 'rolled-back',
             detail: result.error?.message ??
                 `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
             url: deps.holder.url,
@@ -11619,11 +11669,18 @@ class DeployError extends StepError {
     report;
     gate;
     constructor(cause, report, gate) {
-        super(cause.step, `${cause.message.slice(cause.step.length + 2)}; rolled back to ${report.plan.current?.id ?? 'nothing (first deploy)'}`);
+        const failedUndos = report.result?.records.filter((r) => r.status === 'undo-failed') ?? [];
+        super(cause.step, failedUndos.length
+            ? `${cause.message.slice(cause.step.length + 2)}; NOT rolled back: ${failedUndos.length} undo step(s) failed (${failedUndos.map((r) => r.title).join('; ')}); the next deploy converges the host`
+            : `${cause.message.slice(cause.step.length + 2)}; rolled back to ${report.plan.current?.id ?? 'nothing (first deploy)'}`);
         this.report = report;
         this.gate = gate;
         this.name = 'DeployError';
     }
+}
+/** Some undo step failed: the host is not back where it was (the next deploy converges it). */
+function undoFailed(result) {
+    return result.records.some((r) => r.status === 'undo-failed');
 }
 /** Long enough for the slowest plan; the engine refreshes it between steps anyway. */
 function lockTtl(config) {
@@ -11637,6 +11694,766 @@ function lockTtl(config) {
             config.stopGraceSeconds +
             canary) +
         120);
+}
+
+;// CONCATENATED MODULE: ./src/health/container.ts
+
+/** The few fields of `docker inspect` a check needs (nothing else: env vars hold secrets). */
+const INSPECT_FORMAT = '{"Status":{{json .State.Status}},"Running":{{json .State.Running}},"Restarting":{{json .State.Restarting}},"ExitCode":{{json .State.ExitCode}},"StartedAt":{{json .State.StartedAt}},"Health":{{if .State.Health}}{{json .State.Health.Status}}{{else}}null{{end}},"RestartCount":{{json .RestartCount}}}';
+function container_inspectArgv(container, docker = ['docker']) {
+    return [...docker, 'container', 'inspect', '--format', INSPECT_FORMAT, '--', container];
+}
+function parseInspect(stdout) {
+    const line = stdout.trim().split('\n').pop() ?? '';
+    const parsed = JSON.parse(line);
+    if (typeof parsed.Status !== 'string')
+        throw new Error(`unexpected docker inspect output: ${line}`);
+    return parsed;
+}
+/**
+ * Pure: judge a container. Not running, restarting or unhealthy fails; a health check still
+ * starting is inconclusive; a restart count above the baseline fails for good (it crashed).
+ */
+function judgeContainer(state, baselineRestarts) {
+    const health = state.Health ? `, health ${state.Health}` : '';
+    const seen = `${state.Status}${health}, ${state.RestartCount} restart(s)`;
+    if (state.RestartCount > baselineRestarts) {
+        return {
+            status: 'fail',
+            final: true,
+            value: state.RestartCount,
+            summary: `${seen}: restarted ${state.RestartCount - baselineRestarts} time(s) since verification began (last exit code ${state.ExitCode})`,
+        };
+    }
+    if (state.Restarting || state.Status === 'restarting') {
+        return {
+            status: 'fail',
+            value: state.RestartCount,
+            summary: `${seen}: restarting (exit code ${state.ExitCode})`,
+        };
+    }
+    if (!state.Running || state.Status !== 'running') {
+        return {
+            status: 'fail',
+            final: state.Status === 'exited' || state.Status === 'dead',
+            value: state.RestartCount,
+            summary: `${seen} (exit code ${state.ExitCode})`,
+        };
+    }
+    if (state.Health === 'unhealthy')
+        return { status: 'fail', value: state.RestartCount, summary: seen };
+    if (state.Health === 'starting')
+        return { status: 'inconclusive', value: state.RestartCount, summary: seen };
+    return { status: 'pass', value: state.RestartCount, summary: seen };
+}
+/** Container state, health and restart count through any Executor (local, ssh). */
+function containerCheck(spec, executor) {
+    let baseline = spec.baselineRestarts;
+    return {
+        name: spec.name ?? `container ${spec.container}@${executor.where}`,
+        kind: 'container',
+        async probe() {
+            const result = await executor.run(container_inspectArgv(spec.container, spec.docker), {
+                allowFailure: true,
+            });
+            if (result.exitCode !== 0) {
+                const why = (result.stderr.trim() || result.stdout.trim()).split('\n').pop() ?? '';
+                if (/no such (container|object)/i.test(why)) {
+                    return { status: 'fail', summary: `no container named ${spec.container}` };
+                }
+                return {
+                    status: 'inconclusive',
+                    summary: `docker inspect exited ${result.exitCode}: ${why}`,
+                };
+            }
+            let state;
+            try {
+                state = parseInspect(result.stdout);
+            }
+            catch (error) {
+                return { status: 'inconclusive', summary: errorMessage(error) };
+            }
+            baseline ??= state.RestartCount;
+            return judgeContainer(state, baseline);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/health/http.ts
+
+/** Parses `$.a.b[0].c` or `$.a == "ok"`. Throws with a readable message. */
+function parseJsonPath(expression) {
+    const text = expression.trim();
+    const m = text.match(/^(\$[^=!<>\s]*)\s*(?:==\s*(.+))?$/);
+    if (!m)
+        throw new Error(`expected '$.path' or '$.path == value', got ${JSON.stringify(text)}`);
+    const pathText = m[1];
+    const path = [];
+    const re = /\.([A-Za-z_][\w-]*)|\[(\d+)\]|\[['"]([^'"]+)['"]\]/y;
+    let pos = 1;
+    while (pos < pathText.length) {
+        re.lastIndex = pos;
+        const part = re.exec(pathText);
+        if (!part)
+            throw new Error(`cannot read the path at ${JSON.stringify(pathText.slice(pos))}`);
+        path.push(part[1] ?? (part[2] !== undefined ? Number(part[2]) : part[3]));
+        pos = re.lastIndex;
+    }
+    if (m[2] === undefined)
+        return { path, text };
+    const raw = m[2].trim();
+    let expected;
+    try {
+        expected = JSON.parse(raw);
+    }
+    catch {
+        expected = raw.replace(/^'(.*)'$/, '$1');
+    }
+    return { path, expected, text };
+}
+function readJsonPath(value, path) {
+    let current = value;
+    for (const key of path) {
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = current[key];
+    }
+    return current;
+}
+/** Pure: does a status code match `200`, `2xx`, `20x`? */
+function statusMatches(code, patterns) {
+    const text = String(code);
+    return patterns.some((p) => p.length === 3 && [...p.toLowerCase()].every((c, i) => c === 'x' || c === text[i]));
+}
+/** Pure: judge one HTTP answer. */
+function judgeHttp(spec, answer) {
+    const statuses = spec.status && spec.status.length > 0 ? spec.status : ['2xx'];
+    const where = `${answer.status} in ${answer.latencyMs} ms`;
+    if (!statusMatches(answer.status, statuses)) {
+        return {
+            status: 'fail',
+            value: answer.status,
+            summary: `HTTP ${where}, expected ${statuses.join('|')}`,
+        };
+    }
+    if (spec.bodyContains !== undefined && !answer.body.includes(spec.bodyContains)) {
+        return {
+            status: 'fail',
+            value: answer.status,
+            summary: `HTTP ${where}, body lacks ${JSON.stringify(spec.bodyContains)}: ${snippet(answer.body)}`,
+        };
+    }
+    if (spec.jsonPath) {
+        const assertion = parseJsonPath(spec.jsonPath);
+        let parsed;
+        try {
+            parsed = JSON.parse(answer.body);
+        }
+        catch {
+            return {
+                status: 'fail',
+                value: answer.status,
+                summary: `HTTP ${where}, body is not JSON: ${snippet(answer.body)}`,
+            };
+        }
+        const found = readJsonPath(parsed, assertion.path);
+        const ok = 'expected' in assertion && assertion.expected !== undefined
+            ? JSON.stringify(found) === JSON.stringify(assertion.expected) ||
+                (typeof assertion.expected === 'string' && String(found) === assertion.expected)
+            : Boolean(found);
+        if (!ok) {
+            return {
+                status: 'fail',
+                value: answer.status,
+                summary: `HTTP ${where}, ${assertion.text} does not hold (found ${snippet(JSON.stringify(found) ?? 'nothing')})`,
+            };
+        }
+    }
+    if (spec.latencyBudgetMs !== undefined && answer.latencyMs > spec.latencyBudgetMs) {
+        return {
+            status: 'fail',
+            value: answer.latencyMs,
+            summary: `HTTP ${where}, over the ${spec.latencyBudgetMs} ms budget`,
+        };
+    }
+    return { status: 'pass', value: answer.status, summary: `HTTP ${where}` };
+}
+function snippet(text) {
+    const flat = text.replace(/\s+/g, ' ').trim();
+    return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+}
+/** An HTTP check: one request per probe; a refused or timed-out request is a failure. */
+function httpCheck(spec, deps) {
+    if (spec.jsonPath)
+        parseJsonPath(spec.jsonPath); // fail on a bad expression before any probe
+    return {
+        name: spec.name ?? `http ${spec.url}`,
+        kind: 'http',
+        async probe() {
+            const started = deps.clock.now();
+            let status;
+            let body;
+            try {
+                const response = await deps.fetch(spec.url, {
+                    method: 'GET',
+                    headers: spec.headers,
+                    redirect: 'manual',
+                    signal: AbortSignal.timeout(spec.timeoutMs ?? 10_000),
+                });
+                status = response.status;
+                body = await response.text();
+            }
+            catch (error) {
+                return {
+                    status: 'fail',
+                    summary: `HTTP request failed after ${deps.clock.now() - started} ms: ${causeOf(error)}`,
+                };
+            }
+            return judgeHttp(spec, { status, body, latencyMs: deps.clock.now() - started });
+        },
+    };
+}
+/** fetch's "fetch failed" hides the reason in `cause` (ECONNREFUSED, timeout …). */
+function causeOf(error) {
+    const cause = error && typeof error === 'object' && 'cause' in error
+        ? error.cause
+        : undefined;
+    const code = cause && typeof cause === 'object' && 'code' in cause
+        ? String(cause.code)
+        : '';
+    const causeText = cause && typeof cause === 'object' && 'message' in cause
+        ? String(cause.message)
+        : '';
+    return [errorMessage(error), code || causeText].filter(Boolean).join(': ');
+}
+
+;// CONCATENATED MODULE: ./src/health/logs.ts
+/**
+ * Fatal log patterns. 409 Conflict and "terminated by other getUpdates request" mean two
+ * consumers poll one token; AUTH_KEY_DUPLICATED means an MTProto session is used twice (it can be
+ * revoked for good); Traceback is an uncaught Python exception.
+ */
+const DEFAULT_LOG_PATTERNS = (/* unused pure expression or super */ null && ([
+    '409 Conflict',
+    'terminated by other getUpdates request',
+    'AUTH_KEY_DUPLICATED',
+    'Traceback',
+]));
+/** A pattern is a plain substring, or `/regex/flags`. */
+function parsePattern(text) {
+    const m = text.match(/^\/(.+)\/([gimsuy]*)$/);
+    if (m) {
+        const re = new RegExp(m[1], m[2].replace('g', ''));
+        return { text, test: (line) => re.test(line) };
+    }
+    return { text, test: (line) => line.includes(text) };
+}
+/**
+ * `docker logs --timestamps [--since S] -- NAME`. S is unix seconds for the first read, then the
+ * last timestamp the host itself printed (RFC 3339 with nanoseconds, inclusive), so later probes
+ * read only new lines and the runner's clock never has to agree with the host's.
+ */
+function logs_logsArgv(container, since, docker = ['docker']) {
+    const argv = [...docker, 'logs', '--timestamps'];
+    if (typeof since === 'number')
+        argv.push('--since', String(Math.floor(since / 1000)));
+    else if (since !== undefined)
+        argv.push('--since', since);
+    argv.push('--', container);
+    return argv;
+}
+const STAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z /;
+/** Splits docker's timestamp prefix off a line; the key compares as text in time order. */
+function splitStamp(line) {
+    const m = STAMP.exec(line);
+    if (!m)
+        return { text: line };
+    return {
+        stamp: m[0].trim(),
+        key: `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}`,
+        text: line.slice(m[0].length),
+    };
+}
+/** Pure: the newest docker timestamp in some output, as given (for the next --since). */
+function lastStamp(outputs) {
+    let best;
+    for (const output of outputs) {
+        for (const line of output.split('\n')) {
+            const { stamp, key } = splitStamp(line);
+            if (stamp && key && (!best || key > best.key))
+                best = { stamp, key };
+        }
+    }
+    return best?.stamp;
+}
+/** Pure: the first line that matches a fatal pattern. */
+function findFatal(text, patterns) {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const line = splitStamp(lines[i]).text;
+        const pattern = patterns.find((p) => p.test(line));
+        if (pattern)
+            return { pattern: pattern.text, line: line.trim(), lineNumber: i + 1 };
+    }
+    return undefined;
+}
+/** Log lines reach the job summary: blank anything shaped like a bot token first. */
+function redactTokens(line) {
+    return line.replace(/\b\d{5,}:[A-Za-z0-9_-]{30,}/g, '***');
+}
+function judgeLogs(stdout, stderr, patterns) {
+    const match = findFatal(stderr, patterns) ?? findFatal(stdout, patterns);
+    const count = [stdout, stderr]
+        .join('\n')
+        .split('\n')
+        .filter((l) => l.trim()).length;
+    if (match) {
+        const clean = redactTokens(match.line);
+        const line = clean.length > 160 ? `${clean.slice(0, 157)}...` : clean;
+        return {
+            status: 'fail',
+            final: true,
+            summary: `fatal pattern ${JSON.stringify(match.pattern)} in ${JSON.stringify(line)}`,
+        };
+    }
+    return { status: 'pass', value: count, summary: `${count} line(s), no fatal pattern` };
+}
+/** Fatal patterns in `docker logs` (stdout and stderr) through any Executor. */
+function logsCheck(spec, executor) {
+    const patterns = spec.patterns.map(parsePattern);
+    let since = spec.since;
+    let linesRead = 0;
+    return {
+        name: spec.name ?? `logs ${spec.container}@${executor.where}`,
+        kind: 'logs',
+        async probe() {
+            const result = await executor.run(logs_logsArgv(spec.container, since, spec.docker), {
+                allowFailure: true,
+            });
+            if (result.exitCode !== 0) {
+                const why = (result.stderr.trim() || result.stdout.trim()).split('\n').pop() ?? '';
+                return { status: 'inconclusive', summary: `docker logs exited ${result.exitCode}: ${why}` };
+            }
+            const judged = judgeLogs(result.stdout, result.stderr, patterns);
+            // Next time only newer lines; lines at exactly this timestamp are read twice (--since is
+            // inclusive), which is harmless: they were clean, or verification already ended.
+            since = lastStamp([result.stdout, result.stderr]) ?? since;
+            if (judged.status !== 'pass')
+                return judged;
+            linesRead += judged.value ?? 0;
+            return {
+                ...judged,
+                value: linesRead,
+                summary: `${judged.value ?? 0} new line(s), ${linesRead} read, no fatal pattern`,
+            };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/health/prometheus.ts
+
+function compare(value, op, threshold) {
+    switch (op) {
+        case '>':
+            return value > threshold;
+        case '>=':
+            return value >= threshold;
+        case '<':
+            return value < threshold;
+        case '<=':
+            return value <= threshold;
+        case '==':
+            return value === threshold;
+        case '!=':
+            return value !== threshold;
+    }
+}
+/** Parses one `name: <promql> <op> <threshold>` line (the last comparison is the threshold). */
+function parseQueryLine(line) {
+    const m = line.match(/^\s*([A-Za-z0-9_.-]+)\s*:\s*(.+?)\s*(>=|<=|==|!=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$/);
+    if (!m) {
+        throw new Error(`expected 'name: <promql> <op> <threshold>' (op one of > >= < <= == !=), got ${JSON.stringify(line.trim())}`);
+    }
+    return { name: m[1], query: m[2], op: m[3], threshold: Number(m[4]) };
+}
+const READY_MADE = ['error-rate', 'latency-p95', 'up'];
+/**
+ * The classic alert rules as PromQL over the metric names of prometheus_client style apps
+ * (http_requests_total{code}, http_request_duration_seconds histogram) and Prometheus's `up`.
+ */
+function readyMadeCheck(name, o) {
+    const sel = o.selector.trim();
+    const requests = o.requestsMetric ?? 'http_requests_total';
+    const duration = o.durationMetric ?? 'http_request_duration_seconds';
+    const status = o.statusLabel ?? 'code';
+    const join = (extra) => `{${[extra, sel].filter(Boolean).join(',')}}`;
+    switch (name) {
+        case 'error-rate':
+            return {
+                name,
+                // `or vector(0)`: many apps export no 5xx series until the first error.
+                query: `(sum(increase(${requests}${join(`${status}=~"5.*"`)}[${o.range}])) or vector(0)) / sum(increase(${requests}${join('')}[${o.range}]))`,
+                op: '>',
+                threshold: 0.1,
+                samplesQuery: `sum(increase(${requests}${join('')}[${o.range}]))`,
+                minSamples: o.minSamples,
+            };
+        case 'latency-p95':
+            return {
+                name,
+                query: `histogram_quantile(0.95, sum by (le) (increase(${duration}_bucket${join('')}[${o.range}])))`,
+                op: '>',
+                threshold: 1,
+                samplesQuery: `sum(increase(${duration}_count${join('')}[${o.range}]))`,
+                minSamples: o.minSamples,
+            };
+        case 'up':
+            return {
+                name,
+                query: `min(min_over_time(up${join('')}[${o.range}]))`,
+                op: '<',
+                threshold: 1,
+                samplesQuery: `sum(count_over_time(up${join('')}[${o.range}]))`,
+                minSamples: o.minSamples,
+            };
+    }
+}
+/** Reads an /api/v1/query answer: a scalar or an instant vector, as samples. */
+function parseQueryResponse(body) {
+    const b = body;
+    if (b?.status !== 'success') {
+        throw new Error(`Prometheus: ${b?.errorType ?? 'error'}: ${b?.error ?? JSON.stringify(body)}`);
+    }
+    const data = b.data ?? {};
+    if (data.resultType === 'scalar') {
+        const pair = data.result;
+        return [{ labels: {}, value: Number(pair[1]) }];
+    }
+    if (data.resultType === 'vector') {
+        return data.result.map((r) => ({ labels: r.metric ?? {}, value: Number(r.value[1]) }));
+    }
+    throw new Error(`Prometheus: unexpected result type ${String(data.resultType)}`);
+}
+function prometheusClient(baseUrl, deps) {
+    const base = baseUrl.replace(/\/+$/, '');
+    return {
+        async query(promql) {
+            let response;
+            try {
+                response = await deps.fetch(`${base}/api/v1/query`, {
+                    method: 'POST',
+                    headers: { 'content-type': 'application/x-www-form-urlencoded', ...deps.headers },
+                    body: new URLSearchParams({ query: promql }).toString(),
+                    signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+                });
+            }
+            catch (error) {
+                throw new Error(`Prometheus unreachable: ${causeOf(error)}`);
+            }
+            const text = await response.text();
+            let body;
+            try {
+                body = JSON.parse(text);
+            }
+            catch {
+                throw new Error(`Prometheus answered HTTP ${response.status}: ${text.slice(0, 200)}`);
+            }
+            return parseQueryResponse(body);
+        },
+    };
+}
+function describe(s) {
+    const labels = Object.entries(s.labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(',');
+    return `${labels ? `{${labels}} ` : ''}${formatNumber(s.value)}`;
+}
+function formatNumber(n) {
+    if (!Number.isFinite(n))
+        return String(n);
+    return Number.isInteger(n) ? String(n) : n.toPrecision(4).replace(/\.?0+$/, '');
+}
+/** Pure: judge the samples of a check's query (and of its samples query). */
+function judgePrometheus(spec, samples, sampleCount) {
+    const rule = `${spec.op} ${spec.threshold}`;
+    if (spec.samplesQuery !== undefined && spec.minSamples !== undefined) {
+        const n = sampleCount ?? 0;
+        if (!Number.isFinite(n) || n < spec.minSamples) {
+            return {
+                status: 'inconclusive',
+                value: Number.isFinite(n) ? n : 0,
+                summary: `${formatNumber(Number.isFinite(n) ? n : 0)} sample(s), fewer than the ${spec.minSamples} needed`,
+            };
+        }
+    }
+    const usable = samples.filter((s) => Number.isFinite(s.value));
+    if (usable.length === 0) {
+        return {
+            status: 'inconclusive',
+            summary: samples.length === 0 ? 'no data' : `no number (${samples.map(describe).join(', ')})`,
+        };
+    }
+    const bad = usable.filter((s) => compare(s.value, spec.op, spec.threshold));
+    const counted = sampleCount !== undefined ? ` over ${formatNumber(sampleCount)} sample(s)` : '';
+    if (bad.length > 0) {
+        return {
+            status: 'fail',
+            value: bad[0].value,
+            summary: `${bad.map(describe).join(', ')} ${rule}${counted}`,
+        };
+    }
+    return {
+        status: 'pass',
+        value: usable[0].value,
+        summary: `${usable.map(describe).join(', ')}, alert when ${rule}${counted}`,
+    };
+}
+function prometheusCheck(spec, client) {
+    return {
+        name: `prometheus ${spec.name}`,
+        kind: 'prometheus',
+        async probe() {
+            let count;
+            if (spec.samplesQuery !== undefined) {
+                const counted = await client.query(spec.samplesQuery);
+                count = counted.reduce((sum, s) => sum + (Number.isFinite(s.value) ? s.value : 0), 0);
+                if (spec.minSamples !== undefined && count < spec.minSamples) {
+                    return judgePrometheus(spec, [], count);
+                }
+            }
+            return judgePrometheus(spec, await client.query(spec.query), count);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/health/telegram.ts
+
+/** Pure: judge one getWebhookInfo answer, given the pending counts seen before (oldest first). */
+function judgeWebhook(spec, info, previousPending) {
+    const pending = info.pending_update_count;
+    const seen = `url ${info.url ? JSON.stringify(info.url) : '(none)'}, ${pending} pending`;
+    if (spec.expectedUrl !== undefined ? info.url !== spec.expectedUrl : info.url === '') {
+        return {
+            status: 'fail',
+            value: pending,
+            summary: `${seen}: expected url ${spec.expectedUrl ? JSON.stringify(spec.expectedUrl) : 'to be set'}`,
+        };
+    }
+    if (info.last_error_date !== undefined && info.last_error_date * 1000 >= spec.since) {
+        const at = new Date(info.last_error_date * 1000).toISOString();
+        return {
+            status: 'fail',
+            final: true,
+            value: pending,
+            summary: `${seen}: delivery error at ${at} (after the deploy started): ${info.last_error_message ?? 'no message'}`,
+        };
+    }
+    const needed = spec.growthProbes ?? 3;
+    const series = [...previousPending, pending].slice(-(needed + 1));
+    const growing = series.length === needed + 1 && series.every((v, i) => i === 0 || v > series[i - 1]);
+    if (growing) {
+        return {
+            status: 'fail',
+            value: pending,
+            summary: `${seen}: pending updates grew on ${needed} probes in a row (${series.join(' → ')})`,
+        };
+    }
+    return { status: 'pass', value: pending, summary: seen };
+}
+/**
+ * Telegram webhook state through getWebhookInfo. The token is part of the URL path: it never
+ * appears in a summary, and callers register it with Log.secret().
+ */
+function telegramWebhookCheck(spec, deps) {
+    const base = (spec.apiUrl ?? 'https://api.telegram.org').replace(/\/+$/, '');
+    const pending = [];
+    const hide = (text) => text.split(spec.token).join('***');
+    return {
+        name: 'telegram webhook',
+        kind: 'telegram',
+        async probe() {
+            let response;
+            try {
+                response = await deps.fetch(`${base}/bot${spec.token}/getWebhookInfo`, {
+                    method: 'GET',
+                    signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+                });
+            }
+            catch (error) {
+                return { status: 'inconclusive', summary: hide(`Bot API unreachable: ${causeOf(error)}`) };
+            }
+            const text = await response.text();
+            let body;
+            try {
+                body = JSON.parse(text);
+            }
+            catch {
+                return {
+                    status: 'inconclusive',
+                    summary: `Bot API answered HTTP ${response.status}, not JSON`,
+                };
+            }
+            if (!body.ok || !body.result) {
+                // 401/404: the token is wrong, which no waiting fixes; anything else may pass.
+                const fatal = response.status === 401 || response.status === 404;
+                return {
+                    status: fatal ? 'fail' : 'inconclusive',
+                    summary: hide(`getWebhookInfo: ${body.error_code ?? response.status} ${body.description ?? ''}`.trim()),
+                };
+            }
+            const result = judgeWebhook(spec, body.result, pending);
+            pending.push(body.result.pending_update_count);
+            return { ...result, summary: hide(result.summary) };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/health/config.ts
+
+
+
+
+
+/** Pure wiring: the checks a config describes, in a stable order. */
+function buildChecks(config, deps) {
+    const checks = [];
+    for (const spec of config.http)
+        checks.push(httpCheck(spec, deps));
+    const p = config.prometheus;
+    if (p) {
+        const client = prometheusClient(p.url, {
+            fetch: deps.fetch,
+            headers: p.token ? { authorization: `Bearer ${p.token}` } : undefined,
+        });
+        for (const name of p.readyMade) {
+            const spec = readyMadeCheck(name, {
+                selector: p.selector,
+                range: p.range,
+                minSamples: name === 'up' ? Math.min(p.minSamples, 2) : p.minSamples,
+                statusLabel: p.statusLabel,
+            });
+            checks.push(prometheusCheck(spec, client));
+        }
+        for (const spec of p.custom)
+            checks.push(prometheusCheck(spec, client));
+    }
+    if (config.container) {
+        for (const executor of deps.executors) {
+            checks.push(containerCheck({ container: config.container.name }, executor));
+            if (config.container.logPatterns.length > 0) {
+                checks.push(logsCheck({
+                    container: config.container.name,
+                    patterns: config.container.logPatterns,
+                    since: config.since,
+                }, executor));
+            }
+        }
+    }
+    if (config.telegram) {
+        checks.push(telegramWebhookCheck({
+            token: config.telegram.token,
+            apiUrl: config.telegram.apiUrl,
+            expectedUrl: config.telegram.expectedUrl,
+            since: config.since ?? deps.clock.now(),
+        }, { fetch: deps.fetch }));
+    }
+    return checks;
+}
+
+;// CONCATENATED MODULE: ./src/rollback/window.ts
+/**
+ * What an inconclusive check (no traffic yet, no samples in the range) does in the post-switch
+ * window and at canary steps:
+ *
+ * - `pause` (the default, the safe choice): promotion waits. The check is asked again every
+ *   second for up to `pauseSeconds`; a pass continues, a fail fails, and still inconclusive at
+ *   the end fails the gate, so the deploy rolls back rather than promote on no evidence.
+ * - `promote`: an inconclusive answer passes (the evidence says so), as gateFromCheck does by
+ *   default.
+ *
+ * A final failure (a fatal log line, a crash loop) is fatal either way.
+ */
+const INCONCLUSIVE_MODES = ['pause', 'promote'];
+function windowGate(check, options = {}) {
+    const mode = options.onInconclusive ?? 'pause';
+    const pauseMs = (options.pauseSeconds ?? 60) * 1000;
+    return async (ctx) => {
+        const started = ctx.clock.now();
+        let asked = 0;
+        for (;;) {
+            const probe = await check.probe(ctx.clock.now());
+            asked++;
+            const now = ctx.clock.now();
+            let result;
+            if (probe.status === 'pass')
+                result = { name: check.name, ok: true, evidence: `pass: ${probe.summary}` };
+            else if (probe.status === 'fail')
+                result = {
+                    name: check.name,
+                    ok: false,
+                    fatal: probe.final === true,
+                    evidence: `fail: ${probe.summary}`,
+                };
+            else if (mode === 'promote')
+                result = {
+                    name: check.name,
+                    ok: true,
+                    evidence: `inconclusive, promoted (on-inconclusive: promote): ${probe.summary}`,
+                };
+            else if (now - started >= pauseMs)
+                result = {
+                    name: check.name,
+                    ok: false,
+                    evidence: `inconclusive for ${Math.round((now - started) / 1000)}s (${asked} probes; on-inconclusive: pause): ${probe.summary}`,
+                };
+            if (result) {
+                options.onVerdict?.(result, now);
+                return result;
+            }
+            if (asked === 1)
+                ctx.log.info(`${check.name}: inconclusive (${probe.summary}); paused, asking again`);
+            await ctx.clock.sleep(1000);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/verify-gates.ts
+
+
+
+function hasVerifyChecks(checks) {
+    return (checks.http.length > 0 ||
+        checks.prometheus !== undefined ||
+        checks.logPatterns.length > 0 ||
+        checks.telegram !== undefined);
+}
+function verifyGates(options, deps) {
+    const { checks } = options;
+    const policy = {
+        onInconclusive: options.onInconclusive,
+        pauseSeconds: options.pauseSeconds,
+        onVerdict: deps.onVerdict,
+    };
+    const since = deps.clock.now();
+    const gates = buildChecks({ http: checks.http, prometheus: checks.prometheus, telegram: checks.telegram, since }, { fetch: deps.fetch, clock: deps.clock, executors: [] }).map((check) => windowGate(check, policy));
+    if (checks.logPatterns.length > 0) {
+        const perContainer = new Map();
+        gates.push(async (ctx) => {
+            let gate = perContainer.get(ctx.container);
+            if (!gate) {
+                const started = Date.parse(ctx.since);
+                gate = windowGate(logsCheck({
+                    container: ctx.container,
+                    patterns: checks.logPatterns,
+                    since: Number.isFinite(started) ? started : undefined,
+                    name: `logs ${ctx.container}`,
+                }, ctx.exec), policy);
+                perContainer.set(ctx.container, gate);
+            }
+            return gate(ctx);
+        });
+    }
+    return gates;
 }
 
 ;// CONCATENATED MODULE: ./src/proxy/files.ts
@@ -12108,8 +12925,12 @@ function haproxyProxy(app, haproxy, nginx, options = {}) {
             timeoutMs: 15_000,
             allowFailure: true,
         });
+        if (result.exitCode === 127)
+            throw new StepError('haproxy', `socat is not installed on ${exec.where} (apt-get install socat)`);
         if (result.exitCode !== 0)
-            throw new StepError('haproxy', `runtime API at ${haproxy.socket} did not answer (socat exited ${result.exitCode}): ${result.stderr.trim()}`);
+            throw new StepError('haproxy', `runtime API at ${haproxy.socket} did not answer (socat exited ${result.exitCode}; is ` +
+                `HAProxy running with 'stats socket ${haproxy.socket} level admin', and may this user ` +
+                `open it?): ${result.stderr.trim()}`);
         return result.stdout;
     };
     const state = async (exec) => parseServersState(await cli(exec, [`show servers state ${be}`]));
@@ -12250,9 +13071,580 @@ function createProxy(settings, options = {}) {
         : haproxyProxy(settings.app, settings.haproxy, settings.nginx, options);
 }
 
+;// CONCATENATED MODULE: ./src/rollback/plan.ts
+
+const PREVIOUS = 'previous';
+/** Newest first, by start time, then by id (release ids sort by time). */
+function byAge(releases) {
+    return [...releases].sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id));
+}
+/** Every release the state knows, once each (current and previous may be missing from history). */
+function knownReleases(state) {
+    const seen = new Map();
+    for (const r of [state.current, state.previous, ...state.history]) {
+        if (!r)
+            continue;
+        const known = seen.get(r.id);
+        // The same release recorded twice: a declared irreversible migration in either copy counts.
+        if (!known)
+            seen.set(r.id, r);
+        else if (r.irreversibleMigration && !known.irreversibleMigration)
+            seen.set(r.id, { ...known, irreversibleMigration: true });
+    }
+    return byAge([...seen.values()]);
+}
+const isNewer = (a, b) => a.startedAt !== b.startedAt ? a.startedAt > b.startedAt : a.id > b.id;
+function planRollback(state, target, options) {
+    const fail = (problem) => {
+        throw new StepError('rollback', problem);
+    };
+    const current = state.current ?? fail(`${state.app}: nothing is deployed, nothing to roll back`);
+    const releases = knownReleases(state);
+    const wanted = (target ?? '').trim() || PREVIOUS;
+    let to;
+    if (wanted === PREVIOUS) {
+        to =
+            state.previous && state.previous.id !== current.id
+                ? state.previous
+                : releases.find((r) => r.id !== current.id && isNewer(current, r));
+        if (!to)
+            fail(`${state.app}: no previous release recorded on the host (current ${current.id}); name one with a release id`);
+    }
+    else {
+        to = releases.find((r) => r.id === wanted);
+        if (!to)
+            fail(`${state.app}: release ${wanted} is not in the host's history; known: ${releases.map((r) => r.id).join(', ')}`);
+    }
+    const target_ = to;
+    if (target_.id === current.id)
+        fail(`${state.app}: ${target_.id} is the current release already; nothing to do`);
+    const forward = isNewer(target_, current);
+    const over = forward
+        ? []
+        : releases.filter((r) => isNewer(r, target_) && !isNewer(r, current) && r.id !== target_.id);
+    const irreversible = over.filter((r) => r.irreversibleMigration === true);
+    if (irreversible.length && !options.force)
+        fail(`${state.app}: refusing to roll back to ${target_.id}: ${irreversible
+            .map((r) => `release ${r.id} (${r.image})`)
+            .join(', ')} declared an irreversible migration, so ${target_.id}'s code would run against a schema it does not know. ` +
+            `Restore the database first (a pre-deploy backup), or set force: true to roll back anyway.`);
+    return {
+        app: state.app,
+        from: current,
+        to: target_,
+        over,
+        irreversible,
+        forced: irreversible.length > 0,
+        forward,
+    };
+}
+/** After the rollback: the target is current, the release it replaced is previous. */
+function stateAfter(state, plan) {
+    const history = state.history.some((r) => r.id === plan.to.id)
+        ? state.history
+        : [plan.to, ...state.history];
+    return { app: state.app, current: plan.to, previous: plan.from, history };
+}
+function rollbackSummaryLine(plan) {
+    return (`${plan.forward ? 'roll forward' : 'roll back'} ${plan.app} from ${plan.from.id} (${plan.from.image}) ` +
+        `to ${plan.to.id} (${plan.to.image})` +
+        (plan.over.length > 1 ? `, over ${plan.over.map((r) => r.id).join(', ')}` : '') +
+        (plan.forced
+            ? `; FORCED past the irreversible migration of ${plan.irreversible.map((r) => r.id).join(', ')}`
+            : ''));
+}
+
+;// CONCATENATED MODULE: ./src/rollback/execute.ts
+
+
+
+
+
+
+const MIGRATION_LABEL = 'org.tg-devops.migration';
+async function look(settings, deps) {
+    const { exec, host } = deps;
+    const paths = host.appPaths(settings.stateBase, settings.app);
+    const state = await host.readState(exec, paths);
+    const containers = parseContainerList((await exec.run(listArgv(settings.app))).stdout);
+    const proxy = typeof deps.proxy === 'function' ? deps.proxy(state.current) : deps.proxy;
+    const routed = proxy ? await proxy.current(exec) : undefined;
+    let httpTool = 'none';
+    if (settings.healthPath) {
+        const found = await exec.run(['sh', '-c', 'command -v curl || command -v wget || true'], {
+            allowFailure: true,
+        });
+        const first = found.stdout.trim().split('\n')[0] ?? '';
+        httpTool = first.endsWith('/curl') ? 'curl' : first.endsWith('/wget') ? 'wget' : 'none';
+    }
+    return { state, containers, routed, httpTool, proxy };
+}
+/**
+ * The image label `org.tg-devops.migration=irreversible` declares a release's migration
+ * irreversible even when the deploy did not record it: read here for the releases rolled over
+ * (docker image inspect, read-only). A release the state already marks keeps its mark.
+ */
+async function withMigrationLabels(exec, state, log) {
+    const cache = new Map();
+    const mark = async (r) => {
+        if (!r || r.irreversibleMigration !== undefined)
+            return r;
+        if (!cache.has(r.image)) {
+            const out = await exec.run(['docker', 'image', 'inspect', '--format', '{{json .Config.Labels}}', r.image], { allowFailure: true });
+            let value;
+            if (out.exitCode === 0) {
+                try {
+                    const labels = JSON.parse(out.stdout.trim() || 'null');
+                    const label = labels?.[MIGRATION_LABEL]?.trim().toLowerCase();
+                    value = label === 'irreversible' ? true : label === 'reversible' ? false : undefined;
+                }
+                catch {
+                    log.warn(`labels of ${r.image} not readable: ${out.stdout.slice(0, 100)}`);
+                }
+            }
+            cache.set(r.image, value);
+        }
+        const value = cache.get(r.image);
+        return value === undefined ? r : { ...r, irreversibleMigration: value };
+    };
+    const history = [];
+    for (const r of state.history)
+        history.push((await mark(r)));
+    return {
+        app: state.app,
+        current: await mark(state.current),
+        previous: await mark(state.previous),
+        history,
+    };
+}
+function rollbackMode(plan, proxy) {
+    const { to, from } = plan;
+    return proxy && to.color && to.port !== undefined && from.color && to.color !== from.color
+        ? 'proxy'
+        : 'handover';
+}
+function gctx(ctx, release, settings, since) {
+    return {
+        exec: ctx.exec,
+        clock: ctx.clock,
+        log: ctx.log,
+        container: release.container,
+        port: release.port,
+        healthPath: settings.healthPath,
+        since,
+        httpTool: ctx.httpTool,
+    };
+}
+/** The steps, each with its undo. Pure: a value to print (dry-run) before it runs. */
+function rollbackSteps(plan, mode, settings, seen, marks = {}) {
+    const { to, from } = plan;
+    const running = (name) => seen.containers.some((c) => c.name === name && (c.state === 'running' || c.state === 'restarting'));
+    const grace = settings.stopGraceSeconds;
+    const start = {
+        id: 'start-target',
+        title: `start ${to.container} again (kept stopped for rollback)`,
+        argv: startArgv(to.container),
+        run: async (ctx) => {
+            await ctx.exec.run(startArgv(to.container));
+        },
+        undo: {
+            title: `stop ${to.container}`,
+            run: async (ctx) => {
+                await ctx.exec.run(stopArgv(to.container, grace), { allowFailure: true });
+            },
+        },
+    };
+    const ready = {
+        id: 'ready',
+        title: `health-gate ${to.container}: running${to.port !== undefined && settings.healthPath ? `, GET 127.0.0.1:${to.port}${settings.healthPath}` : ''} (up to ${settings.healthTimeoutSeconds}s)`,
+        run: async (ctx) => {
+            await waitReady(gctx(ctx, to, settings, new Date(ctx.clock.now()).toISOString()), [runningGate, httpGate], settings.healthTimeoutSeconds);
+        },
+    };
+    const stopCurrent = {
+        id: 'stop-current',
+        title: `stop ${from.container} (SIGTERM, up to ${grace}s), keep it`,
+        argv: stopArgv(from.container, grace),
+        run: async (ctx) => {
+            await ctx.exec.run(stopArgv(from.container, grace));
+        },
+        undo: {
+            title: `start ${from.container} again`,
+            run: async (ctx) => {
+                await ctx.exec.run(startArgv(from.container), { allowFailure: true });
+            },
+        },
+    };
+    const steps = [];
+    if (mode === 'proxy') {
+        if (!running(to.container))
+            steps.push(start);
+        steps.push(ready);
+        const before = seen.routed ?? [];
+        steps.push({
+            id: 'route',
+            title: `route all traffic to ${to.color} (${to.container}, port ${to.port})`,
+            run: async (ctx) => {
+                if (!ctx.proxy)
+                    throw new Error('no traffic proxy configured');
+                await ctx.proxy.route(ctx.exec, [{ color: to.color, port: to.port, weight: 100 }]);
+                marks.switched?.(ctx.clock.now());
+            },
+            undo: before.length
+                ? {
+                    title: `route back to ${before.map((b) => `${b.color}:${b.weight}%`).join(', ')}`,
+                    run: async (ctx) => {
+                        await ctx.proxy?.route(ctx.exec, before);
+                    },
+                }
+                : undefined,
+        });
+        if (running(from.container)) {
+            steps.push({
+                id: 'drain',
+                title: `drain ${from.color} (${from.container}) for up to ${settings.drainSeconds}s`,
+                run: async (ctx) => {
+                    await ctx.proxy?.drain(ctx.exec, from.color, settings.drainSeconds, ctx.clock);
+                },
+            });
+            steps.push({ ...stopCurrent, undo: undefined });
+        }
+    }
+    else {
+        if (running(from.container))
+            steps.push(stopCurrent);
+        if (!running(to.container))
+            steps.push(start);
+        steps.push({
+            ...ready,
+            id: 'gate',
+            title: `${ready.title}; no 409/Conflict/AUTH_KEY_DUPLICATED for ${settings.gateWindowSeconds}s`,
+            run: async (ctx) => {
+                const since = new Date(ctx.clock.now() - 5000).toISOString();
+                const g = gctx(ctx, to, settings, since);
+                await waitReady(g, [runningGate, httpGate], settings.healthTimeoutSeconds);
+                marks.switched?.(ctx.clock.now());
+                const end = ctx.clock.now() + settings.gateWindowSeconds * 1000;
+                for (;;) {
+                    for (const gate of [runningGate, logGate()]) {
+                        const r = await gate(g);
+                        if (!r.ok)
+                            throw new StepError('gate', `gate ${r.name} failed: ${r.evidence}`);
+                    }
+                    if (ctx.clock.now() >= end)
+                        break;
+                    await ctx.clock.sleep(1000);
+                }
+            },
+        });
+    }
+    return steps;
+}
+/** The engine's plan printout, headed as a rollback. */
+function rollbackText(plan) {
+    return planText(plan).replace(/^Deploy /, 'Rollback of ');
+}
+function asPlan(plan, mode, steps, notes) {
+    return {
+        app: plan.app,
+        strategy: mode === 'proxy' ? 'proxy switch' : 'handover',
+        releaseId: plan.to.id,
+        image: plan.to.image,
+        color: plan.to.color ?? 'blue',
+        container: plan.to.container,
+        port: plan.to.port,
+        current: plan.from,
+        release: plan.to,
+        steps,
+        cleanup: [],
+        notes: [rollbackSummaryLine(plan), ...notes],
+    };
+}
+/**
+ * Plans (from the host's state) and executes a rollback on one host. Dry-run reads and prints
+ * only. Throws StepError('rollback', ...) when refused (unknown target, pruned container,
+ * irreversible migration without force) before anything changes, and a StepError naming the
+ * failed step after the undos ran.
+ */
+async function rollback(settings, deps, marks = {}) {
+    const { exec, host, log, clock } = deps;
+    const started = clock.now();
+    const paths = host.appPaths(settings.stateBase, settings.app);
+    let switchedAt;
+    const local = {
+        switched: (at) => {
+            switchedAt = at;
+            marks.switched?.(at);
+        },
+    };
+    const prepare = async () => {
+        const seen = await look(settings, deps);
+        const state = await withMigrationLabels(exec, seen.state, log);
+        const plan = planRollback(state, settings.to, { force: settings.force });
+        if (!seen.containers.some((c) => c.name === plan.to.container))
+            throw new StepError('rollback', `${exec.where}: the container ${plan.to.container} of release ${plan.to.id} is gone (pruned: keep-releases); deploy its image ${plan.to.image} again instead`);
+        const mode = rollbackMode(plan, seen.proxy);
+        const notes = [];
+        if (plan.forced)
+            notes.push(`force: rolling back past the irreversible migration of ${plan.irreversible.map((r) => r.id).join(', ')}`);
+        const steps = rollbackSteps(plan, mode, settings, seen, local);
+        return { seen, state, plan, mode, steps: asPlan(plan, mode, steps, notes) };
+    };
+    if (settings.dryRun) {
+        const p = await prepare();
+        log.info(`dry-run: nothing changes on ${exec.where}\n${rollbackText(p.steps)}`);
+        return {
+            dryRun: true,
+            plan: p.plan,
+            mode: p.mode,
+            steps: p.steps,
+            totalMs: clock.now() - started,
+        };
+    }
+    await exec.run(['mkdir', '-p', paths.dir]);
+    const ttl = Math.max(300, 2 *
+        (settings.healthTimeoutSeconds +
+            settings.drainSeconds +
+            settings.stopGraceSeconds +
+            settings.gateWindowSeconds) +
+        120);
+    const lock = await host.acquireLock(exec, paths.lock, { ...deps.holder, startedAt: new Date(started).toISOString() }, { ttlSeconds: ttl, timeoutSeconds: settings.lockTimeoutSeconds, clock, log });
+    try {
+        const p = await prepare();
+        log.info(rollbackText(p.steps));
+        if (p.plan.forced)
+            log.warn(p.steps.notes[1] ?? 'forced');
+        const firstStep = clock.now();
+        const result = await execute(p.steps, {
+            exec,
+            clock,
+            log,
+            host,
+            proxy: p.seen.proxy,
+            httpTool: p.seen.httpTool,
+            extraGates: [],
+            facts: { waitMs: 0 },
+        });
+        if (result.ok) {
+            try {
+                await host.writeState(exec, paths, stateAfter(p.state, p.plan));
+            }
+            catch (error) {
+                // The target serves, but the state says otherwise: say so loudly, the next deploy
+                // reconciles from what runs and what the proxy routes.
+                log.error(`state.json not updated after the rollback: ${errorMessage(error)}`);
+                throw new StepError('state', `rolled back, but state.json was not updated: ${errorMessage(error)}`);
+            }
+        }
+        await host
+            .appendAudit(exec, paths, {
+            at: new Date(clock.now()).toISOString(),
+            actor: deps.holder.actor,
+            action: 'rollback',
+            release: p.plan.to.id,
+            image: p.plan.to.image,
+            result: result.ok ? 'success' : 'failure',
+            detail: [
+                `from ${p.plan.from.id}`,
+                settings.reason,
+                p.plan.forced
+                    ? `forced past the irreversible migration of ${p.plan.irreversible.map((r) => r.id).join(', ')}`
+                    : undefined,
+                result.error?.message,
+            ]
+                .filter(Boolean)
+                .join('; '),
+            url: deps.holder.url,
+            runId: deps.holder.runId,
+        })
+            .catch((error) => log.warn(`audit entry not written: ${errorMessage(error)}`));
+        const report = {
+            dryRun: false,
+            plan: p.plan,
+            mode: p.mode,
+            steps: p.steps,
+            result,
+            totalMs: clock.now() - started,
+            switchMs: switchedAt === undefined ? undefined : switchedAt - firstStep,
+        };
+        if (!result.ok)
+            throw new RollbackError(result.error, report);
+        return report;
+    }
+    finally {
+        await lock.release().catch((error) => log.warn(`lock not released: ${String(error)}`));
+    }
+}
+class RollbackError extends StepError {
+    report;
+    constructor(cause, report) {
+        super(cause.step, `${cause.message.slice(cause.step.length + 2)}; undone: ${report.plan.from.id} still serves`);
+        this.report = report;
+        this.name = 'RollbackError';
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/health/time.ts
+/** Durations like `90`, `90s`, `5m`, `1h`, `500ms` in milliseconds; undefined if not one. */
+function parseDuration(text) {
+    const m = text.trim().match(/^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/);
+    if (!m)
+        return undefined;
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's')];
+    return Math.round(Number(m[1]) * unit);
+}
+/**
+ * A point in time as epoch ms: RFC 3339 (`2026-11-30T03:00:00Z`), unix seconds (`1764471600`),
+ * a deploy's release id (`20261130-030000`, UTC: the deploy action's `release-id` output), or a
+ * duration ago (`10m`). Undefined if it is none of these.
+ */
+function parseSince(text, now) {
+    const t = text.trim();
+    const release = t.match(/^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})$/);
+    if (release) {
+        const [y, mo, d, h, mi, s] = release.slice(1).map(Number);
+        const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+        return new Date(ms).getUTCDate() === d ? ms : undefined;
+    }
+    if (/^\d{9,11}(\.\d+)?$/.test(t))
+        return Math.round(Number(t) * 1000);
+    const ago = parseDuration(t);
+    if (ago !== undefined && /[a-z]$/.test(t))
+        return now - ago;
+    if (/^\d{4}-\d{2}-\d{2}T/.test(t)) {
+        const ms = Date.parse(t);
+        return Number.isNaN(ms) ? undefined : ms;
+    }
+    return undefined;
+}
+/** A PromQL range (`5m`, `90s`, `1h`). */
+function isPromRange(text) {
+    return /^(\d+(ms|s|m|h|d|w|y))+$/.test(text.trim());
+}
+
+;// CONCATENATED MODULE: ./src/health/inputs.ts
+
+
+
+
+
+/** An http(s) URL, or an InputError naming the input. */
+function httpUrlInput(name, raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new InputError(name, `is not a URL: ${JSON.stringify(raw)}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new InputError(name, `must be http or https, got ${url.protocol}`);
+    }
+    return raw;
+}
+function parseCheckInputs(raw, options = {}) {
+    const name = options.name ?? ((base) => base);
+    // --- HTTP
+    for (const s of raw.httpStatus) {
+        if (!/^[1-5][0-9xX]{2}$/.test(s)) {
+            throw new InputError(name('http-status'), `expected codes like 200 or 2xx, got ${JSON.stringify(s)}`);
+        }
+    }
+    if (raw.httpJsonPath) {
+        try {
+            parseJsonPath(raw.httpJsonPath);
+        }
+        catch (error) {
+            throw new InputError(name('http-json-path'), error.message);
+        }
+    }
+    const http = raw.httpUrls.map((url) => ({
+        url: httpUrlInput(name('http-url'), url),
+        status: raw.httpStatus.length ? [...raw.httpStatus] : ['2xx'],
+        bodyContains: raw.httpBody || undefined,
+        jsonPath: raw.httpJsonPath || undefined,
+        latencyBudgetMs: raw.httpLatencyMs > 0 ? raw.httpLatencyMs : undefined,
+    }));
+    // --- Prometheus
+    let prometheus;
+    if (raw.prometheusUrl) {
+        httpUrlInput(name('prometheus-url'), raw.prometheusUrl);
+        if (!isPromRange(raw.prometheusRange)) {
+            throw new InputError(name('prometheus-range'), `expected a PromQL range like 5m or 90s, got ${JSON.stringify(raw.prometheusRange)}`);
+        }
+        if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(raw.prometheusStatusLabel)) {
+            throw new InputError(name('prometheus-status-label'), `is not a label name: ${JSON.stringify(raw.prometheusStatusLabel)}`);
+        }
+        const unknown = raw.prometheusChecks.filter((n) => n !== 'none' && !READY_MADE.includes(n));
+        if (unknown.length) {
+            throw new InputError(name('prometheus-checks'), `unknown check(s) ${unknown.join(', ')}; expected ${READY_MADE.join(', ')} or none`);
+        }
+        const custom = raw.prometheusQueries.map((line) => {
+            try {
+                return parseQueryLine(line);
+            }
+            catch (error) {
+                throw new InputError(name('prometheus-queries'), error.message);
+            }
+        });
+        const readyMade = raw.prometheusChecks.includes('none')
+            ? []
+            : [...raw.prometheusChecks];
+        if (readyMade.length && !raw.prometheusSelector) {
+            throw new InputError(name('prometheus-selector'), `is required with ${name('prometheus-checks')}: the label matchers of the new release's series, e.g. job="bot",version="v2"`);
+        }
+        prometheus = {
+            url: raw.prometheusUrl,
+            readyMade,
+            selector: raw.prometheusSelector,
+            range: raw.prometheusRange,
+            minSamples: raw.minSamples,
+            statusLabel: raw.prometheusStatusLabel,
+            custom,
+            token: raw.prometheusToken.trim() || undefined,
+        };
+    }
+    else if (raw.prometheusQueries.length) {
+        throw new InputError(name('prometheus-url'), `is required with ${name('prometheus-queries')}`);
+    }
+    // --- Log patterns
+    const given = raw.logPatterns;
+    const logPatterns = given.length === 1 && given[0] === 'none'
+        ? []
+        : given.length
+            ? [...given]
+            : [...(options.defaultLogPatterns ?? [])];
+    for (const p of logPatterns) {
+        try {
+            parsePattern(p);
+        }
+        catch (error) {
+            throw new InputError(name('log-patterns'), `${JSON.stringify(p)}: ${error.message}`);
+        }
+    }
+    // --- Telegram webhook
+    const token = raw.telegramBotToken.trim();
+    const telegramApiUrl = httpUrlInput(name('telegram-api-url'), raw.telegramApiUrl);
+    if (raw.telegramWebhookUrl && !token) {
+        throw new InputError(name('telegram-bot-token'), `is required with ${name('telegram-webhook-url')}`);
+    }
+    return {
+        http,
+        prometheus,
+        logPatterns,
+        telegram: token
+            ? { token, apiUrl: telegramApiUrl, expectedUrl: raw.telegramWebhookUrl || undefined }
+            : undefined,
+        telegramApiUrl,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/config-file.ts
+
+
+
 
 
 
@@ -12318,6 +13710,36 @@ const DEPLOY_INPUTS = [
     'environment',
     'environment-url',
     'transient-environment',
+    'verify-http-url',
+    'verify-http-status',
+    'verify-http-body',
+    'verify-http-json-path',
+    'verify-http-latency-ms',
+    'verify-prometheus-url',
+    'verify-prometheus-checks',
+    'verify-prometheus-selector',
+    'verify-prometheus-range',
+    'verify-prometheus-status-label',
+    'verify-prometheus-queries',
+    'verify-prometheus-token',
+    'verify-min-samples',
+    'verify-log-patterns',
+    'verify-telegram-bot-token',
+    'verify-telegram-webhook-url',
+    'telegram-api-url',
+    'verify-window',
+    'on-inconclusive',
+    'verify-pause',
+];
+/**
+ * Deploy action inputs the CLI does not act on: the notifications (an operator at a terminal sees
+ * the outcome). Refused by name rather than ignored, so nobody expects a message that never comes.
+ */
+const NOT_IN_CLI = [
+    'notify-telegram-token',
+    'notify-chat-id',
+    'notify-webhook-url',
+    'notify-webhook-secret',
 ];
 /** Inputs that only mean something inside a GitHub run (the deployment record). */
 const GITHUB_ONLY_INPUTS = [
@@ -12331,8 +13753,19 @@ const SECRET_SOURCES = {
     'ssh-key': { file: 'ssh-key-file', variable: 'TG_DEVOPS_SSH_KEY' },
     env: { file: 'env-file', variable: 'TG_DEVOPS_ENV' },
     'registry-password': { file: 'registry-password-file', variable: 'TG_DEVOPS_REGISTRY_PASSWORD' },
+    'verify-prometheus-token': {
+        file: 'verify-prometheus-token-file',
+        variable: 'TG_DEVOPS_PROMETHEUS_TOKEN',
+    },
+    'verify-telegram-bot-token': {
+        file: 'verify-telegram-bot-token-file',
+        variable: 'TG_DEVOPS_TELEGRAM_BOT_TOKEN',
+    },
 };
-const FILE_KEYS = ['ssh-key-file', 'env-file', 'registry-password-file', 'known-hosts-file'];
+const FILE_KEYS = [
+    ...Object.values(SECRET_SOURCES).map((source) => source.file),
+    'known-hosts-file',
+];
 /** Proxy settings as the deploy action's defaults give them. */
 const PROXY_DEFAULTS = {
     'nginx-conf-dir': '/etc/nginx/conf.d',
@@ -12378,6 +13811,8 @@ function parseConfigText(text, file, deps) {
     const known = new Set([...DEPLOY_INPUTS, ...FILE_KEYS]);
     const values = {};
     for (const [key, value] of Object.entries(data)) {
+        if (NOT_IN_CLI.includes(key))
+            throw new ConfigFileError(file, key, 'notifications are sent by the deploy action only; the CLI prints the outcome: remove it');
         if (!known.has(key))
             throw new ConfigFileError(file, key, `is not an input of the deploy action${suggest(key, known)} (see deploy/README.md)`);
         values[key] = scalar(file, key, value);
@@ -12425,8 +13860,10 @@ function parseConfigText(text, file, deps) {
     }
     const sshKey = secret('ssh-key');
     let config;
+    let verify;
     try {
         config = buildConfig(raw);
+        ({ config, verify } = verifyOptions(config, values, secret));
     }
     catch (error) {
         if (error instanceof InputError) {
@@ -12463,8 +13900,63 @@ function parseConfigText(text, file, deps) {
             jumpHost: values['jump-host'] ?? '',
         },
         proxy,
+        verify,
         ignored: GITHUB_ONLY_INPUTS.filter((k) => values[k] !== undefined),
     };
+}
+/** The verify-* keys as the deploy action reads and validates them (src/health/inputs.ts). */
+function verifyOptions(config, values, secret) {
+    const lines = (key) => (values[key] ?? '')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
+    const int = (key, fallback, max) => {
+        const v = (values[key] ?? '').trim();
+        if (!v)
+            return fallback;
+        if (!/^\d{1,7}$/.test(v) || Number(v) > max)
+            throw new InputError(key, `expected a whole number 0..${max}, got ${JSON.stringify(v)}`);
+        return Number(v);
+    };
+    const raw = {
+        httpUrls: lines('verify-http-url'),
+        httpStatus: list(values['verify-http-status']),
+        httpBody: values['verify-http-body'] ?? '',
+        httpJsonPath: values['verify-http-json-path'] ?? '',
+        httpLatencyMs: int('verify-http-latency-ms', 0, 600_000),
+        prometheusUrl: (values['verify-prometheus-url'] ?? '').trim(),
+        prometheusChecks: list(values['verify-prometheus-checks']),
+        prometheusQueries: lines('verify-prometheus-queries'),
+        prometheusSelector: values['verify-prometheus-selector'] ?? '',
+        prometheusRange: values['verify-prometheus-range'] || '5m',
+        minSamples: int('verify-min-samples', 20, 1_000_000),
+        prometheusStatusLabel: values['verify-prometheus-status-label'] || 'code',
+        prometheusToken: secret('verify-prometheus-token').trim(),
+        logPatterns: lines('verify-log-patterns'),
+        telegramBotToken: secret('verify-telegram-bot-token').trim(),
+        telegramApiUrl: values['telegram-api-url'] || 'https://api.telegram.org',
+        telegramWebhookUrl: values['verify-telegram-webhook-url'] ?? '',
+    };
+    const checks = parseCheckInputs(raw, {
+        name: (base) => (base === 'telegram-api-url' ? base : `verify-${base}`),
+    });
+    const mode = values['on-inconclusive'] || 'pause';
+    if (!INCONCLUSIVE_MODES.includes(mode))
+        throw new InputError('on-inconclusive', `expected one of ${INCONCLUSIVE_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
+    const verify = hasVerifyChecks(checks)
+        ? {
+            checks,
+            onInconclusive: mode,
+            pauseSeconds: int('verify-pause', 60, 3600),
+        }
+        : undefined;
+    const window = int('verify-window', -1, 3600);
+    if (values['verify-window'] !== undefined && values['verify-window'] !== '') {
+        if (!verify)
+            throw new InputError('verify-window', 'needs a check to watch: set verify-http-url, verify-prometheus-url, verify-log-patterns or verify-telegram-bot-token');
+        return { config: { ...config, gateWindowSeconds: window }, verify };
+    }
+    return { config, verify };
 }
 /** The key to blame: the file variant when the value came from a file. */
 function keyFor(input, values) {
@@ -12503,6 +13995,9 @@ function suggest(key, known) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/commands.ts
+
+
+
 
 
 
@@ -12648,6 +14143,9 @@ async function deployCommand(cli, args, deps) {
         deps.log.info(`note: ${key} is for GitHub runs; the CLI ignores it`);
     const releaseId = releaseIdAt(deps.clock.now());
     const { failed } = await withHosts(cli, args, deps, async (exec, host) => {
+        const extraGates = cli.verify
+            ? verifyGates(cli.verify, { fetch: deps.fetch ?? fetch, clock: deps.clock })
+            : [];
         const report = await deps.log.group(`${config.dryRun ? 'plan for' : 'deploy to'} ${host}`, () => deploy(config, {
             exec,
             host: hostPrimitives,
@@ -12656,6 +14154,11 @@ async function deployCommand(cli, args, deps) {
             log: deps.log,
             releaseId,
             holder: holder(deps),
+            extraGates,
+            // each verify gate may hold a step for up to verify-pause seconds: the lock outlives it
+            lockTtlSeconds: extraGates.length
+                ? lockTtl(config) + 2 * (cli.verify?.pauseSeconds ?? 0) * extraGates.length
+                : undefined,
         }));
         if (report.dryRun) {
             deps.out(`${host}: dry-run, nothing changed`);
@@ -12669,55 +14172,46 @@ async function deployCommand(cli, args, deps) {
     return failed.length ? 1 : 0;
 }
 /**
- * Rollback: an earlier release's image goes back through the same engine and gates, without
- * pre-deploy and backup (migrations never run backwards implicitly).
+ * Rollback (src/rollback): the kept container of the previous release (or --to RELEASE_ID) takes
+ * the traffic back (proxy switch, or a handover for polling/MTProto bots) under the host lock,
+ * with the same health gate, undo on failure and an audit entry. Refuses an unknown release, the
+ * current one, and going back past an irreversible migration unless --force.
  */
 async function rollbackCommand(cli, args, deps) {
-    const base = {
-        ...cli.config,
-        preDeploy: undefined,
-        backup: undefined,
-        dryRun: false,
-        warnings: [],
+    const config = cli.config;
+    const proxy = proxyFor(cli, config);
+    const settings = {
+        app: config.app,
+        stateBase: config.stateBase,
+        to: args.to,
+        force: args.force,
+        dryRun: args.dryRun,
+        healthPath: config.healthPath,
+        stopGraceSeconds: config.stopGraceSeconds,
+        healthTimeoutSeconds: config.healthTimeoutSeconds,
+        drainSeconds: config.drainSeconds,
+        gateWindowSeconds: config.gateWindowSeconds,
+        lockTimeoutSeconds: config.lockTimeoutSeconds,
+        reason: `manual rollback by ${deps.actor}`,
     };
-    const proxy = proxyFor(cli, base);
-    const releaseId = releaseIdAt(deps.clock.now());
     const { failed } = await withHosts(cli, args, deps, async (exec, host) => {
-        const paths = hostPrimitives.appPaths(base.stateBase, base.app);
-        const state = await hostPrimitives.readState(exec, paths);
-        const target = rollbackTarget(state, args.to);
-        if (state.current?.image === target.image && !args.force) {
-            throw new Error(`release ${target.id} (${target.image}) is already what runs (current ${state.current.id}); --force redeploys it`);
-        }
-        if (state.current?.irreversibleMigration)
-            deps.log.warn(`release ${state.current.id} ran a pre-deploy command (migrations?): its schema stays; make sure ${target.id} works with it`);
-        deps.log.info(`${host}: rolling back ${base.app} from ${state.current?.id ?? 'nothing'} to ${target.id} (${target.image})`);
-        const config = { ...base, image: { ...base.image, raw: target.image } };
-        const report = await deps.log.group(`rollback on ${host}`, () => deploy(config, {
+        const report = await deps.log.group(`rollback on ${host}`, () => rollback(settings, {
             exec,
             host: hostPrimitives,
             proxy,
             clock: deps.clock,
             log: deps.log,
-            releaseId,
             holder: holder(deps),
         }));
-        deps.out(`${host}: rolled back to ${target.id}'s image ${target.image}; live as release ${releaseId} (${report.plan.color ?? 'no color'})`);
+        const line = rollbackSummaryLine(report.plan);
+        if (report.dryRun) {
+            deps.out(`${host}: dry-run, nothing changed: would ${line}`);
+            deps.out(rollbackText(report.steps));
+        }
+        else
+            deps.out(`${host}: ${line}: done (${report.mode}${report.switchMs !== undefined ? `, switched in ${report.switchMs} ms` : ''})`);
     });
     return failed.length ? 1 : 0;
-}
-/** The release to go back to: --to from the history, else the previous one. */
-function rollbackTarget(state, to) {
-    const known = [state.current, state.previous, ...state.history].filter((r) => r !== undefined);
-    if (to) {
-        const hit = known.find((r) => r.id === to);
-        if (!hit)
-            throw new Error(`release ${to} is not in the host's history (known: ${[...new Set(known.map((r) => r.id))].join(', ') || 'none'})`);
-        return hit;
-    }
-    if (!state.previous)
-        throw new Error(`no previous release is recorded for ${state.app || 'this app'}: nothing to roll back to`);
-    return state.previous;
 }
 async function statusCommand(cli, args, deps) {
     const config = cli.config;

@@ -1227,7 +1227,7 @@ function getEnum(name, allowed, fallback) {
     if (raw === '')
         return fallback;
     if (!allowed.includes(raw)) {
-        throw new InputError(name, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
+        throw new errors_InputError(name, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
     }
     return raw;
 }
@@ -1237,7 +1237,7 @@ function getList(name, options = { commas: true }) {
 }
 /** A multi-line input kept line by line (tag rules, label lines), blank lines dropped. */
 function getLines(name) {
-    return splitList(core.getInput(name), false);
+    return splitList(getInput(name), false);
 }
 function splitList(raw, commas) {
     return raw
@@ -1247,7 +1247,65 @@ function splitList(raw, commas) {
         .filter((item) => item !== '' && !item.startsWith('#'));
 }
 
+;// CONCATENATED MODULE: ./src/rollback/window.ts
+/**
+ * What an inconclusive check (no traffic yet, no samples in the range) does in the post-switch
+ * window and at canary steps:
+ *
+ * - `pause` (the default, the safe choice): promotion waits. The check is asked again every
+ *   second for up to `pauseSeconds`; a pass continues, a fail fails, and still inconclusive at
+ *   the end fails the gate, so the deploy rolls back rather than promote on no evidence.
+ * - `promote`: an inconclusive answer passes (the evidence says so), as gateFromCheck does by
+ *   default.
+ *
+ * A final failure (a fatal log line, a crash loop) is fatal either way.
+ */
+const INCONCLUSIVE_MODES = ['pause', 'promote'];
+function windowGate(check, options = {}) {
+    const mode = options.onInconclusive ?? 'pause';
+    const pauseMs = (options.pauseSeconds ?? 60) * 1000;
+    return async (ctx) => {
+        const started = ctx.clock.now();
+        let asked = 0;
+        for (;;) {
+            const probe = await check.probe(ctx.clock.now());
+            asked++;
+            const now = ctx.clock.now();
+            let result;
+            if (probe.status === 'pass')
+                result = { name: check.name, ok: true, evidence: `pass: ${probe.summary}` };
+            else if (probe.status === 'fail')
+                result = {
+                    name: check.name,
+                    ok: false,
+                    fatal: probe.final === true,
+                    evidence: `fail: ${probe.summary}`,
+                };
+            else if (mode === 'promote')
+                result = {
+                    name: check.name,
+                    ok: true,
+                    evidence: `inconclusive, promoted (on-inconclusive: promote): ${probe.summary}`,
+                };
+            else if (now - started >= pauseMs)
+                result = {
+                    name: check.name,
+                    ok: false,
+                    evidence: `inconclusive for ${Math.round((now - started) / 1000)}s (${asked} probes; on-inconclusive: pause): ${probe.summary}`,
+                };
+            if (result) {
+                options.onVerdict?.(result, now);
+                return result;
+            }
+            if (asked === 1)
+                ctx.log.info(`${check.name}: inconclusive (${probe.summary}); paused, asking again`);
+            await ctx.clock.sleep(1000);
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./actions/deploy/inputs.ts
+
 
 function readInputs() {
     return {
@@ -1306,6 +1364,36 @@ function readInputs() {
             environment: getString('environment', 'production'),
             environmentUrl: getString('environment-url'),
             transient: getBool('transient-environment', false),
+        },
+        verify: {
+            checks: {
+                httpUrls: getLines('verify-http-url'),
+                httpStatus: getList('verify-http-status'),
+                httpBody: getString('verify-http-body'),
+                httpJsonPath: getString('verify-http-json-path'),
+                httpLatencyMs: getInt('verify-http-latency-ms', 0, { min: 0 }),
+                prometheusUrl: getString('verify-prometheus-url'),
+                prometheusChecks: getList('verify-prometheus-checks'),
+                prometheusQueries: getLines('verify-prometheus-queries'),
+                prometheusSelector: getString('verify-prometheus-selector'),
+                prometheusRange: getString('verify-prometheus-range', '5m'),
+                minSamples: getInt('verify-min-samples', 20, { min: 0 }),
+                prometheusStatusLabel: getString('verify-prometheus-status-label', 'code'),
+                prometheusToken: getSecret('verify-prometheus-token'),
+                logPatterns: getLines('verify-log-patterns'),
+                telegramBotToken: getSecret('verify-telegram-bot-token'),
+                telegramApiUrl: getString('telegram-api-url', 'https://api.telegram.org'),
+                telegramWebhookUrl: getString('verify-telegram-webhook-url'),
+            },
+            windowSeconds: getInt('verify-window', -1, { min: 0, max: 3600 }),
+            pauseSeconds: getInt('verify-pause', 60, { min: 0, max: 3600 }),
+            onInconclusive: getEnum('on-inconclusive', INCONCLUSIVE_MODES, 'pause'),
+        },
+        notify: {
+            telegramToken: getSecret('notify-telegram-token').trim(),
+            chatId: getString('notify-chat-id'),
+            webhookUrl: getSecret('notify-webhook-url').trim(),
+            webhookSecret: getSecret('notify-webhook-secret').trim(),
         },
     };
 }
@@ -2149,6 +2237,47 @@ async function undoAll(done, ctx, records) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/deploy/pre-deploy.ts
+
+
+/**
+ * A pre-deploy (a migration) runs in a one-off container. When the SSH connection breaks while
+ * it runs, the container goes on running on the host after its run has failed and released the
+ * lock. A second migration must never start beside it: the next deploy waits for it (up to
+ * lock-timeout, as it would wait for another deploy), and refuses if it is still running.
+ */
+async function runningPreDeploys(exec, app) {
+    const result = await exec.run(listArgv(`${app}-pre`));
+    return parseContainerList(result.stdout)
+        .filter((c) => c.state === 'running' && c.name.endsWith('-pre'))
+        .map((c) => c.name);
+}
+async function awaitEarlierPreDeploys(ctx, config) {
+    const seconds = config.lockTimeoutSeconds;
+    for (const name of await runningPreDeploys(ctx.exec, config.app)) {
+        const advice = `refusing to run a second pre-deploy beside it: wait for it, or remove it (docker rm --force ${name}) if it hangs`;
+        if (seconds === 0)
+            throw new Error(`the pre-deploy container ${name} of an earlier run is still running; ${advice}`);
+        ctx.log.warn(`the pre-deploy container ${name} of an earlier run is still running (its run lost its connection?): waiting up to ${seconds}s for it to finish`);
+        const waited = await ctx.exec.run(['docker', 'wait', name], {
+            allowFailure: true,
+            timeoutMs: seconds * 1000,
+        });
+        if (waited.exitCode === 124)
+            throw new Error(`the pre-deploy container ${name} is still running after ${seconds}s; ${advice}`);
+        ctx.log.info(waited.exitCode === 0
+            ? `${name} finished with exit code ${waited.stdout.trim() || '?'}`
+            : `${name} is gone (${waited.stderr.trim().split('\n').pop() ?? ''})`);
+    }
+}
+/** After a failed pre-deploy: says so when its container still runs on the host. */
+async function preDeployFailure(exec, config, name, cause) {
+    const still = await runningPreDeploys(exec, config.app).catch(() => []);
+    if (!still.includes(name))
+        return cause instanceof Error ? cause : new Error(errorMessage(cause));
+    return new Error(`${errorMessage(cause)}; its container ${name} is still running on the host: the next deploy waits for it before another pre-deploy`);
+}
+
 ;// CONCATENATED MODULE: ./src/host/paths.ts
 /** Remote paths are checked here before any command uses them. */
 /** An absolute path with no `..`, no empty or control characters: safe to hand to rm/mv. */
@@ -2877,6 +3006,7 @@ function canarySteps(input) {
 
 
 
+
 function commandStep(id, title, argv, extra = {}) {
     return {
         id,
@@ -2977,8 +3107,15 @@ function buildPlan(input) {
             title: `pre-deploy in a one-off container: ${config.preDeploy.join(' ')}`,
             argv,
             run: async (ctx) => {
+                // Never two migrations at once: one left running by a cut-off run is waited for.
+                await awaitEarlierPreDeploys(ctx, config);
                 // Its output (migrations) goes to the log line by line; a failure stops the deploy.
-                await ctx.exec.run(argv, { onLine: (line) => ctx.log.info(`pre-deploy | ${line}`) });
+                try {
+                    await ctx.exec.run(argv, { onLine: (line) => ctx.log.info(`pre-deploy | ${line}`) });
+                }
+                catch (error) {
+                    throw await preDeployFailure(ctx.exec, config, `${config.app}-${releaseId}-pre`, error);
+                }
             },
         });
     }
@@ -3209,7 +3346,7 @@ async function deploy(config, deps) {
             action: `deploy ${config.strategy}`,
             release: releaseId,
             image: config.image.raw,
-            result: result.ok ? 'success' : 'rolled-back',
+            result: result.ok ? 'success' : undoFailed(result) ? 'failure' : 'rolled-back',
             detail: result.error?.message ??
                 `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
             url: deps.holder.url,
@@ -3229,11 +3366,18 @@ class DeployError extends StepError {
     report;
     gate;
     constructor(cause, report, gate) {
-        super(cause.step, `${cause.message.slice(cause.step.length + 2)}; rolled back to ${report.plan.current?.id ?? 'nothing (first deploy)'}`);
+        const failedUndos = report.result?.records.filter((r) => r.status === 'undo-failed') ?? [];
+        super(cause.step, failedUndos.length
+            ? `${cause.message.slice(cause.step.length + 2)}; NOT rolled back: ${failedUndos.length} undo step(s) failed (${failedUndos.map((r) => r.title).join('; ')}); the next deploy converges the host`
+            : `${cause.message.slice(cause.step.length + 2)}; rolled back to ${report.plan.current?.id ?? 'nothing (first deploy)'}`);
         this.report = report;
         this.gate = gate;
         this.name = 'DeployError';
     }
+}
+/** Some undo step failed: the host is not back where it was (the next deploy converges it). */
+function undoFailed(result) {
+    return result.records.some((r) => r.status === 'undo-failed');
 }
 /** Long enough for the slowest plan; the engine refreshes it between steps anyway. */
 function lockTtl(config) {
@@ -3307,6 +3451,1074 @@ function summaryMarkdown(app, outcomes, dryRun) {
         }
     }
     return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/health/container.ts
+
+/** The few fields of `docker inspect` a check needs (nothing else: env vars hold secrets). */
+const INSPECT_FORMAT = '{"Status":{{json .State.Status}},"Running":{{json .State.Running}},"Restarting":{{json .State.Restarting}},"ExitCode":{{json .State.ExitCode}},"StartedAt":{{json .State.StartedAt}},"Health":{{if .State.Health}}{{json .State.Health.Status}}{{else}}null{{end}},"RestartCount":{{json .RestartCount}}}';
+function container_inspectArgv(container, docker = ['docker']) {
+    return [...docker, 'container', 'inspect', '--format', INSPECT_FORMAT, '--', container];
+}
+function parseInspect(stdout) {
+    const line = stdout.trim().split('\n').pop() ?? '';
+    const parsed = JSON.parse(line);
+    if (typeof parsed.Status !== 'string')
+        throw new Error(`unexpected docker inspect output: ${line}`);
+    return parsed;
+}
+/**
+ * Pure: judge a container. Not running, restarting or unhealthy fails; a health check still
+ * starting is inconclusive; a restart count above the baseline fails for good (it crashed).
+ */
+function judgeContainer(state, baselineRestarts) {
+    const health = state.Health ? `, health ${state.Health}` : '';
+    const seen = `${state.Status}${health}, ${state.RestartCount} restart(s)`;
+    if (state.RestartCount > baselineRestarts) {
+        return {
+            status: 'fail',
+            final: true,
+            value: state.RestartCount,
+            summary: `${seen}: restarted ${state.RestartCount - baselineRestarts} time(s) since verification began (last exit code ${state.ExitCode})`,
+        };
+    }
+    if (state.Restarting || state.Status === 'restarting') {
+        return {
+            status: 'fail',
+            value: state.RestartCount,
+            summary: `${seen}: restarting (exit code ${state.ExitCode})`,
+        };
+    }
+    if (!state.Running || state.Status !== 'running') {
+        return {
+            status: 'fail',
+            final: state.Status === 'exited' || state.Status === 'dead',
+            value: state.RestartCount,
+            summary: `${seen} (exit code ${state.ExitCode})`,
+        };
+    }
+    if (state.Health === 'unhealthy')
+        return { status: 'fail', value: state.RestartCount, summary: seen };
+    if (state.Health === 'starting')
+        return { status: 'inconclusive', value: state.RestartCount, summary: seen };
+    return { status: 'pass', value: state.RestartCount, summary: seen };
+}
+/** Container state, health and restart count through any Executor (local, ssh). */
+function containerCheck(spec, executor) {
+    let baseline = spec.baselineRestarts;
+    return {
+        name: spec.name ?? `container ${spec.container}@${executor.where}`,
+        kind: 'container',
+        async probe() {
+            const result = await executor.run(container_inspectArgv(spec.container, spec.docker), {
+                allowFailure: true,
+            });
+            if (result.exitCode !== 0) {
+                const why = (result.stderr.trim() || result.stdout.trim()).split('\n').pop() ?? '';
+                if (/no such (container|object)/i.test(why)) {
+                    return { status: 'fail', summary: `no container named ${spec.container}` };
+                }
+                return {
+                    status: 'inconclusive',
+                    summary: `docker inspect exited ${result.exitCode}: ${why}`,
+                };
+            }
+            let state;
+            try {
+                state = parseInspect(result.stdout);
+            }
+            catch (error) {
+                return { status: 'inconclusive', summary: errorMessage(error) };
+            }
+            baseline ??= state.RestartCount;
+            return judgeContainer(state, baseline);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/health/http.ts
+
+/** Parses `$.a.b[0].c` or `$.a == "ok"`. Throws with a readable message. */
+function parseJsonPath(expression) {
+    const text = expression.trim();
+    const m = text.match(/^(\$[^=!<>\s]*)\s*(?:==\s*(.+))?$/);
+    if (!m)
+        throw new Error(`expected '$.path' or '$.path == value', got ${JSON.stringify(text)}`);
+    const pathText = m[1];
+    const path = [];
+    const re = /\.([A-Za-z_][\w-]*)|\[(\d+)\]|\[['"]([^'"]+)['"]\]/y;
+    let pos = 1;
+    while (pos < pathText.length) {
+        re.lastIndex = pos;
+        const part = re.exec(pathText);
+        if (!part)
+            throw new Error(`cannot read the path at ${JSON.stringify(pathText.slice(pos))}`);
+        path.push(part[1] ?? (part[2] !== undefined ? Number(part[2]) : part[3]));
+        pos = re.lastIndex;
+    }
+    if (m[2] === undefined)
+        return { path, text };
+    const raw = m[2].trim();
+    let expected;
+    try {
+        expected = JSON.parse(raw);
+    }
+    catch {
+        expected = raw.replace(/^'(.*)'$/, '$1');
+    }
+    return { path, expected, text };
+}
+function readJsonPath(value, path) {
+    let current = value;
+    for (const key of path) {
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = current[key];
+    }
+    return current;
+}
+/** Pure: does a status code match `200`, `2xx`, `20x`? */
+function statusMatches(code, patterns) {
+    const text = String(code);
+    return patterns.some((p) => p.length === 3 && [...p.toLowerCase()].every((c, i) => c === 'x' || c === text[i]));
+}
+/** Pure: judge one HTTP answer. */
+function judgeHttp(spec, answer) {
+    const statuses = spec.status && spec.status.length > 0 ? spec.status : ['2xx'];
+    const where = `${answer.status} in ${answer.latencyMs} ms`;
+    if (!statusMatches(answer.status, statuses)) {
+        return {
+            status: 'fail',
+            value: answer.status,
+            summary: `HTTP ${where}, expected ${statuses.join('|')}`,
+        };
+    }
+    if (spec.bodyContains !== undefined && !answer.body.includes(spec.bodyContains)) {
+        return {
+            status: 'fail',
+            value: answer.status,
+            summary: `HTTP ${where}, body lacks ${JSON.stringify(spec.bodyContains)}: ${snippet(answer.body)}`,
+        };
+    }
+    if (spec.jsonPath) {
+        const assertion = parseJsonPath(spec.jsonPath);
+        let parsed;
+        try {
+            parsed = JSON.parse(answer.body);
+        }
+        catch {
+            return {
+                status: 'fail',
+                value: answer.status,
+                summary: `HTTP ${where}, body is not JSON: ${snippet(answer.body)}`,
+            };
+        }
+        const found = readJsonPath(parsed, assertion.path);
+        const ok = 'expected' in assertion && assertion.expected !== undefined
+            ? JSON.stringify(found) === JSON.stringify(assertion.expected) ||
+                (typeof assertion.expected === 'string' && String(found) === assertion.expected)
+            : Boolean(found);
+        if (!ok) {
+            return {
+                status: 'fail',
+                value: answer.status,
+                summary: `HTTP ${where}, ${assertion.text} does not hold (found ${snippet(JSON.stringify(found) ?? 'nothing')})`,
+            };
+        }
+    }
+    if (spec.latencyBudgetMs !== undefined && answer.latencyMs > spec.latencyBudgetMs) {
+        return {
+            status: 'fail',
+            value: answer.latencyMs,
+            summary: `HTTP ${where}, over the ${spec.latencyBudgetMs} ms budget`,
+        };
+    }
+    return { status: 'pass', value: answer.status, summary: `HTTP ${where}` };
+}
+function snippet(text) {
+    const flat = text.replace(/\s+/g, ' ').trim();
+    return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+}
+/** An HTTP check: one request per probe; a refused or timed-out request is a failure. */
+function httpCheck(spec, deps) {
+    if (spec.jsonPath)
+        parseJsonPath(spec.jsonPath); // fail on a bad expression before any probe
+    return {
+        name: spec.name ?? `http ${spec.url}`,
+        kind: 'http',
+        async probe() {
+            const started = deps.clock.now();
+            let status;
+            let body;
+            try {
+                const response = await deps.fetch(spec.url, {
+                    method: 'GET',
+                    headers: spec.headers,
+                    redirect: 'manual',
+                    signal: AbortSignal.timeout(spec.timeoutMs ?? 10_000),
+                });
+                status = response.status;
+                body = await response.text();
+            }
+            catch (error) {
+                return {
+                    status: 'fail',
+                    summary: `HTTP request failed after ${deps.clock.now() - started} ms: ${causeOf(error)}`,
+                };
+            }
+            return judgeHttp(spec, { status, body, latencyMs: deps.clock.now() - started });
+        },
+    };
+}
+/** fetch's "fetch failed" hides the reason in `cause` (ECONNREFUSED, timeout …). */
+function causeOf(error) {
+    const cause = error && typeof error === 'object' && 'cause' in error
+        ? error.cause
+        : undefined;
+    const code = cause && typeof cause === 'object' && 'code' in cause
+        ? String(cause.code)
+        : '';
+    const causeText = cause && typeof cause === 'object' && 'message' in cause
+        ? String(cause.message)
+        : '';
+    return [errorMessage(error), code || causeText].filter(Boolean).join(': ');
+}
+
+;// CONCATENATED MODULE: ./src/health/logs.ts
+/**
+ * Fatal log patterns. 409 Conflict and "terminated by other getUpdates request" mean two
+ * consumers poll one token; AUTH_KEY_DUPLICATED means an MTProto session is used twice (it can be
+ * revoked for good); Traceback is an uncaught Python exception.
+ */
+const DEFAULT_LOG_PATTERNS = (/* unused pure expression or super */ null && ([
+    '409 Conflict',
+    'terminated by other getUpdates request',
+    'AUTH_KEY_DUPLICATED',
+    'Traceback',
+]));
+/** A pattern is a plain substring, or `/regex/flags`. */
+function parsePattern(text) {
+    const m = text.match(/^\/(.+)\/([gimsuy]*)$/);
+    if (m) {
+        const re = new RegExp(m[1], m[2].replace('g', ''));
+        return { text, test: (line) => re.test(line) };
+    }
+    return { text, test: (line) => line.includes(text) };
+}
+/**
+ * `docker logs --timestamps [--since S] -- NAME`. S is unix seconds for the first read, then the
+ * last timestamp the host itself printed (RFC 3339 with nanoseconds, inclusive), so later probes
+ * read only new lines and the runner's clock never has to agree with the host's.
+ */
+function logs_logsArgv(container, since, docker = ['docker']) {
+    const argv = [...docker, 'logs', '--timestamps'];
+    if (typeof since === 'number')
+        argv.push('--since', String(Math.floor(since / 1000)));
+    else if (since !== undefined)
+        argv.push('--since', since);
+    argv.push('--', container);
+    return argv;
+}
+const STAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z /;
+/** Splits docker's timestamp prefix off a line; the key compares as text in time order. */
+function splitStamp(line) {
+    const m = STAMP.exec(line);
+    if (!m)
+        return { text: line };
+    return {
+        stamp: m[0].trim(),
+        key: `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}`,
+        text: line.slice(m[0].length),
+    };
+}
+/** Pure: the newest docker timestamp in some output, as given (for the next --since). */
+function lastStamp(outputs) {
+    let best;
+    for (const output of outputs) {
+        for (const line of output.split('\n')) {
+            const { stamp, key } = splitStamp(line);
+            if (stamp && key && (!best || key > best.key))
+                best = { stamp, key };
+        }
+    }
+    return best?.stamp;
+}
+/** Pure: the first line that matches a fatal pattern. */
+function findFatal(text, patterns) {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const line = splitStamp(lines[i]).text;
+        const pattern = patterns.find((p) => p.test(line));
+        if (pattern)
+            return { pattern: pattern.text, line: line.trim(), lineNumber: i + 1 };
+    }
+    return undefined;
+}
+/** Log lines reach the job summary: blank anything shaped like a bot token first. */
+function redactTokens(line) {
+    return line.replace(/\b\d{5,}:[A-Za-z0-9_-]{30,}/g, '***');
+}
+function judgeLogs(stdout, stderr, patterns) {
+    const match = findFatal(stderr, patterns) ?? findFatal(stdout, patterns);
+    const count = [stdout, stderr]
+        .join('\n')
+        .split('\n')
+        .filter((l) => l.trim()).length;
+    if (match) {
+        const clean = redactTokens(match.line);
+        const line = clean.length > 160 ? `${clean.slice(0, 157)}...` : clean;
+        return {
+            status: 'fail',
+            final: true,
+            summary: `fatal pattern ${JSON.stringify(match.pattern)} in ${JSON.stringify(line)}`,
+        };
+    }
+    return { status: 'pass', value: count, summary: `${count} line(s), no fatal pattern` };
+}
+/** Fatal patterns in `docker logs` (stdout and stderr) through any Executor. */
+function logsCheck(spec, executor) {
+    const patterns = spec.patterns.map(parsePattern);
+    let since = spec.since;
+    let linesRead = 0;
+    return {
+        name: spec.name ?? `logs ${spec.container}@${executor.where}`,
+        kind: 'logs',
+        async probe() {
+            const result = await executor.run(logs_logsArgv(spec.container, since, spec.docker), {
+                allowFailure: true,
+            });
+            if (result.exitCode !== 0) {
+                const why = (result.stderr.trim() || result.stdout.trim()).split('\n').pop() ?? '';
+                return { status: 'inconclusive', summary: `docker logs exited ${result.exitCode}: ${why}` };
+            }
+            const judged = judgeLogs(result.stdout, result.stderr, patterns);
+            // Next time only newer lines; lines at exactly this timestamp are read twice (--since is
+            // inclusive), which is harmless: they were clean, or verification already ended.
+            since = lastStamp([result.stdout, result.stderr]) ?? since;
+            if (judged.status !== 'pass')
+                return judged;
+            linesRead += judged.value ?? 0;
+            return {
+                ...judged,
+                value: linesRead,
+                summary: `${judged.value ?? 0} new line(s), ${linesRead} read, no fatal pattern`,
+            };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/health/prometheus.ts
+
+function compare(value, op, threshold) {
+    switch (op) {
+        case '>':
+            return value > threshold;
+        case '>=':
+            return value >= threshold;
+        case '<':
+            return value < threshold;
+        case '<=':
+            return value <= threshold;
+        case '==':
+            return value === threshold;
+        case '!=':
+            return value !== threshold;
+    }
+}
+/** Parses one `name: <promql> <op> <threshold>` line (the last comparison is the threshold). */
+function parseQueryLine(line) {
+    const m = line.match(/^\s*([A-Za-z0-9_.-]+)\s*:\s*(.+?)\s*(>=|<=|==|!=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$/);
+    if (!m) {
+        throw new Error(`expected 'name: <promql> <op> <threshold>' (op one of > >= < <= == !=), got ${JSON.stringify(line.trim())}`);
+    }
+    return { name: m[1], query: m[2], op: m[3], threshold: Number(m[4]) };
+}
+const READY_MADE = ['error-rate', 'latency-p95', 'up'];
+/**
+ * The classic alert rules as PromQL over the metric names of prometheus_client style apps
+ * (http_requests_total{code}, http_request_duration_seconds histogram) and Prometheus's `up`.
+ */
+function readyMadeCheck(name, o) {
+    const sel = o.selector.trim();
+    const requests = o.requestsMetric ?? 'http_requests_total';
+    const duration = o.durationMetric ?? 'http_request_duration_seconds';
+    const status = o.statusLabel ?? 'code';
+    const join = (extra) => `{${[extra, sel].filter(Boolean).join(',')}}`;
+    switch (name) {
+        case 'error-rate':
+            return {
+                name,
+                // `or vector(0)`: many apps export no 5xx series until the first error.
+                query: `(sum(increase(${requests}${join(`${status}=~"5.*"`)}[${o.range}])) or vector(0)) / sum(increase(${requests}${join('')}[${o.range}]))`,
+                op: '>',
+                threshold: 0.1,
+                samplesQuery: `sum(increase(${requests}${join('')}[${o.range}]))`,
+                minSamples: o.minSamples,
+            };
+        case 'latency-p95':
+            return {
+                name,
+                query: `histogram_quantile(0.95, sum by (le) (increase(${duration}_bucket${join('')}[${o.range}])))`,
+                op: '>',
+                threshold: 1,
+                samplesQuery: `sum(increase(${duration}_count${join('')}[${o.range}]))`,
+                minSamples: o.minSamples,
+            };
+        case 'up':
+            return {
+                name,
+                query: `min(min_over_time(up${join('')}[${o.range}]))`,
+                op: '<',
+                threshold: 1,
+                samplesQuery: `sum(count_over_time(up${join('')}[${o.range}]))`,
+                minSamples: o.minSamples,
+            };
+    }
+}
+/** Reads an /api/v1/query answer: a scalar or an instant vector, as samples. */
+function parseQueryResponse(body) {
+    const b = body;
+    if (b?.status !== 'success') {
+        throw new Error(`Prometheus: ${b?.errorType ?? 'error'}: ${b?.error ?? JSON.stringify(body)}`);
+    }
+    const data = b.data ?? {};
+    if (data.resultType === 'scalar') {
+        const pair = data.result;
+        return [{ labels: {}, value: Number(pair[1]) }];
+    }
+    if (data.resultType === 'vector') {
+        return data.result.map((r) => ({ labels: r.metric ?? {}, value: Number(r.value[1]) }));
+    }
+    throw new Error(`Prometheus: unexpected result type ${String(data.resultType)}`);
+}
+function prometheusClient(baseUrl, deps) {
+    const base = baseUrl.replace(/\/+$/, '');
+    return {
+        async query(promql) {
+            let response;
+            try {
+                response = await deps.fetch(`${base}/api/v1/query`, {
+                    method: 'POST',
+                    headers: { 'content-type': 'application/x-www-form-urlencoded', ...deps.headers },
+                    body: new URLSearchParams({ query: promql }).toString(),
+                    signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+                });
+            }
+            catch (error) {
+                throw new Error(`Prometheus unreachable: ${causeOf(error)}`);
+            }
+            const text = await response.text();
+            let body;
+            try {
+                body = JSON.parse(text);
+            }
+            catch {
+                throw new Error(`Prometheus answered HTTP ${response.status}: ${text.slice(0, 200)}`);
+            }
+            return parseQueryResponse(body);
+        },
+    };
+}
+function describe(s) {
+    const labels = Object.entries(s.labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(',');
+    return `${labels ? `{${labels}} ` : ''}${formatNumber(s.value)}`;
+}
+function formatNumber(n) {
+    if (!Number.isFinite(n))
+        return String(n);
+    return Number.isInteger(n) ? String(n) : n.toPrecision(4).replace(/\.?0+$/, '');
+}
+/** Pure: judge the samples of a check's query (and of its samples query). */
+function judgePrometheus(spec, samples, sampleCount) {
+    const rule = `${spec.op} ${spec.threshold}`;
+    if (spec.samplesQuery !== undefined && spec.minSamples !== undefined) {
+        const n = sampleCount ?? 0;
+        if (!Number.isFinite(n) || n < spec.minSamples) {
+            return {
+                status: 'inconclusive',
+                value: Number.isFinite(n) ? n : 0,
+                summary: `${formatNumber(Number.isFinite(n) ? n : 0)} sample(s), fewer than the ${spec.minSamples} needed`,
+            };
+        }
+    }
+    const usable = samples.filter((s) => Number.isFinite(s.value));
+    if (usable.length === 0) {
+        return {
+            status: 'inconclusive',
+            summary: samples.length === 0 ? 'no data' : `no number (${samples.map(describe).join(', ')})`,
+        };
+    }
+    const bad = usable.filter((s) => compare(s.value, spec.op, spec.threshold));
+    const counted = sampleCount !== undefined ? ` over ${formatNumber(sampleCount)} sample(s)` : '';
+    if (bad.length > 0) {
+        return {
+            status: 'fail',
+            value: bad[0].value,
+            summary: `${bad.map(describe).join(', ')} ${rule}${counted}`,
+        };
+    }
+    return {
+        status: 'pass',
+        value: usable[0].value,
+        summary: `${usable.map(describe).join(', ')}, alert when ${rule}${counted}`,
+    };
+}
+function prometheusCheck(spec, client) {
+    return {
+        name: `prometheus ${spec.name}`,
+        kind: 'prometheus',
+        async probe() {
+            let count;
+            if (spec.samplesQuery !== undefined) {
+                const counted = await client.query(spec.samplesQuery);
+                count = counted.reduce((sum, s) => sum + (Number.isFinite(s.value) ? s.value : 0), 0);
+                if (spec.minSamples !== undefined && count < spec.minSamples) {
+                    return judgePrometheus(spec, [], count);
+                }
+            }
+            return judgePrometheus(spec, await client.query(spec.query), count);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/health/telegram.ts
+
+/** Pure: judge one getWebhookInfo answer, given the pending counts seen before (oldest first). */
+function judgeWebhook(spec, info, previousPending) {
+    const pending = info.pending_update_count;
+    const seen = `url ${info.url ? JSON.stringify(info.url) : '(none)'}, ${pending} pending`;
+    if (spec.expectedUrl !== undefined ? info.url !== spec.expectedUrl : info.url === '') {
+        return {
+            status: 'fail',
+            value: pending,
+            summary: `${seen}: expected url ${spec.expectedUrl ? JSON.stringify(spec.expectedUrl) : 'to be set'}`,
+        };
+    }
+    if (info.last_error_date !== undefined && info.last_error_date * 1000 >= spec.since) {
+        const at = new Date(info.last_error_date * 1000).toISOString();
+        return {
+            status: 'fail',
+            final: true,
+            value: pending,
+            summary: `${seen}: delivery error at ${at} (after the deploy started): ${info.last_error_message ?? 'no message'}`,
+        };
+    }
+    const needed = spec.growthProbes ?? 3;
+    const series = [...previousPending, pending].slice(-(needed + 1));
+    const growing = series.length === needed + 1 && series.every((v, i) => i === 0 || v > series[i - 1]);
+    if (growing) {
+        return {
+            status: 'fail',
+            value: pending,
+            summary: `${seen}: pending updates grew on ${needed} probes in a row (${series.join(' → ')})`,
+        };
+    }
+    return { status: 'pass', value: pending, summary: seen };
+}
+/**
+ * Telegram webhook state through getWebhookInfo. The token is part of the URL path: it never
+ * appears in a summary, and callers register it with Log.secret().
+ */
+function telegramWebhookCheck(spec, deps) {
+    const base = (spec.apiUrl ?? 'https://api.telegram.org').replace(/\/+$/, '');
+    const pending = [];
+    const hide = (text) => text.split(spec.token).join('***');
+    return {
+        name: 'telegram webhook',
+        kind: 'telegram',
+        async probe() {
+            let response;
+            try {
+                response = await deps.fetch(`${base}/bot${spec.token}/getWebhookInfo`, {
+                    method: 'GET',
+                    signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+                });
+            }
+            catch (error) {
+                return { status: 'inconclusive', summary: hide(`Bot API unreachable: ${causeOf(error)}`) };
+            }
+            const text = await response.text();
+            let body;
+            try {
+                body = JSON.parse(text);
+            }
+            catch {
+                return {
+                    status: 'inconclusive',
+                    summary: `Bot API answered HTTP ${response.status}, not JSON`,
+                };
+            }
+            if (!body.ok || !body.result) {
+                // 401/404: the token is wrong, which no waiting fixes; anything else may pass.
+                const fatal = response.status === 401 || response.status === 404;
+                return {
+                    status: fatal ? 'fail' : 'inconclusive',
+                    summary: hide(`getWebhookInfo: ${body.error_code ?? response.status} ${body.description ?? ''}`.trim()),
+                };
+            }
+            const result = judgeWebhook(spec, body.result, pending);
+            pending.push(body.result.pending_update_count);
+            return { ...result, summary: hide(result.summary) };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/health/config.ts
+
+
+
+
+
+/** Pure wiring: the checks a config describes, in a stable order. */
+function buildChecks(config, deps) {
+    const checks = [];
+    for (const spec of config.http)
+        checks.push(httpCheck(spec, deps));
+    const p = config.prometheus;
+    if (p) {
+        const client = prometheusClient(p.url, {
+            fetch: deps.fetch,
+            headers: p.token ? { authorization: `Bearer ${p.token}` } : undefined,
+        });
+        for (const name of p.readyMade) {
+            const spec = readyMadeCheck(name, {
+                selector: p.selector,
+                range: p.range,
+                minSamples: name === 'up' ? Math.min(p.minSamples, 2) : p.minSamples,
+                statusLabel: p.statusLabel,
+            });
+            checks.push(prometheusCheck(spec, client));
+        }
+        for (const spec of p.custom)
+            checks.push(prometheusCheck(spec, client));
+    }
+    if (config.container) {
+        for (const executor of deps.executors) {
+            checks.push(containerCheck({ container: config.container.name }, executor));
+            if (config.container.logPatterns.length > 0) {
+                checks.push(logsCheck({
+                    container: config.container.name,
+                    patterns: config.container.logPatterns,
+                    since: config.since,
+                }, executor));
+            }
+        }
+    }
+    if (config.telegram) {
+        checks.push(telegramWebhookCheck({
+            token: config.telegram.token,
+            apiUrl: config.telegram.apiUrl,
+            expectedUrl: config.telegram.expectedUrl,
+            since: config.since ?? deps.clock.now(),
+        }, { fetch: deps.fetch }));
+    }
+    return checks;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/verify-gates.ts
+
+
+
+function hasVerifyChecks(checks) {
+    return (checks.http.length > 0 ||
+        checks.prometheus !== undefined ||
+        checks.logPatterns.length > 0 ||
+        checks.telegram !== undefined);
+}
+function verifyGates(options, deps) {
+    const { checks } = options;
+    const policy = {
+        onInconclusive: options.onInconclusive,
+        pauseSeconds: options.pauseSeconds,
+        onVerdict: deps.onVerdict,
+    };
+    const since = deps.clock.now();
+    const gates = buildChecks({ http: checks.http, prometheus: checks.prometheus, telegram: checks.telegram, since }, { fetch: deps.fetch, clock: deps.clock, executors: [] }).map((check) => windowGate(check, policy));
+    if (checks.logPatterns.length > 0) {
+        const perContainer = new Map();
+        gates.push(async (ctx) => {
+            let gate = perContainer.get(ctx.container);
+            if (!gate) {
+                const started = Date.parse(ctx.since);
+                gate = windowGate(logsCheck({
+                    container: ctx.container,
+                    patterns: checks.logPatterns,
+                    since: Number.isFinite(started) ? started : undefined,
+                    name: `logs ${ctx.container}`,
+                }, ctx.exec), policy);
+                perContainer.set(ctx.container, gate);
+            }
+            return gate(ctx);
+        });
+    }
+    return gates;
+}
+
+;// CONCATENATED MODULE: ./src/health/time.ts
+/** Durations like `90`, `90s`, `5m`, `1h`, `500ms` in milliseconds; undefined if not one. */
+function parseDuration(text) {
+    const m = text.trim().match(/^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/);
+    if (!m)
+        return undefined;
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's')];
+    return Math.round(Number(m[1]) * unit);
+}
+/**
+ * A point in time as epoch ms: RFC 3339 (`2026-11-30T03:00:00Z`), unix seconds (`1764471600`),
+ * a deploy's release id (`20261130-030000`, UTC: the deploy action's `release-id` output), or a
+ * duration ago (`10m`). Undefined if it is none of these.
+ */
+function parseSince(text, now) {
+    const t = text.trim();
+    const release = t.match(/^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})$/);
+    if (release) {
+        const [y, mo, d, h, mi, s] = release.slice(1).map(Number);
+        const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+        return new Date(ms).getUTCDate() === d ? ms : undefined;
+    }
+    if (/^\d{9,11}(\.\d+)?$/.test(t))
+        return Math.round(Number(t) * 1000);
+    const ago = parseDuration(t);
+    if (ago !== undefined && /[a-z]$/.test(t))
+        return now - ago;
+    if (/^\d{4}-\d{2}-\d{2}T/.test(t)) {
+        const ms = Date.parse(t);
+        return Number.isNaN(ms) ? undefined : ms;
+    }
+    return undefined;
+}
+/** A PromQL range (`5m`, `90s`, `1h`). */
+function isPromRange(text) {
+    return /^(\d+(ms|s|m|h|d|w|y))+$/.test(text.trim());
+}
+
+;// CONCATENATED MODULE: ./src/health/inputs.ts
+
+
+
+
+
+/** An http(s) URL, or an InputError naming the input. */
+function httpUrlInput(name, raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new errors_InputError(name, `is not a URL: ${JSON.stringify(raw)}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new errors_InputError(name, `must be http or https, got ${url.protocol}`);
+    }
+    return raw;
+}
+function parseCheckInputs(raw, options = {}) {
+    const name = options.name ?? ((base) => base);
+    // --- HTTP
+    for (const s of raw.httpStatus) {
+        if (!/^[1-5][0-9xX]{2}$/.test(s)) {
+            throw new errors_InputError(name('http-status'), `expected codes like 200 or 2xx, got ${JSON.stringify(s)}`);
+        }
+    }
+    if (raw.httpJsonPath) {
+        try {
+            parseJsonPath(raw.httpJsonPath);
+        }
+        catch (error) {
+            throw new errors_InputError(name('http-json-path'), error.message);
+        }
+    }
+    const http = raw.httpUrls.map((url) => ({
+        url: httpUrlInput(name('http-url'), url),
+        status: raw.httpStatus.length ? [...raw.httpStatus] : ['2xx'],
+        bodyContains: raw.httpBody || undefined,
+        jsonPath: raw.httpJsonPath || undefined,
+        latencyBudgetMs: raw.httpLatencyMs > 0 ? raw.httpLatencyMs : undefined,
+    }));
+    // --- Prometheus
+    let prometheus;
+    if (raw.prometheusUrl) {
+        httpUrlInput(name('prometheus-url'), raw.prometheusUrl);
+        if (!isPromRange(raw.prometheusRange)) {
+            throw new errors_InputError(name('prometheus-range'), `expected a PromQL range like 5m or 90s, got ${JSON.stringify(raw.prometheusRange)}`);
+        }
+        if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(raw.prometheusStatusLabel)) {
+            throw new errors_InputError(name('prometheus-status-label'), `is not a label name: ${JSON.stringify(raw.prometheusStatusLabel)}`);
+        }
+        const unknown = raw.prometheusChecks.filter((n) => n !== 'none' && !READY_MADE.includes(n));
+        if (unknown.length) {
+            throw new errors_InputError(name('prometheus-checks'), `unknown check(s) ${unknown.join(', ')}; expected ${READY_MADE.join(', ')} or none`);
+        }
+        const custom = raw.prometheusQueries.map((line) => {
+            try {
+                return parseQueryLine(line);
+            }
+            catch (error) {
+                throw new errors_InputError(name('prometheus-queries'), error.message);
+            }
+        });
+        const readyMade = raw.prometheusChecks.includes('none')
+            ? []
+            : [...raw.prometheusChecks];
+        if (readyMade.length && !raw.prometheusSelector) {
+            throw new errors_InputError(name('prometheus-selector'), `is required with ${name('prometheus-checks')}: the label matchers of the new release's series, e.g. job="bot",version="v2"`);
+        }
+        prometheus = {
+            url: raw.prometheusUrl,
+            readyMade,
+            selector: raw.prometheusSelector,
+            range: raw.prometheusRange,
+            minSamples: raw.minSamples,
+            statusLabel: raw.prometheusStatusLabel,
+            custom,
+            token: raw.prometheusToken.trim() || undefined,
+        };
+    }
+    else if (raw.prometheusQueries.length) {
+        throw new errors_InputError(name('prometheus-url'), `is required with ${name('prometheus-queries')}`);
+    }
+    // --- Log patterns
+    const given = raw.logPatterns;
+    const logPatterns = given.length === 1 && given[0] === 'none'
+        ? []
+        : given.length
+            ? [...given]
+            : [...(options.defaultLogPatterns ?? [])];
+    for (const p of logPatterns) {
+        try {
+            parsePattern(p);
+        }
+        catch (error) {
+            throw new errors_InputError(name('log-patterns'), `${JSON.stringify(p)}: ${error.message}`);
+        }
+    }
+    // --- Telegram webhook
+    const token = raw.telegramBotToken.trim();
+    const telegramApiUrl = httpUrlInput(name('telegram-api-url'), raw.telegramApiUrl);
+    if (raw.telegramWebhookUrl && !token) {
+        throw new errors_InputError(name('telegram-bot-token'), `is required with ${name('telegram-webhook-url')}`);
+    }
+    return {
+        http,
+        prometheus,
+        logPatterns,
+        telegram: token
+            ? { token, apiUrl: telegramApiUrl, expectedUrl: raw.telegramWebhookUrl || undefined }
+            : undefined,
+        telegramApiUrl,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/notify/message.ts
+/**
+ * Deploy notifications: what happened, to which version, where, with links to the run and the
+ * commit. Pure formatting here; sending in src/notify/send.ts.
+ */
+/** Pure: links to the workflow run and the commit from the runner's GITHUB_* variables. */
+function runLinks(env) {
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const repo = env.GITHUB_REPOSITORY || undefined;
+    const runId = env.GITHUB_RUN_ID || undefined;
+    const attempt = env.GITHUB_RUN_ATTEMPT;
+    const sha = env.GITHUB_SHA || undefined;
+    return {
+        repository: repo,
+        sha,
+        runUrl: repo && runId
+            ? `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`
+            : undefined,
+        commitUrl: repo && sha ? `${server}/${repo}/commit/${sha}` : undefined,
+    };
+}
+const TITLE = {
+    start: { icon: '🚀', text: 'Deploy started' },
+    success: { icon: '✅', text: 'Deploy succeeded' },
+    rollback: { icon: '↩️', text: 'Deploy rolled back' },
+    failure: { icon: '❌', text: 'Deploy failed' },
+};
+/** Escapes text for Telegram's HTML parse mode (the three characters it requires). */
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+function escapeAttr(text) {
+    return escapeHtml(text).replace(/"/g, '&quot;');
+}
+/** Telegram allows 4096 characters per message (after entity parsing). */
+const TELEGRAM_LIMIT = 4096;
+/** Pure: the sendMessage text in HTML parse mode; details are cut to fit the limit. */
+function telegramText(e) {
+    const title = TITLE[e.event];
+    const head = [
+        `${title.icon} <b>${escapeHtml(title.text)}</b>: ${escapeHtml(e.app)}`,
+        `version <code>${escapeHtml(e.version)}</code> → <b>${escapeHtml(e.environment)}</b>`,
+    ];
+    const links = [
+        e.runUrl ? `<a href="${escapeAttr(e.runUrl)}">run</a>` : '',
+        e.commitUrl ? `<a href="${escapeAttr(e.commitUrl)}">commit</a>` : '',
+    ].filter(Boolean);
+    const tail = links.length ? [links.join(' · ')] : [];
+    const fixed = [...head, ...tail].join('\n');
+    if (!e.details)
+        return fixed;
+    // Visible length counts characters after parsing; raw length is a safe upper bound.
+    const room = TELEGRAM_LIMIT - fixed.length - 40;
+    let details = e.details;
+    if (escapeHtml(details).length > room) {
+        details = details.slice(0, Math.max(0, room - 100));
+        while (escapeHtml(details).length > room - 3)
+            details = details.slice(0, -50);
+        details += '…';
+    }
+    return [...head, `<pre>${escapeHtml(details)}</pre>`, ...tail].join('\n');
+}
+/** Pure: the generic webhook's JSON body (plain text, no markup in the fields). */
+function webhookPayload(e) {
+    const title = TITLE[e.event];
+    return {
+        source: 'tg-devops',
+        event: e.event,
+        app: e.app,
+        version: e.version,
+        environment: e.environment,
+        runUrl: e.runUrl ?? null,
+        commitUrl: e.commitUrl ?? null,
+        details: e.details ?? null,
+        text: `${title.text}: ${e.app} ${e.version} → ${e.environment}${e.details ? `\n${e.details}` : ''}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/notify/send.ts
+
+
+
+/** Pure: what a target's answer means (retry 429 and 5xx, never other 4xx). */
+function classifyAnswer(status, body, maxRetryAfterMs) {
+    if (status >= 200 && status < 300) {
+        // The Bot API says ok:false on errors; a generic webhook may answer anything in 2xx.
+        try {
+            const parsed = JSON.parse(body);
+            if (parsed && typeof parsed === 'object' && parsed.ok === false) {
+                return { ok: false, retry: false, reason: `answered ok:false: ${body.slice(0, 200)}` };
+            }
+        }
+        catch {
+            /* not JSON: fine for a webhook */
+        }
+        return { ok: true, retry: false, reason: `HTTP ${status}` };
+    }
+    let description = body.slice(0, 200);
+    let waitMs;
+    try {
+        const parsed = JSON.parse(body);
+        if (parsed.description)
+            description = parsed.description;
+        if (parsed.parameters?.retry_after !== undefined) {
+            waitMs = Math.min(parsed.parameters.retry_after * 1000, maxRetryAfterMs);
+        }
+    }
+    catch {
+        /* keep the raw text */
+    }
+    const retry = status === 429 || status >= 500;
+    return { ok: false, retry, waitMs, reason: `HTTP ${status}: ${description}`.trim() };
+}
+/** Pure: the signature header value for a webhook body. */
+function signBody(body, secret) {
+    return `sha256=${(0,external_node_crypto_namespaceObject.createHmac)('sha256', secret).update(body).digest('hex')}`;
+}
+async function post(target, url, body, deps, hide, secret) {
+    const text = JSON.stringify(body);
+    const headers = { 'content-type': 'application/json' };
+    if (secret)
+        headers['x-tg-devops-signature-256'] = signBody(text, secret);
+    const attempts = Math.max(1, deps.attempts ?? 3);
+    let backoff = deps.backoffMs ?? 1000;
+    let last = 'not sent';
+    for (let i = 1; i <= attempts; i++) {
+        let answer;
+        try {
+            const response = await deps.fetch(url, {
+                method: 'POST',
+                headers,
+                body: text,
+                signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+            });
+            answer = classifyAnswer(response.status, await response.text(), deps.maxRetryAfterMs ?? 10_000);
+        }
+        catch (error) {
+            const cause = error.cause;
+            answer = {
+                ok: false,
+                retry: true,
+                reason: `${errorMessage(error)}${cause ? `: ${errorMessage(cause)}` : ''}`,
+            };
+        }
+        if (answer.ok)
+            return { target, ok: true, reason: answer.reason };
+        last = hide(answer.reason);
+        if (!answer.retry || i === attempts)
+            break;
+        deps.log.info(`notify ${target}: attempt ${i} of ${attempts} failed (${last}), retrying`);
+        await deps.clock.sleep(answer.waitMs ?? backoff);
+        backoff *= 2;
+    }
+    return { target, ok: false, reason: last };
+}
+/**
+ * Sends a deploy notification to every configured target. Never throws: a notification that
+ * cannot be delivered becomes a warning, and the deploy goes on.
+ */
+async function notify(event, targets, deps) {
+    const secrets = [];
+    if (targets.telegram?.token) {
+        secrets.push(targets.telegram.token);
+        deps.log.secret(targets.telegram.token);
+    }
+    if (targets.webhook?.url) {
+        // A webhook URL often carries its own secret (Slack, Discord): treat it as one.
+        secrets.push(targets.webhook.url);
+        deps.log.secret(targets.webhook.url);
+    }
+    const hide = (text) => secrets.reduce((t, s) => t.split(s).join('***'), text);
+    const sends = [];
+    try {
+        if (targets.telegram) {
+            const t = targets.telegram;
+            const base = (t.apiUrl ?? 'https://api.telegram.org').replace(/\/+$/, '');
+            sends.push(post('telegram', `${base}/bot${t.token}/sendMessage`, {
+                chat_id: t.chatId,
+                ...(t.threadId ? { message_thread_id: Number(t.threadId) } : {}),
+                text: telegramText(event),
+                parse_mode: 'HTML',
+                link_preview_options: { is_disabled: true },
+            }, deps, hide));
+        }
+        if (targets.webhook) {
+            if (targets.webhook.secret)
+                deps.log.secret(targets.webhook.secret);
+            sends.push(post('webhook', targets.webhook.url, webhookPayload(event), deps, hide, targets.webhook.secret));
+        }
+        const results = await Promise.all(sends);
+        const result = { delivered: [], failed: [] };
+        for (const r of results) {
+            if (r.ok) {
+                result.delivered.push(r.target);
+                deps.log.info(`notify ${r.target}: ${event.event} sent`);
+            }
+            else {
+                result.failed.push({ target: r.target, reason: r.reason });
+                deps.log.warn(`notify ${r.target}: could not send the ${event.event} notification: ${r.reason}`);
+            }
+        }
+        return result;
+    }
+    catch (error) {
+        const reason = hide(errorMessage(error));
+        deps.log.warn(`notify: ${reason}`);
+        return { delivered: [], failed: [{ target: 'all', reason }] };
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/proxy/files.ts
@@ -3778,8 +4990,12 @@ function haproxyProxy(app, haproxy, nginx, options = {}) {
             timeoutMs: 15_000,
             allowFailure: true,
         });
+        if (result.exitCode === 127)
+            throw new StepError('haproxy', `socat is not installed on ${exec.where} (apt-get install socat)`);
         if (result.exitCode !== 0)
-            throw new StepError('haproxy', `runtime API at ${haproxy.socket} did not answer (socat exited ${result.exitCode}): ${result.stderr.trim()}`);
+            throw new StepError('haproxy', `runtime API at ${haproxy.socket} did not answer (socat exited ${result.exitCode}; is ` +
+                `HAProxy running with 'stats socket ${haproxy.socket} level admin', and may this user ` +
+                `open it?): ${result.stderr.trim()}`);
         return result.stdout;
     };
     const state = async (exec) => parseServersState(await cli(exec, [`show servers state ${be}`]));
@@ -3931,9 +5147,13 @@ function createProxy(settings, options = {}) {
 
 
 
+
+
+
+
 /** Builds everything from the inputs first: a bad input fails before any connection. */
 function prepare(inputs) {
-    const config = buildConfig(inputs.raw);
+    let config = buildConfig(inputs.raw);
     if (inputs.hosts.length === 0)
         throw new errors_InputError('hosts', 'is required: one or more user@host[:port]');
     const targets = inputs.hosts.map((h) => parseHost(h, 'hosts'));
@@ -3942,7 +5162,60 @@ function prepare(inputs) {
         throw new errors_InputError('ssh-key', 'is required: the private key for the hosts');
     if (!inputs.ssh.knownHosts.trim() && inputs.ssh.fingerprints.length === 0)
         throw new errors_InputError('known-hosts', 'or host-fingerprint is required: tg-devops never connects to an unverified host');
-    return { config, targets, jump, proxy: proxyFor(config, inputs) };
+    const checks = parseCheckInputs(inputs.verify.checks, {
+        name: (base) => (base === 'telegram-api-url' ? base : `verify-${base}`),
+    });
+    const verify = hasVerifyChecks(checks)
+        ? {
+            checks,
+            onInconclusive: inputs.verify.onInconclusive,
+            pauseSeconds: inputs.verify.pauseSeconds,
+        }
+        : undefined;
+    if (inputs.verify.windowSeconds >= 0) {
+        if (!verify)
+            throw new errors_InputError('verify-window', 'needs a check to watch: set verify-http-url, verify-prometheus-url, verify-log-patterns or verify-telegram-bot-token');
+        config = { ...config, gateWindowSeconds: inputs.verify.windowSeconds };
+    }
+    return {
+        config,
+        targets,
+        jump,
+        proxy: proxyFor(config, inputs),
+        verify,
+        notifyTargets: notifyTargets(inputs, checks.telegramApiUrl),
+    };
+}
+function notifyTargets(inputs, apiUrl) {
+    const n = inputs.notify;
+    if (n.telegramToken && !n.chatId)
+        throw new errors_InputError('notify-chat-id', 'is required with notify-telegram-token');
+    if (n.chatId && !n.telegramToken)
+        throw new errors_InputError('notify-telegram-token', 'is required with notify-chat-id');
+    if (n.webhookUrl) {
+        let ok = false;
+        try {
+            ok = ['http:', 'https:'].includes(new URL(n.webhookUrl).protocol);
+        }
+        catch {
+            ok = false;
+        }
+        if (!ok)
+            throw new errors_InputError('notify-webhook-url', 'is not an http(s) URL');
+    }
+    return {
+        telegram: n.telegramToken ? { token: n.telegramToken, chatId: n.chatId, apiUrl } : undefined,
+        webhook: n.webhookUrl ? { url: n.webhookUrl, secret: n.webhookSecret || undefined } : undefined,
+    };
+}
+/** The version a notification names: the tag, else the short digest. */
+function versionOf(config) {
+    const { tag, digest } = config.image;
+    if (tag)
+        return tag;
+    if (digest)
+        return digest.slice(0, 19);
+    return config.image.raw;
 }
 function proxyFor(config, inputs) {
     if (config.proxy === 'none')
@@ -3977,68 +5250,126 @@ function proxyFor(config, inputs) {
     }
 }
 async function run(inputs, deps) {
-    const { config, targets, jump, proxy } = prepare(inputs);
+    const { config, targets, jump, proxy, verify, notifyTargets } = prepare(inputs);
     const { log, env } = deps;
     const releaseId = releaseIdAt(deps.clock.now());
     const runUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
         ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
         : undefined;
-    const material = await deps.writeSshMaterial({
-        privateKey: inputs.ssh.key,
-        knownHosts: inputs.ssh.knownHosts || undefined,
-        hostFingerprints: inputs.ssh.fingerprints,
-        targets: jump ? [...targets, jump] : targets,
-        log,
-        local: localExecutor(),
-    });
-    // The post step removes the key and known_hosts even when this step is cancelled.
-    deps.saveState('ssh-dir', material.dir);
-    deps.saveState('ssh-control-dir', material.controlDir);
-    let deployment;
-    if (inputs.github.token && !config.dryRun && deps.api && env.GITHUB_REPOSITORY) {
-        deployment = await createDeployment(deps.api(inputs.github.token), {
-            repository: env.GITHUB_REPOSITORY,
-            ref: env.GITHUB_SHA ?? env.GITHUB_REF ?? 'HEAD',
+    const fetchFn = deps.fetch ?? ((url, init) => fetch(url, init));
+    const links = runLinks(env);
+    const tell = async (event, details) => {
+        if (config.dryRun || (!notifyTargets.telegram && !notifyTargets.webhook))
+            return;
+        // notify() never throws; the catch is for anything around it: a notice never fails a deploy.
+        await notify({
+            event,
+            app: config.app,
+            version: versionOf(config),
             environment: inputs.github.environment,
-            environmentUrl: inputs.github.environmentUrl || undefined,
-            transient: inputs.github.transient,
-            description: `${config.app} ${config.image.raw}`,
-            logUrl: runUrl,
-        });
-        await deployment.status('in_progress', `deploying ${config.app} release ${releaseId}`);
-    }
-    const outcomes = [];
-    let failure;
+            runUrl: links.runUrl,
+            commitUrl: links.commitUrl,
+            details,
+        }, notifyTargets, { fetch: fetchFn, clock: deps.clock, log }).catch((error) => log.warn(`notify: ${errorMessage(error)}`));
+    };
+    await tell('start', `release ${releaseId} to ${targets.map(formatTarget).join(', ')}`);
+    // Whatever ends the run after this (the SSH material, the GitHub API), the chat hears of it.
+    let told = false;
     try {
-        for (let i = 0; i < targets.length && !failure; i += inputs.batchSize) {
-            const batch = targets.slice(i, i + inputs.batchSize);
-            const results = await Promise.all(batch.map((target) => deployOne(target, { config, proxy, releaseId, runUrl, jump, material, deps })));
-            outcomes.push(...results);
-            const failed = results.find((o) => o.error);
-            if (failed)
-                failure = new Error(`${failed.host}: ${failed.error}`);
+        const material = await deps.writeSshMaterial({
+            privateKey: inputs.ssh.key,
+            knownHosts: inputs.ssh.knownHosts || undefined,
+            hostFingerprints: inputs.ssh.fingerprints,
+            targets: jump ? [...targets, jump] : targets,
+            log,
+            local: localExecutor(),
+        });
+        // The post step removes the key and known_hosts even when this step is cancelled.
+        deps.saveState('ssh-dir', material.dir);
+        deps.saveState('ssh-control-dir', material.controlDir);
+        let deployment;
+        if (inputs.github.token && !config.dryRun && deps.api && env.GITHUB_REPOSITORY) {
+            deployment = await createDeployment(deps.api(inputs.github.token), {
+                repository: env.GITHUB_REPOSITORY,
+                ref: env.GITHUB_SHA ?? env.GITHUB_REF ?? 'HEAD',
+                environment: inputs.github.environment,
+                environmentUrl: inputs.github.environmentUrl || undefined,
+                transient: inputs.github.transient,
+                description: `${config.app} ${config.image.raw}`,
+                logUrl: runUrl,
+            });
+            await deployment.status('in_progress', `deploying ${config.app} release ${releaseId}`);
         }
-    }
-    finally {
-        deps.writeSummary(summaryMarkdown(config.app, outcomes, config.dryRun));
-        removeSshMaterial(material.dir, { controlDir: material.controlDir });
-    }
-    const first = outcomes.find((o) => o.report)?.report;
-    deps.setOutputs({
-        image: config.image.raw,
-        'previous-image': first?.plan.current?.image ?? '',
-        color: first?.plan.color,
-        'release-id': releaseId,
-        'gap-ms': first?.facts.gapMs,
-    });
-    if (deployment)
-        await deployment
-            .status(failure ? 'failure' : 'success', failure ? 'deploy failed, rolled back' : `release ${releaseId} is live`)
-            .catch((error) => log.warn(`GitHub deployment status not set: ${errorMessage(error)}`));
-    if (failure) {
+        const outcomes = [];
+        let failure;
+        try {
+            for (let i = 0; i < targets.length && !failure; i += inputs.batchSize) {
+                const batch = targets.slice(i, i + inputs.batchSize);
+                const results = await Promise.all(batch.map((target) => deployOne(target, {
+                    config,
+                    proxy,
+                    releaseId,
+                    runUrl,
+                    jump,
+                    material,
+                    deps,
+                    extraGates: verify ? verifyGates(verify, { fetch: fetchFn, clock: deps.clock }) : [],
+                    pauseSeconds: verify?.pauseSeconds ?? 0,
+                })));
+                outcomes.push(...results);
+                const failed = results.find((o) => o.error);
+                if (failed)
+                    failure = new Error(`${failed.host}: ${failed.error}`);
+            }
+        }
+        finally {
+            deps.writeSummary(summaryMarkdown(config.app, outcomes, config.dryRun));
+            removeSshMaterial(material.dir, { controlDir: material.controlDir });
+        }
+        const first = outcomes.find((o) => o.report)?.report;
+        deps.setOutputs({
+            image: config.image.raw,
+            'previous-image': first?.plan.current?.image ?? '',
+            color: first?.plan.color,
+            'release-id': releaseId,
+            'gap-ms': first?.facts.gapMs,
+        });
+        if (deployment)
+            await deployment
+                .status(failure ? 'failure' : 'success', !failure
+                ? `release ${releaseId} is live`
+                : outcomeEvent(outcomes) === 'rollback'
+                    ? 'deploy failed, rolled back'
+                    : 'deploy failed')
+                .catch((error) => log.warn(`GitHub deployment status not set: ${errorMessage(error)}`));
         const stopped = targets.length - outcomes.length;
-        throw new Error(`${failure.message}${stopped ? ` (${stopped} host(s) not deployed: stopped at the first failure)` : ''}`);
+        const message = failure
+            ? `${failure.message}${stopped ? ` (${stopped} host(s) not deployed: stopped at the first failure)` : ''}`
+            : '';
+        told = true;
+        if (!failure)
+            await tell('success', `release ${releaseId} is live on ${outcomes.length} host(s)`);
+        else
+            await tell(outcomeEvent(outcomes), message);
+        if (failure)
+            throw new Error(message);
     }
+    catch (error) {
+        if (!told)
+            await tell('failure', errorMessage(error));
+        throw error;
+    }
+}
+/**
+ * rollback: every failed host was put back by its undo steps (the engine's DeployError);
+ * failure: something else (no connection, a busy lock, an undo that failed).
+ */
+function outcomeEvent(outcomes) {
+    const failed = outcomes.filter((o) => o.error);
+    const rolledBack = failed.every((o) => o.report?.result &&
+        !o.report.result.ok &&
+        !o.report.result.records.some((r) => r.status === 'undo-failed'));
+    return failed.length && rolledBack ? 'rollback' : 'failure';
 }
 async function deployOne(target, ctx) {
     const { deps } = ctx;
@@ -4061,6 +5392,11 @@ async function deployOne(target, ctx) {
             clock: deps.clock,
             log: deps.log,
             releaseId: ctx.releaseId,
+            extraGates: ctx.extraGates,
+            // Each verify gate may hold one step for up to verify-pause seconds: the lock outlives it.
+            lockTtlSeconds: ctx.extraGates.length
+                ? lockTtl(ctx.config) + 2 * ctx.pauseSeconds * ctx.extraGates.length
+                : undefined,
             holder: {
                 runId: deps.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
                 actor: deps.env.GITHUB_ACTOR ?? 'unknown',
@@ -4084,7 +5420,7 @@ async function deployOne(target, ctx) {
     }
 }
 /** The post step: the SSH key and known_hosts go away, also after a cancel. */
-function post(state) {
+function main_post(state) {
     if (state.sshDir)
         removeSshMaterial(state.sshDir, { controlDir: state.controlDir || undefined });
 }
@@ -4099,7 +5435,7 @@ function post(state) {
 
 // One bundle, two entries (like actions/checkout): the post step finds the flag saved by main.
 if (runtime_getState('isPost') === 'true') {
-    void runAction(async () => post({ sshDir: runtime_getState('ssh-dir'), controlDir: runtime_getState('ssh-control-dir') }));
+    void runAction(async () => main_post({ sshDir: runtime_getState('ssh-dir'), controlDir: runtime_getState('ssh-control-dir') }));
 }
 else {
     runtime_saveState('isPost', 'true');

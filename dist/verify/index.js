@@ -1737,9 +1737,125 @@ function isPromRange(text) {
     return /^(\d+(ms|s|m|h|d|w|y))+$/.test(text.trim());
 }
 
+;// CONCATENATED MODULE: ./src/health/inputs.ts
+
+
+
+
+
+/** An http(s) URL, or an InputError naming the input. */
+function httpUrlInput(name, raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new errors_InputError(name, `is not a URL: ${JSON.stringify(raw)}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new errors_InputError(name, `must be http or https, got ${url.protocol}`);
+    }
+    return raw;
+}
+function parseCheckInputs(raw, options = {}) {
+    const name = options.name ?? ((base) => base);
+    // --- HTTP
+    for (const s of raw.httpStatus) {
+        if (!/^[1-5][0-9xX]{2}$/.test(s)) {
+            throw new errors_InputError(name('http-status'), `expected codes like 200 or 2xx, got ${JSON.stringify(s)}`);
+        }
+    }
+    if (raw.httpJsonPath) {
+        try {
+            parseJsonPath(raw.httpJsonPath);
+        }
+        catch (error) {
+            throw new errors_InputError(name('http-json-path'), error.message);
+        }
+    }
+    const http = raw.httpUrls.map((url) => ({
+        url: httpUrlInput(name('http-url'), url),
+        status: raw.httpStatus.length ? [...raw.httpStatus] : ['2xx'],
+        bodyContains: raw.httpBody || undefined,
+        jsonPath: raw.httpJsonPath || undefined,
+        latencyBudgetMs: raw.httpLatencyMs > 0 ? raw.httpLatencyMs : undefined,
+    }));
+    // --- Prometheus
+    let prometheus;
+    if (raw.prometheusUrl) {
+        httpUrlInput(name('prometheus-url'), raw.prometheusUrl);
+        if (!isPromRange(raw.prometheusRange)) {
+            throw new errors_InputError(name('prometheus-range'), `expected a PromQL range like 5m or 90s, got ${JSON.stringify(raw.prometheusRange)}`);
+        }
+        if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(raw.prometheusStatusLabel)) {
+            throw new errors_InputError(name('prometheus-status-label'), `is not a label name: ${JSON.stringify(raw.prometheusStatusLabel)}`);
+        }
+        const unknown = raw.prometheusChecks.filter((n) => n !== 'none' && !READY_MADE.includes(n));
+        if (unknown.length) {
+            throw new errors_InputError(name('prometheus-checks'), `unknown check(s) ${unknown.join(', ')}; expected ${READY_MADE.join(', ')} or none`);
+        }
+        const custom = raw.prometheusQueries.map((line) => {
+            try {
+                return parseQueryLine(line);
+            }
+            catch (error) {
+                throw new errors_InputError(name('prometheus-queries'), error.message);
+            }
+        });
+        const readyMade = raw.prometheusChecks.includes('none')
+            ? []
+            : [...raw.prometheusChecks];
+        if (readyMade.length && !raw.prometheusSelector) {
+            throw new errors_InputError(name('prometheus-selector'), `is required with ${name('prometheus-checks')}: the label matchers of the new release's series, e.g. job="bot",version="v2"`);
+        }
+        prometheus = {
+            url: raw.prometheusUrl,
+            readyMade,
+            selector: raw.prometheusSelector,
+            range: raw.prometheusRange,
+            minSamples: raw.minSamples,
+            statusLabel: raw.prometheusStatusLabel,
+            custom,
+            token: raw.prometheusToken.trim() || undefined,
+        };
+    }
+    else if (raw.prometheusQueries.length) {
+        throw new errors_InputError(name('prometheus-url'), `is required with ${name('prometheus-queries')}`);
+    }
+    // --- Log patterns
+    const given = raw.logPatterns;
+    const logPatterns = given.length === 1 && given[0] === 'none'
+        ? []
+        : given.length
+            ? [...given]
+            : [...(options.defaultLogPatterns ?? [])];
+    for (const p of logPatterns) {
+        try {
+            parsePattern(p);
+        }
+        catch (error) {
+            throw new errors_InputError(name('log-patterns'), `${JSON.stringify(p)}: ${error.message}`);
+        }
+    }
+    // --- Telegram webhook
+    const token = raw.telegramBotToken.trim();
+    const telegramApiUrl = httpUrlInput(name('telegram-api-url'), raw.telegramApiUrl);
+    if (raw.telegramWebhookUrl && !token) {
+        throw new errors_InputError(name('telegram-bot-token'), `is required with ${name('telegram-webhook-url')}`);
+    }
+    return {
+        http,
+        prometheus,
+        logPatterns,
+        telegram: token
+            ? { token, apiUrl: telegramApiUrl, expectedUrl: raw.telegramWebhookUrl || undefined }
+            : undefined,
+        telegramApiUrl,
+    };
+}
+
 ;// CONCATENATED MODULE: ./actions/verify/inputs.ts
 /** The only place this action reads its inputs. */
-
 
 
 
@@ -1753,109 +1869,30 @@ function duration(name, raw) {
     }
     return ms;
 }
-function httpUrl(name, raw) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new errors_InputError(name, `is not a URL: ${JSON.stringify(raw)}`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new errors_InputError(name, `must be http or https, got ${url.protocol}`);
-    }
-    return raw;
-}
 function readInputs(now = Date.now()) {
-    // --- HTTP
-    const statuses = getList('http-status');
-    for (const s of statuses) {
-        if (!/^[1-5][0-9xX]{2}$/.test(s)) {
-            throw new errors_InputError('http-status', `expected codes like 200 or 2xx, got ${JSON.stringify(s)}`);
-        }
-    }
-    const body = getString('http-body');
-    const jsonPath = getString('http-json-path');
-    if (jsonPath) {
-        try {
-            parseJsonPath(jsonPath);
-        }
-        catch (error) {
-            throw new errors_InputError('http-json-path', error.message);
-        }
-    }
-    const latency = getInt('http-latency-ms', 0, { min: 0 });
-    const http = getLines('http-url').map((url) => ({
-        url: httpUrl('http-url', url),
-        status: statuses.length ? statuses : ['2xx'],
-        bodyContains: body || undefined,
-        jsonPath: jsonPath || undefined,
-        latencyBudgetMs: latency > 0 ? latency : undefined,
-    }));
-    // --- Prometheus
-    const promUrl = getString('prometheus-url');
-    const readyRaw = getList('prometheus-checks');
-    const queries = getLines('prometheus-queries');
-    const selector = getString('prometheus-selector');
-    const range = getString('prometheus-range', '5m');
-    const minSamples = getInt('min-samples', 20, { min: 0 });
-    const statusLabel = getString('prometheus-status-label', 'code');
-    let prometheus;
-    if (promUrl) {
-        httpUrl('prometheus-url', promUrl);
-        if (!isPromRange(range)) {
-            throw new errors_InputError('prometheus-range', `expected a PromQL range like 5m or 90s, got ${JSON.stringify(range)}`);
-        }
-        if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(statusLabel)) {
-            throw new errors_InputError('prometheus-status-label', `is not a label name: ${JSON.stringify(statusLabel)}`);
-        }
-        const unknown = readyRaw.filter((n) => n !== 'none' && !READY_MADE.includes(n));
-        if (unknown.length) {
-            throw new errors_InputError('prometheus-checks', `unknown check(s) ${unknown.join(', ')}; expected ${READY_MADE.join(', ')} or none`);
-        }
-        const custom = queries.map((line) => {
-            try {
-                return parseQueryLine(line);
-            }
-            catch (error) {
-                throw new errors_InputError('prometheus-queries', error.message);
-            }
-        });
-        const readyMade = readyRaw.includes('none') ? [] : readyRaw;
-        if (readyMade.length && !selector) {
-            throw new errors_InputError('prometheus-selector', 'is required with prometheus-checks: the label matchers of the new release\'s series, e.g. job="bot",version="v2"');
-        }
-        const token = getSecret('prometheus-token').trim() || undefined;
-        prometheus = {
-            url: promUrl,
-            readyMade,
-            selector,
-            range,
-            minSamples,
-            statusLabel,
-            custom,
-            token,
-        };
-    }
-    else if (queries.length) {
-        throw new errors_InputError('prometheus-url', 'is required with prometheus-queries');
-    }
+    // --- HTTP, Prometheus, log patterns, Telegram webhook: validated in src/health/inputs.ts
+    const checks = parseCheckInputs({
+        httpUrls: getLines('http-url'),
+        httpStatus: getList('http-status'),
+        httpBody: getString('http-body'),
+        httpJsonPath: getString('http-json-path'),
+        httpLatencyMs: getInt('http-latency-ms', 0, { min: 0 }),
+        prometheusUrl: getString('prometheus-url'),
+        prometheusChecks: getList('prometheus-checks'),
+        prometheusQueries: getLines('prometheus-queries'),
+        prometheusSelector: getString('prometheus-selector'),
+        prometheusRange: getString('prometheus-range', '5m'),
+        minSamples: getInt('min-samples', 20, { min: 0 }),
+        prometheusStatusLabel: getString('prometheus-status-label', 'code'),
+        prometheusToken: getString('prometheus-url') ? getSecret('prometheus-token') : '',
+        logPatterns: getLines('log-patterns'),
+        telegramBotToken: getSecret('telegram-bot-token'),
+        telegramApiUrl: getString('telegram-api-url', 'https://api.telegram.org'),
+        telegramWebhookUrl: getString('telegram-webhook-url'),
+    }, { defaultLogPatterns: DEFAULT_LOG_PATTERNS });
+    const { http, prometheus, logPatterns } = checks;
     // --- Container and logs, over SSH (or the runner's own Docker when hosts is empty)
     const containerName = getString('container');
-    const patternsRaw = getLines('log-patterns');
-    const logPatterns = patternsRaw.length === 1 && patternsRaw[0] === 'none'
-        ? []
-        : patternsRaw.length
-            ? patternsRaw
-            : [...DEFAULT_LOG_PATTERNS];
-    for (const p of logPatterns) {
-        try {
-            parsePattern(p);
-        }
-        catch (error) {
-            throw new errors_InputError('log-patterns', `${JSON.stringify(p)}: ${error.message}`);
-        }
-    }
     const hosts = getList('hosts').map((h) => parseHost(h, 'hosts'));
     const ssh = {
         key: getSecret('ssh-key'),
@@ -1874,13 +1911,6 @@ function readInputs(now = Date.now()) {
         if (since === undefined) {
             throw new errors_InputError('since', `expected RFC 3339 time, unix seconds or a duration ago like 10m, got ${JSON.stringify(sinceRaw)}`);
         }
-    }
-    // --- Telegram webhook
-    const botToken = getSecret('telegram-bot-token').trim();
-    const apiUrl = httpUrl('telegram-api-url', getString('telegram-api-url', 'https://api.telegram.org'));
-    const webhookUrl = getString('telegram-webhook-url');
-    if (webhookUrl && !botToken) {
-        throw new errors_InputError('telegram-bot-token', 'is required with telegram-webhook-url');
     }
     // --- Timing and the decision
     const timeoutMs = duration('timeout', getString('timeout', '120s'));
@@ -1904,10 +1934,8 @@ function readInputs(now = Date.now()) {
         hosts,
         ssh,
         since,
-        telegram: botToken
-            ? { token: botToken, apiUrl, expectedUrl: webhookUrl || undefined }
-            : undefined,
-        telegramApiUrl: apiUrl,
+        telegram: checks.telegram,
+        telegramApiUrl: checks.telegramApiUrl,
         timeoutMs,
         windowMs,
         intervalMs,
