@@ -47,7 +47,7 @@ if [ "${TG_DEMO_NO_PACKAGE:-0}" != 1 ]; then
   current="$(node --input-type=module -e "import { sourceHash } from './scripts/source-hash.mjs'; console.log(sourceHash('.'))")"
   recorded="$(cat dist/SOURCE_HASH 2>/dev/null || true)"
   missing=0
-  for name in build deploy verify rollback; do [ -f "dist/$name/index.js" ] || missing=1; done
+  for name in build deploy verify rollback cli; do [ -f "dist/$name/index.js" ] || missing=1; done
   if [ "$missing" = 1 ] || [ "$current" != "$recorded" ]; then
     say "dist/: missing or older than the sources: npm run package (about a minute) ..."
     npm run --silent package >/dev/null || die "npm run package failed"

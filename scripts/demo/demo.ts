@@ -265,6 +265,40 @@ async function liveVersion(): Promise<string> {
   return `${response.status} ${body.version ?? '?'}`;
 }
 
+/** The CLI's config for the demo bot: the deploy action's inputs, secrets by file. */
+function cliConfig(): string {
+  const web = webDeployInputs('127.0.0.1:5000/tg-demo/sample-bot:2.0.0');
+  const keep = [
+    'app',
+    'bot-mode',
+    'strategy',
+    'network',
+    'host-ports',
+    'health-path',
+    'registry',
+    'registry-username',
+    'state-dir',
+    'proxy',
+    'haproxy-frontend-port',
+    'haproxy-socket',
+    'haproxy-config',
+    'haproxy-reload-command',
+    'nginx-conf-dir',
+    'nginx-test-command',
+    'nginx-reload-command',
+  ];
+  return [
+    '# tg-devops CLI config for the demo bot (keys = the deploy action inputs)',
+    `hosts: ${host}`,
+    `ssh-key-file: ${need('SANDBOX_SSH_KEY')}`,
+    `known-hosts-file: ${need('SANDBOX_SSH_KNOWN_HOSTS')}`,
+    `image: ${REGISTRY}/tg-demo/sample-bot:2.0.0`,
+    `registry-password-file: ${join(SANDBOX_DIR, 'secrets', 'registry_password')}`,
+    ...keep.map((k) => `${k}: ${JSON.stringify(web[k] ?? '')}`),
+    '',
+  ].join('\n');
+}
+
 // ---------------------------------------------------------------- the demo
 
 async function main(): Promise<number> {
@@ -682,6 +716,39 @@ async function main(): Promise<number> {
         numbers: `conflicts ${conflicts}, gap ${gap} ms, ${delivered}/${pushed.length} updates`,
       };
     });
+
+    // ------------------------------------------------------------ 6. the CLI
+    section('6', 'Ask the host: tg-devops status (the CLI, for the day CI is down)');
+    await step('tg-devops status', async () => {
+      const config = join(LOG_DIR, `${WEB_APP}.yml`);
+      writeFileSync(config, cliConfig());
+      const cli = process.env.TG_ACTIONS_DIST
+        ? join(process.env.TG_ACTIONS_DIST, 'cli/index.js')
+        : join(ROOT, 'dist/cli/index.js');
+      const result = await localExecutor().run(
+        [process.execPath, cli, 'status', '--config', config],
+        {
+          allowFailure: true,
+        },
+      );
+      writeFileSync(LOG_FILE, `--- tg-devops status ---\n${result.stdout}${result.stderr}`, {
+        flag: 'a',
+      });
+      const lines = result.stdout.split('\n');
+      for (const line of lines.filter((l) => /^(current|previous|lock) /.test(l)))
+        fact(line.replace(/@sha256:[0-9a-f]{64}/, '@sha256:…'));
+      const audit = lines.filter((l) => /^ {2}\d{4}-\d\d-\d\dT/.test(l));
+      for (const line of audit.slice(-3))
+        fact(`audit: ${line.trim().replace(/\s{2,}/g, '  ')}`.slice(0, 150));
+      fact(dim(`try it: npx tg-devops status --config ${config}`));
+      expect(result.exitCode === 0, `tg-devops status exited ${result.exitCode}`);
+      const rolledBack = audit.some((l) => /rolled-back|rollback/.test(l));
+      expect(rolledBack, 'the audit shows the rollback of 3.0.0');
+      return {
+        value: undefined,
+        numbers: `${audit.length} audit entries, exit ${result.exitCode}`,
+      };
+    });
   } finally {
     await telegram?.close().catch(() => undefined);
     await session?.close().catch(() => undefined);
@@ -700,7 +767,7 @@ async function waitFor(check: () => boolean, ms: number, what: string): Promise<
 }
 
 function finish(): number {
-  section('6', 'Timeline');
+  section('7', 'Timeline');
   const rows = timeline.map((r) => [
     r.step,
     `+${(r.at / 1000).toFixed(0)} s`,
