@@ -268,6 +268,9 @@ async function liveVersion(): Promise<string> {
 /** The CLI's config for the demo bot: the deploy action's inputs, secrets by file. */
 function cliConfig(): string {
   const web = webDeployInputs('127.0.0.1:5000/tg-demo/sample-bot:2.0.0');
+  // the bot's env (secrets) beside it, 0600: the config only points to it
+  const envFile = join(LOG_DIR, `${WEB_APP}.env`);
+  writeFileSync(envFile, `${web.env}\n`, { mode: 0o600 });
   const keep = [
     'app',
     'bot-mode',
@@ -294,6 +297,7 @@ function cliConfig(): string {
     `known-hosts-file: ${need('SANDBOX_SSH_KNOWN_HOSTS')}`,
     `image: ${REGISTRY}/tg-demo/sample-bot:2.0.0`,
     `registry-password-file: ${join(SANDBOX_DIR, 'secrets', 'registry_password')}`,
+    `env-file: ${envFile}`,
     ...keep.map((k) => `${k}: ${JSON.stringify(web[k] ?? '')}`),
     '',
   ].join('\n');

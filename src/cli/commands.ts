@@ -33,6 +33,8 @@ export interface CliDeps {
   actor: string;
   /** For the verify checks (HTTP, Prometheus, Telegram); default: global fetch. */
   fetch?: FetchLike;
+  /** false: leave SIGINT/SIGTERM alone (tests). */
+  handleSignals?: boolean;
 }
 
 export function defaultActor(): string {
@@ -147,6 +149,17 @@ async function withHosts(
     log: deps.log,
   });
   const failed: string[] = [];
+  // Ctrl-C: the key, known_hosts and the SSH master go away before the process does. A deploy
+  // cut off here leaves the host lock behind; the next run takes a stale lock over.
+  const interrupted = (signal: NodeJS.Signals) => {
+    deps.removeSshMaterial(material.dir, { controlDir: material.controlDir });
+    deps.log.error(
+      `interrupted (${signal}): SSH key material removed; the next run takes over a stale lock`,
+    );
+    process.exit(130);
+  };
+  const signals = deps.handleSignals === false ? [] : (['SIGINT', 'SIGTERM'] as const);
+  for (const signal of signals) process.once(signal, interrupted);
   try {
     for (const target of targets) {
       const host = formatTarget(target);
@@ -171,6 +184,7 @@ async function withHosts(
       }
     }
   } finally {
+    for (const signal of signals) process.off(signal, interrupted);
     deps.removeSshMaterial(material.dir, { controlDir: material.controlDir });
   }
   return { failed };
