@@ -11,21 +11,16 @@ import type { RawDeployInputs } from '../../src/deploy/config.js';
 import type { RawCheckInputs } from '../../src/health/inputs.js';
 import { INCONCLUSIVE_MODES, type InconclusiveMode } from '../../src/rollback/window.js';
 
+import type { RawProxyInputs } from '../../src/proxy/index.js';
+import type { SshInputs } from '../../src/ssh/connect.js';
+
 /** The only place this action reads its inputs. Validation happens in src/deploy/config.ts. */
 export interface Inputs {
   raw: RawDeployInputs;
   hosts: string[];
   batchSize: number;
-  ssh: { key: string; knownHosts: string; fingerprints: string[]; jumpHost: string };
-  proxy: {
-    nginxConfDir: string;
-    nginxTestCommand: string;
-    nginxReloadCommand: string;
-    haproxySocket: string;
-    haproxyConfig: string;
-    haproxyReloadCommand: string;
-    haproxyFrontendPort: string;
-  };
+  ssh: SshInputs;
+  proxy: RawProxyInputs;
   github: { token: string; environment: string; environmentUrl: string; transient: boolean };
   /** The verify checks plugged into the deploy gates (validated by src/health/inputs.ts). */
   verify: {
@@ -82,13 +77,13 @@ export function readInputs(): Inputs {
       jumpHost: getString('jump-host'),
     },
     proxy: {
-      nginxConfDir: getString('nginx-conf-dir', '/etc/nginx/conf.d'),
-      nginxTestCommand: getString('nginx-test-command', 'nginx -t'),
-      nginxReloadCommand: getString('nginx-reload-command', 'nginx -s reload'),
-      haproxySocket: getString('haproxy-socket', '/run/haproxy/admin.sock'),
-      haproxyConfig: getString('haproxy-config', '/etc/haproxy/haproxy.cfg'),
-      haproxyReloadCommand: getString('haproxy-reload-command', 'systemctl reload haproxy'),
-      haproxyFrontendPort: getString('haproxy-frontend-port'),
+      'nginx-conf-dir': getString('nginx-conf-dir', '/etc/nginx/conf.d'),
+      'nginx-test-command': getString('nginx-test-command', 'nginx -t'),
+      'nginx-reload-command': getString('nginx-reload-command', 'nginx -s reload'),
+      'haproxy-socket': getString('haproxy-socket', '/run/haproxy/admin.sock'),
+      'haproxy-config': getString('haproxy-config', '/etc/haproxy/haproxy.cfg'),
+      'haproxy-reload-command': getString('haproxy-reload-command', 'systemctl reload haproxy'),
+      'haproxy-frontend-port': getString('haproxy-frontend-port'),
     },
     github: {
       token: getSecret('github-token'),

@@ -1,5 +1,5 @@
 import type { Clock } from '../../src/clock.js';
-import { buildConfig, splitCommand, type DeployConfig } from '../../src/deploy/config.js';
+import { buildConfig, type DeployConfig } from '../../src/deploy/config.js';
 import {
   deploy,
   DeployError,
@@ -17,7 +17,6 @@ import {
   type DeployVerifyOptions,
 } from '../../src/deploy/verify-gates.js';
 import { errorMessage, InputError } from '../../src/errors.js';
-import { localExecutor, type Executor } from '../../src/exec.js';
 import type { GitHubApi } from '../../src/github/api.js';
 import type { FetchLike } from '../../src/health/http.js';
 import { parseCheckInputs, type CheckInputName } from '../../src/health/inputs.js';
@@ -25,10 +24,11 @@ import type { Log } from '../../src/log.js';
 import type { NotifyEventName } from '../../src/notify/message.js';
 import { runLinks } from '../../src/notify/message.js';
 import { notify, type NotifyTargets } from '../../src/notify/send.js';
-import { createProxy, type ProxySettings, type TrafficProxy } from '../../src/proxy/index.js';
-import { removeSshMaterial, writeSshMaterial, type SshMaterial } from '../../src/ssh/secrets.js';
+import { proxyFrom, type TrafficProxy } from '../../src/proxy/index.js';
+import { connectSsh, sshTargetsFrom, type SshHosts } from '../../src/ssh/connect.js';
+import type { writeSshMaterial } from '../../src/ssh/secrets.js';
 import type { SshSession, SshSettings } from '../../src/ssh/session.js';
-import { formatTarget, parseHost, type SshTarget } from '../../src/ssh/target.js';
+import { formatTarget, type SshTarget } from '../../src/ssh/target.js';
 import type { Inputs } from './inputs.js';
 
 export interface Deps {
@@ -55,17 +55,7 @@ export function prepare(inputs: Inputs): {
   notifyTargets: NotifyTargets;
 } {
   let config = buildConfig(inputs.raw);
-  if (inputs.hosts.length === 0)
-    throw new InputError('hosts', 'is required: one or more user@host[:port]');
-  const targets = inputs.hosts.map((h) => parseHost(h, 'hosts'));
-  const jump = inputs.ssh.jumpHost ? parseHost(inputs.ssh.jumpHost, 'jump-host') : undefined;
-  if (!inputs.ssh.key.trim())
-    throw new InputError('ssh-key', 'is required: the private key for the hosts');
-  if (!inputs.ssh.knownHosts.trim() && inputs.ssh.fingerprints.length === 0)
-    throw new InputError(
-      'known-hosts',
-      'or host-fingerprint is required: tg-devops never connects to an unverified host',
-    );
+  const { targets, jump } = sshTargetsFrom(inputs.hosts, inputs.ssh);
   const checks = parseCheckInputs(inputs.verify.checks, {
     name: (base: CheckInputName) => (base === 'telegram-api-url' ? base : `verify-${base}`),
   });
@@ -125,37 +115,7 @@ export function versionOf(config: DeployConfig): string {
 
 export function proxyFor(config: DeployConfig, inputs: Inputs): TrafficProxy | undefined {
   if (config.proxy === 'none') return undefined;
-  const p = inputs.proxy;
-  const frontendPort = p.haproxyFrontendPort ? Number(p.haproxyFrontendPort) : 0;
-  if (
-    config.proxy === 'haproxy' &&
-    !(Number.isInteger(frontendPort) && frontendPort > 0 && frontendPort < 65536)
-  )
-    throw new InputError(
-      'haproxy-frontend-port',
-      "is required with proxy: haproxy (a free loopback port for the app's frontend)",
-    );
-  const settings: ProxySettings = {
-    kind: config.proxy,
-    app: config.app,
-    nginx: {
-      confDir: p.nginxConfDir,
-      testCommand: splitCommand(p.nginxTestCommand, 'nginx-test-command'),
-      reloadCommand: splitCommand(p.nginxReloadCommand, 'nginx-reload-command'),
-    },
-    haproxy: {
-      socket: p.haproxySocket,
-      configFile: p.haproxyConfig,
-      reloadCommand: splitCommand(p.haproxyReloadCommand, 'haproxy-reload-command'),
-      frontendPort: frontendPort || 1,
-    },
-  };
-  try {
-    return createProxy(settings);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError('proxy', errorMessage(error));
-  }
+  return proxyFrom(config.proxy, config.app, inputs.proxy);
 }
 
 export async function run(inputs: Inputs, deps: Deps): Promise<void> {
@@ -189,17 +149,7 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
   // Whatever ends the run after this (the SSH material, the GitHub API), the chat hears of it.
   let told = false;
   try {
-    const material: SshMaterial = await deps.writeSshMaterial({
-      privateKey: inputs.ssh.key,
-      knownHosts: inputs.ssh.knownHosts || undefined,
-      hostFingerprints: inputs.ssh.fingerprints,
-      targets: jump ? [...targets, jump] : targets,
-      log,
-      local: localExecutor(),
-    });
-    // The post step removes the key and known_hosts even when this step is cancelled.
-    deps.saveState('ssh-dir', material.dir);
-    deps.saveState('ssh-control-dir', material.controlDir);
+    const ssh = await connectSsh(inputs.ssh, targets, jump, deps);
 
     let deployment: GithubDeployment | undefined;
     if (inputs.github.token && !config.dryRun && deps.api && env.GITHUB_REPOSITORY) {
@@ -227,8 +177,7 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
               proxy,
               releaseId,
               runUrl,
-              jump,
-              material,
+              ssh,
               deps,
               extraGates: verify ? verifyGates(verify, { fetch: fetchFn, clock: deps.clock }) : [],
               pauseSeconds: verify?.pauseSeconds ?? 0,
@@ -241,7 +190,7 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
       }
     } finally {
       deps.writeSummary(summaryMarkdown(config.app, outcomes, config.dryRun));
-      removeSshMaterial(material.dir, { controlDir: material.controlDir });
+      ssh.remove();
     }
     const first = outcomes.find((o) => o.report)?.report;
     deps.setOutputs({
@@ -301,8 +250,7 @@ async function deployOne(
     proxy?: TrafficProxy;
     releaseId: string;
     runUrl?: string;
-    jump?: SshTarget;
-    material: SshMaterial;
+    ssh: SshHosts;
     deps: Deps;
     extraGates: Gate[];
     pauseSeconds: number;
@@ -310,53 +258,40 @@ async function deployOne(
 ): Promise<HostOutcome> {
   const { deps } = ctx;
   const host = formatTarget(target);
-  let session: SshSession | undefined;
-  try {
-    session = await deps.openSession(target, {
-      privateKeyFile: ctx.material.privateKeyFile,
-      knownHostsFile: ctx.material.knownHostsFile,
-      controlDir: ctx.material.controlDir,
-      jump: ctx.jump,
-      log: deps.log,
-      clock: deps.clock,
-    });
-    const exec: Executor = session;
-    const report: DeployReport = await deps.log.group(`deploy to ${host}`, () =>
-      deploy(ctx.config, {
-        exec,
-        host: hostPrimitives,
-        proxy: ctx.proxy,
-        clock: deps.clock,
-        log: deps.log,
-        releaseId: ctx.releaseId,
-        extraGates: ctx.extraGates,
-        // Each verify gate may hold one step for up to verify-pause seconds: the lock outlives it.
-        lockTtlSeconds: ctx.extraGates.length
-          ? lockTtl(ctx.config) + 2 * ctx.pauseSeconds * ctx.extraGates.length
-          : undefined,
-        holder: {
-          runId: deps.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
-          actor: deps.env.GITHUB_ACTOR ?? 'unknown',
-          url: ctx.runUrl,
-        },
-      }),
-    );
-    return { host, report, ssh: { ...session.stats } };
-  } catch (error) {
-    deps.log.error(`${host}: ${errorMessage(error)}`);
-    return {
-      host,
-      error: errorMessage(error),
-      report: error instanceof DeployError ? error.report : undefined,
-      gate: error instanceof DeployError ? error.gate : undefined,
-      ssh: session ? { ...session.stats } : undefined,
-    };
-  } finally {
-    await session?.close().catch(() => undefined);
-  }
-}
-
-/** The post step: the SSH key and known_hosts go away, also after a cancel. */
-export function post(state: { sshDir: string; controlDir: string }): void {
-  if (state.sshDir) removeSshMaterial(state.sshDir, { controlDir: state.controlDir || undefined });
+  return ctx.ssh.withSession(
+    target,
+    async (session): Promise<HostOutcome> => {
+      const report: DeployReport = await deps.log.group(`deploy to ${host}`, () =>
+        deploy(ctx.config, {
+          exec: session,
+          host: hostPrimitives,
+          proxy: ctx.proxy,
+          clock: deps.clock,
+          log: deps.log,
+          releaseId: ctx.releaseId,
+          extraGates: ctx.extraGates,
+          // Each verify gate may hold one step for up to verify-pause seconds: the lock outlives it.
+          lockTtlSeconds: ctx.extraGates.length
+            ? lockTtl(ctx.config) + 2 * ctx.pauseSeconds * ctx.extraGates.length
+            : undefined,
+          holder: {
+            runId: deps.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
+            actor: deps.env.GITHUB_ACTOR ?? 'unknown',
+            url: ctx.runUrl,
+          },
+        }),
+      );
+      return { host, report, ssh: { ...session.stats } };
+    },
+    (error, session): HostOutcome => {
+      deps.log.error(`${host}: ${errorMessage(error)}`);
+      return {
+        host,
+        error: errorMessage(error),
+        report: error instanceof DeployError ? error.report : undefined,
+        gate: error instanceof DeployError ? error.gate : undefined,
+        ssh: session ? { ...session.stats } : undefined,
+      };
+    },
+  );
 }

@@ -1,9 +1,12 @@
 import { getBool, getList, getSecret, getString } from '../../src/github/inputs.js';
 
+import type { RawProxyInputs } from '../../src/proxy/index.js';
+import type { SshInputs } from '../../src/ssh/connect.js';
+
 /** The only place this action reads its inputs. Validation happens in main.ts (prepare). */
 export interface Inputs {
   hosts: string[];
-  ssh: { key: string; knownHosts: string; fingerprints: string[]; jumpHost: string };
+  ssh: SshInputs;
   app: string;
   stateDir: string;
   /** `to` and its alias `release-id` (what the reusable workflow passes). */
@@ -18,16 +21,8 @@ export interface Inputs {
   drainSeconds: string;
   gateWindow: string;
   lockTimeout: string;
-  proxy: {
-    kind: string;
-    nginxConfDir: string;
-    nginxTestCommand: string;
-    nginxReloadCommand: string;
-    haproxySocket: string;
-    haproxyConfig: string;
-    haproxyReloadCommand: string;
-    haproxyFrontendPort: string;
-  };
+  /** proxy (auto, nginx, haproxy, none) and the proxy settings by input name. */
+  proxy: RawProxyInputs & { kind: string };
   notify: {
     telegramToken: string;
     chatId: string;
@@ -62,13 +57,13 @@ export function readInputs(): Inputs {
     lockTimeout: getString('lock-timeout', '300'),
     proxy: {
       kind: getString('proxy', 'auto'),
-      nginxConfDir: getString('nginx-conf-dir', '/etc/nginx/conf.d'),
-      nginxTestCommand: getString('nginx-test-command', 'nginx -t'),
-      nginxReloadCommand: getString('nginx-reload-command', 'nginx -s reload'),
-      haproxySocket: getString('haproxy-socket', '/run/haproxy/admin.sock'),
-      haproxyConfig: getString('haproxy-config', '/etc/haproxy/haproxy.cfg'),
-      haproxyReloadCommand: getString('haproxy-reload-command', 'systemctl reload haproxy'),
-      haproxyFrontendPort: getString('haproxy-frontend-port'),
+      'nginx-conf-dir': getString('nginx-conf-dir', '/etc/nginx/conf.d'),
+      'nginx-test-command': getString('nginx-test-command', 'nginx -t'),
+      'nginx-reload-command': getString('nginx-reload-command', 'nginx -s reload'),
+      'haproxy-socket': getString('haproxy-socket', '/run/haproxy/admin.sock'),
+      'haproxy-config': getString('haproxy-config', '/etc/haproxy/haproxy.cfg'),
+      'haproxy-reload-command': getString('haproxy-reload-command', 'systemctl reload haproxy'),
+      'haproxy-frontend-port': getString('haproxy-frontend-port'),
     },
     notify: {
       telegramToken: getSecret('notify-telegram-token').trim(),

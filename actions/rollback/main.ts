@@ -1,15 +1,14 @@
 import type { Clock } from '../../src/clock.js';
-import { parseAppName, parseHealthPath, splitCommand } from '../../src/deploy/config.js';
+import { parseAppName, parseHealthPath } from '../../src/deploy/config.js';
 import { hostPrimitives } from '../../src/deploy/ports.js';
 import { errorMessage, InputError } from '../../src/errors.js';
-import { localExecutor } from '../../src/exec.js';
 import type { FetchLike } from '../../src/health/http.js';
 import { checkRemotePath } from '../../src/host/paths.js';
 import type { Release } from '../../src/host/state.js';
 import type { Log } from '../../src/log.js';
 import { runLinks } from '../../src/notify/message.js';
 import { notify, type NotifyTargets } from '../../src/notify/send.js';
-import { createProxy, type ProxySettings, type TrafficProxy } from '../../src/proxy/index.js';
+import { frontendPortFrom, proxyFrom, type TrafficProxy } from '../../src/proxy/index.js';
 import {
   rollback,
   RollbackError,
@@ -17,10 +16,12 @@ import {
   type RollbackReport,
   type RollbackSettings,
 } from '../../src/rollback/execute.js';
+import { servedBehind } from '../../src/rollback/proxy.js';
 import { rollbackSummary, type RollbackOutcome } from '../../src/rollback/summary.js';
-import { removeSshMaterial, writeSshMaterial, type SshMaterial } from '../../src/ssh/secrets.js';
+import { connectSsh, sshTargetsFrom, type SshHosts } from '../../src/ssh/connect.js';
+import type { writeSshMaterial } from '../../src/ssh/secrets.js';
 import type { SshSession, SshSettings } from '../../src/ssh/session.js';
-import { formatTarget, parseHost, type SshTarget } from '../../src/ssh/target.js';
+import { formatTarget, type SshTarget } from '../../src/ssh/target.js';
 import type { Inputs } from './inputs.js';
 
 export interface Deps {
@@ -71,17 +72,7 @@ export function prepare(inputs: Inputs): {
     throw new InputError('state-dir', errorMessage(error));
   }
   const healthPath = inputs.healthPath === 'none' ? undefined : parseHealthPath(inputs.healthPath);
-  if (inputs.hosts.length === 0)
-    throw new InputError('hosts', 'is required: one or more user@host[:port]');
-  const targets = inputs.hosts.map((h) => parseHost(h, 'hosts'));
-  const jump = inputs.ssh.jumpHost ? parseHost(inputs.ssh.jumpHost, 'jump-host') : undefined;
-  if (!inputs.ssh.key.trim())
-    throw new InputError('ssh-key', 'is required: the private key for the hosts');
-  if (!inputs.ssh.knownHosts.trim() && inputs.ssh.fingerprints.length === 0)
-    throw new InputError(
-      'known-hosts',
-      'or host-fingerprint is required: tg-devops never connects to an unverified host',
-    );
+  const { targets, jump } = sshTargetsFrom(inputs.hosts, inputs.ssh);
   if (inputs.notify.telegramToken && !inputs.notify.chatId)
     throw new InputError('notify-chat-id', 'is required with notify-telegram-token');
   const settings: RollbackSettings = {
@@ -101,9 +92,13 @@ export function prepare(inputs: Inputs): {
   return { settings, targets, jump, proxy: proxyResolver(app, inputs) };
 }
 
+const AS_DEPLOYED = "the app's frontend port, as deployed";
+
 /**
- * proxy: auto (the default) switches with nginx when the current release takes HTTP traffic (it
- * has a color and a port), and hands over with no proxy otherwise (polling, MTProto, worker).
+ * proxy: auto (the default) switches with the proxy the current release was deployed behind (its
+ * record in the state: nginx, haproxy with its frontend port, or none); for a release recorded
+ * before that, with nginx when it takes HTTP traffic (it has a color and a port), and with no
+ * proxy otherwise (polling, MTProto, worker).
  */
 export function proxyResolver(app: string, inputs: Inputs): ProxyResolver {
   const p = inputs.proxy;
@@ -113,60 +108,36 @@ export function proxyResolver(app: string, inputs: Inputs): ProxyResolver {
       'proxy',
       `expected auto, nginx, haproxy or none, got ${JSON.stringify(kind)}`,
     );
-  const frontendPort = p.haproxyFrontendPort ? Number(p.haproxyFrontendPort) : 0;
-  if (
-    kind === 'haproxy' &&
-    !(Number.isInteger(frontendPort) && frontendPort > 0 && frontendPort < 65536)
-  )
-    throw new InputError(
-      'haproxy-frontend-port',
-      "is required with proxy: haproxy (the app's frontend port, as deployed)",
-    );
-  const make = (k: 'nginx' | 'haproxy'): TrafficProxy => {
-    const settings: ProxySettings = {
-      kind: k,
-      app,
-      nginx: {
-        confDir: p.nginxConfDir,
-        testCommand: splitCommand(p.nginxTestCommand, 'nginx-test-command'),
-        reloadCommand: splitCommand(p.nginxReloadCommand, 'nginx-reload-command'),
-      },
-      haproxy: {
-        socket: p.haproxySocket,
-        configFile: p.haproxyConfig,
-        reloadCommand: splitCommand(p.haproxyReloadCommand, 'haproxy-reload-command'),
-        frontendPort: frontendPort || 1,
-      },
-    };
-    try {
-      return createProxy(settings);
-    } catch (error) {
-      if (error instanceof InputError) throw error;
-      throw new InputError('proxy', errorMessage(error));
-    }
-  };
   if (kind === 'none') return () => undefined;
-  const fixed = make(kind === 'haproxy' ? 'haproxy' : 'nginx'); // validates the settings now
-  if (kind !== 'auto') return () => fixed;
-  return (current: Release | undefined) =>
-    current?.color && current.port !== undefined ? fixed : undefined;
+  if (kind === 'haproxy') {
+    const fixed = proxyFrom('haproxy', app, p, { frontendPortHint: AS_DEPLOYED });
+    return () => fixed;
+  }
+  const nginx = proxyFrom('nginx', app, p); // validates the settings now
+  if (kind === 'nginx') return () => nginx;
+  const haproxy = new Map<number, TrafficProxy>();
+  return (current: Release | undefined) => {
+    const behind = servedBehind(current);
+    if (!behind) return undefined;
+    if (behind.kind === 'nginx') return nginx;
+    // The port the release recorded; else the input; else an InputError that says so.
+    const port = behind.frontendPort ?? (frontendPortFrom(p['haproxy-frontend-port']) || undefined);
+    const made =
+      (port !== undefined && haproxy.get(port)) ||
+      proxyFrom('haproxy', app, p, {
+        frontendPort: port,
+        frontendPortHint: `release ${current?.id ?? '?'} was deployed behind haproxy and recorded no frontend port: ${AS_DEPLOYED}`,
+      });
+    if (port !== undefined) haproxy.set(port, made);
+    return made;
+  };
 }
 
 export async function run(inputs: Inputs, deps: Deps): Promise<void> {
   const { settings, targets, jump, proxy } = prepare(inputs);
-  const { log, env } = deps;
+  const { env } = deps;
   const links = runLinks(env);
-  const material: SshMaterial = await deps.writeSshMaterial({
-    privateKey: inputs.ssh.key,
-    knownHosts: inputs.ssh.knownHosts || undefined,
-    hostFingerprints: inputs.ssh.fingerprints,
-    targets: jump ? [...targets, jump] : targets,
-    log,
-    local: localExecutor(),
-  });
-  // The post step removes the key and known_hosts even when this step is cancelled.
-  deps.saveState('ssh-dir', material.dir);
-  deps.saveState('ssh-control-dir', material.controlDir);
+  const ssh = await connectSsh(inputs.ssh, targets, jump, deps);
 
   const outcomes: RollbackOutcome[] = [];
   try {
@@ -174,8 +145,7 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
       const outcome = await rollbackOne(target, {
         settings,
         proxy,
-        jump,
-        material,
+        ssh,
         deps,
         runUrl: links.runUrl,
       });
@@ -184,7 +154,7 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
     }
   } finally {
     deps.writeSummary(rollbackSummary(settings.app, outcomes, settings.dryRun));
-    removeSshMaterial(material.dir, { controlDir: material.controlDir });
+    ssh.remove();
   }
   const first = outcomes.find((o) => o.report)?.report;
   deps.setOutputs({
@@ -207,50 +177,41 @@ async function rollbackOne(
   ctx: {
     settings: RollbackSettings;
     proxy: ProxyResolver;
-    jump?: SshTarget;
-    material: SshMaterial;
+    ssh: SshHosts;
     deps: Deps;
     runUrl?: string;
   },
 ): Promise<RollbackOutcome> {
   const { deps } = ctx;
   const host = formatTarget(target);
-  let session: SshSession | undefined;
-  try {
-    session = await deps.openSession(target, {
-      privateKeyFile: ctx.material.privateKeyFile,
-      knownHostsFile: ctx.material.knownHostsFile,
-      controlDir: ctx.material.controlDir,
-      jump: ctx.jump,
-      log: deps.log,
-      clock: deps.clock,
-    });
-    const s = session;
-    const report: RollbackReport = await deps.log.group(`roll back ${host}`, () =>
-      rollback(ctx.settings, {
-        exec: s,
-        host: hostPrimitives,
-        proxy: ctx.proxy,
-        clock: deps.clock,
-        log: deps.log,
-        holder: {
-          runId: deps.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
-          actor: deps.env.GITHUB_ACTOR ?? 'unknown',
-          url: ctx.runUrl,
-        },
-      }),
-    );
-    return { host, report };
-  } catch (error) {
-    deps.log.error(`${host}: ${errorMessage(error)}`);
-    return {
-      host,
-      error: errorMessage(error),
-      report: error instanceof RollbackError ? error.report : undefined,
-    };
-  } finally {
-    await session?.close().catch(() => undefined);
-  }
+  return ctx.ssh.withSession(
+    target,
+    async (session): Promise<RollbackOutcome> => {
+      const report: RollbackReport = await deps.log.group(`roll back ${host}`, () =>
+        rollback(ctx.settings, {
+          exec: session,
+          host: hostPrimitives,
+          proxy: ctx.proxy,
+          clock: deps.clock,
+          log: deps.log,
+          holder: {
+            runId: deps.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
+            actor: deps.env.GITHUB_ACTOR ?? 'unknown',
+            url: ctx.runUrl,
+          },
+        }),
+      );
+      return { host, report };
+    },
+    (error): RollbackOutcome => {
+      deps.log.error(`${host}: ${errorMessage(error)}`);
+      return {
+        host,
+        error: errorMessage(error),
+        report: error instanceof RollbackError ? error.report : undefined,
+      };
+    },
+  );
 }
 
 /** The ops chat and the webhook hear about a rollback, done or failed. Never fails the step. */
@@ -285,9 +246,4 @@ async function tell(
     targets,
     { fetch: deps.fetch, clock: deps.clock, log: deps.log },
   );
-}
-
-/** The post step: the SSH key and known_hosts go away, also after a cancel. */
-export function post(state: { sshDir: string; controlDir: string }): void {
-  if (state.sshDir) removeSshMaterial(state.sshDir, { controlDir: state.controlDir || undefined });
 }

@@ -2,7 +2,8 @@ import { systemClock } from '../../src/clock.js';
 import { localExecutor, type Executor } from '../../src/exec.js';
 import { actionsLog, saveState, setOutputs, writeSummary } from '../../src/github/runtime.js';
 import { openSession, type SshSession } from '../../src/ssh/session.js';
-import { removeSshMaterial, writeSshMaterial } from '../../src/ssh/secrets.js';
+import { connectSsh, removeSavedSshMaterial, SSH_STATE } from '../../src/ssh/connect.js';
+import { writeSshMaterial } from '../../src/ssh/secrets.js';
 import type { Inputs } from './inputs.js';
 import type { Deps } from './main.js';
 
@@ -18,37 +19,24 @@ export async function connectHosts(
   if (inputs.hosts.length === 0) {
     return { executors: [localExecutor()], close: async () => undefined };
   }
-  const material = await writeSshMaterial({
-    privateKey: inputs.ssh.key,
-    knownHosts: inputs.ssh.knownHosts || undefined,
-    hostFingerprints: inputs.ssh.fingerprints,
-    targets: inputs.hosts,
+  const ssh = await connectSsh(inputs.ssh, inputs.hosts, undefined, {
     log,
-    local: localExecutor(),
+    writeSshMaterial,
+    openSession,
+    // For the post step: a cancelled run never reaches close() below.
+    saveState: save,
   });
-  // For the post step: a cancelled run never reaches close() below.
-  save('ssh-dir', material.dir);
-  save('ssh-control-dir', material.controlDir);
-  const sessions: SshSession[] = [];
-  const close = async () => {
-    for (const s of sessions) await s.close().catch(() => undefined);
-    removeSshMaterial(material.dir, { controlDir: material.controlDir });
-  };
+  let sessions: SshSession[];
   try {
-    for (const target of inputs.hosts) {
-      sessions.push(
-        await openSession(target, {
-          privateKeyFile: material.privateKeyFile,
-          knownHostsFile: material.knownHostsFile,
-          controlDir: material.controlDir,
-          log,
-        }),
-      );
-    }
+    sessions = await ssh.openAll(inputs.hosts);
   } catch (error) {
-    await close();
+    ssh.remove();
     throw error;
   }
+  const close = async () => {
+    for (const s of sessions) await s.close().catch(() => undefined);
+    ssh.remove();
+  };
   return { executors: sessions, close };
 }
 
@@ -66,5 +54,5 @@ export function defaultDeps(): Deps {
 
 /** The post step (always, also on cancel): ends ControlMasters and deletes the key material. */
 export function post(state: { sshDir: string; controlDir: string }): void {
-  if (state.sshDir) removeSshMaterial(state.sshDir, { controlDir: state.controlDir || undefined });
+  removeSavedSshMaterial((name) => (name === SSH_STATE.dir ? state.sshDir : state.controlDir));
 }

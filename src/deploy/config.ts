@@ -1,4 +1,7 @@
 import { InputError } from '../errors.js';
+import { splitCommand } from './command-line.js';
+
+export { splitCommand } from './command-line.js';
 
 /**
  * The deploy configuration: built once from raw input strings (the action's inputs, or a CLI's
@@ -564,30 +567,6 @@ export function parseCanarySteps(value: string): number[] {
   if (last !== 100)
     throw new InputError('canary-steps', 'the last step must be 100 (the promotion)');
   return parts;
-}
-
-/** A command line split into argv: whitespace separates, '…' and "…" group; nothing expands. */
-export function splitCommand(value: string, input: string): string[] {
-  const argv: string[] = [];
-  let current: string | undefined;
-  let quote: "'" | '"' | undefined;
-  for (const ch of value) {
-    if (quote) {
-      if (ch === quote) quote = undefined;
-      else current = (current ?? '') + ch;
-    } else if (ch === "'" || ch === '"') {
-      quote = ch;
-      current = current ?? '';
-    } else if (/\s/.test(ch)) {
-      if (current !== undefined) argv.push(current);
-      current = undefined;
-    } else current = (current ?? '') + ch;
-  }
-  if (quote) throw new InputError(input, `unbalanced ${quote} quote`);
-  if (current !== undefined) argv.push(current);
-  if (!argv.length) throw new InputError(input, 'is empty');
-  if (argv.some((a) => a.includes('\0'))) throw new InputError(input, 'NUL byte');
-  return argv;
 }
 
 function parseStateDir(value: string): string {

@@ -13,6 +13,10 @@ export interface Release {
   version?: string;
   irreversibleMigration?: boolean;
   strategy: string;
+  /** The traffic proxy it was deployed behind (absent in states written before it was recorded). */
+  proxy?: 'nginx' | 'haproxy' | 'none';
+  /** With proxy haproxy: the app's HAProxy frontend port. */
+  haproxyFrontendPort?: number;
 }
 
 export interface AppState {

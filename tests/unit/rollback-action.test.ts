@@ -27,13 +27,13 @@ const base = (): Inputs => ({
   lockTimeout: '300',
   proxy: {
     kind: 'auto',
-    nginxConfDir: '/etc/nginx/conf.d',
-    nginxTestCommand: 'nginx -t',
-    nginxReloadCommand: 'nginx -s reload',
-    haproxySocket: '/run/haproxy/admin.sock',
-    haproxyConfig: '/etc/haproxy/haproxy.cfg',
-    haproxyReloadCommand: 'systemctl reload haproxy',
-    haproxyFrontendPort: '',
+    'nginx-conf-dir': '/etc/nginx/conf.d',
+    'nginx-test-command': 'nginx -t',
+    'nginx-reload-command': 'nginx -s reload',
+    'haproxy-socket': '/run/haproxy/admin.sock',
+    'haproxy-config': '/etc/haproxy/haproxy.cfg',
+    'haproxy-reload-command': 'systemctl reload haproxy',
+    'haproxy-frontend-port': '',
   },
   notify: {
     telegramToken: '',
@@ -125,7 +125,7 @@ describe('rollback action: prepare', () => {
     const ha = prepare(
       with_((i) => {
         i.proxy.kind = 'haproxy';
-        i.proxy.haproxyFrontendPort = '9001';
+        i.proxy['haproxy-frontend-port'] = '9001';
       }),
     ).proxy(undefined);
     expect(ha?.kind).toBe('haproxy');

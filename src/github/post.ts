@@ -1,0 +1,21 @@
+import { getState, runAction, saveState } from './runtime.js';
+
+/**
+ * One bundle, two entries (like actions/checkout): the main step saves a flag, and the post step
+ * (runs.post, also after a cancel) finds it and runs post instead of main.
+ */
+export function runWithPost(
+  main: () => Promise<unknown>,
+  post: (getState: (name: string) => string) => Promise<void> | void,
+): void {
+  if (getState('isPost') === 'true') {
+    void runAction(async () => {
+      await post(getState);
+    });
+  } else {
+    saveState('isPost', 'true');
+    void runAction(async () => {
+      await main();
+    });
+  }
+}
