@@ -284,7 +284,7 @@ stop_service() { # svc
 # install
 
 APT_PKGS=(docker.io docker-registry haproxy nginx prometheus busybox-static redis-server openssh-server
-  openssh-client apache2-utils python3-psycopg python3-pytest-cov python3-redis python3-pytest socat wrk
+  openssh-client apache2-utils python3-psycopg python3-pytest-cov python3-redis python3-pytest python3-aiohttp python3-venv socat wrk
   postgresql iproute2 iptables curl)
 
 pkg_ok() { [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) == "install ok installed" ]]; }
