@@ -101,6 +101,45 @@ export const stopArgv = (name: string, graceSeconds: number) => [
 export const removeArgv = (name: string) => ['docker', 'rm', '--force', name];
 export const pullArgv = (image: string, dockerConfig?: string) =>
   dockerConfig ? ['docker', '--config', dockerConfig, 'pull', image] : ['docker', 'pull', image];
+
+/** The image label that declares what a release's migration (pre-deploy) does to the schema. */
+export const MIGRATION_LABEL = 'org.tg-devops.migration';
+export type MigrationLabel = 'irreversible' | 'reversible';
+export const imageLabelsArgv = (image: string) => [
+  'docker',
+  'image',
+  'inspect',
+  '--format',
+  '{{json .Config.Labels}}',
+  image,
+];
+
+/**
+ * The migration label from `docker image inspect --format '{{json .Config.Labels}}'` output:
+ * 'irreversible' or 'reversible' (any case, trimmed), undefined when absent or anything else.
+ * Throws when the output is not JSON.
+ */
+export function parseMigrationLabel(stdout: string): MigrationLabel | undefined {
+  const labels = JSON.parse(stdout.trim() || 'null') as Record<string, unknown> | null;
+  const raw = labels?.[MIGRATION_LABEL];
+  const label = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
+  return label === 'irreversible' || label === 'reversible' ? label : undefined;
+}
+
+/**
+ * Release.irreversibleMigration at deploy time: the image label decides when present
+ * (reversible -> false, irreversible -> true); without it, a release that ran a pre-deploy is
+ * taken as irreversible (the safe default), and one that did not records nothing.
+ */
+export function migrationMark(
+  hadPreDeploy: boolean,
+  label: MigrationLabel | undefined,
+): boolean | undefined {
+  if (label === 'irreversible') return true;
+  if (label === 'reversible') return false;
+  return hadPreDeploy ? true : undefined;
+}
+
 export const loginArgv = (server: string, username: string, dockerConfig: string) => [
   'docker',
   '--config',

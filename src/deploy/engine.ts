@@ -6,6 +6,7 @@ import type { DeployConfig } from './config.js';
 import { execute, type ExecuteHooks, type ExecuteResult } from './execute.js';
 import type { Gate } from './gates.js';
 import { buildPlan, planText, type DeployFacts, type Plan } from './plan.js';
+import { describeProxy } from '../proxy/index.js';
 import type { HostPrimitives, LockHolder, TrafficProxy } from './ports.js';
 import { probe as probeHost, type Probe } from './probe.js';
 
@@ -54,7 +55,13 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
 
   if (config.dryRun) {
     const probe = await probeHost(exec, config, deps);
-    const plan = buildPlan({ config, probe, releaseId, now: new Date(started).toISOString() });
+    const plan = buildPlan({
+      config,
+      probe,
+      releaseId,
+      now: new Date(started).toISOString(),
+      proxy: deps.proxy ? describeProxy(deps.proxy) : undefined,
+    });
     log.info(`dry-run: nothing changes on ${exec.where}\n${planText(plan)}`);
     return { dryRun: true, plan, probe, facts, totalMs: clock.now() - started };
   }
@@ -71,7 +78,13 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
   let lastRefresh = clock.now();
   try {
     const probe = await probeHost(exec, config, deps);
-    const plan = buildPlan({ config, probe, releaseId, now: new Date(clock.now()).toISOString() });
+    const plan = buildPlan({
+      config,
+      probe,
+      releaseId,
+      now: new Date(clock.now()).toISOString(),
+      proxy: deps.proxy ? describeProxy(deps.proxy) : undefined,
+    });
     log.info(planText(plan));
     const result = await execute(
       plan,

@@ -6,8 +6,12 @@ import { awaitEarlierPreDeploys, preDeployFailure } from './pre-deploy.js';
 import {
   containerName,
   createArgv,
+  imageLabelsArgv,
   inspectArgv,
   loginArgv,
+  MIGRATION_LABEL,
+  migrationMark,
+  parseMigrationLabel,
   parseState,
   preDeployArgv,
   pullArgv,
@@ -15,6 +19,7 @@ import {
   startArgv,
   stopArgv,
   type ContainerInfo,
+  type MigrationLabel,
 } from './docker.js';
 import type { Gate, HttpTool } from './gates.js';
 import {
@@ -27,6 +32,7 @@ import {
   type Release,
   type TrafficProxy,
 } from './ports.js';
+import type { ProxyDescription } from '../proxy/index.js';
 import type { Probe } from './probe.js';
 import { backupSteps } from './backup.js';
 import { blueGreenSteps } from './strategies/bluegreen.js';
@@ -48,6 +54,8 @@ export interface StepContext {
 
 export interface DeployFacts {
   gapMs?: number;
+  /** The image's org.tg-devops.migration label, read after the pull. */
+  migrationLabel?: MigrationLabel;
   gateChecks?: number;
   gateResults?: string[];
   waitMs: number;
@@ -94,6 +102,8 @@ export interface PlanInput {
   releaseId: string;
   /** ISO time of the deploy, for the release record. */
   now: string;
+  /** The proxy the release is deployed behind, recorded on it (none when absent). */
+  proxy?: ProxyDescription;
 }
 
 export function commandStep(
@@ -185,7 +195,10 @@ export function buildPlan(input: PlanInput): Plan {
     container,
     startedAt: input.now,
     strategy: config.strategy,
-    irreversibleMigration: config.preDeploy ? true : undefined,
+    // Until the pull shows the image's migration label (the record step applies it).
+    irreversibleMigration: migrationMark(Boolean(config.preDeploy), undefined),
+    proxy: input.proxy?.kind ?? 'none',
+    haproxyFrontendPort: input.proxy?.kind === 'haproxy' ? input.proxy.frontendPort : undefined,
   };
   const steps: Step[] = [];
   const cleanup: Step[] = [];
@@ -224,13 +237,7 @@ export function buildPlan(input: PlanInput): Plan {
       ),
     );
   }
-  steps.push(
-    commandStep(
-      'pull',
-      `pull ${config.image.raw}`,
-      pullArgv(config.image.raw, config.registry ? dockerConfig : undefined),
-    ),
-  );
+  steps.push(pullStep(config, config.registry ? dockerConfig : undefined));
   steps.push(writeEnvStep(paths, config));
   steps.push(...backupSteps(config, paths, releaseId));
   if (config.preDeploy) {
@@ -272,7 +279,7 @@ export function buildPlan(input: PlanInput): Plan {
     previous: current,
     history: [release, ...probe.state.history.filter((r) => r.id !== release.id)].slice(0, 20),
   };
-  steps.push(recordStateStep(paths, probe.state, next));
+  steps.push(recordStateStep(paths, probe.state, next, Boolean(config.preDeploy)));
   steps.push(...pruneSteps(config, probe, new Set([container, current?.container ?? ''])));
 
   return {
@@ -312,11 +319,64 @@ function writeEnvStep(paths: AppPaths, config: DeployConfig): Step {
   };
 }
 
-function recordStateStep(paths: AppPaths, before: AppState, after: AppState): Step {
+/**
+ * Pulls the image, then reads its migration label (read-only; a failure to read it only warns
+ * and keeps the pre-deploy rule).
+ */
+function pullStep(config: DeployConfig, dockerConfig: string | undefined): Step {
+  const argv = pullArgv(config.image.raw, dockerConfig);
+  return {
+    id: 'pull',
+    title: `pull ${config.image.raw}`,
+    argv,
+    run: async (ctx) => {
+      await ctx.exec.run(argv);
+      const out = await ctx.exec.run(imageLabelsArgv(config.image.raw), { allowFailure: true });
+      let label: MigrationLabel | undefined;
+      try {
+        if (out.exitCode !== 0) throw new Error(out.stderr.trim().slice(0, 200));
+        label = parseMigrationLabel(out.stdout);
+      } catch (error) {
+        ctx.log.warn(
+          `labels of ${config.image.raw} not readable (${(error as Error).message}); ` +
+            `${config.preDeploy ? 'its pre-deploy counts as an irreversible migration' : 'no migration recorded'}`,
+        );
+      }
+      ctx.facts.migrationLabel = label;
+      if (label) ctx.log.info(`image label ${MIGRATION_LABEL}=${label}`);
+    },
+  };
+}
+
+/** The new release as recorded: its migration mark follows the label the pull read. */
+export function recordedState(
+  after: AppState,
+  hadPreDeploy: boolean,
+  facts: DeployFacts,
+): AppState {
+  const current = after.current;
+  if (!current) return after;
+  const mark = migrationMark(hadPreDeploy, facts.migrationLabel);
+  if (mark === current.irreversibleMigration) return after;
+  const release: Release = { ...current, irreversibleMigration: mark };
+  return {
+    ...after,
+    current: release,
+    history: after.history.map((r) => (r.id === release.id ? release : r)),
+  };
+}
+
+function recordStateStep(
+  paths: AppPaths,
+  before: AppState,
+  after: AppState,
+  hadPreDeploy: boolean,
+): Step {
   return {
     id: 'record',
     title: `record release ${after.current?.id} as current (previous: ${after.previous?.id ?? 'none'})`,
-    run: (ctx) => ctx.host.writeState(ctx.exec, paths, after),
+    run: (ctx) =>
+      ctx.host.writeState(ctx.exec, paths, recordedState(after, hadPreDeploy, ctx.facts)),
     undo: {
       title: 'restore the previous state file',
       run: (ctx) => ctx.host.writeState(ctx.exec, paths, before),

@@ -2,7 +2,14 @@ import type { Clock } from '../clock.js';
 import { errorMessage, StepError } from '../errors.js';
 import type { Executor } from '../exec.js';
 import type { Log } from '../log.js';
-import { listArgv, parseContainerList, startArgv, stopArgv } from '../deploy/docker.js';
+import {
+  imageLabelsArgv,
+  listArgv,
+  parseContainerList,
+  parseMigrationLabel,
+  startArgv,
+  stopArgv,
+} from '../deploy/docker.js';
 import { execute, type ExecuteResult } from '../deploy/execute.js';
 import { httpGate, logGate, runningGate, waitReady, type GateContext } from '../deploy/gates.js';
 import type { HttpTool } from '../deploy/gates.js';
@@ -76,7 +83,7 @@ export interface RollbackReport {
   switchMs?: number;
 }
 
-export const MIGRATION_LABEL = 'org.tg-devops.migration';
+export { MIGRATION_LABEL } from '../deploy/docker.js';
 
 /** What the host holds now, read-only. */
 interface Seen {
@@ -119,16 +126,12 @@ export async function withMigrationLabels(
   const mark = async (r: Release | undefined): Promise<Release | undefined> => {
     if (!r || r.irreversibleMigration !== undefined) return r;
     if (!cache.has(r.image)) {
-      const out = await exec.run(
-        ['docker', 'image', 'inspect', '--format', '{{json .Config.Labels}}', r.image],
-        { allowFailure: true },
-      );
+      const out = await exec.run(imageLabelsArgv(r.image), { allowFailure: true });
       let value: boolean | undefined;
       if (out.exitCode === 0) {
         try {
-          const labels = JSON.parse(out.stdout.trim() || 'null') as Record<string, string> | null;
-          const label = labels?.[MIGRATION_LABEL]?.trim().toLowerCase();
-          value = label === 'irreversible' ? true : label === 'reversible' ? false : undefined;
+          const label = parseMigrationLabel(out.stdout);
+          value = label === undefined ? undefined : label === 'irreversible';
         } catch {
           log.warn(`labels of ${r.image} not readable: ${out.stdout.slice(0, 100)}`);
         }

@@ -183,11 +183,12 @@ describe('blue-green', () => {
       .filter((a) => a[0] === 'docker' && !['ps', 'inspect', 'logs'].includes(a[1]!));
     expect(docker.map((a) => a.slice(0, 2).join(' '))).toEqual([
       'docker pull',
+      'docker image', // the migration label, read after the pull
       'docker create',
       'docker start',
       'docker stop',
     ]);
-    const create = docker[1]!;
+    const create = docker[2]!;
     expect(create).toEqual(
       expect.arrayContaining([
         '--name',
@@ -201,7 +202,7 @@ describe('blue-green', () => {
       ]),
     );
     expect(create.at(-1)).toBe(IMAGE);
-    expect(docker[3]).toEqual(['docker', 'stop', '-t', '20', 'mybot-20260101-000000']);
+    expect(docker[4]).toEqual(['docker', 'stop', '-t', '20', 'mybot-20260101-000000']);
     expect(proxy.routes).toEqual([[{ color: 'green', port: 8002, weight: 100 }]]);
     expect(calls).toEqual([
       'lock',
@@ -537,5 +538,87 @@ describe('the plan as a value', () => {
       'mybot-r2',
       'mybot-r1',
     ]);
+  });
+});
+
+describe('the release record: migration label and proxy', () => {
+  const current: Release = { ...blueRelease, port: undefined, strategy: 'handover' };
+
+  /** A handover deploy whose `docker image inspect` answers `labels` (exit code `exitCode`). */
+  async function deployWithLabels(raw: RawDeployInputs, labels: string, exitCode = 0) {
+    const base = dockerHost({ running: [current.container] });
+    const exec: typeof base = {
+      ...base,
+      run: (argv, options) =>
+        argv[1] === 'image' && argv[2] === 'inspect'
+          ? base.run(argv, options).then(() => ({
+              exitCode,
+              stdout: labels,
+              stderr: exitCode ? 'No such image' : '',
+            }))
+          : base.run(argv, options),
+    };
+    const { host } = memoryHost({ app: 'mybot', current, history: [current] });
+    const d = deps(exec, host);
+    const report = await deploy(buildConfig(raw), d);
+    expect(report.result?.ok).toBe(true);
+    const argvs = exec.commands.map((c) => c.argv.join(' '));
+    // read right after the pull, from the local image
+    const pull = argvs.findIndex((a) => a.startsWith('docker pull'));
+    expect(argvs[pull + 1]).toBe(`docker image inspect --format {{json .Config.Labels}} ${IMAGE}`);
+    return { state: host.state, log: d.log.text() };
+  }
+  const withPre = { ...poll, 'pre-deploy': 'alembic upgrade head' };
+  const label = (value: string) => JSON.stringify({ 'org.tg-devops.migration': value, x: 'y' });
+
+  it.each([
+    ['reversible', withPre, label('reversible'), false],
+    ['Irreversible (any case)', poll, label(' Irreversible '), true],
+    ['irreversible with pre-deploy', withPre, label('irreversible'), true],
+    ['absent, with a pre-deploy: the safe default', withPre, 'null', true],
+    ['absent, no pre-deploy', poll, JSON.stringify({ other: '1' }), undefined],
+    ['unknown value, with a pre-deploy', withPre, label('maybe'), true],
+  ])('label %s', async (_name, raw, labels, expected) => {
+    const { state } = await deployWithLabels(raw, labels);
+    expect(state.current?.irreversibleMigration).toBe(expected);
+    // the history holds the same record
+    expect(state.history.find((r) => r.id === state.current?.id)?.irreversibleMigration).toBe(
+      expected,
+    );
+  });
+
+  it('labels that cannot be read keep the pre-deploy rule and warn', async () => {
+    const { state, log } = await deployWithLabels(withPre, '', 1);
+    expect(state.current?.irreversibleMigration).toBe(true);
+    expect(log).toMatch(/labels of .* not readable \(No such image\); its pre-deploy counts/);
+  });
+
+  it('records the proxy: none without one, the kind of the one it switched', async () => {
+    const { state } = await deployWithLabels(poll, 'null');
+    expect(state.current).toMatchObject({ proxy: 'none' });
+    expect(state.current?.haproxyFrontendPort).toBeUndefined();
+
+    const exec = dockerHost({ running: ['mybot-20260101-000000'] });
+    const { host } = memoryHost({ app: 'mybot', current: blueRelease, history: [blueRelease] });
+    const proxy = fakeProxy([{ color: 'blue', port: 8001, weight: 100 }]);
+    await deploy(buildConfig(web), deps(exec, host, proxy));
+    expect(host.state.current).toMatchObject({ proxy: 'nginx', color: 'green' });
+    expect(host.state.current?.haproxyFrontendPort).toBeUndefined();
+  });
+
+  it('records haproxy with its frontend port', () => {
+    const plan = buildPlan({
+      config: buildConfig({ ...web, proxy: 'haproxy' }),
+      probe: {
+        paths: memoryHost().host.appPaths('/var/lib/tg-devops', 'mybot'),
+        state: { app: 'mybot', history: [] },
+        containers: [],
+        httpTool: 'curl',
+      },
+      releaseId: 'r1',
+      now: '2026-01-01T00:00:00Z',
+      proxy: { kind: 'haproxy', frontendPort: 9001 },
+    });
+    expect(plan.release).toMatchObject({ proxy: 'haproxy', haproxyFrontendPort: 9001 });
   });
 });
