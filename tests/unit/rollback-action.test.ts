@@ -2,6 +2,8 @@ import { InputError } from '../../src/errors.js';
 import type { Release } from '../../src/host/state.js';
 import type { Inputs } from '../../actions/rollback/inputs.js';
 import { prepare } from '../../actions/rollback/main.js';
+import { describeProxy } from '../../src/proxy/index.js';
+import { servedBehind } from '../../src/rollback/proxy.js';
 import { rollbackSummary } from '../../src/rollback/summary.js';
 
 const base = (): Inputs => ({
@@ -129,6 +131,62 @@ describe('rollback action: prepare', () => {
       }),
     ).proxy(undefined);
     expect(ha?.kind).toBe('haproxy');
+  });
+});
+
+describe('rollback action: proxy auto follows the proxy the release was deployed behind', () => {
+  const release = (over: Partial<Release>): Release => ({
+    id: '20261130-041503',
+    image: 'bot:v2',
+    container: 'shop-bot-20261130-041503',
+    startedAt: '2026-11-30T04:15:03Z',
+    strategy: 'blue-green',
+    color: 'green',
+    port: 8002,
+    ...over,
+  });
+  const auto = prepare(base()).proxy;
+
+  it('nginx and none as recorded, even against the color/port rule', () => {
+    expect(auto(release({ proxy: 'nginx' }))?.kind).toBe('nginx');
+    // a release with a color and a port that was deployed with proxy: none is not switched
+    expect(auto(release({ proxy: 'none' }))).toBeUndefined();
+  });
+
+  it('haproxy with the frontend port it recorded (the input not needed)', () => {
+    const ha = auto(release({ proxy: 'haproxy', haproxyFrontendPort: 9011 }));
+    expect(ha?.kind).toBe('haproxy');
+    expect(describeProxy(ha!)).toEqual({ kind: 'haproxy', frontendPort: 9011 });
+    // the same port twice: the same proxy
+    expect(auto(release({ proxy: 'haproxy', haproxyFrontendPort: 9011 }))).toBe(ha);
+  });
+
+  it('haproxy without a recorded port: the input, else an InputError naming it', () => {
+    const withPort = prepare(with_((i) => (i.proxy['haproxy-frontend-port'] = '9022'))).proxy;
+    expect(describeProxy(withPort(release({ proxy: 'haproxy' }))!)).toEqual({
+      kind: 'haproxy',
+      frontendPort: 9022,
+    });
+    let error: unknown;
+    try {
+      auto(release({ proxy: 'haproxy' }));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).input).toBe('haproxy-frontend-port');
+    expect((error as InputError).message).toMatch(/recorded no frontend port/);
+  });
+
+  it('a state written before the record: nginx with a color and a port, none otherwise', () => {
+    expect(servedBehind(release({}))).toEqual({ kind: 'nginx' });
+    expect(servedBehind(release({ color: undefined, port: undefined }))).toBeUndefined();
+    expect(servedBehind(undefined)).toBeUndefined();
+    // a corrupt port is not trusted
+    expect(servedBehind(release({ proxy: 'haproxy', haproxyFrontendPort: 70000 }))).toEqual({
+      kind: 'haproxy',
+      frontendPort: undefined,
+    });
   });
 });
 
