@@ -1,25 +1,11 @@
-import { systemClock } from '../../src/clock.js';
 import { githubApi } from '../../src/github/api.js';
 import { runWithPost } from '../../src/github/post.js';
-import { actionsLog, saveState, setOutputs, writeSummary } from '../../src/github/runtime.js';
 import { removeSavedSshMaterial } from '../../src/ssh/connect.js';
-import { writeSshMaterial } from '../../src/ssh/secrets.js';
-import { openSession } from '../../src/ssh/session.js';
+import { runnerDeps } from '../shared/runner.js';
 import { readInputs } from './inputs.js';
 import { run } from './main.js';
 
 runWithPost(
-  () =>
-    run(readInputs(), {
-      log: actionsLog,
-      clock: systemClock,
-      env: process.env,
-      setOutputs,
-      writeSummary,
-      saveState,
-      writeSshMaterial,
-      openSession,
-      api: (token) => githubApi({ token }),
-    }),
+  () => run(readInputs(), { ...runnerDeps(), api: (token) => githubApi({ token }) }),
   removeSavedSshMaterial,
 );

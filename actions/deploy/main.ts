@@ -5,6 +5,7 @@ import {
   DeployError,
   lockTtl,
   releaseIdAt,
+  runHolder,
   type DeployReport,
 } from '../../src/deploy/engine.js';
 import type { Gate } from '../../src/deploy/gates.js';
@@ -274,11 +275,7 @@ async function deployOne(
           lockTtlSeconds: ctx.extraGates.length
             ? lockTtl(ctx.config) + 2 * ctx.pauseSeconds * ctx.extraGates.length
             : undefined,
-          holder: {
-            runId: deps.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
-            actor: deps.env.GITHUB_ACTOR ?? 'unknown',
-            url: ctx.runUrl,
-          },
+          holder: runHolder(deps.env, ctx.runUrl),
         }),
       );
       return { host, report, ssh: { ...session.stats } };

@@ -1,5 +1,6 @@
 import type { Clock } from '../../src/clock.js';
 import { parseAppName, parseHealthPath } from '../../src/deploy/config.js';
+import { runHolder } from '../../src/deploy/engine.js';
 import { hostPrimitives } from '../../src/deploy/ports.js';
 import { errorMessage, InputError } from '../../src/errors.js';
 import type { FetchLike } from '../../src/health/http.js';
@@ -194,11 +195,7 @@ async function rollbackOne(
           proxy: ctx.proxy,
           clock: deps.clock,
           log: deps.log,
-          holder: {
-            runId: deps.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
-            actor: deps.env.GITHUB_ACTOR ?? 'unknown',
-            url: ctx.runUrl,
-          },
+          holder: runHolder(deps.env, ctx.runUrl),
         }),
       );
       return { host, report };

@@ -35,6 +35,18 @@ export interface DeployReport {
   totalMs: number;
 }
 
+/** Who holds the host lock and signs the audit line: the workflow run, or a local run. */
+export function runHolder(
+  env: Record<string, string | undefined>,
+  url?: string,
+): Omit<LockHolder, 'startedAt'> {
+  return {
+    runId: env.GITHUB_RUN_ID ?? `local-${process.pid}`,
+    actor: env.GITHUB_ACTOR ?? 'unknown',
+    url,
+  };
+}
+
 /** A release id that sorts by time: 20261130-041503 (UTC). */
 export function releaseIdAt(ms: number): string {
   const iso = new Date(ms).toISOString();
