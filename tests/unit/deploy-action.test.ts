@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fakeClock } from '../../src/clock.js';
 import { splitCommand } from '../../src/deploy/config.js';
+import { PROXY_INPUT_DEFAULTS } from '../../src/proxy/index.js';
 import { InputError } from '../../src/errors.js';
 import { recordingExecutor, type CommandResult } from '../../src/exec.js';
 import { githubApi } from '../../src/github/api.js';
@@ -99,15 +100,7 @@ function inputs(
       fingerprints: [],
       jumpHost: '',
     },
-    proxy: {
-      'nginx-conf-dir': '/etc/nginx/conf.d',
-      'nginx-test-command': 'nginx -t',
-      'nginx-reload-command': 'nginx -s reload',
-      'haproxy-socket': '/run/haproxy/admin.sock',
-      'haproxy-config': '/etc/haproxy/haproxy.cfg',
-      'haproxy-reload-command': 'systemctl reload haproxy',
-      'haproxy-frontend-port': '',
-    },
+    proxy: { ...PROXY_INPUT_DEFAULTS },
     github: { token: '', environment: 'production', environmentUrl: '', transient: false },
     verify: {
       checks: noChecks(),

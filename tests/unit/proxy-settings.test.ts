@@ -9,6 +9,7 @@ import {
   type RawProxyInputs,
   type TrafficProxy,
 } from '../../src/proxy/index.js';
+import { readAction } from '../helpers/repo.js';
 
 const raw = (over: Partial<RawProxyInputs> = {}): RawProxyInputs => ({
   ...PROXY_INPUT_DEFAULTS,
@@ -24,6 +25,14 @@ const inputErrorOf = (f: () => unknown): InputError | undefined => {
   }
   return undefined;
 };
+
+describe('PROXY_INPUT_DEFAULTS', () => {
+  it.each(['deploy', 'rollback'])('are the defaults %s/action.yml declares', (action) => {
+    const inputs = readAction(action).inputs ?? {};
+    for (const [name, value] of Object.entries(PROXY_INPUT_DEFAULTS))
+      expect({ name, value: inputs[name]?.default ?? '' }).toEqual({ name, value });
+  });
+});
 
 describe('proxySettingsFrom: the proxy inputs as ProxySettings', () => {
   it('splits commands into argv (never a shell) and keeps paths as given', () => {

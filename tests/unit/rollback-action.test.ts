@@ -2,7 +2,7 @@ import { InputError } from '../../src/errors.js';
 import type { Release } from '../../src/host/state.js';
 import type { Inputs } from '../../actions/rollback/inputs.js';
 import { prepare } from '../../actions/rollback/main.js';
-import { describeProxy } from '../../src/proxy/index.js';
+import { describeProxy, PROXY_INPUT_DEFAULTS } from '../../src/proxy/index.js';
 import { servedBehind } from '../../src/rollback/proxy.js';
 import { rollbackSummary } from '../../src/rollback/summary.js';
 
@@ -27,16 +27,7 @@ const base = (): Inputs => ({
   drainSeconds: '10',
   gateWindow: '10',
   lockTimeout: '300',
-  proxy: {
-    kind: 'auto',
-    'nginx-conf-dir': '/etc/nginx/conf.d',
-    'nginx-test-command': 'nginx -t',
-    'nginx-reload-command': 'nginx -s reload',
-    'haproxy-socket': '/run/haproxy/admin.sock',
-    'haproxy-config': '/etc/haproxy/haproxy.cfg',
-    'haproxy-reload-command': 'systemctl reload haproxy',
-    'haproxy-frontend-port': '',
-  },
+  proxy: { kind: 'auto', ...PROXY_INPUT_DEFAULTS },
   notify: {
     telegramToken: '',
     chatId: '',
