@@ -63,6 +63,7 @@ export function readInputs(): Inputs {
       'haproxy-socket': getString('haproxy-socket', '/run/haproxy/admin.sock'),
       'haproxy-config': getString('haproxy-config', '/etc/haproxy/haproxy.cfg'),
       'haproxy-reload-command': getString('haproxy-reload-command', 'systemctl reload haproxy'),
+      'haproxy-check-command': getString('haproxy-check-command', 'haproxy -c -q -f {config}'),
       'haproxy-frontend-port': getString('haproxy-frontend-port'),
     },
     notify: {

@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import type { Clock } from '../clock.js';
-import { splitCommand, type DeployConfig } from '../deploy/config.js';
+import type { DeployConfig } from '../deploy/config.js';
 import { deploy, lockTtl, releaseIdAt } from '../deploy/engine.js';
 import { verifyGates } from '../deploy/verify-gates.js';
 import type { FetchLike } from '../health/http.js';
@@ -12,7 +12,8 @@ import { readFile } from '../host/files.js';
 import { describeHolder } from '../host/lock.js';
 import { readAudit } from '../host/state.js';
 import type { Log } from '../log.js';
-import { createProxy, type TrafficProxy } from '../proxy/index.js';
+import { proxyFrom, type TrafficProxy } from '../proxy/index.js';
+import { connectSsh, sshTargetsFrom } from '../ssh/connect.js';
 import type { SshMaterial, SshMaterialOptions } from '../ssh/secrets.js';
 import type { SshSession, SshSettings } from '../ssh/session.js';
 import { formatTarget, parseHost, type SshTarget } from '../ssh/target.js';
@@ -47,18 +48,13 @@ export function defaultActor(): string {
   return `${user}@${hostname()} (tg-devops cli)`;
 }
 
-/** The hosts this run acts on: the config's, or the --host subset of them. */
-export function selectHosts(cli: CliConfig, wanted: readonly string[]): SshTarget[] {
-  const all = cli.hosts.map((h) => {
-    try {
-      return { text: h, target: parseHost(h, 'hosts') };
-    } catch (error) {
-      if (error instanceof InputError)
-        throw new ConfigFileError(cli.file, 'hosts', error.message.replace(/^Input '[^']*': /, ''));
-      throw error;
-    }
-  });
-  if (!wanted.length) return all.map((h) => h.target);
+/** The hosts this run acts on (as written in the config): all, or the --host subset of them. */
+export function selectHosts(cli: CliConfig, wanted: readonly string[]): string[] {
+  const all = cli.hosts.map((h) => ({
+    text: h,
+    target: configured(cli, () => parseHost(h, 'hosts')),
+  }));
+  if (!wanted.length) return all.map((h) => h.text);
   return wanted.map((w) => {
     const hit = all.find(
       (h) => h.text === w || h.target.host === w || formatTarget(h.target) === w,
@@ -69,90 +65,61 @@ export function selectHosts(cli: CliConfig, wanted: readonly string[]): SshTarge
         'hosts',
         `--host ${w} is not one of the config's hosts (${cli.hosts.join(', ')})`,
       );
-    return hit.target;
+    return hit.text;
   });
 }
 
-export function proxyFor(cli: CliConfig, config: DeployConfig): TrafficProxy | undefined {
-  if (config.proxy === 'none') return undefined;
-  const p = cli.proxy;
-  const frontendPort = Number(p['haproxy-frontend-port'] || '0');
-  if (
-    config.proxy === 'haproxy' &&
-    !(Number.isInteger(frontendPort) && frontendPort > 0 && frontendPort < 65536)
-  )
-    throw new ConfigFileError(
-      cli.file,
-      'haproxy-frontend-port',
-      "is required with proxy: haproxy (a free loopback port for the app's frontend)",
-    );
-  const command = (key: keyof CliConfig['proxy']) => {
-    try {
-      return splitCommand(p[key], key);
-    } catch (error) {
-      throw new ConfigFileError(cli.file, key, errorMessage(error).replace(/^Input '[^']*': /, ''));
-    }
-  };
+/** The config key that sets an input (secrets come from their -file key in a config). */
+const KEY_OF_INPUT: Record<string, string> = { 'ssh-key': 'ssh-key-file' };
+
+/** Runs f; an InputError becomes the CLI's ConfigFileError naming the key and the file. */
+function configured<T>(cli: CliConfig, f: () => T): T {
   try {
-    return createProxy({
-      kind: config.proxy,
-      app: config.app,
-      nginx: {
-        confDir: p['nginx-conf-dir'],
-        testCommand: command('nginx-test-command'),
-        reloadCommand: command('nginx-reload-command'),
-      },
-      haproxy: {
-        socket: p['haproxy-socket'],
-        configFile: p['haproxy-config'],
-        reloadCommand: command('haproxy-reload-command'),
-        frontendPort: frontendPort || 1,
-      },
-    });
+    return f();
   } catch (error) {
     if (error instanceof InputError)
       throw new ConfigFileError(
         cli.file,
-        error.input,
+        KEY_OF_INPUT[error.input] ?? error.input,
         error.message.replace(/^Input '[^']*': /, ''),
       );
     throw error;
   }
 }
 
-/** Opens verified SSH sessions one host at a time; the key material goes away at the end. */
+/** The traffic switch the config asks for (the actions' proxyFrom), none for proxy: none. */
+export function proxyFor(cli: CliConfig, config: DeployConfig): TrafficProxy | undefined {
+  if (config.proxy === 'none') return undefined;
+  const kind = config.proxy;
+  return configured(cli, () => proxyFrom(kind, config.app, cli.proxy));
+}
+
+/**
+ * Opens verified SSH sessions one host at a time (the actions' sshTargetsFrom, connectSsh and
+ * withSession); the key material goes away at the end, also on Ctrl-C.
+ */
 async function withHosts(
   cli: CliConfig,
   args: CliArgs,
   deps: CliDeps,
   body: (exec: SshSession, host: string) => Promise<void>,
 ): Promise<{ failed: string[] }> {
-  const targets = selectHosts(cli, args.hosts);
-  let jump: SshTarget | undefined;
-  if (cli.ssh.jumpHost) {
-    try {
-      jump = parseHost(cli.ssh.jumpHost, 'jump-host');
-    } catch (error) {
-      throw new ConfigFileError(
-        cli.file,
-        'jump-host',
-        errorMessage(error).replace(/^Input '[^']*': /, ''),
-      );
-    }
-  }
+  const hosts = selectHosts(cli, args.hosts);
+  const { targets, jump } = configured(cli, () => sshTargetsFrom(hosts, cli.ssh));
   deps.log.secret(cli.ssh.key);
-  const material = await deps.writeSshMaterial({
-    privateKey: cli.ssh.key,
-    knownHosts: cli.ssh.knownHosts || undefined,
-    hostFingerprints: cli.ssh.fingerprints,
-    targets: jump ? [...targets, jump] : targets,
+  const ssh = await connectSsh(cli.ssh, targets, jump, {
     log: deps.log,
+    clock: deps.clock,
+    writeSshMaterial: deps.writeSshMaterial,
+    openSession: deps.openSession,
   });
+  const { material } = ssh;
+  const remove = () => deps.removeSshMaterial(material.dir, { controlDir: material.controlDir });
   const failed: string[] = [];
   // Ctrl-C: the key, known_hosts and the SSH master go away before the process does. A deploy
   // cut off here leaves the host lock behind; the next run takes a stale lock over.
   const interrupted = (signal: NodeJS.Signals) => {
-    deps.removeSshMaterial(material.dir, { controlDir: material.controlDir });
+    remove();
     deps.log.error(
       `interrupted (${signal}): SSH key material removed; the next run takes over a stale lock`,
     );
@@ -163,29 +130,24 @@ async function withHosts(
   try {
     for (const target of targets) {
       const host = formatTarget(target);
-      let session: SshSession | undefined;
-      try {
-        session = await deps.openSession(target, {
-          privateKeyFile: material.privateKeyFile,
-          knownHostsFile: material.knownHostsFile,
-          controlDir: material.controlDir,
-          jump,
-          log: deps.log,
-          clock: deps.clock,
-        });
-        await body(session, host);
-      } catch (error) {
-        deps.log.error(`${host}: ${errorMessage(error)}`);
-        failed.push(host);
-        // like the action: stop at the first failed host, leave the others as they are
-        if (args.command !== 'status') break;
-      } finally {
-        await session?.close().catch(() => undefined);
-      }
+      const ok = await ssh.withSession(
+        target,
+        async (session) => {
+          await body(session, host);
+          return true;
+        },
+        (error) => {
+          deps.log.error(`${host}: ${errorMessage(error)}`);
+          failed.push(host);
+          return false;
+        },
+      );
+      // like the action: stop at the first failed host, leave the others as they are
+      if (!ok && args.command !== 'status') break;
     }
   } finally {
     for (const signal of signals) process.off(signal, interrupted);
-    deps.removeSshMaterial(material.dir, { controlDir: material.controlDir });
+    remove();
   }
   return { failed };
 }

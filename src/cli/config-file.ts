@@ -4,6 +4,7 @@ import { buildConfig, type DeployConfig, type RawDeployInputs } from '../deploy/
 import { hasVerifyChecks, type DeployVerifyOptions } from '../deploy/verify-gates.js';
 import { InputError } from '../errors.js';
 import { parseCheckInputs, type CheckInputName, type RawCheckInputs } from '../health/inputs.js';
+import { PROXY_INPUT_DEFAULTS, type RawProxyInputs } from '../proxy/index.js';
 import { INCONCLUSIVE_MODES, type InconclusiveMode } from '../rollback/window.js';
 
 /**
@@ -63,6 +64,7 @@ export const DEPLOY_INPUTS = [
   'haproxy-socket',
   'haproxy-config',
   'haproxy-reload-command',
+  'haproxy-check-command',
   'haproxy-frontend-port',
   'github-token',
   'environment',
@@ -130,17 +132,6 @@ const FILE_KEYS = [
   'known-hosts-file',
 ];
 
-/** Proxy settings as the deploy action's defaults give them. */
-export const PROXY_DEFAULTS = {
-  'nginx-conf-dir': '/etc/nginx/conf.d',
-  'nginx-test-command': 'nginx -t',
-  'nginx-reload-command': 'nginx -s reload',
-  'haproxy-socket': '/run/haproxy/admin.sock',
-  'haproxy-config': '/etc/haproxy/haproxy.cfg',
-  'haproxy-reload-command': 'systemctl reload haproxy',
-  'haproxy-frontend-port': '',
-} as const;
-
 export interface CliConfig {
   file: string;
   raw: RawDeployInputs;
@@ -148,7 +139,8 @@ export interface CliConfig {
   hosts: string[];
   batchSize: number;
   ssh: { key: string; knownHosts: string; fingerprints: string[]; jumpHost: string };
-  proxy: Record<keyof typeof PROXY_DEFAULTS, string>;
+  /** The proxy keys with the deploy action's defaults (src/proxy: proxyFrom). */
+  proxy: RawProxyInputs;
   /** The verify checks watched in the post-switch window (the deploy action's verify-* inputs). */
   verify?: DeployVerifyOptions;
   /** Keys given that the CLI does not use (GitHub-only), for a note. */
@@ -299,9 +291,9 @@ export function parseConfigText(text: string, file: string, deps: LoadDeps): Cli
   if (!/^\d{1,2}$/.test(batch) || Number(batch) < 1 || Number(batch) > 50)
     throw new ConfigFileError(file, 'batch-size', `expected 1..50, got ${JSON.stringify(batch)}`);
 
-  const proxy = { ...PROXY_DEFAULTS };
-  for (const key of Object.keys(PROXY_DEFAULTS) as (keyof typeof PROXY_DEFAULTS)[])
-    if (values[key] !== undefined) proxy[key] = values[key] as never;
+  const proxy: RawProxyInputs = { ...PROXY_INPUT_DEFAULTS };
+  for (const key of Object.keys(PROXY_INPUT_DEFAULTS) as (keyof RawProxyInputs)[])
+    if (values[key] !== undefined) proxy[key] = values[key]!;
 
   return {
     file,

@@ -16,6 +16,7 @@
 import { systemClock, type Clock } from '../clock.js';
 import { StepError } from '../errors.js';
 import type { Executor } from '../exec.js';
+import { runProxyCommand } from './command.js';
 import { CHANGED, digest, readText, removeFile, swapCommand, writeText } from './files.js';
 import {
   installUpstream,
@@ -289,6 +290,8 @@ export function haproxyProxy(
       );
     return result.stdout;
   };
+  const reloadHaproxy = (exec: Executor) =>
+    runProxyCommand(exec, 'haproxy', 'haproxy-reload-command', haproxy.reloadCommand);
   const state = async (exec: Executor) =>
     parseServersState(await cli(exec, [`show servers state ${be}`]));
 
@@ -311,7 +314,13 @@ export function haproxyProxy(
     if (next === before) return { before, next: undefined, candidate };
     await writeText(exec, candidate, next);
     const argv = check.map((a) => (a === '{config}' ? candidate : a));
-    const result = await exec.run(argv, { allowFailure: true });
+    const result = await runProxyCommand(exec, 'haproxy', 'haproxy-check-command', argv, {
+      allowFailure: true,
+      template: check,
+    }).catch(async (error: unknown) => {
+      await removeFile(exec, candidate);
+      throw error;
+    });
     if (result.exitCode !== 0) {
       await removeFile(exec, candidate);
       throw new StepError(
@@ -360,7 +369,7 @@ export function haproxyProxy(
     async remove(exec) {
       const path = upstreamFile(nginx.confDir, app);
       if ((await readText(exec, path)) !== undefined) await uninstallUpstream(exec, nginx, app);
-      if (await persist(exec, 'remove')) await exec.run(haproxy.reloadCommand);
+      if (await persist(exec, 'remove')) await reloadHaproxy(exec);
     },
     kind: 'haproxy',
     async current(exec) {
@@ -381,7 +390,7 @@ export function haproxyProxy(
         // First setup (or a new frontend port): file, reload, wait until the process has it.
         const changed = await persist(exec, want);
         if (changed || !now) {
-          await exec.run(haproxy.reloadCommand);
+          await reloadHaproxy(exec);
           const end = clock.now() + (options.reloadWaitSeconds ?? 15) * 1000;
           let loaded = await state(exec).catch(() => undefined);
           while (!loaded) {

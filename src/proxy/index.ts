@@ -11,6 +11,7 @@ import type { ProxySettings, RemovableProxy, TrafficProxy } from './types.js';
 import { validateSettings } from './validate.js';
 
 export * from './types.js';
+export { commandNotFound, runProxyCommand, type ProxyCommandInput } from './command.js';
 export { validateBackends, validateSettings } from './validate.js';
 
 export function createProxy(settings: ProxySettings, options: HaproxyOptions = {}): RemovableProxy {
@@ -38,6 +39,8 @@ export interface RawProxyInputs {
   'haproxy-socket': string;
   'haproxy-config': string;
   'haproxy-reload-command': string;
+  /** `{config}` stands for the candidate file. */
+  'haproxy-check-command': string;
   /** Empty when not given. */
   'haproxy-frontend-port': string;
 }
@@ -50,6 +53,7 @@ export const PROXY_INPUT_DEFAULTS: Readonly<RawProxyInputs> = {
   'haproxy-socket': '/run/haproxy/admin.sock',
   'haproxy-config': '/etc/haproxy/haproxy.cfg',
   'haproxy-reload-command': 'systemctl reload haproxy',
+  'haproxy-check-command': 'haproxy -c -q -f {config}',
   'haproxy-frontend-port': '',
 };
 
@@ -88,6 +92,7 @@ export function proxySettingsFrom(
       socket: raw['haproxy-socket'],
       configFile: raw['haproxy-config'],
       reloadCommand: splitCommand(raw['haproxy-reload-command'], 'haproxy-reload-command'),
+      checkCommand: splitCommand(raw['haproxy-check-command'], 'haproxy-check-command'),
       // nginx ignores it; validateSettings wants a port in range
       frontendPort: frontendPort || 1,
     },

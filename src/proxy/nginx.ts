@@ -10,6 +10,7 @@
 import type { Clock } from '../clock.js';
 import { StepError } from '../errors.js';
 import type { Executor } from '../exec.js';
+import { runProxyCommand } from './command.js';
 import { readText, removeFile, writeText } from './files.js';
 import {
   COLORS,
@@ -88,7 +89,12 @@ export async function installUpstream(
     if (before === undefined) await removeFile(exec, path);
     else await writeText(exec, path, before);
   };
-  const test = await exec.run(nginx.testCommand, { allowFailure: true });
+  const test = await runProxyCommand(exec, 'nginx', 'nginx-test-command', nginx.testCommand, {
+    allowFailure: true,
+  }).catch(async (error: unknown) => {
+    await restore();
+    throw error;
+  });
   if (test.exitCode !== 0) {
     await restore();
     throw new StepError(
@@ -97,7 +103,12 @@ export async function installUpstream(
         tail(test.stderr || test.stdout),
     );
   }
-  const reload = await exec.run(nginx.reloadCommand, { allowFailure: true });
+  const reload = await runProxyCommand(exec, 'nginx', 'nginx-reload-command', nginx.reloadCommand, {
+    allowFailure: true,
+  }).catch(async (error: unknown) => {
+    await restore();
+    throw error;
+  });
   if (reload.exitCode !== 0) {
     await restore();
     throw new StepError(
@@ -119,7 +130,12 @@ export async function uninstallUpstream(
   const before = await readText(exec, path);
   if (before === undefined) return;
   await removeFile(exec, path);
-  const test = await exec.run(nginx.testCommand, { allowFailure: true });
+  const test = await runProxyCommand(exec, 'nginx', 'nginx-test-command', nginx.testCommand, {
+    allowFailure: true,
+  }).catch(async (error: unknown) => {
+    await writeText(exec, path, before);
+    throw error;
+  });
   if (test.exitCode !== 0) {
     await writeText(exec, path, before);
     throw new StepError(
@@ -128,7 +144,7 @@ export async function uninstallUpstream(
         tail(test.stderr || test.stdout),
     );
   }
-  await exec.run(nginx.reloadCommand);
+  await runProxyCommand(exec, 'nginx', 'nginx-reload-command', nginx.reloadCommand);
 }
 
 /** Established TCP connections to 127.0.0.1:port on the host (requests in flight to a color). */

@@ -12,6 +12,7 @@ import {
 } from '../../src/cli/config-file.js';
 import { main } from '../../src/cli/main.js';
 import { recordingLog } from '../../src/log.js';
+import { PROXY_INPUT_DEFAULTS } from '../../src/proxy/index.js';
 import { ROOT } from '../helpers/repo.js';
 
 const args = (argv: string[]): CliArgs => {
@@ -147,7 +148,12 @@ describe('config file', () => {
         { source: '/srv/cfg', target: '/cfg', readOnly: true },
       ],
     });
-    expect(cli.proxy['nginx-test-command']).toBe('nginx -t');
+    expect(cli.proxy).toEqual(PROXY_INPUT_DEFAULTS);
+    expect(
+      load(`${BASE}haproxy-check-command: /usr/sbin/haproxy -c -q -f {config}\n`).proxy[
+        'haproxy-check-command'
+      ],
+    ).toBe('/usr/sbin/haproxy -c -q -f {config}');
   });
 
   test('secrets come from files or the environment, never inline', () => {
@@ -320,5 +326,37 @@ describe('main: exit codes and output', () => {
     });
     expect(bad).toMatchObject({ code: 2 });
     expect(bad.err).toMatch(/\/ops\/deploy\.yml: key 'drain-seconds': expected a whole number/);
+  });
+
+  test("proxy keys: the proxy is made the actions' way; its refusals name the key, exit 2", async () => {
+    const cfg = (extra: string) => ({
+      ...FILES,
+      '/ops/deploy.yml': `${BASE}proxy: haproxy\nhaproxy-frontend-port: 21650\n${extra}`,
+    });
+    const noCandidate = await run(
+      ['deploy', '--config', '/ops/deploy.yml'],
+      cfg('haproxy-check-command: /usr/sbin/haproxy -c -q\n'),
+    );
+    expect(noCandidate.code).toBe(2);
+    expect(noCandidate.err).toBe(
+      "tg-devops: /ops/deploy.yml: key 'haproxy-check-command': must name the candidate file as '{config}'",
+    );
+    const noPort = await run(['rollback', '--config', '/ops/deploy.yml'], {
+      ...FILES,
+      '/ops/deploy.yml': `${BASE}proxy: haproxy\n`,
+    });
+    expect(noPort.code).toBe(2);
+    expect(noPort.err).toMatch(/key 'haproxy-frontend-port': is required with proxy: haproxy/);
+    const badSocket = await run(
+      ['deploy', '--config', '/ops/deploy.yml'],
+      cfg('haproxy-socket: /run/a,b.sock\n'),
+    );
+    expect(badSocket.err).toMatch(/key 'haproxy-socket': .*letters, digits/);
+    // a good proxy config gets as far as the (refused) connection: exit 1, not 2
+    const good = await run(
+      ['deploy', '--config', '/ops/deploy.yml'],
+      cfg('haproxy-check-command: /usr/sbin/haproxy -c -q -f {config}\n'),
+    );
+    expect(good.code).toBe(1);
   });
 });

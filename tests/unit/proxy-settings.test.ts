@@ -53,6 +53,7 @@ describe('proxySettingsFrom: the proxy inputs as ProxySettings', () => {
         socket: '/run/haproxy/admin.sock',
         configFile: '/etc/haproxy/haproxy.cfg',
         reloadCommand: ['systemctl', 'reload', 'haproxy'],
+        checkCommand: ['haproxy', '-c', '-q', '-f', '{config}'],
         frontendPort: 1, // a placeholder nginx never uses
       },
     });
@@ -80,6 +81,12 @@ describe('proxySettingsFrom: the proxy inputs as ProxySettings', () => {
       { 'haproxy-reload-command': '"x', 'haproxy-frontend-port': '9001' },
       /unbalanced/,
     ],
+    [
+      'haproxy-check-command',
+      'haproxy',
+      { 'haproxy-check-command': "haproxy -c -f '{config}", 'haproxy-frontend-port': '9001' },
+      /unbalanced/,
+    ],
   ] as const)('refuses a bad %s by name (%s)', (input, kind, over, message) => {
     const error = inputErrorOf(() => proxySettingsFrom(kind, 'a', raw(over)));
     expect(error?.input).toBe(input);
@@ -93,6 +100,26 @@ describe('proxySettingsFrom: the proxy inputs as ProxySettings', () => {
     expect(error?.message).toBe(
       "Input 'haproxy-frontend-port': is required with proxy: haproxy (as deployed)",
     );
+  });
+
+  it('haproxy-check-command: split into argv with {config} kept as one argument', () => {
+    const s = proxySettingsFrom(
+      'haproxy',
+      'a',
+      raw({
+        'haproxy-check-command': `/usr/sbin/haproxy -c -q -f '/etc/haproxy/main cfg' -f {config}`,
+        'haproxy-frontend-port': '9001',
+      }),
+    );
+    expect(s.haproxy.checkCommand).toEqual([
+      '/usr/sbin/haproxy',
+      '-c',
+      '-q',
+      '-f',
+      '/etc/haproxy/main cfg',
+      '-f',
+      '{config}',
+    ]);
   });
 
   it('frontendPortFrom: 0 for empty or not a port', () => {
@@ -118,6 +145,19 @@ describe('proxyFrom and describeProxy', () => {
         ),
       )?.input,
     ).toBe('haproxy-socket');
+    const noCandidate = inputErrorOf(() =>
+      proxyFrom(
+        'haproxy',
+        'shop-bot',
+        raw({ 'haproxy-check-command': 'haproxy -c -q', 'haproxy-frontend-port': '9001' }),
+      ),
+    );
+    expect(noCandidate?.input).toBe('haproxy-check-command');
+    expect(noCandidate?.message).toMatch(/must name the candidate file as '\{config\}'/);
+    // nginx never runs the HAProxy check
+    expect(proxyFrom('nginx', 'shop-bot', raw({ 'haproxy-check-command': 'true' })).kind).toBe(
+      'nginx',
+    );
   });
 
   it('describes what createProxy made (haproxy with its frontend port), any other by kind', () => {

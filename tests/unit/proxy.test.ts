@@ -26,7 +26,9 @@ import {
   type ServerState,
 } from '../../src/proxy/haproxy.js';
 import {
+  commandNotFound,
   createProxy,
+  runProxyCommand,
   validateBackends,
   type Backend,
   type ProxySettings,
@@ -583,4 +585,139 @@ test('waitForZero returns the last count when the time is up', async () => {
   const counts = [2, 1, 1, 1, 1, 1, 1];
   expect(await waitForZero(async () => counts.shift() ?? 0, 0.5, clock)).toBe(1);
   expect(clock.slept).toEqual([250, 250]);
+});
+
+describe('a proxy command that is not on the host names the input that sets it', () => {
+  const CFG = '/etc/haproxy/haproxy.cfg';
+  const BASE = 'global\n    stats socket /run/haproxy/admin.sock level admin\n';
+
+  test('haproxy-check-command: {config} is the candidate; not found (127) changes nothing', async () => {
+    const host = fakeHost();
+    host.files.set(CFG, BASE);
+    const base = settings('haproxy');
+    // a command of the user's: argv as given, {config} replaced by the candidate file
+    const custom = createProxy(
+      {
+        ...base,
+        haproxy: {
+          ...base.haproxy,
+          checkCommand: ['haproxy', '-c', '-q', '-f', '/etc/haproxy/main.cfg', '-f', '{config}'],
+        },
+      },
+      { clock: fakeClock() },
+    );
+    await custom.route(host, [{ color: 'blue', port: 21600, weight: 100 }]);
+    expect(host.log).toContain(`haproxy -c -q -f /etc/haproxy/main.cfg -f ${CFG}.tg-bot.new`);
+    const file = host.files.get(CFG);
+    host.log.length = 0;
+    const missing = createProxy(
+      {
+        ...base,
+        haproxy: { ...base.haproxy, checkCommand: ['hapx', '-c', '-q', '-f', '{config}'] },
+      },
+      { clock: fakeClock() },
+    );
+    const error = await missing.route(host, BLUE_GREEN).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StepError);
+    expect((error as Error).message).toBe(
+      'haproxy: `hapx` was not found on fake (exit 127: hapx: not found): set the ' +
+        'haproxy-check-command input to a command that exists there, with its full path when ' +
+        "its directory is not on the deploy user's PATH over SSH (e.g. '/usr/sbin/hapx -c -q -f {config}')",
+    );
+    expect(host.log.some((l) => l.startsWith('socat set') || l.startsWith('swap'))).toBe(false);
+    expect(host.files.get(CFG)).toBe(file);
+    expect(host.files.has(`${CFG}.tg-bot.new`)).toBe(false);
+  });
+
+  test('haproxy-reload-command, nginx-test-command, nginx-reload-command by name', async () => {
+    const base = settings('haproxy');
+    const fresh = fakeHost();
+    fresh.files.set(CFG, BASE);
+    await expect(
+      createProxy(
+        { ...base, haproxy: { ...base.haproxy, reloadCommand: ['systemctl-x', 'reload'] } },
+        { clock: fakeClock() },
+      ).route(fresh, BLUE_GREEN),
+    ).rejects.toThrow(/`systemctl-x` was not found on fake .*set the haproxy-reload-command input/);
+
+    const nginx = settings('nginx');
+    const host = fakeHost();
+    await expect(
+      createProxy({ ...nginx, nginx: { ...nginx.nginx, testCommand: ['ngx', '-t'] } }).route(
+        host,
+        BLUE_GREEN,
+      ),
+    ).rejects.toThrow(/`ngx` was not found .*set the nginx-test-command input/);
+    expect(host.files.has(NGINX_FILE)).toBe(false); // the new file is taken out again
+    await expect(
+      createProxy({
+        ...nginx,
+        nginx: { ...nginx.nginx, reloadCommand: ['/opt/ngx', '-s', 'reload'] },
+      }).route(host, BLUE_GREEN),
+    ).rejects.toThrow(/`\/opt\/ngx` was not found .*set the nginx-reload-command input[^(]*$/);
+    expect(host.files.has(NGINX_FILE)).toBe(false);
+  });
+
+  test('commandNotFound: 127, or "<name>: (command) not found" from sh, bash or sudo', () => {
+    const r = (exitCode: number, stderr: string) => ({ exitCode, stdout: '', stderr });
+    expect(commandNotFound(['haproxy'], r(127, ''))).toBe('haproxy');
+    expect(
+      commandNotFound(
+        ['sudo', '/usr/sbin/haproxy', '-c'],
+        r(1, 'sudo: /usr/sbin/haproxy: command not found'),
+      ),
+    ).toBe('/usr/sbin/haproxy');
+    expect(commandNotFound(['haproxy'], r(1, 'sh: 1: haproxy: not found'))).toBe('haproxy');
+    expect(commandNotFound(['haproxy'], r(2, 'bash: line 1: haproxy: command not found'))).toBe(
+      'haproxy',
+    );
+    expect(commandNotFound(['haproxy'], r(0, 'haproxy: not found'))).toBeUndefined();
+    // a config check that names a missing file is a failed check, not a missing command
+    expect(
+      commandNotFound(
+        ['haproxy', '-f', '/x.cfg'],
+        r(1, "[ALERT] config: cannot open '/x.cfg': not found"),
+      ),
+    ).toBeUndefined();
+  });
+
+  test('sudo reporting the missing program: that program is named, the example keeps sudo', async () => {
+    const sudo: Executor = {
+      where: 'h',
+      run: async () => ({ exitCode: 1, stdout: '', stderr: 'sudo: haproxy: command not found' }),
+    };
+    await expect(
+      runProxyCommand(sudo, 'haproxy', 'haproxy-check-command', ['sudo', 'haproxy', '-c']),
+    ).rejects.toThrow(
+      '`haproxy` was not found on h (exit 1: sudo: haproxy: command not found): set the ' +
+        'haproxy-check-command input',
+    );
+    await expect(
+      runProxyCommand(sudo, 'haproxy', 'haproxy-check-command', ['sudo', 'haproxy', '-c']),
+    ).rejects.toThrow("(e.g. 'sudo /usr/sbin/haproxy -c')");
+  });
+
+  test('a local executor that cannot spawn the program: the same message', async () => {
+    const local: Executor = {
+      where: 'local',
+      run: () => Promise.reject(new Error('local: cannot run nope: spawn nope ENOENT')),
+    };
+    await expect(
+      runProxyCommand(local, 'nginx', 'nginx-test-command', ['nope', '-t']),
+    ).rejects.toThrow('`nope` was not found on local (ENOENT): set the nginx-test-command input');
+    const failing: Executor = {
+      where: 'h',
+      run: async () => ({ exitCode: 1, stdout: '', stderr: 'emerg' }),
+    };
+    await expect(
+      runProxyCommand(failing, 'nginx', 'nginx-test-command', ['nginx', '-t']),
+    ).rejects.toThrow(CommandError);
+    expect(
+      (
+        await runProxyCommand(failing, 'nginx', 'nginx-test-command', ['nginx', '-t'], {
+          allowFailure: true,
+        })
+      ).exitCode,
+    ).toBe(1);
+  });
 });
