@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -173,8 +173,15 @@ function fakeSessions(health: Record<string, string> = {}) {
   return { opened, executors, openSession };
 }
 
+/** The tg-ssh-* dirs makeDeps made: removed after each test (a failed run may leave its own). */
+const sshDirs: string[] = [];
+afterEach(() => {
+  for (const dir of sshDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 function makeDeps(sessions: ReturnType<typeof fakeSessions>) {
   const dir = mkdtempSync(join(tmpdir(), 'tg-ssh-'));
+  sshDirs.push(dir);
   const outputs: Record<string, unknown> = {};
   const summary: string[] = [];
   const state: Record<string, string> = {};
