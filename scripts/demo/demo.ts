@@ -33,11 +33,14 @@ const POLL_PORTS = '21903,21904';
 const TOKEN = '424242:demo-token-not-a-real-one';
 const CRASH_AFTER_S = 20;
 const LOAD_RATE = 40;
-/** HAProxy switches without a reload (zero loss for kept-alive clients); nginx reloads. */
 /** window: the deploy's own verify-window rolls back; verify-action: verify, then the rollback action (release.yml). */
 const ROLLBACK = process.env.TG_DEMO_ROLLBACK === 'verify-action' ? 'verify-action' : 'window';
 const VERIFY_WINDOW_S = 40;
-let PROXY: 'haproxy' | 'nginx' = process.env.TG_DEMO_PROXY === 'nginx' ? 'nginx' : 'haproxy';
+/**
+ * The traffic switch: HAProxy's runtime API behind nginx, without a reload, so kept-alive clients
+ * lose nothing (an nginx reload loses about one kept-alive request per reload: docs/adr/0004).
+ */
+const PROXY = 'haproxy';
 
 // ---------------------------------------------------------------- output
 
@@ -114,6 +117,23 @@ const REGISTRY = need('SANDBOX_REGISTRY');
 const host = `${need('SANDBOX_SSH_USER')}@${need('SANDBOX_SSH_HOST')}:${need('SANDBOX_SSH_PORT')}`;
 const sshKey = readFileSync(need('SANDBOX_SSH_KEY'), 'utf8');
 const knownHosts = readFileSync(need('SANDBOX_SSH_KNOWN_HOSTS'), 'utf8');
+/**
+ * The deploy's haproxy-check-command: the sandbox's own check (SANDBOX_HAPROXY_TEST, a full path
+ * to haproxy, since /usr/sbin is not on the deploy user's PATH over SSH) with its config file
+ * replaced by {config}, the candidate the deploy writes.
+ */
+function haproxyCheckCommand(test: string, configFile: string): string {
+  const words = test.trim().split(/\s+/);
+  if (!words.includes(configFile))
+    throw new Error(
+      `SANDBOX_HAPROXY_TEST (${test}) does not name SANDBOX_HAPROXY_CFG (${configFile}): cannot make haproxy-check-command from it`,
+    );
+  return words.map((w) => (w === configFile ? '{config}' : w)).join(' ');
+}
+const HAPROXY_CHECK = haproxyCheckCommand(
+  need('SANDBOX_HAPROXY_TEST'),
+  need('SANDBOX_HAPROXY_CFG'),
+);
 const NGINX = need('SANDBOX_NGINX_URL');
 const WEB_URL = `${NGINX}/${WEB_APP}/`;
 
@@ -177,6 +197,7 @@ function webDeployInputs(image: string): Record<string, string> {
     'haproxy-socket': need('SANDBOX_HAPROXY_SOCKET'),
     'haproxy-config': need('SANDBOX_HAPROXY_CFG'),
     'haproxy-reload-command': need('SANDBOX_HAPROXY_RELOAD'),
+    'haproxy-check-command': HAPROXY_CHECK,
     'nginx-conf-dir': need('SANDBOX_NGINX_CONF_DIR'),
     'nginx-test-command': need('SANDBOX_NGINX_TEST'),
     'nginx-reload-command': need('SANDBOX_NGINX_RELOAD'),
@@ -286,6 +307,7 @@ function cliConfig(): string {
     'haproxy-socket',
     'haproxy-config',
     'haproxy-reload-command',
+    'haproxy-check-command',
     'nginx-conf-dir',
     'nginx-test-command',
     'nginx-reload-command',
@@ -346,18 +368,18 @@ async function main(): Promise<number> {
         await remote.run(['rm', '-rf', `${need('SANDBOX_STATE_BASE')}/${app}`]);
       }
       fact(`${removed} container(s) of ${WEB_APP}/${POLL_APP} removed, their deploy state cleared`);
-      // The zero-loss switch needs HAProxy's config check on the deploy user's PATH over SSH.
-      if (PROXY === 'haproxy') {
-        const found = await remote.run(['which', 'haproxy'], { allowFailure: true });
-        if (found.exitCode !== 0) {
-          PROXY = 'nginx';
-          fact(
-            `note: haproxy is not on ${host}'s PATH over SSH, so the deploy action cannot check an HAProxy config there; using the nginx switch (a graceful reload)`,
-          );
-        }
-      }
+      // The zero-loss switch: the deploy checks each new HAProxy config over SSH with
+      // haproxy-check-command; prove here that this command runs there (the live config passes).
+      const check = HAPROXY_CHECK.split(' ').map((w) =>
+        w === '{config}' ? need('SANDBOX_HAPROXY_CFG') : w,
+      );
+      const checked = await remote.run(check, { allowFailure: true });
+      if (checked.exitCode !== 0)
+        throw new Error(
+          `haproxy-check-command (${HAPROXY_CHECK}) fails on ${host} over SSH (exit ${checked.exitCode}): ${checked.stderr.trim()}`,
+        );
       fact(
-        `traffic switch: ${PROXY}${PROXY === 'haproxy' ? ' runtime API behind nginx (no reload)' : ' upstream file + graceful reload'}`,
+        `traffic switch: haproxy runtime API behind nginx (no reload); haproxy-check-command: ${HAPROXY_CHECK}`,
       );
       return { value: undefined, numbers: `${removed} container(s) removed, switch ${PROXY}` };
     });
@@ -622,6 +644,7 @@ async function main(): Promise<number> {
             'haproxy-socket': web['haproxy-socket']!,
             'haproxy-config': web['haproxy-config']!,
             'haproxy-reload-command': web['haproxy-reload-command']!,
+            'haproxy-check-command': web['haproxy-check-command']!,
             'nginx-conf-dir': web['nginx-conf-dir']!,
             'nginx-test-command': web['nginx-test-command']!,
             'nginx-reload-command': web['nginx-reload-command']!,
