@@ -20,7 +20,7 @@ import {
   type FakeTelegramApi,
 } from '../helpers/fake-telegram-api.js';
 import type { Inputs } from '../../actions/deploy/inputs.js';
-import { run, type Deps } from '../../actions/deploy/main.js';
+import { prepare, run, type Deps } from '../../actions/deploy/main.js';
 
 const DIGEST = `sha256:${'c'.repeat(64)}`;
 const TOKEN = 'ghs_deploytest';
@@ -319,6 +319,65 @@ describe('the deploy action', () => {
     ]);
     expect(github.requests).toEqual([]);
     expect(t.summary.join('\n')).toContain('(dry-run: nothing changed)');
+  });
+});
+
+describe('the deploy action: haproxy-check-command', () => {
+  it('is the command the HAProxy switch checks its candidate file with ({config})', async () => {
+    const { proxy } = prepare(
+      inputs(
+        { proxy: 'haproxy' },
+        {
+          proxy: {
+            ...PROXY_INPUT_DEFAULTS,
+            'haproxy-frontend-port': '9001',
+            'haproxy-check-command': '/usr/sbin/haproxy -c -q -f {config}',
+          },
+        },
+      ),
+    );
+    const host = recordingExecutor((argv) => {
+      if (argv[0] === 'cat') return { exitCode: 1, stderr: `cat: ${argv.at(-1)}: No such file` };
+      if (argv[0] === 'socat') return { stdout: "Can't find backend.\n" };
+      if (argv[0] === '/usr/sbin/haproxy') return { exitCode: 1, stderr: '[ALERT] bad' };
+      return undefined;
+    });
+    await expect(proxy!.route(host, [{ color: 'blue', port: 8001, weight: 100 }])).rejects.toThrow(
+      /config check failed[\s\S]*\[ALERT\] bad/,
+    );
+    const check = host.commands.find((c) => c.argv[0] === '/usr/sbin/haproxy');
+    expect(check?.argv).toEqual([
+      '/usr/sbin/haproxy',
+      '-c',
+      '-q',
+      '-f',
+      '/etc/haproxy/haproxy.cfg.tg-mybot.new',
+    ]);
+    // checked before anything changed: no swap, no reload, no runtime command
+    expect(host.commands.some((c) => c.argv[0] === 'flock' || c.argv[0] === 'systemctl')).toBe(
+      false,
+    );
+  });
+
+  it('without {config} it is refused by name before any connection', async () => {
+    const sessions = fakeSessions();
+    const t = makeDeps(sessions);
+    const error = await run(
+      inputs(
+        { proxy: 'haproxy' },
+        {
+          proxy: {
+            ...PROXY_INPUT_DEFAULTS,
+            'haproxy-frontend-port': '9001',
+            'haproxy-check-command': 'haproxy -c -q -f /etc/haproxy/haproxy.cfg',
+          },
+        },
+      ),
+      t.deps,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).input).toBe('haproxy-check-command');
+    expect(sessions.opened).toEqual([]);
   });
 });
 

@@ -100,6 +100,15 @@ describe('rollback action: prepare', () => {
       /is required with proxy: haproxy/,
     ],
     [
+      'haproxy-check-command',
+      (i: Inputs) => {
+        i.proxy.kind = 'haproxy';
+        i.proxy['haproxy-frontend-port'] = '9001';
+        i.proxy['haproxy-check-command'] = '/usr/sbin/haproxy -c -q';
+      },
+      /must name the candidate file as '\{config\}'/,
+    ],
+    [
       'notify-chat-id',
       (i: Inputs) => (i.notify.telegramToken = '1:x'),
       /is required with notify-telegram-token/,
