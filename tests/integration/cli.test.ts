@@ -19,6 +19,8 @@ jest.setTimeout(300_000);
 const env = sandboxEnv();
 const app = `cli-it-${process.pid}`;
 const PORTS = '21930,21931';
+/** A webhook app behind the sandbox's HAProxy (the failed-check test). */
+const hxApp = `cli-it-hx-${process.pid}`;
 const docker = localExecutor({ env: { DOCKER_HOST: env.DOCKER_HOST } });
 let dir: string;
 
@@ -92,13 +94,16 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  const ids = (
-    await docker.run(['docker', 'ps', '-aq', '--filter', `label=tg-devops.app=${app}`])
-  ).stdout
-    .split('\n')
-    .filter(Boolean);
-  if (ids.length) await docker.run(['docker', 'rm', '-f', ...ids]);
-  rmSync(join(env.SANDBOX_STATE_BASE!, app), { recursive: true, force: true });
+  for (const name of [app, hxApp]) {
+    const ids = (
+      await docker.run(['docker', 'ps', '-aq', '--filter', `label=tg-devops.app=${name}`])
+    ).stdout
+      .split('\n')
+      .filter(Boolean);
+    if (ids.length) await docker.run(['docker', 'rm', '-f', ...ids]);
+    rmSync(join(env.SANDBOX_STATE_BASE!, name), { recursive: true, force: true });
+  }
+  rmSync(`${env.SANDBOX_HAPROXY_CFG}.tg-${hxApp}.new`, { force: true });
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -202,4 +207,64 @@ test('an unknown host key: refused before anything runs, exit 1', async () => {
     /refused to connect: the host key of .* (has CHANGED|is not in known-hosts)/,
   );
   expect(await containers()).toEqual(before);
+});
+
+test("proxy: haproxy with the default haproxy-check-command over SSH: /usr/sbin is not on the deploy user's PATH, the error names the key, nothing changes", async () => {
+  const file = join(dir, 'haproxy.yml');
+  writeFileSync(
+    file,
+    read(writeConfig('haproxy-base.yml', env.SANDBOX_IMAGE_WEB_V1!))
+      .replace(`app: ${app}`, `app: ${hxApp}`)
+      .replace('bot-mode: worker', 'bot-mode: webhook')
+      .replace(`host-ports: "${PORTS}"`, 'host-ports: "21933,21934"') +
+      [
+        '',
+        'proxy: haproxy',
+        'haproxy-frontend-port: 21935',
+        `haproxy-socket: ${env.SANDBOX_HAPROXY_SOCKET}`,
+        `haproxy-config: ${env.SANDBOX_HAPROXY_CFG}`,
+        `haproxy-reload-command: ${env.SANDBOX_HAPROXY_RELOAD}`,
+        `nginx-conf-dir: ${env.SANDBOX_NGINX_CONF_DIR}`,
+        `nginx-test-command: ${env.SANDBOX_NGINX_TEST}`,
+        `nginx-reload-command: ${env.SANDBOX_NGINX_RELOAD}`,
+        '',
+      ].join('\n'),
+  );
+  // the deploy user's PATH over SSH, as the deploy sees it
+  const ssh = spawnSync(
+    'ssh',
+    [
+      ...['-F', 'none', '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes'],
+      ...['-o', `UserKnownHostsFile=${env.SANDBOX_SSH_KNOWN_HOSTS}`, '-i', env.SANDBOX_SSH_KEY!],
+      ...['-p', env.SANDBOX_SSH_PORT!, `${env.SANDBOX_SSH_USER}@${env.SANDBOX_SSH_HOST}`],
+      'echo $PATH',
+    ],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
+  expect(ssh.status).toBe(0);
+  expect(ssh.stdout.trim().split(':')).not.toContain('/usr/sbin');
+
+  const run = cli(['deploy', '--config', file]);
+  expect(run.code).toBe(1);
+  expect(run.err).toMatch(
+    /`haproxy` was not found on \S+ \(exit 127[^)]*\): set the haproxy-check-command input .*\(e\.g\. '\/usr\/sbin\/haproxy -c -q -f \{config\}'\)/,
+  );
+  expect(run.out).not.toContain('is live');
+  // checked before anything changed: no block for the app, no candidate left, no release
+  expect(read(env.SANDBOX_HAPROXY_CFG!)).not.toContain(`app=${hxApp}`);
+  expect(read(`${env.SANDBOX_HAPROXY_CFG}.tg-${hxApp}.new`)).toBe('');
+  expect(read(join(env.SANDBOX_NGINX_CONF_DIR!, `tg-${hxApp}.upstream.conf`))).toBe('');
+  const state = read(join(env.SANDBOX_STATE_BASE!, hxApp, 'state.json'));
+  expect(state ? ((JSON.parse(state) as { current?: unknown }).current ?? null) : null).toBeNull();
+  const running = (
+    await docker.run([
+      'docker',
+      'ps',
+      '--filter',
+      `label=tg-devops.app=${hxApp}`,
+      '--format',
+      '{{.Names}}',
+    ])
+  ).stdout.trim();
+  expect(running).toBe('');
 });
