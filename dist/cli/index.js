@@ -8868,7 +8868,7 @@ async function writeSshMaterial(options) {
  * The post step (also on cancel): ends any ControlMaster left in the control dir, then deletes
  * the key, known_hosts and sockets. Only removes directories this module created.
  */
-function removeSshMaterial(dir, options = {}) {
+function secrets_removeSshMaterial(dir, options = {}) {
     const dirs = [dir, options.controlDir ? (0,external_node_path_namespaceObject.join)(options.controlDir, '..') : undefined];
     for (const d of dirs) {
         if (!d || !(0,external_node_path_namespaceObject.basename)(d).startsWith(PREFIX) || !(0,external_node_fs_namespaceObject.existsSync)(d))
@@ -9701,442 +9701,6 @@ function parseArgs(argv) {
     return { args: { command, config: config, dryRun, hosts, to, force } };
 }
 
-;// CONCATENATED MODULE: ./src/deploy/config.ts
-
-/**
- * The deploy configuration: built once from raw input strings (the action's inputs, or a CLI's
- * flags), validated, typed. Every problem is an InputError naming the input, raised before
- * anything on a host changes.
- */
-const BOT_MODES = ['polling', 'webhook', 'mtproto', 'worker'];
-const STRATEGIES = ['handover', 'blue-green', 'canary'];
-const PROXY_KINDS = ['nginx', 'haproxy', 'none'];
-const DEFAULTS = {
-    'container-port': '8080',
-    'host-ports': '8001,8002',
-    'canary-steps': '10,50,100',
-    'step-interval': '30',
-    'drain-seconds': '10',
-    'stop-grace': '20',
-    'gate-window': '10',
-    'health-timeout': '60',
-    'backup-keep': '5',
-    'backup-database-url-variable': 'DATABASE_URL',
-    'lock-timeout': '300',
-    'keep-releases': '3',
-    'state-dir': '/var/lib/tg-devops',
-    proxy: 'nginx',
-};
-function buildConfig(raw) {
-    const get = (name) => {
-        const value = raw[name];
-        return (value ?? '').trim();
-    };
-    const orDefault = (name) => get(name) || DEFAULTS[name];
-    const warnings = [];
-    const app = parseAppName(get('app'));
-    const image = parseImageRef(get('image'), 'image');
-    if (!image.digest) {
-        warnings.push(`image ${image.raw} is a mutable tag: prefer a digest reference (…@sha256:…) so what was tested is what runs`);
-    }
-    const botMode = parseEnum('bot-mode', get('bot-mode'), BOT_MODES);
-    if (!botMode)
-        throw new InputError('bot-mode', `is required: one of ${BOT_MODES.join(', ')}`);
-    const strategy = parseEnum('strategy', get('strategy'), STRATEGIES) ?? defaultStrategy(botMode);
-    checkStrategy(botMode, strategy);
-    const containerPort = parsePort('container-port', orDefault('container-port'));
-    const ports = orDefault('host-ports')
-        .split(/[\s,]+/)
-        .filter(Boolean);
-    if (ports.length !== 2)
-        throw new InputError('host-ports', 'expected two loopback ports, "BLUE,GREEN" (e.g. 8001,8002)');
-    const hostPorts = {
-        blue: parsePort('host-ports', ports[0]),
-        green: parsePort('host-ports', ports[1]),
-    };
-    if (hostPorts.blue === hostPorts.green)
-        throw new InputError('host-ports', 'the blue and green ports must differ');
-    const healthPath = get('health-path') ? parseHealthPath(get('health-path')) : undefined;
-    if (strategy !== 'handover' && botMode === 'webhook' && !healthPath) {
-        throw new InputError('health-path', `is required for ${strategy}: traffic moves only to a color that answers it`);
-    }
-    const env = parseDotenv(raw.env ?? '');
-    const volumes = parseVolumes(get('volumes'));
-    const cpus = get('cpus') ? parseCpus(get('cpus')) : undefined;
-    const memory = get('memory') ? parseMemory(get('memory')) : undefined;
-    const network = get('network') ? parseNetwork(get('network')) : undefined;
-    const extraOptions = parseDockerOptions(raw['docker-options'] ?? '');
-    const registryServer = get('registry');
-    const username = get('registry-username');
-    const password = raw['registry-password'] ?? '';
-    let registry;
-    if (username || password.trim()) {
-        if (!username)
-            throw new InputError('registry-username', 'is required when registry-password is set');
-        if (!password.trim())
-            throw new InputError('registry-password', 'is required when registry-username is set');
-        if (!/^[A-Za-z0-9_][A-Za-z0-9._@+-]{0,255}$/.test(username))
-            throw new InputError('registry-username', 'letters, digits and . _ @ + - only (as registries accept), not starting with - or .');
-        const server = registryServer || image.registry;
-        if (!server)
-            throw new InputError('registry', 'is required with registry credentials when the image names no registry');
-        registry = { server: parseRegistryHost(server), username, password: password.trim() };
-    }
-    else if (registryServer) {
-        parseRegistryHost(registryServer);
-    }
-    const canarySteps = parseCanarySteps(orDefault('canary-steps'));
-    const seconds = (name, min, max) => parseInteger(name, orDefault(name), min, max);
-    const preDeploy = get('pre-deploy') ? splitCommand(get('pre-deploy'), 'pre-deploy') : undefined;
-    let backup;
-    const backupKind = get('backup');
-    // Validated even without a backup: a bad value is a mistake worth knowing about now.
-    const backupKeep = seconds('backup-keep', 1, 100);
-    const variable = orDefault('backup-database-url-variable');
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
-        throw new InputError('backup-database-url-variable', 'must be an environment variable name');
-    if (backupKind) {
-        if (backupKind !== 'postgres')
-            throw new InputError('backup', `expected "postgres" or empty, got ${JSON.stringify(backupKind)}`);
-        if (!env.keys.includes(variable))
-            throw new InputError('backup', `needs ${variable} in the env input (the database the bot uses) to dump it`);
-        backup = { kind: 'postgres', keep: backupKeep, databaseUrlVariable: variable };
-    }
-    const dryRunRaw = get('dry-run').toLowerCase();
-    if (!['', 'true', 'false'].includes(dryRunRaw))
-        throw new InputError('dry-run', `expected true or false, got ${JSON.stringify(dryRunRaw)}`);
-    const proxy = parseEnum('proxy', get('proxy'), PROXY_KINDS) ??
-        (botMode === 'webhook' ? DEFAULTS.proxy : 'none');
-    if (strategy === 'canary' && proxy === 'none')
-        throw new InputError('proxy', 'canary moves traffic weights: it needs nginx or haproxy');
-    return {
-        app,
-        image,
-        botMode,
-        strategy,
-        containerPort,
-        hostPorts,
-        healthPath,
-        envFile: env.text,
-        envKeys: env.keys,
-        volumes,
-        cpus,
-        memory,
-        network,
-        extraOptions,
-        registry,
-        canarySteps,
-        stepIntervalSeconds: seconds('step-interval', 0, 3600),
-        drainSeconds: seconds('drain-seconds', 0, 3600),
-        stopGraceSeconds: seconds('stop-grace', 1, 600),
-        gateWindowSeconds: seconds('gate-window', 0, 600),
-        healthTimeoutSeconds: seconds('health-timeout', 1, 3600),
-        preDeploy,
-        backup,
-        lockTimeoutSeconds: seconds('lock-timeout', 0, 7200),
-        keepReleases: seconds('keep-releases', 1, 50),
-        dryRun: dryRunRaw === 'true',
-        stateBase: parseStateDir(orDefault('state-dir')),
-        proxy,
-        warnings,
-    };
-}
-function defaultStrategy(mode) {
-    return mode === 'polling' || mode === 'mtproto' ? 'handover' : 'blue-green';
-}
-function checkStrategy(mode, strategy) {
-    if ((mode === 'polling' || mode === 'mtproto') && strategy !== 'handover') {
-        const why = mode === 'polling'
-            ? 'two getUpdates pollers on one token get 409 Conflict and updates are lost'
-            : 'two holders of one MTProto session can get it invalidated for good (AUTH_KEY_DUPLICATED)';
-        throw new InputError('strategy', `${strategy} runs two instances at once, which a ${mode} bot must never do: ${why}. Use handover.`);
-    }
-    if (mode === 'worker' && strategy === 'canary')
-        throw new InputError('strategy', 'canary splits HTTP traffic; a worker takes none: use blue-green');
-}
-const APP_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
-function parseAppName(value) {
-    if (!value)
-        throw new InputError('app', 'is required: the service name, e.g. mybot');
-    if (!APP_NAME.test(value) || value.includes('--'))
-        throw new InputError('app', `${JSON.stringify(value)} is not a valid name: 2-40 characters, lowercase letters, digits and single hyphens, starting with a letter`);
-    return value;
-}
-// The docker reference grammar (distribution/reference), without the rare uppercase-host forms.
-const DOMAIN_PART = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN = `(?:${DOMAIN_PART}(?:\\.${DOMAIN_PART})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
-const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = 'sha256:[a-f0-9]{64}';
-const REFERENCE = new RegExp(`^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`);
-function parseImageRef(value, input = 'image') {
-    if (!value)
-        throw new InputError(input, 'is required: an image reference, ideally by digest');
-    const match = REFERENCE.exec(value);
-    if (!match || value.length > 512)
-        throw new InputError(input, `${JSON.stringify(value)} is not an image reference: [registry/]name[:tag][@sha256:<64 hex>]`);
-    let registry = match[1];
-    let repository = match[2];
-    // "name/rest" where name has no dot, colon and is not localhost: part of the path, not a host.
-    if (registry && !/[.:[]/.test(registry) && registry !== 'localhost') {
-        repository = `${registry}/${repository}`;
-        registry = undefined;
-    }
-    if (registry && /[A-Z]/.test(registry) === false && repository.length > 255)
-        throw new InputError(input, 'the repository name is longer than 255 characters');
-    return { raw: value, registry, repository, tag: match[3], digest: match[4] };
-}
-function parseRegistryHost(value) {
-    if (!new RegExp(`^${DOMAIN}$`).test(value))
-        throw new InputError('registry', `${JSON.stringify(value)} is not a registry host[:port]`);
-    return value;
-}
-function parseEnum(input, value, allowed) {
-    if (!value)
-        return undefined;
-    if (!allowed.includes(value))
-        throw new InputError(input, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
-    return value;
-}
-function parseInteger(input, value, min, max) {
-    if (!/^\d+$/.test(value))
-        throw new InputError(input, `expected a whole number, got ${JSON.stringify(value)}`);
-    const n = Number(value);
-    if (n < min || n > max)
-        throw new InputError(input, `must be between ${min} and ${max}, got ${n}`);
-    return n;
-}
-function parsePort(input, value) {
-    return parseInteger(input, value, 1, 65535);
-}
-function parseHealthPath(value) {
-    if (!/^\/[A-Za-z0-9._~/-]*(?:\?[A-Za-z0-9._~=&%-]*)?$/.test(value) || value.includes('..'))
-        throw new InputError('health-path', `${JSON.stringify(value)} is not a plain URL path such as /health`);
-    return value;
-}
-/** dotenv text: KEY=VALUE lines, # comments, optional `export ` and one pair of outer quotes. */
-function parseDotenv(text) {
-    const keys = [];
-    const out = [];
-    text.split(/\r?\n/).forEach((line, index) => {
-        const trimmed = line.trim();
-        if (!trimmed || trimmed.startsWith('#'))
-            return;
-        const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(trimmed);
-        // Never echo the line: it may hold a secret. The line number and key are enough.
-        if (!match)
-            throw new InputError('env', `line ${index + 1} is not KEY=VALUE (a letter or _ first, then letters, digits, _)`);
-        const key = match[1];
-        let value = match[2];
-        const quoted = /^(['"])(.*)\1$/.exec(value);
-        if (quoted)
-            value = quoted[2];
-        if (keys.includes(key))
-            throw new InputError('env', `line ${index + 1}: ${key} is set twice`);
-        if (value.includes('\0'))
-            throw new InputError('env', `line ${index + 1}: NUL byte in ${key}`);
-        keys.push(key);
-        out.push(`${key}=${value}`);
-    });
-    return { text: out.length ? `${out.join('\n')}\n` : '', keys };
-}
-const FORBIDDEN_MOUNTS = [
-    '/',
-    '/etc',
-    '/proc',
-    '/sys',
-    '/dev',
-    '/boot',
-    '/root',
-    '/var/run/docker.sock',
-    '/run/docker.sock',
-    '/var/run',
-    '/run',
-];
-function parseVolumes(value) {
-    return value
-        .split(/\r?\n|,/)
-        .map((s) => s.trim())
-        .filter((s) => s && !s.startsWith('#'))
-        .map((spec) => {
-        const parts = spec.split(':');
-        const [source, target, mode, ...rest] = parts;
-        const bad = (why) => new InputError('volumes', `${JSON.stringify(spec)}: ${why} (expected host:container[:ro])`);
-        if (!source ||
-            !target ||
-            rest.length ||
-            (mode !== undefined && mode !== 'ro' && mode !== 'rw'))
-            throw bad('wrong shape');
-        const pathChars = /^[A-Za-z0-9._/@+-]+$/;
-        for (const p of [source, target]) {
-            if (!pathChars.test(p))
-                throw bad('only letters, digits and . _ / @ + - are allowed');
-            if (p.split('/').includes('..'))
-                throw bad('".." is not allowed');
-        }
-        if (!target.startsWith('/'))
-            throw bad('the container path must be absolute');
-        if (source.startsWith('/')) {
-            const normal = source.replace(/\/+$/, '') || '/';
-            if (FORBIDDEN_MOUNTS.includes(normal))
-                throw bad(`mounting ${normal} is refused`);
-        }
-        else if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source)) {
-            throw bad('a named volume is letters, digits, _ . -');
-        }
-        return { source, target, readOnly: mode === 'ro' };
-    });
-}
-function parseCpus(value) {
-    if (!/^\d{1,3}(?:\.\d{1,3})?$/.test(value) || Number(value) <= 0)
-        throw new InputError('cpus', `expected a positive number of CPUs such as 0.5 or 2, got ${JSON.stringify(value)}`);
-    return value;
-}
-function parseMemory(value) {
-    const match = /^(\d{1,12})([bkmg])?$/i.exec(value);
-    if (!match)
-        throw new InputError('memory', `expected a size such as 256m or 1g, got ${JSON.stringify(value)}`);
-    const units = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
-    const bytes = Number(match[1]) * units[(match[2] ?? 'b').toLowerCase()];
-    if (bytes < 6 * 1024 ** 2)
-        throw new InputError('memory', 'docker needs at least 6m');
-    return value.toLowerCase();
-}
-function parseNetwork(value) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(value))
-        throw new InputError('network', `${JSON.stringify(value)} is not a docker network name`);
-    if (value === 'none')
-        throw new InputError('network', '"none" leaves the bot without network');
-    return value;
-}
-/** The docker run options a bot may add, each with the grammar of its value (undefined: a flag). */
-const DOCKER_OPTIONS = {
-    '--cap-drop': /^(?:ALL|[A-Z_]{2,32})$/,
-    '--read-only': undefined,
-    '--init': undefined,
-    '--user': /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$/,
-    '--log-driver': /^(?:json-file|local|journald|syslog|none)$/,
-    '--log-opt': /^[a-z][a-z0-9_.-]{0,40}=[A-Za-z0-9_.:/,-]{1,200}$/,
-    '--pids-limit': /^-?\d{1,7}$/,
-    '--ulimit': /^[a-z]{2,12}=-?\d{1,12}(?::-?\d{1,12})?$/,
-    '--tmpfs': /^\/[A-Za-z0-9._/-]{0,200}(?::[a-z0-9=,]{1,100})?$/,
-    '--security-opt': /^no-new-privileges(?::true)?$/,
-    '--stop-signal': /^(?:SIG)?[A-Z0-9]{2,8}$/,
-    '--shm-size': /^\d{1,6}[bkmg]?$/,
-};
-const ALLOWED_DOCKER_OPTIONS = Object.keys(DOCKER_OPTIONS);
-/**
- * Extra `docker run` options, one per line (or several on a line): `--name=value`, `--name value`
- * or `--flag`. Only the allow-list passes; each option becomes ONE argv token `--name=value`.
- */
-function parseDockerOptions(text) {
-    const tokens = text
-        .split(/\s+/)
-        .map((t) => t.trim())
-        .filter(Boolean);
-    const out = [];
-    for (let i = 0; i < tokens.length; i++) {
-        const token = tokens[i];
-        const eq = token.indexOf('=');
-        const name = eq > 0 ? token.slice(0, eq) : token;
-        if (!Object.hasOwn(DOCKER_OPTIONS, name))
-            throw new InputError('docker-options', `${JSON.stringify(name)} is not allowed; allowed: ${ALLOWED_DOCKER_OPTIONS.join(', ')}`);
-        const grammar = DOCKER_OPTIONS[name];
-        if (!grammar) {
-            if (eq > 0)
-                throw new InputError('docker-options', `${name} takes no value`);
-            out.push(name);
-            continue;
-        }
-        let value;
-        if (eq > 0)
-            value = token.slice(eq + 1);
-        else {
-            value = tokens[i + 1];
-            i++;
-        }
-        if (value === undefined || !grammar.test(value))
-            throw new InputError('docker-options', `${name} needs a value like ${exampleFor(name)}`);
-        out.push(`${name}=${value}`);
-    }
-    return out;
-}
-function exampleFor(name) {
-    const examples = {
-        '--cap-drop': 'ALL',
-        '--user': '1000:1000',
-        '--log-opt': 'max-size=10m',
-        '--pids-limit': '200',
-        '--ulimit': 'nofile=1024:2048',
-        '--tmpfs': '/tmp:size=64m',
-        '--security-opt': 'no-new-privileges',
-        '--log-driver': 'json-file',
-        '--stop-signal': 'SIGINT',
-        '--shm-size': '64m',
-    };
-    return examples[name] ?? 'the documented form';
-}
-function parseCanarySteps(value) {
-    const parts = value
-        .split(/[\s,]+/)
-        .filter(Boolean)
-        .map((p) => {
-        if (!/^\d{1,3}$/.test(p))
-            throw new InputError('canary-steps', `expected percentages such as 10,50,100, got ${JSON.stringify(p)}`);
-        return Number(p);
-    });
-    if (!parts.length)
-        throw new InputError('canary-steps', 'needs at least one step');
-    let last = 0;
-    for (const p of parts) {
-        if (p <= last || p > 100)
-            throw new InputError('canary-steps', 'steps rise strictly, each between 1 and 100');
-        last = p;
-    }
-    if (last !== 100)
-        throw new InputError('canary-steps', 'the last step must be 100 (the promotion)');
-    return parts;
-}
-/** A command line split into argv: whitespace separates, '…' and "…" group; nothing expands. */
-function splitCommand(value, input) {
-    const argv = [];
-    let current;
-    let quote;
-    for (const ch of value) {
-        if (quote) {
-            if (ch === quote)
-                quote = undefined;
-            else
-                current = (current ?? '') + ch;
-        }
-        else if (ch === "'" || ch === '"') {
-            quote = ch;
-            current = current ?? '';
-        }
-        else if (/\s/.test(ch)) {
-            if (current !== undefined)
-                argv.push(current);
-            current = undefined;
-        }
-        else
-            current = (current ?? '') + ch;
-    }
-    if (quote)
-        throw new InputError(input, `unbalanced ${quote} quote`);
-    if (current !== undefined)
-        argv.push(current);
-    if (!argv.length)
-        throw new InputError(input, 'is empty');
-    if (argv.some((a) => a.includes('\0')))
-        throw new InputError(input, 'NUL byte');
-    return argv;
-}
-function parseStateDir(value) {
-    if (!/^\/[A-Za-z0-9._/-]*$/.test(value) || value.split('/').includes('..'))
-        throw new InputError('state-dir', `${JSON.stringify(value)} must be an absolute path of plain characters`);
-    return value.replace(/\/+$/, '') || '/';
-}
-
 ;// CONCATENATED MODULE: ./src/deploy/docker.ts
 /** argv builders for the docker CLI on the host. Pure: values in, argv arrays out. */
 const LABEL_APP = 'tg-devops.app';
@@ -10226,6 +9790,39 @@ const stopArgv = (name, graceSeconds) => [
 ];
 const removeArgv = (name) => ['docker', 'rm', '--force', name];
 const pullArgv = (image, dockerConfig) => dockerConfig ? ['docker', '--config', dockerConfig, 'pull', image] : ['docker', 'pull', image];
+/** The image label that declares what a release's migration (pre-deploy) does to the schema. */
+const MIGRATION_LABEL = 'org.tg-devops.migration';
+const imageLabelsArgv = (image) => [
+    'docker',
+    'image',
+    'inspect',
+    '--format',
+    '{{json .Config.Labels}}',
+    image,
+];
+/**
+ * The migration label from `docker image inspect --format '{{json .Config.Labels}}'` output:
+ * 'irreversible' or 'reversible' (any case, trimmed), undefined when absent or anything else.
+ * Throws when the output is not JSON.
+ */
+function parseMigrationLabel(stdout) {
+    const labels = JSON.parse(stdout.trim() || 'null');
+    const raw = labels?.[MIGRATION_LABEL];
+    const label = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
+    return label === 'irreversible' || label === 'reversible' ? label : undefined;
+}
+/**
+ * Release.irreversibleMigration at deploy time: the image label decides when present
+ * (reversible -> false, irreversible -> true); without it, a release that ran a pre-deploy is
+ * taken as irreversible (the safe default), and one that did not records nothing.
+ */
+function migrationMark(hadPreDeploy, label) {
+    if (label === 'irreversible')
+        return true;
+    if (label === 'reversible')
+        return false;
+    return hadPreDeploy ? true : undefined;
+}
 const loginArgv = (server, username, dockerConfig) => [
     'docker',
     '--config',
@@ -10880,12 +10477,12 @@ function describeHolder(json) {
 
 
 const DEFAULT_STATE_BASE = '/var/lib/tg-devops';
-const state_APP_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+const APP_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 /** How many past releases state.json keeps. */
 const HISTORY_LIMIT = 20;
 /** Validates the app name (InputError 'app') and the base (InputError 'state-dir'). */
 function appPaths(stateBase, app) {
-    if (!state_APP_NAME.test(app) || app.includes('..')) {
+    if (!APP_NAME.test(app) || app.includes('..')) {
         throw new InputError('app', `'${app.slice(0, 80)}' is not a valid app name: lower-case letters, digits, '_', '.', '-', starting with a letter or digit, at most 63 characters`);
     }
     let base;
@@ -11383,7 +10980,10 @@ function buildPlan(input) {
         container,
         startedAt: input.now,
         strategy: config.strategy,
-        irreversibleMigration: config.preDeploy ? true : undefined,
+        // Until the pull shows the image's migration label (the record step applies it).
+        irreversibleMigration: migrationMark(Boolean(config.preDeploy), undefined),
+        proxy: input.proxy?.kind ?? 'none',
+        haproxyFrontendPort: input.proxy?.kind === 'haproxy' ? input.proxy.frontendPort : undefined,
     };
     const steps = [];
     const cleanup = [];
@@ -11400,7 +11000,7 @@ function buildPlan(input) {
             optional: true,
         }));
     }
-    steps.push(commandStep('pull', `pull ${config.image.raw}`, pullArgv(config.image.raw, config.registry ? dockerConfig : undefined)));
+    steps.push(pullStep(config, config.registry ? dockerConfig : undefined));
     steps.push(writeEnvStep(paths, config));
     steps.push(...backupSteps(config, paths, releaseId));
     if (config.preDeploy) {
@@ -11444,7 +11044,7 @@ function buildPlan(input) {
         previous: current,
         history: [release, ...probe.state.history.filter((r) => r.id !== release.id)].slice(0, 20),
     };
-    steps.push(recordStateStep(paths, probe.state, next));
+    steps.push(recordStateStep(paths, probe.state, next, Boolean(config.preDeploy)));
     steps.push(...pruneSteps(config, probe, new Set([container, current?.container ?? ''])));
     return {
         app: config.app,
@@ -11470,11 +11070,55 @@ function writeEnvStep(paths, config) {
         },
     };
 }
-function recordStateStep(paths, before, after) {
+/**
+ * Pulls the image, then reads its migration label (read-only; a failure to read it only warns
+ * and keeps the pre-deploy rule).
+ */
+function pullStep(config, dockerConfig) {
+    const argv = pullArgv(config.image.raw, dockerConfig);
+    return {
+        id: 'pull',
+        title: `pull ${config.image.raw}`,
+        argv,
+        run: async (ctx) => {
+            await ctx.exec.run(argv);
+            const out = await ctx.exec.run(imageLabelsArgv(config.image.raw), { allowFailure: true });
+            let label;
+            try {
+                if (out.exitCode !== 0)
+                    throw new Error(out.stderr.trim().slice(0, 200));
+                label = parseMigrationLabel(out.stdout);
+            }
+            catch (error) {
+                ctx.log.warn(`labels of ${config.image.raw} not readable (${error.message}); ` +
+                    `${config.preDeploy ? 'its pre-deploy counts as an irreversible migration' : 'no migration recorded'}`);
+            }
+            ctx.facts.migrationLabel = label;
+            if (label)
+                ctx.log.info(`image label ${MIGRATION_LABEL}=${label}`);
+        },
+    };
+}
+/** The new release as recorded: its migration mark follows the label the pull read. */
+function recordedState(after, hadPreDeploy, facts) {
+    const current = after.current;
+    if (!current)
+        return after;
+    const mark = migrationMark(hadPreDeploy, facts.migrationLabel);
+    if (mark === current.irreversibleMigration)
+        return after;
+    const release = { ...current, irreversibleMigration: mark };
+    return {
+        ...after,
+        current: release,
+        history: after.history.map((r) => (r.id === release.id ? release : r)),
+    };
+}
+function recordStateStep(paths, before, after, hadPreDeploy) {
     return {
         id: 'record',
         title: `record release ${after.current?.id} as current (previous: ${after.previous?.id ?? 'none'})`,
-        run: (ctx) => ctx.host.writeState(ctx.exec, paths, after),
+        run: (ctx) => ctx.host.writeState(ctx.exec, paths, recordedState(after, hadPreDeploy, ctx.facts)),
         undo: {
             title: 'restore the previous state file',
             run: (ctx) => ctx.host.writeState(ctx.exec, paths, before),
@@ -11556,6 +11200,819 @@ function planMarkdown(plan) {
         .join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/deploy/command-line.ts
+
+/**
+ * A leaf module (errors.js only) so src/proxy can split the nginx/haproxy command inputs without
+ * importing the deploy configuration.
+ */
+/** A command line split into argv: whitespace separates, '…' and "…" group; nothing expands. */
+function splitCommand(value, input) {
+    const argv = [];
+    let current;
+    let quote;
+    for (const ch of value) {
+        if (quote) {
+            if (ch === quote)
+                quote = undefined;
+            else
+                current = (current ?? '') + ch;
+        }
+        else if (ch === "'" || ch === '"') {
+            quote = ch;
+            current = current ?? '';
+        }
+        else if (/\s/.test(ch)) {
+            if (current !== undefined)
+                argv.push(current);
+            current = undefined;
+        }
+        else
+            current = (current ?? '') + ch;
+    }
+    if (quote)
+        throw new InputError(input, `unbalanced ${quote} quote`);
+    if (current !== undefined)
+        argv.push(current);
+    if (!argv.length)
+        throw new InputError(input, 'is empty');
+    if (argv.some((a) => a.includes('\0')))
+        throw new InputError(input, 'NUL byte');
+    return argv;
+}
+
+;// CONCATENATED MODULE: ./src/proxy/command.ts
+/**
+ * The proxy's user-given commands (nginx-test-command, nginx-reload-command,
+ * haproxy-check-command, haproxy-reload-command) run through one function, so a command that is
+ * not on the host (exit 127, "not found": /usr/sbin is not on a deploy user's PATH over SSH on
+ * Debian) fails with the name of the input that sets it.
+ */
+
+
+/**
+ * The program that was not found: argv[0] for exit 127; for another failure, the word of argv that
+ * sh, bash or sudo report as "<name>: (command) not found" (`sudo haproxy ...`). Else undefined.
+ */
+function commandNotFound(argv, result) {
+    if (result.exitCode === 0)
+        return undefined;
+    const first = argv[0] ?? '';
+    for (const word of argv) {
+        const name = word.split('/').pop() ?? '';
+        if (!name || word.startsWith('-'))
+            continue;
+        const escaped = [word, name].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+        const said = new RegExp(`(^|[\\s:])(${escaped.join('|')}): (command )?not found`, 'm');
+        if (said.test(result.stderr))
+            return word;
+    }
+    return result.exitCode === 127 ? first : undefined;
+}
+/** The message for a command that is not on the host: which input to set, and an example. */
+function notFoundMessage(input, argv, where, detail = '', name = argv[0] ?? '') {
+    const example = name.startsWith('/')
+        ? ''
+        : ` (e.g. '${argv.map((a) => (a === name ? `/usr/sbin/${name}` : a)).join(' ')}')`;
+    return (`\`${name}\` was not found on ${where}${detail ? ` (${detail})` : ''}: ` +
+        `set the ${input} input to a command that exists there, with its full path when its directory ` +
+        `is not on the deploy user's PATH over SSH${example}`);
+}
+/**
+ * Runs one of the proxy's commands. Not found: a StepError naming the input (its example shows
+ * `template`, the command as the user wrote it, e.g. with `{config}`). Otherwise as exec.run: a
+ * failure throws CommandError unless allowFailure.
+ */
+async function runProxyCommand(exec, step, input, argv, options = {}) {
+    const { template = argv, ...runOptions } = options;
+    let result;
+    try {
+        result = await exec.run(argv, { ...runOptions, allowFailure: true });
+    }
+    catch (error) {
+        // a local executor cannot spawn a missing program at all
+        if (error instanceof Error && /\bENOENT\b/.test(error.message))
+            throw new StepError(step, notFoundMessage(input, template, exec.where, 'ENOENT'));
+        throw error;
+    }
+    const missing = commandNotFound(argv, result);
+    if (missing !== undefined)
+        throw new StepError(step, notFoundMessage(input, template, exec.where, detailOf(result), missing));
+    if (result.exitCode !== 0 && !options.allowFailure)
+        throw new CommandError(exec.where, argv, result);
+    return result;
+}
+function detailOf(result) {
+    const last = result.stderr.trim().split('\n').slice(-1)[0] ?? '';
+    return `exit ${result.exitCode}${last ? `: ${last}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/proxy/files.ts
+/**
+ * Files on the proxy host, through an Executor: content travels over stdin, paths as plain
+ * arguments, no shell. Writes go to a temporary sibling first and are renamed into place, so a
+ * reader (nginx -t, haproxy -c, another deploy) never sees half a file.
+ */
+
+/** The file's text, or undefined when it does not exist. */
+async function readText(exec, path) {
+    const result = await exec.run(['cat', '--', path], { allowFailure: true });
+    if (result.exitCode === 0)
+        return result.stdout;
+    if (/No such file/i.test(result.stderr))
+        return undefined;
+    throw new Error(`${exec.where}: cannot read ${path}: ${result.stderr.trim()}`);
+}
+/** Writes content to `path` (via `<path>.tg-tmp` and a rename). */
+async function writeText(exec, path, content) {
+    const tmp = `${path}.tg-tmp`;
+    await exec.run(['dd', `of=${tmp}`, 'status=none'], { input: content });
+    await exec.run(['mv', '-f', '--', tmp, path]);
+}
+async function removeFile(exec, path) {
+    await exec.run(['rm', '-f', '--', path]);
+}
+/** The same digest `sha256sum` prints, or 'absent' for a missing file. */
+function digest(content) {
+    return content === undefined ? 'absent' : (0,external_node_crypto_namespaceObject.createHash)('sha256').update(content).digest('hex');
+}
+/** Exit status of the compare-and-swap when the file changed since it was read. */
+const CHANGED = 75;
+/**
+ * Renames `candidate` onto `path` only if `path` still has the digest it had when read, under
+ * an flock on `<path>.tg-lock` shared by every tg-devops deploy on the host. The script is a
+ * constant; the paths and the digest arrive as positional arguments ($1..$3), never in it.
+ */
+const SWAP_SCRIPT = [
+    'if [ -e "$1" ]; then h=$(sha256sum < "$1") || exit 1; h=${h%% *}; else h=absent; fi',
+    `[ "$h" = "$2" ] || { echo "$1 changed since it was read" >&2; exit ${CHANGED}; }`,
+    'mv -f -- "$3" "$1"',
+].join('\n');
+function swapCommand(path, expected, candidate) {
+    return [
+        'flock',
+        '-w',
+        '30',
+        `${path}.tg-lock`,
+        'sh',
+        '-c',
+        SWAP_SCRIPT,
+        'tg-devops-swap',
+        path,
+        expected,
+        candidate,
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/proxy/types.ts
+const COLORS = ['blue', 'green'];
+
+;// CONCATENATED MODULE: ./src/proxy/validate.ts
+
+
+/**
+ * App names end up in file names (tg-<app>.upstream.conf), nginx upstream names (tg_<app>) and
+ * HAProxy section names (fe_<app>, be_<app>): lower-case letters, digits, '-' and '_' only.
+ */
+const validate_APP_NAME = /^[a-z0-9][a-z0-9_-]{0,47}$/;
+function validateSettings(settings) {
+    if (settings.kind !== 'nginx' && settings.kind !== 'haproxy')
+        throw new InputError('proxy', `must be nginx or haproxy (got '${String(settings.kind)}')`);
+    if (!validate_APP_NAME.test(settings.app))
+        throw new InputError('app', `'${settings.app}' must be 1-48 of a-z, 0-9, '-', '_' (it names files and proxy sections)`);
+    const { nginx, haproxy } = settings;
+    absolute('nginx-conf-dir', nginx.confDir);
+    command('nginx-test-command', nginx.testCommand);
+    command('nginx-reload-command', nginx.reloadCommand);
+    if (settings.kind === 'haproxy') {
+        absolute('haproxy-socket', haproxy.socket);
+        // socat reads ':' and ',' in an address as syntax
+        if (!/^\/[A-Za-z0-9._/@+-]+$/.test(haproxy.socket))
+            throw new InputError('haproxy-socket', `'${haproxy.socket}': letters, digits and ._/@+- only`);
+        absolute('haproxy-config', haproxy.configFile);
+        command('haproxy-reload-command', haproxy.reloadCommand);
+        port('haproxy-frontend-port', haproxy.frontendPort);
+        if (haproxy.checkCommand) {
+            command('haproxy-check-command', haproxy.checkCommand);
+            if (!haproxy.checkCommand.includes('{config}'))
+                throw new InputError('haproxy-check-command', "must name the candidate file as '{config}'");
+        }
+    }
+}
+/** Backends for route(): one or two distinct colors, ports 1..65535, weights 0..100, one > 0. */
+function validateBackends(backends) {
+    if (!Array.isArray(backends) || backends.length < 1 || backends.length > 2)
+        throw new InputError('backends', 'give one or two backends (blue, green)');
+    const seen = new Set();
+    for (const b of backends) {
+        if (!COLORS.includes(b.color))
+            throw new InputError('backends', `color must be blue or green (got '${String(b.color)}')`);
+        if (seen.has(b.color))
+            throw new InputError('backends', `color ${b.color} appears twice`);
+        seen.add(b.color);
+        port('backends', b.port);
+        if (!Number.isInteger(b.weight) || b.weight < 0 || b.weight > 100)
+            throw new InputError('backends', `${b.color}: weight must be an integer 0..100 (got ${b.weight})`);
+    }
+    if (backends.length === 2 && backends[0].port === backends[1].port)
+        throw new InputError('backends', `blue and green share port ${backends[0].port}`);
+    if (!backends.some((b) => b.weight > 0))
+        throw new InputError('backends', 'every weight is 0: nothing would serve the requests');
+    return [...backends]
+        .map((b) => ({ color: b.color, port: b.port, weight: b.weight }))
+        .sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
+}
+function port(name, value) {
+    if (!Number.isInteger(value) || value < 1 || value > 65535)
+        throw new InputError(name, `port must be an integer 1..65535 (got ${value})`);
+}
+function absolute(name, value) {
+    if (typeof value !== 'string' || !value.startsWith('/') || /[\n\r\0]/.test(value))
+        throw new InputError(name, `must be an absolute path (got '${String(value)}')`);
+}
+function command(name, argv) {
+    if (!Array.isArray(argv) || argv.length === 0 || !argv[0])
+        throw new InputError(name, 'must be a non-empty command (argv)');
+    if (argv.some((a) => typeof a !== 'string' || a.includes('\0')))
+        throw new InputError(name, 'arguments must be strings without NUL bytes');
+}
+
+;// CONCATENATED MODULE: ./src/proxy/nginx.ts
+
+
+
+
+
+const upstreamName = (app) => `tg_${app}`;
+const upstreamFile = (confDir, app) => `${confDir.replace(/\/+$/, '')}/tg-${app}.upstream.conf`;
+const HEADER = (app, what) => `# Managed by tg-devops for app '${app}' (${what}); rewritten on each deploy, do not edit.\n`;
+/** The include file for the baseline switch: one server line per color, weight 0 = `down`. */
+function renderUpstream(app, backends) {
+    const lines = validateBackends(backends).map((b) => b.weight > 0
+        ? `    server 127.0.0.1:${b.port} weight=${b.weight}; # ${b.color}`
+        : `    server 127.0.0.1:${b.port} down; # ${b.color}`);
+    return (HEADER(app, 'traffic switch: nginx') +
+        `upstream ${upstreamName(app)} {\n${lines.join('\n')}\n    keepalive 16;\n}\n`);
+}
+/** The include file when HAProxy does the switching: nginx always talks to its frontend. */
+function renderFrontendUpstream(app, frontendPort) {
+    return (HEADER(app, 'traffic switch: haproxy') +
+        `upstream ${upstreamName(app)} {\n` +
+        `    server 127.0.0.1:${frontendPort}; # haproxy fe_${app}\n` +
+        // nginx must drop an idle upstream connection before HAProxy's `timeout http-keep-alive`
+        // (75s) does, or a request sent on it in that instant is lost
+        `    keepalive 16;\n    keepalive_timeout 30s;\n}\n`);
+}
+/** Backends in a file written by renderUpstream (colors from the trailing comments). */
+function parseUpstream(text) {
+    const found = [];
+    for (const line of text.split('\n')) {
+        const m = line.match(/^\s*server\s+127\.0\.0\.1:(\d+)(?:\s+weight=(\d+))?(\s+down)?\s*;\s*#\s*(blue|green)\s*$/);
+        if (!m)
+            continue;
+        found.push({
+            color: m[4],
+            port: Number(m[1]),
+            weight: m[3] ? 0 : Number(m[2] ?? 1),
+        });
+    }
+    return found.sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
+}
+/**
+ * Puts `content` into the app's include file and makes it live: write, test, reload. Returns
+ * false (and runs nothing else) when the file already has that content. On a failed test or
+ * reload the previous file is restored (or the new one removed) and the error names the output.
+ */
+async function installUpstream(exec, nginx, app, content) {
+    const path = upstreamFile(nginx.confDir, app);
+    const before = await readText(exec, path);
+    if (before === content)
+        return false;
+    await writeText(exec, path, content);
+    const restore = async () => {
+        if (before === undefined)
+            await removeFile(exec, path);
+        else
+            await writeText(exec, path, before);
+    };
+    const test = await runProxyCommand(exec, 'nginx', 'nginx-test-command', nginx.testCommand, {
+        allowFailure: true,
+    }).catch(async (error) => {
+        await restore();
+        throw error;
+    });
+    if (test.exitCode !== 0) {
+        await restore();
+        throw new StepError('nginx', `config test failed with ${path}; restored the previous file, reloaded nothing:\n` +
+            tail(test.stderr || test.stdout));
+    }
+    const reload = await runProxyCommand(exec, 'nginx', 'nginx-reload-command', nginx.reloadCommand, {
+        allowFailure: true,
+    }).catch(async (error) => {
+        await restore();
+        throw error;
+    });
+    if (reload.exitCode !== 0) {
+        await restore();
+        throw new StepError('nginx', `reload failed (the running config is unchanged); restored ${path}:\n` +
+            tail(reload.stderr || reload.stdout));
+    }
+    return true;
+}
+/** Takes the app's include file out: remove, test, reload (the file comes back if the test fails). */
+async function uninstallUpstream(exec, nginx, app) {
+    const path = upstreamFile(nginx.confDir, app);
+    const before = await readText(exec, path);
+    if (before === undefined)
+        return;
+    await removeFile(exec, path);
+    const test = await runProxyCommand(exec, 'nginx', 'nginx-test-command', nginx.testCommand, {
+        allowFailure: true,
+    }).catch(async (error) => {
+        await writeText(exec, path, before);
+        throw error;
+    });
+    if (test.exitCode !== 0) {
+        await writeText(exec, path, before);
+        throw new StepError('nginx', `config test failed without ${path} (is tg_${app} still used?); put it back:\n` +
+            tail(test.stderr || test.stdout));
+    }
+    await runProxyCommand(exec, 'nginx', 'nginx-reload-command', nginx.reloadCommand);
+}
+/** Established TCP connections to 127.0.0.1:port on the host (requests in flight to a color). */
+async function connectionsTo(exec, port) {
+    const result = await exec.run(['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`]);
+    return result.stdout.split('\n').filter((l) => l.trim()).length;
+}
+/**
+ * Waits until `count()` is 0, polling every 250 ms, at most `seconds`. Returns the last count.
+ */
+async function waitForZero(count, seconds, clock) {
+    const end = clock.now() + Math.max(0, seconds) * 1000;
+    for (;;) {
+        const n = await count();
+        if (n === 0 || clock.now() >= end)
+            return n;
+        await clock.sleep(Math.min(250, Math.max(1, end - clock.now())));
+    }
+}
+function nginxProxy(app, nginx) {
+    const path = upstreamFile(nginx.confDir, app);
+    return {
+        remove: (exec) => uninstallUpstream(exec, nginx, app),
+        kind: 'nginx',
+        async current(exec) {
+            const text = await readText(exec, path);
+            return text === undefined ? [] : parseUpstream(text);
+        },
+        async route(exec, backends) {
+            const content = renderUpstream(app, backends); // validates first
+            await installUpstream(exec, nginx, app, content);
+        },
+        async drain(exec, color, seconds, clock) {
+            // Requests already sent to the color finish on the old workers; nginx reports no
+            // per-server count, so count the connections to the color's port on the host.
+            const text = await readText(exec, path);
+            const backend = text === undefined ? undefined : parseUpstream(text).find((b) => b.color === color);
+            if (!backend)
+                return;
+            await waitForZero(() => connectionsTo(exec, backend.port), seconds, clock);
+        },
+    };
+}
+function tail(text) {
+    return text.trim().split('\n').slice(-8).join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/proxy/haproxy.ts
+/**
+ * The zero-loss switch. nginx stays the user-facing proxy; its upstream for the app is a fixed
+ * local HAProxy frontend (fe_<app>), written and reloaded once, when the app is first set up.
+ * HAProxy's backend (be_<app>) has both colors as servers, and switching is a few commands on
+ * the runtime API (stats socket): `set server be_<app>/<color> addr|weight|state`. Nothing
+ * reloads, no connection is closed, requests in flight finish where they started.
+ *
+ * The same state is kept in HAProxy's config file (a managed block per app, several apps per
+ * file), so a restart routes the same way. The file is checked (`haproxy -c`) before anything
+ * changes and swapped in under a lock; HAProxy is reloaded only when the app's frontend or
+ * backend is new to the running process or its frontend port changed.
+ *
+ * The runtime API is reached with `socat stdio UNIX-CONNECT:<socket>` (Debian: socat), the
+ * commands on stdin, one line separated by ';'.
+ */
+
+
+
+
+
+
+
+const backendName = (app) => `be_${app}`;
+const frontendName = (app) => `fe_${app}`;
+const BEGIN = (app) => `# >>> tg-devops app=${app} (managed by tg-devops deploys; do not edit)`;
+const END = (app) => `# <<< tg-devops app=${app}`;
+/** Port of a color's server line that has never been set up (it stays in maintenance). */
+const PLACEHOLDER_PORT = 1;
+function desiredState(backends, known = []) {
+    const valid = validateBackends(backends);
+    return COLORS.map((color) => {
+        const b = valid.find((x) => x.color === color);
+        if (b)
+            return { color, port: b.port, weight: b.weight, maint: false };
+        const k = known.find((x) => x.color === color);
+        return { color, port: k?.port ?? PLACEHOLDER_PORT, weight: 0, maint: true };
+    });
+}
+/** The app's managed block: its frontend on loopback and a backend with both colors. */
+function renderBlock(app, frontendPort, desired) {
+    const servers = desired.map((d) => `    server ${d.color} 127.0.0.1:${d.port} weight ${d.weight}${d.maint ? ' disabled' : ''}`);
+    return [
+        BEGIN(app),
+        `frontend ${frontendName(app)}`,
+        '    mode http',
+        `    bind 127.0.0.1:${frontendPort}`,
+        // idle keep-alive connections from nginx must outlive nginx's own upstream keepalive_timeout
+        '    timeout client 75s',
+        '    timeout http-keep-alive 75s',
+        `    default_backend ${backendName(app)}`,
+        '',
+        `backend ${backendName(app)}`,
+        '    mode http',
+        '    balance roundrobin',
+        '    retries 3',
+        '    option redispatch 1',
+        '    timeout connect 2s',
+        '    timeout server 60s',
+        ...servers,
+        END(app),
+    ].join('\n');
+}
+/** The file with the app's block replaced (or appended); everything else is left as it was. */
+function replaceBlock(file, app, block) {
+    const lines = file.split('\n');
+    const start = lines.indexOf(BEGIN(app));
+    const end = lines.indexOf(END(app), start + 1);
+    if (start >= 0 && end > start) {
+        return [...lines.slice(0, start), ...block.split('\n'), ...lines.slice(end + 1)].join('\n');
+    }
+    if (start >= 0 || lines.includes(END(app)))
+        throw new StepError('haproxy', `the tg-devops block for '${app}' is damaged (begin or end line missing)`);
+    const base = file.length === 0 || file.endsWith('\n') ? file : `${file}\n`;
+    return `${base}${base.trim() ? '\n' : ''}${block}\n`;
+}
+/** The file without the app's block (and the blank line before it). */
+function removeBlock(file, app) {
+    const lines = file.split('\n');
+    const start = lines.indexOf(BEGIN(app));
+    const end = lines.indexOf(END(app), start + 1);
+    if (start < 0 || end < start)
+        return file;
+    const from = start > 0 && lines[start - 1] === '' ? start - 1 : start;
+    return [...lines.slice(0, from), ...lines.slice(end + 1)].join('\n');
+}
+/** The app's block in a file, or undefined. */
+function findBlock(file, app) {
+    const lines = file.split('\n');
+    const start = lines.indexOf(BEGIN(app));
+    const end = lines.indexOf(END(app), start + 1);
+    return start >= 0 && end > start ? lines.slice(start, end + 1).join('\n') : undefined;
+}
+function blockFrontendPort(block) {
+    const m = block?.match(/^\s*bind 127\.0\.0\.1:(\d+)\s*$/m);
+    return m ? Number(m[1]) : undefined;
+}
+/** Parses `show servers state <backend>`; undefined when HAProxy has no such backend. */
+function parseServersState(output) {
+    if (/Can't find backend/i.test(output))
+        return undefined;
+    const lines = output.split('\n');
+    const header = lines.find((l) => l.startsWith('# be_id'));
+    if (!header)
+        throw new StepError('haproxy', `unexpected 'show servers state' answer: ${output.trim().slice(0, 200)}`);
+    const names = header.slice(2).trim().split(/\s+/);
+    const col = (name) => {
+        const i = names.indexOf(name);
+        if (i < 0)
+            throw new StepError('haproxy', `'show servers state' has no ${name} column`);
+        return i;
+    };
+    const [iName, iAdmin, iWeight, iPort] = [
+        col('srv_name'),
+        col('srv_admin_state'),
+        col('srv_uweight'),
+        col('srv_port'),
+    ];
+    const servers = [];
+    for (const line of lines) {
+        if (!/^\d+ /.test(line))
+            continue;
+        const f = line.trim().split(/\s+/);
+        const name = f[iName];
+        if (name !== 'blue' && name !== 'green')
+            continue;
+        const admin = Number(f[iAdmin]);
+        servers.push({
+            color: name,
+            port: Number(f[iPort]),
+            weight: Number(f[iWeight]),
+            // maintenance: FMAINT 0x01, IMAINT 0x02, RMAINT 0x20 (HAProxy's SRV_ADMF_MAINT mask; CMAINT 0x04
+            // only remembers `disabled` in the config, and stays set after `state ready`); drain: 0x18
+            maint: (admin & 0x23) !== 0,
+            drain: (admin & 0x18) !== 0,
+        });
+    }
+    return servers.sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
+}
+/** Sessions in flight (current + queued) on one server, from `show stat` CSV. */
+function parseInFlight(csv, backend, server) {
+    const lines = csv.split('\n');
+    const header = lines.find((l) => l.startsWith('# pxname'));
+    if (!header)
+        return undefined;
+    const names = header.slice(2).split(',');
+    const [iPx, iSv, iScur, iQcur] = ['pxname', 'svname', 'scur', 'qcur'].map((n) => names.indexOf(n));
+    for (const line of lines) {
+        const f = line.split(',');
+        if (f[iPx] === backend && f[iSv] === server)
+            return Number(f[iScur] || 0) + Number(f[iQcur] || 0);
+    }
+    return undefined;
+}
+/**
+ * Runtime commands that take the servers from `now` to `want` without a moment where no server
+ * takes requests: colors that gain traffic first (address, weight, then ready), then colors at
+ * weight 0, then colors that go to maintenance. Nothing for a color that is already right.
+ */
+function runtimeCommands(app, now, want) {
+    const be = backendName(app);
+    const order = [
+        ...want.filter((d) => !d.maint && d.weight > 0),
+        ...want.filter((d) => !d.maint && d.weight === 0),
+        ...want.filter((d) => d.maint),
+    ];
+    const commands = [];
+    for (const d of order) {
+        const s = now.find((x) => x.color === d.color);
+        const srv = `${be}/${d.color}`;
+        if (d.maint) {
+            if (!s?.maint)
+                commands.push(`set server ${srv} state maint`);
+            continue;
+        }
+        if (d.weight === 0 && s?.weight !== 0)
+            commands.push(`set server ${srv} weight 0`);
+        if (s?.port !== d.port)
+            commands.push(`set server ${srv} addr 127.0.0.1 port ${d.port}`);
+        if (d.weight > 0 && s?.weight !== d.weight)
+            commands.push(`set server ${srv} weight ${d.weight}`);
+        if (!s || s.maint || s.drain)
+            commands.push(`set server ${srv} state ready`);
+    }
+    return commands;
+}
+/** Does the running state already match? (port of a server in maintenance does not matter) */
+function matches(now, want) {
+    if (!now)
+        return false;
+    return want.every((d) => {
+        const s = now.find((x) => x.color === d.color);
+        if (!s)
+            return false;
+        if (d.maint)
+            return s.maint;
+        return !s.maint && !s.drain && s.port === d.port && s.weight === d.weight;
+    });
+}
+function haproxyProxy(app, haproxy, nginx, options = {}) {
+    const clock = options.clock ?? systemClock;
+    const be = backendName(app);
+    const check = haproxy.checkCommand ?? ['haproxy', '-c', '-q', '-f', '{config}'];
+    const cli = async (exec, commands) => {
+        const result = await exec.run(['socat', '-t', '5', 'stdio', `UNIX-CONNECT:${haproxy.socket}`], {
+            input: `${commands.join('; ')}\n`,
+            timeoutMs: 15_000,
+            allowFailure: true,
+        });
+        if (result.exitCode === 127)
+            throw new StepError('haproxy', `socat is not installed on ${exec.where} (apt-get install socat)`);
+        if (result.exitCode !== 0)
+            throw new StepError('haproxy', `runtime API at ${haproxy.socket} did not answer (socat exited ${result.exitCode}; is ` +
+                `HAProxy running with 'stats socket ${haproxy.socket} level admin', and may this user ` +
+                `open it?): ${result.stderr.trim()}`);
+        return result.stdout;
+    };
+    const reloadHaproxy = (exec) => runProxyCommand(exec, 'haproxy', 'haproxy-reload-command', haproxy.reloadCommand);
+    const state = async (exec) => parseServersState(await cli(exec, [`show servers state ${be}`]));
+    /** Writes the new file beside the real one and checks it; `next` undefined = already so. */
+    const prepare = async (exec, want, read) => {
+        const before = read ? read.text : await readText(exec, haproxy.configFile);
+        const next = want === 'remove'
+            ? removeBlock(before ?? '', app)
+            : replaceBlock(before ?? '', app, renderBlock(app, haproxy.frontendPort, want));
+        const candidate = `${haproxy.configFile}.tg-${app}.new`;
+        if (next === before)
+            return { before, next: undefined, candidate };
+        await writeText(exec, candidate, next);
+        const argv = check.map((a) => (a === '{config}' ? candidate : a));
+        const result = await runProxyCommand(exec, 'haproxy', 'haproxy-check-command', argv, {
+            allowFailure: true,
+            template: check,
+        }).catch(async (error) => {
+            await removeFile(exec, candidate);
+            throw error;
+        });
+        if (result.exitCode !== 0) {
+            await removeFile(exec, candidate);
+            throw new StepError('haproxy', `config check failed for the new ${haproxy.configFile} (nothing changed):\n` +
+                (result.stderr || result.stdout).trim().split('\n').slice(-8).join('\n'));
+        }
+        return { before, next, candidate };
+    };
+    /**
+     * Swaps a prepared file in (under a lock, only if nobody changed the file since it was read;
+     * otherwise prepares again from the new content, up to 5 times). Returns whether it changed.
+     */
+    const persist = async (exec, want, prepared) => {
+        for (let attempt = 1;; attempt++) {
+            const p = attempt === 1 && prepared ? prepared : await prepare(exec, want);
+            if (p.next === undefined)
+                return false;
+            const swap = await exec.run(swapCommand(haproxy.configFile, digest(p.before), p.candidate), {
+                allowFailure: true,
+            });
+            if (swap.exitCode === 0)
+                return true;
+            await removeFile(exec, p.candidate);
+            if (swap.exitCode !== CHANGED || attempt >= 5)
+                throw new StepError('haproxy', `cannot replace ${haproxy.configFile}: ${swap.stderr.trim()}`);
+        }
+    };
+    const apply = async (exec, now, want) => {
+        const commands = runtimeCommands(app, now, want);
+        const answer = commands.length ? await cli(exec, commands) : '';
+        const after = await state(exec);
+        if (!matches(after, want))
+            throw new StepError('haproxy', `runtime state of ${be} is not as asked after: ${commands.join('; ')}\n${answer.trim()}\n` +
+                `now: ${JSON.stringify(after)}`);
+    };
+    return {
+        async remove(exec) {
+            const path = upstreamFile(nginx.confDir, app);
+            if ((await readText(exec, path)) !== undefined)
+                await uninstallUpstream(exec, nginx, app);
+            if (await persist(exec, 'remove'))
+                await reloadHaproxy(exec);
+        },
+        kind: 'haproxy',
+        async current(exec) {
+            const servers = await state(exec);
+            return (servers ?? [])
+                .filter((s) => !s.maint)
+                .map((s) => ({ color: s.color, port: s.port, weight: s.drain ? 0 : s.weight }));
+        },
+        async route(exec, backends) {
+            validateBackends(backends);
+            const now = await state(exec);
+            const want = desiredState(backends, now ?? []);
+            const text = await readText(exec, haproxy.configFile);
+            const reload = !now || blockFrontendPort(findBlock(text ?? '', app)) !== haproxy.frontendPort;
+            if (reload) {
+                // First setup (or a new frontend port): file, reload, wait until the process has it.
+                const changed = await persist(exec, want);
+                if (changed || !now) {
+                    await reloadHaproxy(exec);
+                    const end = clock.now() + (options.reloadWaitSeconds ?? 15) * 1000;
+                    let loaded = await state(exec).catch(() => undefined);
+                    while (!loaded) {
+                        if (clock.now() >= end)
+                            throw new StepError('haproxy', `reloaded, but ${be} did not appear within the wait`);
+                        await clock.sleep(200);
+                        loaded = await state(exec).catch(() => undefined);
+                    }
+                    if (!matches(loaded, want))
+                        await apply(exec, loaded, want);
+                }
+            }
+            else {
+                // The switch: check the new file first, change the running state, then keep the file.
+                const prepared = await prepare(exec, want, { text });
+                try {
+                    if (!matches(now, want))
+                        await apply(exec, now, want);
+                }
+                catch (error) {
+                    if (prepared.next !== undefined)
+                        await removeFile(exec, prepared.candidate);
+                    throw error;
+                }
+                await persist(exec, want, prepared);
+                // Another app's first setup may have reloaded HAProxy between our runtime change and our
+                // file swap, and its new process read our old block: check once more, now that the file
+                // is right, and apply again if so.
+                const final = await state(exec);
+                if (!final)
+                    throw new StepError('haproxy', `${be} disappeared from the running HAProxy`);
+                if (!matches(final, want))
+                    await apply(exec, final, want);
+            }
+            // nginx talks to the frontend; written and reloaded once per app (no-op when in place)
+            await installUpstream(exec, nginx, app, renderFrontendUpstream(app, haproxy.frontendPort));
+        },
+        async drain(exec, color, seconds, clk) {
+            const inFlight = async () => {
+                const csv = await cli(exec, [`show stat ${be} 4 -1`]);
+                return parseInFlight(csv, be, color) ?? 0;
+            };
+            await waitForZero(inFlight, seconds, clk);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/proxy/index.ts
+/**
+ * The traffic switch: createProxy(settings) gives the deploy engine one TrafficProxy, nginx (the
+ * baseline: include file, nginx -t, graceful reload) or haproxy (the zero-loss switch: runtime
+ * API behind a fixed nginx upstream). See docs/adr/0004-traffic-switch.md.
+ */
+
+
+
+
+
+
+
+
+function createProxy(settings, options = {}) {
+    validateSettings(settings);
+    const proxy = settings.kind === 'nginx'
+        ? nginxProxy(settings.app, settings.nginx)
+        : haproxyProxy(settings.app, settings.haproxy, settings.nginx, options);
+    described.set(proxy, settings.kind === 'haproxy'
+        ? { kind: 'haproxy', frontendPort: settings.haproxy.frontendPort }
+        : { kind: 'nginx' });
+    return proxy;
+}
+/** The actions' defaults (deploy/action.yml, rollback/action.yml, the CLI config). */
+const PROXY_INPUT_DEFAULTS = {
+    'nginx-conf-dir': '/etc/nginx/conf.d',
+    'nginx-test-command': 'nginx -t',
+    'nginx-reload-command': 'nginx -s reload',
+    'haproxy-socket': '/run/haproxy/admin.sock',
+    'haproxy-config': '/etc/haproxy/haproxy.cfg',
+    'haproxy-reload-command': 'systemctl reload haproxy',
+    'haproxy-check-command': 'haproxy -c -q -f {config}',
+    'haproxy-frontend-port': '',
+};
+/** The haproxy-frontend-port input as a port; 0 when empty or not a port 1..65535. */
+function frontendPortFrom(raw) {
+    const port = raw ? Number(raw) : 0;
+    return Number.isInteger(port) && port > 0 && port < 65536 ? port : 0;
+}
+/**
+ * ProxySettings from the raw inputs (pure): commands split into argv (never a shell), the
+ * haproxy frontend port required with haproxy (`frontendPort` overrides the input: the port a
+ * release recorded). Every problem is an InputError naming its input.
+ */
+function proxySettingsFrom(kind, app, raw, options = {}) {
+    const frontendPort = options.frontendPort ?? frontendPortFrom(raw['haproxy-frontend-port']);
+    if (kind === 'haproxy' && !frontendPort)
+        throw new InputError('haproxy-frontend-port', `is required with proxy: haproxy (${options.frontendPortHint ?? "a free loopback port for the app's frontend"})`);
+    return {
+        kind,
+        app,
+        nginx: {
+            confDir: raw['nginx-conf-dir'],
+            testCommand: splitCommand(raw['nginx-test-command'], 'nginx-test-command'),
+            reloadCommand: splitCommand(raw['nginx-reload-command'], 'nginx-reload-command'),
+        },
+        haproxy: {
+            socket: raw['haproxy-socket'],
+            configFile: raw['haproxy-config'],
+            reloadCommand: splitCommand(raw['haproxy-reload-command'], 'haproxy-reload-command'),
+            checkCommand: splitCommand(raw['haproxy-check-command'], 'haproxy-check-command'),
+            // nginx ignores it; validateSettings wants a port in range
+            frontendPort: frontendPort || 1,
+        },
+    };
+}
+/** createProxy(proxySettingsFrom(...)), any refusal an InputError (naming 'proxy' when no input). */
+function proxyFrom(kind, app, raw, options = {}) {
+    const settings = proxySettingsFrom(kind, app, raw, options);
+    try {
+        return createProxy(settings, options.haproxy);
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            throw error;
+        throw new InputError('proxy', errorMessage(error));
+    }
+}
+const described = new WeakMap();
+/** The kind of any TrafficProxy; the frontend port too when createProxy made it. */
+function describeProxy(proxy) {
+    return described.get(proxy) ?? { kind: proxy.kind };
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/probe.ts
 
 /** Commands the probe may run: the dry-run test holds every recorded command to this list. */
@@ -11591,6 +12048,15 @@ async function probe_probe(exec, config, deps) {
 
 
 
+
+/** Who holds the host lock and signs the audit line: the workflow run, or a local run. */
+function runHolder(env, url) {
+    return {
+        runId: env.GITHUB_RUN_ID ?? `local-${process.pid}`,
+        actor: env.GITHUB_ACTOR ?? 'unknown',
+        url,
+    };
+}
 /** A release id that sorts by time: 20261130-041503 (UTC). */
 function releaseIdAt(ms) {
     const iso = new Date(ms).toISOString();
@@ -11610,7 +12076,13 @@ async function deploy(config, deps) {
         log.warn(warning);
     if (config.dryRun) {
         const probe = await probe_probe(exec, config, deps);
-        const plan = buildPlan({ config, probe, releaseId, now: new Date(started).toISOString() });
+        const plan = buildPlan({
+            config,
+            probe,
+            releaseId,
+            now: new Date(started).toISOString(),
+            proxy: deps.proxy ? describeProxy(deps.proxy) : undefined,
+        });
         log.info(`dry-run: nothing changes on ${exec.where}\n${planText(plan)}`);
         return { dryRun: true, plan, probe, facts, totalMs: clock.now() - started };
     }
@@ -11621,7 +12093,13 @@ async function deploy(config, deps) {
     let lastRefresh = clock.now();
     try {
         const probe = await probe_probe(exec, config, deps);
-        const plan = buildPlan({ config, probe, releaseId, now: new Date(clock.now()).toISOString() });
+        const plan = buildPlan({
+            config,
+            probe,
+            releaseId,
+            now: new Date(clock.now()).toISOString(),
+            proxy: deps.proxy ? describeProxy(deps.proxy) : undefined,
+        });
         log.info(planText(plan));
         const result = await execute(plan, {
             exec,
@@ -12456,619 +12934,92 @@ function verifyGates(options, deps) {
     return gates;
 }
 
-;// CONCATENATED MODULE: ./src/proxy/files.ts
+;// CONCATENATED MODULE: ./src/ssh/connect.ts
+
+
+
+
+/** The names under which the material is saved for the post step. */
+const SSH_STATE = { dir: 'ssh-dir', controlDir: 'ssh-control-dir' };
 /**
- * Files on the proxy host, through an Executor: content travels over stdin, paths as plain
- * arguments, no shell. Writes go to a temporary sibling first and are renamed into place, so a
- * reader (nginx -t, haproxy -c, another deploy) never sees half a file.
+ * hosts (required) and the credentials, checked before any connection: each host parsed, a key,
+ * and known-hosts or host-fingerprint (never an unverified host).
  */
-
-/** The file's text, or undefined when it does not exist. */
-async function readText(exec, path) {
-    const result = await exec.run(['cat', '--', path], { allowFailure: true });
-    if (result.exitCode === 0)
-        return result.stdout;
-    if (/No such file/i.test(result.stderr))
-        return undefined;
-    throw new Error(`${exec.where}: cannot read ${path}: ${result.stderr.trim()}`);
+function sshTargetsFrom(hosts, ssh) {
+    if (hosts.length === 0)
+        throw new InputError('hosts', 'is required: one or more user@host[:port]');
+    const targets = hosts.map((h) => parseHost(h, 'hosts'));
+    const jump = ssh.jumpHost ? parseHost(ssh.jumpHost, 'jump-host') : undefined;
+    if (!ssh.key.trim())
+        throw new InputError('ssh-key', 'is required: the private key for the hosts');
+    if (!ssh.knownHosts.trim() && ssh.fingerprints.length === 0)
+        throw new InputError('known-hosts', 'or host-fingerprint is required: tg-devops never connects to an unverified host');
+    return { targets, jump };
 }
-/** Writes content to `path` (via `<path>.tg-tmp` and a rename). */
-async function writeText(exec, path, content) {
-    const tmp = `${path}.tg-tmp`;
-    await exec.run(['dd', `of=${tmp}`, 'status=none'], { input: content });
-    await exec.run(['mv', '-f', '--', tmp, path]);
-}
-async function removeFile(exec, path) {
-    await exec.run(['rm', '-f', '--', path]);
-}
-/** The same digest `sha256sum` prints, or 'absent' for a missing file. */
-function digest(content) {
-    return content === undefined ? 'absent' : (0,external_node_crypto_namespaceObject.createHash)('sha256').update(content).digest('hex');
-}
-/** Exit status of the compare-and-swap when the file changed since it was read. */
-const CHANGED = 75;
-/**
- * Renames `candidate` onto `path` only if `path` still has the digest it had when read, under
- * an flock on `<path>.tg-lock` shared by every tg-devops deploy on the host. The script is a
- * constant; the paths and the digest arrive as positional arguments ($1..$3), never in it.
- */
-const SWAP_SCRIPT = [
-    'if [ -e "$1" ]; then h=$(sha256sum < "$1") || exit 1; h=${h%% *}; else h=absent; fi',
-    `[ "$h" = "$2" ] || { echo "$1 changed since it was read" >&2; exit ${CHANGED}; }`,
-    'mv -f -- "$3" "$1"',
-].join('\n');
-function swapCommand(path, expected, candidate) {
-    return [
-        'flock',
-        '-w',
-        '30',
-        `${path}.tg-lock`,
-        'sh',
-        '-c',
-        SWAP_SCRIPT,
-        'tg-devops-swap',
-        path,
-        expected,
-        candidate,
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/proxy/types.ts
-const COLORS = ['blue', 'green'];
-
-;// CONCATENATED MODULE: ./src/proxy/validate.ts
-
-
-/**
- * App names end up in file names (tg-<app>.upstream.conf), nginx upstream names (tg_<app>) and
- * HAProxy section names (fe_<app>, be_<app>): lower-case letters, digits, '-' and '_' only.
- */
-const validate_APP_NAME = /^[a-z0-9][a-z0-9_-]{0,47}$/;
-function validateSettings(settings) {
-    if (settings.kind !== 'nginx' && settings.kind !== 'haproxy')
-        throw new InputError('proxy', `must be nginx or haproxy (got '${String(settings.kind)}')`);
-    if (!validate_APP_NAME.test(settings.app))
-        throw new InputError('app', `'${settings.app}' must be 1-48 of a-z, 0-9, '-', '_' (it names files and proxy sections)`);
-    const { nginx, haproxy } = settings;
-    absolute('nginx-conf-dir', nginx.confDir);
-    command('nginx-test-command', nginx.testCommand);
-    command('nginx-reload-command', nginx.reloadCommand);
-    if (settings.kind === 'haproxy') {
-        absolute('haproxy-socket', haproxy.socket);
-        // socat reads ':' and ',' in an address as syntax
-        if (!/^\/[A-Za-z0-9._/@+-]+$/.test(haproxy.socket))
-            throw new InputError('haproxy-socket', `'${haproxy.socket}': letters, digits and ._/@+- only`);
-        absolute('haproxy-config', haproxy.configFile);
-        command('haproxy-reload-command', haproxy.reloadCommand);
-        port('haproxy-frontend-port', haproxy.frontendPort);
-        if (haproxy.checkCommand) {
-            command('haproxy-check-command', haproxy.checkCommand);
-            if (!haproxy.checkCommand.includes('{config}'))
-                throw new InputError('haproxy-check-command', "must name the candidate file as '{config}'");
-        }
-    }
-}
-/** Backends for route(): one or two distinct colors, ports 1..65535, weights 0..100, one > 0. */
-function validateBackends(backends) {
-    if (!Array.isArray(backends) || backends.length < 1 || backends.length > 2)
-        throw new InputError('backends', 'give one or two backends (blue, green)');
-    const seen = new Set();
-    for (const b of backends) {
-        if (!COLORS.includes(b.color))
-            throw new InputError('backends', `color must be blue or green (got '${String(b.color)}')`);
-        if (seen.has(b.color))
-            throw new InputError('backends', `color ${b.color} appears twice`);
-        seen.add(b.color);
-        port('backends', b.port);
-        if (!Number.isInteger(b.weight) || b.weight < 0 || b.weight > 100)
-            throw new InputError('backends', `${b.color}: weight must be an integer 0..100 (got ${b.weight})`);
-    }
-    if (backends.length === 2 && backends[0].port === backends[1].port)
-        throw new InputError('backends', `blue and green share port ${backends[0].port}`);
-    if (!backends.some((b) => b.weight > 0))
-        throw new InputError('backends', 'every weight is 0: nothing would serve the requests');
-    return [...backends]
-        .map((b) => ({ color: b.color, port: b.port, weight: b.weight }))
-        .sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
-}
-function port(name, value) {
-    if (!Number.isInteger(value) || value < 1 || value > 65535)
-        throw new InputError(name, `port must be an integer 1..65535 (got ${value})`);
-}
-function absolute(name, value) {
-    if (typeof value !== 'string' || !value.startsWith('/') || /[\n\r\0]/.test(value))
-        throw new InputError(name, `must be an absolute path (got '${String(value)}')`);
-}
-function command(name, argv) {
-    if (!Array.isArray(argv) || argv.length === 0 || !argv[0])
-        throw new InputError(name, 'must be a non-empty command (argv)');
-    if (argv.some((a) => typeof a !== 'string' || a.includes('\0')))
-        throw new InputError(name, 'arguments must be strings without NUL bytes');
-}
-
-;// CONCATENATED MODULE: ./src/proxy/nginx.ts
-
-
-
-
-const upstreamName = (app) => `tg_${app}`;
-const upstreamFile = (confDir, app) => `${confDir.replace(/\/+$/, '')}/tg-${app}.upstream.conf`;
-const HEADER = (app, what) => `# Managed by tg-devops for app '${app}' (${what}); rewritten on each deploy, do not edit.\n`;
-/** The include file for the baseline switch: one server line per color, weight 0 = `down`. */
-function renderUpstream(app, backends) {
-    const lines = validateBackends(backends).map((b) => b.weight > 0
-        ? `    server 127.0.0.1:${b.port} weight=${b.weight}; # ${b.color}`
-        : `    server 127.0.0.1:${b.port} down; # ${b.color}`);
-    return (HEADER(app, 'traffic switch: nginx') +
-        `upstream ${upstreamName(app)} {\n${lines.join('\n')}\n    keepalive 16;\n}\n`);
-}
-/** The include file when HAProxy does the switching: nginx always talks to its frontend. */
-function renderFrontendUpstream(app, frontendPort) {
-    return (HEADER(app, 'traffic switch: haproxy') +
-        `upstream ${upstreamName(app)} {\n` +
-        `    server 127.0.0.1:${frontendPort}; # haproxy fe_${app}\n` +
-        // nginx must drop an idle upstream connection before HAProxy's `timeout http-keep-alive`
-        // (75s) does, or a request sent on it in that instant is lost
-        `    keepalive 16;\n    keepalive_timeout 30s;\n}\n`);
-}
-/** Backends in a file written by renderUpstream (colors from the trailing comments). */
-function parseUpstream(text) {
-    const found = [];
-    for (const line of text.split('\n')) {
-        const m = line.match(/^\s*server\s+127\.0\.0\.1:(\d+)(?:\s+weight=(\d+))?(\s+down)?\s*;\s*#\s*(blue|green)\s*$/);
-        if (!m)
-            continue;
-        found.push({
-            color: m[4],
-            port: Number(m[1]),
-            weight: m[3] ? 0 : Number(m[2] ?? 1),
-        });
-    }
-    return found.sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
-}
-/**
- * Puts `content` into the app's include file and makes it live: write, test, reload. Returns
- * false (and runs nothing else) when the file already has that content. On a failed test or
- * reload the previous file is restored (or the new one removed) and the error names the output.
- */
-async function installUpstream(exec, nginx, app, content) {
-    const path = upstreamFile(nginx.confDir, app);
-    const before = await readText(exec, path);
-    if (before === content)
-        return false;
-    await writeText(exec, path, content);
-    const restore = async () => {
-        if (before === undefined)
-            await removeFile(exec, path);
-        else
-            await writeText(exec, path, before);
-    };
-    const test = await exec.run(nginx.testCommand, { allowFailure: true });
-    if (test.exitCode !== 0) {
-        await restore();
-        throw new StepError('nginx', `config test failed with ${path}; restored the previous file, reloaded nothing:\n` +
-            tail(test.stderr || test.stdout));
-    }
-    const reload = await exec.run(nginx.reloadCommand, { allowFailure: true });
-    if (reload.exitCode !== 0) {
-        await restore();
-        throw new StepError('nginx', `reload failed (the running config is unchanged); restored ${path}:\n` +
-            tail(reload.stderr || reload.stdout));
-    }
-    return true;
-}
-/** Takes the app's include file out: remove, test, reload (the file comes back if the test fails). */
-async function uninstallUpstream(exec, nginx, app) {
-    const path = upstreamFile(nginx.confDir, app);
-    const before = await readText(exec, path);
-    if (before === undefined)
-        return;
-    await removeFile(exec, path);
-    const test = await exec.run(nginx.testCommand, { allowFailure: true });
-    if (test.exitCode !== 0) {
-        await writeText(exec, path, before);
-        throw new StepError('nginx', `config test failed without ${path} (is tg_${app} still used?); put it back:\n` +
-            tail(test.stderr || test.stdout));
-    }
-    await exec.run(nginx.reloadCommand);
-}
-/** Established TCP connections to 127.0.0.1:port on the host (requests in flight to a color). */
-async function connectionsTo(exec, port) {
-    const result = await exec.run(['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`]);
-    return result.stdout.split('\n').filter((l) => l.trim()).length;
-}
-/**
- * Waits until `count()` is 0, polling every 250 ms, at most `seconds`. Returns the last count.
- */
-async function waitForZero(count, seconds, clock) {
-    const end = clock.now() + Math.max(0, seconds) * 1000;
-    for (;;) {
-        const n = await count();
-        if (n === 0 || clock.now() >= end)
-            return n;
-        await clock.sleep(Math.min(250, Math.max(1, end - clock.now())));
-    }
-}
-function nginxProxy(app, nginx) {
-    const path = upstreamFile(nginx.confDir, app);
+/** Writes the key material for every target (and the jump host) and saves it for the post step. */
+async function connectSsh(ssh, targets, jump, deps) {
+    const material = await deps.writeSshMaterial({
+        privateKey: ssh.key,
+        knownHosts: ssh.knownHosts || undefined,
+        hostFingerprints: ssh.fingerprints,
+        targets: jump ? [...targets, jump] : [...targets],
+        log: deps.log,
+        local: deps.local ?? localExecutor(),
+    });
+    // The post step removes the key and known_hosts even when this step is cancelled.
+    deps.saveState?.(SSH_STATE.dir, material.dir);
+    deps.saveState?.(SSH_STATE.controlDir, material.controlDir);
+    let removed = false;
+    const open = (target) => deps.openSession(target, {
+        privateKeyFile: material.privateKeyFile,
+        knownHostsFile: material.knownHostsFile,
+        controlDir: material.controlDir,
+        jump,
+        log: deps.log,
+        clock: deps.clock,
+    });
     return {
-        remove: (exec) => uninstallUpstream(exec, nginx, app),
-        kind: 'nginx',
-        async current(exec) {
-            const text = await readText(exec, path);
-            return text === undefined ? [] : parseUpstream(text);
+        material,
+        open,
+        async withSession(target, body, onError) {
+            let session;
+            try {
+                session = await open(target);
+                return await body(session);
+            }
+            catch (error) {
+                return onError(error, session);
+            }
+            finally {
+                await session?.close().catch(() => undefined);
+            }
         },
-        async route(exec, backends) {
-            const content = renderUpstream(app, backends); // validates first
-            await installUpstream(exec, nginx, app, content);
+        async openAll(list) {
+            const sessions = [];
+            try {
+                for (const target of list)
+                    sessions.push(await open(target));
+            }
+            catch (error) {
+                for (const s of sessions)
+                    await s.close().catch(() => undefined);
+                throw error;
+            }
+            return sessions;
         },
-        async drain(exec, color, seconds, clock) {
-            // Requests already sent to the color finish on the old workers; nginx reports no
-            // per-server count, so count the connections to the color's port on the host.
-            const text = await readText(exec, path);
-            const backend = text === undefined ? undefined : parseUpstream(text).find((b) => b.color === color);
-            if (!backend)
+        remove() {
+            if (removed)
                 return;
-            await waitForZero(() => connectionsTo(exec, backend.port), seconds, clock);
+            removed = true;
+            secrets_removeSshMaterial(material.dir, { controlDir: material.controlDir });
         },
     };
 }
-function tail(text) {
-    return text.trim().split('\n').slice(-8).join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/proxy/haproxy.ts
-/**
- * The zero-loss switch. nginx stays the user-facing proxy; its upstream for the app is a fixed
- * local HAProxy frontend (fe_<app>), written and reloaded once, when the app is first set up.
- * HAProxy's backend (be_<app>) has both colors as servers, and switching is a few commands on
- * the runtime API (stats socket): `set server be_<app>/<color> addr|weight|state`. Nothing
- * reloads, no connection is closed, requests in flight finish where they started.
- *
- * The same state is kept in HAProxy's config file (a managed block per app, several apps per
- * file), so a restart routes the same way. The file is checked (`haproxy -c`) before anything
- * changes and swapped in under a lock; HAProxy is reloaded only when the app's frontend or
- * backend is new to the running process or its frontend port changed.
- *
- * The runtime API is reached with `socat stdio UNIX-CONNECT:<socket>` (Debian: socat), the
- * commands on stdin, one line separated by ';'.
- */
-
-
-
-
-
-
-const backendName = (app) => `be_${app}`;
-const frontendName = (app) => `fe_${app}`;
-const BEGIN = (app) => `# >>> tg-devops app=${app} (managed by tg-devops deploys; do not edit)`;
-const END = (app) => `# <<< tg-devops app=${app}`;
-/** Port of a color's server line that has never been set up (it stays in maintenance). */
-const PLACEHOLDER_PORT = 1;
-function desiredState(backends, known = []) {
-    const valid = validateBackends(backends);
-    return COLORS.map((color) => {
-        const b = valid.find((x) => x.color === color);
-        if (b)
-            return { color, port: b.port, weight: b.weight, maint: false };
-        const k = known.find((x) => x.color === color);
-        return { color, port: k?.port ?? PLACEHOLDER_PORT, weight: 0, maint: true };
-    });
-}
-/** The app's managed block: its frontend on loopback and a backend with both colors. */
-function renderBlock(app, frontendPort, desired) {
-    const servers = desired.map((d) => `    server ${d.color} 127.0.0.1:${d.port} weight ${d.weight}${d.maint ? ' disabled' : ''}`);
-    return [
-        BEGIN(app),
-        `frontend ${frontendName(app)}`,
-        '    mode http',
-        `    bind 127.0.0.1:${frontendPort}`,
-        // idle keep-alive connections from nginx must outlive nginx's own upstream keepalive_timeout
-        '    timeout client 75s',
-        '    timeout http-keep-alive 75s',
-        `    default_backend ${backendName(app)}`,
-        '',
-        `backend ${backendName(app)}`,
-        '    mode http',
-        '    balance roundrobin',
-        '    retries 3',
-        '    option redispatch 1',
-        '    timeout connect 2s',
-        '    timeout server 60s',
-        ...servers,
-        END(app),
-    ].join('\n');
-}
-/** The file with the app's block replaced (or appended); everything else is left as it was. */
-function replaceBlock(file, app, block) {
-    const lines = file.split('\n');
-    const start = lines.indexOf(BEGIN(app));
-    const end = lines.indexOf(END(app), start + 1);
-    if (start >= 0 && end > start) {
-        return [...lines.slice(0, start), ...block.split('\n'), ...lines.slice(end + 1)].join('\n');
-    }
-    if (start >= 0 || lines.includes(END(app)))
-        throw new StepError('haproxy', `the tg-devops block for '${app}' is damaged (begin or end line missing)`);
-    const base = file.length === 0 || file.endsWith('\n') ? file : `${file}\n`;
-    return `${base}${base.trim() ? '\n' : ''}${block}\n`;
-}
-/** The file without the app's block (and the blank line before it). */
-function removeBlock(file, app) {
-    const lines = file.split('\n');
-    const start = lines.indexOf(BEGIN(app));
-    const end = lines.indexOf(END(app), start + 1);
-    if (start < 0 || end < start)
-        return file;
-    const from = start > 0 && lines[start - 1] === '' ? start - 1 : start;
-    return [...lines.slice(0, from), ...lines.slice(end + 1)].join('\n');
-}
-/** The app's block in a file, or undefined. */
-function findBlock(file, app) {
-    const lines = file.split('\n');
-    const start = lines.indexOf(BEGIN(app));
-    const end = lines.indexOf(END(app), start + 1);
-    return start >= 0 && end > start ? lines.slice(start, end + 1).join('\n') : undefined;
-}
-function blockFrontendPort(block) {
-    const m = block?.match(/^\s*bind 127\.0\.0\.1:(\d+)\s*$/m);
-    return m ? Number(m[1]) : undefined;
-}
-/** Parses `show servers state <backend>`; undefined when HAProxy has no such backend. */
-function parseServersState(output) {
-    if (/Can't find backend/i.test(output))
-        return undefined;
-    const lines = output.split('\n');
-    const header = lines.find((l) => l.startsWith('# be_id'));
-    if (!header)
-        throw new StepError('haproxy', `unexpected 'show servers state' answer: ${output.trim().slice(0, 200)}`);
-    const names = header.slice(2).trim().split(/\s+/);
-    const col = (name) => {
-        const i = names.indexOf(name);
-        if (i < 0)
-            throw new StepError('haproxy', `'show servers state' has no ${name} column`);
-        return i;
-    };
-    const [iName, iAdmin, iWeight, iPort] = [
-        col('srv_name'),
-        col('srv_admin_state'),
-        col('srv_uweight'),
-        col('srv_port'),
-    ];
-    const servers = [];
-    for (const line of lines) {
-        if (!/^\d+ /.test(line))
-            continue;
-        const f = line.trim().split(/\s+/);
-        const name = f[iName];
-        if (name !== 'blue' && name !== 'green')
-            continue;
-        const admin = Number(f[iAdmin]);
-        servers.push({
-            color: name,
-            port: Number(f[iPort]),
-            weight: Number(f[iWeight]),
-            // maintenance: FMAINT 0x01, IMAINT 0x02, RMAINT 0x20 (HAProxy's SRV_ADMF_MAINT mask; CMAINT 0x04
-            // only remembers `disabled` in the config, and stays set after `state ready`); drain: 0x18
-            maint: (admin & 0x23) !== 0,
-            drain: (admin & 0x18) !== 0,
-        });
-    }
-    return servers.sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
-}
-/** Sessions in flight (current + queued) on one server, from `show stat` CSV. */
-function parseInFlight(csv, backend, server) {
-    const lines = csv.split('\n');
-    const header = lines.find((l) => l.startsWith('# pxname'));
-    if (!header)
-        return undefined;
-    const names = header.slice(2).split(',');
-    const [iPx, iSv, iScur, iQcur] = ['pxname', 'svname', 'scur', 'qcur'].map((n) => names.indexOf(n));
-    for (const line of lines) {
-        const f = line.split(',');
-        if (f[iPx] === backend && f[iSv] === server)
-            return Number(f[iScur] || 0) + Number(f[iQcur] || 0);
-    }
-    return undefined;
-}
-/**
- * Runtime commands that take the servers from `now` to `want` without a moment where no server
- * takes requests: colors that gain traffic first (address, weight, then ready), then colors at
- * weight 0, then colors that go to maintenance. Nothing for a color that is already right.
- */
-function runtimeCommands(app, now, want) {
-    const be = backendName(app);
-    const order = [
-        ...want.filter((d) => !d.maint && d.weight > 0),
-        ...want.filter((d) => !d.maint && d.weight === 0),
-        ...want.filter((d) => d.maint),
-    ];
-    const commands = [];
-    for (const d of order) {
-        const s = now.find((x) => x.color === d.color);
-        const srv = `${be}/${d.color}`;
-        if (d.maint) {
-            if (!s?.maint)
-                commands.push(`set server ${srv} state maint`);
-            continue;
-        }
-        if (d.weight === 0 && s?.weight !== 0)
-            commands.push(`set server ${srv} weight 0`);
-        if (s?.port !== d.port)
-            commands.push(`set server ${srv} addr 127.0.0.1 port ${d.port}`);
-        if (d.weight > 0 && s?.weight !== d.weight)
-            commands.push(`set server ${srv} weight ${d.weight}`);
-        if (!s || s.maint || s.drain)
-            commands.push(`set server ${srv} state ready`);
-    }
-    return commands;
-}
-/** Does the running state already match? (port of a server in maintenance does not matter) */
-function matches(now, want) {
-    if (!now)
-        return false;
-    return want.every((d) => {
-        const s = now.find((x) => x.color === d.color);
-        if (!s)
-            return false;
-        if (d.maint)
-            return s.maint;
-        return !s.maint && !s.drain && s.port === d.port && s.weight === d.weight;
-    });
-}
-function haproxyProxy(app, haproxy, nginx, options = {}) {
-    const clock = options.clock ?? systemClock;
-    const be = backendName(app);
-    const check = haproxy.checkCommand ?? ['haproxy', '-c', '-q', '-f', '{config}'];
-    const cli = async (exec, commands) => {
-        const result = await exec.run(['socat', '-t', '5', 'stdio', `UNIX-CONNECT:${haproxy.socket}`], {
-            input: `${commands.join('; ')}\n`,
-            timeoutMs: 15_000,
-            allowFailure: true,
-        });
-        if (result.exitCode === 127)
-            throw new StepError('haproxy', `socat is not installed on ${exec.where} (apt-get install socat)`);
-        if (result.exitCode !== 0)
-            throw new StepError('haproxy', `runtime API at ${haproxy.socket} did not answer (socat exited ${result.exitCode}; is ` +
-                `HAProxy running with 'stats socket ${haproxy.socket} level admin', and may this user ` +
-                `open it?): ${result.stderr.trim()}`);
-        return result.stdout;
-    };
-    const state = async (exec) => parseServersState(await cli(exec, [`show servers state ${be}`]));
-    /** Writes the new file beside the real one and checks it; `next` undefined = already so. */
-    const prepare = async (exec, want, read) => {
-        const before = read ? read.text : await readText(exec, haproxy.configFile);
-        const next = want === 'remove'
-            ? removeBlock(before ?? '', app)
-            : replaceBlock(before ?? '', app, renderBlock(app, haproxy.frontendPort, want));
-        const candidate = `${haproxy.configFile}.tg-${app}.new`;
-        if (next === before)
-            return { before, next: undefined, candidate };
-        await writeText(exec, candidate, next);
-        const argv = check.map((a) => (a === '{config}' ? candidate : a));
-        const result = await exec.run(argv, { allowFailure: true });
-        if (result.exitCode !== 0) {
-            await removeFile(exec, candidate);
-            throw new StepError('haproxy', `config check failed for the new ${haproxy.configFile} (nothing changed):\n` +
-                (result.stderr || result.stdout).trim().split('\n').slice(-8).join('\n'));
-        }
-        return { before, next, candidate };
-    };
-    /**
-     * Swaps a prepared file in (under a lock, only if nobody changed the file since it was read;
-     * otherwise prepares again from the new content, up to 5 times). Returns whether it changed.
-     */
-    const persist = async (exec, want, prepared) => {
-        for (let attempt = 1;; attempt++) {
-            const p = attempt === 1 && prepared ? prepared : await prepare(exec, want);
-            if (p.next === undefined)
-                return false;
-            const swap = await exec.run(swapCommand(haproxy.configFile, digest(p.before), p.candidate), {
-                allowFailure: true,
-            });
-            if (swap.exitCode === 0)
-                return true;
-            await removeFile(exec, p.candidate);
-            if (swap.exitCode !== CHANGED || attempt >= 5)
-                throw new StepError('haproxy', `cannot replace ${haproxy.configFile}: ${swap.stderr.trim()}`);
-        }
-    };
-    const apply = async (exec, now, want) => {
-        const commands = runtimeCommands(app, now, want);
-        const answer = commands.length ? await cli(exec, commands) : '';
-        const after = await state(exec);
-        if (!matches(after, want))
-            throw new StepError('haproxy', `runtime state of ${be} is not as asked after: ${commands.join('; ')}\n${answer.trim()}\n` +
-                `now: ${JSON.stringify(after)}`);
-    };
-    return {
-        async remove(exec) {
-            const path = upstreamFile(nginx.confDir, app);
-            if ((await readText(exec, path)) !== undefined)
-                await uninstallUpstream(exec, nginx, app);
-            if (await persist(exec, 'remove'))
-                await exec.run(haproxy.reloadCommand);
-        },
-        kind: 'haproxy',
-        async current(exec) {
-            const servers = await state(exec);
-            return (servers ?? [])
-                .filter((s) => !s.maint)
-                .map((s) => ({ color: s.color, port: s.port, weight: s.drain ? 0 : s.weight }));
-        },
-        async route(exec, backends) {
-            validateBackends(backends);
-            const now = await state(exec);
-            const want = desiredState(backends, now ?? []);
-            const text = await readText(exec, haproxy.configFile);
-            const reload = !now || blockFrontendPort(findBlock(text ?? '', app)) !== haproxy.frontendPort;
-            if (reload) {
-                // First setup (or a new frontend port): file, reload, wait until the process has it.
-                const changed = await persist(exec, want);
-                if (changed || !now) {
-                    await exec.run(haproxy.reloadCommand);
-                    const end = clock.now() + (options.reloadWaitSeconds ?? 15) * 1000;
-                    let loaded = await state(exec).catch(() => undefined);
-                    while (!loaded) {
-                        if (clock.now() >= end)
-                            throw new StepError('haproxy', `reloaded, but ${be} did not appear within the wait`);
-                        await clock.sleep(200);
-                        loaded = await state(exec).catch(() => undefined);
-                    }
-                    if (!matches(loaded, want))
-                        await apply(exec, loaded, want);
-                }
-            }
-            else {
-                // The switch: check the new file first, change the running state, then keep the file.
-                const prepared = await prepare(exec, want, { text });
-                try {
-                    if (!matches(now, want))
-                        await apply(exec, now, want);
-                }
-                catch (error) {
-                    if (prepared.next !== undefined)
-                        await removeFile(exec, prepared.candidate);
-                    throw error;
-                }
-                await persist(exec, want, prepared);
-                // Another app's first setup may have reloaded HAProxy between our runtime change and our
-                // file swap, and its new process read our old block: check once more, now that the file
-                // is right, and apply again if so.
-                const final = await state(exec);
-                if (!final)
-                    throw new StepError('haproxy', `${be} disappeared from the running HAProxy`);
-                if (!matches(final, want))
-                    await apply(exec, final, want);
-            }
-            // nginx talks to the frontend; written and reloaded once per app (no-op when in place)
-            await installUpstream(exec, nginx, app, renderFrontendUpstream(app, haproxy.frontendPort));
-        },
-        async drain(exec, color, seconds, clk) {
-            const inFlight = async () => {
-                const csv = await cli(exec, [`show stat ${be} 4 -1`]);
-                return parseInFlight(csv, be, color) ?? 0;
-            };
-            await waitForZero(inFlight, seconds, clk);
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/proxy/index.ts
-/**
- * The traffic switch: createProxy(settings) gives the deploy engine one TrafficProxy, nginx (the
- * baseline: include file, nginx -t, graceful reload) or haproxy (the zero-loss switch: runtime
- * API behind a fixed nginx upstream). See docs/adr/0004-traffic-switch.md.
- */
-
-
-
-
-
-function createProxy(settings, options = {}) {
-    validateSettings(settings);
-    return settings.kind === 'nginx'
-        ? nginxProxy(settings.app, settings.nginx)
-        : haproxyProxy(settings.app, settings.haproxy, settings.nginx, options);
+/** The post step: the material a cancelled main step saved goes away (nothing saved: nothing). */
+function removeSavedSshMaterial(getState) {
+    const dir = getState(SSH_STATE.dir);
+    if (dir)
+        removeSshMaterial(dir, { controlDir: getState(SSH_STATE.controlDir) || undefined });
 }
 
 ;// CONCATENATED MODULE: ./src/rollback/plan.ts
@@ -13161,7 +13112,7 @@ function rollbackSummaryLine(plan) {
 
 
 
-const MIGRATION_LABEL = 'org.tg-devops.migration';
+
 async function look(settings, deps) {
     const { exec, host } = deps;
     const paths = host.appPaths(settings.stateBase, settings.app);
@@ -13190,13 +13141,12 @@ async function withMigrationLabels(exec, state, log) {
         if (!r || r.irreversibleMigration !== undefined)
             return r;
         if (!cache.has(r.image)) {
-            const out = await exec.run(['docker', 'image', 'inspect', '--format', '{{json .Config.Labels}}', r.image], { allowFailure: true });
+            const out = await exec.run(imageLabelsArgv(r.image), { allowFailure: true });
             let value;
             if (out.exitCode === 0) {
                 try {
-                    const labels = JSON.parse(out.stdout.trim() || 'null');
-                    const label = labels?.[MIGRATION_LABEL]?.trim().toLowerCase();
-                    value = label === 'irreversible' ? true : label === 'reversible' ? false : undefined;
+                    const label = parseMigrationLabel(out.stdout);
+                    value = label === undefined ? undefined : label === 'irreversible';
                 }
                 catch {
                     log.warn(`labels of ${r.image} not readable: ${out.stdout.slice(0, 100)}`);
@@ -13486,6 +13436,410 @@ class RollbackError extends StepError {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/deploy/config.ts
+
+
+
+/**
+ * The deploy configuration: built once from raw input strings (the action's inputs, or a CLI's
+ * flags), validated, typed. Every problem is an InputError naming the input, raised before
+ * anything on a host changes.
+ */
+const BOT_MODES = ['polling', 'webhook', 'mtproto', 'worker'];
+const STRATEGIES = ['handover', 'blue-green', 'canary'];
+const PROXY_KINDS = ['nginx', 'haproxy', 'none'];
+const DEFAULTS = {
+    'container-port': '8080',
+    'host-ports': '8001,8002',
+    'canary-steps': '10,50,100',
+    'step-interval': '30',
+    'drain-seconds': '10',
+    'stop-grace': '20',
+    'gate-window': '10',
+    'health-timeout': '60',
+    'backup-keep': '5',
+    'backup-database-url-variable': 'DATABASE_URL',
+    'lock-timeout': '300',
+    'keep-releases': '3',
+    'state-dir': '/var/lib/tg-devops',
+    proxy: 'nginx',
+};
+function buildConfig(raw) {
+    const get = (name) => {
+        const value = raw[name];
+        return (value ?? '').trim();
+    };
+    const orDefault = (name) => get(name) || DEFAULTS[name];
+    const warnings = [];
+    const app = parseAppName(get('app'));
+    const image = parseImageRef(get('image'), 'image');
+    if (!image.digest) {
+        warnings.push(`image ${image.raw} is a mutable tag: prefer a digest reference (…@sha256:…) so what was tested is what runs`);
+    }
+    const botMode = parseEnum('bot-mode', get('bot-mode'), BOT_MODES);
+    if (!botMode)
+        throw new InputError('bot-mode', `is required: one of ${BOT_MODES.join(', ')}`);
+    const strategy = parseEnum('strategy', get('strategy'), STRATEGIES) ?? defaultStrategy(botMode);
+    checkStrategy(botMode, strategy);
+    const containerPort = parsePort('container-port', orDefault('container-port'));
+    const ports = orDefault('host-ports')
+        .split(/[\s,]+/)
+        .filter(Boolean);
+    if (ports.length !== 2)
+        throw new InputError('host-ports', 'expected two loopback ports, "BLUE,GREEN" (e.g. 8001,8002)');
+    const hostPorts = {
+        blue: parsePort('host-ports', ports[0]),
+        green: parsePort('host-ports', ports[1]),
+    };
+    if (hostPorts.blue === hostPorts.green)
+        throw new InputError('host-ports', 'the blue and green ports must differ');
+    const healthPath = get('health-path') ? parseHealthPath(get('health-path')) : undefined;
+    if (strategy !== 'handover' && botMode === 'webhook' && !healthPath) {
+        throw new InputError('health-path', `is required for ${strategy}: traffic moves only to a color that answers it`);
+    }
+    const env = parseDotenv(raw.env ?? '');
+    const volumes = parseVolumes(get('volumes'));
+    const cpus = get('cpus') ? parseCpus(get('cpus')) : undefined;
+    const memory = get('memory') ? parseMemory(get('memory')) : undefined;
+    const network = get('network') ? parseNetwork(get('network')) : undefined;
+    const extraOptions = parseDockerOptions(raw['docker-options'] ?? '');
+    const registryServer = get('registry');
+    const username = get('registry-username');
+    const password = raw['registry-password'] ?? '';
+    let registry;
+    if (username || password.trim()) {
+        if (!username)
+            throw new InputError('registry-username', 'is required when registry-password is set');
+        if (!password.trim())
+            throw new InputError('registry-password', 'is required when registry-username is set');
+        if (!/^[A-Za-z0-9_][A-Za-z0-9._@+-]{0,255}$/.test(username))
+            throw new InputError('registry-username', 'letters, digits and . _ @ + - only (as registries accept), not starting with - or .');
+        const server = registryServer || image.registry;
+        if (!server)
+            throw new InputError('registry', 'is required with registry credentials when the image names no registry');
+        registry = { server: parseRegistryHost(server), username, password: password.trim() };
+    }
+    else if (registryServer) {
+        parseRegistryHost(registryServer);
+    }
+    const canarySteps = parseCanarySteps(orDefault('canary-steps'));
+    const seconds = (name, min, max) => parseInteger(name, orDefault(name), min, max);
+    const preDeploy = get('pre-deploy') ? splitCommand(get('pre-deploy'), 'pre-deploy') : undefined;
+    let backup;
+    const backupKind = get('backup');
+    // Validated even without a backup: a bad value is a mistake worth knowing about now.
+    const backupKeep = seconds('backup-keep', 1, 100);
+    const variable = orDefault('backup-database-url-variable');
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
+        throw new InputError('backup-database-url-variable', 'must be an environment variable name');
+    if (backupKind) {
+        if (backupKind !== 'postgres')
+            throw new InputError('backup', `expected "postgres" or empty, got ${JSON.stringify(backupKind)}`);
+        if (!env.keys.includes(variable))
+            throw new InputError('backup', `needs ${variable} in the env input (the database the bot uses) to dump it`);
+        backup = { kind: 'postgres', keep: backupKeep, databaseUrlVariable: variable };
+    }
+    const dryRunRaw = get('dry-run').toLowerCase();
+    if (!['', 'true', 'false'].includes(dryRunRaw))
+        throw new InputError('dry-run', `expected true or false, got ${JSON.stringify(dryRunRaw)}`);
+    const proxy = parseEnum('proxy', get('proxy'), PROXY_KINDS) ??
+        (botMode === 'webhook' ? DEFAULTS.proxy : 'none');
+    if (strategy === 'canary' && proxy === 'none')
+        throw new InputError('proxy', 'canary moves traffic weights: it needs nginx or haproxy');
+    return {
+        app,
+        image,
+        botMode,
+        strategy,
+        containerPort,
+        hostPorts,
+        healthPath,
+        envFile: env.text,
+        envKeys: env.keys,
+        volumes,
+        cpus,
+        memory,
+        network,
+        extraOptions,
+        registry,
+        canarySteps,
+        stepIntervalSeconds: seconds('step-interval', 0, 3600),
+        drainSeconds: seconds('drain-seconds', 0, 3600),
+        stopGraceSeconds: seconds('stop-grace', 1, 600),
+        gateWindowSeconds: seconds('gate-window', 0, 600),
+        healthTimeoutSeconds: seconds('health-timeout', 1, 3600),
+        preDeploy,
+        backup,
+        lockTimeoutSeconds: seconds('lock-timeout', 0, 7200),
+        keepReleases: seconds('keep-releases', 1, 50),
+        dryRun: dryRunRaw === 'true',
+        stateBase: parseStateDir(orDefault('state-dir')),
+        proxy,
+        warnings,
+    };
+}
+function defaultStrategy(mode) {
+    return mode === 'polling' || mode === 'mtproto' ? 'handover' : 'blue-green';
+}
+function checkStrategy(mode, strategy) {
+    if ((mode === 'polling' || mode === 'mtproto') && strategy !== 'handover') {
+        const why = mode === 'polling'
+            ? 'two getUpdates pollers on one token get 409 Conflict and updates are lost'
+            : 'two holders of one MTProto session can get it invalidated for good (AUTH_KEY_DUPLICATED)';
+        throw new InputError('strategy', `${strategy} runs two instances at once, which a ${mode} bot must never do: ${why}. Use handover.`);
+    }
+    if (mode === 'worker' && strategy === 'canary')
+        throw new InputError('strategy', 'canary splits HTTP traffic; a worker takes none: use blue-green');
+}
+const config_APP_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
+function parseAppName(value) {
+    if (!value)
+        throw new InputError('app', 'is required: the service name, e.g. mybot');
+    if (!config_APP_NAME.test(value) || value.includes('--'))
+        throw new InputError('app', `${JSON.stringify(value)} is not a valid name: 2-40 characters, lowercase letters, digits and single hyphens, starting with a letter`);
+    return value;
+}
+// The docker reference grammar (distribution/reference), without the rare uppercase-host forms.
+const DOMAIN_PART = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `(?:${DOMAIN_PART}(?:\\.${DOMAIN_PART})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = 'sha256:[a-f0-9]{64}';
+const REFERENCE = new RegExp(`^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`);
+function parseImageRef(value, input = 'image') {
+    if (!value)
+        throw new InputError(input, 'is required: an image reference, ideally by digest');
+    const match = REFERENCE.exec(value);
+    if (!match || value.length > 512)
+        throw new InputError(input, `${JSON.stringify(value)} is not an image reference: [registry/]name[:tag][@sha256:<64 hex>]`);
+    let registry = match[1];
+    let repository = match[2];
+    // "name/rest" where name has no dot, colon and is not localhost: part of the path, not a host.
+    if (registry && !/[.:[]/.test(registry) && registry !== 'localhost') {
+        repository = `${registry}/${repository}`;
+        registry = undefined;
+    }
+    if (registry && /[A-Z]/.test(registry) === false && repository.length > 255)
+        throw new InputError(input, 'the repository name is longer than 255 characters');
+    return { raw: value, registry, repository, tag: match[3], digest: match[4] };
+}
+function parseRegistryHost(value) {
+    if (!new RegExp(`^${DOMAIN}$`).test(value))
+        throw new InputError('registry', `${JSON.stringify(value)} is not a registry host[:port]`);
+    return value;
+}
+function parseEnum(input, value, allowed) {
+    if (!value)
+        return undefined;
+    if (!allowed.includes(value))
+        throw new InputError(input, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+    return value;
+}
+function parseInteger(input, value, min, max) {
+    if (!/^\d+$/.test(value))
+        throw new InputError(input, `expected a whole number, got ${JSON.stringify(value)}`);
+    const n = Number(value);
+    if (n < min || n > max)
+        throw new InputError(input, `must be between ${min} and ${max}, got ${n}`);
+    return n;
+}
+function parsePort(input, value) {
+    return parseInteger(input, value, 1, 65535);
+}
+function parseHealthPath(value) {
+    if (!/^\/[A-Za-z0-9._~/-]*(?:\?[A-Za-z0-9._~=&%-]*)?$/.test(value) || value.includes('..'))
+        throw new InputError('health-path', `${JSON.stringify(value)} is not a plain URL path such as /health`);
+    return value;
+}
+/** dotenv text: KEY=VALUE lines, # comments, optional `export ` and one pair of outer quotes. */
+function parseDotenv(text) {
+    const keys = [];
+    const out = [];
+    text.split(/\r?\n/).forEach((line, index) => {
+        const trimmed = line.trim();
+        if (!trimmed || trimmed.startsWith('#'))
+            return;
+        const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(trimmed);
+        // Never echo the line: it may hold a secret. The line number and key are enough.
+        if (!match)
+            throw new InputError('env', `line ${index + 1} is not KEY=VALUE (a letter or _ first, then letters, digits, _)`);
+        const key = match[1];
+        let value = match[2];
+        const quoted = /^(['"])(.*)\1$/.exec(value);
+        if (quoted)
+            value = quoted[2];
+        if (keys.includes(key))
+            throw new InputError('env', `line ${index + 1}: ${key} is set twice`);
+        if (value.includes('\0'))
+            throw new InputError('env', `line ${index + 1}: NUL byte in ${key}`);
+        keys.push(key);
+        out.push(`${key}=${value}`);
+    });
+    return { text: out.length ? `${out.join('\n')}\n` : '', keys };
+}
+const FORBIDDEN_MOUNTS = [
+    '/',
+    '/etc',
+    '/proc',
+    '/sys',
+    '/dev',
+    '/boot',
+    '/root',
+    '/var/run/docker.sock',
+    '/run/docker.sock',
+    '/var/run',
+    '/run',
+];
+function parseVolumes(value) {
+    return value
+        .split(/\r?\n|,/)
+        .map((s) => s.trim())
+        .filter((s) => s && !s.startsWith('#'))
+        .map((spec) => {
+        const parts = spec.split(':');
+        const [source, target, mode, ...rest] = parts;
+        const bad = (why) => new InputError('volumes', `${JSON.stringify(spec)}: ${why} (expected host:container[:ro])`);
+        if (!source ||
+            !target ||
+            rest.length ||
+            (mode !== undefined && mode !== 'ro' && mode !== 'rw'))
+            throw bad('wrong shape');
+        const pathChars = /^[A-Za-z0-9._/@+-]+$/;
+        for (const p of [source, target]) {
+            if (!pathChars.test(p))
+                throw bad('only letters, digits and . _ / @ + - are allowed');
+            if (p.split('/').includes('..'))
+                throw bad('".." is not allowed');
+        }
+        if (!target.startsWith('/'))
+            throw bad('the container path must be absolute');
+        if (source.startsWith('/')) {
+            const normal = source.replace(/\/+$/, '') || '/';
+            if (FORBIDDEN_MOUNTS.includes(normal))
+                throw bad(`mounting ${normal} is refused`);
+        }
+        else if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source)) {
+            throw bad('a named volume is letters, digits, _ . -');
+        }
+        return { source, target, readOnly: mode === 'ro' };
+    });
+}
+function parseCpus(value) {
+    if (!/^\d{1,3}(?:\.\d{1,3})?$/.test(value) || Number(value) <= 0)
+        throw new InputError('cpus', `expected a positive number of CPUs such as 0.5 or 2, got ${JSON.stringify(value)}`);
+    return value;
+}
+function parseMemory(value) {
+    const match = /^(\d{1,12})([bkmg])?$/i.exec(value);
+    if (!match)
+        throw new InputError('memory', `expected a size such as 256m or 1g, got ${JSON.stringify(value)}`);
+    const units = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+    const bytes = Number(match[1]) * units[(match[2] ?? 'b').toLowerCase()];
+    if (bytes < 6 * 1024 ** 2)
+        throw new InputError('memory', 'docker needs at least 6m');
+    return value.toLowerCase();
+}
+function parseNetwork(value) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(value))
+        throw new InputError('network', `${JSON.stringify(value)} is not a docker network name`);
+    if (value === 'none')
+        throw new InputError('network', '"none" leaves the bot without network');
+    return value;
+}
+/** The docker run options a bot may add, each with the grammar of its value (undefined: a flag). */
+const DOCKER_OPTIONS = {
+    '--cap-drop': /^(?:ALL|[A-Z_]{2,32})$/,
+    '--read-only': undefined,
+    '--init': undefined,
+    '--user': /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$/,
+    '--log-driver': /^(?:json-file|local|journald|syslog|none)$/,
+    '--log-opt': /^[a-z][a-z0-9_.-]{0,40}=[A-Za-z0-9_.:/,-]{1,200}$/,
+    '--pids-limit': /^-?\d{1,7}$/,
+    '--ulimit': /^[a-z]{2,12}=-?\d{1,12}(?::-?\d{1,12})?$/,
+    '--tmpfs': /^\/[A-Za-z0-9._/-]{0,200}(?::[a-z0-9=,]{1,100})?$/,
+    '--security-opt': /^no-new-privileges(?::true)?$/,
+    '--stop-signal': /^(?:SIG)?[A-Z0-9]{2,8}$/,
+    '--shm-size': /^\d{1,6}[bkmg]?$/,
+};
+const ALLOWED_DOCKER_OPTIONS = Object.keys(DOCKER_OPTIONS);
+/**
+ * Extra `docker run` options, one per line (or several on a line): `--name=value`, `--name value`
+ * or `--flag`. Only the allow-list passes; each option becomes ONE argv token `--name=value`.
+ */
+function parseDockerOptions(text) {
+    const tokens = text
+        .split(/\s+/)
+        .map((t) => t.trim())
+        .filter(Boolean);
+    const out = [];
+    for (let i = 0; i < tokens.length; i++) {
+        const token = tokens[i];
+        const eq = token.indexOf('=');
+        const name = eq > 0 ? token.slice(0, eq) : token;
+        if (!Object.hasOwn(DOCKER_OPTIONS, name))
+            throw new InputError('docker-options', `${JSON.stringify(name)} is not allowed; allowed: ${ALLOWED_DOCKER_OPTIONS.join(', ')}`);
+        const grammar = DOCKER_OPTIONS[name];
+        if (!grammar) {
+            if (eq > 0)
+                throw new InputError('docker-options', `${name} takes no value`);
+            out.push(name);
+            continue;
+        }
+        let value;
+        if (eq > 0)
+            value = token.slice(eq + 1);
+        else {
+            value = tokens[i + 1];
+            i++;
+        }
+        if (value === undefined || !grammar.test(value))
+            throw new InputError('docker-options', `${name} needs a value like ${exampleFor(name)}`);
+        out.push(`${name}=${value}`);
+    }
+    return out;
+}
+function exampleFor(name) {
+    const examples = {
+        '--cap-drop': 'ALL',
+        '--user': '1000:1000',
+        '--log-opt': 'max-size=10m',
+        '--pids-limit': '200',
+        '--ulimit': 'nofile=1024:2048',
+        '--tmpfs': '/tmp:size=64m',
+        '--security-opt': 'no-new-privileges',
+        '--log-driver': 'json-file',
+        '--stop-signal': 'SIGINT',
+        '--shm-size': '64m',
+    };
+    return examples[name] ?? 'the documented form';
+}
+function parseCanarySteps(value) {
+    const parts = value
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((p) => {
+        if (!/^\d{1,3}$/.test(p))
+            throw new InputError('canary-steps', `expected percentages such as 10,50,100, got ${JSON.stringify(p)}`);
+        return Number(p);
+    });
+    if (!parts.length)
+        throw new InputError('canary-steps', 'needs at least one step');
+    let last = 0;
+    for (const p of parts) {
+        if (p <= last || p > 100)
+            throw new InputError('canary-steps', 'steps rise strictly, each between 1 and 100');
+        last = p;
+    }
+    if (last !== 100)
+        throw new InputError('canary-steps', 'the last step must be 100 (the promotion)');
+    return parts;
+}
+function parseStateDir(value) {
+    if (!/^\/[A-Za-z0-9._/-]*$/.test(value) || value.split('/').includes('..'))
+        throw new InputError('state-dir', `${JSON.stringify(value)} must be an absolute path of plain characters`);
+    return value.replace(/\/+$/, '') || '/';
+}
+
 ;// CONCATENATED MODULE: ./src/health/time.ts
 /** Durations like `90`, `90s`, `5m`, `1h`, `500ms` in milliseconds; undefined if not one. */
 function parseDuration(text) {
@@ -13649,6 +14003,7 @@ function parseCheckInputs(raw, options = {}) {
 
 
 
+
 /**
  * The CLI's config file: YAML whose keys are exactly the deploy action's input names, so a
  * workflow step's `with:` block can be copied into it. Secrets never have to be written inline:
@@ -13705,6 +14060,7 @@ const DEPLOY_INPUTS = [
     'haproxy-socket',
     'haproxy-config',
     'haproxy-reload-command',
+    'haproxy-check-command',
     'haproxy-frontend-port',
     'github-token',
     'environment',
@@ -13766,16 +14122,6 @@ const FILE_KEYS = [
     ...Object.values(SECRET_SOURCES).map((source) => source.file),
     'known-hosts-file',
 ];
-/** Proxy settings as the deploy action's defaults give them. */
-const PROXY_DEFAULTS = {
-    'nginx-conf-dir': '/etc/nginx/conf.d',
-    'nginx-test-command': 'nginx -t',
-    'nginx-reload-command': 'nginx -s reload',
-    'haproxy-socket': '/run/haproxy/admin.sock',
-    'haproxy-config': '/etc/haproxy/haproxy.cfg',
-    'haproxy-reload-command': 'systemctl reload haproxy',
-    'haproxy-frontend-port': '',
-};
 /** A problem in the config file: names the file and the key. */
 class ConfigFileError extends Error {
     file;
@@ -13883,8 +14229,8 @@ function parseConfigText(text, file, deps) {
     const batch = values['batch-size'] ?? '1';
     if (!/^\d{1,2}$/.test(batch) || Number(batch) < 1 || Number(batch) > 50)
         throw new ConfigFileError(file, 'batch-size', `expected 1..50, got ${JSON.stringify(batch)}`);
-    const proxy = { ...PROXY_DEFAULTS };
-    for (const key of Object.keys(PROXY_DEFAULTS))
+    const proxy = { ...PROXY_INPUT_DEFAULTS };
+    for (const key of Object.keys(PROXY_INPUT_DEFAULTS))
         if (values[key] !== undefined)
             proxy[key] = values[key];
     return {
@@ -14020,116 +14366,88 @@ function defaultActor() {
     }
     return `${user}@${(0,external_node_os_namespaceObject.hostname)()} (tg-devops cli)`;
 }
-/** The hosts this run acts on: the config's, or the --host subset of them. */
+/** The hosts this run acts on (as written in the config): all, or the --host subset of them. */
 function selectHosts(cli, wanted) {
-    const all = cli.hosts.map((h) => {
-        try {
-            return { text: h, target: parseHost(h, 'hosts') };
-        }
-        catch (error) {
-            if (error instanceof InputError)
-                throw new ConfigFileError(cli.file, 'hosts', error.message.replace(/^Input '[^']*': /, ''));
-            throw error;
-        }
-    });
+    const all = cli.hosts.map((h) => ({
+        text: h,
+        target: configured(cli, () => parseHost(h, 'hosts')),
+    }));
     if (!wanted.length)
-        return all.map((h) => h.target);
+        return all.map((h) => h.text);
     return wanted.map((w) => {
         const hit = all.find((h) => h.text === w || h.target.host === w || formatTarget(h.target) === w);
         if (!hit)
             throw new ConfigFileError(cli.file, 'hosts', `--host ${w} is not one of the config's hosts (${cli.hosts.join(', ')})`);
-        return hit.target;
+        return hit.text;
     });
 }
-function proxyFor(cli, config) {
-    if (config.proxy === 'none')
-        return undefined;
-    const p = cli.proxy;
-    const frontendPort = Number(p['haproxy-frontend-port'] || '0');
-    if (config.proxy === 'haproxy' &&
-        !(Number.isInteger(frontendPort) && frontendPort > 0 && frontendPort < 65536))
-        throw new ConfigFileError(cli.file, 'haproxy-frontend-port', "is required with proxy: haproxy (a free loopback port for the app's frontend)");
-    const command = (key) => {
-        try {
-            return splitCommand(p[key], key);
-        }
-        catch (error) {
-            throw new ConfigFileError(cli.file, key, errorMessage(error).replace(/^Input '[^']*': /, ''));
-        }
-    };
+/** The config key that sets an input (secrets come from their -file key in a config). */
+const KEY_OF_INPUT = { 'ssh-key': 'ssh-key-file' };
+/** Runs f; an InputError becomes the CLI's ConfigFileError naming the key and the file. */
+function configured(cli, f) {
     try {
-        return createProxy({
-            kind: config.proxy,
-            app: config.app,
-            nginx: {
-                confDir: p['nginx-conf-dir'],
-                testCommand: command('nginx-test-command'),
-                reloadCommand: command('nginx-reload-command'),
-            },
-            haproxy: {
-                socket: p['haproxy-socket'],
-                configFile: p['haproxy-config'],
-                reloadCommand: command('haproxy-reload-command'),
-                frontendPort: frontendPort || 1,
-            },
-        });
+        return f();
     }
     catch (error) {
         if (error instanceof InputError)
-            throw new ConfigFileError(cli.file, error.input, error.message.replace(/^Input '[^']*': /, ''));
+            throw new ConfigFileError(cli.file, KEY_OF_INPUT[error.input] ?? error.input, error.message.replace(/^Input '[^']*': /, ''));
         throw error;
     }
 }
-/** Opens verified SSH sessions one host at a time; the key material goes away at the end. */
+/** The traffic switch the config asks for (the actions' proxyFrom), none for proxy: none. */
+function proxyFor(cli, config) {
+    if (config.proxy === 'none')
+        return undefined;
+    const kind = config.proxy;
+    return configured(cli, () => proxyFrom(kind, config.app, cli.proxy));
+}
+/**
+ * Opens verified SSH sessions one host at a time (the actions' sshTargetsFrom, connectSsh and
+ * withSession); the key material goes away at the end, also on Ctrl-C.
+ */
 async function withHosts(cli, args, deps, body) {
-    const targets = selectHosts(cli, args.hosts);
-    let jump;
-    if (cli.ssh.jumpHost) {
-        try {
-            jump = parseHost(cli.ssh.jumpHost, 'jump-host');
-        }
-        catch (error) {
-            throw new ConfigFileError(cli.file, 'jump-host', errorMessage(error).replace(/^Input '[^']*': /, ''));
-        }
-    }
+    const hosts = selectHosts(cli, args.hosts);
+    const { targets, jump } = configured(cli, () => sshTargetsFrom(hosts, cli.ssh));
     deps.log.secret(cli.ssh.key);
-    const material = await deps.writeSshMaterial({
-        privateKey: cli.ssh.key,
-        knownHosts: cli.ssh.knownHosts || undefined,
-        hostFingerprints: cli.ssh.fingerprints,
-        targets: jump ? [...targets, jump] : targets,
+    const ssh = await connectSsh(cli.ssh, targets, jump, {
         log: deps.log,
+        clock: deps.clock,
+        writeSshMaterial: deps.writeSshMaterial,
+        openSession: deps.openSession,
     });
+    const { material } = ssh;
+    const remove = () => deps.removeSshMaterial(material.dir, { controlDir: material.controlDir });
     const failed = [];
+    // Ctrl-C: the key, known_hosts and the SSH master go away before the process does. A deploy
+    // cut off here leaves the host lock behind; the next run takes a stale lock over.
+    const interrupted = (signal) => {
+        remove();
+        deps.log.error(`interrupted (${signal}): SSH key material removed; the next run takes over a stale lock`);
+        process.exit(130);
+    };
+    const signals = deps.handleSignals === false ? [] : ['SIGINT', 'SIGTERM'];
+    for (const signal of signals)
+        process.once(signal, interrupted);
     try {
         for (const target of targets) {
             const host = formatTarget(target);
-            let session;
-            try {
-                session = await deps.openSession(target, {
-                    privateKeyFile: material.privateKeyFile,
-                    knownHostsFile: material.knownHostsFile,
-                    controlDir: material.controlDir,
-                    jump,
-                    log: deps.log,
-                    clock: deps.clock,
-                });
+            const ok = await ssh.withSession(target, async (session) => {
                 await body(session, host);
-            }
-            catch (error) {
+                return true;
+            }, (error) => {
                 deps.log.error(`${host}: ${errorMessage(error)}`);
                 failed.push(host);
-                // like the action: stop at the first failed host, leave the others as they are
-                if (args.command !== 'status')
-                    break;
-            }
-            finally {
-                await session?.close().catch(() => undefined);
-            }
+                return false;
+            });
+            // like the action: stop at the first failed host, leave the others as they are
+            if (!ok && args.command !== 'status')
+                break;
         }
     }
     finally {
-        deps.removeSshMaterial(material.dir, { controlDir: material.controlDir });
+        for (const signal of signals)
+            process.off(signal, interrupted);
+        remove();
     }
     return { failed };
 }
@@ -14315,7 +14633,7 @@ async function main(argv, deps = {}) {
             out,
             clock: deps.clock ?? systemClock,
             writeSshMaterial: deps.writeSshMaterial ?? writeSshMaterial,
-            removeSshMaterial: deps.removeSshMaterial ?? removeSshMaterial,
+            removeSshMaterial: deps.removeSshMaterial ?? secrets_removeSshMaterial,
             openSession: deps.openSession ?? openSession,
             actor: deps.actor ?? defaultActor(),
         });

@@ -65,25 +65,6 @@ module.exports = webpackEmptyAsyncContext;
 /************************************************************************/
 var __webpack_exports__ = {};
 
-;// CONCATENATED MODULE: ./src/clock.ts
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-/** A clock whose sleep advances time at once. */
-function fakeClock(start = 0) {
-    let now = start;
-    const slept = [];
-    return {
-        slept,
-        now: () => now,
-        sleep: async (ms) => {
-            slept.push(ms);
-            now += ms;
-        },
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/errors.ts
 /** An error in what the user gave us: it names the input, and nothing has changed yet. */
 class errors_InputError extends Error {
@@ -309,8 +290,113 @@ async function mappedStack(error) {
     return error.stack ?? error.message;
 }
 
+;// CONCATENATED MODULE: ./src/github/post.ts
+
+/**
+ * One bundle, two entries (like actions/checkout): the main step saves a flag, and the post step
+ * (runs.post, also after a cancel) finds it and runs post instead of main.
+ */
+function runWithPost(main, post) {
+    if (runtime_getState('isPost') === 'true') {
+        void runAction(async () => {
+            await post(runtime_getState);
+        });
+    }
+    else {
+        runtime_saveState('isPost', 'true');
+        void runAction(async () => {
+            await main();
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/exec.ts
+
+class CommandError extends Error {
+    where;
+    argv;
+    result;
+    constructor(where, argv, result) {
+        const tail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-5).join('\n');
+        super(`${where}: \`${argv.join(' ')}\` exited ${result.exitCode}${tail ? `:\n${tail}` : ''}`);
+        this.where = where;
+        this.argv = argv;
+        this.result = result;
+        this.name = 'CommandError';
+    }
+}
+/** Runs commands on this machine with no shell in between. */
+function localExecutor(defaults = {}) {
+    return {
+        where: 'local',
+        run: (argv, options = {}) => spawnCommand('local', argv, {
+            ...options,
+            env: { ...defaults.env, ...options.env },
+            cwd: options.cwd ?? defaults.cwd,
+        }),
+    };
+}
+function spawnCommand(where, argv, options = {}) {
+    const [file, ...args] = argv;
+    if (!file)
+        return Promise.reject(new Error(`${where}: empty command`));
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
+            cwd: options.cwd,
+            env: options.env ? { ...process.env, ...options.env } : process.env,
+            stdio: ['pipe', 'pipe', 'pipe'],
+            timeout: options.timeoutMs,
+        });
+        const out = [];
+        const err = [];
+        collect(child.stdout, out, (line) => options.onLine?.(line, 'stdout'));
+        collect(child.stderr, err, (line) => options.onLine?.(line, 'stderr'));
+        child.on('error', (error) => reject(new Error(`${where}: cannot run ${file}: ${error.message}`)));
+        child.on('close', (code, signal) => {
+            const result = {
+                exitCode: code ?? (signal ? 128 + 15 : 1),
+                stdout: Buffer.concat(out).toString('utf8'),
+                stderr: Buffer.concat(err).toString('utf8'),
+            };
+            if (result.exitCode !== 0 && !options.allowFailure)
+                reject(new CommandError(where, argv, result));
+            else
+                resolve(result);
+        });
+        child.stdin.on('error', () => undefined); // a command that ignores stdin may close it early
+        child.stdin.end(options.input ?? '');
+    });
+}
+function collect(stream, chunks, onLine) {
+    let pending = '';
+    stream.on('data', (chunk) => {
+        chunks.push(chunk);
+        pending += chunk.toString('utf8');
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines)
+            onLine(line);
+    });
+    stream.on('end', () => pending && onLine(pending));
+}
+/** For tests: records every command and answers from a responder. */
+function recordingExecutor(respond = () => undefined, where = 'recorded') {
+    const commands = [];
+    return {
+        where,
+        commands,
+        async run(argv, options = {}) {
+            commands.push({ argv, options });
+            const result = { exitCode: 0, stdout: '', stderr: '', ...respond(argv) };
+            if (result.exitCode !== 0 && !options.allowFailure)
+                throw new CommandError(where, argv, result);
+            return result;
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:net"
@@ -628,87 +714,109 @@ async function pinnedKnownHosts(local, targets, fingerprints, timeoutSeconds) {
     return `${lines.join('\n')}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/exec.ts
+;// CONCATENATED MODULE: ./src/ssh/connect.ts
 
-class CommandError extends Error {
-    where;
-    argv;
-    result;
-    constructor(where, argv, result) {
-        const tail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-5).join('\n');
-        super(`${where}: \`${argv.join(' ')}\` exited ${result.exitCode}${tail ? `:\n${tail}` : ''}`);
-        this.where = where;
-        this.argv = argv;
-        this.result = result;
-        this.name = 'CommandError';
-    }
+
+
+
+/** The names under which the material is saved for the post step. */
+const SSH_STATE = { dir: 'ssh-dir', controlDir: 'ssh-control-dir' };
+/**
+ * hosts (required) and the credentials, checked before any connection: each host parsed, a key,
+ * and known-hosts or host-fingerprint (never an unverified host).
+ */
+function sshTargetsFrom(hosts, ssh) {
+    if (hosts.length === 0)
+        throw new errors_InputError('hosts', 'is required: one or more user@host[:port]');
+    const targets = hosts.map((h) => parseHost(h, 'hosts'));
+    const jump = ssh.jumpHost ? parseHost(ssh.jumpHost, 'jump-host') : undefined;
+    if (!ssh.key.trim())
+        throw new errors_InputError('ssh-key', 'is required: the private key for the hosts');
+    if (!ssh.knownHosts.trim() && ssh.fingerprints.length === 0)
+        throw new errors_InputError('known-hosts', 'or host-fingerprint is required: tg-devops never connects to an unverified host');
+    return { targets, jump };
 }
-/** Runs commands on this machine with no shell in between. */
-function localExecutor(defaults = {}) {
+/** Writes the key material for every target (and the jump host) and saves it for the post step. */
+async function connectSsh(ssh, targets, jump, deps) {
+    const material = await deps.writeSshMaterial({
+        privateKey: ssh.key,
+        knownHosts: ssh.knownHosts || undefined,
+        hostFingerprints: ssh.fingerprints,
+        targets: jump ? [...targets, jump] : [...targets],
+        log: deps.log,
+        local: deps.local ?? localExecutor(),
+    });
+    // The post step removes the key and known_hosts even when this step is cancelled.
+    deps.saveState?.(SSH_STATE.dir, material.dir);
+    deps.saveState?.(SSH_STATE.controlDir, material.controlDir);
+    let removed = false;
+    const open = (target) => deps.openSession(target, {
+        privateKeyFile: material.privateKeyFile,
+        knownHostsFile: material.knownHostsFile,
+        controlDir: material.controlDir,
+        jump,
+        log: deps.log,
+        clock: deps.clock,
+    });
     return {
-        where: 'local',
-        run: (argv, options = {}) => spawnCommand('local', argv, {
-            ...options,
-            env: { ...defaults.env, ...options.env },
-            cwd: options.cwd ?? defaults.cwd,
-        }),
+        material,
+        open,
+        async withSession(target, body, onError) {
+            let session;
+            try {
+                session = await open(target);
+                return await body(session);
+            }
+            catch (error) {
+                return onError(error, session);
+            }
+            finally {
+                await session?.close().catch(() => undefined);
+            }
+        },
+        async openAll(list) {
+            const sessions = [];
+            try {
+                for (const target of list)
+                    sessions.push(await open(target));
+            }
+            catch (error) {
+                for (const s of sessions)
+                    await s.close().catch(() => undefined);
+                throw error;
+            }
+            return sessions;
+        },
+        remove() {
+            if (removed)
+                return;
+            removed = true;
+            removeSshMaterial(material.dir, { controlDir: material.controlDir });
+        },
     };
 }
-function spawnCommand(where, argv, options = {}) {
-    const [file, ...args] = argv;
-    if (!file)
-        return Promise.reject(new Error(`${where}: empty command`));
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
-            cwd: options.cwd,
-            env: options.env ? { ...process.env, ...options.env } : process.env,
-            stdio: ['pipe', 'pipe', 'pipe'],
-            timeout: options.timeoutMs,
-        });
-        const out = [];
-        const err = [];
-        collect(child.stdout, out, (line) => options.onLine?.(line, 'stdout'));
-        collect(child.stderr, err, (line) => options.onLine?.(line, 'stderr'));
-        child.on('error', (error) => reject(new Error(`${where}: cannot run ${file}: ${error.message}`)));
-        child.on('close', (code, signal) => {
-            const result = {
-                exitCode: code ?? (signal ? 128 + 15 : 1),
-                stdout: Buffer.concat(out).toString('utf8'),
-                stderr: Buffer.concat(err).toString('utf8'),
-            };
-            if (result.exitCode !== 0 && !options.allowFailure)
-                reject(new CommandError(where, argv, result));
-            else
-                resolve(result);
-        });
-        child.stdin.on('error', () => undefined); // a command that ignores stdin may close it early
-        child.stdin.end(options.input ?? '');
-    });
+/** The post step: the material a cancelled main step saved goes away (nothing saved: nothing). */
+function removeSavedSshMaterial(getState) {
+    const dir = getState(SSH_STATE.dir);
+    if (dir)
+        removeSshMaterial(dir, { controlDir: getState(SSH_STATE.controlDir) || undefined });
 }
-function collect(stream, chunks, onLine) {
-    let pending = '';
-    stream.on('data', (chunk) => {
-        chunks.push(chunk);
-        pending += chunk.toString('utf8');
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines)
-            onLine(line);
-    });
-    stream.on('end', () => pending && onLine(pending));
-}
-/** For tests: records every command and answers from a responder. */
-function recordingExecutor(respond = () => undefined, where = 'recorded') {
-    const commands = [];
+
+;// CONCATENATED MODULE: ./src/clock.ts
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+/** A clock whose sleep advances time at once. */
+function fakeClock(start = 0) {
+    let now = start;
+    const slept = [];
     return {
-        where,
-        commands,
-        async run(argv, options = {}) {
-            commands.push({ argv, options });
-            const result = { exitCode: 0, stdout: '', stderr: '', ...respond(argv) };
-            if (result.exitCode !== 0 && !options.allowFailure)
-                throw new CommandError(where, argv, result);
-            return result;
+        slept,
+        now: () => now,
+        sleep: async (ms) => {
+            slept.push(ms);
+            now += ms;
         },
     };
 }
@@ -1171,6 +1279,30 @@ function lastLine(text) {
     return text.trim().split('\n').slice(-1)[0] ?? '';
 }
 
+;// CONCATENATED MODULE: ./actions/shared/runner.ts
+
+
+
+
+/**
+ * The real dependencies the SSH actions (deploy, rollback) run with on a runner: the workflow-
+ * command log, the system clock, the environment, outputs, summary, saved state, SSH and fetch.
+ * Tests pass their own.
+ */
+function runnerDeps() {
+    return {
+        log: actionsLog,
+        clock: systemClock,
+        env: process.env,
+        fetch: ((url, init) => fetch(url, init)),
+        setOutputs: setOutputs,
+        writeSummary: writeSummary,
+        saveState: runtime_saveState,
+        writeSshMaterial: writeSshMaterial,
+        openSession: openSession,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
 
 
@@ -1351,13 +1483,14 @@ function readInputs() {
             jumpHost: getString('jump-host'),
         },
         proxy: {
-            nginxConfDir: getString('nginx-conf-dir', '/etc/nginx/conf.d'),
-            nginxTestCommand: getString('nginx-test-command', 'nginx -t'),
-            nginxReloadCommand: getString('nginx-reload-command', 'nginx -s reload'),
-            haproxySocket: getString('haproxy-socket', '/run/haproxy/admin.sock'),
-            haproxyConfig: getString('haproxy-config', '/etc/haproxy/haproxy.cfg'),
-            haproxyReloadCommand: getString('haproxy-reload-command', 'systemctl reload haproxy'),
-            haproxyFrontendPort: getString('haproxy-frontend-port'),
+            'nginx-conf-dir': getString('nginx-conf-dir', '/etc/nginx/conf.d'),
+            'nginx-test-command': getString('nginx-test-command', 'nginx -t'),
+            'nginx-reload-command': getString('nginx-reload-command', 'nginx -s reload'),
+            'haproxy-socket': getString('haproxy-socket', '/run/haproxy/admin.sock'),
+            'haproxy-config': getString('haproxy-config', '/etc/haproxy/haproxy.cfg'),
+            'haproxy-reload-command': getString('haproxy-reload-command', 'systemctl reload haproxy'),
+            'haproxy-check-command': getString('haproxy-check-command', 'haproxy -c -q -f {config}'),
+            'haproxy-frontend-port': getString('haproxy-frontend-port'),
         },
         github: {
             token: getSecret('github-token'),
@@ -1398,7 +1531,50 @@ function readInputs() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/deploy/command-line.ts
+
+/**
+ * A leaf module (errors.js only) so src/proxy can split the nginx/haproxy command inputs without
+ * importing the deploy configuration.
+ */
+/** A command line split into argv: whitespace separates, '…' and "…" group; nothing expands. */
+function splitCommand(value, input) {
+    const argv = [];
+    let current;
+    let quote;
+    for (const ch of value) {
+        if (quote) {
+            if (ch === quote)
+                quote = undefined;
+            else
+                current = (current ?? '') + ch;
+        }
+        else if (ch === "'" || ch === '"') {
+            quote = ch;
+            current = current ?? '';
+        }
+        else if (/\s/.test(ch)) {
+            if (current !== undefined)
+                argv.push(current);
+            current = undefined;
+        }
+        else
+            current = (current ?? '') + ch;
+    }
+    if (quote)
+        throw new errors_InputError(input, `unbalanced ${quote} quote`);
+    if (current !== undefined)
+        argv.push(current);
+    if (!argv.length)
+        throw new errors_InputError(input, 'is empty');
+    if (argv.some((a) => a.includes('\0')))
+        throw new errors_InputError(input, 'NUL byte');
+    return argv;
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/config.ts
+
+
 
 /**
  * The deploy configuration: built once from raw input strings (the action's inputs, or a CLI's
@@ -1794,40 +1970,6 @@ function parseCanarySteps(value) {
         throw new errors_InputError('canary-steps', 'the last step must be 100 (the promotion)');
     return parts;
 }
-/** A command line split into argv: whitespace separates, '…' and "…" group; nothing expands. */
-function splitCommand(value, input) {
-    const argv = [];
-    let current;
-    let quote;
-    for (const ch of value) {
-        if (quote) {
-            if (ch === quote)
-                quote = undefined;
-            else
-                current = (current ?? '') + ch;
-        }
-        else if (ch === "'" || ch === '"') {
-            quote = ch;
-            current = current ?? '';
-        }
-        else if (/\s/.test(ch)) {
-            if (current !== undefined)
-                argv.push(current);
-            current = undefined;
-        }
-        else
-            current = (current ?? '') + ch;
-    }
-    if (quote)
-        throw new errors_InputError(input, `unbalanced ${quote} quote`);
-    if (current !== undefined)
-        argv.push(current);
-    if (!argv.length)
-        throw new errors_InputError(input, 'is empty');
-    if (argv.some((a) => a.includes('\0')))
-        throw new errors_InputError(input, 'NUL byte');
-    return argv;
-}
 function parseStateDir(value) {
     if (!/^\/[A-Za-z0-9._/-]*$/.test(value) || value.split('/').includes('..'))
         throw new errors_InputError('state-dir', `${JSON.stringify(value)} must be an absolute path of plain characters`);
@@ -1923,6 +2065,39 @@ const stopArgv = (name, graceSeconds) => [
 ];
 const removeArgv = (name) => ['docker', 'rm', '--force', name];
 const pullArgv = (image, dockerConfig) => dockerConfig ? ['docker', '--config', dockerConfig, 'pull', image] : ['docker', 'pull', image];
+/** The image label that declares what a release's migration (pre-deploy) does to the schema. */
+const MIGRATION_LABEL = 'org.tg-devops.migration';
+const imageLabelsArgv = (image) => [
+    'docker',
+    'image',
+    'inspect',
+    '--format',
+    '{{json .Config.Labels}}',
+    image,
+];
+/**
+ * The migration label from `docker image inspect --format '{{json .Config.Labels}}'` output:
+ * 'irreversible' or 'reversible' (any case, trimmed), undefined when absent or anything else.
+ * Throws when the output is not JSON.
+ */
+function parseMigrationLabel(stdout) {
+    const labels = JSON.parse(stdout.trim() || 'null');
+    const raw = labels?.[MIGRATION_LABEL];
+    const label = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
+    return label === 'irreversible' || label === 'reversible' ? label : undefined;
+}
+/**
+ * Release.irreversibleMigration at deploy time: the image label decides when present
+ * (reversible -> false, irreversible -> true); without it, a release that ran a pre-deploy is
+ * taken as irreversible (the safe default), and one that did not records nothing.
+ */
+function migrationMark(hadPreDeploy, label) {
+    if (label === 'irreversible')
+        return true;
+    if (label === 'reversible')
+        return false;
+    return hadPreDeploy ? true : undefined;
+}
 const loginArgv = (server, username, dockerConfig) => [
     'docker',
     '--config',
@@ -3080,7 +3255,10 @@ function buildPlan(input) {
         container,
         startedAt: input.now,
         strategy: config.strategy,
-        irreversibleMigration: config.preDeploy ? true : undefined,
+        // Until the pull shows the image's migration label (the record step applies it).
+        irreversibleMigration: migrationMark(Boolean(config.preDeploy), undefined),
+        proxy: input.proxy?.kind ?? 'none',
+        haproxyFrontendPort: input.proxy?.kind === 'haproxy' ? input.proxy.frontendPort : undefined,
     };
     const steps = [];
     const cleanup = [];
@@ -3097,7 +3275,7 @@ function buildPlan(input) {
             optional: true,
         }));
     }
-    steps.push(commandStep('pull', `pull ${config.image.raw}`, pullArgv(config.image.raw, config.registry ? dockerConfig : undefined)));
+    steps.push(pullStep(config, config.registry ? dockerConfig : undefined));
     steps.push(writeEnvStep(paths, config));
     steps.push(...backupSteps(config, paths, releaseId));
     if (config.preDeploy) {
@@ -3141,7 +3319,7 @@ function buildPlan(input) {
         previous: current,
         history: [release, ...probe.state.history.filter((r) => r.id !== release.id)].slice(0, 20),
     };
-    steps.push(recordStateStep(paths, probe.state, next));
+    steps.push(recordStateStep(paths, probe.state, next, Boolean(config.preDeploy)));
     steps.push(...pruneSteps(config, probe, new Set([container, current?.container ?? ''])));
     return {
         app: config.app,
@@ -3167,11 +3345,55 @@ function writeEnvStep(paths, config) {
         },
     };
 }
-function recordStateStep(paths, before, after) {
+/**
+ * Pulls the image, then reads its migration label (read-only; a failure to read it only warns
+ * and keeps the pre-deploy rule).
+ */
+function pullStep(config, dockerConfig) {
+    const argv = pullArgv(config.image.raw, dockerConfig);
+    return {
+        id: 'pull',
+        title: `pull ${config.image.raw}`,
+        argv,
+        run: async (ctx) => {
+            await ctx.exec.run(argv);
+            const out = await ctx.exec.run(imageLabelsArgv(config.image.raw), { allowFailure: true });
+            let label;
+            try {
+                if (out.exitCode !== 0)
+                    throw new Error(out.stderr.trim().slice(0, 200));
+                label = parseMigrationLabel(out.stdout);
+            }
+            catch (error) {
+                ctx.log.warn(`labels of ${config.image.raw} not readable (${error.message}); ` +
+                    `${config.preDeploy ? 'its pre-deploy counts as an irreversible migration' : 'no migration recorded'}`);
+            }
+            ctx.facts.migrationLabel = label;
+            if (label)
+                ctx.log.info(`image label ${MIGRATION_LABEL}=${label}`);
+        },
+    };
+}
+/** The new release as recorded: its migration mark follows the label the pull read. */
+function recordedState(after, hadPreDeploy, facts) {
+    const current = after.current;
+    if (!current)
+        return after;
+    const mark = migrationMark(hadPreDeploy, facts.migrationLabel);
+    if (mark === current.irreversibleMigration)
+        return after;
+    const release = { ...current, irreversibleMigration: mark };
+    return {
+        ...after,
+        current: release,
+        history: after.history.map((r) => (r.id === release.id ? release : r)),
+    };
+}
+function recordStateStep(paths, before, after, hadPreDeploy) {
     return {
         id: 'record',
         title: `record release ${after.current?.id} as current (previous: ${after.previous?.id ?? 'none'})`,
-        run: (ctx) => ctx.host.writeState(ctx.exec, paths, after),
+        run: (ctx) => ctx.host.writeState(ctx.exec, paths, recordedState(after, hadPreDeploy, ctx.facts)),
         undo: {
             title: 'restore the previous state file',
             run: (ctx) => ctx.host.writeState(ctx.exec, paths, before),
@@ -3253,6 +3475,778 @@ function planMarkdown(plan) {
         .join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/proxy/command.ts
+/**
+ * The proxy's user-given commands (nginx-test-command, nginx-reload-command,
+ * haproxy-check-command, haproxy-reload-command) run through one function, so a command that is
+ * not on the host (exit 127, "not found": /usr/sbin is not on a deploy user's PATH over SSH on
+ * Debian) fails with the name of the input that sets it.
+ */
+
+
+/**
+ * The program that was not found: argv[0] for exit 127; for another failure, the word of argv that
+ * sh, bash or sudo report as "<name>: (command) not found" (`sudo haproxy ...`). Else undefined.
+ */
+function commandNotFound(argv, result) {
+    if (result.exitCode === 0)
+        return undefined;
+    const first = argv[0] ?? '';
+    for (const word of argv) {
+        const name = word.split('/').pop() ?? '';
+        if (!name || word.startsWith('-'))
+            continue;
+        const escaped = [word, name].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+        const said = new RegExp(`(^|[\\s:])(${escaped.join('|')}): (command )?not found`, 'm');
+        if (said.test(result.stderr))
+            return word;
+    }
+    return result.exitCode === 127 ? first : undefined;
+}
+/** The message for a command that is not on the host: which input to set, and an example. */
+function notFoundMessage(input, argv, where, detail = '', name = argv[0] ?? '') {
+    const example = name.startsWith('/')
+        ? ''
+        : ` (e.g. '${argv.map((a) => (a === name ? `/usr/sbin/${name}` : a)).join(' ')}')`;
+    return (`\`${name}\` was not found on ${where}${detail ? ` (${detail})` : ''}: ` +
+        `set the ${input} input to a command that exists there, with its full path when its directory ` +
+        `is not on the deploy user's PATH over SSH${example}`);
+}
+/**
+ * Runs one of the proxy's commands. Not found: a StepError naming the input (its example shows
+ * `template`, the command as the user wrote it, e.g. with `{config}`). Otherwise as exec.run: a
+ * failure throws CommandError unless allowFailure.
+ */
+async function runProxyCommand(exec, step, input, argv, options = {}) {
+    const { template = argv, ...runOptions } = options;
+    let result;
+    try {
+        result = await exec.run(argv, { ...runOptions, allowFailure: true });
+    }
+    catch (error) {
+        // a local executor cannot spawn a missing program at all
+        if (error instanceof Error && /\bENOENT\b/.test(error.message))
+            throw new StepError(step, notFoundMessage(input, template, exec.where, 'ENOENT'));
+        throw error;
+    }
+    const missing = commandNotFound(argv, result);
+    if (missing !== undefined)
+        throw new StepError(step, notFoundMessage(input, template, exec.where, detailOf(result), missing));
+    if (result.exitCode !== 0 && !options.allowFailure)
+        throw new CommandError(exec.where, argv, result);
+    return result;
+}
+function detailOf(result) {
+    const last = result.stderr.trim().split('\n').slice(-1)[0] ?? '';
+    return `exit ${result.exitCode}${last ? `: ${last}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/proxy/files.ts
+/**
+ * Files on the proxy host, through an Executor: content travels over stdin, paths as plain
+ * arguments, no shell. Writes go to a temporary sibling first and are renamed into place, so a
+ * reader (nginx -t, haproxy -c, another deploy) never sees half a file.
+ */
+
+/** The file's text, or undefined when it does not exist. */
+async function readText(exec, path) {
+    const result = await exec.run(['cat', '--', path], { allowFailure: true });
+    if (result.exitCode === 0)
+        return result.stdout;
+    if (/No such file/i.test(result.stderr))
+        return undefined;
+    throw new Error(`${exec.where}: cannot read ${path}: ${result.stderr.trim()}`);
+}
+/** Writes content to `path` (via `<path>.tg-tmp` and a rename). */
+async function writeText(exec, path, content) {
+    const tmp = `${path}.tg-tmp`;
+    await exec.run(['dd', `of=${tmp}`, 'status=none'], { input: content });
+    await exec.run(['mv', '-f', '--', tmp, path]);
+}
+async function removeFile(exec, path) {
+    await exec.run(['rm', '-f', '--', path]);
+}
+/** The same digest `sha256sum` prints, or 'absent' for a missing file. */
+function digest(content) {
+    return content === undefined ? 'absent' : (0,external_node_crypto_namespaceObject.createHash)('sha256').update(content).digest('hex');
+}
+/** Exit status of the compare-and-swap when the file changed since it was read. */
+const CHANGED = 75;
+/**
+ * Renames `candidate` onto `path` only if `path` still has the digest it had when read, under
+ * an flock on `<path>.tg-lock` shared by every tg-devops deploy on the host. The script is a
+ * constant; the paths and the digest arrive as positional arguments ($1..$3), never in it.
+ */
+const SWAP_SCRIPT = [
+    'if [ -e "$1" ]; then h=$(sha256sum < "$1") || exit 1; h=${h%% *}; else h=absent; fi',
+    `[ "$h" = "$2" ] || { echo "$1 changed since it was read" >&2; exit ${CHANGED}; }`,
+    'mv -f -- "$3" "$1"',
+].join('\n');
+function swapCommand(path, expected, candidate) {
+    return [
+        'flock',
+        '-w',
+        '30',
+        `${path}.tg-lock`,
+        'sh',
+        '-c',
+        SWAP_SCRIPT,
+        'tg-devops-swap',
+        path,
+        expected,
+        candidate,
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/proxy/types.ts
+const COLORS = ['blue', 'green'];
+
+;// CONCATENATED MODULE: ./src/proxy/validate.ts
+
+
+/**
+ * App names end up in file names (tg-<app>.upstream.conf), nginx upstream names (tg_<app>) and
+ * HAProxy section names (fe_<app>, be_<app>): lower-case letters, digits, '-' and '_' only.
+ */
+const validate_APP_NAME = /^[a-z0-9][a-z0-9_-]{0,47}$/;
+function validateSettings(settings) {
+    if (settings.kind !== 'nginx' && settings.kind !== 'haproxy')
+        throw new errors_InputError('proxy', `must be nginx or haproxy (got '${String(settings.kind)}')`);
+    if (!validate_APP_NAME.test(settings.app))
+        throw new errors_InputError('app', `'${settings.app}' must be 1-48 of a-z, 0-9, '-', '_' (it names files and proxy sections)`);
+    const { nginx, haproxy } = settings;
+    absolute('nginx-conf-dir', nginx.confDir);
+    command('nginx-test-command', nginx.testCommand);
+    command('nginx-reload-command', nginx.reloadCommand);
+    if (settings.kind === 'haproxy') {
+        absolute('haproxy-socket', haproxy.socket);
+        // socat reads ':' and ',' in an address as syntax
+        if (!/^\/[A-Za-z0-9._/@+-]+$/.test(haproxy.socket))
+            throw new errors_InputError('haproxy-socket', `'${haproxy.socket}': letters, digits and ._/@+- only`);
+        absolute('haproxy-config', haproxy.configFile);
+        command('haproxy-reload-command', haproxy.reloadCommand);
+        port('haproxy-frontend-port', haproxy.frontendPort);
+        if (haproxy.checkCommand) {
+            command('haproxy-check-command', haproxy.checkCommand);
+            if (!haproxy.checkCommand.includes('{config}'))
+                throw new errors_InputError('haproxy-check-command', "must name the candidate file as '{config}'");
+        }
+    }
+}
+/** Backends for route(): one or two distinct colors, ports 1..65535, weights 0..100, one > 0. */
+function validateBackends(backends) {
+    if (!Array.isArray(backends) || backends.length < 1 || backends.length > 2)
+        throw new errors_InputError('backends', 'give one or two backends (blue, green)');
+    const seen = new Set();
+    for (const b of backends) {
+        if (!COLORS.includes(b.color))
+            throw new errors_InputError('backends', `color must be blue or green (got '${String(b.color)}')`);
+        if (seen.has(b.color))
+            throw new errors_InputError('backends', `color ${b.color} appears twice`);
+        seen.add(b.color);
+        port('backends', b.port);
+        if (!Number.isInteger(b.weight) || b.weight < 0 || b.weight > 100)
+            throw new errors_InputError('backends', `${b.color}: weight must be an integer 0..100 (got ${b.weight})`);
+    }
+    if (backends.length === 2 && backends[0].port === backends[1].port)
+        throw new errors_InputError('backends', `blue and green share port ${backends[0].port}`);
+    if (!backends.some((b) => b.weight > 0))
+        throw new errors_InputError('backends', 'every weight is 0: nothing would serve the requests');
+    return [...backends]
+        .map((b) => ({ color: b.color, port: b.port, weight: b.weight }))
+        .sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
+}
+function port(name, value) {
+    if (!Number.isInteger(value) || value < 1 || value > 65535)
+        throw new errors_InputError(name, `port must be an integer 1..65535 (got ${value})`);
+}
+function absolute(name, value) {
+    if (typeof value !== 'string' || !value.startsWith('/') || /[\n\r\0]/.test(value))
+        throw new errors_InputError(name, `must be an absolute path (got '${String(value)}')`);
+}
+function command(name, argv) {
+    if (!Array.isArray(argv) || argv.length === 0 || !argv[0])
+        throw new errors_InputError(name, 'must be a non-empty command (argv)');
+    if (argv.some((a) => typeof a !== 'string' || a.includes('\0')))
+        throw new errors_InputError(name, 'arguments must be strings without NUL bytes');
+}
+
+;// CONCATENATED MODULE: ./src/proxy/nginx.ts
+
+
+
+
+
+const upstreamName = (app) => `tg_${app}`;
+const upstreamFile = (confDir, app) => `${confDir.replace(/\/+$/, '')}/tg-${app}.upstream.conf`;
+const HEADER = (app, what) => `# Managed by tg-devops for app '${app}' (${what}); rewritten on each deploy, do not edit.\n`;
+/** The include file for the baseline switch: one server line per color, weight 0 = `down`. */
+function renderUpstream(app, backends) {
+    const lines = validateBackends(backends).map((b) => b.weight > 0
+        ? `    server 127.0.0.1:${b.port} weight=${b.weight}; # ${b.color}`
+        : `    server 127.0.0.1:${b.port} down; # ${b.color}`);
+    return (HEADER(app, 'traffic switch: nginx') +
+        `upstream ${upstreamName(app)} {\n${lines.join('\n')}\n    keepalive 16;\n}\n`);
+}
+/** The include file when HAProxy does the switching: nginx always talks to its frontend. */
+function renderFrontendUpstream(app, frontendPort) {
+    return (HEADER(app, 'traffic switch: haproxy') +
+        `upstream ${upstreamName(app)} {\n` +
+        `    server 127.0.0.1:${frontendPort}; # haproxy fe_${app}\n` +
+        // nginx must drop an idle upstream connection before HAProxy's `timeout http-keep-alive`
+        // (75s) does, or a request sent on it in that instant is lost
+        `    keepalive 16;\n    keepalive_timeout 30s;\n}\n`);
+}
+/** Backends in a file written by renderUpstream (colors from the trailing comments). */
+function parseUpstream(text) {
+    const found = [];
+    for (const line of text.split('\n')) {
+        const m = line.match(/^\s*server\s+127\.0\.0\.1:(\d+)(?:\s+weight=(\d+))?(\s+down)?\s*;\s*#\s*(blue|green)\s*$/);
+        if (!m)
+            continue;
+        found.push({
+            color: m[4],
+            port: Number(m[1]),
+            weight: m[3] ? 0 : Number(m[2] ?? 1),
+        });
+    }
+    return found.sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
+}
+/**
+ * Puts `content` into the app's include file and makes it live: write, test, reload. Returns
+ * false (and runs nothing else) when the file already has that content. On a failed test or
+ * reload the previous file is restored (or the new one removed) and the error names the output.
+ */
+async function installUpstream(exec, nginx, app, content) {
+    const path = upstreamFile(nginx.confDir, app);
+    const before = await readText(exec, path);
+    if (before === content)
+        return false;
+    await writeText(exec, path, content);
+    const restore = async () => {
+        if (before === undefined)
+            await removeFile(exec, path);
+        else
+            await writeText(exec, path, before);
+    };
+    const test = await runProxyCommand(exec, 'nginx', 'nginx-test-command', nginx.testCommand, {
+        allowFailure: true,
+    }).catch(async (error) => {
+        await restore();
+        throw error;
+    });
+    if (test.exitCode !== 0) {
+        await restore();
+        throw new StepError('nginx', `config test failed with ${path}; restored the previous file, reloaded nothing:\n` +
+            tail(test.stderr || test.stdout));
+    }
+    const reload = await runProxyCommand(exec, 'nginx', 'nginx-reload-command', nginx.reloadCommand, {
+        allowFailure: true,
+    }).catch(async (error) => {
+        await restore();
+        throw error;
+    });
+    if (reload.exitCode !== 0) {
+        await restore();
+        throw new StepError('nginx', `reload failed (the running config is unchanged); restored ${path}:\n` +
+            tail(reload.stderr || reload.stdout));
+    }
+    return true;
+}
+/** Takes the app's include file out: remove, test, reload (the file comes back if the test fails). */
+async function uninstallUpstream(exec, nginx, app) {
+    const path = upstreamFile(nginx.confDir, app);
+    const before = await readText(exec, path);
+    if (before === undefined)
+        return;
+    await removeFile(exec, path);
+    const test = await runProxyCommand(exec, 'nginx', 'nginx-test-command', nginx.testCommand, {
+        allowFailure: true,
+    }).catch(async (error) => {
+        await writeText(exec, path, before);
+        throw error;
+    });
+    if (test.exitCode !== 0) {
+        await writeText(exec, path, before);
+        throw new StepError('nginx', `config test failed without ${path} (is tg_${app} still used?); put it back:\n` +
+            tail(test.stderr || test.stdout));
+    }
+    await runProxyCommand(exec, 'nginx', 'nginx-reload-command', nginx.reloadCommand);
+}
+/** Established TCP connections to 127.0.0.1:port on the host (requests in flight to a color). */
+async function connectionsTo(exec, port) {
+    const result = await exec.run(['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`]);
+    return result.stdout.split('\n').filter((l) => l.trim()).length;
+}
+/**
+ * Waits until `count()` is 0, polling every 250 ms, at most `seconds`. Returns the last count.
+ */
+async function waitForZero(count, seconds, clock) {
+    const end = clock.now() + Math.max(0, seconds) * 1000;
+    for (;;) {
+        const n = await count();
+        if (n === 0 || clock.now() >= end)
+            return n;
+        await clock.sleep(Math.min(250, Math.max(1, end - clock.now())));
+    }
+}
+function nginxProxy(app, nginx) {
+    const path = upstreamFile(nginx.confDir, app);
+    return {
+        remove: (exec) => uninstallUpstream(exec, nginx, app),
+        kind: 'nginx',
+        async current(exec) {
+            const text = await readText(exec, path);
+            return text === undefined ? [] : parseUpstream(text);
+        },
+        async route(exec, backends) {
+            const content = renderUpstream(app, backends); // validates first
+            await installUpstream(exec, nginx, app, content);
+        },
+        async drain(exec, color, seconds, clock) {
+            // Requests already sent to the color finish on the old workers; nginx reports no
+            // per-server count, so count the connections to the color's port on the host.
+            const text = await readText(exec, path);
+            const backend = text === undefined ? undefined : parseUpstream(text).find((b) => b.color === color);
+            if (!backend)
+                return;
+            await waitForZero(() => connectionsTo(exec, backend.port), seconds, clock);
+        },
+    };
+}
+function tail(text) {
+    return text.trim().split('\n').slice(-8).join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/proxy/haproxy.ts
+/**
+ * The zero-loss switch. nginx stays the user-facing proxy; its upstream for the app is a fixed
+ * local HAProxy frontend (fe_<app>), written and reloaded once, when the app is first set up.
+ * HAProxy's backend (be_<app>) has both colors as servers, and switching is a few commands on
+ * the runtime API (stats socket): `set server be_<app>/<color> addr|weight|state`. Nothing
+ * reloads, no connection is closed, requests in flight finish where they started.
+ *
+ * The same state is kept in HAProxy's config file (a managed block per app, several apps per
+ * file), so a restart routes the same way. The file is checked (`haproxy -c`) before anything
+ * changes and swapped in under a lock; HAProxy is reloaded only when the app's frontend or
+ * backend is new to the running process or its frontend port changed.
+ *
+ * The runtime API is reached with `socat stdio UNIX-CONNECT:<socket>` (Debian: socat), the
+ * commands on stdin, one line separated by ';'.
+ */
+
+
+
+
+
+
+
+const backendName = (app) => `be_${app}`;
+const frontendName = (app) => `fe_${app}`;
+const BEGIN = (app) => `# >>> tg-devops app=${app} (managed by tg-devops deploys; do not edit)`;
+const END = (app) => `# <<< tg-devops app=${app}`;
+/** Port of a color's server line that has never been set up (it stays in maintenance). */
+const PLACEHOLDER_PORT = 1;
+function desiredState(backends, known = []) {
+    const valid = validateBackends(backends);
+    return COLORS.map((color) => {
+        const b = valid.find((x) => x.color === color);
+        if (b)
+            return { color, port: b.port, weight: b.weight, maint: false };
+        const k = known.find((x) => x.color === color);
+        return { color, port: k?.port ?? PLACEHOLDER_PORT, weight: 0, maint: true };
+    });
+}
+/** The app's managed block: its frontend on loopback and a backend with both colors. */
+function renderBlock(app, frontendPort, desired) {
+    const servers = desired.map((d) => `    server ${d.color} 127.0.0.1:${d.port} weight ${d.weight}${d.maint ? ' disabled' : ''}`);
+    return [
+        BEGIN(app),
+        `frontend ${frontendName(app)}`,
+        '    mode http',
+        `    bind 127.0.0.1:${frontendPort}`,
+        // idle keep-alive connections from nginx must outlive nginx's own upstream keepalive_timeout
+        '    timeout client 75s',
+        '    timeout http-keep-alive 75s',
+        `    default_backend ${backendName(app)}`,
+        '',
+        `backend ${backendName(app)}`,
+        '    mode http',
+        '    balance roundrobin',
+        '    retries 3',
+        '    option redispatch 1',
+        '    timeout connect 2s',
+        '    timeout server 60s',
+        ...servers,
+        END(app),
+    ].join('\n');
+}
+/** The file with the app's block replaced (or appended); everything else is left as it was. */
+function replaceBlock(file, app, block) {
+    const lines = file.split('\n');
+    const start = lines.indexOf(BEGIN(app));
+    const end = lines.indexOf(END(app), start + 1);
+    if (start >= 0 && end > start) {
+        return [...lines.slice(0, start), ...block.split('\n'), ...lines.slice(end + 1)].join('\n');
+    }
+    if (start >= 0 || lines.includes(END(app)))
+        throw new StepError('haproxy', `the tg-devops block for '${app}' is damaged (begin or end line missing)`);
+    const base = file.length === 0 || file.endsWith('\n') ? file : `${file}\n`;
+    return `${base}${base.trim() ? '\n' : ''}${block}\n`;
+}
+/** The file without the app's block (and the blank line before it). */
+function removeBlock(file, app) {
+    const lines = file.split('\n');
+    const start = lines.indexOf(BEGIN(app));
+    const end = lines.indexOf(END(app), start + 1);
+    if (start < 0 || end < start)
+        return file;
+    const from = start > 0 && lines[start - 1] === '' ? start - 1 : start;
+    return [...lines.slice(0, from), ...lines.slice(end + 1)].join('\n');
+}
+/** The app's block in a file, or undefined. */
+function findBlock(file, app) {
+    const lines = file.split('\n');
+    const start = lines.indexOf(BEGIN(app));
+    const end = lines.indexOf(END(app), start + 1);
+    return start >= 0 && end > start ? lines.slice(start, end + 1).join('\n') : undefined;
+}
+function blockFrontendPort(block) {
+    const m = block?.match(/^\s*bind 127\.0\.0\.1:(\d+)\s*$/m);
+    return m ? Number(m[1]) : undefined;
+}
+/** Parses `show servers state <backend>`; undefined when HAProxy has no such backend. */
+function parseServersState(output) {
+    if (/Can't find backend/i.test(output))
+        return undefined;
+    const lines = output.split('\n');
+    const header = lines.find((l) => l.startsWith('# be_id'));
+    if (!header)
+        throw new StepError('haproxy', `unexpected 'show servers state' answer: ${output.trim().slice(0, 200)}`);
+    const names = header.slice(2).trim().split(/\s+/);
+    const col = (name) => {
+        const i = names.indexOf(name);
+        if (i < 0)
+            throw new StepError('haproxy', `'show servers state' has no ${name} column`);
+        return i;
+    };
+    const [iName, iAdmin, iWeight, iPort] = [
+        col('srv_name'),
+        col('srv_admin_state'),
+        col('srv_uweight'),
+        col('srv_port'),
+    ];
+    const servers = [];
+    for (const line of lines) {
+        if (!/^\d+ /.test(line))
+            continue;
+        const f = line.trim().split(/\s+/);
+        const name = f[iName];
+        if (name !== 'blue' && name !== 'green')
+            continue;
+        const admin = Number(f[iAdmin]);
+        servers.push({
+            color: name,
+            port: Number(f[iPort]),
+            weight: Number(f[iWeight]),
+            // maintenance: FMAINT 0x01, IMAINT 0x02, RMAINT 0x20 (HAProxy's SRV_ADMF_MAINT mask; CMAINT 0x04
+            // only remembers `disabled` in the config, and stays set after `state ready`); drain: 0x18
+            maint: (admin & 0x23) !== 0,
+            drain: (admin & 0x18) !== 0,
+        });
+    }
+    return servers.sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
+}
+/** Sessions in flight (current + queued) on one server, from `show stat` CSV. */
+function parseInFlight(csv, backend, server) {
+    const lines = csv.split('\n');
+    const header = lines.find((l) => l.startsWith('# pxname'));
+    if (!header)
+        return undefined;
+    const names = header.slice(2).split(',');
+    const [iPx, iSv, iScur, iQcur] = ['pxname', 'svname', 'scur', 'qcur'].map((n) => names.indexOf(n));
+    for (const line of lines) {
+        const f = line.split(',');
+        if (f[iPx] === backend && f[iSv] === server)
+            return Number(f[iScur] || 0) + Number(f[iQcur] || 0);
+    }
+    return undefined;
+}
+/**
+ * Runtime commands that take the servers from `now` to `want` without a moment where no server
+ * takes requests: colors that gain traffic first (address, weight, then ready), then colors at
+ * weight 0, then colors that go to maintenance. Nothing for a color that is already right.
+ */
+function runtimeCommands(app, now, want) {
+    const be = backendName(app);
+    const order = [
+        ...want.filter((d) => !d.maint && d.weight > 0),
+        ...want.filter((d) => !d.maint && d.weight === 0),
+        ...want.filter((d) => d.maint),
+    ];
+    const commands = [];
+    for (const d of order) {
+        const s = now.find((x) => x.color === d.color);
+        const srv = `${be}/${d.color}`;
+        if (d.maint) {
+            if (!s?.maint)
+                commands.push(`set server ${srv} state maint`);
+            continue;
+        }
+        if (d.weight === 0 && s?.weight !== 0)
+            commands.push(`set server ${srv} weight 0`);
+        if (s?.port !== d.port)
+            commands.push(`set server ${srv} addr 127.0.0.1 port ${d.port}`);
+        if (d.weight > 0 && s?.weight !== d.weight)
+            commands.push(`set server ${srv} weight ${d.weight}`);
+        if (!s || s.maint || s.drain)
+            commands.push(`set server ${srv} state ready`);
+    }
+    return commands;
+}
+/** Does the running state already match? (port of a server in maintenance does not matter) */
+function matches(now, want) {
+    if (!now)
+        return false;
+    return want.every((d) => {
+        const s = now.find((x) => x.color === d.color);
+        if (!s)
+            return false;
+        if (d.maint)
+            return s.maint;
+        return !s.maint && !s.drain && s.port === d.port && s.weight === d.weight;
+    });
+}
+function haproxyProxy(app, haproxy, nginx, options = {}) {
+    const clock = options.clock ?? systemClock;
+    const be = backendName(app);
+    const check = haproxy.checkCommand ?? ['haproxy', '-c', '-q', '-f', '{config}'];
+    const cli = async (exec, commands) => {
+        const result = await exec.run(['socat', '-t', '5', 'stdio', `UNIX-CONNECT:${haproxy.socket}`], {
+            input: `${commands.join('; ')}\n`,
+            timeoutMs: 15_000,
+            allowFailure: true,
+        });
+        if (result.exitCode === 127)
+            throw new StepError('haproxy', `socat is not installed on ${exec.where} (apt-get install socat)`);
+        if (result.exitCode !== 0)
+            throw new StepError('haproxy', `runtime API at ${haproxy.socket} did not answer (socat exited ${result.exitCode}; is ` +
+                `HAProxy running with 'stats socket ${haproxy.socket} level admin', and may this user ` +
+                `open it?): ${result.stderr.trim()}`);
+        return result.stdout;
+    };
+    const reloadHaproxy = (exec) => runProxyCommand(exec, 'haproxy', 'haproxy-reload-command', haproxy.reloadCommand);
+    const state = async (exec) => parseServersState(await cli(exec, [`show servers state ${be}`]));
+    /** Writes the new file beside the real one and checks it; `next` undefined = already so. */
+    const prepare = async (exec, want, read) => {
+        const before = read ? read.text : await readText(exec, haproxy.configFile);
+        const next = want === 'remove'
+            ? removeBlock(before ?? '', app)
+            : replaceBlock(before ?? '', app, renderBlock(app, haproxy.frontendPort, want));
+        const candidate = `${haproxy.configFile}.tg-${app}.new`;
+        if (next === before)
+            return { before, next: undefined, candidate };
+        await writeText(exec, candidate, next);
+        const argv = check.map((a) => (a === '{config}' ? candidate : a));
+        const result = await runProxyCommand(exec, 'haproxy', 'haproxy-check-command', argv, {
+            allowFailure: true,
+            template: check,
+        }).catch(async (error) => {
+            await removeFile(exec, candidate);
+            throw error;
+        });
+        if (result.exitCode !== 0) {
+            await removeFile(exec, candidate);
+            throw new StepError('haproxy', `config check failed for the new ${haproxy.configFile} (nothing changed):\n` +
+                (result.stderr || result.stdout).trim().split('\n').slice(-8).join('\n'));
+        }
+        return { before, next, candidate };
+    };
+    /**
+     * Swaps a prepared file in (under a lock, only if nobody changed the file since it was read;
+     * otherwise prepares again from the new content, up to 5 times). Returns whether it changed.
+     */
+    const persist = async (exec, want, prepared) => {
+        for (let attempt = 1;; attempt++) {
+            const p = attempt === 1 && prepared ? prepared : await prepare(exec, want);
+            if (p.next === undefined)
+                return false;
+            const swap = await exec.run(swapCommand(haproxy.configFile, digest(p.before), p.candidate), {
+                allowFailure: true,
+            });
+            if (swap.exitCode === 0)
+                return true;
+            await removeFile(exec, p.candidate);
+            if (swap.exitCode !== CHANGED || attempt >= 5)
+                throw new StepError('haproxy', `cannot replace ${haproxy.configFile}: ${swap.stderr.trim()}`);
+        }
+    };
+    const apply = async (exec, now, want) => {
+        const commands = runtimeCommands(app, now, want);
+        const answer = commands.length ? await cli(exec, commands) : '';
+        const after = await state(exec);
+        if (!matches(after, want))
+            throw new StepError('haproxy', `runtime state of ${be} is not as asked after: ${commands.join('; ')}\n${answer.trim()}\n` +
+                `now: ${JSON.stringify(after)}`);
+    };
+    return {
+        async remove(exec) {
+            const path = upstreamFile(nginx.confDir, app);
+            if ((await readText(exec, path)) !== undefined)
+                await uninstallUpstream(exec, nginx, app);
+            if (await persist(exec, 'remove'))
+                await reloadHaproxy(exec);
+        },
+        kind: 'haproxy',
+        async current(exec) {
+            const servers = await state(exec);
+            return (servers ?? [])
+                .filter((s) => !s.maint)
+                .map((s) => ({ color: s.color, port: s.port, weight: s.drain ? 0 : s.weight }));
+        },
+        async route(exec, backends) {
+            validateBackends(backends);
+            const now = await state(exec);
+            const want = desiredState(backends, now ?? []);
+            const text = await readText(exec, haproxy.configFile);
+            const reload = !now || blockFrontendPort(findBlock(text ?? '', app)) !== haproxy.frontendPort;
+            if (reload) {
+                // First setup (or a new frontend port): file, reload, wait until the process has it.
+                const changed = await persist(exec, want);
+                if (changed || !now) {
+                    await reloadHaproxy(exec);
+                    const end = clock.now() + (options.reloadWaitSeconds ?? 15) * 1000;
+                    let loaded = await state(exec).catch(() => undefined);
+                    while (!loaded) {
+                        if (clock.now() >= end)
+                            throw new StepError('haproxy', `reloaded, but ${be} did not appear within the wait`);
+                        await clock.sleep(200);
+                        loaded = await state(exec).catch(() => undefined);
+                    }
+                    if (!matches(loaded, want))
+                        await apply(exec, loaded, want);
+                }
+            }
+            else {
+                // The switch: check the new file first, change the running state, then keep the file.
+                const prepared = await prepare(exec, want, { text });
+                try {
+                    if (!matches(now, want))
+                        await apply(exec, now, want);
+                }
+                catch (error) {
+                    if (prepared.next !== undefined)
+                        await removeFile(exec, prepared.candidate);
+                    throw error;
+                }
+                await persist(exec, want, prepared);
+                // Another app's first setup may have reloaded HAProxy between our runtime change and our
+                // file swap, and its new process read our old block: check once more, now that the file
+                // is right, and apply again if so.
+                const final = await state(exec);
+                if (!final)
+                    throw new StepError('haproxy', `${be} disappeared from the running HAProxy`);
+                if (!matches(final, want))
+                    await apply(exec, final, want);
+            }
+            // nginx talks to the frontend; written and reloaded once per app (no-op when in place)
+            await installUpstream(exec, nginx, app, renderFrontendUpstream(app, haproxy.frontendPort));
+        },
+        async drain(exec, color, seconds, clk) {
+            const inFlight = async () => {
+                const csv = await cli(exec, [`show stat ${be} 4 -1`]);
+                return parseInFlight(csv, be, color) ?? 0;
+            };
+            await waitForZero(inFlight, seconds, clk);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/proxy/index.ts
+/**
+ * The traffic switch: createProxy(settings) gives the deploy engine one TrafficProxy, nginx (the
+ * baseline: include file, nginx -t, graceful reload) or haproxy (the zero-loss switch: runtime
+ * API behind a fixed nginx upstream). See docs/adr/0004-traffic-switch.md.
+ */
+
+
+
+
+
+
+
+
+function createProxy(settings, options = {}) {
+    validateSettings(settings);
+    const proxy = settings.kind === 'nginx'
+        ? nginxProxy(settings.app, settings.nginx)
+        : haproxyProxy(settings.app, settings.haproxy, settings.nginx, options);
+    described.set(proxy, settings.kind === 'haproxy'
+        ? { kind: 'haproxy', frontendPort: settings.haproxy.frontendPort }
+        : { kind: 'nginx' });
+    return proxy;
+}
+/** The actions' defaults (deploy/action.yml, rollback/action.yml, the CLI config). */
+const PROXY_INPUT_DEFAULTS = {
+    'nginx-conf-dir': '/etc/nginx/conf.d',
+    'nginx-test-command': 'nginx -t',
+    'nginx-reload-command': 'nginx -s reload',
+    'haproxy-socket': '/run/haproxy/admin.sock',
+    'haproxy-config': '/etc/haproxy/haproxy.cfg',
+    'haproxy-reload-command': 'systemctl reload haproxy',
+    'haproxy-check-command': 'haproxy -c -q -f {config}',
+    'haproxy-frontend-port': '',
+};
+/** The haproxy-frontend-port input as a port; 0 when empty or not a port 1..65535. */
+function frontendPortFrom(raw) {
+    const port = raw ? Number(raw) : 0;
+    return Number.isInteger(port) && port > 0 && port < 65536 ? port : 0;
+}
+/**
+ * ProxySettings from the raw inputs (pure): commands split into argv (never a shell), the
+ * haproxy frontend port required with haproxy (`frontendPort` overrides the input: the port a
+ * release recorded). Every problem is an InputError naming its input.
+ */
+function proxySettingsFrom(kind, app, raw, options = {}) {
+    const frontendPort = options.frontendPort ?? frontendPortFrom(raw['haproxy-frontend-port']);
+    if (kind === 'haproxy' && !frontendPort)
+        throw new errors_InputError('haproxy-frontend-port', `is required with proxy: haproxy (${options.frontendPortHint ?? "a free loopback port for the app's frontend"})`);
+    return {
+        kind,
+        app,
+        nginx: {
+            confDir: raw['nginx-conf-dir'],
+            testCommand: splitCommand(raw['nginx-test-command'], 'nginx-test-command'),
+            reloadCommand: splitCommand(raw['nginx-reload-command'], 'nginx-reload-command'),
+        },
+        haproxy: {
+            socket: raw['haproxy-socket'],
+            configFile: raw['haproxy-config'],
+            reloadCommand: splitCommand(raw['haproxy-reload-command'], 'haproxy-reload-command'),
+            checkCommand: splitCommand(raw['haproxy-check-command'], 'haproxy-check-command'),
+            // nginx ignores it; validateSettings wants a port in range
+            frontendPort: frontendPort || 1,
+        },
+    };
+}
+/** createProxy(proxySettingsFrom(...)), any refusal an InputError (naming 'proxy' when no input). */
+function proxyFrom(kind, app, raw, options = {}) {
+    const settings = proxySettingsFrom(kind, app, raw, options);
+    try {
+        return createProxy(settings, options.haproxy);
+    }
+    catch (error) {
+        if (error instanceof errors_InputError)
+            throw error;
+        throw new errors_InputError('proxy', errorMessage(error));
+    }
+}
+const described = new WeakMap();
+/** The kind of any TrafficProxy; the frontend port too when createProxy made it. */
+function describeProxy(proxy) {
+    return described.get(proxy) ?? { kind: proxy.kind };
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/probe.ts
 
 /** Commands the probe may run: the dry-run test holds every recorded command to this list. */
@@ -3288,6 +4282,15 @@ async function probe_probe(exec, config, deps) {
 
 
 
+
+/** Who holds the host lock and signs the audit line: the workflow run, or a local run. */
+function runHolder(env, url) {
+    return {
+        runId: env.GITHUB_RUN_ID ?? `local-${process.pid}`,
+        actor: env.GITHUB_ACTOR ?? 'unknown',
+        url,
+    };
+}
 /** A release id that sorts by time: 20261130-041503 (UTC). */
 function releaseIdAt(ms) {
     const iso = new Date(ms).toISOString();
@@ -3307,7 +4310,13 @@ async function deploy(config, deps) {
         log.warn(warning);
     if (config.dryRun) {
         const probe = await probe_probe(exec, config, deps);
-        const plan = buildPlan({ config, probe, releaseId, now: new Date(started).toISOString() });
+        const plan = buildPlan({
+            config,
+            probe,
+            releaseId,
+            now: new Date(started).toISOString(),
+            proxy: deps.proxy ? describeProxy(deps.proxy) : undefined,
+        });
         log.info(`dry-run: nothing changes on ${exec.where}\n${planText(plan)}`);
         return { dryRun: true, plan, probe, facts, totalMs: clock.now() - started };
     }
@@ -3318,7 +4327,13 @@ async function deploy(config, deps) {
     let lastRefresh = clock.now();
     try {
         const probe = await probe_probe(exec, config, deps);
-        const plan = buildPlan({ config, probe, releaseId, now: new Date(clock.now()).toISOString() });
+        const plan = buildPlan({
+            config,
+            probe,
+            releaseId,
+            now: new Date(clock.now()).toISOString(),
+            proxy: deps.proxy ? describeProxy(deps.proxy) : undefined,
+        });
         log.info(planText(plan));
         const result = await execute(plan, {
             exec,
@@ -4521,623 +5536,7 @@ async function notify(event, targets, deps) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/proxy/files.ts
-/**
- * Files on the proxy host, through an Executor: content travels over stdin, paths as plain
- * arguments, no shell. Writes go to a temporary sibling first and are renamed into place, so a
- * reader (nginx -t, haproxy -c, another deploy) never sees half a file.
- */
-
-/** The file's text, or undefined when it does not exist. */
-async function readText(exec, path) {
-    const result = await exec.run(['cat', '--', path], { allowFailure: true });
-    if (result.exitCode === 0)
-        return result.stdout;
-    if (/No such file/i.test(result.stderr))
-        return undefined;
-    throw new Error(`${exec.where}: cannot read ${path}: ${result.stderr.trim()}`);
-}
-/** Writes content to `path` (via `<path>.tg-tmp` and a rename). */
-async function writeText(exec, path, content) {
-    const tmp = `${path}.tg-tmp`;
-    await exec.run(['dd', `of=${tmp}`, 'status=none'], { input: content });
-    await exec.run(['mv', '-f', '--', tmp, path]);
-}
-async function removeFile(exec, path) {
-    await exec.run(['rm', '-f', '--', path]);
-}
-/** The same digest `sha256sum` prints, or 'absent' for a missing file. */
-function digest(content) {
-    return content === undefined ? 'absent' : (0,external_node_crypto_namespaceObject.createHash)('sha256').update(content).digest('hex');
-}
-/** Exit status of the compare-and-swap when the file changed since it was read. */
-const CHANGED = 75;
-/**
- * Renames `candidate` onto `path` only if `path` still has the digest it had when read, under
- * an flock on `<path>.tg-lock` shared by every tg-devops deploy on the host. The script is a
- * constant; the paths and the digest arrive as positional arguments ($1..$3), never in it.
- */
-const SWAP_SCRIPT = [
-    'if [ -e "$1" ]; then h=$(sha256sum < "$1") || exit 1; h=${h%% *}; else h=absent; fi',
-    `[ "$h" = "$2" ] || { echo "$1 changed since it was read" >&2; exit ${CHANGED}; }`,
-    'mv -f -- "$3" "$1"',
-].join('\n');
-function swapCommand(path, expected, candidate) {
-    return [
-        'flock',
-        '-w',
-        '30',
-        `${path}.tg-lock`,
-        'sh',
-        '-c',
-        SWAP_SCRIPT,
-        'tg-devops-swap',
-        path,
-        expected,
-        candidate,
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/proxy/types.ts
-const COLORS = ['blue', 'green'];
-
-;// CONCATENATED MODULE: ./src/proxy/validate.ts
-
-
-/**
- * App names end up in file names (tg-<app>.upstream.conf), nginx upstream names (tg_<app>) and
- * HAProxy section names (fe_<app>, be_<app>): lower-case letters, digits, '-' and '_' only.
- */
-const validate_APP_NAME = /^[a-z0-9][a-z0-9_-]{0,47}$/;
-function validateSettings(settings) {
-    if (settings.kind !== 'nginx' && settings.kind !== 'haproxy')
-        throw new errors_InputError('proxy', `must be nginx or haproxy (got '${String(settings.kind)}')`);
-    if (!validate_APP_NAME.test(settings.app))
-        throw new errors_InputError('app', `'${settings.app}' must be 1-48 of a-z, 0-9, '-', '_' (it names files and proxy sections)`);
-    const { nginx, haproxy } = settings;
-    absolute('nginx-conf-dir', nginx.confDir);
-    command('nginx-test-command', nginx.testCommand);
-    command('nginx-reload-command', nginx.reloadCommand);
-    if (settings.kind === 'haproxy') {
-        absolute('haproxy-socket', haproxy.socket);
-        // socat reads ':' and ',' in an address as syntax
-        if (!/^\/[A-Za-z0-9._/@+-]+$/.test(haproxy.socket))
-            throw new errors_InputError('haproxy-socket', `'${haproxy.socket}': letters, digits and ._/@+- only`);
-        absolute('haproxy-config', haproxy.configFile);
-        command('haproxy-reload-command', haproxy.reloadCommand);
-        port('haproxy-frontend-port', haproxy.frontendPort);
-        if (haproxy.checkCommand) {
-            command('haproxy-check-command', haproxy.checkCommand);
-            if (!haproxy.checkCommand.includes('{config}'))
-                throw new errors_InputError('haproxy-check-command', "must name the candidate file as '{config}'");
-        }
-    }
-}
-/** Backends for route(): one or two distinct colors, ports 1..65535, weights 0..100, one > 0. */
-function validateBackends(backends) {
-    if (!Array.isArray(backends) || backends.length < 1 || backends.length > 2)
-        throw new errors_InputError('backends', 'give one or two backends (blue, green)');
-    const seen = new Set();
-    for (const b of backends) {
-        if (!COLORS.includes(b.color))
-            throw new errors_InputError('backends', `color must be blue or green (got '${String(b.color)}')`);
-        if (seen.has(b.color))
-            throw new errors_InputError('backends', `color ${b.color} appears twice`);
-        seen.add(b.color);
-        port('backends', b.port);
-        if (!Number.isInteger(b.weight) || b.weight < 0 || b.weight > 100)
-            throw new errors_InputError('backends', `${b.color}: weight must be an integer 0..100 (got ${b.weight})`);
-    }
-    if (backends.length === 2 && backends[0].port === backends[1].port)
-        throw new errors_InputError('backends', `blue and green share port ${backends[0].port}`);
-    if (!backends.some((b) => b.weight > 0))
-        throw new errors_InputError('backends', 'every weight is 0: nothing would serve the requests');
-    return [...backends]
-        .map((b) => ({ color: b.color, port: b.port, weight: b.weight }))
-        .sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
-}
-function port(name, value) {
-    if (!Number.isInteger(value) || value < 1 || value > 65535)
-        throw new errors_InputError(name, `port must be an integer 1..65535 (got ${value})`);
-}
-function absolute(name, value) {
-    if (typeof value !== 'string' || !value.startsWith('/') || /[\n\r\0]/.test(value))
-        throw new errors_InputError(name, `must be an absolute path (got '${String(value)}')`);
-}
-function command(name, argv) {
-    if (!Array.isArray(argv) || argv.length === 0 || !argv[0])
-        throw new errors_InputError(name, 'must be a non-empty command (argv)');
-    if (argv.some((a) => typeof a !== 'string' || a.includes('\0')))
-        throw new errors_InputError(name, 'arguments must be strings without NUL bytes');
-}
-
-;// CONCATENATED MODULE: ./src/proxy/nginx.ts
-
-
-
-
-const upstreamName = (app) => `tg_${app}`;
-const upstreamFile = (confDir, app) => `${confDir.replace(/\/+$/, '')}/tg-${app}.upstream.conf`;
-const HEADER = (app, what) => `# Managed by tg-devops for app '${app}' (${what}); rewritten on each deploy, do not edit.\n`;
-/** The include file for the baseline switch: one server line per color, weight 0 = `down`. */
-function renderUpstream(app, backends) {
-    const lines = validateBackends(backends).map((b) => b.weight > 0
-        ? `    server 127.0.0.1:${b.port} weight=${b.weight}; # ${b.color}`
-        : `    server 127.0.0.1:${b.port} down; # ${b.color}`);
-    return (HEADER(app, 'traffic switch: nginx') +
-        `upstream ${upstreamName(app)} {\n${lines.join('\n')}\n    keepalive 16;\n}\n`);
-}
-/** The include file when HAProxy does the switching: nginx always talks to its frontend. */
-function renderFrontendUpstream(app, frontendPort) {
-    return (HEADER(app, 'traffic switch: haproxy') +
-        `upstream ${upstreamName(app)} {\n` +
-        `    server 127.0.0.1:${frontendPort}; # haproxy fe_${app}\n` +
-        // nginx must drop an idle upstream connection before HAProxy's `timeout http-keep-alive`
-        // (75s) does, or a request sent on it in that instant is lost
-        `    keepalive 16;\n    keepalive_timeout 30s;\n}\n`);
-}
-/** Backends in a file written by renderUpstream (colors from the trailing comments). */
-function parseUpstream(text) {
-    const found = [];
-    for (const line of text.split('\n')) {
-        const m = line.match(/^\s*server\s+127\.0\.0\.1:(\d+)(?:\s+weight=(\d+))?(\s+down)?\s*;\s*#\s*(blue|green)\s*$/);
-        if (!m)
-            continue;
-        found.push({
-            color: m[4],
-            port: Number(m[1]),
-            weight: m[3] ? 0 : Number(m[2] ?? 1),
-        });
-    }
-    return found.sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
-}
-/**
- * Puts `content` into the app's include file and makes it live: write, test, reload. Returns
- * false (and runs nothing else) when the file already has that content. On a failed test or
- * reload the previous file is restored (or the new one removed) and the error names the output.
- */
-async function installUpstream(exec, nginx, app, content) {
-    const path = upstreamFile(nginx.confDir, app);
-    const before = await readText(exec, path);
-    if (before === content)
-        return false;
-    await writeText(exec, path, content);
-    const restore = async () => {
-        if (before === undefined)
-            await removeFile(exec, path);
-        else
-            await writeText(exec, path, before);
-    };
-    const test = await exec.run(nginx.testCommand, { allowFailure: true });
-    if (test.exitCode !== 0) {
-        await restore();
-        throw new StepError('nginx', `config test failed with ${path}; restored the previous file, reloaded nothing:\n` +
-            tail(test.stderr || test.stdout));
-    }
-    const reload = await exec.run(nginx.reloadCommand, { allowFailure: true });
-    if (reload.exitCode !== 0) {
-        await restore();
-        throw new StepError('nginx', `reload failed (the running config is unchanged); restored ${path}:\n` +
-            tail(reload.stderr || reload.stdout));
-    }
-    return true;
-}
-/** Takes the app's include file out: remove, test, reload (the file comes back if the test fails). */
-async function uninstallUpstream(exec, nginx, app) {
-    const path = upstreamFile(nginx.confDir, app);
-    const before = await readText(exec, path);
-    if (before === undefined)
-        return;
-    await removeFile(exec, path);
-    const test = await exec.run(nginx.testCommand, { allowFailure: true });
-    if (test.exitCode !== 0) {
-        await writeText(exec, path, before);
-        throw new StepError('nginx', `config test failed without ${path} (is tg_${app} still used?); put it back:\n` +
-            tail(test.stderr || test.stdout));
-    }
-    await exec.run(nginx.reloadCommand);
-}
-/** Established TCP connections to 127.0.0.1:port on the host (requests in flight to a color). */
-async function connectionsTo(exec, port) {
-    const result = await exec.run(['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`]);
-    return result.stdout.split('\n').filter((l) => l.trim()).length;
-}
-/**
- * Waits until `count()` is 0, polling every 250 ms, at most `seconds`. Returns the last count.
- */
-async function waitForZero(count, seconds, clock) {
-    const end = clock.now() + Math.max(0, seconds) * 1000;
-    for (;;) {
-        const n = await count();
-        if (n === 0 || clock.now() >= end)
-            return n;
-        await clock.sleep(Math.min(250, Math.max(1, end - clock.now())));
-    }
-}
-function nginxProxy(app, nginx) {
-    const path = upstreamFile(nginx.confDir, app);
-    return {
-        remove: (exec) => uninstallUpstream(exec, nginx, app),
-        kind: 'nginx',
-        async current(exec) {
-            const text = await readText(exec, path);
-            return text === undefined ? [] : parseUpstream(text);
-        },
-        async route(exec, backends) {
-            const content = renderUpstream(app, backends); // validates first
-            await installUpstream(exec, nginx, app, content);
-        },
-        async drain(exec, color, seconds, clock) {
-            // Requests already sent to the color finish on the old workers; nginx reports no
-            // per-server count, so count the connections to the color's port on the host.
-            const text = await readText(exec, path);
-            const backend = text === undefined ? undefined : parseUpstream(text).find((b) => b.color === color);
-            if (!backend)
-                return;
-            await waitForZero(() => connectionsTo(exec, backend.port), seconds, clock);
-        },
-    };
-}
-function tail(text) {
-    return text.trim().split('\n').slice(-8).join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/proxy/haproxy.ts
-/**
- * The zero-loss switch. nginx stays the user-facing proxy; its upstream for the app is a fixed
- * local HAProxy frontend (fe_<app>), written and reloaded once, when the app is first set up.
- * HAProxy's backend (be_<app>) has both colors as servers, and switching is a few commands on
- * the runtime API (stats socket): `set server be_<app>/<color> addr|weight|state`. Nothing
- * reloads, no connection is closed, requests in flight finish where they started.
- *
- * The same state is kept in HAProxy's config file (a managed block per app, several apps per
- * file), so a restart routes the same way. The file is checked (`haproxy -c`) before anything
- * changes and swapped in under a lock; HAProxy is reloaded only when the app's frontend or
- * backend is new to the running process or its frontend port changed.
- *
- * The runtime API is reached with `socat stdio UNIX-CONNECT:<socket>` (Debian: socat), the
- * commands on stdin, one line separated by ';'.
- */
-
-
-
-
-
-
-const backendName = (app) => `be_${app}`;
-const frontendName = (app) => `fe_${app}`;
-const BEGIN = (app) => `# >>> tg-devops app=${app} (managed by tg-devops deploys; do not edit)`;
-const END = (app) => `# <<< tg-devops app=${app}`;
-/** Port of a color's server line that has never been set up (it stays in maintenance). */
-const PLACEHOLDER_PORT = 1;
-function desiredState(backends, known = []) {
-    const valid = validateBackends(backends);
-    return COLORS.map((color) => {
-        const b = valid.find((x) => x.color === color);
-        if (b)
-            return { color, port: b.port, weight: b.weight, maint: false };
-        const k = known.find((x) => x.color === color);
-        return { color, port: k?.port ?? PLACEHOLDER_PORT, weight: 0, maint: true };
-    });
-}
-/** The app's managed block: its frontend on loopback and a backend with both colors. */
-function renderBlock(app, frontendPort, desired) {
-    const servers = desired.map((d) => `    server ${d.color} 127.0.0.1:${d.port} weight ${d.weight}${d.maint ? ' disabled' : ''}`);
-    return [
-        BEGIN(app),
-        `frontend ${frontendName(app)}`,
-        '    mode http',
-        `    bind 127.0.0.1:${frontendPort}`,
-        // idle keep-alive connections from nginx must outlive nginx's own upstream keepalive_timeout
-        '    timeout client 75s',
-        '    timeout http-keep-alive 75s',
-        `    default_backend ${backendName(app)}`,
-        '',
-        `backend ${backendName(app)}`,
-        '    mode http',
-        '    balance roundrobin',
-        '    retries 3',
-        '    option redispatch 1',
-        '    timeout connect 2s',
-        '    timeout server 60s',
-        ...servers,
-        END(app),
-    ].join('\n');
-}
-/** The file with the app's block replaced (or appended); everything else is left as it was. */
-function replaceBlock(file, app, block) {
-    const lines = file.split('\n');
-    const start = lines.indexOf(BEGIN(app));
-    const end = lines.indexOf(END(app), start + 1);
-    if (start >= 0 && end > start) {
-        return [...lines.slice(0, start), ...block.split('\n'), ...lines.slice(end + 1)].join('\n');
-    }
-    if (start >= 0 || lines.includes(END(app)))
-        throw new StepError('haproxy', `the tg-devops block for '${app}' is damaged (begin or end line missing)`);
-    const base = file.length === 0 || file.endsWith('\n') ? file : `${file}\n`;
-    return `${base}${base.trim() ? '\n' : ''}${block}\n`;
-}
-/** The file without the app's block (and the blank line before it). */
-function removeBlock(file, app) {
-    const lines = file.split('\n');
-    const start = lines.indexOf(BEGIN(app));
-    const end = lines.indexOf(END(app), start + 1);
-    if (start < 0 || end < start)
-        return file;
-    const from = start > 0 && lines[start - 1] === '' ? start - 1 : start;
-    return [...lines.slice(0, from), ...lines.slice(end + 1)].join('\n');
-}
-/** The app's block in a file, or undefined. */
-function findBlock(file, app) {
-    const lines = file.split('\n');
-    const start = lines.indexOf(BEGIN(app));
-    const end = lines.indexOf(END(app), start + 1);
-    return start >= 0 && end > start ? lines.slice(start, end + 1).join('\n') : undefined;
-}
-function blockFrontendPort(block) {
-    const m = block?.match(/^\s*bind 127\.0\.0\.1:(\d+)\s*$/m);
-    return m ? Number(m[1]) : undefined;
-}
-/** Parses `show servers state <backend>`; undefined when HAProxy has no such backend. */
-function parseServersState(output) {
-    if (/Can't find backend/i.test(output))
-        return undefined;
-    const lines = output.split('\n');
-    const header = lines.find((l) => l.startsWith('# be_id'));
-    if (!header)
-        throw new StepError('haproxy', `unexpected 'show servers state' answer: ${output.trim().slice(0, 200)}`);
-    const names = header.slice(2).trim().split(/\s+/);
-    const col = (name) => {
-        const i = names.indexOf(name);
-        if (i < 0)
-            throw new StepError('haproxy', `'show servers state' has no ${name} column`);
-        return i;
-    };
-    const [iName, iAdmin, iWeight, iPort] = [
-        col('srv_name'),
-        col('srv_admin_state'),
-        col('srv_uweight'),
-        col('srv_port'),
-    ];
-    const servers = [];
-    for (const line of lines) {
-        if (!/^\d+ /.test(line))
-            continue;
-        const f = line.trim().split(/\s+/);
-        const name = f[iName];
-        if (name !== 'blue' && name !== 'green')
-            continue;
-        const admin = Number(f[iAdmin]);
-        servers.push({
-            color: name,
-            port: Number(f[iPort]),
-            weight: Number(f[iWeight]),
-            // maintenance: FMAINT 0x01, IMAINT 0x02, RMAINT 0x20 (HAProxy's SRV_ADMF_MAINT mask; CMAINT 0x04
-            // only remembers `disabled` in the config, and stays set after `state ready`); drain: 0x18
-            maint: (admin & 0x23) !== 0,
-            drain: (admin & 0x18) !== 0,
-        });
-    }
-    return servers.sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
-}
-/** Sessions in flight (current + queued) on one server, from `show stat` CSV. */
-function parseInFlight(csv, backend, server) {
-    const lines = csv.split('\n');
-    const header = lines.find((l) => l.startsWith('# pxname'));
-    if (!header)
-        return undefined;
-    const names = header.slice(2).split(',');
-    const [iPx, iSv, iScur, iQcur] = ['pxname', 'svname', 'scur', 'qcur'].map((n) => names.indexOf(n));
-    for (const line of lines) {
-        const f = line.split(',');
-        if (f[iPx] === backend && f[iSv] === server)
-            return Number(f[iScur] || 0) + Number(f[iQcur] || 0);
-    }
-    return undefined;
-}
-/**
- * Runtime commands that take the servers from `now` to `want` without a moment where no server
- * takes requests: colors that gain traffic first (address, weight, then ready), then colors at
- * weight 0, then colors that go to maintenance. Nothing for a color that is already right.
- */
-function runtimeCommands(app, now, want) {
-    const be = backendName(app);
-    const order = [
-        ...want.filter((d) => !d.maint && d.weight > 0),
-        ...want.filter((d) => !d.maint && d.weight === 0),
-        ...want.filter((d) => d.maint),
-    ];
-    const commands = [];
-    for (const d of order) {
-        const s = now.find((x) => x.color === d.color);
-        const srv = `${be}/${d.color}`;
-        if (d.maint) {
-            if (!s?.maint)
-                commands.push(`set server ${srv} state maint`);
-            continue;
-        }
-        if (d.weight === 0 && s?.weight !== 0)
-            commands.push(`set server ${srv} weight 0`);
-        if (s?.port !== d.port)
-            commands.push(`set server ${srv} addr 127.0.0.1 port ${d.port}`);
-        if (d.weight > 0 && s?.weight !== d.weight)
-            commands.push(`set server ${srv} weight ${d.weight}`);
-        if (!s || s.maint || s.drain)
-            commands.push(`set server ${srv} state ready`);
-    }
-    return commands;
-}
-/** Does the running state already match? (port of a server in maintenance does not matter) */
-function matches(now, want) {
-    if (!now)
-        return false;
-    return want.every((d) => {
-        const s = now.find((x) => x.color === d.color);
-        if (!s)
-            return false;
-        if (d.maint)
-            return s.maint;
-        return !s.maint && !s.drain && s.port === d.port && s.weight === d.weight;
-    });
-}
-function haproxyProxy(app, haproxy, nginx, options = {}) {
-    const clock = options.clock ?? systemClock;
-    const be = backendName(app);
-    const check = haproxy.checkCommand ?? ['haproxy', '-c', '-q', '-f', '{config}'];
-    const cli = async (exec, commands) => {
-        const result = await exec.run(['socat', '-t', '5', 'stdio', `UNIX-CONNECT:${haproxy.socket}`], {
-            input: `${commands.join('; ')}\n`,
-            timeoutMs: 15_000,
-            allowFailure: true,
-        });
-        if (result.exitCode === 127)
-            throw new StepError('haproxy', `socat is not installed on ${exec.where} (apt-get install socat)`);
-        if (result.exitCode !== 0)
-            throw new StepError('haproxy', `runtime API at ${haproxy.socket} did not answer (socat exited ${result.exitCode}; is ` +
-                `HAProxy running with 'stats socket ${haproxy.socket} level admin', and may this user ` +
-                `open it?): ${result.stderr.trim()}`);
-        return result.stdout;
-    };
-    const state = async (exec) => parseServersState(await cli(exec, [`show servers state ${be}`]));
-    /** Writes the new file beside the real one and checks it; `next` undefined = already so. */
-    const prepare = async (exec, want, read) => {
-        const before = read ? read.text : await readText(exec, haproxy.configFile);
-        const next = want === 'remove'
-            ? removeBlock(before ?? '', app)
-            : replaceBlock(before ?? '', app, renderBlock(app, haproxy.frontendPort, want));
-        const candidate = `${haproxy.configFile}.tg-${app}.new`;
-        if (next === before)
-            return { before, next: undefined, candidate };
-        await writeText(exec, candidate, next);
-        const argv = check.map((a) => (a === '{config}' ? candidate : a));
-        const result = await exec.run(argv, { allowFailure: true });
-        if (result.exitCode !== 0) {
-            await removeFile(exec, candidate);
-            throw new StepError('haproxy', `config check failed for the new ${haproxy.configFile} (nothing changed):\n` +
-                (result.stderr || result.stdout).trim().split('\n').slice(-8).join('\n'));
-        }
-        return { before, next, candidate };
-    };
-    /**
-     * Swaps a prepared file in (under a lock, only if nobody changed the file since it was read;
-     * otherwise prepares again from the new content, up to 5 times). Returns whether it changed.
-     */
-    const persist = async (exec, want, prepared) => {
-        for (let attempt = 1;; attempt++) {
-            const p = attempt === 1 && prepared ? prepared : await prepare(exec, want);
-            if (p.next === undefined)
-                return false;
-            const swap = await exec.run(swapCommand(haproxy.configFile, digest(p.before), p.candidate), {
-                allowFailure: true,
-            });
-            if (swap.exitCode === 0)
-                return true;
-            await removeFile(exec, p.candidate);
-            if (swap.exitCode !== CHANGED || attempt >= 5)
-                throw new StepError('haproxy', `cannot replace ${haproxy.configFile}: ${swap.stderr.trim()}`);
-        }
-    };
-    const apply = async (exec, now, want) => {
-        const commands = runtimeCommands(app, now, want);
-        const answer = commands.length ? await cli(exec, commands) : '';
-        const after = await state(exec);
-        if (!matches(after, want))
-            throw new StepError('haproxy', `runtime state of ${be} is not as asked after: ${commands.join('; ')}\n${answer.trim()}\n` +
-                `now: ${JSON.stringify(after)}`);
-    };
-    return {
-        async remove(exec) {
-            const path = upstreamFile(nginx.confDir, app);
-            if ((await readText(exec, path)) !== undefined)
-                await uninstallUpstream(exec, nginx, app);
-            if (await persist(exec, 'remove'))
-                await exec.run(haproxy.reloadCommand);
-        },
-        kind: 'haproxy',
-        async current(exec) {
-            const servers = await state(exec);
-            return (servers ?? [])
-                .filter((s) => !s.maint)
-                .map((s) => ({ color: s.color, port: s.port, weight: s.drain ? 0 : s.weight }));
-        },
-        async route(exec, backends) {
-            validateBackends(backends);
-            const now = await state(exec);
-            const want = desiredState(backends, now ?? []);
-            const text = await readText(exec, haproxy.configFile);
-            const reload = !now || blockFrontendPort(findBlock(text ?? '', app)) !== haproxy.frontendPort;
-            if (reload) {
-                // First setup (or a new frontend port): file, reload, wait until the process has it.
-                const changed = await persist(exec, want);
-                if (changed || !now) {
-                    await exec.run(haproxy.reloadCommand);
-                    const end = clock.now() + (options.reloadWaitSeconds ?? 15) * 1000;
-                    let loaded = await state(exec).catch(() => undefined);
-                    while (!loaded) {
-                        if (clock.now() >= end)
-                            throw new StepError('haproxy', `reloaded, but ${be} did not appear within the wait`);
-                        await clock.sleep(200);
-                        loaded = await state(exec).catch(() => undefined);
-                    }
-                    if (!matches(loaded, want))
-                        await apply(exec, loaded, want);
-                }
-            }
-            else {
-                // The switch: check the new file first, change the running state, then keep the file.
-                const prepared = await prepare(exec, want, { text });
-                try {
-                    if (!matches(now, want))
-                        await apply(exec, now, want);
-                }
-                catch (error) {
-                    if (prepared.next !== undefined)
-                        await removeFile(exec, prepared.candidate);
-                    throw error;
-                }
-                await persist(exec, want, prepared);
-                // Another app's first setup may have reloaded HAProxy between our runtime change and our
-                // file swap, and its new process read our old block: check once more, now that the file
-                // is right, and apply again if so.
-                const final = await state(exec);
-                if (!final)
-                    throw new StepError('haproxy', `${be} disappeared from the running HAProxy`);
-                if (!matches(final, want))
-                    await apply(exec, final, want);
-            }
-            // nginx talks to the frontend; written and reloaded once per app (no-op when in place)
-            await installUpstream(exec, nginx, app, renderFrontendUpstream(app, haproxy.frontendPort));
-        },
-        async drain(exec, color, seconds, clk) {
-            const inFlight = async () => {
-                const csv = await cli(exec, [`show stat ${be} 4 -1`]);
-                return parseInFlight(csv, be, color) ?? 0;
-            };
-            await waitForZero(inFlight, seconds, clk);
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/proxy/index.ts
-/**
- * The traffic switch: createProxy(settings) gives the deploy engine one TrafficProxy, nginx (the
- * baseline: include file, nginx -t, graceful reload) or haproxy (the zero-loss switch: runtime
- * API behind a fixed nginx upstream). See docs/adr/0004-traffic-switch.md.
- */
-
-
-
-
-
-function createProxy(settings, options = {}) {
-    validateSettings(settings);
-    return settings.kind === 'nginx'
-        ? nginxProxy(settings.app, settings.nginx)
-        : haproxyProxy(settings.app, settings.haproxy, settings.nginx, options);
-}
-
 ;// CONCATENATED MODULE: ./actions/deploy/main.ts
-
 
 
 
@@ -5154,14 +5553,7 @@ function createProxy(settings, options = {}) {
 /** Builds everything from the inputs first: a bad input fails before any connection. */
 function prepare(inputs) {
     let config = buildConfig(inputs.raw);
-    if (inputs.hosts.length === 0)
-        throw new errors_InputError('hosts', 'is required: one or more user@host[:port]');
-    const targets = inputs.hosts.map((h) => parseHost(h, 'hosts'));
-    const jump = inputs.ssh.jumpHost ? parseHost(inputs.ssh.jumpHost, 'jump-host') : undefined;
-    if (!inputs.ssh.key.trim())
-        throw new errors_InputError('ssh-key', 'is required: the private key for the hosts');
-    if (!inputs.ssh.knownHosts.trim() && inputs.ssh.fingerprints.length === 0)
-        throw new errors_InputError('known-hosts', 'or host-fingerprint is required: tg-devops never connects to an unverified host');
+    const { targets, jump } = sshTargetsFrom(inputs.hosts, inputs.ssh);
     const checks = parseCheckInputs(inputs.verify.checks, {
         name: (base) => (base === 'telegram-api-url' ? base : `verify-${base}`),
     });
@@ -5220,34 +5612,7 @@ function versionOf(config) {
 function proxyFor(config, inputs) {
     if (config.proxy === 'none')
         return undefined;
-    const p = inputs.proxy;
-    const frontendPort = p.haproxyFrontendPort ? Number(p.haproxyFrontendPort) : 0;
-    if (config.proxy === 'haproxy' &&
-        !(Number.isInteger(frontendPort) && frontendPort > 0 && frontendPort < 65536))
-        throw new errors_InputError('haproxy-frontend-port', "is required with proxy: haproxy (a free loopback port for the app's frontend)");
-    const settings = {
-        kind: config.proxy,
-        app: config.app,
-        nginx: {
-            confDir: p.nginxConfDir,
-            testCommand: splitCommand(p.nginxTestCommand, 'nginx-test-command'),
-            reloadCommand: splitCommand(p.nginxReloadCommand, 'nginx-reload-command'),
-        },
-        haproxy: {
-            socket: p.haproxySocket,
-            configFile: p.haproxyConfig,
-            reloadCommand: splitCommand(p.haproxyReloadCommand, 'haproxy-reload-command'),
-            frontendPort: frontendPort || 1,
-        },
-    };
-    try {
-        return createProxy(settings);
-    }
-    catch (error) {
-        if (error instanceof errors_InputError)
-            throw error;
-        throw new errors_InputError('proxy', errorMessage(error));
-    }
+    return proxyFrom(config.proxy, config.app, inputs.proxy);
 }
 async function run(inputs, deps) {
     const { config, targets, jump, proxy, verify, notifyTargets } = prepare(inputs);
@@ -5276,17 +5641,7 @@ async function run(inputs, deps) {
     // Whatever ends the run after this (the SSH material, the GitHub API), the chat hears of it.
     let told = false;
     try {
-        const material = await deps.writeSshMaterial({
-            privateKey: inputs.ssh.key,
-            knownHosts: inputs.ssh.knownHosts || undefined,
-            hostFingerprints: inputs.ssh.fingerprints,
-            targets: jump ? [...targets, jump] : targets,
-            log,
-            local: localExecutor(),
-        });
-        // The post step removes the key and known_hosts even when this step is cancelled.
-        deps.saveState('ssh-dir', material.dir);
-        deps.saveState('ssh-control-dir', material.controlDir);
+        const ssh = await connectSsh(inputs.ssh, targets, jump, deps);
         let deployment;
         if (inputs.github.token && !config.dryRun && deps.api && env.GITHUB_REPOSITORY) {
             deployment = await createDeployment(deps.api(inputs.github.token), {
@@ -5310,8 +5665,7 @@ async function run(inputs, deps) {
                     proxy,
                     releaseId,
                     runUrl,
-                    jump,
-                    material,
+                    ssh,
                     deps,
                     extraGates: verify ? verifyGates(verify, { fetch: fetchFn, clock: deps.clock }) : [],
                     pauseSeconds: verify?.pauseSeconds ?? 0,
@@ -5324,7 +5678,7 @@ async function run(inputs, deps) {
         }
         finally {
             deps.writeSummary(summaryMarkdown(config.app, outcomes, config.dryRun));
-            removeSshMaterial(material.dir, { controlDir: material.controlDir });
+            ssh.remove();
         }
         const first = outcomes.find((o) => o.report)?.report;
         deps.setOutputs({
@@ -5374,19 +5728,9 @@ function outcomeEvent(outcomes) {
 async function deployOne(target, ctx) {
     const { deps } = ctx;
     const host = formatTarget(target);
-    let session;
-    try {
-        session = await deps.openSession(target, {
-            privateKeyFile: ctx.material.privateKeyFile,
-            knownHostsFile: ctx.material.knownHostsFile,
-            controlDir: ctx.material.controlDir,
-            jump: ctx.jump,
-            log: deps.log,
-            clock: deps.clock,
-        });
-        const exec = session;
+    return ctx.ssh.withSession(target, async (session) => {
         const report = await deps.log.group(`deploy to ${host}`, () => deploy(ctx.config, {
-            exec,
+            exec: session,
             host: hostPrimitives,
             proxy: ctx.proxy,
             clock: deps.clock,
@@ -5397,15 +5741,10 @@ async function deployOne(target, ctx) {
             lockTtlSeconds: ctx.extraGates.length
                 ? lockTtl(ctx.config) + 2 * ctx.pauseSeconds * ctx.extraGates.length
                 : undefined,
-            holder: {
-                runId: deps.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
-                actor: deps.env.GITHUB_ACTOR ?? 'unknown',
-                url: ctx.runUrl,
-            },
+            holder: runHolder(deps.env, ctx.runUrl),
         }));
         return { host, report, ssh: { ...session.stats } };
-    }
-    catch (error) {
+    }, (error, session) => {
         deps.log.error(`${host}: ${errorMessage(error)}`);
         return {
             host,
@@ -5414,15 +5753,7 @@ async function deployOne(target, ctx) {
             gate: error instanceof DeployError ? error.gate : undefined,
             ssh: session ? { ...session.stats } : undefined,
         };
-    }
-    finally {
-        await session?.close().catch(() => undefined);
-    }
-}
-/** The post step: the SSH key and known_hosts go away, also after a cancel. */
-function main_post(state) {
-    if (state.sshDir)
-        removeSshMaterial(state.sshDir, { controlDir: state.controlDir || undefined });
+    });
 }
 
 ;// CONCATENATED MODULE: ./actions/deploy/index.ts
@@ -5432,25 +5763,7 @@ function main_post(state) {
 
 
 
-
-// One bundle, two entries (like actions/checkout): the post step finds the flag saved by main.
-if (runtime_getState('isPost') === 'true') {
-    void runAction(async () => main_post({ sshDir: runtime_getState('ssh-dir'), controlDir: runtime_getState('ssh-control-dir') }));
-}
-else {
-    runtime_saveState('isPost', 'true');
-    void runAction(() => run(readInputs(), {
-        log: actionsLog,
-        clock: systemClock,
-        env: process.env,
-        setOutputs: setOutputs,
-        writeSummary: writeSummary,
-        saveState: runtime_saveState,
-        writeSshMaterial: writeSshMaterial,
-        openSession: openSession,
-        api: (token) => githubApi({ token }),
-    }));
-}
+runWithPost(() => run(readInputs(), { ...runnerDeps(), api: (token) => githubApi({ token }) }), removeSavedSshMaterial);
 
 
 //# sourceMappingURL=index.js.map

@@ -65,25 +65,6 @@ module.exports = webpackEmptyAsyncContext;
 /************************************************************************/
 var __webpack_exports__ = {};
 
-;// CONCATENATED MODULE: ./src/clock.ts
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-/** A clock whose sleep advances time at once. */
-function fakeClock(start = 0) {
-    let now = start;
-    const slept = [];
-    return {
-        slept,
-        now: () => now,
-        sleep: async (ms) => {
-            slept.push(ms);
-            now += ms;
-        },
-    };
-}
-
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:fs"
@@ -250,8 +231,113 @@ async function mappedStack(error) {
     return error.stack ?? error.message;
 }
 
+;// CONCATENATED MODULE: ./src/github/post.ts
+
+/**
+ * One bundle, two entries (like actions/checkout): the main step saves a flag, and the post step
+ * (runs.post, also after a cancel) finds it and runs post instead of main.
+ */
+function runWithPost(main, post) {
+    if (runtime_getState('isPost') === 'true') {
+        void runAction(async () => {
+            await post(runtime_getState);
+        });
+    }
+    else {
+        runtime_saveState('isPost', 'true');
+        void runAction(async () => {
+            await main();
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/exec.ts
+
+class CommandError extends Error {
+    where;
+    argv;
+    result;
+    constructor(where, argv, result) {
+        const tail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-5).join('\n');
+        super(`${where}: \`${argv.join(' ')}\` exited ${result.exitCode}${tail ? `:\n${tail}` : ''}`);
+        this.where = where;
+        this.argv = argv;
+        this.result = result;
+        this.name = 'CommandError';
+    }
+}
+/** Runs commands on this machine with no shell in between. */
+function localExecutor(defaults = {}) {
+    return {
+        where: 'local',
+        run: (argv, options = {}) => spawnCommand('local', argv, {
+            ...options,
+            env: { ...defaults.env, ...options.env },
+            cwd: options.cwd ?? defaults.cwd,
+        }),
+    };
+}
+function spawnCommand(where, argv, options = {}) {
+    const [file, ...args] = argv;
+    if (!file)
+        return Promise.reject(new Error(`${where}: empty command`));
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
+            cwd: options.cwd,
+            env: options.env ? { ...process.env, ...options.env } : process.env,
+            stdio: ['pipe', 'pipe', 'pipe'],
+            timeout: options.timeoutMs,
+        });
+        const out = [];
+        const err = [];
+        collect(child.stdout, out, (line) => options.onLine?.(line, 'stdout'));
+        collect(child.stderr, err, (line) => options.onLine?.(line, 'stderr'));
+        child.on('error', (error) => reject(new Error(`${where}: cannot run ${file}: ${error.message}`)));
+        child.on('close', (code, signal) => {
+            const result = {
+                exitCode: code ?? (signal ? 128 + 15 : 1),
+                stdout: Buffer.concat(out).toString('utf8'),
+                stderr: Buffer.concat(err).toString('utf8'),
+            };
+            if (result.exitCode !== 0 && !options.allowFailure)
+                reject(new CommandError(where, argv, result));
+            else
+                resolve(result);
+        });
+        child.stdin.on('error', () => undefined); // a command that ignores stdin may close it early
+        child.stdin.end(options.input ?? '');
+    });
+}
+function collect(stream, chunks, onLine) {
+    let pending = '';
+    stream.on('data', (chunk) => {
+        chunks.push(chunk);
+        pending += chunk.toString('utf8');
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines)
+            onLine(line);
+    });
+    stream.on('end', () => pending && onLine(pending));
+}
+/** For tests: records every command and answers from a responder. */
+function recordingExecutor(respond = () => undefined, where = 'recorded') {
+    const commands = [];
+    return {
+        where,
+        commands,
+        async run(argv, options = {}) {
+            commands.push({ argv, options });
+            const result = { exitCode: 0, stdout: '', stderr: '', ...respond(argv) };
+            if (result.exitCode !== 0 && !options.allowFailure)
+                throw new CommandError(where, argv, result);
+            return result;
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:net"
@@ -569,87 +655,109 @@ async function pinnedKnownHosts(local, targets, fingerprints, timeoutSeconds) {
     return `${lines.join('\n')}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/exec.ts
+;// CONCATENATED MODULE: ./src/ssh/connect.ts
 
-class CommandError extends Error {
-    where;
-    argv;
-    result;
-    constructor(where, argv, result) {
-        const tail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-5).join('\n');
-        super(`${where}: \`${argv.join(' ')}\` exited ${result.exitCode}${tail ? `:\n${tail}` : ''}`);
-        this.where = where;
-        this.argv = argv;
-        this.result = result;
-        this.name = 'CommandError';
-    }
+
+
+
+/** The names under which the material is saved for the post step. */
+const SSH_STATE = { dir: 'ssh-dir', controlDir: 'ssh-control-dir' };
+/**
+ * hosts (required) and the credentials, checked before any connection: each host parsed, a key,
+ * and known-hosts or host-fingerprint (never an unverified host).
+ */
+function sshTargetsFrom(hosts, ssh) {
+    if (hosts.length === 0)
+        throw new errors_InputError('hosts', 'is required: one or more user@host[:port]');
+    const targets = hosts.map((h) => parseHost(h, 'hosts'));
+    const jump = ssh.jumpHost ? parseHost(ssh.jumpHost, 'jump-host') : undefined;
+    if (!ssh.key.trim())
+        throw new errors_InputError('ssh-key', 'is required: the private key for the hosts');
+    if (!ssh.knownHosts.trim() && ssh.fingerprints.length === 0)
+        throw new errors_InputError('known-hosts', 'or host-fingerprint is required: tg-devops never connects to an unverified host');
+    return { targets, jump };
 }
-/** Runs commands on this machine with no shell in between. */
-function localExecutor(defaults = {}) {
+/** Writes the key material for every target (and the jump host) and saves it for the post step. */
+async function connectSsh(ssh, targets, jump, deps) {
+    const material = await deps.writeSshMaterial({
+        privateKey: ssh.key,
+        knownHosts: ssh.knownHosts || undefined,
+        hostFingerprints: ssh.fingerprints,
+        targets: jump ? [...targets, jump] : [...targets],
+        log: deps.log,
+        local: deps.local ?? localExecutor(),
+    });
+    // The post step removes the key and known_hosts even when this step is cancelled.
+    deps.saveState?.(SSH_STATE.dir, material.dir);
+    deps.saveState?.(SSH_STATE.controlDir, material.controlDir);
+    let removed = false;
+    const open = (target) => deps.openSession(target, {
+        privateKeyFile: material.privateKeyFile,
+        knownHostsFile: material.knownHostsFile,
+        controlDir: material.controlDir,
+        jump,
+        log: deps.log,
+        clock: deps.clock,
+    });
     return {
-        where: 'local',
-        run: (argv, options = {}) => spawnCommand('local', argv, {
-            ...options,
-            env: { ...defaults.env, ...options.env },
-            cwd: options.cwd ?? defaults.cwd,
-        }),
+        material,
+        open,
+        async withSession(target, body, onError) {
+            let session;
+            try {
+                session = await open(target);
+                return await body(session);
+            }
+            catch (error) {
+                return onError(error, session);
+            }
+            finally {
+                await session?.close().catch(() => undefined);
+            }
+        },
+        async openAll(list) {
+            const sessions = [];
+            try {
+                for (const target of list)
+                    sessions.push(await open(target));
+            }
+            catch (error) {
+                for (const s of sessions)
+                    await s.close().catch(() => undefined);
+                throw error;
+            }
+            return sessions;
+        },
+        remove() {
+            if (removed)
+                return;
+            removed = true;
+            removeSshMaterial(material.dir, { controlDir: material.controlDir });
+        },
     };
 }
-function spawnCommand(where, argv, options = {}) {
-    const [file, ...args] = argv;
-    if (!file)
-        return Promise.reject(new Error(`${where}: empty command`));
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
-            cwd: options.cwd,
-            env: options.env ? { ...process.env, ...options.env } : process.env,
-            stdio: ['pipe', 'pipe', 'pipe'],
-            timeout: options.timeoutMs,
-        });
-        const out = [];
-        const err = [];
-        collect(child.stdout, out, (line) => options.onLine?.(line, 'stdout'));
-        collect(child.stderr, err, (line) => options.onLine?.(line, 'stderr'));
-        child.on('error', (error) => reject(new Error(`${where}: cannot run ${file}: ${error.message}`)));
-        child.on('close', (code, signal) => {
-            const result = {
-                exitCode: code ?? (signal ? 128 + 15 : 1),
-                stdout: Buffer.concat(out).toString('utf8'),
-                stderr: Buffer.concat(err).toString('utf8'),
-            };
-            if (result.exitCode !== 0 && !options.allowFailure)
-                reject(new CommandError(where, argv, result));
-            else
-                resolve(result);
-        });
-        child.stdin.on('error', () => undefined); // a command that ignores stdin may close it early
-        child.stdin.end(options.input ?? '');
-    });
+/** The post step: the material a cancelled main step saved goes away (nothing saved: nothing). */
+function removeSavedSshMaterial(getState) {
+    const dir = getState(SSH_STATE.dir);
+    if (dir)
+        removeSshMaterial(dir, { controlDir: getState(SSH_STATE.controlDir) || undefined });
 }
-function collect(stream, chunks, onLine) {
-    let pending = '';
-    stream.on('data', (chunk) => {
-        chunks.push(chunk);
-        pending += chunk.toString('utf8');
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines)
-            onLine(line);
-    });
-    stream.on('end', () => pending && onLine(pending));
-}
-/** For tests: records every command and answers from a responder. */
-function recordingExecutor(respond = () => undefined, where = 'recorded') {
-    const commands = [];
+
+;// CONCATENATED MODULE: ./src/clock.ts
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+/** A clock whose sleep advances time at once. */
+function fakeClock(start = 0) {
+    let now = start;
+    const slept = [];
     return {
-        where,
-        commands,
-        async run(argv, options = {}) {
-            commands.push({ argv, options });
-            const result = { exitCode: 0, stdout: '', stderr: '', ...respond(argv) };
-            if (result.exitCode !== 0 && !options.allowFailure)
-                throw new CommandError(where, argv, result);
-            return result;
+        slept,
+        now: () => now,
+        sleep: async (ms) => {
+            slept.push(ms);
+            now += ms;
         },
     };
 }
@@ -1112,6 +1220,30 @@ function lastLine(text) {
     return text.trim().split('\n').slice(-1)[0] ?? '';
 }
 
+;// CONCATENATED MODULE: ./actions/shared/runner.ts
+
+
+
+
+/**
+ * The real dependencies the SSH actions (deploy, rollback) run with on a runner: the workflow-
+ * command log, the system clock, the environment, outputs, summary, saved state, SSH and fetch.
+ * Tests pass their own.
+ */
+function runnerDeps() {
+    return {
+        log: actionsLog,
+        clock: systemClock,
+        env: process.env,
+        fetch: ((url, init) => fetch(url, init)),
+        setOutputs: setOutputs,
+        writeSummary: writeSummary,
+        saveState: runtime_saveState,
+        writeSshMaterial: writeSshMaterial,
+        openSession: openSession,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
 
 
@@ -1214,13 +1346,14 @@ function readInputs() {
         lockTimeout: getString('lock-timeout', '300'),
         proxy: {
             kind: getString('proxy', 'auto'),
-            nginxConfDir: getString('nginx-conf-dir', '/etc/nginx/conf.d'),
-            nginxTestCommand: getString('nginx-test-command', 'nginx -t'),
-            nginxReloadCommand: getString('nginx-reload-command', 'nginx -s reload'),
-            haproxySocket: getString('haproxy-socket', '/run/haproxy/admin.sock'),
-            haproxyConfig: getString('haproxy-config', '/etc/haproxy/haproxy.cfg'),
-            haproxyReloadCommand: getString('haproxy-reload-command', 'systemctl reload haproxy'),
-            haproxyFrontendPort: getString('haproxy-frontend-port'),
+            'nginx-conf-dir': getString('nginx-conf-dir', '/etc/nginx/conf.d'),
+            'nginx-test-command': getString('nginx-test-command', 'nginx -t'),
+            'nginx-reload-command': getString('nginx-reload-command', 'nginx -s reload'),
+            'haproxy-socket': getString('haproxy-socket', '/run/haproxy/admin.sock'),
+            'haproxy-config': getString('haproxy-config', '/etc/haproxy/haproxy.cfg'),
+            'haproxy-reload-command': getString('haproxy-reload-command', 'systemctl reload haproxy'),
+            'haproxy-check-command': getString('haproxy-check-command', 'haproxy -c -q -f {config}'),
+            'haproxy-frontend-port': getString('haproxy-frontend-port'),
         },
         notify: {
             telegramToken: getSecret('notify-telegram-token').trim(),
@@ -1233,7 +1366,50 @@ function readInputs() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/deploy/command-line.ts
+
+/**
+ * A leaf module (errors.js only) so src/proxy can split the nginx/haproxy command inputs without
+ * importing the deploy configuration.
+ */
+/** A command line split into argv: whitespace separates, '…' and "…" group; nothing expands. */
+function command_line_splitCommand(value, input) {
+    const argv = [];
+    let current;
+    let quote;
+    for (const ch of value) {
+        if (quote) {
+            if (ch === quote)
+                quote = undefined;
+            else
+                current = (current ?? '') + ch;
+        }
+        else if (ch === "'" || ch === '"') {
+            quote = ch;
+            current = current ?? '';
+        }
+        else if (/\s/.test(ch)) {
+            if (current !== undefined)
+                argv.push(current);
+            current = undefined;
+        }
+        else
+            current = (current ?? '') + ch;
+    }
+    if (quote)
+        throw new errors_InputError(input, `unbalanced ${quote} quote`);
+    if (current !== undefined)
+        argv.push(current);
+    if (!argv.length)
+        throw new errors_InputError(input, 'is empty');
+    if (argv.some((a) => a.includes('\0')))
+        throw new errors_InputError(input, 'NUL byte');
+    return argv;
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/config.ts
+
+
 
 /**
  * The deploy configuration: built once from raw input strings (the action's inputs, or a CLI's
@@ -1629,44 +1805,487 @@ function parseCanarySteps(value) {
         throw new InputError('canary-steps', 'the last step must be 100 (the promotion)');
     return parts;
 }
-/** A command line split into argv: whitespace separates, '…' and "…" group; nothing expands. */
-function splitCommand(value, input) {
-    const argv = [];
-    let current;
-    let quote;
-    for (const ch of value) {
-        if (quote) {
-            if (ch === quote)
-                quote = undefined;
-            else
-                current = (current ?? '') + ch;
-        }
-        else if (ch === "'" || ch === '"') {
-            quote = ch;
-            current = current ?? '';
-        }
-        else if (/\s/.test(ch)) {
-            if (current !== undefined)
-                argv.push(current);
-            current = undefined;
-        }
-        else
-            current = (current ?? '') + ch;
-    }
-    if (quote)
-        throw new errors_InputError(input, `unbalanced ${quote} quote`);
-    if (current !== undefined)
-        argv.push(current);
-    if (!argv.length)
-        throw new errors_InputError(input, 'is empty');
-    if (argv.some((a) => a.includes('\0')))
-        throw new errors_InputError(input, 'NUL byte');
-    return argv;
-}
 function parseStateDir(value) {
     if (!/^\/[A-Za-z0-9._/-]*$/.test(value) || value.split('/').includes('..'))
         throw new InputError('state-dir', `${JSON.stringify(value)} must be an absolute path of plain characters`);
     return value.replace(/\/+$/, '') || '/';
+}
+
+;// CONCATENATED MODULE: ./src/deploy/docker.ts
+/** argv builders for the docker CLI on the host. Pure: values in, argv arrays out. */
+const LABEL_APP = 'tg-devops.app';
+const LABEL_RELEASE = 'tg-devops.release';
+const LABEL_COLOR = 'tg-devops.color';
+const LABEL_IMAGE = 'tg-devops.image';
+function docker_containerName(app, releaseId) {
+    return `${app}-${releaseId}`;
+}
+/** The options shared by the app container and the pre-deploy one-off. */
+function commonOptions(config, envFile) {
+    const argv = ['--env-file', envFile];
+    if (config.network)
+        argv.push('--network', config.network);
+    for (const v of config.volumes)
+        argv.push('--volume', `${v.source}:${v.target}${v.readOnly ? ':ro' : ''}`);
+    if (config.cpus)
+        argv.push('--cpus', config.cpus);
+    if (config.memory)
+        argv.push('--memory', config.memory);
+    argv.push(...config.extraOptions);
+    return argv;
+}
+function labels(spec) {
+    return [
+        '--label',
+        `${LABEL_APP}=${spec.config.app}`,
+        '--label',
+        `${LABEL_RELEASE}=${spec.releaseId}`,
+        '--label',
+        `${LABEL_COLOR}=${spec.color}`,
+        '--label',
+        `${LABEL_IMAGE}=${spec.config.image.raw}`,
+    ];
+}
+function publish(config, port) {
+    if (port === undefined)
+        return [];
+    // On the host network the app binds the port itself: it reads PORT (the twelve-factor way).
+    if (config.network === 'host')
+        return ['--env', `PORT=${port}`];
+    return ['--publish', `127.0.0.1:${port}:${config.containerPort}`];
+}
+/** `docker create`: everything but starting it, so a handover's gap holds only the start. */
+function docker_createArgv(spec) {
+    return [
+        'docker',
+        'create',
+        '--name',
+        docker_containerName(spec.config.app, spec.releaseId),
+        ...labels(spec),
+        '--restart',
+        'unless-stopped',
+        '--stop-timeout',
+        String(spec.config.stopGraceSeconds),
+        ...publish(spec.config, spec.port),
+        ...commonOptions(spec.config, spec.envFile),
+        '--',
+        spec.config.image.raw,
+    ];
+}
+/** A one-off container of the new image for the pre-deploy command (migrations). */
+function docker_preDeployArgv(config, releaseId, envFile) {
+    if (!config.preDeploy)
+        throw new Error('no pre-deploy command');
+    return [
+        'docker',
+        'run',
+        '--rm',
+        '--name',
+        `${config.app}-${releaseId}-pre`,
+        '--label',
+        `${LABEL_APP}=${config.app}-pre`,
+        ...commonOptions(config, envFile),
+        '--',
+        config.image.raw,
+        ...config.preDeploy,
+    ];
+}
+const docker_startArgv = (name) => ['docker', 'start', name];
+const docker_stopArgv = (name, graceSeconds) => [
+    'docker',
+    'stop',
+    '-t',
+    String(graceSeconds),
+    name,
+];
+const docker_removeArgv = (name) => ['docker', 'rm', '--force', name];
+const docker_pullArgv = (image, dockerConfig) => dockerConfig ? ['docker', '--config', dockerConfig, 'pull', image] : ['docker', 'pull', image];
+/** The image label that declares what a release's migration (pre-deploy) does to the schema. */
+const docker_MIGRATION_LABEL = 'org.tg-devops.migration';
+const docker_imageLabelsArgv = (image) => [
+    'docker',
+    'image',
+    'inspect',
+    '--format',
+    '{{json .Config.Labels}}',
+    image,
+];
+/**
+ * The migration label from `docker image inspect --format '{{json .Config.Labels}}'` output:
+ * 'irreversible' or 'reversible' (any case, trimmed), undefined when absent or anything else.
+ * Throws when the output is not JSON.
+ */
+function docker_parseMigrationLabel(stdout) {
+    const labels = JSON.parse(stdout.trim() || 'null');
+    const raw = labels?.[docker_MIGRATION_LABEL];
+    const label = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
+    return label === 'irreversible' || label === 'reversible' ? label : undefined;
+}
+/**
+ * Release.irreversibleMigration at deploy time: the image label decides when present
+ * (reversible -> false, irreversible -> true); without it, a release that ran a pre-deploy is
+ * taken as irreversible (the safe default), and one that did not records nothing.
+ */
+function docker_migrationMark(hadPreDeploy, label) {
+    if (label === 'irreversible')
+        return true;
+    if (label === 'reversible')
+        return false;
+    return hadPreDeploy ? true : undefined;
+}
+const docker_loginArgv = (server, username, dockerConfig) => [
+    'docker',
+    '--config',
+    dockerConfig,
+    'login',
+    '--username',
+    username,
+    '--password-stdin',
+    server,
+];
+const docker_inspectArgv = (name) => [
+    'docker',
+    'inspect',
+    '--type',
+    'container',
+    '--format',
+    '{{json .State}}',
+    name,
+];
+const logsArgv = (name, since) => ['docker', 'logs', '--since', since, name];
+/** All the app's containers, one JSON object per line. */
+const docker_listArgv = (app) => [
+    'docker',
+    'ps',
+    '--all',
+    '--no-trunc',
+    '--filter',
+    `label=${LABEL_APP}=${app}`,
+    '--format',
+    '{{json .}}',
+];
+/** Parses `docker ps --format '{{json .}}'` lines. */
+function docker_parseContainerList(stdout) {
+    return stdout
+        .split('\n')
+        .filter((line) => line.trim().startsWith('{'))
+        .map((line) => {
+        const row = JSON.parse(line);
+        const labelMap = new Map();
+        for (const pair of (row.Labels ?? '').split(',')) {
+            const eq = pair.indexOf('=');
+            if (eq > 0)
+                labelMap.set(pair.slice(0, eq), pair.slice(eq + 1));
+        }
+        const color = labelMap.get(LABEL_COLOR);
+        return {
+            name: row.Names ?? '',
+            state: row.State ?? '',
+            releaseId: labelMap.get(LABEL_RELEASE),
+            color: color === 'blue' || color === 'green' ? color : undefined,
+            image: labelMap.get(LABEL_IMAGE) ?? row.Image,
+            createdAt: row.CreatedAt,
+        };
+    });
+}
+function docker_parseState(stdout) {
+    return JSON.parse(stdout.trim());
+}
+
+;// CONCATENATED MODULE: ./src/deploy/gates.ts
+
+
+class gates_GateError extends Error {
+    result;
+    constructor(result) {
+        super(`gate ${result.name} failed: ${result.evidence}`);
+        this.result = result;
+        this.name = 'GateError';
+    }
+}
+/** Running, not restarting, and healthy when the image has a HEALTHCHECK. */
+const gates_runningGate = async (ctx) => {
+    const name = 'container-running';
+    const result = await ctx.exec.run(docker_inspectArgv(ctx.container), { allowFailure: true });
+    if (result.exitCode !== 0)
+        return { name, ok: false, fatal: true, evidence: `no container ${ctx.container}` };
+    const state = docker_parseState(result.stdout);
+    if (!state.Running || state.Restarting) {
+        return {
+            name,
+            ok: false,
+            fatal: state.Status === 'exited' || state.Status === 'dead' || state.Restarting,
+            evidence: `${ctx.container} is ${state.Restarting ? 'restarting' : state.Status} (exit code ${state.ExitCode})`,
+        };
+    }
+    if (state.Health && state.Health.Status !== 'healthy') {
+        const last = state.Health.Log?.at(-1)?.Output?.trim().slice(0, 200) ?? '';
+        return {
+            name: 'container-healthcheck',
+            ok: false,
+            fatal: false,
+            evidence: `health ${state.Health.Status}${last ? `: ${last}` : ''}`,
+        };
+    }
+    return {
+        name,
+        ok: true,
+        evidence: `running since ${state.StartedAt}${state.Health ? ', healthy' : ''}`,
+    };
+};
+function httpProbeArgv(tool, url) {
+    if (tool === 'curl')
+        return [
+            'curl',
+            '--silent',
+            '--output',
+            '/dev/null',
+            '--write-out',
+            '%{http_code}',
+            '--max-time',
+            '5',
+            url,
+        ];
+    if (tool === 'wget')
+        return ['timeout', '6', 'wget', '-q', '-O', '/dev/null', url];
+    throw new Error('no HTTP client on the host: install curl or wget for the health gate');
+}
+/** GET http://127.0.0.1:<port><health-path> from the host answers 2xx. */
+const gates_httpGate = async (ctx) => {
+    const name = 'http-health';
+    if (ctx.port === undefined || !ctx.healthPath)
+        return { name, ok: true, evidence: 'no health-path: skipped' };
+    const url = `http://127.0.0.1:${ctx.port}${ctx.healthPath}`;
+    try {
+        const result = await ctx.exec.run(httpProbeArgv(ctx.httpTool, url), { allowFailure: true });
+        if (ctx.httpTool === 'curl') {
+            const code = result.stdout.trim();
+            return { name, ok: /^2\d\d$/.test(code), evidence: `GET ${url} -> ${code || 'no answer'}` };
+        }
+        return {
+            name,
+            ok: result.exitCode === 0,
+            evidence: `GET ${url} -> ${result.exitCode === 0 ? '2xx' : `failed (${result.stderr.trim().slice(0, 120) || `exit ${result.exitCode}`})`}`,
+        };
+    }
+    catch (error) {
+        return { name, ok: false, fatal: true, evidence: errors_errorMessage(error) };
+    }
+};
+/** Patterns that mean two instances fought over one bot: a Telegram 409 or a duplicated key. */
+const CONFLICT_PATTERNS = [/\b409\b/, /Conflict/, /AUTH_KEY_DUPLICATED/];
+function gates_logGate(patterns = CONFLICT_PATTERNS) {
+    return async (ctx) => {
+        const name = 'log-conflicts';
+        const result = await ctx.exec.run(logsArgv(ctx.container, ctx.since), { allowFailure: true });
+        const lines = `${result.stdout}\n${result.stderr}`.split('\n');
+        const hit = lines.find((line) => patterns.some((p) => p.test(line)));
+        return hit
+            ? { name, ok: false, fatal: true, evidence: `log line: ${hit.trim().slice(0, 200)}` }
+            : { name, ok: true, evidence: `no ${patterns.map((p) => p.source).join(' / ')} in the logs` };
+    };
+}
+async function runGates(ctx, gates) {
+    const results = [];
+    for (const gate of gates) {
+        const result = await gate(ctx);
+        results.push(result);
+        if (!result.ok)
+            break;
+    }
+    return results;
+}
+/**
+ * Polls the gates once a second until all pass (ready) or the timeout; a fatal result (the
+ * container exited) fails at once. Throws GateError naming the gate that held it back.
+ */
+async function gates_waitReady(ctx, gates, timeoutSeconds) {
+    const deadline = ctx.clock.now() + timeoutSeconds * 1000;
+    for (let attempt = 1;; attempt++) {
+        const results = await runGates(ctx, gates);
+        const failed = results.find((r) => !r.ok);
+        if (!failed) {
+            ctx.log.info(`ready after ${attempt} check(s): ${results.map((r) => `${r.name}: ${r.evidence}`).join('; ')}`);
+            return results;
+        }
+        if (failed.fatal || ctx.clock.now() >= deadline)
+            throw new gates_GateError({
+                ...failed,
+                evidence: `${failed.evidence}${failed.fatal ? '' : ` (still failing after ${timeoutSeconds}s)`}`,
+            });
+        await ctx.clock.sleep(1000);
+    }
+}
+/** Runs the gates once a second for a window; the first failure ends it with a GateError. */
+async function gates_watchWindow(ctx, gates, windowSeconds) {
+    const end = ctx.clock.now() + windowSeconds * 1000;
+    let checks = 0;
+    for (;;) {
+        const results = await runGates(ctx, gates);
+        checks++;
+        const failed = results.find((r) => !r.ok);
+        if (failed)
+            throw new gates_GateError(failed);
+        if (ctx.clock.now() >= end)
+            return { checks, results };
+        await ctx.clock.sleep(1000);
+    }
+}
+/**
+ * A verify check (src/health: HTTP, Prometheus, container, logs, Telegram webhook) as a deploy
+ * gate, for canary steps and the post-switch window. An inconclusive answer (no traffic yet)
+ * passes by default; a final failure (a fatal log line, a restart) is fatal here too.
+ */
+function gateFromCheck(check, options = {}) {
+    return async (ctx) => {
+        const result = await check.probe(ctx.clock.now());
+        const ok = result.status === 'pass' ||
+            (result.status === 'inconclusive' && (options.onInconclusive ?? 'pass') === 'pass');
+        return {
+            name: check.name,
+            ok,
+            fatal: !ok && result.final === true,
+            evidence: `${result.status}: ${result.summary}`,
+        };
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/execute.ts
+
+
+/**
+ * Runs the steps in order. When one fails, the undos of the steps already done run in reverse
+ * (an undo shared by several steps, by key, runs once), then the cleanup steps run whatever
+ * happened. Never throws for a step failure: the result says what happened.
+ */
+async function execute_execute(plan, ctx, hooks = {}) {
+    const records = [];
+    const done = [];
+    let error;
+    let failedGate;
+    for (const [index, step] of plan.steps.entries()) {
+        const started = ctx.clock.now();
+        try {
+            await ctx.log.group(`${index + 1}/${plan.steps.length} ${step.title}`, () => step.run(ctx));
+            records.push({ id: step.id, title: step.title, status: 'ok', ms: ctx.clock.now() - started });
+            done.push(step);
+            await hooks.afterStep?.(step);
+            await hooks.between?.();
+        }
+        catch (cause) {
+            const message = errors_errorMessage(cause);
+            if (step.optional) {
+                ctx.log.warn(`${step.title}: ${message} (best effort, continuing)`);
+                records.push({
+                    id: step.id,
+                    title: step.title,
+                    status: 'warned',
+                    ms: ctx.clock.now() - started,
+                    detail: message,
+                });
+                continue;
+            }
+            records.push({
+                id: step.id,
+                title: step.title,
+                status: 'failed',
+                ms: ctx.clock.now() - started,
+                detail: message,
+            });
+            if (cause instanceof gates_GateError)
+                failedGate = cause.result.name;
+            error = new errors_StepError(`step ${index + 1} (${step.title})`, message);
+            ctx.log.error(error.message);
+            for (const rest of plan.steps.slice(index + 1))
+                records.push({ id: rest.id, title: rest.title, status: 'not-run', ms: 0 });
+            await undoAll(done, ctx, records);
+            break;
+        }
+    }
+    for (const step of plan.cleanup) {
+        try {
+            await step.run(ctx);
+        }
+        catch (cause) {
+            ctx.log.warn(`${step.title}: ${errors_errorMessage(cause)}`);
+        }
+    }
+    return { ok: !error, records, error, failedGate };
+}
+async function undoAll(done, ctx, records) {
+    const seen = new Set();
+    for (const step of [...done].reverse()) {
+        const undo = step.undo;
+        if (!undo)
+            continue;
+        if (undo.key) {
+            if (seen.has(undo.key))
+                continue;
+            seen.add(undo.key);
+        }
+        const started = ctx.clock.now();
+        try {
+            await ctx.log.group(`undo: ${undo.title}`, () => undo.run(ctx));
+            records.push({
+                id: `undo-${step.id}`,
+                title: `undo: ${undo.title}`,
+                status: 'undone',
+                ms: ctx.clock.now() - started,
+            });
+        }
+        catch (cause) {
+            const detail = errors_errorMessage(cause);
+            ctx.log.error(`undo failed: ${undo.title}: ${detail}`);
+            records.push({
+                id: `undo-${step.id}`,
+                title: `undo: ${undo.title}`,
+                status: 'undo-failed',
+                ms: ctx.clock.now() - started,
+                detail,
+            });
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/pre-deploy.ts
+
+
+/**
+ * A pre-deploy (a migration) runs in a one-off container. When the SSH connection breaks while
+ * it runs, the container goes on running on the host after its run has failed and released the
+ * lock. A second migration must never start beside it: the next deploy waits for it (up to
+ * lock-timeout, as it would wait for another deploy), and refuses if it is still running.
+ */
+async function runningPreDeploys(exec, app) {
+    const result = await exec.run(listArgv(`${app}-pre`));
+    return parseContainerList(result.stdout)
+        .filter((c) => c.state === 'running' && c.name.endsWith('-pre'))
+        .map((c) => c.name);
+}
+async function pre_deploy_awaitEarlierPreDeploys(ctx, config) {
+    const seconds = config.lockTimeoutSeconds;
+    for (const name of await runningPreDeploys(ctx.exec, config.app)) {
+        const advice = `refusing to run a second pre-deploy beside it: wait for it, or remove it (docker rm --force ${name}) if it hangs`;
+        if (seconds === 0)
+            throw new Error(`the pre-deploy container ${name} of an earlier run is still running; ${advice}`);
+        ctx.log.warn(`the pre-deploy container ${name} of an earlier run is still running (its run lost its connection?): waiting up to ${seconds}s for it to finish`);
+        const waited = await ctx.exec.run(['docker', 'wait', name], {
+            allowFailure: true,
+            timeoutMs: seconds * 1000,
+        });
+        if (waited.exitCode === 124)
+            throw new Error(`the pre-deploy container ${name} is still running after ${seconds}s; ${advice}`);
+        ctx.log.info(waited.exitCode === 0
+            ? `${name} finished with exit code ${waited.stdout.trim() || '?'}`
+            : `${name} is gone (${waited.stderr.trim().split('\n').pop() ?? ''})`);
+    }
+}
+/** After a failed pre-deploy: says so when its container still runs on the host. */
+async function pre_deploy_preDeployFailure(exec, config, name, cause) {
+    const still = await runningPreDeploys(exec, config.app).catch(() => []);
+    if (!still.includes(name))
+        return cause instanceof Error ? cause : new Error(errorMessage(cause));
+    return new Error(`${errorMessage(cause)}; its container ${name} is still running on the host: the next deploy waits for it before another pre-deploy`);
 }
 
 ;// CONCATENATED MODULE: ./src/host/paths.ts
@@ -2102,1275 +2721,6 @@ function ports_otherColor(color) {
     return color === 'blue' ? 'green' : 'blue';
 }
 
-;// CONCATENATED MODULE: ./src/notify/message.ts
-/**
- * Deploy notifications: what happened, to which version, where, with links to the run and the
- * commit. Pure formatting here; sending in src/notify/send.ts.
- */
-/** Pure: links to the workflow run and the commit from the runner's GITHUB_* variables. */
-function runLinks(env) {
-    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-    const repo = env.GITHUB_REPOSITORY || undefined;
-    const runId = env.GITHUB_RUN_ID || undefined;
-    const attempt = env.GITHUB_RUN_ATTEMPT;
-    const sha = env.GITHUB_SHA || undefined;
-    return {
-        repository: repo,
-        sha,
-        runUrl: repo && runId
-            ? `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`
-            : undefined,
-        commitUrl: repo && sha ? `${server}/${repo}/commit/${sha}` : undefined,
-    };
-}
-const TITLE = {
-    start: { icon: '🚀', text: 'Deploy started' },
-    success: { icon: '✅', text: 'Deploy succeeded' },
-    rollback: { icon: '↩️', text: 'Deploy rolled back' },
-    failure: { icon: '❌', text: 'Deploy failed' },
-};
-/** Escapes text for Telegram's HTML parse mode (the three characters it requires). */
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-function escapeAttr(text) {
-    return escapeHtml(text).replace(/"/g, '&quot;');
-}
-/** Telegram allows 4096 characters per message (after entity parsing). */
-const TELEGRAM_LIMIT = 4096;
-/** Pure: the sendMessage text in HTML parse mode; details are cut to fit the limit. */
-function telegramText(e) {
-    const title = TITLE[e.event];
-    const head = [
-        `${title.icon} <b>${escapeHtml(title.text)}</b>: ${escapeHtml(e.app)}`,
-        `version <code>${escapeHtml(e.version)}</code> → <b>${escapeHtml(e.environment)}</b>`,
-    ];
-    const links = [
-        e.runUrl ? `<a href="${escapeAttr(e.runUrl)}">run</a>` : '',
-        e.commitUrl ? `<a href="${escapeAttr(e.commitUrl)}">commit</a>` : '',
-    ].filter(Boolean);
-    const tail = links.length ? [links.join(' · ')] : [];
-    const fixed = [...head, ...tail].join('\n');
-    if (!e.details)
-        return fixed;
-    // Visible length counts characters after parsing; raw length is a safe upper bound.
-    const room = TELEGRAM_LIMIT - fixed.length - 40;
-    let details = e.details;
-    if (escapeHtml(details).length > room) {
-        details = details.slice(0, Math.max(0, room - 100));
-        while (escapeHtml(details).length > room - 3)
-            details = details.slice(0, -50);
-        details += '…';
-    }
-    return [...head, `<pre>${escapeHtml(details)}</pre>`, ...tail].join('\n');
-}
-/** Pure: the generic webhook's JSON body (plain text, no markup in the fields). */
-function webhookPayload(e) {
-    const title = TITLE[e.event];
-    return {
-        source: 'tg-devops',
-        event: e.event,
-        app: e.app,
-        version: e.version,
-        environment: e.environment,
-        runUrl: e.runUrl ?? null,
-        commitUrl: e.commitUrl ?? null,
-        details: e.details ?? null,
-        text: `${title.text}: ${e.app} ${e.version} → ${e.environment}${e.details ? `\n${e.details}` : ''}`,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/notify/send.ts
-
-
-
-/** Pure: what a target's answer means (retry 429 and 5xx, never other 4xx). */
-function classifyAnswer(status, body, maxRetryAfterMs) {
-    if (status >= 200 && status < 300) {
-        // The Bot API says ok:false on errors; a generic webhook may answer anything in 2xx.
-        try {
-            const parsed = JSON.parse(body);
-            if (parsed && typeof parsed === 'object' && parsed.ok === false) {
-                return { ok: false, retry: false, reason: `answered ok:false: ${body.slice(0, 200)}` };
-            }
-        }
-        catch {
-            /* not JSON: fine for a webhook */
-        }
-        return { ok: true, retry: false, reason: `HTTP ${status}` };
-    }
-    let description = body.slice(0, 200);
-    let waitMs;
-    try {
-        const parsed = JSON.parse(body);
-        if (parsed.description)
-            description = parsed.description;
-        if (parsed.parameters?.retry_after !== undefined) {
-            waitMs = Math.min(parsed.parameters.retry_after * 1000, maxRetryAfterMs);
-        }
-    }
-    catch {
-        /* keep the raw text */
-    }
-    const retry = status === 429 || status >= 500;
-    return { ok: false, retry, waitMs, reason: `HTTP ${status}: ${description}`.trim() };
-}
-/** Pure: the signature header value for a webhook body. */
-function signBody(body, secret) {
-    return `sha256=${(0,external_node_crypto_namespaceObject.createHmac)('sha256', secret).update(body).digest('hex')}`;
-}
-async function post(target, url, body, deps, hide, secret) {
-    const text = JSON.stringify(body);
-    const headers = { 'content-type': 'application/json' };
-    if (secret)
-        headers['x-tg-devops-signature-256'] = signBody(text, secret);
-    const attempts = Math.max(1, deps.attempts ?? 3);
-    let backoff = deps.backoffMs ?? 1000;
-    let last = 'not sent';
-    for (let i = 1; i <= attempts; i++) {
-        let answer;
-        try {
-            const response = await deps.fetch(url, {
-                method: 'POST',
-                headers,
-                body: text,
-                signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
-            });
-            answer = classifyAnswer(response.status, await response.text(), deps.maxRetryAfterMs ?? 10_000);
-        }
-        catch (error) {
-            const cause = error.cause;
-            answer = {
-                ok: false,
-                retry: true,
-                reason: `${errors_errorMessage(error)}${cause ? `: ${errors_errorMessage(cause)}` : ''}`,
-            };
-        }
-        if (answer.ok)
-            return { target, ok: true, reason: answer.reason };
-        last = hide(answer.reason);
-        if (!answer.retry || i === attempts)
-            break;
-        deps.log.info(`notify ${target}: attempt ${i} of ${attempts} failed (${last}), retrying`);
-        await deps.clock.sleep(answer.waitMs ?? backoff);
-        backoff *= 2;
-    }
-    return { target, ok: false, reason: last };
-}
-/**
- * Sends a deploy notification to every configured target. Never throws: a notification that
- * cannot be delivered becomes a warning, and the deploy goes on.
- */
-async function notify(event, targets, deps) {
-    const secrets = [];
-    if (targets.telegram?.token) {
-        secrets.push(targets.telegram.token);
-        deps.log.secret(targets.telegram.token);
-    }
-    if (targets.webhook?.url) {
-        // A webhook URL often carries its own secret (Slack, Discord): treat it as one.
-        secrets.push(targets.webhook.url);
-        deps.log.secret(targets.webhook.url);
-    }
-    const hide = (text) => secrets.reduce((t, s) => t.split(s).join('***'), text);
-    const sends = [];
-    try {
-        if (targets.telegram) {
-            const t = targets.telegram;
-            const base = (t.apiUrl ?? 'https://api.telegram.org').replace(/\/+$/, '');
-            sends.push(post('telegram', `${base}/bot${t.token}/sendMessage`, {
-                chat_id: t.chatId,
-                ...(t.threadId ? { message_thread_id: Number(t.threadId) } : {}),
-                text: telegramText(event),
-                parse_mode: 'HTML',
-                link_preview_options: { is_disabled: true },
-            }, deps, hide));
-        }
-        if (targets.webhook) {
-            if (targets.webhook.secret)
-                deps.log.secret(targets.webhook.secret);
-            sends.push(post('webhook', targets.webhook.url, webhookPayload(event), deps, hide, targets.webhook.secret));
-        }
-        const results = await Promise.all(sends);
-        const result = { delivered: [], failed: [] };
-        for (const r of results) {
-            if (r.ok) {
-                result.delivered.push(r.target);
-                deps.log.info(`notify ${r.target}: ${event.event} sent`);
-            }
-            else {
-                result.failed.push({ target: r.target, reason: r.reason });
-                deps.log.warn(`notify ${r.target}: could not send the ${event.event} notification: ${r.reason}`);
-            }
-        }
-        return result;
-    }
-    catch (error) {
-        const reason = hide(errors_errorMessage(error));
-        deps.log.warn(`notify: ${reason}`);
-        return { delivered: [], failed: [{ target: 'all', reason }] };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/proxy/files.ts
-/**
- * Files on the proxy host, through an Executor: content travels over stdin, paths as plain
- * arguments, no shell. Writes go to a temporary sibling first and are renamed into place, so a
- * reader (nginx -t, haproxy -c, another deploy) never sees half a file.
- */
-
-/** The file's text, or undefined when it does not exist. */
-async function readText(exec, path) {
-    const result = await exec.run(['cat', '--', path], { allowFailure: true });
-    if (result.exitCode === 0)
-        return result.stdout;
-    if (/No such file/i.test(result.stderr))
-        return undefined;
-    throw new Error(`${exec.where}: cannot read ${path}: ${result.stderr.trim()}`);
-}
-/** Writes content to `path` (via `<path>.tg-tmp` and a rename). */
-async function writeText(exec, path, content) {
-    const tmp = `${path}.tg-tmp`;
-    await exec.run(['dd', `of=${tmp}`, 'status=none'], { input: content });
-    await exec.run(['mv', '-f', '--', tmp, path]);
-}
-async function removeFile(exec, path) {
-    await exec.run(['rm', '-f', '--', path]);
-}
-/** The same digest `sha256sum` prints, or 'absent' for a missing file. */
-function digest(content) {
-    return content === undefined ? 'absent' : (0,external_node_crypto_namespaceObject.createHash)('sha256').update(content).digest('hex');
-}
-/** Exit status of the compare-and-swap when the file changed since it was read. */
-const CHANGED = 75;
-/**
- * Renames `candidate` onto `path` only if `path` still has the digest it had when read, under
- * an flock on `<path>.tg-lock` shared by every tg-devops deploy on the host. The script is a
- * constant; the paths and the digest arrive as positional arguments ($1..$3), never in it.
- */
-const SWAP_SCRIPT = [
-    'if [ -e "$1" ]; then h=$(sha256sum < "$1") || exit 1; h=${h%% *}; else h=absent; fi',
-    `[ "$h" = "$2" ] || { echo "$1 changed since it was read" >&2; exit ${CHANGED}; }`,
-    'mv -f -- "$3" "$1"',
-].join('\n');
-function swapCommand(path, expected, candidate) {
-    return [
-        'flock',
-        '-w',
-        '30',
-        `${path}.tg-lock`,
-        'sh',
-        '-c',
-        SWAP_SCRIPT,
-        'tg-devops-swap',
-        path,
-        expected,
-        candidate,
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/proxy/types.ts
-const COLORS = ['blue', 'green'];
-
-;// CONCATENATED MODULE: ./src/proxy/validate.ts
-
-
-/**
- * App names end up in file names (tg-<app>.upstream.conf), nginx upstream names (tg_<app>) and
- * HAProxy section names (fe_<app>, be_<app>): lower-case letters, digits, '-' and '_' only.
- */
-const validate_APP_NAME = /^[a-z0-9][a-z0-9_-]{0,47}$/;
-function validateSettings(settings) {
-    if (settings.kind !== 'nginx' && settings.kind !== 'haproxy')
-        throw new errors_InputError('proxy', `must be nginx or haproxy (got '${String(settings.kind)}')`);
-    if (!validate_APP_NAME.test(settings.app))
-        throw new errors_InputError('app', `'${settings.app}' must be 1-48 of a-z, 0-9, '-', '_' (it names files and proxy sections)`);
-    const { nginx, haproxy } = settings;
-    absolute('nginx-conf-dir', nginx.confDir);
-    command('nginx-test-command', nginx.testCommand);
-    command('nginx-reload-command', nginx.reloadCommand);
-    if (settings.kind === 'haproxy') {
-        absolute('haproxy-socket', haproxy.socket);
-        // socat reads ':' and ',' in an address as syntax
-        if (!/^\/[A-Za-z0-9._/@+-]+$/.test(haproxy.socket))
-            throw new errors_InputError('haproxy-socket', `'${haproxy.socket}': letters, digits and ._/@+- only`);
-        absolute('haproxy-config', haproxy.configFile);
-        command('haproxy-reload-command', haproxy.reloadCommand);
-        port('haproxy-frontend-port', haproxy.frontendPort);
-        if (haproxy.checkCommand) {
-            command('haproxy-check-command', haproxy.checkCommand);
-            if (!haproxy.checkCommand.includes('{config}'))
-                throw new errors_InputError('haproxy-check-command', "must name the candidate file as '{config}'");
-        }
-    }
-}
-/** Backends for route(): one or two distinct colors, ports 1..65535, weights 0..100, one > 0. */
-function validateBackends(backends) {
-    if (!Array.isArray(backends) || backends.length < 1 || backends.length > 2)
-        throw new errors_InputError('backends', 'give one or two backends (blue, green)');
-    const seen = new Set();
-    for (const b of backends) {
-        if (!COLORS.includes(b.color))
-            throw new errors_InputError('backends', `color must be blue or green (got '${String(b.color)}')`);
-        if (seen.has(b.color))
-            throw new errors_InputError('backends', `color ${b.color} appears twice`);
-        seen.add(b.color);
-        port('backends', b.port);
-        if (!Number.isInteger(b.weight) || b.weight < 0 || b.weight > 100)
-            throw new errors_InputError('backends', `${b.color}: weight must be an integer 0..100 (got ${b.weight})`);
-    }
-    if (backends.length === 2 && backends[0].port === backends[1].port)
-        throw new errors_InputError('backends', `blue and green share port ${backends[0].port}`);
-    if (!backends.some((b) => b.weight > 0))
-        throw new errors_InputError('backends', 'every weight is 0: nothing would serve the requests');
-    return [...backends]
-        .map((b) => ({ color: b.color, port: b.port, weight: b.weight }))
-        .sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
-}
-function port(name, value) {
-    if (!Number.isInteger(value) || value < 1 || value > 65535)
-        throw new errors_InputError(name, `port must be an integer 1..65535 (got ${value})`);
-}
-function absolute(name, value) {
-    if (typeof value !== 'string' || !value.startsWith('/') || /[\n\r\0]/.test(value))
-        throw new errors_InputError(name, `must be an absolute path (got '${String(value)}')`);
-}
-function command(name, argv) {
-    if (!Array.isArray(argv) || argv.length === 0 || !argv[0])
-        throw new errors_InputError(name, 'must be a non-empty command (argv)');
-    if (argv.some((a) => typeof a !== 'string' || a.includes('\0')))
-        throw new errors_InputError(name, 'arguments must be strings without NUL bytes');
-}
-
-;// CONCATENATED MODULE: ./src/proxy/nginx.ts
-
-
-
-
-const upstreamName = (app) => `tg_${app}`;
-const upstreamFile = (confDir, app) => `${confDir.replace(/\/+$/, '')}/tg-${app}.upstream.conf`;
-const HEADER = (app, what) => `# Managed by tg-devops for app '${app}' (${what}); rewritten on each deploy, do not edit.\n`;
-/** The include file for the baseline switch: one server line per color, weight 0 = `down`. */
-function renderUpstream(app, backends) {
-    const lines = validateBackends(backends).map((b) => b.weight > 0
-        ? `    server 127.0.0.1:${b.port} weight=${b.weight}; # ${b.color}`
-        : `    server 127.0.0.1:${b.port} down; # ${b.color}`);
-    return (HEADER(app, 'traffic switch: nginx') +
-        `upstream ${upstreamName(app)} {\n${lines.join('\n')}\n    keepalive 16;\n}\n`);
-}
-/** The include file when HAProxy does the switching: nginx always talks to its frontend. */
-function renderFrontendUpstream(app, frontendPort) {
-    return (HEADER(app, 'traffic switch: haproxy') +
-        `upstream ${upstreamName(app)} {\n` +
-        `    server 127.0.0.1:${frontendPort}; # haproxy fe_${app}\n` +
-        // nginx must drop an idle upstream connection before HAProxy's `timeout http-keep-alive`
-        // (75s) does, or a request sent on it in that instant is lost
-        `    keepalive 16;\n    keepalive_timeout 30s;\n}\n`);
-}
-/** Backends in a file written by renderUpstream (colors from the trailing comments). */
-function parseUpstream(text) {
-    const found = [];
-    for (const line of text.split('\n')) {
-        const m = line.match(/^\s*server\s+127\.0\.0\.1:(\d+)(?:\s+weight=(\d+))?(\s+down)?\s*;\s*#\s*(blue|green)\s*$/);
-        if (!m)
-            continue;
-        found.push({
-            color: m[4],
-            port: Number(m[1]),
-            weight: m[3] ? 0 : Number(m[2] ?? 1),
-        });
-    }
-    return found.sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
-}
-/**
- * Puts `content` into the app's include file and makes it live: write, test, reload. Returns
- * false (and runs nothing else) when the file already has that content. On a failed test or
- * reload the previous file is restored (or the new one removed) and the error names the output.
- */
-async function installUpstream(exec, nginx, app, content) {
-    const path = upstreamFile(nginx.confDir, app);
-    const before = await readText(exec, path);
-    if (before === content)
-        return false;
-    await writeText(exec, path, content);
-    const restore = async () => {
-        if (before === undefined)
-            await removeFile(exec, path);
-        else
-            await writeText(exec, path, before);
-    };
-    const test = await exec.run(nginx.testCommand, { allowFailure: true });
-    if (test.exitCode !== 0) {
-        await restore();
-        throw new errors_StepError('nginx', `config test failed with ${path}; restored the previous file, reloaded nothing:\n` +
-            tail(test.stderr || test.stdout));
-    }
-    const reload = await exec.run(nginx.reloadCommand, { allowFailure: true });
-    if (reload.exitCode !== 0) {
-        await restore();
-        throw new errors_StepError('nginx', `reload failed (the running config is unchanged); restored ${path}:\n` +
-            tail(reload.stderr || reload.stdout));
-    }
-    return true;
-}
-/** Takes the app's include file out: remove, test, reload (the file comes back if the test fails). */
-async function uninstallUpstream(exec, nginx, app) {
-    const path = upstreamFile(nginx.confDir, app);
-    const before = await readText(exec, path);
-    if (before === undefined)
-        return;
-    await removeFile(exec, path);
-    const test = await exec.run(nginx.testCommand, { allowFailure: true });
-    if (test.exitCode !== 0) {
-        await writeText(exec, path, before);
-        throw new errors_StepError('nginx', `config test failed without ${path} (is tg_${app} still used?); put it back:\n` +
-            tail(test.stderr || test.stdout));
-    }
-    await exec.run(nginx.reloadCommand);
-}
-/** Established TCP connections to 127.0.0.1:port on the host (requests in flight to a color). */
-async function connectionsTo(exec, port) {
-    const result = await exec.run(['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`]);
-    return result.stdout.split('\n').filter((l) => l.trim()).length;
-}
-/**
- * Waits until `count()` is 0, polling every 250 ms, at most `seconds`. Returns the last count.
- */
-async function waitForZero(count, seconds, clock) {
-    const end = clock.now() + Math.max(0, seconds) * 1000;
-    for (;;) {
-        const n = await count();
-        if (n === 0 || clock.now() >= end)
-            return n;
-        await clock.sleep(Math.min(250, Math.max(1, end - clock.now())));
-    }
-}
-function nginxProxy(app, nginx) {
-    const path = upstreamFile(nginx.confDir, app);
-    return {
-        remove: (exec) => uninstallUpstream(exec, nginx, app),
-        kind: 'nginx',
-        async current(exec) {
-            const text = await readText(exec, path);
-            return text === undefined ? [] : parseUpstream(text);
-        },
-        async route(exec, backends) {
-            const content = renderUpstream(app, backends); // validates first
-            await installUpstream(exec, nginx, app, content);
-        },
-        async drain(exec, color, seconds, clock) {
-            // Requests already sent to the color finish on the old workers; nginx reports no
-            // per-server count, so count the connections to the color's port on the host.
-            const text = await readText(exec, path);
-            const backend = text === undefined ? undefined : parseUpstream(text).find((b) => b.color === color);
-            if (!backend)
-                return;
-            await waitForZero(() => connectionsTo(exec, backend.port), seconds, clock);
-        },
-    };
-}
-function tail(text) {
-    return text.trim().split('\n').slice(-8).join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/proxy/haproxy.ts
-/**
- * The zero-loss switch. nginx stays the user-facing proxy; its upstream for the app is a fixed
- * local HAProxy frontend (fe_<app>), written and reloaded once, when the app is first set up.
- * HAProxy's backend (be_<app>) has both colors as servers, and switching is a few commands on
- * the runtime API (stats socket): `set server be_<app>/<color> addr|weight|state`. Nothing
- * reloads, no connection is closed, requests in flight finish where they started.
- *
- * The same state is kept in HAProxy's config file (a managed block per app, several apps per
- * file), so a restart routes the same way. The file is checked (`haproxy -c`) before anything
- * changes and swapped in under a lock; HAProxy is reloaded only when the app's frontend or
- * backend is new to the running process or its frontend port changed.
- *
- * The runtime API is reached with `socat stdio UNIX-CONNECT:<socket>` (Debian: socat), the
- * commands on stdin, one line separated by ';'.
- */
-
-
-
-
-
-
-const backendName = (app) => `be_${app}`;
-const frontendName = (app) => `fe_${app}`;
-const BEGIN = (app) => `# >>> tg-devops app=${app} (managed by tg-devops deploys; do not edit)`;
-const END = (app) => `# <<< tg-devops app=${app}`;
-/** Port of a color's server line that has never been set up (it stays in maintenance). */
-const PLACEHOLDER_PORT = 1;
-function desiredState(backends, known = []) {
-    const valid = validateBackends(backends);
-    return COLORS.map((color) => {
-        const b = valid.find((x) => x.color === color);
-        if (b)
-            return { color, port: b.port, weight: b.weight, maint: false };
-        const k = known.find((x) => x.color === color);
-        return { color, port: k?.port ?? PLACEHOLDER_PORT, weight: 0, maint: true };
-    });
-}
-/** The app's managed block: its frontend on loopback and a backend with both colors. */
-function renderBlock(app, frontendPort, desired) {
-    const servers = desired.map((d) => `    server ${d.color} 127.0.0.1:${d.port} weight ${d.weight}${d.maint ? ' disabled' : ''}`);
-    return [
-        BEGIN(app),
-        `frontend ${frontendName(app)}`,
-        '    mode http',
-        `    bind 127.0.0.1:${frontendPort}`,
-        // idle keep-alive connections from nginx must outlive nginx's own upstream keepalive_timeout
-        '    timeout client 75s',
-        '    timeout http-keep-alive 75s',
-        `    default_backend ${backendName(app)}`,
-        '',
-        `backend ${backendName(app)}`,
-        '    mode http',
-        '    balance roundrobin',
-        '    retries 3',
-        '    option redispatch 1',
-        '    timeout connect 2s',
-        '    timeout server 60s',
-        ...servers,
-        END(app),
-    ].join('\n');
-}
-/** The file with the app's block replaced (or appended); everything else is left as it was. */
-function replaceBlock(file, app, block) {
-    const lines = file.split('\n');
-    const start = lines.indexOf(BEGIN(app));
-    const end = lines.indexOf(END(app), start + 1);
-    if (start >= 0 && end > start) {
-        return [...lines.slice(0, start), ...block.split('\n'), ...lines.slice(end + 1)].join('\n');
-    }
-    if (start >= 0 || lines.includes(END(app)))
-        throw new errors_StepError('haproxy', `the tg-devops block for '${app}' is damaged (begin or end line missing)`);
-    const base = file.length === 0 || file.endsWith('\n') ? file : `${file}\n`;
-    return `${base}${base.trim() ? '\n' : ''}${block}\n`;
-}
-/** The file without the app's block (and the blank line before it). */
-function removeBlock(file, app) {
-    const lines = file.split('\n');
-    const start = lines.indexOf(BEGIN(app));
-    const end = lines.indexOf(END(app), start + 1);
-    if (start < 0 || end < start)
-        return file;
-    const from = start > 0 && lines[start - 1] === '' ? start - 1 : start;
-    return [...lines.slice(0, from), ...lines.slice(end + 1)].join('\n');
-}
-/** The app's block in a file, or undefined. */
-function findBlock(file, app) {
-    const lines = file.split('\n');
-    const start = lines.indexOf(BEGIN(app));
-    const end = lines.indexOf(END(app), start + 1);
-    return start >= 0 && end > start ? lines.slice(start, end + 1).join('\n') : undefined;
-}
-function blockFrontendPort(block) {
-    const m = block?.match(/^\s*bind 127\.0\.0\.1:(\d+)\s*$/m);
-    return m ? Number(m[1]) : undefined;
-}
-/** Parses `show servers state <backend>`; undefined when HAProxy has no such backend. */
-function parseServersState(output) {
-    if (/Can't find backend/i.test(output))
-        return undefined;
-    const lines = output.split('\n');
-    const header = lines.find((l) => l.startsWith('# be_id'));
-    if (!header)
-        throw new errors_StepError('haproxy', `unexpected 'show servers state' answer: ${output.trim().slice(0, 200)}`);
-    const names = header.slice(2).trim().split(/\s+/);
-    const col = (name) => {
-        const i = names.indexOf(name);
-        if (i < 0)
-            throw new errors_StepError('haproxy', `'show servers state' has no ${name} column`);
-        return i;
-    };
-    const [iName, iAdmin, iWeight, iPort] = [
-        col('srv_name'),
-        col('srv_admin_state'),
-        col('srv_uweight'),
-        col('srv_port'),
-    ];
-    const servers = [];
-    for (const line of lines) {
-        if (!/^\d+ /.test(line))
-            continue;
-        const f = line.trim().split(/\s+/);
-        const name = f[iName];
-        if (name !== 'blue' && name !== 'green')
-            continue;
-        const admin = Number(f[iAdmin]);
-        servers.push({
-            color: name,
-            port: Number(f[iPort]),
-            weight: Number(f[iWeight]),
-            // maintenance: FMAINT 0x01, IMAINT 0x02, RMAINT 0x20 (HAProxy's SRV_ADMF_MAINT mask; CMAINT 0x04
-            // only remembers `disabled` in the config, and stays set after `state ready`); drain: 0x18
-            maint: (admin & 0x23) !== 0,
-            drain: (admin & 0x18) !== 0,
-        });
-    }
-    return servers.sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
-}
-/** Sessions in flight (current + queued) on one server, from `show stat` CSV. */
-function parseInFlight(csv, backend, server) {
-    const lines = csv.split('\n');
-    const header = lines.find((l) => l.startsWith('# pxname'));
-    if (!header)
-        return undefined;
-    const names = header.slice(2).split(',');
-    const [iPx, iSv, iScur, iQcur] = ['pxname', 'svname', 'scur', 'qcur'].map((n) => names.indexOf(n));
-    for (const line of lines) {
-        const f = line.split(',');
-        if (f[iPx] === backend && f[iSv] === server)
-            return Number(f[iScur] || 0) + Number(f[iQcur] || 0);
-    }
-    return undefined;
-}
-/**
- * Runtime commands that take the servers from `now` to `want` without a moment where no server
- * takes requests: colors that gain traffic first (address, weight, then ready), then colors at
- * weight 0, then colors that go to maintenance. Nothing for a color that is already right.
- */
-function runtimeCommands(app, now, want) {
-    const be = backendName(app);
-    const order = [
-        ...want.filter((d) => !d.maint && d.weight > 0),
-        ...want.filter((d) => !d.maint && d.weight === 0),
-        ...want.filter((d) => d.maint),
-    ];
-    const commands = [];
-    for (const d of order) {
-        const s = now.find((x) => x.color === d.color);
-        const srv = `${be}/${d.color}`;
-        if (d.maint) {
-            if (!s?.maint)
-                commands.push(`set server ${srv} state maint`);
-            continue;
-        }
-        if (d.weight === 0 && s?.weight !== 0)
-            commands.push(`set server ${srv} weight 0`);
-        if (s?.port !== d.port)
-            commands.push(`set server ${srv} addr 127.0.0.1 port ${d.port}`);
-        if (d.weight > 0 && s?.weight !== d.weight)
-            commands.push(`set server ${srv} weight ${d.weight}`);
-        if (!s || s.maint || s.drain)
-            commands.push(`set server ${srv} state ready`);
-    }
-    return commands;
-}
-/** Does the running state already match? (port of a server in maintenance does not matter) */
-function matches(now, want) {
-    if (!now)
-        return false;
-    return want.every((d) => {
-        const s = now.find((x) => x.color === d.color);
-        if (!s)
-            return false;
-        if (d.maint)
-            return s.maint;
-        return !s.maint && !s.drain && s.port === d.port && s.weight === d.weight;
-    });
-}
-function haproxyProxy(app, haproxy, nginx, options = {}) {
-    const clock = options.clock ?? systemClock;
-    const be = backendName(app);
-    const check = haproxy.checkCommand ?? ['haproxy', '-c', '-q', '-f', '{config}'];
-    const cli = async (exec, commands) => {
-        const result = await exec.run(['socat', '-t', '5', 'stdio', `UNIX-CONNECT:${haproxy.socket}`], {
-            input: `${commands.join('; ')}\n`,
-            timeoutMs: 15_000,
-            allowFailure: true,
-        });
-        if (result.exitCode === 127)
-            throw new errors_StepError('haproxy', `socat is not installed on ${exec.where} (apt-get install socat)`);
-        if (result.exitCode !== 0)
-            throw new errors_StepError('haproxy', `runtime API at ${haproxy.socket} did not answer (socat exited ${result.exitCode}; is ` +
-                `HAProxy running with 'stats socket ${haproxy.socket} level admin', and may this user ` +
-                `open it?): ${result.stderr.trim()}`);
-        return result.stdout;
-    };
-    const state = async (exec) => parseServersState(await cli(exec, [`show servers state ${be}`]));
-    /** Writes the new file beside the real one and checks it; `next` undefined = already so. */
-    const prepare = async (exec, want, read) => {
-        const before = read ? read.text : await readText(exec, haproxy.configFile);
-        const next = want === 'remove'
-            ? removeBlock(before ?? '', app)
-            : replaceBlock(before ?? '', app, renderBlock(app, haproxy.frontendPort, want));
-        const candidate = `${haproxy.configFile}.tg-${app}.new`;
-        if (next === before)
-            return { before, next: undefined, candidate };
-        await writeText(exec, candidate, next);
-        const argv = check.map((a) => (a === '{config}' ? candidate : a));
-        const result = await exec.run(argv, { allowFailure: true });
-        if (result.exitCode !== 0) {
-            await removeFile(exec, candidate);
-            throw new errors_StepError('haproxy', `config check failed for the new ${haproxy.configFile} (nothing changed):\n` +
-                (result.stderr || result.stdout).trim().split('\n').slice(-8).join('\n'));
-        }
-        return { before, next, candidate };
-    };
-    /**
-     * Swaps a prepared file in (under a lock, only if nobody changed the file since it was read;
-     * otherwise prepares again from the new content, up to 5 times). Returns whether it changed.
-     */
-    const persist = async (exec, want, prepared) => {
-        for (let attempt = 1;; attempt++) {
-            const p = attempt === 1 && prepared ? prepared : await prepare(exec, want);
-            if (p.next === undefined)
-                return false;
-            const swap = await exec.run(swapCommand(haproxy.configFile, digest(p.before), p.candidate), {
-                allowFailure: true,
-            });
-            if (swap.exitCode === 0)
-                return true;
-            await removeFile(exec, p.candidate);
-            if (swap.exitCode !== CHANGED || attempt >= 5)
-                throw new errors_StepError('haproxy', `cannot replace ${haproxy.configFile}: ${swap.stderr.trim()}`);
-        }
-    };
-    const apply = async (exec, now, want) => {
-        const commands = runtimeCommands(app, now, want);
-        const answer = commands.length ? await cli(exec, commands) : '';
-        const after = await state(exec);
-        if (!matches(after, want))
-            throw new errors_StepError('haproxy', `runtime state of ${be} is not as asked after: ${commands.join('; ')}\n${answer.trim()}\n` +
-                `now: ${JSON.stringify(after)}`);
-    };
-    return {
-        async remove(exec) {
-            const path = upstreamFile(nginx.confDir, app);
-            if ((await readText(exec, path)) !== undefined)
-                await uninstallUpstream(exec, nginx, app);
-            if (await persist(exec, 'remove'))
-                await exec.run(haproxy.reloadCommand);
-        },
-        kind: 'haproxy',
-        async current(exec) {
-            const servers = await state(exec);
-            return (servers ?? [])
-                .filter((s) => !s.maint)
-                .map((s) => ({ color: s.color, port: s.port, weight: s.drain ? 0 : s.weight }));
-        },
-        async route(exec, backends) {
-            validateBackends(backends);
-            const now = await state(exec);
-            const want = desiredState(backends, now ?? []);
-            const text = await readText(exec, haproxy.configFile);
-            const reload = !now || blockFrontendPort(findBlock(text ?? '', app)) !== haproxy.frontendPort;
-            if (reload) {
-                // First setup (or a new frontend port): file, reload, wait until the process has it.
-                const changed = await persist(exec, want);
-                if (changed || !now) {
-                    await exec.run(haproxy.reloadCommand);
-                    const end = clock.now() + (options.reloadWaitSeconds ?? 15) * 1000;
-                    let loaded = await state(exec).catch(() => undefined);
-                    while (!loaded) {
-                        if (clock.now() >= end)
-                            throw new errors_StepError('haproxy', `reloaded, but ${be} did not appear within the wait`);
-                        await clock.sleep(200);
-                        loaded = await state(exec).catch(() => undefined);
-                    }
-                    if (!matches(loaded, want))
-                        await apply(exec, loaded, want);
-                }
-            }
-            else {
-                // The switch: check the new file first, change the running state, then keep the file.
-                const prepared = await prepare(exec, want, { text });
-                try {
-                    if (!matches(now, want))
-                        await apply(exec, now, want);
-                }
-                catch (error) {
-                    if (prepared.next !== undefined)
-                        await removeFile(exec, prepared.candidate);
-                    throw error;
-                }
-                await persist(exec, want, prepared);
-                // Another app's first setup may have reloaded HAProxy between our runtime change and our
-                // file swap, and its new process read our old block: check once more, now that the file
-                // is right, and apply again if so.
-                const final = await state(exec);
-                if (!final)
-                    throw new errors_StepError('haproxy', `${be} disappeared from the running HAProxy`);
-                if (!matches(final, want))
-                    await apply(exec, final, want);
-            }
-            // nginx talks to the frontend; written and reloaded once per app (no-op when in place)
-            await installUpstream(exec, nginx, app, renderFrontendUpstream(app, haproxy.frontendPort));
-        },
-        async drain(exec, color, seconds, clk) {
-            const inFlight = async () => {
-                const csv = await cli(exec, [`show stat ${be} 4 -1`]);
-                return parseInFlight(csv, be, color) ?? 0;
-            };
-            await waitForZero(inFlight, seconds, clk);
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/proxy/index.ts
-/**
- * The traffic switch: createProxy(settings) gives the deploy engine one TrafficProxy, nginx (the
- * baseline: include file, nginx -t, graceful reload) or haproxy (the zero-loss switch: runtime
- * API behind a fixed nginx upstream). See docs/adr/0004-traffic-switch.md.
- */
-
-
-
-
-
-function createProxy(settings, options = {}) {
-    validateSettings(settings);
-    return settings.kind === 'nginx'
-        ? nginxProxy(settings.app, settings.nginx)
-        : haproxyProxy(settings.app, settings.haproxy, settings.nginx, options);
-}
-
-;// CONCATENATED MODULE: ./src/deploy/docker.ts
-/** argv builders for the docker CLI on the host. Pure: values in, argv arrays out. */
-const LABEL_APP = 'tg-devops.app';
-const LABEL_RELEASE = 'tg-devops.release';
-const LABEL_COLOR = 'tg-devops.color';
-const LABEL_IMAGE = 'tg-devops.image';
-function docker_containerName(app, releaseId) {
-    return `${app}-${releaseId}`;
-}
-/** The options shared by the app container and the pre-deploy one-off. */
-function commonOptions(config, envFile) {
-    const argv = ['--env-file', envFile];
-    if (config.network)
-        argv.push('--network', config.network);
-    for (const v of config.volumes)
-        argv.push('--volume', `${v.source}:${v.target}${v.readOnly ? ':ro' : ''}`);
-    if (config.cpus)
-        argv.push('--cpus', config.cpus);
-    if (config.memory)
-        argv.push('--memory', config.memory);
-    argv.push(...config.extraOptions);
-    return argv;
-}
-function labels(spec) {
-    return [
-        '--label',
-        `${LABEL_APP}=${spec.config.app}`,
-        '--label',
-        `${LABEL_RELEASE}=${spec.releaseId}`,
-        '--label',
-        `${LABEL_COLOR}=${spec.color}`,
-        '--label',
-        `${LABEL_IMAGE}=${spec.config.image.raw}`,
-    ];
-}
-function publish(config, port) {
-    if (port === undefined)
-        return [];
-    // On the host network the app binds the port itself: it reads PORT (the twelve-factor way).
-    if (config.network === 'host')
-        return ['--env', `PORT=${port}`];
-    return ['--publish', `127.0.0.1:${port}:${config.containerPort}`];
-}
-/** `docker create`: everything but starting it, so a handover's gap holds only the start. */
-function docker_createArgv(spec) {
-    return [
-        'docker',
-        'create',
-        '--name',
-        docker_containerName(spec.config.app, spec.releaseId),
-        ...labels(spec),
-        '--restart',
-        'unless-stopped',
-        '--stop-timeout',
-        String(spec.config.stopGraceSeconds),
-        ...publish(spec.config, spec.port),
-        ...commonOptions(spec.config, spec.envFile),
-        '--',
-        spec.config.image.raw,
-    ];
-}
-/** A one-off container of the new image for the pre-deploy command (migrations). */
-function docker_preDeployArgv(config, releaseId, envFile) {
-    if (!config.preDeploy)
-        throw new Error('no pre-deploy command');
-    return [
-        'docker',
-        'run',
-        '--rm',
-        '--name',
-        `${config.app}-${releaseId}-pre`,
-        '--label',
-        `${LABEL_APP}=${config.app}-pre`,
-        ...commonOptions(config, envFile),
-        '--',
-        config.image.raw,
-        ...config.preDeploy,
-    ];
-}
-const docker_startArgv = (name) => ['docker', 'start', name];
-const docker_stopArgv = (name, graceSeconds) => [
-    'docker',
-    'stop',
-    '-t',
-    String(graceSeconds),
-    name,
-];
-const docker_removeArgv = (name) => ['docker', 'rm', '--force', name];
-const docker_pullArgv = (image, dockerConfig) => dockerConfig ? ['docker', '--config', dockerConfig, 'pull', image] : ['docker', 'pull', image];
-const docker_loginArgv = (server, username, dockerConfig) => [
-    'docker',
-    '--config',
-    dockerConfig,
-    'login',
-    '--username',
-    username,
-    '--password-stdin',
-    server,
-];
-const docker_inspectArgv = (name) => [
-    'docker',
-    'inspect',
-    '--type',
-    'container',
-    '--format',
-    '{{json .State}}',
-    name,
-];
-const logsArgv = (name, since) => ['docker', 'logs', '--since', since, name];
-/** All the app's containers, one JSON object per line. */
-const docker_listArgv = (app) => [
-    'docker',
-    'ps',
-    '--all',
-    '--no-trunc',
-    '--filter',
-    `label=${LABEL_APP}=${app}`,
-    '--format',
-    '{{json .}}',
-];
-/** Parses `docker ps --format '{{json .}}'` lines. */
-function docker_parseContainerList(stdout) {
-    return stdout
-        .split('\n')
-        .filter((line) => line.trim().startsWith('{'))
-        .map((line) => {
-        const row = JSON.parse(line);
-        const labelMap = new Map();
-        for (const pair of (row.Labels ?? '').split(',')) {
-            const eq = pair.indexOf('=');
-            if (eq > 0)
-                labelMap.set(pair.slice(0, eq), pair.slice(eq + 1));
-        }
-        const color = labelMap.get(LABEL_COLOR);
-        return {
-            name: row.Names ?? '',
-            state: row.State ?? '',
-            releaseId: labelMap.get(LABEL_RELEASE),
-            color: color === 'blue' || color === 'green' ? color : undefined,
-            image: labelMap.get(LABEL_IMAGE) ?? row.Image,
-            createdAt: row.CreatedAt,
-        };
-    });
-}
-function docker_parseState(stdout) {
-    return JSON.parse(stdout.trim());
-}
-
-;// CONCATENATED MODULE: ./src/deploy/gates.ts
-
-
-class gates_GateError extends Error {
-    result;
-    constructor(result) {
-        super(`gate ${result.name} failed: ${result.evidence}`);
-        this.result = result;
-        this.name = 'GateError';
-    }
-}
-/** Running, not restarting, and healthy when the image has a HEALTHCHECK. */
-const gates_runningGate = async (ctx) => {
-    const name = 'container-running';
-    const result = await ctx.exec.run(docker_inspectArgv(ctx.container), { allowFailure: true });
-    if (result.exitCode !== 0)
-        return { name, ok: false, fatal: true, evidence: `no container ${ctx.container}` };
-    const state = docker_parseState(result.stdout);
-    if (!state.Running || state.Restarting) {
-        return {
-            name,
-            ok: false,
-            fatal: state.Status === 'exited' || state.Status === 'dead' || state.Restarting,
-            evidence: `${ctx.container} is ${state.Restarting ? 'restarting' : state.Status} (exit code ${state.ExitCode})`,
-        };
-    }
-    if (state.Health && state.Health.Status !== 'healthy') {
-        const last = state.Health.Log?.at(-1)?.Output?.trim().slice(0, 200) ?? '';
-        return {
-            name: 'container-healthcheck',
-            ok: false,
-            fatal: false,
-            evidence: `health ${state.Health.Status}${last ? `: ${last}` : ''}`,
-        };
-    }
-    return {
-        name,
-        ok: true,
-        evidence: `running since ${state.StartedAt}${state.Health ? ', healthy' : ''}`,
-    };
-};
-function httpProbeArgv(tool, url) {
-    if (tool === 'curl')
-        return [
-            'curl',
-            '--silent',
-            '--output',
-            '/dev/null',
-            '--write-out',
-            '%{http_code}',
-            '--max-time',
-            '5',
-            url,
-        ];
-    if (tool === 'wget')
-        return ['timeout', '6', 'wget', '-q', '-O', '/dev/null', url];
-    throw new Error('no HTTP client on the host: install curl or wget for the health gate');
-}
-/** GET http://127.0.0.1:<port><health-path> from the host answers 2xx. */
-const gates_httpGate = async (ctx) => {
-    const name = 'http-health';
-    if (ctx.port === undefined || !ctx.healthPath)
-        return { name, ok: true, evidence: 'no health-path: skipped' };
-    const url = `http://127.0.0.1:${ctx.port}${ctx.healthPath}`;
-    try {
-        const result = await ctx.exec.run(httpProbeArgv(ctx.httpTool, url), { allowFailure: true });
-        if (ctx.httpTool === 'curl') {
-            const code = result.stdout.trim();
-            return { name, ok: /^2\d\d$/.test(code), evidence: `GET ${url} -> ${code || 'no answer'}` };
-        }
-        return {
-            name,
-            ok: result.exitCode === 0,
-            evidence: `GET ${url} -> ${result.exitCode === 0 ? '2xx' : `failed (${result.stderr.trim().slice(0, 120) || `exit ${result.exitCode}`})`}`,
-        };
-    }
-    catch (error) {
-        return { name, ok: false, fatal: true, evidence: errors_errorMessage(error) };
-    }
-};
-/** Patterns that mean two instances fought over one bot: a Telegram 409 or a duplicated key. */
-const CONFLICT_PATTERNS = [/\b409\b/, /Conflict/, /AUTH_KEY_DUPLICATED/];
-function gates_logGate(patterns = CONFLICT_PATTERNS) {
-    return async (ctx) => {
-        const name = 'log-conflicts';
-        const result = await ctx.exec.run(logsArgv(ctx.container, ctx.since), { allowFailure: true });
-        const lines = `${result.stdout}\n${result.stderr}`.split('\n');
-        const hit = lines.find((line) => patterns.some((p) => p.test(line)));
-        return hit
-            ? { name, ok: false, fatal: true, evidence: `log line: ${hit.trim().slice(0, 200)}` }
-            : { name, ok: true, evidence: `no ${patterns.map((p) => p.source).join(' / ')} in the logs` };
-    };
-}
-async function runGates(ctx, gates) {
-    const results = [];
-    for (const gate of gates) {
-        const result = await gate(ctx);
-        results.push(result);
-        if (!result.ok)
-            break;
-    }
-    return results;
-}
-/**
- * Polls the gates once a second until all pass (ready) or the timeout; a fatal result (the
- * container exited) fails at once. Throws GateError naming the gate that held it back.
- */
-async function gates_waitReady(ctx, gates, timeoutSeconds) {
-    const deadline = ctx.clock.now() + timeoutSeconds * 1000;
-    for (let attempt = 1;; attempt++) {
-        const results = await runGates(ctx, gates);
-        const failed = results.find((r) => !r.ok);
-        if (!failed) {
-            ctx.log.info(`ready after ${attempt} check(s): ${results.map((r) => `${r.name}: ${r.evidence}`).join('; ')}`);
-            return results;
-        }
-        if (failed.fatal || ctx.clock.now() >= deadline)
-            throw new gates_GateError({
-                ...failed,
-                evidence: `${failed.evidence}${failed.fatal ? '' : ` (still failing after ${timeoutSeconds}s)`}`,
-            });
-        await ctx.clock.sleep(1000);
-    }
-}
-/** Runs the gates once a second for a window; the first failure ends it with a GateError. */
-async function gates_watchWindow(ctx, gates, windowSeconds) {
-    const end = ctx.clock.now() + windowSeconds * 1000;
-    let checks = 0;
-    for (;;) {
-        const results = await runGates(ctx, gates);
-        checks++;
-        const failed = results.find((r) => !r.ok);
-        if (failed)
-            throw new gates_GateError(failed);
-        if (ctx.clock.now() >= end)
-            return { checks, results };
-        await ctx.clock.sleep(1000);
-    }
-}
-/**
- * A verify check (src/health: HTTP, Prometheus, container, logs, Telegram webhook) as a deploy
- * gate, for canary steps and the post-switch window. An inconclusive answer (no traffic yet)
- * passes by default; a final failure (a fatal log line, a restart) is fatal here too.
- */
-function gateFromCheck(check, options = {}) {
-    return async (ctx) => {
-        const result = await check.probe(ctx.clock.now());
-        const ok = result.status === 'pass' ||
-            (result.status === 'inconclusive' && (options.onInconclusive ?? 'pass') === 'pass');
-        return {
-            name: check.name,
-            ok,
-            fatal: !ok && result.final === true,
-            evidence: `${result.status}: ${result.summary}`,
-        };
-    };
-}
-
-;// CONCATENATED MODULE: ./src/deploy/execute.ts
-
-
-/**
- * Runs the steps in order. When one fails, the undos of the steps already done run in reverse
- * (an undo shared by several steps, by key, runs once), then the cleanup steps run whatever
- * happened. Never throws for a step failure: the result says what happened.
- */
-async function execute(plan, ctx, hooks = {}) {
-    const records = [];
-    const done = [];
-    let error;
-    let failedGate;
-    for (const [index, step] of plan.steps.entries()) {
-        const started = ctx.clock.now();
-        try {
-            await ctx.log.group(`${index + 1}/${plan.steps.length} ${step.title}`, () => step.run(ctx));
-            records.push({ id: step.id, title: step.title, status: 'ok', ms: ctx.clock.now() - started });
-            done.push(step);
-            await hooks.afterStep?.(step);
-            await hooks.between?.();
-        }
-        catch (cause) {
-            const message = errors_errorMessage(cause);
-            if (step.optional) {
-                ctx.log.warn(`${step.title}: ${message} (best effort, continuing)`);
-                records.push({
-                    id: step.id,
-                    title: step.title,
-                    status: 'warned',
-                    ms: ctx.clock.now() - started,
-                    detail: message,
-                });
-                continue;
-            }
-            records.push({
-                id: step.id,
-                title: step.title,
-                status: 'failed',
-                ms: ctx.clock.now() - started,
-                detail: message,
-            });
-            if (cause instanceof gates_GateError)
-                failedGate = cause.result.name;
-            error = new errors_StepError(`step ${index + 1} (${step.title})`, message);
-            ctx.log.error(error.message);
-            for (const rest of plan.steps.slice(index + 1))
-                records.push({ id: rest.id, title: rest.title, status: 'not-run', ms: 0 });
-            await undoAll(done, ctx, records);
-            break;
-        }
-    }
-    for (const step of plan.cleanup) {
-        try {
-            await step.run(ctx);
-        }
-        catch (cause) {
-            ctx.log.warn(`${step.title}: ${errors_errorMessage(cause)}`);
-        }
-    }
-    return { ok: !error, records, error, failedGate };
-}
-async function undoAll(done, ctx, records) {
-    const seen = new Set();
-    for (const step of [...done].reverse()) {
-        const undo = step.undo;
-        if (!undo)
-            continue;
-        if (undo.key) {
-            if (seen.has(undo.key))
-                continue;
-            seen.add(undo.key);
-        }
-        const started = ctx.clock.now();
-        try {
-            await ctx.log.group(`undo: ${undo.title}`, () => undo.run(ctx));
-            records.push({
-                id: `undo-${step.id}`,
-                title: `undo: ${undo.title}`,
-                status: 'undone',
-                ms: ctx.clock.now() - started,
-            });
-        }
-        catch (cause) {
-            const detail = errors_errorMessage(cause);
-            ctx.log.error(`undo failed: ${undo.title}: ${detail}`);
-            records.push({
-                id: `undo-${step.id}`,
-                title: `undo: ${undo.title}`,
-                status: 'undo-failed',
-                ms: ctx.clock.now() - started,
-                detail,
-            });
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/deploy/pre-deploy.ts
-
-
-/**
- * A pre-deploy (a migration) runs in a one-off container. When the SSH connection breaks while
- * it runs, the container goes on running on the host after its run has failed and released the
- * lock. A second migration must never start beside it: the next deploy waits for it (up to
- * lock-timeout, as it would wait for another deploy), and refuses if it is still running.
- */
-async function runningPreDeploys(exec, app) {
-    const result = await exec.run(listArgv(`${app}-pre`));
-    return parseContainerList(result.stdout)
-        .filter((c) => c.state === 'running' && c.name.endsWith('-pre'))
-        .map((c) => c.name);
-}
-async function pre_deploy_awaitEarlierPreDeploys(ctx, config) {
-    const seconds = config.lockTimeoutSeconds;
-    for (const name of await runningPreDeploys(ctx.exec, config.app)) {
-        const advice = `refusing to run a second pre-deploy beside it: wait for it, or remove it (docker rm --force ${name}) if it hangs`;
-        if (seconds === 0)
-            throw new Error(`the pre-deploy container ${name} of an earlier run is still running; ${advice}`);
-        ctx.log.warn(`the pre-deploy container ${name} of an earlier run is still running (its run lost its connection?): waiting up to ${seconds}s for it to finish`);
-        const waited = await ctx.exec.run(['docker', 'wait', name], {
-            allowFailure: true,
-            timeoutMs: seconds * 1000,
-        });
-        if (waited.exitCode === 124)
-            throw new Error(`the pre-deploy container ${name} is still running after ${seconds}s; ${advice}`);
-        ctx.log.info(waited.exitCode === 0
-            ? `${name} finished with exit code ${waited.stdout.trim() || '?'}`
-            : `${name} is gone (${waited.stderr.trim().split('\n').pop() ?? ''})`);
-    }
-}
-/** After a failed pre-deploy: says so when its container still runs on the host. */
-async function pre_deploy_preDeployFailure(exec, config, name, cause) {
-    const still = await runningPreDeploys(exec, config.app).catch(() => []);
-    if (!still.includes(name))
-        return cause instanceof Error ? cause : new Error(errorMessage(cause));
-    return new Error(`${errorMessage(cause)}; its container ${name} is still running on the host: the next deploy waits for it before another pre-deploy`);
-}
-
 ;// CONCATENATED MODULE: ./src/deploy/backup.ts
 
 /**
@@ -3725,7 +3075,7 @@ function reconcile(config, probe) {
         notes.push(`stray container ${s.name} (${s.state}) will be removed first`);
     return { current, strays, notes };
 }
-function buildPlan(input) {
+function plan_buildPlan(input) {
     const { config, probe, releaseId } = input;
     const { current, strays, notes } = reconcile(config, probe);
     const color = otherColor(current?.color);
@@ -3740,7 +3090,10 @@ function buildPlan(input) {
         container,
         startedAt: input.now,
         strategy: config.strategy,
-        irreversibleMigration: config.preDeploy ? true : undefined,
+        // Until the pull shows the image's migration label (the record step applies it).
+        irreversibleMigration: migrationMark(Boolean(config.preDeploy), undefined),
+        proxy: input.proxy?.kind ?? 'none',
+        haproxyFrontendPort: input.proxy?.kind === 'haproxy' ? input.proxy.frontendPort : undefined,
     };
     const steps = [];
     const cleanup = [];
@@ -3757,7 +3110,7 @@ function buildPlan(input) {
             optional: true,
         }));
     }
-    steps.push(commandStep('pull', `pull ${config.image.raw}`, pullArgv(config.image.raw, config.registry ? dockerConfig : undefined)));
+    steps.push(pullStep(config, config.registry ? dockerConfig : undefined));
     steps.push(writeEnvStep(paths, config));
     steps.push(...backupSteps(config, paths, releaseId));
     if (config.preDeploy) {
@@ -3801,7 +3154,7 @@ function buildPlan(input) {
         previous: current,
         history: [release, ...probe.state.history.filter((r) => r.id !== release.id)].slice(0, 20),
     };
-    steps.push(recordStateStep(paths, probe.state, next));
+    steps.push(recordStateStep(paths, probe.state, next, Boolean(config.preDeploy)));
     steps.push(...pruneSteps(config, probe, new Set([container, current?.container ?? ''])));
     return {
         app: config.app,
@@ -3827,11 +3180,55 @@ function writeEnvStep(paths, config) {
         },
     };
 }
-function recordStateStep(paths, before, after) {
+/**
+ * Pulls the image, then reads its migration label (read-only; a failure to read it only warns
+ * and keeps the pre-deploy rule).
+ */
+function pullStep(config, dockerConfig) {
+    const argv = pullArgv(config.image.raw, dockerConfig);
+    return {
+        id: 'pull',
+        title: `pull ${config.image.raw}`,
+        argv,
+        run: async (ctx) => {
+            await ctx.exec.run(argv);
+            const out = await ctx.exec.run(imageLabelsArgv(config.image.raw), { allowFailure: true });
+            let label;
+            try {
+                if (out.exitCode !== 0)
+                    throw new Error(out.stderr.trim().slice(0, 200));
+                label = parseMigrationLabel(out.stdout);
+            }
+            catch (error) {
+                ctx.log.warn(`labels of ${config.image.raw} not readable (${error.message}); ` +
+                    `${config.preDeploy ? 'its pre-deploy counts as an irreversible migration' : 'no migration recorded'}`);
+            }
+            ctx.facts.migrationLabel = label;
+            if (label)
+                ctx.log.info(`image label ${MIGRATION_LABEL}=${label}`);
+        },
+    };
+}
+/** The new release as recorded: its migration mark follows the label the pull read. */
+function recordedState(after, hadPreDeploy, facts) {
+    const current = after.current;
+    if (!current)
+        return after;
+    const mark = migrationMark(hadPreDeploy, facts.migrationLabel);
+    if (mark === current.irreversibleMigration)
+        return after;
+    const release = { ...current, irreversibleMigration: mark };
+    return {
+        ...after,
+        current: release,
+        history: after.history.map((r) => (r.id === release.id ? release : r)),
+    };
+}
+function recordStateStep(paths, before, after, hadPreDeploy) {
     return {
         id: 'record',
         title: `record release ${after.current?.id} as current (previous: ${after.previous?.id ?? 'none'})`,
-        run: (ctx) => ctx.host.writeState(ctx.exec, paths, after),
+        run: (ctx) => ctx.host.writeState(ctx.exec, paths, recordedState(after, hadPreDeploy, ctx.facts)),
         undo: {
             title: 'restore the previous state file',
             run: (ctx) => ctx.host.writeState(ctx.exec, paths, before),
@@ -3882,7 +3279,7 @@ function backendsFor(color, port, weight) {
     return { color, port, weight };
 }
 // ---- printing ---------------------------------------------------------------------------------
-function planText(plan) {
+function plan_planText(plan) {
     const lines = [
         `Deploy ${plan.app}: ${plan.strategy}, release ${plan.releaseId} (${plan.color}${plan.port ? `, port ${plan.port}` : ''})`,
         `  image    ${plan.image}`,
@@ -3911,6 +3308,1149 @@ function planMarkdown(plan) {
     ]
         .filter((l) => l !== undefined)
         .join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/proxy/command.ts
+/**
+ * The proxy's user-given commands (nginx-test-command, nginx-reload-command,
+ * haproxy-check-command, haproxy-reload-command) run through one function, so a command that is
+ * not on the host (exit 127, "not found": /usr/sbin is not on a deploy user's PATH over SSH on
+ * Debian) fails with the name of the input that sets it.
+ */
+
+
+/**
+ * The program that was not found: argv[0] for exit 127; for another failure, the word of argv that
+ * sh, bash or sudo report as "<name>: (command) not found" (`sudo haproxy ...`). Else undefined.
+ */
+function commandNotFound(argv, result) {
+    if (result.exitCode === 0)
+        return undefined;
+    const first = argv[0] ?? '';
+    for (const word of argv) {
+        const name = word.split('/').pop() ?? '';
+        if (!name || word.startsWith('-'))
+            continue;
+        const escaped = [word, name].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+        const said = new RegExp(`(^|[\\s:])(${escaped.join('|')}): (command )?not found`, 'm');
+        if (said.test(result.stderr))
+            return word;
+    }
+    return result.exitCode === 127 ? first : undefined;
+}
+/** The message for a command that is not on the host: which input to set, and an example. */
+function notFoundMessage(input, argv, where, detail = '', name = argv[0] ?? '') {
+    const example = name.startsWith('/')
+        ? ''
+        : ` (e.g. '${argv.map((a) => (a === name ? `/usr/sbin/${name}` : a)).join(' ')}')`;
+    return (`\`${name}\` was not found on ${where}${detail ? ` (${detail})` : ''}: ` +
+        `set the ${input} input to a command that exists there, with its full path when its directory ` +
+        `is not on the deploy user's PATH over SSH${example}`);
+}
+/**
+ * Runs one of the proxy's commands. Not found: a StepError naming the input (its example shows
+ * `template`, the command as the user wrote it, e.g. with `{config}`). Otherwise as exec.run: a
+ * failure throws CommandError unless allowFailure.
+ */
+async function runProxyCommand(exec, step, input, argv, options = {}) {
+    const { template = argv, ...runOptions } = options;
+    let result;
+    try {
+        result = await exec.run(argv, { ...runOptions, allowFailure: true });
+    }
+    catch (error) {
+        // a local executor cannot spawn a missing program at all
+        if (error instanceof Error && /\bENOENT\b/.test(error.message))
+            throw new errors_StepError(step, notFoundMessage(input, template, exec.where, 'ENOENT'));
+        throw error;
+    }
+    const missing = commandNotFound(argv, result);
+    if (missing !== undefined)
+        throw new errors_StepError(step, notFoundMessage(input, template, exec.where, detailOf(result), missing));
+    if (result.exitCode !== 0 && !options.allowFailure)
+        throw new CommandError(exec.where, argv, result);
+    return result;
+}
+function detailOf(result) {
+    const last = result.stderr.trim().split('\n').slice(-1)[0] ?? '';
+    return `exit ${result.exitCode}${last ? `: ${last}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/proxy/files.ts
+/**
+ * Files on the proxy host, through an Executor: content travels over stdin, paths as plain
+ * arguments, no shell. Writes go to a temporary sibling first and are renamed into place, so a
+ * reader (nginx -t, haproxy -c, another deploy) never sees half a file.
+ */
+
+/** The file's text, or undefined when it does not exist. */
+async function readText(exec, path) {
+    const result = await exec.run(['cat', '--', path], { allowFailure: true });
+    if (result.exitCode === 0)
+        return result.stdout;
+    if (/No such file/i.test(result.stderr))
+        return undefined;
+    throw new Error(`${exec.where}: cannot read ${path}: ${result.stderr.trim()}`);
+}
+/** Writes content to `path` (via `<path>.tg-tmp` and a rename). */
+async function writeText(exec, path, content) {
+    const tmp = `${path}.tg-tmp`;
+    await exec.run(['dd', `of=${tmp}`, 'status=none'], { input: content });
+    await exec.run(['mv', '-f', '--', tmp, path]);
+}
+async function removeFile(exec, path) {
+    await exec.run(['rm', '-f', '--', path]);
+}
+/** The same digest `sha256sum` prints, or 'absent' for a missing file. */
+function digest(content) {
+    return content === undefined ? 'absent' : (0,external_node_crypto_namespaceObject.createHash)('sha256').update(content).digest('hex');
+}
+/** Exit status of the compare-and-swap when the file changed since it was read. */
+const CHANGED = 75;
+/**
+ * Renames `candidate` onto `path` only if `path` still has the digest it had when read, under
+ * an flock on `<path>.tg-lock` shared by every tg-devops deploy on the host. The script is a
+ * constant; the paths and the digest arrive as positional arguments ($1..$3), never in it.
+ */
+const SWAP_SCRIPT = [
+    'if [ -e "$1" ]; then h=$(sha256sum < "$1") || exit 1; h=${h%% *}; else h=absent; fi',
+    `[ "$h" = "$2" ] || { echo "$1 changed since it was read" >&2; exit ${CHANGED}; }`,
+    'mv -f -- "$3" "$1"',
+].join('\n');
+function swapCommand(path, expected, candidate) {
+    return [
+        'flock',
+        '-w',
+        '30',
+        `${path}.tg-lock`,
+        'sh',
+        '-c',
+        SWAP_SCRIPT,
+        'tg-devops-swap',
+        path,
+        expected,
+        candidate,
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/proxy/types.ts
+const COLORS = ['blue', 'green'];
+
+;// CONCATENATED MODULE: ./src/proxy/validate.ts
+
+
+/**
+ * App names end up in file names (tg-<app>.upstream.conf), nginx upstream names (tg_<app>) and
+ * HAProxy section names (fe_<app>, be_<app>): lower-case letters, digits, '-' and '_' only.
+ */
+const validate_APP_NAME = /^[a-z0-9][a-z0-9_-]{0,47}$/;
+function validateSettings(settings) {
+    if (settings.kind !== 'nginx' && settings.kind !== 'haproxy')
+        throw new errors_InputError('proxy', `must be nginx or haproxy (got '${String(settings.kind)}')`);
+    if (!validate_APP_NAME.test(settings.app))
+        throw new errors_InputError('app', `'${settings.app}' must be 1-48 of a-z, 0-9, '-', '_' (it names files and proxy sections)`);
+    const { nginx, haproxy } = settings;
+    absolute('nginx-conf-dir', nginx.confDir);
+    command('nginx-test-command', nginx.testCommand);
+    command('nginx-reload-command', nginx.reloadCommand);
+    if (settings.kind === 'haproxy') {
+        absolute('haproxy-socket', haproxy.socket);
+        // socat reads ':' and ',' in an address as syntax
+        if (!/^\/[A-Za-z0-9._/@+-]+$/.test(haproxy.socket))
+            throw new errors_InputError('haproxy-socket', `'${haproxy.socket}': letters, digits and ._/@+- only`);
+        absolute('haproxy-config', haproxy.configFile);
+        command('haproxy-reload-command', haproxy.reloadCommand);
+        port('haproxy-frontend-port', haproxy.frontendPort);
+        if (haproxy.checkCommand) {
+            command('haproxy-check-command', haproxy.checkCommand);
+            if (!haproxy.checkCommand.includes('{config}'))
+                throw new errors_InputError('haproxy-check-command', "must name the candidate file as '{config}'");
+        }
+    }
+}
+/** Backends for route(): one or two distinct colors, ports 1..65535, weights 0..100, one > 0. */
+function validateBackends(backends) {
+    if (!Array.isArray(backends) || backends.length < 1 || backends.length > 2)
+        throw new errors_InputError('backends', 'give one or two backends (blue, green)');
+    const seen = new Set();
+    for (const b of backends) {
+        if (!COLORS.includes(b.color))
+            throw new errors_InputError('backends', `color must be blue or green (got '${String(b.color)}')`);
+        if (seen.has(b.color))
+            throw new errors_InputError('backends', `color ${b.color} appears twice`);
+        seen.add(b.color);
+        port('backends', b.port);
+        if (!Number.isInteger(b.weight) || b.weight < 0 || b.weight > 100)
+            throw new errors_InputError('backends', `${b.color}: weight must be an integer 0..100 (got ${b.weight})`);
+    }
+    if (backends.length === 2 && backends[0].port === backends[1].port)
+        throw new errors_InputError('backends', `blue and green share port ${backends[0].port}`);
+    if (!backends.some((b) => b.weight > 0))
+        throw new errors_InputError('backends', 'every weight is 0: nothing would serve the requests');
+    return [...backends]
+        .map((b) => ({ color: b.color, port: b.port, weight: b.weight }))
+        .sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
+}
+function port(name, value) {
+    if (!Number.isInteger(value) || value < 1 || value > 65535)
+        throw new errors_InputError(name, `port must be an integer 1..65535 (got ${value})`);
+}
+function absolute(name, value) {
+    if (typeof value !== 'string' || !value.startsWith('/') || /[\n\r\0]/.test(value))
+        throw new errors_InputError(name, `must be an absolute path (got '${String(value)}')`);
+}
+function command(name, argv) {
+    if (!Array.isArray(argv) || argv.length === 0 || !argv[0])
+        throw new errors_InputError(name, 'must be a non-empty command (argv)');
+    if (argv.some((a) => typeof a !== 'string' || a.includes('\0')))
+        throw new errors_InputError(name, 'arguments must be strings without NUL bytes');
+}
+
+;// CONCATENATED MODULE: ./src/proxy/nginx.ts
+
+
+
+
+
+const upstreamName = (app) => `tg_${app}`;
+const upstreamFile = (confDir, app) => `${confDir.replace(/\/+$/, '')}/tg-${app}.upstream.conf`;
+const HEADER = (app, what) => `# Managed by tg-devops for app '${app}' (${what}); rewritten on each deploy, do not edit.\n`;
+/** The include file for the baseline switch: one server line per color, weight 0 = `down`. */
+function renderUpstream(app, backends) {
+    const lines = validateBackends(backends).map((b) => b.weight > 0
+        ? `    server 127.0.0.1:${b.port} weight=${b.weight}; # ${b.color}`
+        : `    server 127.0.0.1:${b.port} down; # ${b.color}`);
+    return (HEADER(app, 'traffic switch: nginx') +
+        `upstream ${upstreamName(app)} {\n${lines.join('\n')}\n    keepalive 16;\n}\n`);
+}
+/** The include file when HAProxy does the switching: nginx always talks to its frontend. */
+function renderFrontendUpstream(app, frontendPort) {
+    return (HEADER(app, 'traffic switch: haproxy') +
+        `upstream ${upstreamName(app)} {\n` +
+        `    server 127.0.0.1:${frontendPort}; # haproxy fe_${app}\n` +
+        // nginx must drop an idle upstream connection before HAProxy's `timeout http-keep-alive`
+        // (75s) does, or a request sent on it in that instant is lost
+        `    keepalive 16;\n    keepalive_timeout 30s;\n}\n`);
+}
+/** Backends in a file written by renderUpstream (colors from the trailing comments). */
+function parseUpstream(text) {
+    const found = [];
+    for (const line of text.split('\n')) {
+        const m = line.match(/^\s*server\s+127\.0\.0\.1:(\d+)(?:\s+weight=(\d+))?(\s+down)?\s*;\s*#\s*(blue|green)\s*$/);
+        if (!m)
+            continue;
+        found.push({
+            color: m[4],
+            port: Number(m[1]),
+            weight: m[3] ? 0 : Number(m[2] ?? 1),
+        });
+    }
+    return found.sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
+}
+/**
+ * Puts `content` into the app's include file and makes it live: write, test, reload. Returns
+ * false (and runs nothing else) when the file already has that content. On a failed test or
+ * reload the previous file is restored (or the new one removed) and the error names the output.
+ */
+async function installUpstream(exec, nginx, app, content) {
+    const path = upstreamFile(nginx.confDir, app);
+    const before = await readText(exec, path);
+    if (before === content)
+        return false;
+    await writeText(exec, path, content);
+    const restore = async () => {
+        if (before === undefined)
+            await removeFile(exec, path);
+        else
+            await writeText(exec, path, before);
+    };
+    const test = await runProxyCommand(exec, 'nginx', 'nginx-test-command', nginx.testCommand, {
+        allowFailure: true,
+    }).catch(async (error) => {
+        await restore();
+        throw error;
+    });
+    if (test.exitCode !== 0) {
+        await restore();
+        throw new errors_StepError('nginx', `config test failed with ${path}; restored the previous file, reloaded nothing:\n` +
+            tail(test.stderr || test.stdout));
+    }
+    const reload = await runProxyCommand(exec, 'nginx', 'nginx-reload-command', nginx.reloadCommand, {
+        allowFailure: true,
+    }).catch(async (error) => {
+        await restore();
+        throw error;
+    });
+    if (reload.exitCode !== 0) {
+        await restore();
+        throw new errors_StepError('nginx', `reload failed (the running config is unchanged); restored ${path}:\n` +
+            tail(reload.stderr || reload.stdout));
+    }
+    return true;
+}
+/** Takes the app's include file out: remove, test, reload (the file comes back if the test fails). */
+async function uninstallUpstream(exec, nginx, app) {
+    const path = upstreamFile(nginx.confDir, app);
+    const before = await readText(exec, path);
+    if (before === undefined)
+        return;
+    await removeFile(exec, path);
+    const test = await runProxyCommand(exec, 'nginx', 'nginx-test-command', nginx.testCommand, {
+        allowFailure: true,
+    }).catch(async (error) => {
+        await writeText(exec, path, before);
+        throw error;
+    });
+    if (test.exitCode !== 0) {
+        await writeText(exec, path, before);
+        throw new errors_StepError('nginx', `config test failed without ${path} (is tg_${app} still used?); put it back:\n` +
+            tail(test.stderr || test.stdout));
+    }
+    await runProxyCommand(exec, 'nginx', 'nginx-reload-command', nginx.reloadCommand);
+}
+/** Established TCP connections to 127.0.0.1:port on the host (requests in flight to a color). */
+async function connectionsTo(exec, port) {
+    const result = await exec.run(['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`]);
+    return result.stdout.split('\n').filter((l) => l.trim()).length;
+}
+/**
+ * Waits until `count()` is 0, polling every 250 ms, at most `seconds`. Returns the last count.
+ */
+async function waitForZero(count, seconds, clock) {
+    const end = clock.now() + Math.max(0, seconds) * 1000;
+    for (;;) {
+        const n = await count();
+        if (n === 0 || clock.now() >= end)
+            return n;
+        await clock.sleep(Math.min(250, Math.max(1, end - clock.now())));
+    }
+}
+function nginxProxy(app, nginx) {
+    const path = upstreamFile(nginx.confDir, app);
+    return {
+        remove: (exec) => uninstallUpstream(exec, nginx, app),
+        kind: 'nginx',
+        async current(exec) {
+            const text = await readText(exec, path);
+            return text === undefined ? [] : parseUpstream(text);
+        },
+        async route(exec, backends) {
+            const content = renderUpstream(app, backends); // validates first
+            await installUpstream(exec, nginx, app, content);
+        },
+        async drain(exec, color, seconds, clock) {
+            // Requests already sent to the color finish on the old workers; nginx reports no
+            // per-server count, so count the connections to the color's port on the host.
+            const text = await readText(exec, path);
+            const backend = text === undefined ? undefined : parseUpstream(text).find((b) => b.color === color);
+            if (!backend)
+                return;
+            await waitForZero(() => connectionsTo(exec, backend.port), seconds, clock);
+        },
+    };
+}
+function tail(text) {
+    return text.trim().split('\n').slice(-8).join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/proxy/haproxy.ts
+/**
+ * The zero-loss switch. nginx stays the user-facing proxy; its upstream for the app is a fixed
+ * local HAProxy frontend (fe_<app>), written and reloaded once, when the app is first set up.
+ * HAProxy's backend (be_<app>) has both colors as servers, and switching is a few commands on
+ * the runtime API (stats socket): `set server be_<app>/<color> addr|weight|state`. Nothing
+ * reloads, no connection is closed, requests in flight finish where they started.
+ *
+ * The same state is kept in HAProxy's config file (a managed block per app, several apps per
+ * file), so a restart routes the same way. The file is checked (`haproxy -c`) before anything
+ * changes and swapped in under a lock; HAProxy is reloaded only when the app's frontend or
+ * backend is new to the running process or its frontend port changed.
+ *
+ * The runtime API is reached with `socat stdio UNIX-CONNECT:<socket>` (Debian: socat), the
+ * commands on stdin, one line separated by ';'.
+ */
+
+
+
+
+
+
+
+const backendName = (app) => `be_${app}`;
+const frontendName = (app) => `fe_${app}`;
+const BEGIN = (app) => `# >>> tg-devops app=${app} (managed by tg-devops deploys; do not edit)`;
+const END = (app) => `# <<< tg-devops app=${app}`;
+/** Port of a color's server line that has never been set up (it stays in maintenance). */
+const PLACEHOLDER_PORT = 1;
+function desiredState(backends, known = []) {
+    const valid = validateBackends(backends);
+    return COLORS.map((color) => {
+        const b = valid.find((x) => x.color === color);
+        if (b)
+            return { color, port: b.port, weight: b.weight, maint: false };
+        const k = known.find((x) => x.color === color);
+        return { color, port: k?.port ?? PLACEHOLDER_PORT, weight: 0, maint: true };
+    });
+}
+/** The app's managed block: its frontend on loopback and a backend with both colors. */
+function renderBlock(app, frontendPort, desired) {
+    const servers = desired.map((d) => `    server ${d.color} 127.0.0.1:${d.port} weight ${d.weight}${d.maint ? ' disabled' : ''}`);
+    return [
+        BEGIN(app),
+        `frontend ${frontendName(app)}`,
+        '    mode http',
+        `    bind 127.0.0.1:${frontendPort}`,
+        // idle keep-alive connections from nginx must outlive nginx's own upstream keepalive_timeout
+        '    timeout client 75s',
+        '    timeout http-keep-alive 75s',
+        `    default_backend ${backendName(app)}`,
+        '',
+        `backend ${backendName(app)}`,
+        '    mode http',
+        '    balance roundrobin',
+        '    retries 3',
+        '    option redispatch 1',
+        '    timeout connect 2s',
+        '    timeout server 60s',
+        ...servers,
+        END(app),
+    ].join('\n');
+}
+/** The file with the app's block replaced (or appended); everything else is left as it was. */
+function replaceBlock(file, app, block) {
+    const lines = file.split('\n');
+    const start = lines.indexOf(BEGIN(app));
+    const end = lines.indexOf(END(app), start + 1);
+    if (start >= 0 && end > start) {
+        return [...lines.slice(0, start), ...block.split('\n'), ...lines.slice(end + 1)].join('\n');
+    }
+    if (start >= 0 || lines.includes(END(app)))
+        throw new errors_StepError('haproxy', `the tg-devops block for '${app}' is damaged (begin or end line missing)`);
+    const base = file.length === 0 || file.endsWith('\n') ? file : `${file}\n`;
+    return `${base}${base.trim() ? '\n' : ''}${block}\n`;
+}
+/** The file without the app's block (and the blank line before it). */
+function removeBlock(file, app) {
+    const lines = file.split('\n');
+    const start = lines.indexOf(BEGIN(app));
+    const end = lines.indexOf(END(app), start + 1);
+    if (start < 0 || end < start)
+        return file;
+    const from = start > 0 && lines[start - 1] === '' ? start - 1 : start;
+    return [...lines.slice(0, from), ...lines.slice(end + 1)].join('\n');
+}
+/** The app's block in a file, or undefined. */
+function findBlock(file, app) {
+    const lines = file.split('\n');
+    const start = lines.indexOf(BEGIN(app));
+    const end = lines.indexOf(END(app), start + 1);
+    return start >= 0 && end > start ? lines.slice(start, end + 1).join('\n') : undefined;
+}
+function blockFrontendPort(block) {
+    const m = block?.match(/^\s*bind 127\.0\.0\.1:(\d+)\s*$/m);
+    return m ? Number(m[1]) : undefined;
+}
+/** Parses `show servers state <backend>`; undefined when HAProxy has no such backend. */
+function parseServersState(output) {
+    if (/Can't find backend/i.test(output))
+        return undefined;
+    const lines = output.split('\n');
+    const header = lines.find((l) => l.startsWith('# be_id'));
+    if (!header)
+        throw new errors_StepError('haproxy', `unexpected 'show servers state' answer: ${output.trim().slice(0, 200)}`);
+    const names = header.slice(2).trim().split(/\s+/);
+    const col = (name) => {
+        const i = names.indexOf(name);
+        if (i < 0)
+            throw new errors_StepError('haproxy', `'show servers state' has no ${name} column`);
+        return i;
+    };
+    const [iName, iAdmin, iWeight, iPort] = [
+        col('srv_name'),
+        col('srv_admin_state'),
+        col('srv_uweight'),
+        col('srv_port'),
+    ];
+    const servers = [];
+    for (const line of lines) {
+        if (!/^\d+ /.test(line))
+            continue;
+        const f = line.trim().split(/\s+/);
+        const name = f[iName];
+        if (name !== 'blue' && name !== 'green')
+            continue;
+        const admin = Number(f[iAdmin]);
+        servers.push({
+            color: name,
+            port: Number(f[iPort]),
+            weight: Number(f[iWeight]),
+            // maintenance: FMAINT 0x01, IMAINT 0x02, RMAINT 0x20 (HAProxy's SRV_ADMF_MAINT mask; CMAINT 0x04
+            // only remembers `disabled` in the config, and stays set after `state ready`); drain: 0x18
+            maint: (admin & 0x23) !== 0,
+            drain: (admin & 0x18) !== 0,
+        });
+    }
+    return servers.sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
+}
+/** Sessions in flight (current + queued) on one server, from `show stat` CSV. */
+function parseInFlight(csv, backend, server) {
+    const lines = csv.split('\n');
+    const header = lines.find((l) => l.startsWith('# pxname'));
+    if (!header)
+        return undefined;
+    const names = header.slice(2).split(',');
+    const [iPx, iSv, iScur, iQcur] = ['pxname', 'svname', 'scur', 'qcur'].map((n) => names.indexOf(n));
+    for (const line of lines) {
+        const f = line.split(',');
+        if (f[iPx] === backend && f[iSv] === server)
+            return Number(f[iScur] || 0) + Number(f[iQcur] || 0);
+    }
+    return undefined;
+}
+/**
+ * Runtime commands that take the servers from `now` to `want` without a moment where no server
+ * takes requests: colors that gain traffic first (address, weight, then ready), then colors at
+ * weight 0, then colors that go to maintenance. Nothing for a color that is already right.
+ */
+function runtimeCommands(app, now, want) {
+    const be = backendName(app);
+    const order = [
+        ...want.filter((d) => !d.maint && d.weight > 0),
+        ...want.filter((d) => !d.maint && d.weight === 0),
+        ...want.filter((d) => d.maint),
+    ];
+    const commands = [];
+    for (const d of order) {
+        const s = now.find((x) => x.color === d.color);
+        const srv = `${be}/${d.color}`;
+        if (d.maint) {
+            if (!s?.maint)
+                commands.push(`set server ${srv} state maint`);
+            continue;
+        }
+        if (d.weight === 0 && s?.weight !== 0)
+            commands.push(`set server ${srv} weight 0`);
+        if (s?.port !== d.port)
+            commands.push(`set server ${srv} addr 127.0.0.1 port ${d.port}`);
+        if (d.weight > 0 && s?.weight !== d.weight)
+            commands.push(`set server ${srv} weight ${d.weight}`);
+        if (!s || s.maint || s.drain)
+            commands.push(`set server ${srv} state ready`);
+    }
+    return commands;
+}
+/** Does the running state already match? (port of a server in maintenance does not matter) */
+function matches(now, want) {
+    if (!now)
+        return false;
+    return want.every((d) => {
+        const s = now.find((x) => x.color === d.color);
+        if (!s)
+            return false;
+        if (d.maint)
+            return s.maint;
+        return !s.maint && !s.drain && s.port === d.port && s.weight === d.weight;
+    });
+}
+function haproxyProxy(app, haproxy, nginx, options = {}) {
+    const clock = options.clock ?? systemClock;
+    const be = backendName(app);
+    const check = haproxy.checkCommand ?? ['haproxy', '-c', '-q', '-f', '{config}'];
+    const cli = async (exec, commands) => {
+        const result = await exec.run(['socat', '-t', '5', 'stdio', `UNIX-CONNECT:${haproxy.socket}`], {
+            input: `${commands.join('; ')}\n`,
+            timeoutMs: 15_000,
+            allowFailure: true,
+        });
+        if (result.exitCode === 127)
+            throw new errors_StepError('haproxy', `socat is not installed on ${exec.where} (apt-get install socat)`);
+        if (result.exitCode !== 0)
+            throw new errors_StepError('haproxy', `runtime API at ${haproxy.socket} did not answer (socat exited ${result.exitCode}; is ` +
+                `HAProxy running with 'stats socket ${haproxy.socket} level admin', and may this user ` +
+                `open it?): ${result.stderr.trim()}`);
+        return result.stdout;
+    };
+    const reloadHaproxy = (exec) => runProxyCommand(exec, 'haproxy', 'haproxy-reload-command', haproxy.reloadCommand);
+    const state = async (exec) => parseServersState(await cli(exec, [`show servers state ${be}`]));
+    /** Writes the new file beside the real one and checks it; `next` undefined = already so. */
+    const prepare = async (exec, want, read) => {
+        const before = read ? read.text : await readText(exec, haproxy.configFile);
+        const next = want === 'remove'
+            ? removeBlock(before ?? '', app)
+            : replaceBlock(before ?? '', app, renderBlock(app, haproxy.frontendPort, want));
+        const candidate = `${haproxy.configFile}.tg-${app}.new`;
+        if (next === before)
+            return { before, next: undefined, candidate };
+        await writeText(exec, candidate, next);
+        const argv = check.map((a) => (a === '{config}' ? candidate : a));
+        const result = await runProxyCommand(exec, 'haproxy', 'haproxy-check-command', argv, {
+            allowFailure: true,
+            template: check,
+        }).catch(async (error) => {
+            await removeFile(exec, candidate);
+            throw error;
+        });
+        if (result.exitCode !== 0) {
+            await removeFile(exec, candidate);
+            throw new errors_StepError('haproxy', `config check failed for the new ${haproxy.configFile} (nothing changed):\n` +
+                (result.stderr || result.stdout).trim().split('\n').slice(-8).join('\n'));
+        }
+        return { before, next, candidate };
+    };
+    /**
+     * Swaps a prepared file in (under a lock, only if nobody changed the file since it was read;
+     * otherwise prepares again from the new content, up to 5 times). Returns whether it changed.
+     */
+    const persist = async (exec, want, prepared) => {
+        for (let attempt = 1;; attempt++) {
+            const p = attempt === 1 && prepared ? prepared : await prepare(exec, want);
+            if (p.next === undefined)
+                return false;
+            const swap = await exec.run(swapCommand(haproxy.configFile, digest(p.before), p.candidate), {
+                allowFailure: true,
+            });
+            if (swap.exitCode === 0)
+                return true;
+            await removeFile(exec, p.candidate);
+            if (swap.exitCode !== CHANGED || attempt >= 5)
+                throw new errors_StepError('haproxy', `cannot replace ${haproxy.configFile}: ${swap.stderr.trim()}`);
+        }
+    };
+    const apply = async (exec, now, want) => {
+        const commands = runtimeCommands(app, now, want);
+        const answer = commands.length ? await cli(exec, commands) : '';
+        const after = await state(exec);
+        if (!matches(after, want))
+            throw new errors_StepError('haproxy', `runtime state of ${be} is not as asked after: ${commands.join('; ')}\n${answer.trim()}\n` +
+                `now: ${JSON.stringify(after)}`);
+    };
+    return {
+        async remove(exec) {
+            const path = upstreamFile(nginx.confDir, app);
+            if ((await readText(exec, path)) !== undefined)
+                await uninstallUpstream(exec, nginx, app);
+            if (await persist(exec, 'remove'))
+                await reloadHaproxy(exec);
+        },
+        kind: 'haproxy',
+        async current(exec) {
+            const servers = await state(exec);
+            return (servers ?? [])
+                .filter((s) => !s.maint)
+                .map((s) => ({ color: s.color, port: s.port, weight: s.drain ? 0 : s.weight }));
+        },
+        async route(exec, backends) {
+            validateBackends(backends);
+            const now = await state(exec);
+            const want = desiredState(backends, now ?? []);
+            const text = await readText(exec, haproxy.configFile);
+            const reload = !now || blockFrontendPort(findBlock(text ?? '', app)) !== haproxy.frontendPort;
+            if (reload) {
+                // First setup (or a new frontend port): file, reload, wait until the process has it.
+                const changed = await persist(exec, want);
+                if (changed || !now) {
+                    await reloadHaproxy(exec);
+                    const end = clock.now() + (options.reloadWaitSeconds ?? 15) * 1000;
+                    let loaded = await state(exec).catch(() => undefined);
+                    while (!loaded) {
+                        if (clock.now() >= end)
+                            throw new errors_StepError('haproxy', `reloaded, but ${be} did not appear within the wait`);
+                        await clock.sleep(200);
+                        loaded = await state(exec).catch(() => undefined);
+                    }
+                    if (!matches(loaded, want))
+                        await apply(exec, loaded, want);
+                }
+            }
+            else {
+                // The switch: check the new file first, change the running state, then keep the file.
+                const prepared = await prepare(exec, want, { text });
+                try {
+                    if (!matches(now, want))
+                        await apply(exec, now, want);
+                }
+                catch (error) {
+                    if (prepared.next !== undefined)
+                        await removeFile(exec, prepared.candidate);
+                    throw error;
+                }
+                await persist(exec, want, prepared);
+                // Another app's first setup may have reloaded HAProxy between our runtime change and our
+                // file swap, and its new process read our old block: check once more, now that the file
+                // is right, and apply again if so.
+                const final = await state(exec);
+                if (!final)
+                    throw new errors_StepError('haproxy', `${be} disappeared from the running HAProxy`);
+                if (!matches(final, want))
+                    await apply(exec, final, want);
+            }
+            // nginx talks to the frontend; written and reloaded once per app (no-op when in place)
+            await installUpstream(exec, nginx, app, renderFrontendUpstream(app, haproxy.frontendPort));
+        },
+        async drain(exec, color, seconds, clk) {
+            const inFlight = async () => {
+                const csv = await cli(exec, [`show stat ${be} 4 -1`]);
+                return parseInFlight(csv, be, color) ?? 0;
+            };
+            await waitForZero(inFlight, seconds, clk);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/proxy/index.ts
+/**
+ * The traffic switch: createProxy(settings) gives the deploy engine one TrafficProxy, nginx (the
+ * baseline: include file, nginx -t, graceful reload) or haproxy (the zero-loss switch: runtime
+ * API behind a fixed nginx upstream). See docs/adr/0004-traffic-switch.md.
+ */
+
+
+
+
+
+
+
+
+function createProxy(settings, options = {}) {
+    validateSettings(settings);
+    const proxy = settings.kind === 'nginx'
+        ? nginxProxy(settings.app, settings.nginx)
+        : haproxyProxy(settings.app, settings.haproxy, settings.nginx, options);
+    described.set(proxy, settings.kind === 'haproxy'
+        ? { kind: 'haproxy', frontendPort: settings.haproxy.frontendPort }
+        : { kind: 'nginx' });
+    return proxy;
+}
+/** The actions' defaults (deploy/action.yml, rollback/action.yml, the CLI config). */
+const PROXY_INPUT_DEFAULTS = {
+    'nginx-conf-dir': '/etc/nginx/conf.d',
+    'nginx-test-command': 'nginx -t',
+    'nginx-reload-command': 'nginx -s reload',
+    'haproxy-socket': '/run/haproxy/admin.sock',
+    'haproxy-config': '/etc/haproxy/haproxy.cfg',
+    'haproxy-reload-command': 'systemctl reload haproxy',
+    'haproxy-check-command': 'haproxy -c -q -f {config}',
+    'haproxy-frontend-port': '',
+};
+/** The haproxy-frontend-port input as a port; 0 when empty or not a port 1..65535. */
+function frontendPortFrom(raw) {
+    const port = raw ? Number(raw) : 0;
+    return Number.isInteger(port) && port > 0 && port < 65536 ? port : 0;
+}
+/**
+ * ProxySettings from the raw inputs (pure): commands split into argv (never a shell), the
+ * haproxy frontend port required with haproxy (`frontendPort` overrides the input: the port a
+ * release recorded). Every problem is an InputError naming its input.
+ */
+function proxySettingsFrom(kind, app, raw, options = {}) {
+    const frontendPort = options.frontendPort ?? frontendPortFrom(raw['haproxy-frontend-port']);
+    if (kind === 'haproxy' && !frontendPort)
+        throw new errors_InputError('haproxy-frontend-port', `is required with proxy: haproxy (${options.frontendPortHint ?? "a free loopback port for the app's frontend"})`);
+    return {
+        kind,
+        app,
+        nginx: {
+            confDir: raw['nginx-conf-dir'],
+            testCommand: command_line_splitCommand(raw['nginx-test-command'], 'nginx-test-command'),
+            reloadCommand: command_line_splitCommand(raw['nginx-reload-command'], 'nginx-reload-command'),
+        },
+        haproxy: {
+            socket: raw['haproxy-socket'],
+            configFile: raw['haproxy-config'],
+            reloadCommand: command_line_splitCommand(raw['haproxy-reload-command'], 'haproxy-reload-command'),
+            checkCommand: command_line_splitCommand(raw['haproxy-check-command'], 'haproxy-check-command'),
+            // nginx ignores it; validateSettings wants a port in range
+            frontendPort: frontendPort || 1,
+        },
+    };
+}
+/** createProxy(proxySettingsFrom(...)), any refusal an InputError (naming 'proxy' when no input). */
+function proxyFrom(kind, app, raw, options = {}) {
+    const settings = proxySettingsFrom(kind, app, raw, options);
+    try {
+        return createProxy(settings, options.haproxy);
+    }
+    catch (error) {
+        if (error instanceof errors_InputError)
+            throw error;
+        throw new errors_InputError('proxy', errors_errorMessage(error));
+    }
+}
+const described = new WeakMap();
+/** The kind of any TrafficProxy; the frontend port too when createProxy made it. */
+function proxy_describeProxy(proxy) {
+    return described.get(proxy) ?? { kind: proxy.kind };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/probe.ts
+
+/** Commands the probe may run: the dry-run test holds every recorded command to this list. */
+const READ_ONLY_COMMANDS = [
+    ['cat'],
+    ['docker', 'ps'],
+    ['docker', 'inspect'],
+    ['docker', 'logs'],
+    ['docker', 'image', 'inspect'],
+    ['sh', '-c', HTTP_TOOL_SCRIPT()],
+    ['test'],
+];
+function HTTP_TOOL_SCRIPT() {
+    return 'command -v curl || command -v wget || true';
+}
+async function probe(exec, config, deps) {
+    const paths = deps.host.appPaths(config.stateBase, config.app);
+    const state = await deps.host.readState(exec, paths);
+    const list = await exec.run(listArgv(config.app));
+    const containers = parseContainerList(list.stdout);
+    const routed = deps.proxy ? await deps.proxy.current(exec) : undefined;
+    let httpTool = 'none';
+    if (config.healthPath) {
+        const found = await exec.run(['sh', '-c', HTTP_TOOL_SCRIPT()], { allowFailure: true });
+        const first = found.stdout.trim().split('\n')[0] ?? '';
+        httpTool = first.endsWith('/curl') ? 'curl' : first.endsWith('/wget') ? 'wget' : 'none';
+    }
+    return { paths, state, containers, routed, httpTool };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/engine.ts
+
+
+
+
+
+/** Who holds the host lock and signs the audit line: the workflow run, or a local run. */
+function runHolder(env, url) {
+    return {
+        runId: env.GITHUB_RUN_ID ?? `local-${process.pid}`,
+        actor: env.GITHUB_ACTOR ?? 'unknown',
+        url,
+    };
+}
+/** A release id that sorts by time: 20261130-041503 (UTC). */
+function releaseIdAt(ms) {
+    const iso = new Date(ms).toISOString();
+    return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
+}
+/**
+ * probe → plan → execute on one host. Dry-run stops after printing the plan (read-only commands
+ * only). Otherwise: take the host lock, probe again under it, plan, execute (undo on failure),
+ * append the audit entry, release the lock. Throws a StepError naming the failed step and gate.
+ */
+async function deploy(config, deps) {
+    const { exec, host, log, clock } = deps;
+    const started = clock.now();
+    const releaseId = deps.releaseId ?? releaseIdAt(started);
+    const facts = { waitMs: 0 };
+    for (const warning of config.warnings)
+        log.warn(warning);
+    if (config.dryRun) {
+        const probe = await probeHost(exec, config, deps);
+        const plan = buildPlan({
+            config,
+            probe,
+            releaseId,
+            now: new Date(started).toISOString(),
+            proxy: deps.proxy ? describeProxy(deps.proxy) : undefined,
+        });
+        log.info(`dry-run: nothing changes on ${exec.where}\n${planText(plan)}`);
+        return { dryRun: true, plan, probe, facts, totalMs: clock.now() - started };
+    }
+    const paths = host.appPaths(config.stateBase, config.app);
+    await exec.run(['mkdir', '-p', paths.dir]);
+    const ttlSeconds = deps.lockTtlSeconds ?? lockTtl(config);
+    const lock = await host.acquireLock(exec, paths.lock, { ...deps.holder, startedAt: new Date(started).toISOString() }, { ttlSeconds, timeoutSeconds: config.lockTimeoutSeconds, clock, log });
+    let lastRefresh = clock.now();
+    try {
+        const probe = await probeHost(exec, config, deps);
+        const plan = buildPlan({
+            config,
+            probe,
+            releaseId,
+            now: new Date(clock.now()).toISOString(),
+            proxy: deps.proxy ? describeProxy(deps.proxy) : undefined,
+        });
+        log.info(planText(plan));
+        const result = await execute(plan, {
+            exec,
+            clock,
+            log,
+            host,
+            proxy: deps.proxy,
+            httpTool: probe.httpTool,
+            extraGates: deps.extraGates ?? [],
+            facts,
+        }, {
+            ...deps.hooks,
+            between: async () => {
+                await deps.hooks?.between?.();
+                if (clock.now() - lastRefresh > (ttlSeconds * 1000) / 3) {
+                    await lock.refresh();
+                    lastRefresh = clock.now();
+                }
+            },
+        });
+        await host
+            .appendAudit(exec, paths, {
+            at: new Date(clock.now()).toISOString(),
+            actor: deps.holder.actor,
+            action: `deploy ${config.strategy}`,
+            release: releaseId,
+            image: config.image.raw,
+            result: result.ok ? 'success' : undoFailed(result) ? 'failure' : 'rolled-back',
+            detail: result.error?.message ??
+                `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
+            url: deps.holder.url,
+            runId: deps.holder.runId,
+        })
+            .catch((error) => log.warn(`audit entry not written: ${String(error)}`));
+        const report = { dryRun: false, plan, probe, result, facts, totalMs: clock.now() - started };
+        if (!result.ok)
+            throw new DeployError(result.error, report, result.failedGate);
+        return report;
+    }
+    finally {
+        await lock.release().catch((error) => log.warn(`lock not released: ${String(error)}`));
+    }
+}
+class DeployError extends errors_StepError {
+    report;
+    gate;
+    constructor(cause, report, gate) {
+        const failedUndos = report.result?.records.filter((r) => r.status === 'undo-failed') ?? [];
+        super(cause.step, failedUndos.length
+            ? `${cause.message.slice(cause.step.length + 2)}; NOT rolled back: ${failedUndos.length} undo step(s) failed (${failedUndos.map((r) => r.title).join('; ')}); the next deploy converges the host`
+            : `${cause.message.slice(cause.step.length + 2)}; rolled back to ${report.plan.current?.id ?? 'nothing (first deploy)'}`);
+        this.report = report;
+        this.gate = gate;
+        this.name = 'DeployError';
+    }
+}
+/** Some undo step failed: the host is not back where it was (the next deploy converges it). */
+function undoFailed(result) {
+    return result.records.some((r) => r.status === 'undo-failed');
+}
+/** Long enough for the slowest plan; the engine refreshes it between steps anyway. */
+function lockTtl(config) {
+    const canary = config.strategy === 'canary'
+        ? config.canarySteps.length * (config.stepIntervalSeconds + 10)
+        : 0;
+    return Math.max(300, 2 *
+        (config.healthTimeoutSeconds +
+            config.gateWindowSeconds +
+            config.drainSeconds +
+            config.stopGraceSeconds +
+            canary) +
+        120);
+}
+
+;// CONCATENATED MODULE: ./src/notify/message.ts
+/**
+ * Deploy notifications: what happened, to which version, where, with links to the run and the
+ * commit. Pure formatting here; sending in src/notify/send.ts.
+ */
+/** Pure: links to the workflow run and the commit from the runner's GITHUB_* variables. */
+function runLinks(env) {
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const repo = env.GITHUB_REPOSITORY || undefined;
+    const runId = env.GITHUB_RUN_ID || undefined;
+    const attempt = env.GITHUB_RUN_ATTEMPT;
+    const sha = env.GITHUB_SHA || undefined;
+    return {
+        repository: repo,
+        sha,
+        runUrl: repo && runId
+            ? `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`
+            : undefined,
+        commitUrl: repo && sha ? `${server}/${repo}/commit/${sha}` : undefined,
+    };
+}
+const TITLE = {
+    start: { icon: '🚀', text: 'Deploy started' },
+    success: { icon: '✅', text: 'Deploy succeeded' },
+    rollback: { icon: '↩️', text: 'Deploy rolled back' },
+    failure: { icon: '❌', text: 'Deploy failed' },
+};
+/** Escapes text for Telegram's HTML parse mode (the three characters it requires). */
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+function escapeAttr(text) {
+    return escapeHtml(text).replace(/"/g, '&quot;');
+}
+/** Telegram allows 4096 characters per message (after entity parsing). */
+const TELEGRAM_LIMIT = 4096;
+/** Pure: the sendMessage text in HTML parse mode; details are cut to fit the limit. */
+function telegramText(e) {
+    const title = TITLE[e.event];
+    const head = [
+        `${title.icon} <b>${escapeHtml(title.text)}</b>: ${escapeHtml(e.app)}`,
+        `version <code>${escapeHtml(e.version)}</code> → <b>${escapeHtml(e.environment)}</b>`,
+    ];
+    const links = [
+        e.runUrl ? `<a href="${escapeAttr(e.runUrl)}">run</a>` : '',
+        e.commitUrl ? `<a href="${escapeAttr(e.commitUrl)}">commit</a>` : '',
+    ].filter(Boolean);
+    const tail = links.length ? [links.join(' · ')] : [];
+    const fixed = [...head, ...tail].join('\n');
+    if (!e.details)
+        return fixed;
+    // Visible length counts characters after parsing; raw length is a safe upper bound.
+    const room = TELEGRAM_LIMIT - fixed.length - 40;
+    let details = e.details;
+    if (escapeHtml(details).length > room) {
+        details = details.slice(0, Math.max(0, room - 100));
+        while (escapeHtml(details).length > room - 3)
+            details = details.slice(0, -50);
+        details += '…';
+    }
+    return [...head, `<pre>${escapeHtml(details)}</pre>`, ...tail].join('\n');
+}
+/** Pure: the generic webhook's JSON body (plain text, no markup in the fields). */
+function webhookPayload(e) {
+    const title = TITLE[e.event];
+    return {
+        source: 'tg-devops',
+        event: e.event,
+        app: e.app,
+        version: e.version,
+        environment: e.environment,
+        runUrl: e.runUrl ?? null,
+        commitUrl: e.commitUrl ?? null,
+        details: e.details ?? null,
+        text: `${title.text}: ${e.app} ${e.version} → ${e.environment}${e.details ? `\n${e.details}` : ''}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/notify/send.ts
+
+
+
+/** Pure: what a target's answer means (retry 429 and 5xx, never other 4xx). */
+function classifyAnswer(status, body, maxRetryAfterMs) {
+    if (status >= 200 && status < 300) {
+        // The Bot API says ok:false on errors; a generic webhook may answer anything in 2xx.
+        try {
+            const parsed = JSON.parse(body);
+            if (parsed && typeof parsed === 'object' && parsed.ok === false) {
+                return { ok: false, retry: false, reason: `answered ok:false: ${body.slice(0, 200)}` };
+            }
+        }
+        catch {
+            /* not JSON: fine for a webhook */
+        }
+        return { ok: true, retry: false, reason: `HTTP ${status}` };
+    }
+    let description = body.slice(0, 200);
+    let waitMs;
+    try {
+        const parsed = JSON.parse(body);
+        if (parsed.description)
+            description = parsed.description;
+        if (parsed.parameters?.retry_after !== undefined) {
+            waitMs = Math.min(parsed.parameters.retry_after * 1000, maxRetryAfterMs);
+        }
+    }
+    catch {
+        /* keep the raw text */
+    }
+    const retry = status === 429 || status >= 500;
+    return { ok: false, retry, waitMs, reason: `HTTP ${status}: ${description}`.trim() };
+}
+/** Pure: the signature header value for a webhook body. */
+function signBody(body, secret) {
+    return `sha256=${(0,external_node_crypto_namespaceObject.createHmac)('sha256', secret).update(body).digest('hex')}`;
+}
+async function post(target, url, body, deps, hide, secret) {
+    const text = JSON.stringify(body);
+    const headers = { 'content-type': 'application/json' };
+    if (secret)
+        headers['x-tg-devops-signature-256'] = signBody(text, secret);
+    const attempts = Math.max(1, deps.attempts ?? 3);
+    let backoff = deps.backoffMs ?? 1000;
+    let last = 'not sent';
+    for (let i = 1; i <= attempts; i++) {
+        let answer;
+        try {
+            const response = await deps.fetch(url, {
+                method: 'POST',
+                headers,
+                body: text,
+                signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+            });
+            answer = classifyAnswer(response.status, await response.text(), deps.maxRetryAfterMs ?? 10_000);
+        }
+        catch (error) {
+            const cause = error.cause;
+            answer = {
+                ok: false,
+                retry: true,
+                reason: `${errors_errorMessage(error)}${cause ? `: ${errors_errorMessage(cause)}` : ''}`,
+            };
+        }
+        if (answer.ok)
+            return { target, ok: true, reason: answer.reason };
+        last = hide(answer.reason);
+        if (!answer.retry || i === attempts)
+            break;
+        deps.log.info(`notify ${target}: attempt ${i} of ${attempts} failed (${last}), retrying`);
+        await deps.clock.sleep(answer.waitMs ?? backoff);
+        backoff *= 2;
+    }
+    return { target, ok: false, reason: last };
+}
+/**
+ * Sends a deploy notification to every configured target. Never throws: a notification that
+ * cannot be delivered becomes a warning, and the deploy goes on.
+ */
+async function notify(event, targets, deps) {
+    const secrets = [];
+    if (targets.telegram?.token) {
+        secrets.push(targets.telegram.token);
+        deps.log.secret(targets.telegram.token);
+    }
+    if (targets.webhook?.url) {
+        // A webhook URL often carries its own secret (Slack, Discord): treat it as one.
+        secrets.push(targets.webhook.url);
+        deps.log.secret(targets.webhook.url);
+    }
+    const hide = (text) => secrets.reduce((t, s) => t.split(s).join('***'), text);
+    const sends = [];
+    try {
+        if (targets.telegram) {
+            const t = targets.telegram;
+            const base = (t.apiUrl ?? 'https://api.telegram.org').replace(/\/+$/, '');
+            sends.push(post('telegram', `${base}/bot${t.token}/sendMessage`, {
+                chat_id: t.chatId,
+                ...(t.threadId ? { message_thread_id: Number(t.threadId) } : {}),
+                text: telegramText(event),
+                parse_mode: 'HTML',
+                link_preview_options: { is_disabled: true },
+            }, deps, hide));
+        }
+        if (targets.webhook) {
+            if (targets.webhook.secret)
+                deps.log.secret(targets.webhook.secret);
+            sends.push(post('webhook', targets.webhook.url, webhookPayload(event), deps, hide, targets.webhook.secret));
+        }
+        const results = await Promise.all(sends);
+        const result = { delivered: [], failed: [] };
+        for (const r of results) {
+            if (r.ok) {
+                result.delivered.push(r.target);
+                deps.log.info(`notify ${r.target}: ${event.event} sent`);
+            }
+            else {
+                result.failed.push({ target: r.target, reason: r.reason });
+                deps.log.warn(`notify ${r.target}: could not send the ${event.event} notification: ${r.reason}`);
+            }
+        }
+        return result;
+    }
+    catch (error) {
+        const reason = hide(errors_errorMessage(error));
+        deps.log.warn(`notify: ${reason}`);
+        return { delivered: [], failed: [{ target: 'all', reason }] };
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/rollback/plan.ts
@@ -4003,7 +4543,7 @@ function rollbackSummaryLine(plan) {
 
 
 
-const MIGRATION_LABEL = 'org.tg-devops.migration';
+
 async function look(settings, deps) {
     const { exec, host } = deps;
     const paths = host.appPaths(settings.stateBase, settings.app);
@@ -4032,13 +4572,12 @@ async function withMigrationLabels(exec, state, log) {
         if (!r || r.irreversibleMigration !== undefined)
             return r;
         if (!cache.has(r.image)) {
-            const out = await exec.run(['docker', 'image', 'inspect', '--format', '{{json .Config.Labels}}', r.image], { allowFailure: true });
+            const out = await exec.run(docker_imageLabelsArgv(r.image), { allowFailure: true });
             let value;
             if (out.exitCode === 0) {
                 try {
-                    const labels = JSON.parse(out.stdout.trim() || 'null');
-                    const label = labels?.[MIGRATION_LABEL]?.trim().toLowerCase();
-                    value = label === 'irreversible' ? true : label === 'reversible' ? false : undefined;
+                    const label = docker_parseMigrationLabel(out.stdout);
+                    value = label === undefined ? undefined : label === 'irreversible';
                 }
                 catch {
                     log.warn(`labels of ${r.image} not readable: ${out.stdout.slice(0, 100)}`);
@@ -4184,7 +4723,7 @@ function rollbackSteps(plan, mode, settings, seen, marks = {}) {
 }
 /** The engine's plan printout, headed as a rollback. */
 function rollbackText(plan) {
-    return planText(plan).replace(/^Deploy /, 'Rollback of ');
+    return plan_planText(plan).replace(/^Deploy /, 'Rollback of ');
 }
 function asPlan(plan, mode, steps, notes) {
     return {
@@ -4257,7 +4796,7 @@ async function rollback(settings, deps, marks = {}) {
         if (p.plan.forced)
             log.warn(p.steps.notes[1] ?? 'forced');
         const firstStep = clock.now();
-        const result = await execute(p.steps, {
+        const result = await execute_execute(p.steps, {
             exec,
             clock,
             log,
@@ -4326,6 +4865,34 @@ class RollbackError extends errors_StepError {
     }
 }
 
+;// CONCATENATED MODULE: ./src/rollback/proxy.ts
+/**
+ * Which proxy serves the current release (pure): the one its deploy recorded (`proxy`, and the
+ * haproxy frontend port); for a state written before releases recorded it, nginx when the
+ * release has a color and a port (it took HTTP traffic), none otherwise.
+ */
+function servedBehind(current) {
+    if (!current)
+        return undefined;
+    switch (current.proxy) {
+        case 'none':
+            return undefined;
+        case 'nginx':
+            return { kind: 'nginx' };
+        case 'haproxy': {
+            const port = current.haproxyFrontendPort;
+            return {
+                kind: 'haproxy',
+                frontendPort: typeof port === 'number' && Number.isInteger(port) && port > 0 && port < 65536
+                    ? port
+                    : undefined,
+            };
+        }
+        default:
+            return current.color && current.port !== undefined ? { kind: 'nginx' } : undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/rollback/summary.ts
 
 const ms = (n) => n === undefined ? '' : n < 10_000 ? `${n} ms` : `${(n / 1000).toFixed(1)} s`;
@@ -4371,6 +4938,7 @@ function rollbackSummary(app, outcomes, dryRun) {
 
 
 
+
 const RELEASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 function seconds(input, raw, min, max) {
     if (!/^\d+$/.test(raw))
@@ -4398,14 +4966,7 @@ function prepare(inputs) {
         throw new errors_InputError('state-dir', errors_errorMessage(error));
     }
     const healthPath = inputs.healthPath === 'none' ? undefined : parseHealthPath(inputs.healthPath);
-    if (inputs.hosts.length === 0)
-        throw new errors_InputError('hosts', 'is required: one or more user@host[:port]');
-    const targets = inputs.hosts.map((h) => parseHost(h, 'hosts'));
-    const jump = inputs.ssh.jumpHost ? parseHost(inputs.ssh.jumpHost, 'jump-host') : undefined;
-    if (!inputs.ssh.key.trim())
-        throw new errors_InputError('ssh-key', 'is required: the private key for the hosts');
-    if (!inputs.ssh.knownHosts.trim() && inputs.ssh.fingerprints.length === 0)
-        throw new errors_InputError('known-hosts', 'or host-fingerprint is required: tg-devops never connects to an unverified host');
+    const { targets, jump } = sshTargetsFrom(inputs.hosts, inputs.ssh);
     if (inputs.notify.telegramToken && !inputs.notify.chatId)
         throw new errors_InputError('notify-chat-id', 'is required with notify-telegram-token');
     const settings = {
@@ -4424,74 +4985,58 @@ function prepare(inputs) {
     };
     return { settings, targets, jump, proxy: proxyResolver(app, inputs) };
 }
+const AS_DEPLOYED = "the app's frontend port, as deployed";
 /**
- * proxy: auto (the default) switches with nginx when the current release takes HTTP traffic (it
- * has a color and a port), and hands over with no proxy otherwise (polling, MTProto, worker).
+ * proxy: auto (the default) switches with the proxy the current release was deployed behind (its
+ * record in the state: nginx, haproxy with its frontend port, or none); for a release recorded
+ * before that, with nginx when it takes HTTP traffic (it has a color and a port), and with no
+ * proxy otherwise (polling, MTProto, worker).
  */
 function proxyResolver(app, inputs) {
     const p = inputs.proxy;
     const kind = p.kind;
     if (!['auto', 'nginx', 'haproxy', 'none'].includes(kind))
         throw new errors_InputError('proxy', `expected auto, nginx, haproxy or none, got ${JSON.stringify(kind)}`);
-    const frontendPort = p.haproxyFrontendPort ? Number(p.haproxyFrontendPort) : 0;
-    if (kind === 'haproxy' &&
-        !(Number.isInteger(frontendPort) && frontendPort > 0 && frontendPort < 65536))
-        throw new errors_InputError('haproxy-frontend-port', "is required with proxy: haproxy (the app's frontend port, as deployed)");
-    const make = (k) => {
-        const settings = {
-            kind: k,
-            app,
-            nginx: {
-                confDir: p.nginxConfDir,
-                testCommand: splitCommand(p.nginxTestCommand, 'nginx-test-command'),
-                reloadCommand: splitCommand(p.nginxReloadCommand, 'nginx-reload-command'),
-            },
-            haproxy: {
-                socket: p.haproxySocket,
-                configFile: p.haproxyConfig,
-                reloadCommand: splitCommand(p.haproxyReloadCommand, 'haproxy-reload-command'),
-                frontendPort: frontendPort || 1,
-            },
-        };
-        try {
-            return createProxy(settings);
-        }
-        catch (error) {
-            if (error instanceof errors_InputError)
-                throw error;
-            throw new errors_InputError('proxy', errors_errorMessage(error));
-        }
-    };
     if (kind === 'none')
         return () => undefined;
-    const fixed = make(kind === 'haproxy' ? 'haproxy' : 'nginx'); // validates the settings now
-    if (kind !== 'auto')
+    if (kind === 'haproxy') {
+        const fixed = proxyFrom('haproxy', app, p, { frontendPortHint: AS_DEPLOYED });
         return () => fixed;
-    return (current) => current?.color && current.port !== undefined ? fixed : undefined;
+    }
+    const nginx = proxyFrom('nginx', app, p); // validates the settings now
+    if (kind === 'nginx')
+        return () => nginx;
+    const haproxy = new Map();
+    return (current) => {
+        const behind = servedBehind(current);
+        if (!behind)
+            return undefined;
+        if (behind.kind === 'nginx')
+            return nginx;
+        // The port the release recorded; else the input; else an InputError that says so.
+        const port = behind.frontendPort ?? (frontendPortFrom(p['haproxy-frontend-port']) || undefined);
+        const made = (port !== undefined && haproxy.get(port)) ||
+            proxyFrom('haproxy', app, p, {
+                frontendPort: port,
+                frontendPortHint: `release ${current?.id ?? '?'} was deployed behind haproxy and recorded no frontend port: ${AS_DEPLOYED}`,
+            });
+        if (port !== undefined)
+            haproxy.set(port, made);
+        return made;
+    };
 }
 async function run(inputs, deps) {
     const { settings, targets, jump, proxy } = prepare(inputs);
-    const { log, env } = deps;
+    const { env } = deps;
     const links = runLinks(env);
-    const material = await deps.writeSshMaterial({
-        privateKey: inputs.ssh.key,
-        knownHosts: inputs.ssh.knownHosts || undefined,
-        hostFingerprints: inputs.ssh.fingerprints,
-        targets: jump ? [...targets, jump] : targets,
-        log,
-        local: localExecutor(),
-    });
-    // The post step removes the key and known_hosts even when this step is cancelled.
-    deps.saveState('ssh-dir', material.dir);
-    deps.saveState('ssh-control-dir', material.controlDir);
+    const ssh = await connectSsh(inputs.ssh, targets, jump, deps);
     const outcomes = [];
     try {
         for (const target of targets) {
             const outcome = await rollbackOne(target, {
                 settings,
                 proxy,
-                jump,
-                material,
+                ssh,
                 deps,
                 runUrl: links.runUrl,
             });
@@ -4502,7 +5047,7 @@ async function run(inputs, deps) {
     }
     finally {
         deps.writeSummary(rollbackSummary(settings.app, outcomes, settings.dryRun));
-        removeSshMaterial(material.dir, { controlDir: material.controlDir });
+        ssh.remove();
     }
     const first = outcomes.find((o) => o.report)?.report;
     deps.setOutputs({
@@ -4521,42 +5066,24 @@ async function run(inputs, deps) {
 async function rollbackOne(target, ctx) {
     const { deps } = ctx;
     const host = formatTarget(target);
-    let session;
-    try {
-        session = await deps.openSession(target, {
-            privateKeyFile: ctx.material.privateKeyFile,
-            knownHostsFile: ctx.material.knownHostsFile,
-            controlDir: ctx.material.controlDir,
-            jump: ctx.jump,
-            log: deps.log,
-            clock: deps.clock,
-        });
-        const s = session;
+    return ctx.ssh.withSession(target, async (session) => {
         const report = await deps.log.group(`roll back ${host}`, () => rollback(ctx.settings, {
-            exec: s,
+            exec: session,
             host: hostPrimitives,
             proxy: ctx.proxy,
             clock: deps.clock,
             log: deps.log,
-            holder: {
-                runId: deps.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
-                actor: deps.env.GITHUB_ACTOR ?? 'unknown',
-                url: ctx.runUrl,
-            },
+            holder: runHolder(deps.env, ctx.runUrl),
         }));
         return { host, report };
-    }
-    catch (error) {
+    }, (error) => {
         deps.log.error(`${host}: ${errors_errorMessage(error)}`);
         return {
             host,
             error: errors_errorMessage(error),
             report: error instanceof RollbackError ? error.report : undefined,
         };
-    }
-    finally {
-        await session?.close().catch(() => undefined);
-    }
+    });
 }
 /** The ops chat and the webhook hear about a rollback, done or failed. Never fails the step. */
 async function tell(inputs, settings, outcomes, failed, deps) {
@@ -4583,11 +5110,6 @@ async function tell(inputs, settings, outcomes, failed, deps) {
             : `rolled back from ${plan?.from.id ?? '?'} on ${done.map((o) => o.host).join(', ')}${settings.reason ? `: ${settings.reason}` : ''}${plan?.forced ? ' (forced past an irreversible migration)' : ''}`,
     }, targets, { fetch: deps.fetch, clock: deps.clock, log: deps.log });
 }
-/** The post step: the SSH key and known_hosts go away, also after a cancel. */
-function main_post(state) {
-    if (state.sshDir)
-        removeSshMaterial(state.sshDir, { controlDir: state.controlDir || undefined });
-}
 
 ;// CONCATENATED MODULE: ./actions/rollback/index.ts
 
@@ -4595,25 +5117,7 @@ function main_post(state) {
 
 
 
-
-// One bundle, two entries (like actions/checkout): the post step finds the flag saved by main.
-if (runtime_getState('isPost') === 'true') {
-    void runAction(async () => main_post({ sshDir: runtime_getState('ssh-dir'), controlDir: runtime_getState('ssh-control-dir') }));
-}
-else {
-    runtime_saveState('isPost', 'true');
-    void runAction(() => run(readInputs(), {
-        log: actionsLog,
-        clock: systemClock,
-        env: process.env,
-        fetch: (url, init) => fetch(url, init),
-        setOutputs: setOutputs,
-        writeSummary: writeSummary,
-        saveState: runtime_saveState,
-        writeSshMaterial: writeSshMaterial,
-        openSession: openSession,
-    }));
-}
+runWithPost(() => run(readInputs(), runnerDeps()), removeSavedSshMaterial);
 
 
 //# sourceMappingURL=index.js.map

@@ -231,23 +231,24 @@ async function mappedStack(error) {
     return error.stack ?? error.message;
 }
 
-;// CONCATENATED MODULE: ./src/clock.ts
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-/** A clock whose sleep advances time at once. */
-function fakeClock(start = 0) {
-    let now = start;
-    const slept = [];
-    return {
-        slept,
-        now: () => now,
-        sleep: async (ms) => {
-            slept.push(ms);
-            now += ms;
-        },
-    };
+;// CONCATENATED MODULE: ./src/github/post.ts
+
+/**
+ * One bundle, two entries (like actions/checkout): the main step saves a flag, and the post step
+ * (runs.post, also after a cancel) finds it and runs post instead of main.
+ */
+function runWithPost(main, post) {
+    if (runtime_getState('isPost') === 'true') {
+        void runAction(async () => {
+            await post(runtime_getState);
+        });
+    }
+    else {
+        runtime_saveState('isPost', 'true');
+        void runAction(async () => {
+            await main();
+        });
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -339,34 +340,6 @@ function recordingExecutor(respond = () => undefined, where = 'recorded') {
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/ssh/quote.ts
-/**
- * The ONE place where argv becomes a remote shell command.
- *
- * OpenSSH joins everything after the destination with spaces and hands that single string to the
- * remote user's login shell. So every argument is quoted here, exactly once, for a POSIX shell
- * (sh, dash, bash, zsh, ksh). Nothing else in the project builds remote command strings.
- */
-/** Arguments made only of these characters mean the same quoted or not, in every POSIX shell. */
-const PLAIN = /^[A-Za-z0-9_./:@,+-]+$/;
-/** POSIX single-quote quoting: the result is read back by the shell as exactly `arg`. */
-function shellQuote(arg) {
-    if (arg.includes('\0')) {
-        throw new Error('a command argument cannot contain a NUL byte');
-    }
-    if (PLAIN.test(arg))
-        return arg;
-    // Inside single quotes nothing is special except the closing quote: end the quoted part,
-    // add an escaped quote, and reopen. Newlines, $, `, \, !, *, ~ and unicode stay literal.
-    return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-/** argv -> one remote command string; each argument stays one literal argument on the host. */
-function remoteCommand(argv) {
-    if (argv.length === 0)
-        throw new Error('an empty command cannot run on a host');
-    return argv.map(shellQuote).join(' ');
-}
-
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 ;// CONCATENATED MODULE: ./src/ssh/target.ts
@@ -379,7 +352,7 @@ const HOSTNAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`);
  * Parses `user@host`, `user@host:port`, `user@[2001:db8::1]:port` (or a bare IPv6 address).
  * Errors name the input (default `hosts`); `defaults` fills a missing user or port.
  */
-function parseHost(spec, input, defaults = {}) {
+function target_parseHost(spec, input, defaults = {}) {
     const name = input ?? 'hosts';
     const text = spec.trim();
     const fail = (problem) => {
@@ -451,6 +424,370 @@ function knownHostsName(target) {
 }
 function printable(text) {
     return JSON.stringify(text).slice(1, -1);
+}
+
+;// CONCATENATED MODULE: ./src/ssh/secrets.ts
+
+
+
+
+
+
+
+const PREFIX = 'tg-ssh-';
+/** Private key, known_hosts and a socket dir, 0600/0700 in a fresh dir under RUNNER_TEMP. */
+async function writeSshMaterial(options) {
+    const key = normalizeKey(options.privateKey);
+    // The runner masks line by line: register the whole key and each of its body lines.
+    options.log.secret(options.privateKey.trim());
+    options.log.secret(key.trim());
+    for (const line of key.split('\n')) {
+        if (line.length >= 8 && !line.startsWith('-----'))
+            options.log.secret(line);
+    }
+    let knownHosts;
+    if (options.knownHosts?.trim()) {
+        const entries = parseKnownHosts(options.knownHosts, 'known-hosts');
+        for (const target of options.targets) {
+            if (!entries.some((e) => e.marker !== '@revoked' && matchesHost(e, target))) {
+                throw new errors_InputError('known-hosts', `has no line for ${knownHostsName(target)}. Get one with \`ssh-keyscan -p ${target.port} ${target.host}\` ` +
+                    `from a network you trust and compare its fingerprint (\`ssh-keygen -lf <file>\`) with the host's console, out of band.`);
+            }
+        }
+        knownHosts = `${options.knownHosts.replace(/\r\n?/g, '\n').trim()}\n`;
+    }
+    else if (options.hostFingerprints && options.hostFingerprints.length > 0) {
+        if (!options.local)
+            throw new Error('writeSshMaterial: fingerprints need a local executor');
+        knownHosts = await pinnedKnownHosts(options.local, options.targets, options.hostFingerprints, options.keyscanTimeoutSeconds ?? 10);
+    }
+    else {
+        throw new errors_InputError('known-hosts', 'is required (or host-fingerprint): without host verification tg-devops does not connect. ' +
+            'Get a line with `ssh-keyscan -p PORT HOST` from a network you trust and compare its fingerprint ' +
+            '(`ssh-keygen -lf <file>`) with the one the host shows on its console, out of band.');
+    }
+    const base = options.tempDir ?? process.env.RUNNER_TEMP ?? (0,external_node_os_namespaceObject.tmpdir)();
+    (0,external_node_fs_namespaceObject.mkdirSync)(base, { recursive: true });
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(base, PREFIX));
+    (0,external_node_fs_namespaceObject.chmodSync)(dir, 0o700);
+    const privateKeyFile = (0,external_node_path_namespaceObject.join)(dir, 'id');
+    const knownHostsFile = (0,external_node_path_namespaceObject.join)(dir, 'known_hosts');
+    (0,external_node_fs_namespaceObject.writeFileSync)(privateKeyFile, key, { mode: 0o600 });
+    (0,external_node_fs_namespaceObject.chmodSync)(privateKeyFile, 0o600);
+    (0,external_node_fs_namespaceObject.writeFileSync)(knownHostsFile, knownHosts, { mode: 0o600 });
+    // Socket paths: <controlDir>/<12 hex> plus ssh's own 17-character temporary suffix.
+    let controlDir = (0,external_node_path_namespaceObject.join)(dir, 'c');
+    if (controlDir.length > 60)
+        controlDir = (0,external_node_path_namespaceObject.join)((0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), PREFIX)), 'c');
+    (0,external_node_fs_namespaceObject.mkdirSync)(controlDir, { mode: 0o700 });
+    (0,external_node_fs_namespaceObject.chmodSync)(controlDir, 0o700);
+    return { dir, privateKeyFile, knownHostsFile, controlDir };
+}
+/**
+ * The post step (also on cancel): ends any ControlMaster left in the control dir, then deletes
+ * the key, known_hosts and sockets. Only removes directories this module created.
+ */
+function removeSshMaterial(dir, options = {}) {
+    const dirs = [dir, options.controlDir ? (0,external_node_path_namespaceObject.join)(options.controlDir, '..') : undefined];
+    for (const d of dirs) {
+        if (!d || !(0,external_node_path_namespaceObject.basename)(d).startsWith(PREFIX) || !(0,external_node_fs_namespaceObject.existsSync)(d))
+            continue;
+        const control = (0,external_node_path_namespaceObject.join)(d, 'c');
+        if ((0,external_node_fs_namespaceObject.existsSync)(control)) {
+            for (const socket of (0,external_node_fs_namespaceObject.readdirSync)(control)) {
+                (0,external_node_child_process_namespaceObject.spawnSync)(options.sshBinary ?? 'ssh', ['-F', 'none', '-o', `ControlPath=${(0,external_node_path_namespaceObject.join)(control, socket)}`, '-O', 'exit', '--', 'x'], { stdio: 'ignore', timeout: 10_000 });
+            }
+        }
+        (0,external_node_fs_namespaceObject.rmSync)(d, { recursive: true, force: true });
+    }
+}
+/** CRLF to LF, surrounding blank lines trimmed, exactly one trailing newline. */
+function normalizeKey(text) {
+    const key = `${text.replace(/\r\n?/g, '\n').trim()}\n`;
+    const match = /^-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----\n([\s\S]*?)\n-----END \1PRIVATE KEY-----\n$/.exec(key);
+    if (!match) {
+        throw new errors_InputError('ssh-key', 'is not a private key in PEM/OpenSSH form (-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----)');
+    }
+    if (/Proc-Type: 4,ENCRYPTED/.test(match[2]) || match[1] === 'ENCRYPTED ') {
+        throw new errors_InputError('ssh-key', passphraseProblem);
+    }
+    if (match[1] === 'OPENSSH ') {
+        const blob = Buffer.from(match[2].replace(/\s+/g, ''), 'base64');
+        const magic = 'openssh-key-v1\0';
+        if (blob.subarray(0, magic.length).toString('latin1') !== magic) {
+            throw new errors_InputError('ssh-key', 'is not a valid OpenSSH private key');
+        }
+        const cipherLength = blob.readUInt32BE(magic.length);
+        const cipher = blob.subarray(magic.length + 4, magic.length + 4 + cipherLength).toString();
+        if (cipher !== 'none')
+            throw new errors_InputError('ssh-key', passphraseProblem);
+    }
+    return key;
+}
+const passphraseProblem = 'is protected by a passphrase, which a non-interactive run cannot type: use a dedicated deploy key without a passphrase, kept in an encrypted secret';
+const KEY_TYPES = new Set([
+    'ssh-ed25519',
+    'ssh-rsa',
+    'ecdsa-sha2-nistp256',
+    'ecdsa-sha2-nistp384',
+    'ecdsa-sha2-nistp521',
+    'sk-ssh-ed25519@openssh.com',
+    'sk-ecdsa-sha2-nistp256@openssh.com',
+    'ssh-dss',
+]);
+/** Parses known_hosts text; any line that does not parse is an InputError naming the line. */
+function parseKnownHosts(text, input = 'known-hosts') {
+    const entries = [];
+    const lines = text.replace(/\r\n?/g, '\n').split('\n');
+    lines.forEach((raw, index) => {
+        const line = raw.trim();
+        if (!line || line.startsWith('#'))
+            return;
+        const fields = line.split(/\s+/);
+        let marker;
+        if (fields[0]?.startsWith('@')) {
+            const m = fields.shift();
+            if (m !== '@cert-authority' && m !== '@revoked') {
+                throw new errors_InputError(input, `line ${index + 1}: unknown marker ${m}`);
+            }
+            marker = m;
+        }
+        const [hosts, keyType, key] = fields;
+        if (!hosts || !keyType || !key) {
+            throw new errors_InputError(input, `line ${index + 1} is not a known_hosts line ("host key-type base64-key"), as ssh-keyscan prints`);
+        }
+        const baseType = keyType.replace(/-cert-v01@openssh\.com$/, '');
+        if (!KEY_TYPES.has(baseType)) {
+            throw new errors_InputError(input, `line ${index + 1}: unknown key type ${keyType}`);
+        }
+        if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || blobType(key) !== keyType) {
+            throw new errors_InputError(input, `line ${index + 1}: the key is not valid base64 for ${keyType}`);
+        }
+        entries.push({ marker, hosts, keyType, key, line: index + 1 });
+    });
+    if (entries.length === 0)
+        throw new errors_InputError(input, 'has no known_hosts line');
+    return entries;
+}
+function blobType(key) {
+    const blob = Buffer.from(key, 'base64');
+    if (blob.length < 4)
+        return undefined;
+    const length = blob.readUInt32BE(0);
+    if (length > blob.length - 4)
+        return undefined;
+    return blob.subarray(4, 4 + length).toString('latin1');
+}
+/** Whether a known_hosts entry names this host, the way ssh looks it up (patterns, hashes). */
+function matchesHost(entry, target) {
+    const name = knownHostsName(target);
+    if (entry.hosts.startsWith('|1|')) {
+        const [, , salt, hash] = entry.hosts.split('|');
+        if (!salt || !hash)
+            return false;
+        const mac = (0,external_node_crypto_namespaceObject.createHmac)('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
+        return mac === hash;
+    }
+    let matched = false;
+    for (const pattern of entry.hosts.split(',')) {
+        const negated = pattern.startsWith('!');
+        const body = negated ? pattern.slice(1) : pattern;
+        if (glob(body, name) || (target.port === 22 && glob(body, `[${target.host}]:22`))) {
+            if (negated)
+                return false;
+            matched = true;
+        }
+    }
+    return matched;
+}
+function glob(pattern, name) {
+    const source = pattern
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+    return new RegExp(`^${source}$`, 'i').test(name);
+}
+/** SHA256 fingerprint of a base64 public key blob, as `ssh-keygen -l` prints it. */
+function fingerprint(key) {
+    const digest = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(Buffer.from(key, 'base64')).digest('base64');
+    return `SHA256:${digest.replace(/=+$/, '')}`;
+}
+/** Normalizes a SHA256:... fingerprint input; an InputError when it is not one. */
+function parseFingerprint(text, input = 'host-fingerprint') {
+    const value = text.trim();
+    const match = /^SHA256:([A-Za-z0-9+/]{43})=?$/.exec(value);
+    if (!match) {
+        throw new errors_InputError(input, `'${value.slice(0, 80)}' is not a SHA256:... fingerprint (43 base64 characters, as \`ssh-keygen -lf\` prints)`);
+    }
+    return `SHA256:${match[1]}`;
+}
+/**
+ * known_hosts built from pinned fingerprints: ssh-keyscan fetches each host's keys and only a key
+ * whose fingerprint is pinned is written. A host offering no pinned key is refused.
+ */
+async function pinnedKnownHosts(local, targets, fingerprints, timeoutSeconds) {
+    const pinned = new Set(fingerprints.map((f) => parseFingerprint(f)));
+    const lines = [];
+    for (const target of targets) {
+        const result = await local.run(['ssh-keyscan', '-T', String(timeoutSeconds), '-p', String(target.port), '--', target.host], { allowFailure: true });
+        const offered = [];
+        let found = false;
+        for (const line of result.stdout.split('\n')) {
+            const [, keyType, key] = line.trim().split(/\s+/);
+            if (!keyType || !key || line.startsWith('#'))
+                continue;
+            const print = fingerprint(key);
+            offered.push(`${print} (${keyType})`);
+            if (pinned.has(print)) {
+                lines.push(`${knownHostsName(target)} ${keyType} ${key}`);
+                found = true;
+            }
+        }
+        if (!found) {
+            throw new errors_InputError('host-fingerprint', offered.length
+                ? `no key of ${knownHostsName(target)} matches: it offers ${offered.join(', ')}. ` +
+                    `Compare with the host's console out of band before changing the pin.`
+                : `could not fetch the host keys of ${knownHostsName(target)} with ssh-keyscan ` +
+                    `(${result.stderr.trim().split('\n').slice(-1)[0] || `exit ${result.exitCode}`}); ` +
+                    `a host behind a jump host needs the known-hosts input instead.`);
+        }
+    }
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/ssh/connect.ts
+
+
+
+
+/** The names under which the material is saved for the post step. */
+const connect_SSH_STATE = { dir: 'ssh-dir', controlDir: 'ssh-control-dir' };
+/**
+ * hosts (required) and the credentials, checked before any connection: each host parsed, a key,
+ * and known-hosts or host-fingerprint (never an unverified host).
+ */
+function sshTargetsFrom(hosts, ssh) {
+    if (hosts.length === 0)
+        throw new InputError('hosts', 'is required: one or more user@host[:port]');
+    const targets = hosts.map((h) => parseHost(h, 'hosts'));
+    const jump = ssh.jumpHost ? parseHost(ssh.jumpHost, 'jump-host') : undefined;
+    if (!ssh.key.trim())
+        throw new InputError('ssh-key', 'is required: the private key for the hosts');
+    if (!ssh.knownHosts.trim() && ssh.fingerprints.length === 0)
+        throw new InputError('known-hosts', 'or host-fingerprint is required: tg-devops never connects to an unverified host');
+    return { targets, jump };
+}
+/** Writes the key material for every target (and the jump host) and saves it for the post step. */
+async function connectSsh(ssh, targets, jump, deps) {
+    const material = await deps.writeSshMaterial({
+        privateKey: ssh.key,
+        knownHosts: ssh.knownHosts || undefined,
+        hostFingerprints: ssh.fingerprints,
+        targets: jump ? [...targets, jump] : [...targets],
+        log: deps.log,
+        local: deps.local ?? localExecutor(),
+    });
+    // The post step removes the key and known_hosts even when this step is cancelled.
+    deps.saveState?.(connect_SSH_STATE.dir, material.dir);
+    deps.saveState?.(connect_SSH_STATE.controlDir, material.controlDir);
+    let removed = false;
+    const open = (target) => deps.openSession(target, {
+        privateKeyFile: material.privateKeyFile,
+        knownHostsFile: material.knownHostsFile,
+        controlDir: material.controlDir,
+        jump,
+        log: deps.log,
+        clock: deps.clock,
+    });
+    return {
+        material,
+        open,
+        async withSession(target, body, onError) {
+            let session;
+            try {
+                session = await open(target);
+                return await body(session);
+            }
+            catch (error) {
+                return onError(error, session);
+            }
+            finally {
+                await session?.close().catch(() => undefined);
+            }
+        },
+        async openAll(list) {
+            const sessions = [];
+            try {
+                for (const target of list)
+                    sessions.push(await open(target));
+            }
+            catch (error) {
+                for (const s of sessions)
+                    await s.close().catch(() => undefined);
+                throw error;
+            }
+            return sessions;
+        },
+        remove() {
+            if (removed)
+                return;
+            removed = true;
+            removeSshMaterial(material.dir, { controlDir: material.controlDir });
+        },
+    };
+}
+/** The post step: the material a cancelled main step saved goes away (nothing saved: nothing). */
+function connect_removeSavedSshMaterial(getState) {
+    const dir = getState(connect_SSH_STATE.dir);
+    if (dir)
+        removeSshMaterial(dir, { controlDir: getState(connect_SSH_STATE.controlDir) || undefined });
+}
+
+;// CONCATENATED MODULE: ./src/clock.ts
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+/** A clock whose sleep advances time at once. */
+function fakeClock(start = 0) {
+    let now = start;
+    const slept = [];
+    return {
+        slept,
+        now: () => now,
+        sleep: async (ms) => {
+            slept.push(ms);
+            now += ms;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/ssh/quote.ts
+/**
+ * The ONE place where argv becomes a remote shell command.
+ *
+ * OpenSSH joins everything after the destination with spaces and hands that single string to the
+ * remote user's login shell. So every argument is quoted here, exactly once, for a POSIX shell
+ * (sh, dash, bash, zsh, ksh). Nothing else in the project builds remote command strings.
+ */
+/** Arguments made only of these characters mean the same quoted or not, in every POSIX shell. */
+const PLAIN = /^[A-Za-z0-9_./:@,+-]+$/;
+/** POSIX single-quote quoting: the result is read back by the shell as exactly `arg`. */
+function shellQuote(arg) {
+    if (arg.includes('\0')) {
+        throw new Error('a command argument cannot contain a NUL byte');
+    }
+    if (PLAIN.test(arg))
+        return arg;
+    // Inside single quotes nothing is special except the closing quote: end the quoted part,
+    // add an escaped quote, and reopen. Newlines, $, `, \, !, *, ~ and unicode stay literal.
+    return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+/** argv -> one remote command string; each argument stays one literal argument on the host. */
+function remoteCommand(argv) {
+    if (argv.length === 0)
+        throw new Error('an empty command cannot run on a host');
+    return argv.map(shellQuote).join(' ');
 }
 
 ;// CONCATENATED MODULE: ./src/ssh/session.ts
@@ -883,236 +1220,8 @@ function lastLine(text) {
     return text.trim().split('\n').slice(-1)[0] ?? '';
 }
 
-;// CONCATENATED MODULE: ./src/ssh/secrets.ts
-
-
-
-
-
-
-
-const PREFIX = 'tg-ssh-';
-/** Private key, known_hosts and a socket dir, 0600/0700 in a fresh dir under RUNNER_TEMP. */
-async function writeSshMaterial(options) {
-    const key = normalizeKey(options.privateKey);
-    // The runner masks line by line: register the whole key and each of its body lines.
-    options.log.secret(options.privateKey.trim());
-    options.log.secret(key.trim());
-    for (const line of key.split('\n')) {
-        if (line.length >= 8 && !line.startsWith('-----'))
-            options.log.secret(line);
-    }
-    let knownHosts;
-    if (options.knownHosts?.trim()) {
-        const entries = parseKnownHosts(options.knownHosts, 'known-hosts');
-        for (const target of options.targets) {
-            if (!entries.some((e) => e.marker !== '@revoked' && matchesHost(e, target))) {
-                throw new errors_InputError('known-hosts', `has no line for ${knownHostsName(target)}. Get one with \`ssh-keyscan -p ${target.port} ${target.host}\` ` +
-                    `from a network you trust and compare its fingerprint (\`ssh-keygen -lf <file>\`) with the host's console, out of band.`);
-            }
-        }
-        knownHosts = `${options.knownHosts.replace(/\r\n?/g, '\n').trim()}\n`;
-    }
-    else if (options.hostFingerprints && options.hostFingerprints.length > 0) {
-        if (!options.local)
-            throw new Error('writeSshMaterial: fingerprints need a local executor');
-        knownHosts = await pinnedKnownHosts(options.local, options.targets, options.hostFingerprints, options.keyscanTimeoutSeconds ?? 10);
-    }
-    else {
-        throw new errors_InputError('known-hosts', 'is required (or host-fingerprint): without host verification tg-devops does not connect. ' +
-            'Get a line with `ssh-keyscan -p PORT HOST` from a network you trust and compare its fingerprint ' +
-            '(`ssh-keygen -lf <file>`) with the one the host shows on its console, out of band.');
-    }
-    const base = options.tempDir ?? process.env.RUNNER_TEMP ?? (0,external_node_os_namespaceObject.tmpdir)();
-    (0,external_node_fs_namespaceObject.mkdirSync)(base, { recursive: true });
-    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(base, PREFIX));
-    (0,external_node_fs_namespaceObject.chmodSync)(dir, 0o700);
-    const privateKeyFile = (0,external_node_path_namespaceObject.join)(dir, 'id');
-    const knownHostsFile = (0,external_node_path_namespaceObject.join)(dir, 'known_hosts');
-    (0,external_node_fs_namespaceObject.writeFileSync)(privateKeyFile, key, { mode: 0o600 });
-    (0,external_node_fs_namespaceObject.chmodSync)(privateKeyFile, 0o600);
-    (0,external_node_fs_namespaceObject.writeFileSync)(knownHostsFile, knownHosts, { mode: 0o600 });
-    // Socket paths: <controlDir>/<12 hex> plus ssh's own 17-character temporary suffix.
-    let controlDir = (0,external_node_path_namespaceObject.join)(dir, 'c');
-    if (controlDir.length > 60)
-        controlDir = (0,external_node_path_namespaceObject.join)((0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), PREFIX)), 'c');
-    (0,external_node_fs_namespaceObject.mkdirSync)(controlDir, { mode: 0o700 });
-    (0,external_node_fs_namespaceObject.chmodSync)(controlDir, 0o700);
-    return { dir, privateKeyFile, knownHostsFile, controlDir };
-}
-/**
- * The post step (also on cancel): ends any ControlMaster left in the control dir, then deletes
- * the key, known_hosts and sockets. Only removes directories this module created.
- */
-function removeSshMaterial(dir, options = {}) {
-    const dirs = [dir, options.controlDir ? (0,external_node_path_namespaceObject.join)(options.controlDir, '..') : undefined];
-    for (const d of dirs) {
-        if (!d || !(0,external_node_path_namespaceObject.basename)(d).startsWith(PREFIX) || !(0,external_node_fs_namespaceObject.existsSync)(d))
-            continue;
-        const control = (0,external_node_path_namespaceObject.join)(d, 'c');
-        if ((0,external_node_fs_namespaceObject.existsSync)(control)) {
-            for (const socket of (0,external_node_fs_namespaceObject.readdirSync)(control)) {
-                (0,external_node_child_process_namespaceObject.spawnSync)(options.sshBinary ?? 'ssh', ['-F', 'none', '-o', `ControlPath=${(0,external_node_path_namespaceObject.join)(control, socket)}`, '-O', 'exit', '--', 'x'], { stdio: 'ignore', timeout: 10_000 });
-            }
-        }
-        (0,external_node_fs_namespaceObject.rmSync)(d, { recursive: true, force: true });
-    }
-}
-/** CRLF to LF, surrounding blank lines trimmed, exactly one trailing newline. */
-function normalizeKey(text) {
-    const key = `${text.replace(/\r\n?/g, '\n').trim()}\n`;
-    const match = /^-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----\n([\s\S]*?)\n-----END \1PRIVATE KEY-----\n$/.exec(key);
-    if (!match) {
-        throw new errors_InputError('ssh-key', 'is not a private key in PEM/OpenSSH form (-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----)');
-    }
-    if (/Proc-Type: 4,ENCRYPTED/.test(match[2]) || match[1] === 'ENCRYPTED ') {
-        throw new errors_InputError('ssh-key', passphraseProblem);
-    }
-    if (match[1] === 'OPENSSH ') {
-        const blob = Buffer.from(match[2].replace(/\s+/g, ''), 'base64');
-        const magic = 'openssh-key-v1\0';
-        if (blob.subarray(0, magic.length).toString('latin1') !== magic) {
-            throw new errors_InputError('ssh-key', 'is not a valid OpenSSH private key');
-        }
-        const cipherLength = blob.readUInt32BE(magic.length);
-        const cipher = blob.subarray(magic.length + 4, magic.length + 4 + cipherLength).toString();
-        if (cipher !== 'none')
-            throw new errors_InputError('ssh-key', passphraseProblem);
-    }
-    return key;
-}
-const passphraseProblem = 'is protected by a passphrase, which a non-interactive run cannot type: use a dedicated deploy key without a passphrase, kept in an encrypted secret';
-const KEY_TYPES = new Set([
-    'ssh-ed25519',
-    'ssh-rsa',
-    'ecdsa-sha2-nistp256',
-    'ecdsa-sha2-nistp384',
-    'ecdsa-sha2-nistp521',
-    'sk-ssh-ed25519@openssh.com',
-    'sk-ecdsa-sha2-nistp256@openssh.com',
-    'ssh-dss',
-]);
-/** Parses known_hosts text; any line that does not parse is an InputError naming the line. */
-function parseKnownHosts(text, input = 'known-hosts') {
-    const entries = [];
-    const lines = text.replace(/\r\n?/g, '\n').split('\n');
-    lines.forEach((raw, index) => {
-        const line = raw.trim();
-        if (!line || line.startsWith('#'))
-            return;
-        const fields = line.split(/\s+/);
-        let marker;
-        if (fields[0]?.startsWith('@')) {
-            const m = fields.shift();
-            if (m !== '@cert-authority' && m !== '@revoked') {
-                throw new errors_InputError(input, `line ${index + 1}: unknown marker ${m}`);
-            }
-            marker = m;
-        }
-        const [hosts, keyType, key] = fields;
-        if (!hosts || !keyType || !key) {
-            throw new errors_InputError(input, `line ${index + 1} is not a known_hosts line ("host key-type base64-key"), as ssh-keyscan prints`);
-        }
-        const baseType = keyType.replace(/-cert-v01@openssh\.com$/, '');
-        if (!KEY_TYPES.has(baseType)) {
-            throw new errors_InputError(input, `line ${index + 1}: unknown key type ${keyType}`);
-        }
-        if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || blobType(key) !== keyType) {
-            throw new errors_InputError(input, `line ${index + 1}: the key is not valid base64 for ${keyType}`);
-        }
-        entries.push({ marker, hosts, keyType, key, line: index + 1 });
-    });
-    if (entries.length === 0)
-        throw new errors_InputError(input, 'has no known_hosts line');
-    return entries;
-}
-function blobType(key) {
-    const blob = Buffer.from(key, 'base64');
-    if (blob.length < 4)
-        return undefined;
-    const length = blob.readUInt32BE(0);
-    if (length > blob.length - 4)
-        return undefined;
-    return blob.subarray(4, 4 + length).toString('latin1');
-}
-/** Whether a known_hosts entry names this host, the way ssh looks it up (patterns, hashes). */
-function matchesHost(entry, target) {
-    const name = knownHostsName(target);
-    if (entry.hosts.startsWith('|1|')) {
-        const [, , salt, hash] = entry.hosts.split('|');
-        if (!salt || !hash)
-            return false;
-        const mac = (0,external_node_crypto_namespaceObject.createHmac)('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
-        return mac === hash;
-    }
-    let matched = false;
-    for (const pattern of entry.hosts.split(',')) {
-        const negated = pattern.startsWith('!');
-        const body = negated ? pattern.slice(1) : pattern;
-        if (glob(body, name) || (target.port === 22 && glob(body, `[${target.host}]:22`))) {
-            if (negated)
-                return false;
-            matched = true;
-        }
-    }
-    return matched;
-}
-function glob(pattern, name) {
-    const source = pattern
-        .split('')
-        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-        .join('');
-    return new RegExp(`^${source}$`, 'i').test(name);
-}
-/** SHA256 fingerprint of a base64 public key blob, as `ssh-keygen -l` prints it. */
-function fingerprint(key) {
-    const digest = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(Buffer.from(key, 'base64')).digest('base64');
-    return `SHA256:${digest.replace(/=+$/, '')}`;
-}
-/** Normalizes a SHA256:... fingerprint input; an InputError when it is not one. */
-function parseFingerprint(text, input = 'host-fingerprint') {
-    const value = text.trim();
-    const match = /^SHA256:([A-Za-z0-9+/]{43})=?$/.exec(value);
-    if (!match) {
-        throw new errors_InputError(input, `'${value.slice(0, 80)}' is not a SHA256:... fingerprint (43 base64 characters, as \`ssh-keygen -lf\` prints)`);
-    }
-    return `SHA256:${match[1]}`;
-}
-/**
- * known_hosts built from pinned fingerprints: ssh-keyscan fetches each host's keys and only a key
- * whose fingerprint is pinned is written. A host offering no pinned key is refused.
- */
-async function pinnedKnownHosts(local, targets, fingerprints, timeoutSeconds) {
-    const pinned = new Set(fingerprints.map((f) => parseFingerprint(f)));
-    const lines = [];
-    for (const target of targets) {
-        const result = await local.run(['ssh-keyscan', '-T', String(timeoutSeconds), '-p', String(target.port), '--', target.host], { allowFailure: true });
-        const offered = [];
-        let found = false;
-        for (const line of result.stdout.split('\n')) {
-            const [, keyType, key] = line.trim().split(/\s+/);
-            if (!keyType || !key || line.startsWith('#'))
-                continue;
-            const print = fingerprint(key);
-            offered.push(`${print} (${keyType})`);
-            if (pinned.has(print)) {
-                lines.push(`${knownHostsName(target)} ${keyType} ${key}`);
-                found = true;
-            }
-        }
-        if (!found) {
-            throw new errors_InputError('host-fingerprint', offered.length
-                ? `no key of ${knownHostsName(target)} matches: it offers ${offered.join(', ')}. ` +
-                    `Compare with the host's console out of band before changing the pin.`
-                : `could not fetch the host keys of ${knownHostsName(target)} with ssh-keyscan ` +
-                    `(${result.stderr.trim().split('\n').slice(-1)[0] || `exit ${result.exitCode}`}); ` +
-                    `a host behind a jump host needs the known-hosts input instead.`);
-        }
-    }
-    return `${lines.join('\n')}\n`;
-}
-
 ;// CONCATENATED MODULE: ./actions/verify/deps.ts
+
 
 
 
@@ -1126,37 +1235,26 @@ async function connectHosts(inputs, log = actionsLog, save = () => undefined) {
     if (inputs.hosts.length === 0) {
         return { executors: [localExecutor()], close: async () => undefined };
     }
-    const material = await writeSshMaterial({
-        privateKey: inputs.ssh.key,
-        knownHosts: inputs.ssh.knownHosts || undefined,
-        hostFingerprints: inputs.ssh.fingerprints,
-        targets: inputs.hosts,
+    const ssh = await connectSsh(inputs.ssh, inputs.hosts, undefined, {
         log,
-        local: localExecutor(),
+        writeSshMaterial: writeSshMaterial,
+        openSession: openSession,
+        // For the post step: a cancelled run never reaches close() below.
+        saveState: save,
     });
-    // For the post step: a cancelled run never reaches close() below.
-    save('ssh-dir', material.dir);
-    save('ssh-control-dir', material.controlDir);
-    const sessions = [];
+    let sessions;
+    try {
+        sessions = await ssh.openAll(inputs.hosts);
+    }
+    catch (error) {
+        ssh.remove();
+        throw error;
+    }
     const close = async () => {
         for (const s of sessions)
             await s.close().catch(() => undefined);
-        removeSshMaterial(material.dir, { controlDir: material.controlDir });
+        ssh.remove();
     };
-    try {
-        for (const target of inputs.hosts) {
-            sessions.push(await openSession(target, {
-                privateKeyFile: material.privateKeyFile,
-                knownHostsFile: material.knownHostsFile,
-                controlDir: material.controlDir,
-                log,
-            }));
-        }
-    }
-    catch (error) {
-        await close();
-        throw error;
-    }
     return { executors: sessions, close };
 }
 function defaultDeps() {
@@ -1172,8 +1270,7 @@ function defaultDeps() {
 }
 /** The post step (always, also on cancel): ends ControlMasters and deletes the key material. */
 function post(state) {
-    if (state.sshDir)
-        removeSshMaterial(state.sshDir, { controlDir: state.controlDir || undefined });
+    removeSavedSshMaterial((name) => (name === SSH_STATE.dir ? state.sshDir : state.controlDir));
 }
 
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
@@ -1893,7 +1990,7 @@ function readInputs(now = Date.now()) {
     const { http, prometheus, logPatterns } = checks;
     // --- Container and logs, over SSH (or the runner's own Docker when hosts is empty)
     const containerName = getString('container');
-    const hosts = getList('hosts').map((h) => parseHost(h, 'hosts'));
+    const hosts = getList('hosts').map((h) => target_parseHost(h, 'hosts'));
     const ssh = {
         key: getSecret('ssh-key'),
         knownHosts: getString('known-hosts'),
@@ -2767,16 +2864,9 @@ async function notifyFailure(inputs, verdict, deps) {
 
 
 
-// One bundle, two entries (like actions/checkout): the post step finds the flag saved by main.
-if (runtime_getState('isPost') === 'true') {
-    void runAction(async () => post({ sshDir: runtime_getState('ssh-dir'), controlDir: runtime_getState('ssh-control-dir') }));
-}
-else {
-    runtime_saveState('isPost', 'true');
-    void runAction(async () => {
-        await run(readInputs(), defaultDeps());
-    });
-}
+
+// One bundle, two entries (like deploy and rollback): the post step removes the SSH material.
+runWithPost(() => run(readInputs(), defaultDeps()), connect_removeSavedSshMaterial);
 
 
 //# sourceMappingURL=index.js.map
