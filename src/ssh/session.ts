@@ -180,8 +180,28 @@ class Session implements SshSession {
 
   /** Options every ssh invocation of this session shares. */
   private baseOptions(): string[] {
-    const s = this.settings;
     const options = [
+      ...this.verifiedConnectionOptions(),
+      '-o',
+      'ServerAliveInterval=15',
+      '-o',
+      'ServerAliveCountMax=4',
+      '-o',
+      'LogLevel=ERROR',
+      '-p',
+      String(this.target.port),
+      '-l',
+      this.target.user,
+    ];
+    if (this.settings.jump)
+      options.push('-o', `ProxyCommand=${this.jumpCommand(this.settings.jump)}`);
+    return options;
+  }
+
+  /** No config files, no prompts, only our key, and only host keys from our known_hosts file. */
+  private verifiedConnectionOptions(): string[] {
+    const s = this.settings;
+    return [
       '-F',
       'none',
       '-o',
@@ -202,19 +222,7 @@ class Session implements SshSession {
       `IdentityFile=${s.privateKeyFile}`,
       '-o',
       `ConnectTimeout=${s.connectTimeoutSeconds ?? 15}`,
-      '-o',
-      'ServerAliveInterval=15',
-      '-o',
-      'ServerAliveCountMax=4',
-      '-o',
-      'LogLevel=ERROR',
-      '-p',
-      String(this.target.port),
-      '-l',
-      this.target.user,
     ];
-    if (s.jump) options.push('-o', `ProxyCommand=${this.jumpCommand(s.jump)}`);
-    return options;
   }
 
   /**
@@ -227,26 +235,7 @@ class Session implements SshSession {
     const s = this.settings;
     const argv = [
       s.sshBinary ?? 'ssh',
-      '-F',
-      'none',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'IdentitiesOnly=yes',
-      '-o',
-      'StrictHostKeyChecking=yes',
-      '-o',
-      `UserKnownHostsFile=${s.knownHostsFile}`,
-      '-o',
-      'GlobalKnownHostsFile=/dev/null',
-      '-o',
-      'CheckHostIP=no',
-      '-o',
-      'UpdateHostKeys=no',
-      '-o',
-      `IdentityFile=${s.privateKeyFile}`,
-      '-o',
-      `ConnectTimeout=${s.connectTimeoutSeconds ?? 15}`,
+      ...this.verifiedConnectionOptions(),
       '-o',
       'LogLevel=ERROR',
       '-p',
