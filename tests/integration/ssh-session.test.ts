@@ -82,6 +82,14 @@ function accepted(): number {
     : 0;
 }
 
+/** The sandbox puts the deploy key in its own authorized_keys file: accept the same files here. */
+function sandboxAuthorizedKeysLine(): string {
+  const config = readFileSync(join(env.SANDBOX_DIR!, 'ssh', 'sshd_config'), 'utf8');
+  const line = config.split('\n').find((l) => l.startsWith('AuthorizedKeysFile '));
+  if (!line) throw new Error('the sandbox sshd_config has no AuthorizedKeysFile line');
+  return line;
+}
+
 beforeAll(async () => {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(work, 'hostkey')]);
   otherKey = readFileSync(join(work, 'hostkey.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
@@ -92,7 +100,7 @@ beforeAll(async () => {
       'ListenAddress 127.0.0.1',
       `HostKey ${join(work, 'hostkey')}`,
       `PidFile ${join(work, 'sshd.pid')}`,
-      'AuthorizedKeysFile .ssh/authorized_keys',
+      sandboxAuthorizedKeysLine(),
       `AllowUsers ${sandbox.user}`,
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
