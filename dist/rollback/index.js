@@ -905,28 +905,8 @@ class Session {
     }
     /** Options every ssh invocation of this session shares. */
     baseOptions() {
-        const s = this.settings;
         const options = [
-            '-F',
-            'none',
-            '-o',
-            'BatchMode=yes',
-            '-o',
-            'IdentitiesOnly=yes',
-            '-o',
-            'StrictHostKeyChecking=yes',
-            '-o',
-            `UserKnownHostsFile=${s.knownHostsFile}`,
-            '-o',
-            'GlobalKnownHostsFile=/dev/null',
-            '-o',
-            'CheckHostIP=no',
-            '-o',
-            'UpdateHostKeys=no',
-            '-o',
-            `IdentityFile=${s.privateKeyFile}`,
-            '-o',
-            `ConnectTimeout=${s.connectTimeoutSeconds ?? 15}`,
+            ...this.verifiedConnectionOptions(),
             '-o',
             'ServerAliveInterval=15',
             '-o',
@@ -938,20 +918,14 @@ class Session {
             '-l',
             this.target.user,
         ];
-        if (s.jump)
-            options.push('-o', `ProxyCommand=${this.jumpCommand(s.jump)}`);
+        if (this.settings.jump)
+            options.push('-o', `ProxyCommand=${this.jumpCommand(this.settings.jump)}`);
         return options;
     }
-    /**
-     * The jump host through ProxyCommand rather than ProxyJump: ProxyJump starts a second ssh that
-     * does not inherit our -o options (known_hosts file, strict checking, key), so the jump host
-     * would be checked against ~/.ssh/known_hosts or not at all. This runs through the local
-     * /bin/sh, so every part is quoted, and % is doubled for ssh's own token expansion.
-     */
-    jumpCommand(jump) {
+    /** No config files, no prompts, only our key, and only host keys from our known_hosts file. */
+    verifiedConnectionOptions() {
         const s = this.settings;
-        const argv = [
-            s.sshBinary ?? 'ssh',
+        return [
             '-F',
             'none',
             '-o',
@@ -972,6 +946,19 @@ class Session {
             `IdentityFile=${s.privateKeyFile}`,
             '-o',
             `ConnectTimeout=${s.connectTimeoutSeconds ?? 15}`,
+        ];
+    }
+    /**
+     * The jump host through ProxyCommand rather than ProxyJump: ProxyJump starts a second ssh that
+     * does not inherit our -o options (known_hosts file, strict checking, key), so the jump host
+     * would be checked against ~/.ssh/known_hosts or not at all. This runs through the local
+     * /bin/sh, so every part is quoted, and % is doubled for ssh's own token expansion.
+     */
+    jumpCommand(jump) {
+        const s = this.settings;
+        const argv = [
+            s.sshBinary ?? 'ssh',
+            ...this.verifiedConnectionOptions(),
             '-o',
             'LogLevel=ERROR',
             '-p',
