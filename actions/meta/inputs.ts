@@ -20,9 +20,9 @@ export function readInputs(): Inputs {
     flavor: getLines('flavor'),
     labels: getLines('labels'),
     annotations: getLines('annotations'),
-    sepTags: getString('sep-tags', '\n'),
-    sepLabels: getString('sep-labels', '\n'),
-    sepAnnotations: getString('sep-annotations', '\n'),
+    sepTags: getString('sep-tags', '\n', { trimWhitespace: false }),
+    sepLabels: getString('sep-labels', '\n', { trimWhitespace: false }),
+    sepAnnotations: getString('sep-annotations', '\n', { trimWhitespace: false }),
     githubToken: getSecret('github-token'),
   };
 }

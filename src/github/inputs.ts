@@ -6,8 +6,13 @@ import { InputError } from '../errors.js';
  * input name as a string literal: the layout test reads those literals to check action.yml.
  */
 
-export function getString(name: string, fallback = ''): string {
-  const value = core.getInput(name, { trimWhitespace: true });
+/** trimWhitespace: false keeps the value exactly (metadata-action's separators: a space stays a space). */
+export function getString(
+  name: string,
+  fallback = '',
+  options: { trimWhitespace?: boolean } = {},
+): string {
+  const value = core.getInput(name, { trimWhitespace: options.trimWhitespace ?? true });
   return value === '' ? fallback : value;
 }
 
