@@ -156,6 +156,14 @@ export class Meta {
           throw new TemplateError(`{{${name}}}: ${(error as Error).message}`);
         }
       };
+    const isDefaultBranch = (): 'true' | 'false' => {
+      const branch = ref.replace(/^refs\/heads\//, '');
+      if (branch === '') return 'false';
+      if (payload.repository?.default_branch === branch) return 'true';
+      // These events always run on the default branch's last commit.
+      if (/create|discussion|issues|schedule/.test(eventName)) return 'true';
+      return 'false';
+    };
     return {
       branch: () => (/^refs\/heads\//.test(ref) ? ref.replace(/^refs\/heads\//, '') : ''),
       tag: () => (/^refs\/tags\//.test(ref) ? ref.replace(/^refs\/tags\//, '') : ''),
@@ -169,14 +177,8 @@ export class Meta {
         }
         return '';
       },
-      is_default_branch: () => {
-        const branch = ref.replace(/^refs\/heads\//, '');
-        if (branch === '') return 'false';
-        if (payload.repository?.default_branch === branch) return 'true';
-        // These events always run on the default branch's last commit.
-        if (/create|discussion|issues|schedule/.test(eventName)) return 'true';
-        return 'false';
-      },
+      is_default_branch: () => isDefaultBranch(),
+      is_not_default_branch: () => (isDefaultBranch() === 'false' ? 'true' : 'false'),
       date: dateHelper(() => this.options.date, 'date'),
       commit_date: dateHelper(() => this.options.commitDate ?? this.options.date, 'commit_date'),
     };
@@ -250,7 +252,8 @@ export class Meta {
     }
     for (const rule of this.rules) {
       if ((rule.type === 'semver' || rule.type === 'pep440') && rule.attrs.value) {
-        candidates.push(this.exp(rule.attrs.value, rule));
+        const source = this.versionSource(rule);
+        if (source) candidates.push(source);
       }
     }
     return candidates.some((c) => {
@@ -262,10 +265,27 @@ export class Meta {
   }
 
   private tagSource(rule: TagRule): string | undefined {
+    if (rule.type === 'semver' || rule.type === 'pep440') return this.versionSource(rule);
     if (rule.attrs.value) return this.exp(rule.attrs.value, rule);
     if (!/^refs\/tags\//.test(this.context.ref)) return undefined;
     const tag = this.context.ref.replace(/^refs\/tags\//, '');
     return rule.type === 'match' ? tag : tag.replace(/\//g, '-');
+  }
+
+  /** semver/pep440: the value or Git tag, narrowed by match= to its first group, then / -> -. */
+  private versionSource(rule: TagRule): string | undefined {
+    const { value, match } = rule.attrs;
+    let raw: string;
+    if (value) raw = this.exp(value, rule);
+    else if (/^refs\/tags\//.test(this.context.ref))
+      raw = this.context.ref.replace(/^refs\/tags\//, '');
+    else return undefined;
+    if (match) {
+      const found = raw.match(new RegExp(match));
+      if (!found) this.warn(`${match} does not match ${raw}.`);
+      else raw = found[1] ?? '';
+    }
+    return raw.replace(/\//g, '-');
   }
 
   private apply(rule: TagRule): { value: string; latest: boolean } | undefined {

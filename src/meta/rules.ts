@@ -43,6 +43,7 @@ const KNOWN_ATTRIBUTES = new Set([
   'event',
   'branch',
   'format',
+  'match',
 ]);
 
 export interface TagRule {
@@ -116,6 +117,18 @@ export function parseTagRule(source: string, line: number, input = 'tags'): TagR
       if (attrs.pattern === undefined)
         throw fail(`type=${type} needs a pattern, e.g. pattern={{version}}`);
       attrs.value ??= '';
+      // match= picks the version out of the tag (or value) by its first group: p1/v1.2.3 -> 1.2.3.
+      attrs.match ??= '';
+      if (attrs.match !== '') {
+        let groups: number;
+        try {
+          groups = new RegExp(`${attrs.match}|`).exec('')!.length - 1;
+        } catch (error) {
+          throw fail(`bad match: ${(error as Error).message}`);
+        }
+        if (groups < 1)
+          throw fail(`match needs a group for the version, e.g. match=v(\\d.\\d.\\d)$`);
+      }
       break;
     case 'match':
       if (attrs.pattern === undefined) throw fail('type=match needs a pattern');

@@ -12,6 +12,10 @@ import {
 import { parsePep440 } from '../../src/meta/pep440.js';
 import { splitFields } from '../../src/meta/csv.js';
 import { render } from '../../src/meta/template.js';
+import { readInputs as readMetaInputs } from '../../actions/meta/inputs.js';
+import { run as runMetaAction } from '../../actions/meta/main.js';
+import { recordingLog } from '../../src/log.js';
+import { startFakeGitHub } from '../helpers/fake-github-repo.js';
 
 const SHA = '860c1904a1ce19322e91ac35af1ab07466440c37';
 const HEAD_SHA = 'a9c8c5828b91be48d1fe0e1bb8ba0b0ebc7e2d3f';
@@ -676,5 +680,262 @@ describe('meta: csv fields', () => {
     ['a,', ['a', '']],
   ])('%s', (line, fields) => {
     expect(splitFields(line)).toEqual(fields);
+  });
+});
+
+/**
+ * docker/metadata-action's documented examples (README and __tests__/meta.test.ts), compared
+ * whole: tags, labels and annotations. Labels come sorted by key as metadata-action gives them;
+ * annotations are the same entries at the default `manifest` level.
+ */
+describe('meta: metadata-action parity (tags, labels and annotations)', () => {
+  function ociLabels(version: string, revision: string): string[] {
+    return [
+      'org.opencontainers.image.created=2020-01-10T00:30:00.000Z',
+      'org.opencontainers.image.description=This your first repo!',
+      'org.opencontainers.image.licenses=MIT',
+      `org.opencontainers.image.revision=${revision}`,
+      'org.opencontainers.image.source=https://github.com/octocat/Hello-World',
+      'org.opencontainers.image.title=Hello-World',
+      'org.opencontainers.image.url=https://github.com/octocat/Hello-World',
+      `org.opencontainers.image.version=${version}`,
+    ];
+  }
+
+  interface ParityCase extends Case {
+    name: string;
+    labels: string[];
+  }
+
+  const cases: ParityCase[] = [
+    {
+      name: '{{is_not_default_branch}} on a branch that is not the default one',
+      ref: 'refs/heads/dev',
+      tags: [
+        'type=raw,value=latest,enable={{is_default_branch}}',
+        'type=raw,value=dev-build,enable={{is_not_default_branch}}',
+        'type=raw,value=nd-{{is_not_default_branch}}',
+      ],
+      expected: ['name/app:dev-build', 'name/app:nd-true'],
+      version: 'dev-build',
+      labels: ociLabels('dev-build', SHA),
+    },
+    {
+      name: '{{is_not_default_branch}} on the default branch',
+      ref: 'refs/heads/master',
+      tags: [
+        'type=raw,value=latest,enable={{is_default_branch}}',
+        'type=raw,value=dev-build,enable={{is_not_default_branch}}',
+        'type=raw,value=nd-{{is_not_default_branch}}',
+      ],
+      expected: ['name/app:latest', 'name/app:nd-false'],
+      version: 'latest',
+      labels: ociLabels('latest', SHA),
+    },
+    {
+      name: '{{is_not_default_branch}} on a Git tag (no branch: not the default one)',
+      ref: 'refs/tags/v1.2.3',
+      tags: [
+        'type=semver,pattern={{version}}',
+        'type=raw,value=nd,enable={{is_not_default_branch}}',
+      ],
+      expected: ['name/app:1.2.3', 'name/app:nd', 'name/app:latest'],
+      version: '1.2.3',
+      labels: ociLabels('1.2.3', SHA),
+    },
+    {
+      name: '{{is_not_default_branch}} on a schedule (runs on the default branch)',
+      event: 'schedule',
+      ref: 'refs/heads/master',
+      tags: ['type=raw,value=nd,enable={{is_not_default_branch}}', 'type=sha'],
+      expected: ['name/app:sha-860c190'],
+      version: 'sha-860c190',
+      labels: ociLabels('sha-860c190', SHA),
+    },
+    {
+      name: 'semver match= on the Git tag (README: p1/v1.2.3, {{version}}, v(\\d.\\d.\\d)$ -> 1.2.3)',
+      ref: 'refs/tags/p1/v1.2.3',
+      tags: [
+        'type=semver,pattern={{version}},match=v(\\d.\\d.\\d)$',
+        'type=semver,pattern={{major}}.{{minor}},match=v(\\d.\\d.\\d)$',
+      ],
+      expected: ['name/app:1.2.3', 'name/app:1.2', 'name/app:latest'],
+      version: '1.2.3',
+      labels: ociLabels('1.2.3', SHA),
+    },
+    {
+      name: 'semver match= quoted as a whole CSV field, with value= (README example)',
+      ref: 'refs/heads/master',
+      tags: ['type=semver,pattern={{version}},value=p1/v1.0.0,"match=v(\\d.\\d.\\d)$"'],
+      expected: ['name/app:1.0.0', 'name/app:latest'],
+      version: '1.0.0',
+      labels: ociLabels('1.0.0', SHA),
+    },
+    {
+      name: 'pep440 match= on the Git tag',
+      ref: 'refs/tags/bot-1.2.3rc2',
+      tags: ['"type=pep440","pattern={{version}}","match=bot-(.*)$"'],
+      expected: ['name/app:1.2.3rc2'],
+      version: '1.2.3rc2',
+      labels: ociLabels('1.2.3rc2', SHA),
+    },
+    {
+      name: 'no event at all (metadata-action null01): no tag, labels with empty version and revision',
+      event: '',
+      ref: '',
+      env: { GITHUB_SHA: '' },
+      expected: [],
+      version: '',
+      labels: ociLabels('', ''),
+    },
+    {
+      name: 'no event, rules that need one (metadata-action null02)',
+      event: '',
+      ref: '',
+      env: { GITHUB_SHA: '' },
+      tags: ['type=sha', 'type=raw,{{branch}}'],
+      expected: [],
+      version: '',
+      labels: ociLabels('', ''),
+    },
+    {
+      name: 'a branch push that no rule tags: labels still come, version empty',
+      ref: 'refs/heads/dev',
+      tags: ['type=ref,event=tag', 'type=semver,pattern={{version}}'],
+      expected: [],
+      version: '',
+      labels: ociLabels('', SHA),
+    },
+  ];
+
+  it.each(cases)('$name', (c) => {
+    const r = run(c);
+    expect(r.tags).toEqual(c.expected);
+    expect(r.version).toBe(c.version);
+    expect(r.labels).toEqual(c.labels);
+    expect(r.annotations).toEqual(c.labels.map((l) => `manifest:${l}`));
+    expect(r.json).toEqual({
+      tags: c.expected,
+      labels: Object.fromEntries(
+        c.labels.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      ),
+      annotations: c.labels.map((l) => `manifest:${l}`),
+    });
+  });
+
+  it('semver match= that does not match warns and keeps the whole tag, which then is no semver', () => {
+    const r = run({
+      ref: 'refs/tags/p1/v1.2',
+      tags: ['type=semver,pattern={{version}},match=v(\\d.\\d.\\d)$'],
+    });
+    expect(r.tags).toEqual([]);
+    expect(r.warnings).toEqual([
+      'v(\\d.\\d.\\d)$ does not match p1/v1.2.',
+      'p1-v1.2 is not a valid semver. More info: https://semver.org/',
+    ]);
+    expect(r.labels).toContain('org.opencontainers.image.version=');
+  });
+
+  it('refuses a match= without a group, naming the input and the line', () => {
+    expect(() =>
+      run({
+        ref: 'refs/tags/v1.2.3',
+        tags: ['type=sha', 'type=semver,pattern={{version}},match=v\\d'],
+      }),
+    ).toThrow(
+      new InputError(
+        'tags',
+        'line 2 (type=semver,pattern={{version}},match=v\\d): match needs a group for the version, e.g. match=v(\\d.\\d.\\d)$',
+      ),
+    );
+    expect(() =>
+      run({ ref: 'refs/tags/v1.2.3', tags: ['type=semver,pattern={{version}},match=v(\\d'] }),
+    ).toThrow(/line 1 .*bad match/);
+  });
+});
+
+describe('meta action: separators and events without tags', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  });
+
+  it('reads sep-tags, sep-labels and sep-annotations untrimmed: a single space stays a space', () => {
+    process.env['INPUT_SEP-TAGS'] = ' ';
+    process.env['INPUT_SEP-LABELS'] = ' ; ';
+    process.env['INPUT_SEP-ANNOTATIONS'] = '\n';
+    const inputs = readMetaInputs();
+    expect(inputs.sepTags).toBe(' ');
+    expect(inputs.sepLabels).toBe(' ; ');
+    expect(inputs.sepAnnotations).toBe('\n');
+    process.env['INPUT_SEP-TAGS'] = '';
+    expect(readMetaInputs().sepTags).toBe('\n');
+  });
+
+  it('joins the outputs with a space and, on an event without tags, still outputs labels and annotations', async () => {
+    const github = await startFakeGitHub({ token: 'ghs_test' });
+    try {
+      const outputs: Record<string, string> = {};
+      const log = recordingLog();
+      const base = {
+        images: ['ghcr.io/octocat/hello-world'],
+        flavor: [],
+        labels: [],
+        annotations: [],
+        sepTags: ' ',
+        sepLabels: ' ',
+        sepAnnotations: ' ',
+        githubToken: 'ghs_test',
+      };
+      const env = {
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_REPOSITORY: 'octocat/Hello-World',
+        GITHUB_API_URL: github.url,
+        SOURCE_DATE_EPOCH: '1578616200',
+      };
+      const deps = {
+        log,
+        setOutputs: (o: Record<string, unknown>) =>
+          Object.entries(o).forEach(([k, v]) => (outputs[k] = String(v))),
+        writeSummary: () => undefined,
+        exportVariable: () => undefined,
+      };
+      await runMetaAction(
+        { ...base, tags: ['type=ref,event=branch', 'type=sha'] },
+        { ...deps, env: { ...env, GITHUB_REF: 'refs/heads/dev', GITHUB_SHA: SHA } },
+      );
+      expect(outputs.tags).toBe(
+        'ghcr.io/octocat/hello-world:dev ghcr.io/octocat/hello-world:sha-860c190',
+      );
+      expect(outputs['tag-names']).toBe('dev sha-860c190');
+
+      // metadata-action's null01: no ref, no sha -> no tag, but the labels with empty version and revision.
+      await runMetaAction(
+        { ...base, tags: [] },
+        { ...deps, env: { ...env, GITHUB_EVENT_NAME: '' } },
+      );
+      const labels = [
+        'org.opencontainers.image.created=2020-01-10T00:30:00.000Z',
+        'org.opencontainers.image.description=This your first repo!',
+        'org.opencontainers.image.licenses=MIT',
+        'org.opencontainers.image.revision=',
+        'org.opencontainers.image.source=https://github.com/octocat/Hello-World',
+        'org.opencontainers.image.title=Hello-World',
+        'org.opencontainers.image.url=https://github.com/octocat/Hello-World',
+        'org.opencontainers.image.version=',
+      ];
+      expect(outputs.version).toBe('');
+      expect(outputs.tags).toBe('');
+      expect(outputs.labels).toBe(labels.join(' '));
+      expect(outputs.annotations).toBe(labels.map((l) => `manifest:${l}`).join(' '));
+      expect(JSON.parse(outputs.json!).tags).toEqual([]);
+      expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
+        'No Docker image version has been generated. Check tags input.',
+        'No Docker tag has been generated. Check tags input.',
+      ]);
+    } finally {
+      await github.close();
+    }
   });
 });
