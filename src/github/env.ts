@@ -1,9 +1,6 @@
-import { appendFileSync } from 'node:fs';
-import { formatKeyValue } from './commands.js';
+import * as core from '@actions/core';
 
-/** Sets an environment variable for the following steps (the runner's GITHUB_ENV file). */
+/** Sets an environment variable for this step and the following ones (the GITHUB_ENV file). */
 export function exportVariable(name: string, value: string): void {
-  process.env[name] = value;
-  const file = process.env.GITHUB_ENV;
-  if (file) appendFileSync(file, formatKeyValue(name, value), 'utf8');
+  core.exportVariable(name, value);
 }
