@@ -1,5 +1,6 @@
 import type { Executor } from '../exec.js';
 import type { Check, ProbeResult } from './types.js';
+import { redactShapes } from '../redact.js';
 
 /**
  * Fatal log patterns. 409 Conflict and "terminated by other getUpdates request" mean two
@@ -87,9 +88,9 @@ export function findFatal(text: string, patterns: readonly LogPattern[]): LogMat
   return undefined;
 }
 
-/** Log lines reach the job summary: blank anything shaped like a bot token first. */
+/** Log lines reach the job summary: token shapes and URL credentials go first (src/redact.ts). */
 export function redactTokens(line: string): string {
-  return line.replace(/\b\d{5,}:[A-Za-z0-9_-]{30,}/g, '***');
+  return redactShapes(line);
 }
 
 export function judgeLogs(

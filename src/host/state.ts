@@ -2,6 +2,7 @@ import { InputError, StepError } from '../errors.js';
 import type { Executor } from '../exec.js';
 import { appendFile, readFile, writeFileAtomic } from './files.js';
 import { checkRemotePath } from './paths.js';
+import { redactDeep } from '../redact.js';
 
 export interface Release {
   id: string;
@@ -116,13 +117,16 @@ export function promote(state: AppState, release: Release): AppState {
   };
 }
 
-/** Appends one JSON line to the audit history (verified upload, then one append on the host). */
+/**
+ * Appends one JSON line to the audit history (verified upload, then one append on the host).
+ * Redacted first (src/redact.ts): a detail often quotes host output, which can carry tokens.
+ */
 export async function appendAudit(
   exec: Executor,
   paths: AppPaths,
   entry: AuditEntry,
 ): Promise<void> {
-  const line = JSON.stringify(entry);
+  const line = JSON.stringify(redactDeep(entry));
   await appendFile(exec, paths.audit, `${line}\n`);
 }
 

@@ -1,7 +1,9 @@
 /**
  * Deploy notifications: what happened, to which version, where, with links to the run and the
- * commit. Pure formatting here; sending in src/notify/send.ts.
+ * commit. Pure formatting here; sending in src/notify/send.ts. Every field goes through the one
+ * redaction point (src/redact.ts) first: details often quote host output, which can carry tokens.
  */
+import { redact, redactDeep } from '../redact.js';
 
 export type NotifyEventName = 'start' | 'success' | 'rollback' | 'failure';
 
@@ -61,7 +63,8 @@ function escapeAttr(text: string): string {
 export const TELEGRAM_LIMIT = 4096;
 
 /** Pure: the sendMessage text in HTML parse mode; details are cut to fit the limit. */
-export function telegramText(e: NotifyEvent): string {
+export function telegramText(event: NotifyEvent): string {
+  const e = redactDeep(event, redact);
   const title = TITLE[e.event];
   const head = [
     `${title.icon} <b>${escapeHtml(title.text)}</b>: ${escapeHtml(e.app)}`,
@@ -86,7 +89,8 @@ export function telegramText(e: NotifyEvent): string {
 }
 
 /** Pure: the generic webhook's JSON body (plain text, no markup in the fields). */
-export function webhookPayload(e: NotifyEvent): Record<string, unknown> {
+export function webhookPayload(event: NotifyEvent): Record<string, unknown> {
+  const e = redactDeep(event, redact);
   const title = TITLE[e.event];
   return {
     source: 'tg-devops',

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import { errorMessage } from '../errors.js';
 import type { FetchLike } from '../health/http.js';
 import type { Log } from '../log.js';
+import { redact, redactValues } from '../redact.js';
 import { telegramText, webhookPayload, type NotifyEvent } from './message.js';
 
 export interface NotifyTargets {
@@ -138,7 +139,7 @@ export async function notify(
     secrets.push(targets.webhook.url);
     deps.log.secret(targets.webhook.url);
   }
-  const hide = (text: string) => secrets.reduce((t, s) => t.split(s).join('***'), text);
+  const hide = (text: string) => redact(redactValues(text, secrets));
   const sends: Promise<{ target: string; ok: boolean; reason: string }>[] = [];
   try {
     if (targets.telegram) {
