@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { errorMessage } from './errors.js';
+import { runProcess } from './github/exec.js';
 
 /** One command's outcome. Output is kept whole: callers decide what to show. */
 export interface CommandResult {
@@ -40,14 +42,18 @@ export class CommandError extends Error {
   }
 }
 
-/** Runs commands on this machine with no shell in between. */
+/**
+ * Runs commands on this machine through @actions/exec, with no shell in between. Its ToolRunner
+ * has no timeout, so RunOptions.timeoutMs is enforced as the SSH executor does it: timeout(1)
+ * around the command (exit 124), where the platform has it.
+ */
 export function localExecutor(
   defaults: { env?: Record<string, string | undefined>; cwd?: string } = {},
 ): Executor {
   return {
     where: 'local',
     run: (argv, options = {}) =>
-      spawnCommand('local', argv, {
+      execCommand('local', argv, {
         ...options,
         env: { ...defaults.env, ...options.env },
         cwd: options.cwd ?? defaults.cwd,
@@ -55,6 +61,72 @@ export function localExecutor(
   };
 }
 
+async function execCommand(
+  where: string,
+  argv: readonly string[],
+  options: RunOptions,
+): Promise<CommandResult> {
+  const [file, ...args] = withTimeout(argv, options.timeoutMs);
+  if (!file) throw new Error(`${where}: empty command`);
+  const out = lineCollector((line) => options.onLine?.(line, 'stdout'));
+  const err = lineCollector((line) => options.onLine?.(line, 'stderr'));
+  let exitCode: number | null;
+  try {
+    exitCode = await runProcess(file, args, {
+      cwd: options.cwd,
+      env: mergedEnv(options.env),
+      input: options.input,
+      onStdout: out.push,
+      onStderr: err.push,
+    });
+  } catch (error) {
+    throw new Error(`${where}: cannot run ${file}: ${errorMessage(error)}`);
+  }
+  const result = {
+    // null: a signal ended it (as a shell reports SIGTERM).
+    exitCode: exitCode ?? 128 + 15,
+    stdout: out.end(),
+    stderr: err.end(),
+  };
+  if (result.exitCode !== 0 && !options.allowFailure) throw new CommandError(where, argv, result);
+  return result;
+}
+
+/** Keeps a stream's chunks whole and reports each complete line; end() flushes the last one. */
+function lineCollector(onLine: (line: string) => void): {
+  push(chunk: Buffer): void;
+  end(): string;
+} {
+  const chunks: Buffer[] = [];
+  let pending = '';
+  return {
+    push(chunk) {
+      chunks.push(chunk);
+      const lines = (pending + chunk.toString('utf8')).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+    },
+    end() {
+      if (pending) onLine(pending);
+      pending = '';
+      return Buffer.concat(chunks).toString('utf8');
+    },
+  };
+}
+
+function withTimeout(argv: readonly string[], timeoutMs: number | undefined): readonly string[] {
+  if (timeoutMs === undefined || process.platform === 'win32') return argv;
+  return ['timeout', String(Math.max(1, Math.ceil(timeoutMs / 1000))), ...argv];
+}
+
+function mergedEnv(env: Record<string, string | undefined> = {}): Record<string, string> {
+  const merged: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...process.env, ...env }))
+    if (value !== undefined) merged[name] = value;
+  return merged;
+}
+
+/** Spawns one process directly (the SSH executor's local ssh client; it keeps its own timing). */
 export function spawnCommand(
   where: string,
   argv: readonly string[],

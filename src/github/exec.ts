@@ -1,0 +1,45 @@
+import { exec } from '@actions/exec';
+
+/** What one local process needs: no shell, the whole environment, what to write to stdin. */
+export interface ProcessOptions {
+  cwd?: string;
+  env: Record<string, string>;
+  /**
+   * Written to stdin, which is then closed. Without it stdin stays an open pipe (ToolRunner's
+   * way): closing an empty stdin races a fast command's exit and fails the run with EPIPE.
+   */
+  input?: string;
+  onStdout(chunk: Buffer): void;
+  onStderr(chunk: Buffer): void;
+}
+
+/**
+ * Runs one process through @actions/exec (the toolkit's ToolRunner: PATH lookup, no shell) and resolves with its exit code, or null when a signal ended it. A missing program
+ * rejects with ENOENT in the message, as a failed spawn does. src/exec.ts's localExecutor is the
+ * Executor around it.
+ */
+export async function runProcess(
+  file: string,
+  args: readonly string[],
+  options: ProcessOptions,
+): Promise<number | null> {
+  try {
+    return (await exec(file, [...args], {
+      cwd: options.cwd,
+      env: options.env,
+      input: options.input ? Buffer.from(options.input) : undefined,
+      silent: true,
+      ignoreReturnCode: true,
+      listeners: {
+        stdout: options.onStdout,
+        stderr: options.onStderr,
+      },
+    })) as number | null;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // which() finds no such program before anything is spawned.
+    if (/Unable to locate executable/i.test(message))
+      throw new Error(`spawn ${file} ENOENT (not found on PATH)`);
+    throw error;
+  }
+}
