@@ -1,5 +1,6 @@
+import { proxyFetch } from '../../src/github/http.js';
 import { actionsLog, runAction } from '../../src/github/runtime.js';
 import { readInputs } from './inputs.js';
 import { run } from './main.js';
 
-void runAction(() => run(readInputs(), { env: process.env, log: actionsLog }));
+void runAction(() => run(readInputs(), { env: process.env, log: actionsLog, fetch: proxyFetch }));

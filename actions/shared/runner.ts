@@ -1,6 +1,6 @@
 import { systemClock } from '../../src/clock.js';
+import { proxyFetch } from '../../src/github/http.js';
 import { actionsLog, saveState, setOutputs, writeSummary } from '../../src/github/runtime.js';
-import type { FetchLike } from '../../src/health/http.js';
 import { writeSshMaterial } from '../../src/ssh/secrets.js';
 import { openSession } from '../../src/ssh/session.js';
 
@@ -14,7 +14,7 @@ export function runnerDeps() {
     log: actionsLog,
     clock: systemClock,
     env: process.env,
-    fetch: ((url, init) => fetch(url, init)) as FetchLike,
+    fetch: proxyFetch,
     setOutputs,
     writeSummary,
     saveState,

@@ -10,7 +10,8 @@ void runAction(() =>
     exec: localExecutor(),
     clock: systemClock,
     log: actionsLog,
-    api: (token) => githubApi({ token, userAgent: 'tg-devops-test' }),
+    api: (token) =>
+      githubApi({ token, userAgent: 'tg-devops-test', warn: (m) => actionsLog.warn(m) }),
     summary: writeSummary,
     outputs: setOutputs,
   }),

@@ -1,5 +1,6 @@
 import { systemClock } from '../../src/clock.js';
 import { localExecutor, type Executor } from '../../src/exec.js';
+import { proxyFetch } from '../../src/github/http.js';
 import { actionsLog, saveState, setOutputs, writeSummary } from '../../src/github/runtime.js';
 import { openSession, type SshSession } from '../../src/ssh/session.js';
 import { connectSsh, removeSavedSshMaterial, SSH_STATE } from '../../src/ssh/connect.js';
@@ -44,7 +45,7 @@ export function defaultDeps(): Deps {
   return {
     log: actionsLog,
     clock: systemClock,
-    fetch: (url, init) => fetch(url, init),
+    fetch: proxyFetch,
     env: process.env,
     connect: (inputs) => connectHosts(inputs, actionsLog, saveState),
     outputs: setOutputs,

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // tg-devops deploy|rollback|status --config deploy.yml: the deploy action's engine from a terminal,
 // for the day CI is down. Exit codes: 0 ok, 1 failure, 2 usage. Entry only; logic in main.ts.
+import { proxyFetch } from '../github/http.js';
 import { main } from './main.js';
 
-main(process.argv.slice(2)).then(
+main(process.argv.slice(2), { fetch: proxyFetch }).then(
   (code) => {
     process.exitCode = code;
   },

@@ -9,7 +9,11 @@ import { fetch as undiciFetch, ProxyAgent, type Dispatcher } from 'undici';
  * always direct) and sends the request through it. The rest of src/ gets it injected as a
  * FetchLike (src/health/http.ts); actions/*\/index.ts and the CLI entry pass it in.
  */
-export function proxyFetch(url: string, init?: RequestInit): Promise<Response> {
+export function proxyFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  // A Request would carry its own method and headers past init: every caller here passes a URL.
+  if (typeof input !== 'string' && !(input instanceof URL))
+    return Promise.reject(new TypeError('proxyFetch takes a URL, not a Request'));
+  const url = String(input);
   const dispatcher = dispatcherFor(url);
   const options = (dispatcher ? { ...init, dispatcher } : init) as Parameters<
     typeof undiciFetch
