@@ -10,6 +10,7 @@ import {
   type PromCheckSpec,
   type ReadyMade,
 } from './prometheus.js';
+import { ruleCheck, type ScopedRule } from './rules.js';
 import { telegramWebhookCheck } from './telegram.js';
 import type { Check } from './types.js';
 
@@ -24,6 +25,8 @@ export interface ChecksConfig {
     minSamples: number;
     statusLabel: string;
     custom: PromCheckSpec[];
+    /** Alerting rules from `prometheus-rules`, already scoped to the release (src/health/rules.ts). */
+    rules?: ScopedRule[];
     /** Sent as `Authorization: Bearer` (Prometheus behind an auth proxy, hosted Prometheus). */
     token?: string;
   };
@@ -60,6 +63,7 @@ export function buildChecks(config: ChecksConfig, deps: CheckDeps): Check[] {
       checks.push(prometheusCheck(spec, client));
     }
     for (const spec of p.custom) checks.push(prometheusCheck(spec, client));
+    for (const rule of p.rules ?? []) checks.push(ruleCheck(rule, client));
   }
   if (config.container) {
     for (const executor of deps.executors) {

@@ -1,4 +1,5 @@
 import { causeOf, type FetchLike } from './http.js';
+import { releaseTargets } from './scope.js';
 import type { Check, ProbeResult } from './types.js';
 
 /**
@@ -19,11 +20,19 @@ export interface PromCheckSpec {
   /** PromQL counting what the decision rests on (requests, scrapes); below minSamples: inconclusive. */
   samplesQuery?: string;
   minSamples?: number;
+  /** What the samples query counts, for the evidence (default `sample(s)`). */
+  samplesUnit?: string;
 }
 
 export interface PromSample {
   labels: Record<string, string>;
   value: number;
+}
+
+/** One series of a range query: its points (epoch ms, value), oldest first. */
+export interface PromSeries {
+  labels: Record<string, string>;
+  points: { t: number; value: number }[];
 }
 
 export function compare(value: number, op: Comparison, threshold: number): boolean {
@@ -81,6 +90,7 @@ export function readyMadeCheck(name: ReadyMade, o: ReadyMadeOptions): PromCheckS
   const duration = o.durationMetric ?? 'http_request_duration_seconds';
   const status = o.statusLabel ?? 'code';
   const join = (extra: string) => `{${[extra, sel].filter(Boolean).join(',')}}`;
+  const targets = releaseTargets(sel, o.range);
   switch (name) {
     case 'error-rate':
       return {
@@ -102,13 +112,18 @@ export function readyMadeCheck(name: ReadyMade, o: ReadyMadeOptions): PromCheckS
         minSamples: o.minSamples,
       };
     case 'up':
+      // `up` carries only target labels (job, instance), never an app label like version=: the
+      // selector picks the targets that exposed the release's series (last_over_time, so a
+      // target that just went down still counts), and each one's up decides. A target that
+      // exposed the series and has no `up` any more (dropped from discovery) counts as down.
       return {
         name,
-        query: `min(min_over_time(up${join('')}[${o.range}]))`,
+        query: `up and on (job, instance) ${targets} or on (job, instance) (${targets} * 0)`,
         op: '<',
         threshold: 1,
-        samplesQuery: `sum(count_over_time(up${join('')}[${o.range}]))`,
-        minSamples: o.minSamples,
+        samplesQuery: `count(${targets})`,
+        minSamples: 1,
+        samplesUnit: 'target(s) with series of the release',
       };
   }
 }
@@ -138,7 +153,35 @@ export function parseQueryResponse(body: unknown): PromSample[] {
 }
 
 export interface PromClient {
-  query(promql: string): Promise<PromSample[]>;
+  /** An instant query, at `atMs` (epoch ms) or Prometheus's now. */
+  query(promql: string, at?: { atMs?: number }): Promise<PromSample[]>;
+  /** A range query: one point per step from start to end (epoch ms). */
+  queryRange(
+    promql: string,
+    range: { startMs: number; endMs: number; stepMs: number },
+  ): Promise<PromSeries[]>;
+}
+
+/** Reads an /api/v1/query_range answer (a matrix) as series. */
+export function parseRangeResponse(body: unknown): PromSeries[] {
+  const b = body as {
+    status?: string;
+    error?: string;
+    errorType?: string;
+    data?: { resultType?: string; result?: unknown };
+  };
+  if (b?.status !== 'success') {
+    throw new Error(`Prometheus: ${b?.errorType ?? 'error'}: ${b?.error ?? JSON.stringify(body)}`);
+  }
+  if (b.data?.resultType !== 'matrix') {
+    throw new Error(`Prometheus: unexpected result type ${String(b.data?.resultType)}`);
+  }
+  return (b.data.result as { metric: Record<string, string>; values: [number, string][] }[]).map(
+    (r) => ({
+      labels: r.metric ?? {},
+      points: (r.values ?? []).map(([t, v]) => ({ t: Math.round(t * 1000), value: Number(v) })),
+    }),
+  );
 }
 
 export function prometheusClient(
@@ -146,27 +189,42 @@ export function prometheusClient(
   deps: { fetch: FetchLike; timeoutMs?: number; headers?: Record<string, string> },
 ): PromClient {
   const base = baseUrl.replace(/\/+$/, '');
+  // Every call goes through the injected fetch (one transport for all Prometheus traffic).
+  async function post(path: string, form: Record<string, string>): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await deps.fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...deps.headers },
+        body: new URLSearchParams(form).toString(),
+        signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+      });
+    } catch (error) {
+      throw new Error(`Prometheus unreachable: ${causeOf(error)}`);
+    }
+    const text = await response.text();
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new Error(`Prometheus answered HTTP ${response.status}: ${text.slice(0, 200)}`);
+    }
+  }
+  const seconds = (ms: number) => String(ms / 1000);
   return {
-    async query(promql) {
-      let response: Response;
-      try {
-        response = await deps.fetch(`${base}/api/v1/query`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', ...deps.headers },
-          body: new URLSearchParams({ query: promql }).toString(),
-          signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
-        });
-      } catch (error) {
-        throw new Error(`Prometheus unreachable: ${causeOf(error)}`);
-      }
-      const text = await response.text();
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new Error(`Prometheus answered HTTP ${response.status}: ${text.slice(0, 200)}`);
-      }
-      return parseQueryResponse(body);
+    async query(promql, at) {
+      const form: Record<string, string> = { query: promql };
+      if (at?.atMs !== undefined) form.time = seconds(at.atMs);
+      return parseQueryResponse(await post('/api/v1/query', form));
+    },
+    async queryRange(promql, range) {
+      return parseRangeResponse(
+        await post('/api/v1/query_range', {
+          query: promql,
+          start: seconds(range.startMs),
+          end: seconds(range.endMs),
+          step: seconds(range.stepMs),
+        }),
+      );
     },
   };
 }
@@ -196,7 +254,7 @@ export function judgePrometheus(
       return {
         status: 'inconclusive',
         value: Number.isFinite(n) ? n : 0,
-        summary: `${formatNumber(Number.isFinite(n) ? n : 0)} sample(s), fewer than the ${spec.minSamples} needed`,
+        summary: `${formatNumber(Number.isFinite(n) ? n : 0)} ${spec.samplesUnit ?? 'sample(s)'}, fewer than the ${spec.minSamples} needed`,
       };
     }
   }
@@ -208,7 +266,10 @@ export function judgePrometheus(
     };
   }
   const bad = usable.filter((s) => compare(s.value, spec.op, spec.threshold));
-  const counted = sampleCount !== undefined ? ` over ${formatNumber(sampleCount)} sample(s)` : '';
+  const counted =
+    sampleCount !== undefined
+      ? ` over ${formatNumber(sampleCount)} ${spec.samplesUnit ?? 'sample(s)'}`
+      : '';
   if (bad.length > 0) {
     return {
       status: 'fail',

@@ -56,11 +56,17 @@ describe('PromQL checks', () => {
     expect(readyMadeCheck('latency-p95', { ...o, selector: '' }).query).toBe(
       'histogram_quantile(0.95, sum by (le) (increase(http_request_duration_seconds_bucket{}[5m])))',
     );
-    expect(readyMadeCheck('up', o)).toMatchObject({
-      query: 'min(min_over_time(up{job="bot"}[5m]))',
+    // up carries only target labels: the targets that exposed the release's series are joined
+    // on job and instance (last_over_time: a target that just went down still counts).
+    const targets = 'group by (job, instance) (last_over_time({job="bot",version="v2"}[5m]))';
+    expect(readyMadeCheck('up', { ...o, selector: 'job="bot",version="v2"' })).toEqual({
+      name: 'up',
+      query: `up and on (job, instance) ${targets} or on (job, instance) (${targets} * 0)`,
       op: '<',
       threshold: 1,
-      samplesQuery: 'sum(count_over_time(up{job="bot"}[5m]))',
+      samplesQuery: `count(${targets})`,
+      minSamples: 1,
+      samplesUnit: 'target(s) with series of the release',
     });
     expect(readyMadeCheck('error-rate', { ...o, statusLabel: 'status' }).query).toContain(
       'status=~"5.*"',
@@ -141,7 +147,9 @@ describe('PromQL checks', () => {
       },
     );
     expect(checks.map((c) => c.name)).toEqual(['prometheus up']);
-    expect((await checks[0]!.probe(0)).summary).toBe('0 sample(s), fewer than the 2 needed');
+    expect((await checks[0]!.probe(0)).summary).toBe(
+      '0 target(s) with series of the release, fewer than the 1 needed',
+    );
     expect(seen).toEqual(['Bearer prom-token']);
   });
 

@@ -1,0 +1,369 @@
+import { readFileSync } from 'node:fs';
+import { fakeClock } from '../../src/clock.js';
+import { buildChecks } from '../../src/health/config.js';
+import { parseCheckInputs, type RawCheckInputs } from '../../src/health/inputs.js';
+import { prometheusClient } from '../../src/health/prometheus.js';
+import {
+  judgeRule,
+  loadScopedRules,
+  parsePromDuration,
+  parseRulesFile,
+  ruleCheck,
+  scopeRules,
+  seenQuery,
+  type ScopedRule,
+} from '../../src/health/rules.js';
+import { parseSelector, scopeExpression } from '../../src/health/scope.js';
+import { verify } from '../../src/health/verify.js';
+import { recordingLog } from '../../src/log.js';
+
+const SAMPLE = 'examples/sample-bot/monitoring/rules.yml';
+const sampleText = readFileSync(SAMPLE, 'utf8');
+const release = parseSelector('job="sample-bot",version="v2"');
+
+describe('scoping PromQL to a release', () => {
+  it('parses the release selector into matchers, braces optional', () => {
+    expect(
+      parseSelector('{job="bot", version=~"v2|v3"}').map((m) => [m.name, m.op, m.value]),
+    ).toEqual([
+      ['job', '=', 'bot'],
+      ['version', '=~', 'v2|v3'],
+    ]);
+    expect(() => parseSelector('up{job="bot"}')).toThrow(/label matchers/);
+    expect(() => parseSelector('job=bot')).toThrow(/does not parse/);
+    expect(() => parseSelector('__name__="up"')).toThrow(/not a metric/);
+  });
+
+  it('injects the matchers into every vector selector, inside ranges and without braces too', () => {
+    expect(
+      scopeExpression(
+        'sum(rate(http_requests_total{code=~"5..",}[5m])) / sum(rate(http_requests_total[5m])) > 0.1 and on() bot_info{} == 1',
+        release,
+        '5m',
+      ).expr,
+    ).toBe(
+      'sum(rate(http_requests_total{code=~"5..",job="sample-bot",version="v2"}[5m])) / sum(rate(http_requests_total{job="sample-bot",version="v2"}[5m])) > 0.1 and on() bot_info{job="sample-bot",version="v2"} == 1',
+    );
+    // A matcher the rule already has is not repeated.
+    expect(scopeExpression('x{job="sample-bot"} > 1', release, '5m').expr).toBe(
+      'x{job="sample-bot",version="v2"} > 1',
+    );
+  });
+
+  it('scopes per-target series (up, scrape_*) through the targets exposing the release', () => {
+    const scoped = scopeExpression('up{job="sample-bot"} == 0', release, '6m');
+    expect(scoped.expr).toBe(
+      '(up{job="sample-bot"} and on (job, instance) group by (job, instance) (last_over_time({job="sample-bot",version="v2"}[6m]))) == 0',
+    );
+    expect(scopeExpression('{__name__="scrape_duration_seconds"} > 1', release, '1m').expr).toMatch(
+      /^\(\{__name__="scrape_duration_seconds"\} and on \(job, instance\) group by/,
+    );
+    expect(scoped.selectors).toEqual([scoped.expr.slice(0, -' == 0'.length)]);
+  });
+
+  it('refuses what cannot be scoped, saying why', () => {
+    expect(() => scopeExpression('vector(1) > 0', release, '5m')).toThrow(
+      /no vector selector, so it would judge every release alike/,
+    );
+    expect(() => scopeExpression('min_over_time(up[5m]) == 0', release, '5m')).toThrow(
+      /"up\[5m\]": up carries only target labels/,
+    );
+    expect(() => scopeExpression('up offset 5m == 0', release, '5m')).toThrow(/offset/);
+    expect(() => scopeExpression('x{version="v1"} > 0', release, '5m')).toThrow(
+      /selects version="v1" in "x\{version=\\"v1\\"\}", but the release is version="v2"/,
+    );
+    expect(() => scopeExpression('sum(rate(x[5m]) > ', release, '5m')).toThrow(
+      /does not parse at character/,
+    );
+  });
+});
+
+describe('the rules file', () => {
+  it("reads the sample's five alerting rules with their lines and for:", () => {
+    const rules = parseRulesFile(sampleText, SAMPLE);
+    expect(rules.map((r) => [r.alert, r.forMs])).toEqual([
+      ['SampleBotDown', 60_000],
+      ['SampleBotHighErrorRate', 60_000],
+      ['SampleBotSlow', 60_000],
+      ['PostgresDown', 60_000],
+      ['RedisDown', 60_000],
+    ]);
+    const lines = sampleText.split('\n');
+    for (const r of rules) expect(lines[r.line - 1]).toContain(`alert: ${r.alert}`);
+  });
+
+  it('scopes each rule, joining up over the range plus for: (a target just down stays joined)', () => {
+    const scoped = scopeRules(parseRulesFile(sampleText, SAMPLE), release, '5m', SAMPLE);
+    expect(scoped.map((r) => r.scoped.trim())).toEqual([
+      '(up{job="sample-bot"} and on (job, instance) group by (job, instance) (last_over_time({job="sample-bot",version="v2"}[360s]))) == 0',
+      'sum by (job, instance) (rate(http_requests_total{job="sample-bot",code=~"5..",version="v2"}[2m]))\n  / sum by (job, instance) (rate(http_requests_total{job="sample-bot",version="v2"}[2m]))\n  > 0.1',
+      'histogram_quantile(0.95,\n  sum by (job, instance, le) (rate(http_request_duration_seconds_bucket{job="sample-bot",version="v2"}[2m]))\n) > 1',
+      'postgres_up{job="sample-bot",version="v2"} == 0',
+      'redis_up{job="sample-bot",version="v2"} == 0',
+    ]);
+    expect(seenQuery(scoped[1]!)).toBe(
+      '(count(last_over_time(http_requests_total{job="sample-bot",code=~"5..",version="v2"}[360s])) or vector(0)) + (count(last_over_time(http_requests_total{job="sample-bot",version="v2"}[360s])) or vector(0))',
+    );
+  });
+
+  it('refuses a file that is not valid, naming the line', () => {
+    const bad = (text: string) => () => parseRulesFile(text, 'r.yml');
+    expect(bad('groups:\n  - name: a\n    rules:\n      - alert: X\n        expr: [1\n')).toThrow(
+      /^r\.yml line \d: not valid YAML/,
+    );
+    expect(
+      bad(
+        'groups:\n  - name: a\n    rules:\n      - alert: X\n        expr: up\n        fro: 1m\n',
+      ),
+    ).toThrow("r.yml line 6: unknown key 'fro' in a rule");
+    expect(
+      bad(
+        'groups:\n  - name: a\n    rules:\n      - alert: X\n        expr: up == 0\n        for: soon\n',
+      ),
+    ).toThrow('r.yml line 6: alert X: for: "soon" is not a duration like 1m or 30s');
+    expect(bad('groups:\n  - name: a\n    rules:\n      - alert: X\n')).toThrow(
+      'r.yml line 4: alert X: expr: is missing',
+    );
+    expect(bad('groups:\n  - name: a\n    rules:\n      - record: r\n        expr: up\n')).toThrow(
+      'r.yml: has no alerting rule (alert: ... expr: ...)',
+    );
+    expect(bad('rules: []\n')).toThrow(
+      "r.yml line 1: expected 'groups:' with a list of rule groups",
+    );
+  });
+
+  it('reads Prometheus durations', () => {
+    expect(parsePromDuration('1h30m')).toBe(5_400_000);
+    expect(parsePromDuration('500ms')).toBe(500);
+    expect(parsePromDuration('0')).toBe(0);
+    expect(parsePromDuration('1.5m')).toBeUndefined();
+  });
+
+  it('as the prometheus-rules input: refused by name with the file, the line and the alert', () => {
+    const load = (
+      text: string,
+      path = 'monitoring/rules.yml',
+      selector = 'job="sample-bot",version="v2"',
+    ) =>
+      loadScopedRules(path, selector, '5m', {
+        input: 'verify-prometheus-rules',
+        selectorInput: 'verify-prometheus-selector',
+        readFile: () => text,
+        workspace: '/repo',
+      });
+    expect(() =>
+      load(
+        'groups:\n  - name: a\n    rules:\n      - alert: Always\n        expr: vector(1) > 0\n',
+      ),
+    ).toThrow(
+      "Input 'verify-prometheus-rules': monitoring/rules.yml line 4: alert Always: expr has no vector selector",
+    );
+    expect(() =>
+      load(
+        'groups:\n  - name: a\n    rules:\n      - alert: Broken\n        expr: sum(rate(x[5m])\n',
+      ),
+    ).toThrow(
+      /^Input 'verify-prometheus-rules': monitoring\/rules\.yml line 4: alert Broken: expr does not parse at character/,
+    );
+    expect(() => load('', '../elsewhere.yml')).toThrow(
+      `Input 'verify-prometheus-rules': must be a path inside the repository, got "../elsewhere.yml"`,
+    );
+    expect(() => load(sampleText, 'monitoring/rules.yml', 'version=')).toThrow(
+      /^Input 'verify-prometheus-selector': is not a list of label matchers/,
+    );
+    expect(load(sampleText)).toHaveLength(5);
+  });
+});
+
+const emptyChecks: RawCheckInputs = {
+  httpUrls: [],
+  httpStatus: [],
+  httpBody: '',
+  httpJsonPath: '',
+  httpLatencyMs: 0,
+  prometheusUrl: 'http://prom:9090',
+  prometheusChecks: ['none'],
+  prometheusQueries: [],
+  prometheusSelector: 'job="sample-bot",version="v2"',
+  prometheusRange: '5m',
+  minSamples: 20,
+  prometheusStatusLabel: 'code',
+  prometheusToken: '',
+  logPatterns: [],
+  telegramBotToken: '',
+  telegramApiUrl: 'https://api.telegram.org',
+  telegramWebhookUrl: '',
+};
+
+describe('prometheus-rules in the check inputs', () => {
+  it('reads the file from the workspace and builds one check per alert', () => {
+    const read: string[] = [];
+    const parsed = parseCheckInputs(
+      { ...emptyChecks, prometheusRules: 'monitoring/rules.yml' },
+      {
+        workspace: '/work/bot',
+        readFile: (p) => {
+          read.push(p);
+          return sampleText;
+        },
+      },
+    );
+    expect(read).toEqual(['/work/bot/monitoring/rules.yml']);
+    const checks = buildChecks(
+      { http: [], prometheus: parsed.prometheus },
+      { fetch: async () => new Response('{}'), clock: fakeClock(), executors: [] },
+    );
+    expect(checks.map((c) => c.name)).toEqual([
+      'alert SampleBotDown',
+      'alert SampleBotHighErrorRate',
+      'alert SampleBotSlow',
+      'alert PostgresDown',
+      'alert RedisDown',
+    ]);
+  });
+
+  it('needs the selector and the URL, named as the deploy calls them', () => {
+    const name = (base: string) => `verify-${base}`;
+    expect(() =>
+      parseCheckInputs(
+        { ...emptyChecks, prometheusSelector: '', prometheusRules: 'r.yml' },
+        { name, readFile: () => sampleText },
+      ),
+    ).toThrow(/^Input 'verify-prometheus-selector': is required with verify-prometheus-rules/);
+    expect(() =>
+      parseCheckInputs(
+        { ...emptyChecks, prometheusUrl: '', prometheusRules: 'r.yml' },
+        { name, readFile: () => sampleText },
+      ),
+    ).toThrow("Input 'verify-prometheus-url': is required with verify-prometheus-rules");
+  });
+});
+
+function rule(forMs: number): ScopedRule {
+  return {
+    alert: 'HighErrorRate',
+    expr: 'x > 0.1',
+    forMs,
+    forText: forMs ? '1m' : '',
+    line: 3,
+    scoped: 'x{version="v2"} > 0.1',
+    selectors: ['last_over_time(x{version="v2"}[6m])'],
+  };
+}
+
+describe('judging an alert rule', () => {
+  const window = { startMs: 0, endMs: 60_000, stepMs: 3000 };
+  const series = (from: number, value = 0.4) => ({
+    labels: { instance: 'a:1' },
+    points: Array.from({ length: (60_000 - from) / 3000 + 1 }, (_, i) => ({
+      t: from + i * 3000,
+      value,
+    })),
+  });
+
+  it('fires when the condition held at every point of for:, showing the scoped expression and value', () => {
+    expect(judgeRule(rule(60_000), [series(0)], window, 2)).toEqual({
+      status: 'fail',
+      value: 0.4,
+      summary:
+        'firing: {instance="a:1"} 0.4 held for 1m (21 of 21 points); expr: x{version="v2"} > 0.1',
+    });
+  });
+
+  it('is pending (inconclusive) while it holds for less than for:, and passes when it does not hold', () => {
+    expect(judgeRule(rule(60_000), [series(30_000)], window, 2)).toEqual({
+      status: 'inconclusive',
+      value: 0.4,
+      summary:
+        'pending: {instance="a:1"} 0.4 holds at the last 11 of 21 points (for: 1m); expr: x{version="v2"} > 0.1',
+    });
+    const over = { labels: {}, points: series(0).points.slice(0, 10) };
+    expect(judgeRule(rule(60_000), [over], window, 2)).toEqual({
+      status: 'pass',
+      summary: 'not firing; its selectors see 2 series of the release',
+    });
+    expect(judgeRule(rule(60_000), [], window, 0).summary).toBe(
+      'not firing; its selectors see no series of the release (it cannot fire for it)',
+    );
+  });
+
+  it('asks Prometheus for the range [now - for, now] through the injected fetch', async () => {
+    const asked: { url: string; form: Record<string, string> }[] = [];
+    const client = prometheusClient('http://prom:9090', {
+      fetch: async (url, init) => {
+        const form = Object.fromEntries(new URLSearchParams(String(init?.body)));
+        asked.push({ url, form });
+        if (url.endsWith('/query_range')) {
+          const values = [];
+          for (let t = Number(form.start); t <= Number(form.end); t += Number(form.step)) {
+            values.push([t, '0.5']);
+          }
+          return Response.json({
+            status: 'success',
+            data: { resultType: 'matrix', result: [{ metric: { instance: 'a:1' }, values }] },
+          });
+        }
+        return Response.json({
+          status: 'success',
+          data: { resultType: 'vector', result: [{ metric: {}, value: [100, '3'] }] },
+        });
+      },
+    });
+    const check = ruleCheck(rule(60_000), client);
+    expect(check.name).toBe('alert HighErrorRate');
+    const result = await check.probe(1_000_000_500);
+    expect(result.status).toBe('fail');
+    expect(asked).toEqual([
+      {
+        url: 'http://prom:9090/api/v1/query_range',
+        form: { query: 'x{version="v2"} > 0.1', start: '999940', end: '1000000', step: '3' },
+      },
+      {
+        url: 'http://prom:9090/api/v1/query',
+        form: {
+          query: '(count(last_over_time(x{version="v2"}[6m])) or vector(0))',
+          time: '1000000',
+        },
+      },
+    ]);
+    // for: 0 is an instant query: any series fires.
+    asked.length = 0;
+    const instant = await ruleCheck(rule(0), client).probe(1_000_000_500);
+    expect(instant.status).toBe('fail');
+    expect(asked.map((a) => a.url)).toEqual([
+      'http://prom:9090/api/v1/query',
+      'http://prom:9090/api/v1/query',
+    ]);
+  });
+
+  it('a firing rule fails verify, naming the alert', async () => {
+    const clock = fakeClock(1_000_000_000);
+    const client = prometheusClient('http://prom:9090', {
+      fetch: async (url, init) => {
+        const form = Object.fromEntries(new URLSearchParams(String(init?.body)));
+        const values = [];
+        for (let t = Number(form.start); t <= Number(form.end); t += Number(form.step)) {
+          values.push([t, '0.5']);
+        }
+        return url.endsWith('/query_range')
+          ? Response.json({
+              status: 'success',
+              data: { resultType: 'matrix', result: [{ metric: {}, values }] },
+            })
+          : Response.json({ status: 'success', data: { resultType: 'vector', result: [] } });
+      },
+    });
+    const verdict = await verify([ruleCheck(rule(60_000), client)], {
+      clock,
+      log: recordingLog(),
+      intervalMs: 1000,
+      timeoutMs: 10_000,
+      failures: 2,
+    });
+    expect(verdict).toMatchObject({
+      outcome: 'fail',
+      failedCheck: 'alert HighErrorRate',
+      rounds: 2,
+    });
+  });
+});
