@@ -6,6 +6,7 @@ export interface Inputs {
   tags: string[];
   flavor: string[];
   labels: string[];
+  annotations: string[];
   context: string;
   file: string;
   target: string;
@@ -13,6 +14,7 @@ export interface Inputs {
   secrets: string;
   platforms: string[];
   push: boolean;
+  builder: string;
   cacheFrom: string[];
   cacheTo: string[];
   registryUsername: string;
@@ -27,6 +29,7 @@ export function readInputs(): Inputs {
     tags: getLines('tags'),
     flavor: getLines('flavor'),
     labels: getLines('labels'),
+    annotations: getLines('annotations'),
     context: getString('context', '.'),
     file: getString('file'),
     target: getString('target'),
@@ -34,6 +37,7 @@ export function readInputs(): Inputs {
     secrets: getSecret('secrets'),
     platforms: getList('platforms'),
     push: getBool('push', true),
+    builder: getString('builder'),
     cacheFrom: getLines('cache-from'),
     cacheTo: getLines('cache-to'),
     registryUsername: getString('registry-username'),

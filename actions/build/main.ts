@@ -25,6 +25,8 @@ export interface Deps {
   readEvent?: MetaEnvDeps['readEvent'];
   setOutputs?: typeof setOutputs;
   writeSummary?: typeof writeSummary;
+  /** A notice for the job (what the builder cannot do); a warning when absent. */
+  notice?: (message: string) => void;
 }
 
 /** A tags line that is a whole image reference (`ghcr.io/org/bot:1.2`), e.g. meta's output. */
@@ -75,6 +77,7 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
   }
   let targets: ImageReference[];
   let labels = inputs.labels;
+  let annotations = inputs.annotations;
   let version = '';
   if (explicit) {
     targets = parseTargets(inputs.tags, 'tags');
@@ -86,7 +89,7 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
         tags: inputs.tags,
         flavor: inputs.flavor,
         labels: inputs.labels,
-        annotations: [],
+        annotations: inputs.annotations,
       },
       { ...deps, token: inputs.githubToken },
       // Safer than metadata-action: PRs by head commit, sha-<short> always, no latest prerelease.
@@ -94,6 +97,7 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
     );
     targets = parseTargets(result.tags, 'tags');
     labels = result.labels;
+    annotations = result.annotations;
     version = result.version;
   }
   if (targets.length === 0) throw new InputError('tags', 'no tag applies to this event');
@@ -106,6 +110,7 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
     fetch: deps.fetch,
     now: deps.now,
     tempRoot: deps.env.RUNNER_TEMP,
+    notice: deps.notice,
   };
   const summary = deps.writeSummary ?? writeSummary;
   const outputs = deps.setOutputs ?? setOutputs;
@@ -141,12 +146,14 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
         push: inputs.push,
         credentials,
         secrets,
+        builder: inputs.builder || undefined,
         build: {
           context: inputs.context,
           file: inputs.file || undefined,
           target: inputs.target || undefined,
           buildArgs: inputs.buildArgs,
           labels,
+          annotations,
           platforms: inputs.platforms,
           cacheFrom: inputs.cacheFrom,
           cacheTo: inputs.cacheTo,
@@ -165,8 +172,14 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
         ? `\`${image}\` (${kib(result.size)} compressed)`
         : 'Built locally, not pushed (push: false).',
       '',
-      `Builder: ${result.builder}. Build ${(result.buildMs / 1000).toFixed(1)} s, push ${(result.pushMs / 1000).toFixed(1)} s.`,
+      `Builder: ${result.builderSummary ?? result.builder}. Build ${(result.buildMs / 1000).toFixed(1)} s, push ${(result.pushMs / 1000).toFixed(1)} s.`,
       '',
+      ...(result.cache
+        ? [
+            `Cache: import ${result.cache.from.map((c) => `\`${c}\``).join(', ') || 'none'}; export ${result.cache.to.map((c) => `\`${c}\``).join(', ') || 'none'}.`,
+            '',
+          ]
+        : []),
       ...result.refs.map((r) => `- \`${r}\``),
     ].join('\n'),
   );

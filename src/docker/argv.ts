@@ -18,6 +18,10 @@ export interface BuildOptions {
   metadataFile?: string;
   /** buildx only: push straight from the builder. */
   push?: boolean;
+  /** buildx only: `[level:]key=value` image annotations (the meta action's `annotations`). */
+  annotations?: readonly string[];
+  /** buildx only: the builder to use (--builder), else buildx's current one. */
+  builder?: string;
   iidFile?: string;
 }
 
@@ -50,7 +54,9 @@ export function buildxBuildArgs(docker: string, o: BuildOptions): string[] {
     docker,
     'buildx',
     'build',
+    ...(o.builder ? ['--builder', o.builder] : []),
     ...common(o),
+    ...repeat('--annotation', o.annotations),
     ...(o.platforms?.length ? ['--platform', o.platforms.join(',')] : []),
     ...repeat('--cache-from', o.cacheFrom),
     ...repeat('--cache-to', o.cacheTo),
@@ -62,6 +68,16 @@ export function buildxBuildArgs(docker: string, o: BuildOptions): string[] {
 
 export function buildxVersionArgs(docker: string): string[] {
   return [docker, 'buildx', 'version'];
+}
+
+/** The named builder, or buildx's current one (what setup-buildx-action made current). */
+export function buildxInspectArgs(docker: string, builder?: string): string[] {
+  return [docker, 'buildx', 'inspect', ...(builder ? [builder] : [])];
+}
+
+/** The daemon's storage driver status: the containerd image store names its snapshotter there. */
+export function driverStatusArgs(docker: string): string[] {
+  return [docker, 'info', '--format', '{{json .DriverStatus}}'];
 }
 
 /** The password goes to stdin (RunOptions.input), never into argv. */

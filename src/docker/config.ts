@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Credentials } from './pipeline.js';
 import { loginServer } from './reference.js';
@@ -12,7 +12,7 @@ export function credentialsFromDockerConfig(
   env: Record<string, string | undefined>,
   registry: string,
 ): Credentials | undefined {
-  const dir = env.DOCKER_CONFIG || (env.HOME ? join(env.HOME, '.docker') : undefined);
+  const dir = runnerDockerConfigDir(env);
   const file = dir ? join(dir, 'config.json') : undefined;
   if (!file || !existsSync(file)) return undefined;
   try {
@@ -27,4 +27,56 @@ export function credentialsFromDockerConfig(
   } catch {
     return undefined;
   }
+}
+
+/** The docker config the runner's earlier steps used (login-action, setup-buildx-action). */
+export function runnerDockerConfigDir(env: Record<string, string | undefined>): string | undefined {
+  return env.DOCKER_CONFIG || (env.HOME ? join(env.HOME, '.docker') : undefined);
+}
+
+/** What the private config shares with the runner's by link: builders, contexts, CLI plugins. */
+export const SHARED_CONFIG_ENTRIES = ['buildx', 'contexts', 'cli-plugins'] as const;
+
+/**
+ * A private docker config for a login with the given credentials that still sees the runner's
+ * world: its config.json is copied (other registries' logins, proxies, the current context) and
+ * its buildx builders, contexts and CLI plugins are linked, so the builder setup-buildx-action
+ * made current is the one that builds. The copy drops credsStore and the credential helpers of
+ * the registries logged in here, so the new password lands in this directory and nowhere else.
+ */
+export function preparePrivateDockerConfig(
+  privateConfig: string,
+  runnerConfig: string | undefined,
+  loginRegistries: readonly string[],
+): { linked: string[] } {
+  const linked: string[] = [];
+  let config: Record<string, unknown> = {};
+  const source = runnerConfig ? join(runnerConfig, 'config.json') : undefined;
+  if (source && existsSync(source)) {
+    try {
+      config = JSON.parse(readFileSync(source, 'utf8')) as Record<string, unknown>;
+    } catch {
+      config = {};
+    }
+  }
+  delete config.credsStore;
+  const helpers = config.credHelpers as Record<string, string> | undefined;
+  if (helpers) {
+    for (const registry of loginRegistries) {
+      delete helpers[registry];
+      delete helpers[loginServer(registry)];
+    }
+  }
+  writeFileSync(join(privateConfig, 'config.json'), `${JSON.stringify(config, null, 2)}\n`, {
+    mode: 0o600,
+  });
+  if (runnerConfig) {
+    for (const entry of SHARED_CONFIG_ENTRIES) {
+      const target = join(runnerConfig, entry);
+      if (!existsSync(target)) continue;
+      symlinkSync(target, join(privateConfig, entry));
+      linked.push(entry);
+    }
+  }
+  return { linked };
 }

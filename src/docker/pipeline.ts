@@ -6,7 +6,9 @@ import type { Executor } from '../exec.js';
 import type { Log } from '../log.js';
 import {
   buildxBuildArgs,
+  buildxInspectArgs,
   buildxVersionArgs,
+  driverStatusArgs,
   classicBuildArgs,
   defaultCache,
   digestFromPush,
@@ -26,7 +28,20 @@ import {
   type ImageReference,
 } from './reference.js';
 import { RegistryClient } from './registry.js';
-import { credentialsFromDockerConfig } from './config.js';
+import {
+  credentialsFromDockerConfig,
+  preparePrivateDockerConfig,
+  runnerDockerConfigDir,
+} from './config.js';
+import {
+  builderCapabilities,
+  containerdStoreFromDriverStatus,
+  parseBuildxInspect,
+  parseBuildxVersion,
+  planCache,
+  type BuilderCapabilities,
+  type BuilderInfo,
+} from './builder.js';
 
 /** Build, push and promote: the effects, in an order where a bad input or login changes nothing. */
 
@@ -44,6 +59,8 @@ export interface PipelineDeps {
   now?: () => number;
   /** Parent of the private temp dir (RUNNER_TEMP). */
   tempRoot?: string;
+  /** A notice for the job (a decision the user should know about); log.warn when absent. */
+  notice?: (message: string) => void;
 }
 
 /** Parses full references and checks each has a tag; errors name the input. */
@@ -161,7 +178,9 @@ export async function runPromote(
 
 export interface BuildRequest {
   targets: readonly ImageReference[];
-  build: Omit<BuildOptions, 'tags' | 'secretFiles' | 'metadataFile' | 'push'>;
+  build: Omit<BuildOptions, 'tags' | 'secretFiles' | 'metadataFile' | 'push' | 'builder'>;
+  /** The buildx builder by name (the `builder` input); buildx's current one when absent. */
+  builder?: string;
   secrets: readonly { id: string; value: string }[];
   push: boolean;
   credentials?: Credentials;
@@ -171,6 +190,10 @@ export interface BuildOutcome {
   digest: string;
   refs: string[];
   builder: 'buildx' | 'classic';
+  /** buildx: the builder's name, driver and store, as probed. */
+  builderSummary?: string;
+  /** The cache flags the build ran with. */
+  cache?: { from: string[]; to: string[] };
   buildMs: number;
   pushMs: number;
   size: number;
@@ -186,8 +209,52 @@ function privateDir(root: string | undefined): string {
   return dir;
 }
 
+/** What the probe found: no buildx (classic builder), or buildx with its builder and abilities. */
+export type BuilderProbe =
+  | { kind: 'classic' }
+  | { kind: 'buildx'; version: string; info: BuilderInfo; capabilities: BuilderCapabilities };
+
+/** Reads `buildx version`, `buildx inspect [builder]` and, for the docker driver, `docker info`. */
+export async function probeBuilder(
+  exec: Executor,
+  docker: string,
+  env: Record<string, string>,
+  builder: string | undefined,
+): Promise<BuilderProbe> {
+  const version = await exec.run(buildxVersionArgs(docker), { allowFailure: true, env });
+  const buildxVersion = version.exitCode === 0 ? parseBuildxVersion(version.stdout) : undefined;
+  if (!buildxVersion) {
+    if (builder) {
+      throw new InputError(
+        'builder',
+        `"${builder}" needs buildx, and this docker has no buildx plugin`,
+      );
+    }
+    return { kind: 'classic' };
+  }
+  const inspected = await exec.run(buildxInspectArgs(docker, builder), { allowFailure: true, env });
+  if (inspected.exitCode !== 0) {
+    const why = (inspected.stderr.trim() || inspected.stdout.trim()).split('\n').pop() ?? '';
+    if (builder) throw new InputError('builder', `no buildx builder "${builder}": ${why}`);
+    throw new StepError('build', `docker buildx inspect failed: ${why}`);
+  }
+  const info = parseBuildxInspect(inspected.stdout);
+  let containerdStore = false;
+  if (info.driver === 'docker') {
+    const status = await exec.run(driverStatusArgs(docker), { allowFailure: true, env });
+    containerdStore = status.exitCode === 0 && containerdStoreFromDriverStatus(status.stdout);
+  }
+  return {
+    kind: 'buildx',
+    version: buildxVersion,
+    info,
+    capabilities: builderCapabilities(info, containerdStore),
+  };
+}
+
 export async function runBuild(request: BuildRequest, deps: PipelineDeps): Promise<BuildOutcome> {
   const { exec, docker, log } = deps;
+  const notice = deps.notice ?? ((m: string) => log.warn(m));
   const now = deps.now ?? Date.now;
   const refs = request.targets.map((t) => `${repositoryName(t)}:${t.tag}`);
   const clients = clientsFor(request.targets, request.credentials, deps);
@@ -196,9 +263,32 @@ export async function runBuild(request: BuildRequest, deps: PipelineDeps): Promi
   const dir = privateDir(deps.tempRoot);
   const config = join(dir, 'docker-config');
   mkdirSync(config, { mode: 0o700 });
-  // Given credentials live only in this private config; without them the runner's login is used.
+  // Without credentials the runner's own config stays in use (its logins and builders).
+  // Given credentials live only in a private copy that still links the runner's builders.
   const env: Record<string, string> = request.credentials ? { DOCKER_CONFIG: config } : {};
   try {
+    if (request.credentials) {
+      const { linked } = preparePrivateDockerConfig(
+        config,
+        runnerDockerConfigDir(deps.env),
+        request.push ? request.targets.map((t) => t.registry) : [],
+      );
+      if (linked.length) log.info(`private docker config shares the runner's ${linked.join(', ')}`);
+    }
+    const probe = await probeBuilder(exec, docker, env, request.builder);
+    const buildx = probe.kind === 'buildx';
+    log.info(
+      probe.kind === 'buildx'
+        ? `buildx ${probe.version}, ${probe.capabilities.summary}`
+        : 'builder: classic (no buildx plugin)',
+    );
+    const platforms = request.build.platforms ?? [];
+    if (probe.kind === 'buildx' && platforms.length > 1 && !probe.capabilities.multiPlatform) {
+      throw new InputError(
+        'platforms',
+        `${platforms.join(',')} needs a builder that builds several platforms; ${probe.capabilities.summary} builds one. Set one up with docker/setup-buildx-action and name it in builder`,
+      );
+    }
     if (request.push && request.credentials) {
       for (const registry of new Set(request.targets.map((t) => t.registry))) {
         await exec.run(loginArgs(docker, loginServer(registry), request.credentials.username), {
@@ -213,24 +303,29 @@ export async function runBuild(request: BuildRequest, deps: PipelineDeps): Promi
       writeFileSync(file, s.value, { mode: 0o600 });
       return { id: s.id, file };
     });
-    const buildx =
-      (await exec.run(buildxVersionArgs(docker), { allowFailure: true, env })).exitCode === 0;
-    log.info(`builder: ${buildx ? 'buildx' : 'classic (no buildx plugin)'}`);
-    if (!buildx && request.build.platforms?.length) {
-      log.warn(
-        `platforms ${request.build.platforms.join(',')} need buildx; building for this machine only`,
+    if (!buildx && platforms.length) {
+      log.warn(`platforms ${platforms.join(',')} need buildx; building for this machine only`);
+    }
+    const annotations = request.build.annotations ?? [];
+    if (annotations.length && !(probe.kind === 'buildx' && probe.capabilities.annotations)) {
+      notice(
+        `Annotations not stored: ${probe.kind === 'buildx' ? probe.capabilities.summary : 'the classic builder'} keeps none (labels are still set).`,
       );
     }
     const start = now();
-    if (buildx) {
+    if (probe.kind === 'buildx') {
       const metadataFile = join(dir, 'metadata.json');
-      const cache =
+      const wanted =
         request.build.cacheFrom?.length || request.build.cacheTo?.length || !request.push
           ? { from: request.build.cacheFrom ?? [], to: request.build.cacheTo ?? [] }
           : defaultCache(deps.env, `${repositoryName(request.targets[0]!)}:buildcache`);
+      const cache = planCache(wanted, probe.info, probe.capabilities);
+      if (cache.notice) notice(cache.notice);
       await exec.run(
         buildxBuildArgs(docker, {
           ...request.build,
+          builder: request.builder,
+          annotations: probe.capabilities.annotations ? annotations : [],
           tags: refs,
           secretFiles,
           metadataFile,
@@ -240,15 +335,28 @@ export async function runBuild(request: BuildRequest, deps: PipelineDeps): Promi
         }),
         { env, onLine: (l) => log.info(l) },
       );
+      const probed = {
+        builderSummary: probe.capabilities.summary,
+        cache: { from: cache.from, to: cache.to },
+      };
       const buildMs = now() - start;
       if (!request.push)
-        return { digest: '', refs, builder: 'buildx', buildMs, pushMs: 0, size: 0, mediaType: '' };
+        return {
+          digest: '',
+          refs,
+          builder: 'buildx',
+          buildMs,
+          pushMs: 0,
+          size: 0,
+          mediaType: '',
+          ...probed,
+        };
       const meta = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, string>;
       const digest = meta['containerimage.digest'];
       if (!digest || !DIGEST_RE.test(digest))
         throw new StepError('build', 'buildx reported no image digest');
       const verified = await verifyTags(request.targets, digest, clients);
-      return { digest, refs, builder: 'buildx', buildMs, pushMs: 0, ...verified };
+      return { digest, refs, builder: 'buildx', buildMs, pushMs: 0, ...verified, ...probed };
     }
 
     await exec.run(classicBuildArgs(docker, { ...request.build, tags: refs, secretFiles }), {

@@ -87,6 +87,7 @@ function inputs(over: Partial<Inputs> = {}): Inputs {
     tags: [],
     flavor: [],
     labels: [],
+    annotations: [],
     context: work,
     file: '',
     target: '',
@@ -94,6 +95,7 @@ function inputs(over: Partial<Inputs> = {}): Inputs {
     secrets: '',
     platforms: [],
     push: true,
+    builder: '',
     cacheFrom: [],
     cacheTo: [],
     registryUsername: USER,
@@ -274,6 +276,66 @@ describe('build action against the sandbox registry', () => {
       },
     );
     expect(response.headers.get('docker-content-digest')).toBe(digest);
+  });
+
+  it("without credentials uses the runner's own docker login (as docker/login-action leaves it), classic builder", async () => {
+    // The runner's docker config, logged in for real by the docker CLI, as login-action does.
+    const runnerConfig = mkdtempSync(join(tmpdir(), 'build-it-runner-config-'));
+    const temp = mkdtempSync(join(tmpdir(), 'build-it-runner-'));
+    const seen: RecordedCommand[] = [];
+    const runnerExec: Executor = {
+      where: 'local',
+      run: (argv, options = {}) => {
+        seen.push({ argv, options });
+        return local.run(argv, {
+          ...options,
+          env: { DOCKER_CONFIG: runnerConfig, ...options.env },
+        });
+      },
+    };
+    const outputs: Record<string, unknown> = {};
+    const notices: string[] = [];
+    try {
+      await local.run(
+        [sandbox.SANDBOX_DOCKER_CLI!, 'login', '--username', USER, '--password-stdin', REGISTRY],
+        {
+          input: PASSWORD,
+          env: { DOCKER_CONFIG: runnerConfig },
+        },
+      );
+      const base = deps('refs/heads/main', outputs, temp);
+      await run(
+        inputs({
+          tags: [`type=raw,value=runner-login-${RUN}`],
+          registryUsername: '',
+          registryPassword: '',
+          annotations: ['org.example.team=bots'],
+        }),
+        {
+          ...base,
+          env: { ...base.env, DOCKER_CONFIG: runnerConfig },
+          exec: runnerExec,
+          notice: (m) => void notices.push(m),
+        },
+      );
+      // No private config: every docker command ran with the runner's.
+      expect(seen.map((c) => c.options.env?.DOCKER_CONFIG)).toEqual(seen.map(() => undefined));
+      // buildx absent (Debian's docker): the classic builder, pushed with the engine.
+      expect(seen.map((c) => c.argv[1])).toEqual(['buildx', 'build', 'push', 'image']);
+      expect(notices).toEqual([
+        'Annotations not stored: the classic builder keeps none (labels are still set).',
+      ]);
+      const pushed = String(outputs.digest);
+      createdDigests.add(pushed);
+      expect(await servedDigest(`runner-login-${RUN}`)).toEqual({
+        header: pushed,
+        computed: pushed,
+      });
+      expect(readdirSync(temp)).toEqual([]);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+      rmSync(runnerConfig, { recursive: true, force: true });
+    }
   });
 
   it('fails clearly on wrong credentials, before building or pushing anything', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isFullReference, run, type Deps } from '../../actions/build/main.js';
@@ -52,6 +52,7 @@ function inputs(over: Partial<Inputs> = {}): Inputs {
     tags: [],
     flavor: [],
     labels: [],
+    annotations: [],
     context: 'app',
     file: '',
     target: '',
@@ -59,6 +60,7 @@ function inputs(over: Partial<Inputs> = {}): Inputs {
     secrets: '',
     platforms: [],
     push: true,
+    builder: '',
     cacheFrom: [],
     cacheTo: [],
     registryUsername: 'ci',
@@ -75,12 +77,36 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(temp, { recursive: true, force: true }));
 
-function setup(env: Record<string, string>, buildx: boolean) {
+const BUILDX = join(import.meta.dirname, '..', 'fixtures', 'buildx');
+const recorded = (name: string) => readFileSync(join(BUILDX, name), 'utf8');
+
+/** A recorded docker: buildx answers with the given `buildx inspect` and `docker info` outputs. */
+function setup(
+  env: Record<string, string>,
+  buildx: boolean | { inspect: string; info?: string; builders?: readonly string[] },
+) {
   const outputs: Record<string, unknown> = {};
   const calls: string[] = [];
   const seen: { config?: string; secret?: string } = {};
+  const notices: string[] = [];
+  const probe =
+    buildx === true
+      ? { inspect: 'inspect-docker-container.txt' }
+      : buildx === false
+        ? undefined
+        : buildx;
   const exec = recordingExecutor((argv) => {
-    if (argv[1] === 'buildx' && argv[2] === 'version') return { exitCode: buildx ? 0 : 1 };
+    if (argv[1] === 'buildx' && argv[2] === 'version')
+      return probe
+        ? { stdout: recorded('version.txt') }
+        : { exitCode: 1, stderr: "'buildx' is not a docker command" };
+    if (argv[1] === 'buildx' && argv[2] === 'inspect') {
+      const name = argv[3];
+      if (name && !(probe?.builders ?? []).includes(name))
+        return { exitCode: 1, stderr: `ERROR: no builder "${name}" found` };
+      return { stdout: recorded(probe!.inspect) };
+    }
+    if (argv[1] === 'info') return { stdout: recorded(probe?.info ?? 'info-classic.json') };
     if (argv[1] === 'buildx' && argv[2] === 'build') {
       const file = argv[argv.indexOf('--metadata-file') + 1]!;
       if (argv.includes('--push'))
@@ -110,8 +136,9 @@ function setup(env: Record<string, string>, buildx: boolean) {
     readEvent: () => ({ number: 7, pull_request: { head: { sha: HEAD }, base: { ref: 'main' } } }),
     setOutputs: (o) => Object.assign(outputs, o),
     writeSummary: (m) => void (outputs.summary = m),
+    notice: (m) => void notices.push(m),
   };
-  return { outputs, calls, exec, log, deps, seen };
+  return { outputs, calls, exec, log, deps, seen, notices };
 }
 
 describe('build action (recorded docker, faked registry)', () => {
@@ -123,17 +150,18 @@ describe('build action (recorded docker, faked registry)', () => {
     );
     const argv = s.exec.commands.map((c) => c.argv);
     expect(argv.map((a) => a.slice(0, 3).join(' '))).toEqual([
-      'docker login --username',
       'docker buildx version',
+      'docker buildx inspect',
+      'docker login --username',
       'docker buildx build',
     ]);
-    const login = s.exec.commands[0]!;
+    const login = s.exec.commands[2]!;
     expect(login.options.input).toBe('pw');
     expect(login.argv).not.toContain('pw');
     const config = login.options.env!.DOCKER_CONFIG!;
     expect(config.startsWith(join(temp, 'tg-build-'))).toBe(true);
     expect(existsSync(config)).toBe(false); // removed afterwards
-    const build = argv[2]!;
+    const build = argv[3]!;
     expect(build).toEqual(
       expect.arrayContaining(['--platform', 'linux/amd64,linux/arm64', '--push']),
     );
@@ -164,9 +192,9 @@ describe('build action (recorded docker, faked registry)', () => {
       inputs({ push: false, platforms: ['linux/arm64'], file: 'app/Dockerfile', target: 'web' }),
       s.deps,
     );
-    expect(s.exec.commands.map((c) => c.argv.slice(0, 2).join(' '))).toEqual([
-      'docker buildx',
-      'docker build',
+    expect(s.exec.commands.map((c) => c.argv.slice(0, 3).join(' '))).toEqual([
+      'docker buildx version',
+      'docker build --file',
     ]);
     expect(s.exec.commands[1]!.argv).toEqual(
       expect.arrayContaining(['--file', 'app/Dockerfile', '--target', 'web', 'app']),
@@ -220,6 +248,151 @@ describe('build action (recorded docker, faked registry)', () => {
     ).rejects.toThrow(message);
     expect(s.exec.commands).toEqual([]);
   });
+
+  it('on a stock runner (docker driver, classic store): imports the cache only, with notices, and annotations stay out', async () => {
+    const s = setup(
+      { ACTIONS_RESULTS_URL: 'http://cache.test' },
+      {
+        inspect: 'inspect-docker.txt',
+        info: 'info-classic.json',
+      },
+    );
+    // docker/login-action logged in before: its entry in the runner's config serves the registry API.
+    mkdirSync(join(temp, '.docker'));
+    const auth = Buffer.from('ci:pw').toString('base64');
+    writeFileSync(
+      join(temp, '.docker', 'config.json'),
+      JSON.stringify({ auths: { 'ghcr.io': { auth } } }),
+    );
+    await run(inputs({ registryUsername: '', registryPassword: '' }), s.deps);
+    const argv = s.exec.commands.map((c) => c.argv);
+    expect(argv.map((a) => a.slice(0, 3).join(' '))).toEqual([
+      'docker buildx version',
+      'docker buildx inspect',
+      'docker info --format',
+      'docker buildx build',
+    ]);
+    const build = argv[3]!;
+    expect(build.join(' ')).toContain('--cache-from type=gha');
+    expect(build).not.toContain('--cache-to');
+    expect(build).not.toContain('--annotation');
+    expect(build).not.toContain('--builder');
+    expect(s.notices).toEqual([
+      'Annotations not stored: builder default: docker driver, classic image store, BuildKit v0.23.2 keeps none (labels are still set).',
+      expect.stringContaining(
+        'Cache import only: the builder default uses the docker driver on the classic image store, which cannot export "type=gha,mode=max"',
+      ),
+    ]);
+    // No credentials: the runner's own docker config (its logins and builders) stays in use.
+    for (const command of s.exec.commands)
+      expect(command.options.env?.DOCKER_CONFIG).toBeUndefined();
+    expect(String(s.outputs.summary)).toContain('Cache: import `type=gha`; export none.');
+  });
+
+  it('with the containerd image store the docker driver exports the cache and stores annotations', async () => {
+    const s = setup(
+      { ACTIONS_RESULTS_URL: 'http://cache.test' },
+      {
+        inspect: 'inspect-docker-containerd.txt',
+        info: 'info-containerd.json',
+      },
+    );
+    await run(inputs({ annotations: ['org.example.team=bots'] }), s.deps);
+    const build = s.exec.commands.find((c) => c.argv[2] === 'build')!.argv.join(' ');
+    expect(build).toContain('--cache-from type=gha --cache-to type=gha,mode=max');
+    expect(build).toContain('--annotation manifest:org.example.team=bots');
+    expect(build).toContain(`--annotation manifest:org.opencontainers.image.revision=${HEAD}`);
+    expect(s.notices).toEqual([]);
+  });
+
+  it("builds with the builder input (setup-buildx-action's), passing the meta annotations and exporting the cache", async () => {
+    const s = setup(
+      {},
+      { inspect: 'inspect-docker-container.txt', builders: ['builder-7f4c2a9e'] },
+    );
+    await run(
+      inputs({
+        builder: 'builder-7f4c2a9e',
+        tags: ['ghcr.io/org/bot:1.2'],
+        images: [],
+        annotations: ['manifest:org.opencontainers.image.version=1.2'],
+      }),
+      s.deps,
+    );
+    const argv = s.exec.commands.map((c) => c.argv);
+    expect(argv[1]).toEqual(['docker', 'buildx', 'inspect', 'builder-7f4c2a9e']);
+    expect(argv.some((a) => a[1] === 'info')).toBe(false); // only the docker driver asks the daemon
+    const build = argv.find((a) => a[2] === 'build')!;
+    expect(build.slice(0, 5)).toEqual([
+      'docker',
+      'buildx',
+      'build',
+      '--builder',
+      'builder-7f4c2a9e',
+    ]);
+    expect(build.join(' ')).toContain('--annotation manifest:org.opencontainers.image.version=1.2');
+    expect(build.join(' ')).toContain(
+      '--cache-from type=registry,ref=ghcr.io/org/bot:buildcache --cache-to type=registry,ref=ghcr.io/org/bot:buildcache,mode=max',
+    );
+    expect(s.notices).toEqual([]);
+  });
+
+  it("with credentials: a private config that still sees the runner's buildx builders and other logins", async () => {
+    const runnerConfig = join(temp, '.docker');
+    mkdirSync(join(runnerConfig, 'buildx'), { recursive: true });
+    writeFileSync(join(runnerConfig, 'buildx', 'current'), '{"Name":"builder-7f4c2a9e"}');
+    writeFileSync(
+      join(runnerConfig, 'config.json'),
+      JSON.stringify({ auths: { 'quay.io': { auth: 'eDp5' } } }),
+    );
+    const s = setup({}, true);
+    const seenConfig: { current?: string; config?: string } = {};
+    const inner = s.exec.run.bind(s.exec);
+    s.deps.exec = {
+      where: s.exec.where,
+      run: async (argv, options) => {
+        const dir = options?.env?.DOCKER_CONFIG;
+        if (argv[2] === 'inspect' && dir) {
+          seenConfig.current = readFileSync(join(dir, 'buildx', 'current'), 'utf8');
+          seenConfig.config = readFileSync(join(dir, 'config.json'), 'utf8');
+        }
+        return inner(argv, options);
+      },
+    };
+    await run(inputs(), s.deps);
+    expect(seenConfig.current).toBe('{"Name":"builder-7f4c2a9e"}');
+    expect(JSON.parse(seenConfig.config!)).toEqual({ auths: { 'quay.io': { auth: 'eDp5' } } });
+    const configs = new Set(s.exec.commands.map((c) => c.options.env?.DOCKER_CONFIG));
+    expect(configs.size).toBe(1);
+    expect([...configs][0]!.startsWith(join(temp, 'tg-build-'))).toBe(true);
+    expect(existsSync([...configs][0]!)).toBe(false); // removed afterwards
+    // The runner's config is as it was: the login went into the private copy only.
+    expect(readFileSync(join(runnerConfig, 'config.json'), 'utf8')).not.toContain('ghcr.io');
+  });
+
+  it.each([
+    [
+      { inspect: 'inspect-docker.txt', info: 'info-classic.json' },
+      inputs({ platforms: ['linux/amd64', 'linux/arm64'] }),
+      "Input 'platforms': linux/amd64,linux/arm64 needs a builder that builds several platforms; builder default: docker driver, classic image store",
+    ],
+    [
+      { inspect: 'inspect-docker.txt', builders: [] },
+      inputs({ builder: 'nope' }),
+      'Input \'builder\': no buildx builder "nope": ERROR: no builder "nope" found',
+    ],
+    [false, inputs({ builder: 'builder-1' }), 'Input \'builder\': "builder-1" needs buildx'],
+  ] as const)(
+    'refuses a build the builder cannot do before logging in: %j',
+    async (probe, given, message) => {
+      const s = setup({}, probe);
+      await expect(run(given, s.deps)).rejects.toThrow(message);
+      expect(s.exec.commands.map((c) => c.argv[1])).not.toContain('login');
+      expect(s.exec.commands.some((c) => c.argv[2] === 'build' || c.argv[1] === 'build')).toBe(
+        false,
+      );
+    },
+  );
 
   it('recognizes full references', () => {
     expect(isFullReference('ghcr.io/org/bot:1.2')).toBe(true);

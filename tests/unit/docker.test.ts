@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -12,7 +21,17 @@ import {
   digestFromRepoDigests,
   loginArgs,
 } from '../../src/docker/argv.js';
-import { credentialsFromDockerConfig } from '../../src/docker/config.js';
+import {
+  builderCapabilities,
+  containerdStoreFromDriverStatus,
+  parseBuildxInspect,
+  parseBuildxVersion,
+  planCache,
+} from '../../src/docker/builder.js';
+import {
+  credentialsFromDockerConfig,
+  preparePrivateDockerConfig,
+} from '../../src/docker/config.js';
 import { promote } from '../../src/docker/promote.js';
 import { formatReference, parseReference, registryBaseUrl } from '../../src/docker/reference.js';
 import { MEDIA, RegistryClient, sha256 } from '../../src/docker/registry.js';
@@ -419,5 +438,205 @@ describe('docker: registry client and promote (fake registry with token auth)', 
       'manifest org/bot:nope: HTTP 404 MANIFEST_UNKNOWN: manifest unknown',
     );
     expect(await client.headManifest('org/bot', 'nope')).toBeUndefined();
+  });
+});
+
+const BUILDX = join(import.meta.dirname, '..', 'fixtures', 'buildx');
+const recorded = (name: string) => readFileSync(join(BUILDX, name), 'utf8');
+
+describe('docker: builder probe on recorded buildx outputs', () => {
+  it('reads the buildx version', () => {
+    expect(parseBuildxVersion(recorded('version.txt'))).toBe('v0.29.1');
+    expect(parseBuildxVersion("docker: 'buildx' is not a docker command.")).toBeUndefined();
+    expect(parseBuildxVersion('')).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'inspect-docker.txt',
+      {
+        name: 'default',
+        driver: 'docker',
+        status: 'running',
+        buildkit: 'v0.23.2',
+        platforms: [
+          'linux/amd64',
+          'linux/amd64/v2',
+          'linux/amd64/v3',
+          'linux/amd64/v4',
+          'linux/386',
+        ],
+        labels: { 'org.mobyproject.buildkit.worker.moby.host-gateway-ip': '172.17.0.1' },
+      },
+    ],
+    [
+      'inspect-docker-container.txt',
+      {
+        name: 'builder-7f4c2a9e-1d3b-4f5a-8e6c-9b0a1d2c3e4f',
+        driver: 'docker-container',
+        status: 'running',
+        buildkit: 'v0.25.1',
+        platforms: ['linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/386'],
+      },
+    ],
+    [
+      'inspect-remote.txt',
+      {
+        name: 'remote-builder',
+        driver: 'remote',
+        status: 'running',
+        buildkit: 'v0.25.1',
+        platforms: ['linux/amd64', 'linux/arm64'],
+      },
+    ],
+  ])('parses %s', (file, expected) => {
+    expect(parseBuildxInspect(recorded(file))).toMatchObject(expected);
+  });
+
+  it('reads worker labels of the containerd store and refuses text without a driver', () => {
+    const info = parseBuildxInspect(recorded('inspect-docker-containerd.txt'));
+    expect(info.labels['org.mobyproject.buildkit.worker.snapshotter']).toBe('overlayfs');
+    expect(info.labels['org.mobyproject.buildkit.worker.executor']).toBe('containerd');
+    expect(() => parseBuildxInspect('ERROR: no builder "x" found')).toThrow(/no Driver line/);
+  });
+
+  it('tells the containerd image store from the classic one by docker info', () => {
+    expect(containerdStoreFromDriverStatus(recorded('info-containerd.json'))).toBe(true);
+    expect(containerdStoreFromDriverStatus(recorded('info-classic.json'))).toBe(false);
+    expect(containerdStoreFromDriverStatus('null')).toBe(false); // vfs, as in the sandbox
+    expect(containerdStoreFromDriverStatus('')).toBe(false);
+  });
+
+  const DEFAULT_CACHE = {
+    from: ['type=gha'],
+    to: ['type=gha,mode=max'],
+  };
+  const REGISTRY_CACHE = {
+    from: ['type=registry,ref=ghcr.io/org/bot:buildcache'],
+    to: ['type=registry,ref=ghcr.io/org/bot:buildcache,mode=max', 'type=inline'],
+  };
+
+  // driver x containerd store -> what is exported, annotated, built for several platforms
+  it.each([
+    [
+      'inspect-docker.txt',
+      'info-classic.json',
+      false,
+      DEFAULT_CACHE,
+      { from: ['type=gha'], to: [] },
+    ],
+    [
+      'inspect-docker.txt',
+      'info-classic.json',
+      false,
+      REGISTRY_CACHE,
+      { from: REGISTRY_CACHE.from, to: ['type=inline'] },
+    ],
+    ['inspect-docker-containerd.txt', 'info-containerd.json', true, DEFAULT_CACHE, DEFAULT_CACHE],
+    ['inspect-docker-container.txt', 'info-classic.json', true, DEFAULT_CACHE, DEFAULT_CACHE],
+    ['inspect-docker-container.txt', 'info-containerd.json', true, REGISTRY_CACHE, REGISTRY_CACHE],
+    ['inspect-remote.txt', 'info-classic.json', true, DEFAULT_CACHE, DEFAULT_CACHE],
+    ['inspect-remote.txt', 'info-containerd.json', true, REGISTRY_CACHE, REGISTRY_CACHE],
+  ])('%s with %s: full=%s', (inspect, info, full, wanted, expected) => {
+    const builder = parseBuildxInspect(recorded(inspect));
+    // Only the docker driver asks docker info; the others run BuildKit outside the daemon.
+    const store = builder.driver === 'docker' && containerdStoreFromDriverStatus(recorded(info));
+    const caps = builderCapabilities(builder, store);
+    expect(caps).toMatchObject({ cacheExport: full, annotations: full, multiPlatform: full });
+    const plan = planCache(wanted, builder, caps);
+    expect({ from: plan.from, to: plan.to }).toEqual(expected);
+    if (full) expect(plan.notice).toBeUndefined();
+    else {
+      expect(plan.notice).toContain(
+        'Cache import only: the builder default uses the docker driver on the classic image store',
+      );
+      expect(plan.notice).toContain('docker/setup-buildx-action');
+    }
+  });
+
+  it('summarizes the builder for the log and the job summary', () => {
+    const docker = parseBuildxInspect(recorded('inspect-docker.txt'));
+    expect(builderCapabilities(docker, false).summary).toBe(
+      'builder default: docker driver, classic image store, BuildKit v0.23.2',
+    );
+    expect(builderCapabilities(docker, true).summary).toBe(
+      'builder default: docker driver, containerd image store, BuildKit v0.23.2',
+    );
+    const remote = parseBuildxInspect(recorded('inspect-remote.txt'));
+    expect(builderCapabilities(remote, false).summary).toBe(
+      'builder remote-builder: remote driver, BuildKit v0.25.1',
+    );
+  });
+
+  it('builds buildx argv with the builder and the annotations', () => {
+    const argv = buildxBuildArgs('docker', {
+      context: '.',
+      tags: ['x:1'],
+      builder: 'builder-1',
+      annotations: ['manifest:org.opencontainers.image.version=1.0', 'index:a=b'],
+    });
+    expect(argv.slice(0, 5)).toEqual(['docker', 'buildx', 'build', '--builder', 'builder-1']);
+    expect(argv.join(' ')).toContain(
+      '--annotation manifest:org.opencontainers.image.version=1.0 --annotation index:a=b',
+    );
+    expect(
+      classicBuildArgs('docker', { context: '.', tags: ['x:1'], annotations: ['a=b'] }),
+    ).not.toContain('--annotation');
+  });
+});
+
+describe("docker: private config that keeps the runner's builders", () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'docker-private-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('copies the config without the credential store and links buildx, contexts and cli-plugins', () => {
+    const runner = join(root, 'runner');
+    const mine = join(root, 'mine');
+    mkdirSync(join(runner, 'buildx', 'instances'), { recursive: true });
+    writeFileSync(
+      join(runner, 'buildx', 'current'),
+      '{"Key":"unix:///var/run/docker.sock","Name":"builder-1","Global":false}',
+    );
+    mkdirSync(join(runner, 'cli-plugins'));
+    mkdirSync(mine, { mode: 0o700 });
+    const other = Buffer.from('bot:quay-pw').toString('base64');
+    writeFileSync(
+      join(runner, 'config.json'),
+      JSON.stringify({
+        auths: { 'quay.io': { auth: other } },
+        credsStore: 'desktop',
+        credHelpers: { 'ghcr.io': 'gcloud', 'gcr.io': 'gcloud' },
+        proxies: { default: { httpsProxy: 'http://proxy:3128' } },
+      }),
+    );
+    const { linked } = preparePrivateDockerConfig(mine, runner, ['ghcr.io']);
+    expect(linked).toEqual(['buildx', 'cli-plugins']);
+    expect(lstatSync(join(mine, 'buildx')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(mine, 'buildx'))).toBe(join(runner, 'buildx'));
+    expect(readFileSync(join(mine, 'buildx', 'current'), 'utf8')).toContain('builder-1');
+    expect(existsSync(join(mine, 'contexts'))).toBe(false);
+    const copied = JSON.parse(readFileSync(join(mine, 'config.json'), 'utf8'));
+    expect(copied).toEqual({
+      auths: { 'quay.io': { auth: other } },
+      credHelpers: { 'gcr.io': 'gcloud' },
+      proxies: { default: { httpsProxy: 'http://proxy:3128' } },
+    });
+    expect(lstatSync(join(mine, 'config.json')).mode & 0o777).toBe(0o600);
+    // The runner's own config is untouched.
+    expect(JSON.parse(readFileSync(join(runner, 'config.json'), 'utf8')).credsStore).toBe(
+      'desktop',
+    );
+  });
+
+  it('starts from an empty config when the runner has none', () => {
+    const mine = join(root, 'mine');
+    mkdirSync(mine);
+    expect(preparePrivateDockerConfig(mine, join(root, 'absent'), ['ghcr.io'])).toEqual({
+      linked: [],
+    });
+    expect(JSON.parse(readFileSync(join(mine, 'config.json'), 'utf8'))).toEqual({});
   });
 });
