@@ -17,6 +17,7 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 DIR=${TG_SANDBOX_DIR:-/tmp/tg-devops-sandbox}
 DIR=${DIR%/}
+[[ $DIR == /* ]] || DIR=$PWD/$DIR # services start in their own folders: paths must not be relative
 
 REGISTRY_PORT=${SANDBOX_REGISTRY_PORT:-5000}
 SSH_PORT=${SANDBOX_SSH_PORT:-2222}
@@ -109,10 +110,13 @@ alive() { pid_of "$1" >/dev/null; }
 # fd 9 is our lock: daemons must not inherit it.
 # (In a non-interactive shell a background job is no process-group leader,
 # so setsid(1) calls setsid() and execs: $! is the daemon's own PID.)
+# Each service starts in its own folder (its log's), never in the caller's: a clone may sit in a
+# 0700 folder (mktemp -d, /root) that a service dropping privileges cannot get back into
+# (HAProxy: "Impossible to get back to initial directory").
 start_bg() { # svc logfile cmd...
   local svc=$1 logf=$2
   shift 2
-  setsid "$@" >>"$logf" 2>&1 </dev/null 9>&- &
+  (cd "$(dirname "$logf")" && exec setsid "$@" >>"$logf" 2>&1 </dev/null 9>&-) &
   echo $! >"$(pidfile "$svc")"
 }
 

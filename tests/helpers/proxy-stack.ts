@@ -23,7 +23,7 @@ import {
 } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { localExecutor, type Executor } from '../../src/exec.js';
 
@@ -38,10 +38,11 @@ export function asUser(user: string, base: Executor = localExecutor()): Executor
   if (!who) return base;
   return {
     where: `${base.where} as ${user}`,
+    // In / unless told otherwise: the clone may sit in a 0700 folder the deploy user cannot enter.
     run: (argv, options) =>
       base.run(
         ['setpriv', `--reuid=${who.uid}`, `--regid=${who.gid}`, '--init-groups', '--', ...argv],
-        options,
+        { ...options, cwd: options?.cwd ?? '/' },
       ),
   };
 }
@@ -66,7 +67,12 @@ function daemon(argv: string[], logFile: string): ChildProcess {
     ? ['setpriv', `--reuid=${who.uid}`, `--regid=${who.gid}`, '--init-groups', '--', ...argv]
     : argv;
   const log = openSync(logFile, 'a');
-  const child = spawn(full[0]!, full.slice(1), { stdio: ['ignore', log, log] });
+  // In its own folder: HAProxy as the deploy user fails to start from a 0700 clone ("Impossible
+  // to get back to initial directory").
+  const child = spawn(full[0]!, full.slice(1), {
+    stdio: ['ignore', log, log],
+    cwd: dirname(logFile),
+  });
   closeSync(log);
   child.on('error', () => undefined);
   return child;
