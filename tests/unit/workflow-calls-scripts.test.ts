@@ -93,7 +93,7 @@ function git(cwd: string, ...args: string[]): string {
 describe('release-self.yml', () => {
   const validate = script('release-self.yml', 'check', 'validate the version');
   const selfRefs = script('release-self.yml', 'check', 'self-references use the major tag');
-  const tag = script('release-self.yml', 'tag', 'tag and push');
+  const tag = script('release-self.yml', 'tag', 'pin, tag and push');
 
   it('accepts X.Y.Z on main and gives the major tag', async () => {
     git(dir, 'init', '-q');
@@ -138,48 +138,39 @@ describe('release-self.yml', () => {
     );
   });
 
-  it('tags vX.Y.Z and moves the major tag on the remote, release after release', async () => {
+  it('pins, tags vX.Y.Z and moves the major tag on the remote, release after release', async () => {
+    // The step runs scripts/release.mjs in a checkout of this repository (a shallow clone here,
+    // like actions/checkout's); the script itself is tested in workflow-release-script.test.ts.
     const remote = join(dir, 'remote.git');
     const work = join(dir, 'work');
+    git(dir, 'clone', '-q', '--depth', '1', `file://${ROOT}`, work);
     git(dir, 'init', '-q', '--bare', remote);
-    git(dir, 'clone', '-q', remote, work);
-    git(work, 'commit', '-q', '--allow-empty', '-m', 'one');
+    git(remote, 'config', 'receive.shallowUpdate', 'true');
+    git(work, 'remote', 'set-url', 'origin', remote);
     git(work, 'push', '-q', 'origin', 'HEAD:refs/heads/main');
-    const first = git(work, 'rev-parse', 'HEAD');
-    const r1 = await run(
-      tag,
-      { VERSION: '1.0.0', MAJOR: 'v1', MOVE_MAJOR: 'true', SHA: first },
-      work,
-    );
+    const base = git(work, 'rev-parse', 'HEAD');
+    const r1 = await run(tag, { VERSION: '1.0.0', MOVE_MAJOR: 'true', SHA: base }, work);
     expect(r1.stderr).not.toMatch(/fatal|error/i);
     expect(r1.status).toBe(0);
-    git(work, 'commit', '-q', '--allow-empty', '-m', 'two');
-    git(work, 'push', '-q', 'origin', 'HEAD:refs/heads/main');
-    const second = git(work, 'rev-parse', 'HEAD');
-    const r2 = await run(
-      tag,
-      { VERSION: '1.1.0', MAJOR: 'v1', MOVE_MAJOR: 'true', SHA: second },
-      work,
-    );
-    expect(r2.status).toBe(0);
     const peeled = (t: string) => git(remote, 'rev-parse', `refs/tags/${t}^{commit}`);
-    expect([peeled('v1.0.0'), peeled('v1.1.0'), peeled('v1')]).toEqual([first, second, second]);
+    const first = peeled('v1.0.0');
+    expect(peeled('v1')).toBe(first);
+    expect(git(remote, 'rev-parse', `${first}^`)).toBe(base);
+    expect(git(remote, 'show', 'refs/tags/v1:.github/workflows/release.yml')).toContain(
+      'org/tg-devops/deploy@v1.0.0',
+    );
     // A fix for an older major does not move it.
-    const r3 = await run(
-      tag,
-      { VERSION: '1.1.1', MAJOR: 'v1', MOVE_MAJOR: 'false', SHA: first },
-      work,
-    );
-    expect(r3.status).toBe(0);
-    expect([peeled('v1.1.1'), peeled('v1')]).toEqual([first, second]);
-    // The same version twice is refused by git itself (tags are never moved silently).
-    const again = await run(
-      tag,
-      { VERSION: '1.1.0', MAJOR: 'v1', MOVE_MAJOR: 'true', SHA: first },
-      work,
-    );
+    git(work, 'checkout', '-q', '--detach', base);
+    const r2 = await run(tag, { VERSION: '0.9.1', MOVE_MAJOR: 'false', SHA: base }, work);
+    expect(r2.status).toBe(0);
+    expect(peeled('v1')).toBe(first);
+    expect(git(remote, 'tag', '--list', 'v0')).toBe('');
+    // The same version twice is refused (tags are never moved silently).
+    git(work, 'checkout', '-q', '--detach', base);
+    const again = await run(tag, { VERSION: '1.0.0', MOVE_MAJOR: 'true', SHA: base }, work);
     expect(again.status).not.toBe(0);
-    expect(peeled('v1.1.0')).toBe(second);
+    expect(again.stdout).toContain('::error::tag v1.0.0 exists already');
+    expect(peeled('v1.0.0')).toBe(first);
   });
 });
 
@@ -216,10 +207,13 @@ describe('release.yml notify', () => {
     APP: 'shop-bot',
     VERSION: 'v1.4.0',
     ENVIRONMENT: 'production',
-    PROMOTE: 'success',
+    RESOLVE: 'success',
+    PRERELEASE: 'false',
     DEPLOY: 'success',
+    PROMOTE: 'success',
     ROLLBACK: 'skipped',
     REASON: '',
+    REFUSAL: '',
     IMAGE: 'ghcr.io/o/shop-bot@sha256:abc',
     RUN_URL: 'https://github.com/o/shop-bot/actions/runs/7',
     COMMIT_URL: 'https://github.com/o/shop-bot/commit/abc',
@@ -249,28 +243,61 @@ describe('release.yml notify', () => {
     [
       { DEPLOY: 'failure', ROLLBACK: 'success', REASON: 'http: 503' },
       'rollback',
-      '↩️ shop-bot v1.4.0 failed verification on production and was rolled back: http: 503',
+      '↩️ shop-bot v1.4.0 failed verification on production and was rolled back: http: 503; the release tags were not moved',
     ],
     [
-      { DEPLOY: 'failure', ROLLBACK: 'skipped' },
+      { DEPLOY: 'failure', PROMOTE: 'skipped', ROLLBACK: 'skipped' },
       'failure',
-      '❌ shop-bot v1.4.0 failed on production (deploy: failure); a failed deploy undoes itself, the previous release keeps serving',
+      // Not "the previous release keeps serving": with several hosts, earlier ones may run it.
+      "❌ shop-bot v1.4.0 failed on production (deploy: failure); the host where it failed was put back; with several hosts, the run's summary lists which host runs which release",
     ],
     [
-      { DEPLOY: 'failure', ROLLBACK: 'failure', REASON: 'http: 503' },
+      { DEPLOY: 'failure', PROMOTE: 'skipped', ROLLBACK: 'failure', REASON: 'http: 503' },
       'failure',
       '🚨 shop-bot v1.4.0 failed verification on production and the rollback FAILED: check the hosts (http: 503)',
     ],
     [
-      { PROMOTE: 'failure', DEPLOY: 'skipped', ROLLBACK: '', IMAGE: '' },
+      { RESOLVE: 'failure', DEPLOY: 'skipped', PROMOTE: 'skipped', ROLLBACK: '', IMAGE: '' },
       'failure',
-      '❌ shop-bot v1.4.0 was not released: no verified image for this commit (promote: failure)',
+      '❌ shop-bot v1.4.0 was not released: not a version tag, or no verified image for this commit (resolve: failure)',
+    ],
+    [
+      {
+        DEPLOY: 'failure',
+        PROMOTE: 'skipped',
+        REFUSAL:
+          'refusing to deploy 1.3.0 to production: it is older than 1.4.0, the version serving there; set allow-downgrade: true to go back, or use the rollback workflow',
+      },
+      'refused',
+      '⛔ shop-bot: refusing to deploy 1.3.0 to production: it is older than 1.4.0, the version serving there; set allow-downgrade: true to go back, or use the rollback workflow',
+    ],
+    [
+      { VERSION: 'v2.0.0-rc.1', PRERELEASE: 'true', DEPLOY: 'skipped', PROMOTE: 'skipped' },
+      'skipped',
+      '⏭️ shop-bot v2.0.0-rc.1 is a prerelease: not deployed to production (prerelease-environment or allow-prerelease)',
+    ],
+    [
+      { PROMOTE: 'failure' },
+      'success',
+      '⚠️ shop-bot v1.4.0 is live on production, but the release tags were not moved (promote: failure)',
     ],
   ])('reports %j as %s', async (over, event, first) => {
     const r = await run(notify, env(over));
     expect(r.status).toBe(0);
     expect(String(requests[0]!.body.text).split('\n')[0]).toBe(first);
     expect(requests[1]!.body.event).toBe(event);
+  });
+
+  it('cuts token shapes and URL credentials from the reason before it leaves', async () => {
+    const token = '7123456789:AAHk3-xQ_zP9sLmN0vR2tY5uW8aB1cD4eFg';
+    const reason = `log: POST https://api.telegram.org/bot${token}/getUpdates 409; db postgresql://bot:pw-1234@db/bot`;
+    const r = await run(notify, env({ DEPLOY: 'failure', ROLLBACK: 'success', REASON: reason }));
+    expect(r.status).toBe(0);
+    const sent = JSON.stringify(requests.map((q) => q.body)) + r.stdout;
+    expect(sent).toContain('bot***/getUpdates 409');
+    expect(sent).toContain('postgresql://bot:***@db/bot');
+    expect(sent).not.toContain(token.split(':')[1]);
+    expect(sent).not.toContain('pw-1234');
   });
 
   it('treats values as data: quotes, $(...) and newlines arrive literally', async () => {
@@ -303,7 +330,7 @@ describe('release.yml: find the digest main built', () => {
   // Basic auth -> a token for the pull scope; HEAD with the token -> 200 + Docker-Content-Digest.
   // The script runs unchanged except https:// -> http:// for the stand-in. The Basic-auth path
   // was run against the sandbox's real registry (docs/workflows.md).
-  const resolve = script('release.yml', 'promote', 'source').replace(
+  const resolve = script('release.yml', 'resolve', 'source').replace(
     'url="https://$host',
     'url="http://$host',
   );
