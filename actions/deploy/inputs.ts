@@ -1,20 +1,24 @@
 import {
-  getBool,
-  getEnum,
-  getInt,
-  getLines,
-  getList,
-  getSecret,
-  getString,
-} from '../../src/github/inputs.js';
-import type { RawDeployInputs } from '../../src/deploy/config.js';
-import type { RawCheckInputs } from '../../src/health/inputs.js';
-import { INCONCLUSIVE_MODES, type InconclusiveMode } from '../../src/rollback/window.js';
-
+  rawDeployInputsFrom,
+  windowModeFor,
+  type RawDeployInputs,
+} from '../../src/deploy/config.js';
+import { rawCheckInputsFrom, type RawCheckInputs } from '../../src/health/inputs.js';
+import {
+  DEPLOY_SCHEMA,
+  deployCheckName,
+  proxyInputsFrom,
+  type DeployInputName,
+} from '../../src/inputs/entries.js';
+import type { InputValues } from '../../src/inputs/schema.js';
 import type { RawProxyInputs } from '../../src/proxy/index.js';
 import type { SshInputs } from '../../src/ssh/connect.js';
+import { readActionInputs } from '../shared/input-source.js';
 
-/** The only place this action reads its inputs. Validation happens in src/deploy/config.ts. */
+/**
+ * The only place this action reads its inputs: every entry of DEPLOY_SCHEMA (src/inputs/entries.ts),
+ * checked by kind there; validated further in src/deploy/config.ts and src/health/inputs.ts.
+ */
 export interface Inputs {
   raw: RawDeployInputs;
   hosts: string[];
@@ -28,99 +32,46 @@ export interface Inputs {
     /** Seconds of the post-switch window when set; -1: gate-window decides. */
     windowSeconds: number;
     pauseSeconds: number;
-    onInconclusive: InconclusiveMode;
+    /** The window's mode for on-inconclusive (fail: pause, then fail; pass: promote). */
+    onInconclusive: 'pause' | 'promote';
   };
   notify: { telegramToken: string; chatId: string; webhookUrl: string; webhookSecret: string };
 }
 
 export function readInputs(): Inputs {
+  return deployInputsFrom(readActionInputs(DEPLOY_SCHEMA));
+}
+
+/** The deploy action's Inputs from checked values (the action's INPUT_* or a test's). */
+export function deployInputsFrom(v: InputValues<DeployInputName>): Inputs {
   return {
-    raw: {
-      app: getString('app'),
-      image: getString('image'),
-      'bot-mode': getString('bot-mode'),
-      strategy: getString('strategy'),
-      'container-port': getString('container-port'),
-      'host-ports': getString('host-ports'),
-      'health-path': getString('health-path'),
-      env: getSecret('env'),
-      volumes: getString('volumes'),
-      cpus: getString('cpus'),
-      memory: getString('memory'),
-      network: getString('network'),
-      'docker-options': getString('docker-options'),
-      registry: getString('registry'),
-      'registry-username': getString('registry-username'),
-      'registry-password': getSecret('registry-password'),
-      'canary-steps': getString('canary-steps'),
-      'step-interval': getString('step-interval'),
-      'drain-seconds': getString('drain-seconds'),
-      'stop-grace': getString('stop-grace'),
-      'gate-window': getString('gate-window'),
-      'health-timeout': getString('health-timeout'),
-      'pre-deploy': getString('pre-deploy'),
-      backup: getString('backup'),
-      'backup-keep': getString('backup-keep'),
-      'backup-database-url-variable': getString('backup-database-url-variable'),
-      'lock-timeout': getString('lock-timeout'),
-      'keep-releases': getString('keep-releases'),
-      'dry-run': getString('dry-run'),
-      'state-dir': getString('state-dir'),
-      proxy: getString('proxy'),
-    },
-    hosts: getList('hosts'),
-    batchSize: getInt('batch-size', 1, { min: 1, max: 50 }),
+    raw: rawDeployInputsFrom(v),
+    hosts: v.list('hosts'),
+    batchSize: v.integer('batch-size')!,
     ssh: {
-      key: getSecret('ssh-key'),
-      knownHosts: getString('known-hosts'),
-      fingerprints: getList('host-fingerprint'),
-      jumpHost: getString('jump-host'),
+      key: v.raw('ssh-key'),
+      knownHosts: v.raw('known-hosts'),
+      fingerprints: v.list('host-fingerprint'),
+      jumpHost: v.string('jump-host'),
     },
-    proxy: {
-      'nginx-conf-dir': getString('nginx-conf-dir', '/etc/nginx/conf.d'),
-      'nginx-test-command': getString('nginx-test-command', 'nginx -t'),
-      'nginx-reload-command': getString('nginx-reload-command', 'nginx -s reload'),
-      'haproxy-socket': getString('haproxy-socket', '/run/haproxy/admin.sock'),
-      'haproxy-config': getString('haproxy-config', '/etc/haproxy/haproxy.cfg'),
-      'haproxy-reload-command': getString('haproxy-reload-command', 'systemctl reload haproxy'),
-      'haproxy-check-command': getString('haproxy-check-command', 'haproxy -c -q -f {config}'),
-      'haproxy-frontend-port': getString('haproxy-frontend-port'),
-    },
+    proxy: proxyInputsFrom(v),
     github: {
-      token: getSecret('github-token'),
-      environment: getString('environment', 'production'),
-      environmentUrl: getString('environment-url'),
-      transient: getBool('transient-environment', false),
+      token: v.string('github-token'),
+      environment: v.string('environment'),
+      environmentUrl: v.string('environment-url'),
+      transient: v.boolean('transient-environment'),
     },
     verify: {
-      checks: {
-        httpUrls: getLines('verify-http-url'),
-        httpStatus: getList('verify-http-status'),
-        httpBody: getString('verify-http-body'),
-        httpJsonPath: getString('verify-http-json-path'),
-        httpLatencyMs: getInt('verify-http-latency-ms', 0, { min: 0 }),
-        prometheusUrl: getString('verify-prometheus-url'),
-        prometheusChecks: getList('verify-prometheus-checks'),
-        prometheusQueries: getLines('verify-prometheus-queries'),
-        prometheusSelector: getString('verify-prometheus-selector'),
-        prometheusRange: getString('verify-prometheus-range', '5m'),
-        minSamples: getInt('verify-min-samples', 20, { min: 0 }),
-        prometheusStatusLabel: getString('verify-prometheus-status-label', 'code'),
-        prometheusToken: getSecret('verify-prometheus-token'),
-        logPatterns: getLines('verify-log-patterns'),
-        telegramBotToken: getSecret('verify-telegram-bot-token'),
-        telegramApiUrl: getString('telegram-api-url', 'https://api.telegram.org'),
-        telegramWebhookUrl: getString('verify-telegram-webhook-url'),
-      },
-      windowSeconds: getInt('verify-window', -1, { min: 0, max: 3600 }),
-      pauseSeconds: getInt('verify-pause', 60, { min: 0, max: 3600 }),
-      onInconclusive: getEnum('on-inconclusive', INCONCLUSIVE_MODES, 'pause'),
+      checks: rawCheckInputsFrom(v, deployCheckName),
+      windowSeconds: v.integer('verify-window') ?? -1,
+      pauseSeconds: v.integer('verify-pause')!,
+      onInconclusive: windowModeFor(v.choice('on-inconclusive')),
     },
     notify: {
-      telegramToken: getSecret('notify-telegram-token').trim(),
-      chatId: getString('notify-chat-id'),
-      webhookUrl: getSecret('notify-webhook-url').trim(),
-      webhookSecret: getSecret('notify-webhook-secret').trim(),
+      telegramToken: v.string('notify-telegram-token'),
+      chatId: v.string('notify-chat-id'),
+      webhookUrl: v.string('notify-webhook-url'),
+      webhookSecret: v.string('notify-webhook-secret'),
     },
   };
 }

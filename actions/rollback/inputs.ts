@@ -1,9 +1,18 @@
-import { getBool, getList, getSecret, getString } from '../../src/github/inputs.js';
-
+import {
+  proxyInputsFrom,
+  ROLLBACK_SCHEMA,
+  type RollbackInputName,
+} from '../../src/inputs/entries.js';
+import type { InputValues } from '../../src/inputs/schema.js';
 import type { RawProxyInputs } from '../../src/proxy/index.js';
 import type { SshInputs } from '../../src/ssh/connect.js';
+import { readActionInputs } from '../shared/input-source.js';
 
-/** The only place this action reads its inputs. Validation happens in main.ts (prepare). */
+/**
+ * The only place this action reads its inputs: every entry of ROLLBACK_SCHEMA
+ * (src/inputs/entries.ts), checked by kind there (the timing inputs share the deploy's entries
+ * and limits); the rest is validated in main.ts (prepare).
+ */
 export interface Inputs {
   hosts: string[];
   ssh: SshInputs;
@@ -16,11 +25,20 @@ export interface Inputs {
   dryRun: boolean;
   reason: string;
   healthPath: string;
+  /** The timing inputs as text, already checked against the schema's limits. */
   stopGrace: string;
   healthTimeout: string;
   drainSeconds: string;
   gateWindow: string;
   lockTimeout: string;
+  /** The same timing as numbers (present when read through the schema). */
+  timing?: {
+    stopGraceSeconds: number;
+    healthTimeoutSeconds: number;
+    drainSeconds: number;
+    gateWindowSeconds: number;
+    lockTimeoutSeconds: number;
+  };
   /** proxy (auto, nginx, haproxy, none) and the proxy settings by input name. */
   proxy: RawProxyInputs & { kind: string };
   notify: {
@@ -34,45 +52,47 @@ export interface Inputs {
 }
 
 export function readInputs(): Inputs {
+  return rollbackInputsFrom(readActionInputs(ROLLBACK_SCHEMA));
+}
+
+/** The rollback action's Inputs from checked values. */
+export function rollbackInputsFrom(v: InputValues<RollbackInputName>): Inputs {
   return {
-    hosts: getList('hosts'),
+    hosts: v.list('hosts'),
     ssh: {
-      key: getSecret('ssh-key'),
-      knownHosts: getString('known-hosts'),
-      fingerprints: getList('host-fingerprint'),
-      jumpHost: getString('jump-host'),
+      key: v.raw('ssh-key'),
+      knownHosts: v.raw('known-hosts'),
+      fingerprints: v.list('host-fingerprint'),
+      jumpHost: v.string('jump-host'),
     },
-    app: getString('app'),
-    stateDir: getString('state-dir', '/var/lib/tg-devops'),
-    to: getString('to'),
-    releaseId: getString('release-id'),
-    force: getBool('force', false),
-    dryRun: getBool('dry-run', false),
-    reason: getString('reason'),
-    healthPath: getString('health-path', '/health'),
-    stopGrace: getString('stop-grace', '20'),
-    healthTimeout: getString('health-timeout', '60'),
-    drainSeconds: getString('drain-seconds', '10'),
-    gateWindow: getString('gate-window', '10'),
-    lockTimeout: getString('lock-timeout', '300'),
-    proxy: {
-      kind: getString('proxy', 'auto'),
-      'nginx-conf-dir': getString('nginx-conf-dir', '/etc/nginx/conf.d'),
-      'nginx-test-command': getString('nginx-test-command', 'nginx -t'),
-      'nginx-reload-command': getString('nginx-reload-command', 'nginx -s reload'),
-      'haproxy-socket': getString('haproxy-socket', '/run/haproxy/admin.sock'),
-      'haproxy-config': getString('haproxy-config', '/etc/haproxy/haproxy.cfg'),
-      'haproxy-reload-command': getString('haproxy-reload-command', 'systemctl reload haproxy'),
-      'haproxy-check-command': getString('haproxy-check-command', 'haproxy -c -q -f {config}'),
-      'haproxy-frontend-port': getString('haproxy-frontend-port'),
+    app: v.string('app'),
+    stateDir: v.string('state-dir'),
+    to: v.string('to'),
+    releaseId: v.string('release-id'),
+    force: v.boolean('force'),
+    dryRun: v.boolean('dry-run'),
+    reason: v.string('reason'),
+    healthPath: v.string('health-path'),
+    stopGrace: v.raw('stop-grace'),
+    healthTimeout: v.raw('health-timeout'),
+    drainSeconds: v.raw('drain-seconds'),
+    gateWindow: v.raw('gate-window'),
+    lockTimeout: v.raw('lock-timeout'),
+    timing: {
+      stopGraceSeconds: v.integer('stop-grace')!,
+      healthTimeoutSeconds: v.integer('health-timeout')!,
+      drainSeconds: v.integer('drain-seconds')!,
+      gateWindowSeconds: v.integer('gate-window')!,
+      lockTimeoutSeconds: v.integer('lock-timeout')!,
     },
+    proxy: { kind: v.choice('proxy'), ...proxyInputsFrom(v) },
     notify: {
-      telegramToken: getSecret('notify-telegram-token').trim(),
-      chatId: getSecret('notify-chat-id').trim(),
-      telegramApiUrl: getString('notify-telegram-api-url', 'https://api.telegram.org'),
-      webhookUrl: getSecret('notify-webhook-url').trim(),
-      webhookSecret: getSecret('notify-webhook-secret').trim(),
-      environment: getString('environment', 'production'),
+      telegramToken: v.string('notify-telegram-token'),
+      chatId: v.string('notify-chat-id'),
+      telegramApiUrl: v.string('notify-telegram-api-url'),
+      webhookUrl: v.string('notify-webhook-url'),
+      webhookSecret: v.string('notify-webhook-secret'),
+      environment: v.string('environment'),
     },
   };
 }

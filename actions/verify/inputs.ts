@@ -1,19 +1,18 @@
-/** The only place this action reads its inputs. */
+/** The only place this action reads its inputs: every entry of VERIFY_SCHEMA (src/inputs/entries.ts). */
 import { InputError } from '../../src/errors.js';
-import {
-  getEnum,
-  getInt,
-  getLines,
-  getList,
-  getSecret,
-  getString,
-} from '../../src/github/inputs.js';
 import type { HttpCheckSpec } from '../../src/health/http.js';
-import { parseCheckInputs } from '../../src/health/inputs.js';
+import { parseCheckInputs, rawCheckInputsFrom } from '../../src/health/inputs.js';
 import { DEFAULT_LOG_PATTERNS } from '../../src/health/logs.js';
 import type { PromCheckSpec, ReadyMade } from '../../src/health/prometheus.js';
-import { parseDuration, parseSince } from '../../src/health/time.js';
+import { parseSince } from '../../src/health/time.js';
+import {
+  VERIFY_SCHEMA,
+  type InconclusiveChoice,
+  type VerifyInputName,
+} from '../../src/inputs/entries.js';
+import type { InputValues } from '../../src/inputs/schema.js';
 import { parseHost, type SshTarget } from '../../src/ssh/target.js';
+import { readActionInputs } from '../shared/input-source.js';
 
 export interface Inputs {
   http: HttpCheckSpec[];
@@ -51,57 +50,33 @@ export interface Inputs {
   };
 }
 
-function duration(name: string, raw: string): number {
-  const ms = parseDuration(raw);
-  if (ms === undefined) {
-    throw new InputError(
-      name,
-      `expected a duration like 90, 90s, 5m or 500ms, got ${JSON.stringify(raw)}`,
-    );
-  }
-  return ms;
+export function readInputs(now: number = Date.now()): Inputs {
+  return verifyInputsFrom(readActionInputs(VERIFY_SCHEMA), now);
 }
 
-export function readInputs(now: number = Date.now()): Inputs {
+/** The verify action's Inputs from checked values (durations, counts and choices by the schema). */
+export function verifyInputsFrom(v: InputValues<VerifyInputName>, now: number): Inputs {
   // --- HTTP, Prometheus, log patterns, Telegram webhook: validated in src/health/inputs.ts
   const checks = parseCheckInputs(
-    {
-      httpUrls: getLines('http-url'),
-      httpStatus: getList('http-status'),
-      httpBody: getString('http-body'),
-      httpJsonPath: getString('http-json-path'),
-      httpLatencyMs: getInt('http-latency-ms', 0, { min: 0 }),
-      prometheusUrl: getString('prometheus-url'),
-      prometheusChecks: getList('prometheus-checks'),
-      prometheusQueries: getLines('prometheus-queries'),
-      prometheusSelector: getString('prometheus-selector'),
-      prometheusRange: getString('prometheus-range', '5m'),
-      minSamples: getInt('min-samples', 20, { min: 0 }),
-      prometheusStatusLabel: getString('prometheus-status-label', 'code'),
-      prometheusToken: getString('prometheus-url') ? getSecret('prometheus-token') : '',
-      logPatterns: getLines('log-patterns'),
-      telegramBotToken: getSecret('telegram-bot-token'),
-      telegramApiUrl: getString('telegram-api-url', 'https://api.telegram.org'),
-      telegramWebhookUrl: getString('telegram-webhook-url'),
-    },
+    rawCheckInputsFrom(v, (base) => base),
     { defaultLogPatterns: DEFAULT_LOG_PATTERNS },
   );
   const { http, prometheus, logPatterns } = checks;
 
   // --- Container and logs, over SSH (or the runner's own Docker when hosts is empty)
-  const containerName = getString('container');
-  const hosts = getList('hosts').map((h) => parseHost(h, 'hosts'));
+  const containerName = v.string('container');
+  const hosts = v.list('hosts').map((h) => parseHost(h, 'hosts'));
   const ssh = {
-    key: getSecret('ssh-key'),
-    knownHosts: getString('known-hosts'),
-    fingerprints: getList('host-fingerprint'),
+    key: v.raw('ssh-key'),
+    knownHosts: v.raw('known-hosts'),
+    fingerprints: v.list('host-fingerprint'),
   };
   if (hosts.length && !containerName) {
     throw new InputError('container', 'is required with hosts: the name of the container to check');
   }
   if (hosts.length && !ssh.key) throw new InputError('ssh-key', 'is required with hosts');
 
-  const sinceRaw = getString('since');
+  const sinceRaw = v.string('since');
   let since: number | undefined;
   if (sinceRaw) {
     since = parseSince(sinceRaw, now);
@@ -114,14 +89,12 @@ export function readInputs(now: number = Date.now()): Inputs {
   }
 
   // --- Timing and the decision
-  const timeoutMs = duration('timeout', getString('timeout', '120s'));
-  const windowMs = duration('window', getString('window', '0'));
-  const intervalMs = duration('interval', getString('interval', '5s'));
-  if (intervalMs < 100) throw new InputError('interval', 'must be at least 100ms');
-  const consecutive = getInt('consecutive', 3, { min: 1, max: 100 });
-  const failuresRaw = getString('failures');
-  const failures = failuresRaw ? getInt('failures', 1, { min: 1, max: 1000 }) : undefined;
-  const onInconclusive = getEnum('on-inconclusive', ['fail', 'pass'] as const, 'fail');
+  const timeoutMs = v.durationMs('timeout')!;
+  const windowMs = v.durationMs('window')!;
+  const intervalMs = v.durationMs('interval')!;
+  const consecutive = v.integer('consecutive')!;
+  const failures = v.integer('failures');
+  const onInconclusive = v.choice('on-inconclusive') as InconclusiveChoice;
   const span = windowMs > 0 ? windowMs : timeoutMs;
   const rounds = Math.floor(span / intervalMs) + 1;
   if (rounds < consecutive) {
@@ -147,13 +120,13 @@ export function readInputs(now: number = Date.now()): Inputs {
     failures,
     onInconclusive,
     notify: {
-      telegramToken: getSecret('notify-telegram-token').trim(),
-      chatId: getSecret('notify-chat-id').trim(),
-      webhookUrl: getSecret('notify-webhook-url').trim(),
-      webhookSecret: getSecret('notify-webhook-secret').trim(),
-      app: getString('app'),
-      version: getString('version'),
-      environment: getString('environment', 'production'),
+      telegramToken: v.string('notify-telegram-token'),
+      chatId: v.string('notify-chat-id'),
+      webhookUrl: v.string('notify-webhook-url'),
+      webhookSecret: v.string('notify-webhook-secret'),
+      app: v.string('app'),
+      version: v.string('version'),
+      environment: v.string('environment'),
     },
   };
   if (inputs.notify.telegramToken && !inputs.notify.chatId) {

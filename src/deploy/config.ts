@@ -1,7 +1,19 @@
+import { posix } from 'node:path';
+import { splitCommand } from '../command-line.js';
 import { InputError } from '../errors.js';
-import { splitCommand } from './command-line.js';
+import {
+  BOT_MODES,
+  DEPLOY_SCHEMA,
+  PROXY_KINDS,
+  STRATEGIES,
+  type DeployInputName,
+  type InconclusiveChoice,
+} from '../inputs/entries.js';
+import { parseBoolean, parseChoice, parseInteger } from '../inputs/kinds.js';
+import { defaultOf, integerLimits, type InputValues } from '../inputs/schema.js';
 
-export { splitCommand } from './command-line.js';
+export { splitCommand } from '../command-line.js';
+export { BOT_MODES, PROXY_KINDS, STRATEGIES } from '../inputs/entries.js';
 
 /**
  * The deploy configuration: built once from raw input strings (the action's inputs, or a CLI's
@@ -9,11 +21,8 @@ export { splitCommand } from './command-line.js';
  * anything on a host changes.
  */
 
-export const BOT_MODES = ['polling', 'webhook', 'mtproto', 'worker'] as const;
 export type BotMode = (typeof BOT_MODES)[number];
-export const STRATEGIES = ['handover', 'blue-green', 'canary'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
-export const PROXY_KINDS = ['nginx', 'haproxy', 'none'] as const;
 export type ProxyKind = (typeof PROXY_KINDS)[number];
 
 export interface ImageRef {
@@ -102,24 +111,87 @@ export interface RawDeployInputs {
   'dry-run'?: string;
   'state-dir'?: string;
   proxy?: string;
+  /**
+   * The hosts input as given, when the caller knows it: a polling or MTProto bot given more than
+   * one host is refused here, before any connection.
+   */
+  hosts?: string;
 }
 
-export const DEFAULTS = {
-  'container-port': '8080',
-  'host-ports': '8001,8002',
-  'canary-steps': '10,50,100',
-  'step-interval': '30',
-  'drain-seconds': '10',
-  'stop-grace': '20',
-  'gate-window': '10',
-  'health-timeout': '60',
-  'backup-keep': '5',
-  'backup-database-url-variable': 'DATABASE_URL',
-  'lock-timeout': '300',
-  'keep-releases': '3',
-  'state-dir': '/var/lib/tg-devops',
-  proxy: 'nginx',
-} as const;
+/** The raw strings buildConfig takes, from the schema's checked values (action or CLI). */
+export const RAW_DEPLOY_INPUTS = [
+  'app',
+  'image',
+  'bot-mode',
+  'strategy',
+  'container-port',
+  'host-ports',
+  'health-path',
+  'env',
+  'volumes',
+  'cpus',
+  'memory',
+  'network',
+  'docker-options',
+  'registry',
+  'registry-username',
+  'registry-password',
+  'canary-steps',
+  'step-interval',
+  'drain-seconds',
+  'stop-grace',
+  'gate-window',
+  'health-timeout',
+  'pre-deploy',
+  'backup',
+  'backup-keep',
+  'backup-database-url-variable',
+  'lock-timeout',
+  'keep-releases',
+  'dry-run',
+  'state-dir',
+  'proxy',
+  'hosts',
+] as const satisfies readonly (keyof RawDeployInputs & DeployInputName)[];
+
+export function rawDeployInputsFrom(values: InputValues<DeployInputName>): RawDeployInputs {
+  const raw: Record<string, string> = {};
+  for (const name of RAW_DEPLOY_INPUTS) raw[name] = values.raw(name);
+  return raw as unknown as RawDeployInputs;
+}
+
+/**
+ * The deploy window's mode for the one on-inconclusive vocabulary: fail holds promotion for
+ * verify-pause seconds, then fails (the window's `pause`); pass lets it pass (`promote`).
+ */
+export function windowModeFor(choice: string): 'pause' | 'promote' {
+  return (choice as InconclusiveChoice) === 'pass' ? 'promote' : 'pause';
+}
+
+/** The defaults buildConfig applies, from the schema (src/inputs/entries.ts). */
+const DEFAULTED = [
+  'container-port',
+  'host-ports',
+  'canary-steps',
+  'step-interval',
+  'drain-seconds',
+  'stop-grace',
+  'gate-window',
+  'health-timeout',
+  'backup-keep',
+  'backup-database-url-variable',
+  'lock-timeout',
+  'keep-releases',
+  'state-dir',
+] as const satisfies readonly DeployInputName[];
+export const DEFAULTS = Object.fromEntries(
+  DEFAULTED.map((name) => [name, defaultOf(DEPLOY_SCHEMA, name)]),
+) as Record<(typeof DEFAULTED)[number], string>;
+
+/** A whole number within the schema's limits for the input. */
+function integerInput(name: DeployInputName, value: string): number {
+  return parseInteger(name, value, integerLimits(DEPLOY_SCHEMA, name));
+}
 
 export function buildConfig(raw: RawDeployInputs): DeployConfig {
   const get = (name: keyof RawDeployInputs): string => {
@@ -138,10 +210,11 @@ export function buildConfig(raw: RawDeployInputs): DeployConfig {
   }
   const botMode = parseEnum('bot-mode', get('bot-mode'), BOT_MODES);
   if (!botMode) throw new InputError('bot-mode', `is required: one of ${BOT_MODES.join(', ')}`);
+  checkHostCount(botMode, raw.hosts);
   const strategy = parseEnum('strategy', get('strategy'), STRATEGIES) ?? defaultStrategy(botMode);
   checkStrategy(botMode, strategy);
 
-  const containerPort = parsePort('container-port', orDefault('container-port'));
+  const containerPort = integerInput('container-port', orDefault('container-port'));
   const ports = orDefault('host-ports')
     .split(/[\s,]+/)
     .filter(Boolean);
@@ -197,23 +270,19 @@ export function buildConfig(raw: RawDeployInputs): DeployConfig {
   }
 
   const canarySteps = parseCanarySteps(orDefault('canary-steps'));
-  const seconds = (name: keyof typeof DEFAULTS, min: number, max: number) =>
-    parseInteger(name, orDefault(name), min, max);
+  const seconds = (name: keyof typeof DEFAULTS & DeployInputName) =>
+    integerInput(name, orDefault(name));
 
   const preDeploy = get('pre-deploy') ? splitCommand(get('pre-deploy'), 'pre-deploy') : undefined;
   let backup: DeployConfig['backup'];
   const backupKind = get('backup');
   // Validated even without a backup: a bad value is a mistake worth knowing about now.
-  const backupKeep = seconds('backup-keep', 1, 100);
+  const backupKeep = seconds('backup-keep');
   const variable = orDefault('backup-database-url-variable');
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
     throw new InputError('backup-database-url-variable', 'must be an environment variable name');
   if (backupKind) {
-    if (backupKind !== 'postgres')
-      throw new InputError(
-        'backup',
-        `expected "postgres" or empty, got ${JSON.stringify(backupKind)}`,
-      );
+    parseChoice('backup', backupKind, ['postgres']);
     if (!env.keys.includes(variable))
       throw new InputError(
         'backup',
@@ -222,13 +291,10 @@ export function buildConfig(raw: RawDeployInputs): DeployConfig {
     backup = { kind: 'postgres', keep: backupKeep, databaseUrlVariable: variable };
   }
 
-  const dryRunRaw = get('dry-run').toLowerCase();
-  if (!['', 'true', 'false'].includes(dryRunRaw))
-    throw new InputError('dry-run', `expected true or false, got ${JSON.stringify(dryRunRaw)}`);
+  const dryRun = get('dry-run') ? parseBoolean('dry-run', get('dry-run')) : false;
 
   const proxy =
-    parseEnum('proxy', get('proxy'), PROXY_KINDS) ??
-    (botMode === 'webhook' ? (DEFAULTS.proxy as ProxyKind) : 'none');
+    parseEnum('proxy', get('proxy'), PROXY_KINDS) ?? (botMode === 'webhook' ? 'nginx' : 'none');
   if (strategy === 'canary' && proxy === 'none')
     throw new InputError('proxy', 'canary moves traffic weights: it needs nginx or haproxy');
 
@@ -249,16 +315,16 @@ export function buildConfig(raw: RawDeployInputs): DeployConfig {
     extraOptions,
     registry,
     canarySteps,
-    stepIntervalSeconds: seconds('step-interval', 0, 3600),
-    drainSeconds: seconds('drain-seconds', 0, 3600),
-    stopGraceSeconds: seconds('stop-grace', 1, 600),
-    gateWindowSeconds: seconds('gate-window', 0, 600),
-    healthTimeoutSeconds: seconds('health-timeout', 1, 3600),
+    stepIntervalSeconds: seconds('step-interval'),
+    drainSeconds: seconds('drain-seconds'),
+    stopGraceSeconds: seconds('stop-grace'),
+    gateWindowSeconds: seconds('gate-window'),
+    healthTimeoutSeconds: seconds('health-timeout'),
     preDeploy,
     backup,
-    lockTimeoutSeconds: seconds('lock-timeout', 0, 7200),
-    keepReleases: seconds('keep-releases', 1, 50),
-    dryRun: dryRunRaw === 'true',
+    lockTimeoutSeconds: seconds('lock-timeout'),
+    keepReleases: seconds('keep-releases'),
+    dryRun,
     stateBase: parseStateDir(orDefault('state-dir')),
     proxy,
     warnings,
@@ -285,6 +351,28 @@ export function checkStrategy(mode: BotMode, strategy: Strategy): void {
       'strategy',
       'canary splits HTTP traffic; a worker takes none: use blue-green',
     );
+}
+
+/**
+ * One poller per token, one holder per MTProto session: a polling or MTProto bot runs on one
+ * host. More than one host is refused here, before any connection.
+ */
+export function checkHostCount(mode: BotMode, hosts: string | undefined): void {
+  if (mode !== 'polling' && mode !== 'mtproto') return;
+  const count = (hosts ?? '')
+    .split(/[\n,]/)
+    .map((h) => h.trim())
+    .filter((h) => h && !h.startsWith('#')).length;
+  if (count > 1) {
+    const why =
+      mode === 'polling'
+        ? 'two getUpdates pollers on one token get 409 Conflict and lose updates'
+        : 'two holders of one MTProto session can get it invalidated for good (AUTH_KEY_DUPLICATED)';
+    throw new InputError(
+      'hosts',
+      `${count} hosts given for bot-mode: ${mode}; a ${mode} bot runs on exactly one host (${why}). Deploy it to one host, or use bot-mode: webhook behind a proxy.`,
+    );
+  }
 }
 
 const APP_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
@@ -340,26 +428,11 @@ function parseEnum<T extends string>(
   value: string,
   allowed: readonly T[],
 ): T | undefined {
-  if (!value) return undefined;
-  if (!(allowed as readonly string[]).includes(value))
-    throw new InputError(
-      input,
-      `expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`,
-    );
-  return value as T;
-}
-
-function parseInteger(input: string, value: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value))
-    throw new InputError(input, `expected a whole number, got ${JSON.stringify(value)}`);
-  const n = Number(value);
-  if (n < min || n > max)
-    throw new InputError(input, `must be between ${min} and ${max}, got ${n}`);
-  return n;
+  return value ? parseChoice(input, value, allowed) : undefined;
 }
 
 function parsePort(input: string, value: string): number {
-  return parseInteger(input, value, 1, 65535);
+  return parseInteger(input, value, { min: 1, max: 65535 });
 }
 
 export function parseHealthPath(value: string): string {
@@ -397,19 +470,50 @@ export function parseDotenv(text: string): { text: string; keys: string[] } {
   return { text: out.length ? `${out.join('\n')}\n` : '', keys };
 }
 
+/**
+ * Host paths a bot never mounts: the path itself, anything beneath it, and any directory that
+ * holds it (mounting /var shows /var/lib/docker; mounting / shows everything). Checked on the
+ * normalised path, so `//etc`, `/etc/.` and `/var//run/docker.sock` meet the same rule.
+ */
 const FORBIDDEN_MOUNTS = [
-  '/',
-  '/etc',
   '/proc',
   '/sys',
   '/dev',
   '/boot',
   '/root',
-  '/var/run/docker.sock',
-  '/run/docker.sock',
-  '/var/run',
   '/run',
+  '/var/run',
+  '/var/lib/docker',
+  '/var/lib/containerd',
+  '/etc/docker',
+  '/etc/ssh',
+  '/etc/sudoers',
+  '/etc/sudoers.d',
+  '/etc/shadow',
+  '/etc/gshadow',
 ];
+
+/** A container engine's API socket: whoever holds it controls every container on the host. */
+const ENGINE_SOCKET = /^(?:docker|containerd|podman|dockershim)\.sock$/;
+
+/** An absolute host path with `//`, `.` segments and trailing slashes resolved ('..' refused earlier). */
+export function normaliseHostPath(path: string): string {
+  const normal = posix.normalize(path);
+  return normal.length > 1 ? normal.replace(/\/+$/, '') : '/';
+}
+
+/** Why a host path may not be mounted, or undefined when it may. */
+export function forbiddenMount(normal: string): string | undefined {
+  const name = normal.slice(normal.lastIndexOf('/') + 1);
+  if (ENGINE_SOCKET.test(name))
+    return 'a container engine socket gives the bot control of every container on the host';
+  const within = (dir: string, path: string) => path === dir || path.startsWith(`${dir}/`);
+  for (const system of FORBIDDEN_MOUNTS) {
+    if (within(system, normal)) return `${system} is a system path`;
+    if (normal === '/' || within(normal, system)) return `it holds ${system}, a system path`;
+  }
+  return undefined;
+}
 
 export function parseVolumes(value: string): Volume[] {
   return value
@@ -435,12 +539,14 @@ export function parseVolumes(value: string): Volume[] {
       }
       if (!target.startsWith('/')) throw bad('the container path must be absolute');
       if (source.startsWith('/')) {
-        const normal = source.replace(/\/+$/, '') || '/';
-        if (FORBIDDEN_MOUNTS.includes(normal)) throw bad(`mounting ${normal} is refused`);
-      } else if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source)) {
-        throw bad('a named volume is letters, digits, _ . -');
+        const normal = normaliseHostPath(source);
+        const why = forbiddenMount(normal);
+        if (why) throw bad(`mounting ${normal} is refused: ${why}`);
+        return { source: normal, target: normaliseHostPath(target), readOnly: mode === 'ro' };
       }
-      return { source, target, readOnly: mode === 'ro' };
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source))
+        throw bad('a named volume is letters, digits, _ . -');
+      return { source, target: normaliseHostPath(target), readOnly: mode === 'ro' };
     });
 }
 

@@ -2,8 +2,11 @@ import { InputError } from '../errors.js';
 import { parseJsonPath, type HttpCheckSpec } from './http.js';
 import { parsePattern } from './logs.js';
 import { parseQueryLine, READY_MADE, type ReadyMade } from './prometheus.js';
+import { loadScopedRules } from './rules.js';
 import { isPromRange } from './time.js';
 import type { ChecksConfig } from './config.js';
+import type { CheckInputBaseName } from '../inputs/entries.js';
+import type { InputValues } from '../inputs/schema.js';
 
 /**
  * The check inputs shared by the verify action and the deploy action (which prefixes them with
@@ -26,6 +29,8 @@ export interface RawCheckInputs {
   minSamples: number;
   prometheusStatusLabel: string;
   prometheusToken: string;
+  /** Path of a Prometheus rules file in the repository (`prometheus-rules`); '' or absent: none. */
+  prometheusRules?: string;
   /** Lines as given; `none` alone turns the log check off. */
   logPatterns: readonly string[];
   telegramBotToken: string;
@@ -43,6 +48,7 @@ export type CheckInputName =
   | 'prometheus-checks'
   | 'prometheus-queries'
   | 'prometheus-selector'
+  | 'prometheus-rules'
   | 'log-patterns'
   | 'telegram-api-url'
   | 'telegram-bot-token'
@@ -76,6 +82,10 @@ export function parseCheckInputs(
   options: {
     name?: (base: CheckInputName) => string;
     defaultLogPatterns?: readonly string[];
+    /** Reads `prometheus-rules` (default: the file under `workspace`). */
+    readFile?: (path: string) => string;
+    /** Where `prometheus-rules` is resolved (default: GITHUB_WORKSPACE, else the working directory). */
+    workspace?: string;
   } = {},
 ): ParsedCheckInputs {
   const name = options.name ?? ((base: CheckInputName) => base);
@@ -145,6 +155,21 @@ export function parseCheckInputs(
         `is required with ${name('prometheus-checks')}: the label matchers of the new release's series, e.g. job="bot",version="v2"`,
       );
     }
+    const rulesPath = raw.prometheusRules?.trim() ?? '';
+    if (rulesPath && !raw.prometheusSelector) {
+      throw new InputError(
+        name('prometheus-selector'),
+        `is required with ${name('prometheus-rules')}: each rule is scoped to the release's series by it, e.g. job="bot",version="v2"`,
+      );
+    }
+    const rules = rulesPath
+      ? loadScopedRules(rulesPath, raw.prometheusSelector, raw.prometheusRange, {
+          input: name('prometheus-rules'),
+          selectorInput: name('prometheus-selector'),
+          readFile: options.readFile,
+          workspace: options.workspace,
+        })
+      : [];
     prometheus = {
       url: raw.prometheusUrl,
       readyMade,
@@ -153,10 +178,13 @@ export function parseCheckInputs(
       minSamples: raw.minSamples,
       statusLabel: raw.prometheusStatusLabel,
       custom,
+      rules,
       token: raw.prometheusToken.trim() || undefined,
     };
   } else if (raw.prometheusQueries.length) {
     throw new InputError(name('prometheus-url'), `is required with ${name('prometheus-queries')}`);
+  } else if (raw.prometheusRules?.trim()) {
+    throw new InputError(name('prometheus-url'), `is required with ${name('prometheus-rules')}`);
   }
 
   // --- Log patterns
@@ -195,5 +223,37 @@ export function parseCheckInputs(
       ? { token, apiUrl: telegramApiUrl, expectedUrl: raw.telegramWebhookUrl || undefined }
       : undefined,
     telegramApiUrl,
+  };
+}
+
+/**
+ * The raw check inputs from the schema's checked values (src/inputs/entries.ts: CHECK_INPUTS),
+ * under the names the action gives them (verify as they are, deploy prefixed `verify-`).
+ */
+export function rawCheckInputsFrom<N extends string>(
+  values: Pick<InputValues<N>, 'string' | 'integer' | 'list'>,
+  name: (base: CheckInputBaseName) => N,
+): RawCheckInputs {
+  const text = (base: CheckInputBaseName) => values.string(name(base));
+  const list = (base: CheckInputBaseName) => values.list(name(base));
+  return {
+    httpUrls: list('http-url'),
+    httpStatus: list('http-status'),
+    httpBody: text('http-body'),
+    httpJsonPath: text('http-json-path'),
+    httpLatencyMs: values.integer(name('http-latency-ms')) ?? 0,
+    prometheusUrl: text('prometheus-url'),
+    prometheusChecks: list('prometheus-checks'),
+    prometheusQueries: list('prometheus-queries'),
+    prometheusSelector: text('prometheus-selector'),
+    prometheusRules: text('prometheus-rules'),
+    prometheusRange: text('prometheus-range'),
+    minSamples: values.integer(name('min-samples')) ?? 0,
+    prometheusStatusLabel: text('prometheus-status-label'),
+    prometheusToken: text('prometheus-token'),
+    logPatterns: list('log-patterns'),
+    telegramBotToken: text('telegram-bot-token'),
+    telegramApiUrl: text('telegram-api-url'),
+    telegramWebhookUrl: text('telegram-webhook-url'),
   };
 }

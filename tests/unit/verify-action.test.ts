@@ -26,6 +26,7 @@ describe('verify inputs', () => {
       'http-status': '200, 204',
       'prometheus-url': 'http://127.0.0.1:9090',
       'prometheus-selector': 'job="bot"',
+      'prometheus-checks': 'none', // the default is all three ready-made checks
       'prometheus-queries': 'queue: max(q) > 100',
       container: 'bot-green',
       since: '2026-11-30T03:00:00Z',
@@ -251,6 +252,7 @@ describe('verify run()', () => {
     const base = {
       'prometheus-url': 'http://prom.test',
       'prometheus-queries': 'errors: sum(rate(x[1m])) > 1',
+      'prometheus-checks': 'none',
       timeout: '10s',
       interval: '5s',
       'notify-webhook-url': `http://127.0.0.1:${port}/hook`, // answers 500: retried, then a warning
