@@ -15,6 +15,8 @@ import {
 } from '../../src/health/rules.js';
 import { parseSelector, scopeExpression } from '../../src/health/scope.js';
 import { verify } from '../../src/health/verify.js';
+import { verifyGates } from '../../src/deploy/verify-gates.js';
+import type { GateContext } from '../../src/deploy/gates.js';
 import { recordingLog } from '../../src/log.js';
 
 const SAMPLE = 'examples/sample-bot/monitoring/rules.yml';
@@ -220,6 +222,55 @@ describe('prometheus-rules in the check inputs', () => {
       'alert PostgresDown',
       'alert RedisDown',
     ]);
+  });
+
+  it('reaches the deploy as verify-prometheus-rules: one gate per alert, failing by its name', async () => {
+    const checks = parseCheckInputs(
+      { ...emptyChecks, prometheusRules: 'monitoring/rules.yml' },
+      {
+        name: (base) => (base === 'telegram-api-url' ? base : `verify-${base}`),
+        workspace: '/work/bot',
+        readFile: () => sampleText,
+      },
+    );
+    const clock = fakeClock(1_000_000_000);
+    const asked: string[] = [];
+    const gates = verifyGates(
+      { checks, onInconclusive: 'pause', pauseSeconds: 0 },
+      {
+        clock,
+        fetch: async (url, init) => {
+          const form = Object.fromEntries(new URLSearchParams(String(init?.body)));
+          asked.push(form.query!);
+          // Only the 5xx rule's scoped expression has a series, at every point of its for:.
+          const firing = form.query!.includes('code=~"5..",version="v2"');
+          if (!url.endsWith('/query_range')) {
+            return Response.json({ status: 'success', data: { resultType: 'vector', result: [] } });
+          }
+          const values = [];
+          for (let t = Number(form.start); t <= Number(form.end); t += Number(form.step)) {
+            values.push([t, '0.3']);
+          }
+          return Response.json({
+            status: 'success',
+            data: { resultType: 'matrix', result: firing ? [{ metric: {}, values }] : [] },
+          });
+        },
+      },
+    );
+    expect(gates).toHaveLength(5);
+    const ctx = { clock } as unknown as GateContext;
+    const results = [];
+    for (const gate of gates) results.push(await gate(ctx));
+    expect(results.map((r) => [r.name, r.ok])).toEqual([
+      ['alert SampleBotDown', true],
+      ['alert SampleBotHighErrorRate', false],
+      ['alert SampleBotSlow', true],
+      ['alert PostgresDown', true],
+      ['alert RedisDown', true],
+    ]);
+    expect(results[1]!.evidence).toContain('firing: {} 0.3 held for 1m (21 of 21 points)');
+    expect(asked).toContain('postgres_up{job="sample-bot",version="v2"} == 0');
   });
 
   it('needs the selector and the URL, named as the deploy calls them', () => {
