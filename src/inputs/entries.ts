@@ -294,9 +294,9 @@ export const CHECK_INPUTS = [
     kind: 'list',
     default: 'error-rate,latency-p95,up',
     description:
-      'Ready-made checks, comma separated: error-rate (5xx share above 0.1), latency-p95 (above 1 s), up (any scrape down); or none.',
+      'Ready-made checks, comma separated: error-rate (5xx share above 0.1), latency-p95 (above 1 s), up (a target exposing the release series is down); or none.',
     deployDescription:
-      'Ready-made checks with verify-prometheus-url, comma separated: error-rate (5xx share above 0.1), latency-p95 (above 1 s), up (any scrape down); or none.',
+      'Ready-made checks with verify-prometheus-url, comma separated: error-rate (5xx share above 0.1), latency-p95 (above 1 s), up (a target exposing the release series is down); or none.',
   },
   {
     name: 'prometheus-selector',
@@ -352,7 +352,7 @@ export const CHECK_INPUTS = [
     max: 1_000_000,
     default: '20',
     description:
-      'Requests in the range below which error-rate and latency-p95 are inconclusive, not failed (up needs 2 scrapes).',
+      'Requests in the range below which error-rate and latency-p95 are inconclusive, not failed (up needs one target with series of the release).',
     deployDescription:
       'Fewer samples than this in the range is inconclusive, not a pass (see on-inconclusive).',
   },
