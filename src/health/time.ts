@@ -1,10 +1,7 @@
-/** Durations like `90`, `90s`, `5m`, `1h`, `500ms` in milliseconds; undefined if not one. */
-export function parseDuration(text: string): number | undefined {
-  const m = text.trim().match(/^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/);
-  if (!m) return undefined;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  return Math.round(Number(m[1]) * unit);
-}
+import { parseDuration } from '../inputs/kinds.js';
+
+/** Durations like `90`, `90s`, `5m`, `1h`, `500ms`: the input kinds' one parser. */
+export { parseDuration };
 
 /**
  * A point in time as epoch ms: RFC 3339 (`2026-11-30T03:00:00Z`), unix seconds (`1764471600`),
