@@ -1,14 +1,14 @@
 /**
  * Writes the `inputs:` section of deploy/, rollback/ and verify/action.yml and the input table of
- * their README.md from the one input schema (src/inputs/entries.ts). `--check` writes nothing and
+ * their README.md, and docs/cli.md's key list, from the one input schema (src/inputs/entries.ts). `--check` writes nothing and
  * exits 1 when a file differs (tests/unit/input-schema.test.ts checks the same).
  *
  *   node --import ./scripts/ts-register.mjs scripts/inputs-docs.ts [--check]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withInputsSection, withInputTable } from '../src/inputs/docs.js';
-import { SCHEMAS } from '../src/inputs/entries.js';
+import { withCliKeyList, withInputsSection, withInputTable } from '../src/inputs/docs.js';
+import { DEPLOY_SCHEMA, SCHEMAS } from '../src/inputs/entries.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const check = process.argv.includes('--check');
@@ -27,6 +27,19 @@ for (const schema of SCHEMAS) {
     else {
       writeFileSync(path, after);
       console.log(`wrote ${schema.action}/${file}`);
+    }
+  }
+}
+{
+  const path = join(root, 'docs', 'cli.md');
+  const before = readFileSync(path, 'utf8');
+  const after = withCliKeyList(before, DEPLOY_SCHEMA);
+  if (before !== after) {
+    stale++;
+    if (check) console.error('docs/cli.md differs from the input schema');
+    else {
+      writeFileSync(path, after);
+      console.log('wrote docs/cli.md');
     }
   }
 }

@@ -89,3 +89,40 @@ export function withInputTable(readme: string, schema: InputSchema): string {
   }
   return `${readme.slice(0, tableStart + 1)}${readmeInputTable(schema)}${readme.slice(tableEnd)}`;
 }
+
+const CLI_BEGIN = '<!-- generated from src/inputs/entries.ts: scripts/inputs-docs.ts -->';
+const CLI_END = '<!-- end of generated -->';
+
+/** docs/cli.md's key list: where each secret comes from, and the keys the CLI ignores or refuses. */
+export function cliKeyList(schema: InputSchema): string {
+  const rows: string[] = [];
+  for (const entry of schema.entries)
+    if (entry.kind === 'secret' && entry.cliSource)
+      rows.push(
+        `| \`${entry.name}\` | \`${entry.cliSource.file}\` | \`${entry.cliSource.variable}\` | ${entry.cliSource.inline ? 'accepted' : 'refused'} |`,
+      );
+  const names = (cli: 'ignore' | 'refuse') =>
+    schema.entries
+      .filter((e) => e.cli === cli)
+      .map((e) => `\`${e.name}\``)
+      .join(', ');
+  return [
+    CLI_BEGIN,
+    '| secret input | file key | environment variable | inline in the config |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+    `Accepted and ignored (they concern GitHub's deployment record): ${names('ignore')}.`,
+    `Refused by name (the CLI prints the outcome and sends no message): ${names('refuse')}.`,
+    'Every other key is read exactly as the action reads its input of that name.',
+    CLI_END,
+  ].join('\n');
+}
+
+/** Replaces the generated key list in docs/cli.md. */
+export function withCliKeyList(text: string, schema: InputSchema): string {
+  const start = text.indexOf(CLI_BEGIN);
+  const end = text.indexOf(CLI_END);
+  if (start < 0 || end < start) throw new Error('docs/cli.md has no generated key list markers');
+  return `${text.slice(0, start)}${cliKeyList(schema)}${text.slice(end + CLI_END.length)}`;
+}

@@ -8,7 +8,13 @@ import { readInputs as readVerifyInputs } from '../../actions/verify/inputs.js';
 import { ConfigFileError, parseConfigText, type CliConfig } from '../../src/cli/config-file.js';
 import { buildConfig } from '../../src/deploy/config.js';
 import { InputError } from '../../src/errors.js';
-import { declaredInputs, readmeInputTable, withInputTable } from '../../src/inputs/docs.js';
+import {
+  cliKeyList,
+  declaredInputs,
+  readmeInputTable,
+  withCliKeyList,
+  withInputTable,
+} from '../../src/inputs/docs.js';
 import {
   CHECK_INPUTS,
   DEPLOY_SCHEMA,
@@ -133,6 +139,15 @@ describe('action.yml and the READMEs are the schema', () => {
       expect(withInputTable(readme, schema)).toBe(readme);
     },
   );
+
+  it("docs/cli.md's key list is the deploy schema's (secret sources, ignored and refused keys)", () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'cli.md'), 'utf8');
+    expect(doc).toContain(cliKeyList(DEPLOY_SCHEMA));
+    expect(withCliKeyList(doc, DEPLOY_SCHEMA)).toBe(doc);
+    expect(cliKeyList(DEPLOY_SCHEMA)).toContain(
+      '| `ssh-key` | `ssh-key-file` | `TG_DEVOPS_SSH_KEY` | refused |',
+    );
+  });
 
   it('every integer documents its range and every entry its kind', () => {
     for (const schema of SCHEMAS)
