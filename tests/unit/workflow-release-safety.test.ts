@@ -1,0 +1,505 @@
+/**
+ * Release safety in release.yml and the caller templates, checked on the files themselves:
+ *
+ * - a prerelease tag never reaches the production job: the `target` step's script runs (as a
+ *   runner runs it) with the env its YAML computes for sample tags, and the deploy job's `if:`
+ *   and environment name are evaluated on its outputs with GitHub's own expression engine;
+ * - an older tag is refused, naming both versions (the `downgrade` step's script, with inputs);
+ *   the version serving the environment comes from the deployments API (a local stand-in);
+ * - promote runs after the approval point: it needs the job that names the environment and runs
+ *   only when that job succeeded; no job before it may write packages;
+ * - the templates pass secrets by name, never `secrets: inherit`, and only ones the callee declares.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
+import { parse } from 'yaml';
+import { ROOT } from '../helpers/repo.js';
+
+type Json = unknown;
+interface Step {
+  id?: string;
+  name?: string;
+  run?: string;
+  uses?: string;
+  env?: Record<string, string>;
+  with?: Record<string, string>;
+}
+interface Job {
+  needs?: string | string[];
+  if?: string;
+  environment?: { name: string; url?: string } | string;
+  permissions?: Record<string, string>;
+  steps?: Step[];
+  outputs?: Record<string, string>;
+  uses?: string;
+  secrets?: Json;
+}
+
+const workflow = parse(readFileSync(join(ROOT, '.github/workflows/release.yml'), 'utf8')) as {
+  on: {
+    workflow_call: { inputs: Record<string, { default?: Json }>; secrets: Record<string, Json> };
+  };
+  jobs: Record<string, Job>;
+};
+const jobs = workflow.jobs;
+const step = (job: string, id: string): Step => {
+  const found = jobs[job]?.steps?.find((s) => s.id === id);
+  if (!found) throw new Error(`release.yml: no step ${id} in job ${job}`);
+  return found;
+};
+const needsOf = (job: Job) => (job.needs === undefined ? [] : [job.needs].flat());
+
+// --- GitHub's expression engine over the workflow's own expressions -------------------------
+
+const STATUS = ['success', 'failure', 'always', 'cancelled'];
+
+/** Evaluates one expression (without ${{ }}) with the given contexts and job status. */
+function evaluate(
+  expression: string,
+  contexts: Record<string, Json>,
+  status: { failed?: boolean } = {},
+): data.ExpressionData {
+  const lexed = new Lexer(expression).lex();
+  const parser = new Parser(
+    lexed.tokens,
+    Object.keys(contexts),
+    STATUS.map((name) => ({ name, minArgs: 0, maxArgs: 0 })),
+  );
+  const context = new data.Dictionary(
+    ...Object.entries(contexts).map(([key, value]) => ({
+      key,
+      value: JSON.parse(JSON.stringify(value ?? null), data.reviver) as data.ExpressionData,
+    })),
+  );
+  const functions = new Map(
+    Object.entries({
+      success: !status.failed,
+      failure: !!status.failed,
+      always: true,
+      cancelled: false,
+    }).map(([name, value]) => [
+      name,
+      { name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(value) },
+    ]),
+  );
+  return new Evaluator(parser.parse(), context, functions).evaluate();
+}
+
+/** A value with ${{ }} parts evaluated (as the runner does for env: and names). */
+function interpolate(value: string, contexts: Record<string, Json>): string {
+  return value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_m, expr: string) =>
+    evaluate(expr, contexts).coerceString(),
+  );
+}
+
+/** Whether a job runs: its `if:` (with the implicit success() when it names no status function). */
+function jobRuns(job: Job, contexts: Record<string, Json>, needsFailed: boolean): boolean {
+  const condition = (job.if ?? '').replace(/^\s*\$\{\{([\s\S]*)\}\}\s*$/, '$1').trim();
+  const hasStatus = new RegExp(`\\b(${STATUS.join('|')})\\(`).test(condition);
+  const full = !condition ? 'success()' : hasStatus ? condition : `success() && (${condition})`;
+  return truthy(evaluate(full, contexts, { failed: needsFailed }));
+}
+
+/** The expression language's truthiness (@actions/expressions keeps its own unexported). */
+function truthy(value: data.ExpressionData): boolean {
+  if (value instanceof data.BooleanData) return value.value;
+  if (value instanceof data.Null) return false;
+  if (value instanceof data.NumberData) return value.value !== 0 && !Number.isNaN(value.value);
+  if (value instanceof data.StringData) return value.value.length > 0;
+  return true;
+}
+
+const inputDefaults = Object.fromEntries(
+  Object.entries(workflow.on.workflow_call.inputs).map(([k, v]) => [k, v.default ?? '']),
+);
+
+// --- running a step's script as the runner does ---------------------------------------------
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'release-safety-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+}
+
+function runStep(body: string, env: Record<string, string>): Promise<Ran> {
+  const file = join(dir, `step-${Math.random().toString(36).slice(2)}.sh`);
+  const output = join(dir, `output-${Math.random().toString(36).slice(2)}`);
+  writeFileSync(file, body);
+  writeFileSync(output, '');
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, GITHUB_OUTPUT: output, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => {
+      const outputs = Object.fromEntries(
+        readFileSync(output, 'utf8')
+          .split('\n')
+          .filter((l) => l.includes('='))
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
+      resolve({ status, stdout, stderr, outputs });
+    });
+  });
+}
+
+/** The step's env as its YAML computes it for a tag and some inputs, then its script. */
+async function runTarget(tag: string, inputs: Record<string, Json> = {}): Promise<Ran> {
+  const target = step('resolve', 'target');
+  const contexts = {
+    inputs: { ...inputDefaults, ...inputs },
+    github: { ref_name: tag, ref: `refs/tags/${tag}` },
+  };
+  const env = Object.fromEntries(
+    Object.entries(target.env ?? {}).map(([k, v]) => [k, interpolate(String(v), contexts)]),
+  );
+  return runStep(target.run ?? '', env);
+}
+
+/** Where the release goes for a tag: the environment of the deploy job, or undefined (skipped). */
+async function destination(
+  tag: string,
+  inputs: Record<string, Json> = {},
+): Promise<{ ran: Ran; environment?: string }> {
+  const ran = await runTarget(tag, inputs);
+  const deploy = jobs.deploy!;
+  const contexts = {
+    inputs: { ...inputDefaults, ...inputs },
+    github: { ref_name: tag },
+    vars: {},
+    needs: { resolve: { result: ran.status === 0 ? 'success' : 'failure', outputs: ran.outputs } },
+  };
+  if (!jobRuns(deploy, contexts, ran.status !== 0)) return { ran };
+  const env = deploy.environment as { name: string };
+  return { ran, environment: interpolate(env.name, contexts) };
+}
+
+describe('a prerelease tag never reaches the production job', () => {
+  it('the deploy job is the one job that names an environment, and its name comes from resolve', () => {
+    const named = Object.entries(jobs).filter(([, j]) => j.environment !== undefined);
+    expect(named.map(([id]) => id)).toEqual(['deploy']);
+    expect(needsOf(jobs.deploy!)).toEqual(['resolve']);
+    expect((jobs.deploy!.environment as { name: string }).name).toBe(
+      '${{ needs.resolve.outputs.environment }}',
+    );
+  });
+
+  it.each(['v2.0.0-rc.1', 'v2.0.0-beta', '1.0.0-alpha.1', 'v3.0.0-0', 'v1.4.0-rc.1+build.7'])(
+    '%s with the defaults: not deployed at all',
+    async (tag) => {
+      const { ran, environment } = await destination(tag);
+      expect(ran.status).toBe(0);
+      expect(ran.outputs.prerelease).toBe('true');
+      expect(environment).toBeUndefined();
+      expect(ran.stdout).toContain(`::notice::${tag} is a prerelease: not deployed to production`);
+    },
+  );
+
+  it.each(['v2.0.0-rc.1', 'v0.1.0-dev'])(
+    '%s with prerelease-environment: staging goes to staging, never production',
+    async (tag) => {
+      const { ran, environment } = await destination(tag, { 'prerelease-environment': 'staging' });
+      expect(ran.status).toBe(0);
+      expect(environment).toBe('staging');
+    },
+  );
+
+  it('prerelease-environment naming production itself is refused without allow-prerelease', async () => {
+    const { ran, environment } = await destination('v2.0.0-rc.1', {
+      'prerelease-environment': 'production',
+    });
+    expect(ran.status).toBe(1);
+    expect(ran.stdout).toContain(
+      "::error::prerelease-environment is the release environment 'production'",
+    );
+    expect(environment).toBeUndefined();
+  });
+
+  it('allow-prerelease: true is the one way in, with a warning', async () => {
+    const { ran, environment } = await destination('v2.0.0-rc.1', { 'allow-prerelease': true });
+    expect(environment).toBe('production');
+    expect(ran.stdout).toContain('::warning::v2.0.0-rc.1 is a prerelease, deployed to production');
+  });
+
+  it.each([
+    ['v1.4.0', '1.4.0'],
+    ['1.4.0', '1.4.0'],
+    ['v1.4.0+build-5', '1.4.0+build-5'], // build metadata with a '-' is not a prerelease
+  ])('%s (a release) goes to production', async (tag, version) => {
+    const { ran, environment } = await destination(tag);
+    expect(ran.outputs).toEqual({ version, prerelease: 'false', environment: 'production' });
+    expect(environment).toBe('production');
+  });
+
+  it.each(['latest', 'v1.4', 'v01.4.0', 'v1.4.0; rm -rf /', 'v1.4.0\nenvironment=production'])(
+    'the tag %j is not a version: resolve fails, nothing deploys',
+    async (tag) => {
+      const { ran, environment } = await destination(tag);
+      expect(ran.status).toBe(1);
+      expect(ran.stdout).toContain('is not a semver version');
+      expect(ran.outputs).toEqual({});
+      expect(environment).toBeUndefined();
+    },
+  );
+
+  it('the digest lookup is skipped when the tag deploys nowhere', () => {
+    expect(step('resolve', 'source').if).toBe("steps.target.outputs.environment != ''");
+  });
+});
+
+describe('an older tag is refused with both versions named', () => {
+  const downgrade = step('deploy', 'downgrade');
+  const check = (version: string, current: string, allow = false) =>
+    runStep(downgrade.run ?? '', {
+      VERSION: version,
+      CURRENT: current,
+      ENVIRONMENT: 'production',
+      ALLOW_DOWNGRADE: String(allow),
+    });
+
+  it('its env comes from resolve, the current-version step and the allow-downgrade input', () => {
+    expect(downgrade.env).toEqual({
+      VERSION: '${{ needs.resolve.outputs.version }}',
+      CURRENT: '${{ steps.current.outputs.version }}',
+      ENVIRONMENT: '${{ needs.resolve.outputs.environment }}',
+      ALLOW_DOWNGRADE: '${{ inputs.allow-downgrade }}',
+    });
+    const ids = jobs.deploy!.steps!.map((s) => s.id);
+    expect(ids.indexOf('current')).toBeLessThan(ids.indexOf('downgrade'));
+    expect(ids.indexOf('downgrade')).toBeLessThan(ids.indexOf('deploy'));
+  });
+
+  it('1.3.0 over 1.4.0: refused, naming both, with the refusal as an output for the notice', async () => {
+    const r = await check('1.3.0', '1.4.0');
+    expect(r.status).toBe(1);
+    const message =
+      'refusing to deploy 1.3.0 to production: it is older than 1.4.0, the version serving there; set allow-downgrade: true to go back, or use the rollback workflow';
+    expect(r.stdout).toContain(`::error::${message}`);
+    expect(r.outputs).toEqual({ refusal: message });
+  });
+
+  it('allow-downgrade: true lets it through with a warning naming both', async () => {
+    const r = await check('1.3.0', '1.4.0', true);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('::warning::downgrade: 1.3.0 replaces 1.4.0 on production');
+  });
+
+  // Semver precedence (semver.org 11), both ways round.
+  it.each([
+    ['1.4.0', '1.4.1'],
+    ['1.4.9', '1.10.0'],
+    ['1.9.9', '2.0.0'],
+    ['0.9.0', '0.10.0'],
+    ['1.4.0-rc.1', '1.4.0'],
+    ['1.0.0-alpha', '1.0.0-alpha.1'],
+    ['1.0.0-alpha.1', '1.0.0-alpha.beta'],
+    ['1.0.0-alpha.beta', '1.0.0-beta'],
+    ['1.0.0-beta', '1.0.0-beta.2'],
+    ['1.0.0-beta.2', '1.0.0-beta.11'],
+    ['1.0.0-beta.11', '1.0.0-rc.1'],
+    ['1.0.0-rc.1', '1.0.0'],
+  ])('%s is older than %s (refused), not the other way round', async (older, newer) => {
+    const refused = await check(older, newer);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain(`refusing to deploy ${older} to production`);
+    expect(refused.stdout).toContain(`older than ${newer}`);
+    const upgrade = await check(newer, older);
+    expect(upgrade.status).toBe(0);
+  });
+
+  it.each([
+    ['1.4.0', '1.4.0'],
+    ['1.4.0+build.2', '1.4.0+build.1'],
+    ['1.4.0', ''],
+  ])('%s over %j is not a downgrade (a re-run, build metadata, a first release)', async (v, c) => {
+    const r = await check(v, c);
+    expect(r.status).toBe(0);
+    expect(r.outputs).toEqual({});
+  });
+});
+
+describe('the version serving the environment, from the deployments API', () => {
+  const current = step('deploy', 'current');
+  let server: Server;
+  let api: string;
+  let requests: string[];
+  let deployments: { id: number; ref: string; status: string }[];
+
+  beforeEach(async () => {
+    requests = [];
+    server = createServer((req, res) => {
+      requests.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      const url = new URL(req.url ?? '/', 'http://x');
+      const statuses = url.pathname.match(/^\/repos\/o\/bot\/deployments\/(\d+)\/statuses$/);
+      const json = { 'content-type': 'application/json' };
+      if (url.pathname === '/repos/o/bot/deployments') {
+        const env = url.searchParams.get('environment');
+        res.writeHead(200, json);
+        res.end(
+          JSON.stringify(
+            env === 'production' ? deployments.map(({ id, ref }) => ({ id, ref })) : [],
+          ),
+        );
+      } else if (statuses) {
+        const d = deployments.find((x) => x.id === Number(statuses[1]));
+        res.writeHead(200, json);
+        res.end(JSON.stringify(d ? [{ state: d.status }] : []));
+      } else {
+        res.writeHead(404, json);
+        res.end('{"message":"Not Found"}');
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(() => new Promise<void>((r) => server.close(() => r())));
+
+  const env = () => ({
+    GH_TOKEN: 'ghs_test',
+    API_URL: api,
+    REPOSITORY: 'o/bot',
+    ENVIRONMENT: 'production',
+  });
+
+  it('the newest successful deployment with a version ref; this run, branches and failures skipped', async () => {
+    deployments = [
+      { id: 9, ref: 'v1.6.0', status: 'in_progress' }, // this run
+      { id: 8, ref: 'main', status: 'success' }, // a manual rollback from a branch
+      { id: 7, ref: 'v1.5.0', status: 'failure' },
+      { id: 6, ref: 'refs/tags/v1.4.2', status: 'success' },
+      { id: 5, ref: 'v1.4.1', status: 'success' },
+    ];
+    const r = await runStep(current.run ?? '', env());
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.outputs).toEqual({ version: '1.4.2' });
+    expect(r.stdout).toContain('production runs 1.4.2');
+    expect(requests[0]).toBe(
+      'GET /repos/o/bot/deployments?environment=production&per_page=30 Bearer ghs_test',
+    );
+    // It stops at the first success: no status request for the older ones.
+    expect(requests.some((q) => q.includes('/deployments/5/'))).toBe(false);
+  });
+
+  it('no released version yet: empty, so the downgrade check passes', async () => {
+    deployments = [{ id: 1, ref: 'v1.0.0', status: 'in_progress' }];
+    const r = await runStep(current.run ?? '', env());
+    expect(r.status).toBe(0);
+    expect(r.outputs).toEqual({ version: '' });
+  });
+
+  it('an environment name with spaces is sent encoded, as data', async () => {
+    deployments = [];
+    const r = await runStep(current.run ?? '', { ...env(), ENVIRONMENT: 'prod eu & "x"' });
+    expect(r.status).toBe(0);
+    expect(requests[0]).toContain('environment=prod%20eu%20%26%20%22x%22&');
+  });
+
+  it('an API failure fails the step (no guessing that nothing is deployed)', async () => {
+    const r = await runStep(current.run ?? '', { ...env(), REPOSITORY: 'o/none' });
+    expect(r.status).not.toBe(0);
+    expect(r.outputs).toEqual({});
+  });
+});
+
+describe('promote runs after the approval point', () => {
+  it('the build promote step lives only in promote, which needs the environment job', () => {
+    const promoting = Object.entries(jobs).filter(([, j]) =>
+      (j.steps ?? []).some((s) => s.with?.['promote-digest'] !== undefined),
+    );
+    expect(promoting.map(([id]) => id)).toEqual(['promote']);
+    expect(needsOf(jobs.promote!)).toContain('deploy');
+    expect(jobs.promote!.environment).toBeUndefined();
+    expect(step('promote', 'promote').with?.['promote-digest']).toBe(
+      '${{ needs.resolve.outputs.image }}',
+    );
+  });
+
+  it.each([
+    ['success', true],
+    ['failure', false], // refused, failed, or verified bad and rolled back: the tags stay
+    ['skipped', false], // a prerelease that deploys nowhere
+    ['cancelled', false],
+  ])('deploy %s: promote runs = %s', (result, runs) => {
+    const contexts = {
+      needs: { resolve: { result: 'success', outputs: {} }, deploy: { result, outputs: {} } },
+    };
+    expect(jobRuns(jobs.promote!, contexts, result !== 'success')).toBe(runs);
+  });
+
+  it('no job before the approval writes packages; promote alone does', () => {
+    const writers = Object.entries(jobs)
+      .filter(([, j]) => j.permissions?.packages === 'write')
+      .map(([id]) => id);
+    expect(writers).toEqual(['promote']);
+    expect(jobs.deploy!.permissions).toEqual({
+      contents: 'read',
+      packages: 'read',
+      deployments: 'read',
+    });
+  });
+
+  it('notify hears of every outcome: it needs all three and always runs', () => {
+    expect(needsOf(jobs.notify!).sort()).toEqual(['deploy', 'promote', 'resolve']);
+    expect(jobRuns(jobs.notify!, { needs: {} }, true)).toBe(true);
+  });
+});
+
+describe('the caller templates pass secrets by name', () => {
+  const templateFiles = [
+    ...readdirSync(join(ROOT, 'workflows'))
+      .filter((f) => f.endsWith('.yml'))
+      .map((f) => join('workflows', f)),
+    ...readdirSync(join(ROOT, 'examples/sample-bot/.github/workflows'))
+      .filter((f) => f.endsWith('.yml'))
+      .map((f) => join('examples/sample-bot/.github/workflows', f)),
+  ];
+
+  it('no template or example uses secrets: inherit', () => {
+    expect(templateFiles.length).toBeGreaterThanOrEqual(8);
+    const inherit = templateFiles.filter((f) =>
+      /^\s*secrets:\s*inherit\s*$/m.test(readFileSync(join(ROOT, f), 'utf8')),
+    );
+    expect(inherit).toEqual([]);
+  });
+
+  it('each call passes exactly the secrets the reusable workflow declares, each from the same name', () => {
+    for (const f of templateFiles) {
+      const doc = parse(readFileSync(join(ROOT, f), 'utf8')) as { jobs: Record<string, Job> };
+      for (const [id, job] of Object.entries(doc.jobs)) {
+        const callee = job.uses?.match(/^org\/tg-devops\/(\.github\/workflows\/[^@]+)@/)?.[1];
+        if (!callee) continue;
+        const declared = Object.keys(
+          (
+            parse(readFileSync(join(ROOT, callee), 'utf8')) as {
+              on: { workflow_call: { secrets?: Record<string, Json> } };
+            }
+          ).on.workflow_call.secrets ?? {},
+        ).sort();
+        const passed = (job.secrets ?? {}) as Record<string, string>;
+        expect({ where: `${f}: jobs.${id}`, names: Object.keys(passed).sort() }).toEqual({
+          where: `${f}: jobs.${id}`,
+          names: declared,
+        });
+        for (const [name, value] of Object.entries(passed))
+          expect({ name, value }).toEqual({ name, value: `\${{ secrets.${name} }}` });
+      }
+    }
+  });
+});
