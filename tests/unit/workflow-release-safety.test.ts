@@ -24,6 +24,7 @@ type Json = unknown;
 interface Step {
   id?: string;
   name?: string;
+  if?: string;
   run?: string;
   uses?: string;
   env?: Record<string, string>;
