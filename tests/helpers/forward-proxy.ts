@@ -171,7 +171,13 @@ export type FetchHandler = (
   url: URL,
   headers: IncomingMessage['headers'],
   body: string,
-) => { status: number; body?: unknown; headers?: Record<string, string> };
+) => StandInAnswer | Promise<StandInAnswer>;
+
+export interface StandInAnswer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
 
 /** Serves a handler on 127.0.0.1 (any free port), over HTTPS when a certificate is given. */
 export async function serve(
@@ -181,9 +187,10 @@ export async function serve(
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'stand-in'}`);
-      const answer = handler(
+    req.on('end', async () => {
+      const scheme = options.tls ? 'https' : 'http';
+      const url = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? 'stand-in'}`);
+      const answer = await handler(
         req.method ?? 'GET',
         url,
         req.headers,
