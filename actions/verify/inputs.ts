@@ -4,6 +4,7 @@ import type { HttpCheckSpec } from '../../src/health/http.js';
 import { parseCheckInputs, rawCheckInputsFrom } from '../../src/health/inputs.js';
 import { DEFAULT_LOG_PATTERNS } from '../../src/health/logs.js';
 import type { PromCheckSpec, ReadyMade } from '../../src/health/prometheus.js';
+import type { ScopedRule } from '../../src/health/rules.js';
 import { parseSince } from '../../src/health/time.js';
 import {
   VERIFY_SCHEMA,
@@ -24,6 +25,8 @@ export interface Inputs {
     minSamples: number;
     statusLabel: string;
     custom: PromCheckSpec[];
+    /** prometheus-rules, scoped to the release (src/health/rules.ts). */
+    rules?: ScopedRule[];
     token?: string;
   };
   container?: { name: string; logPatterns: string[] };

@@ -32,6 +32,8 @@ export interface AlertRule {
 }
 
 export interface ScopedRule extends AlertRule {
+  /** The check's name: `alert <name>`, with its line when the file repeats the name. */
+  checkName: string;
   /** The expression with the release's matchers in every vector selector. */
   scoped: string;
   /** Each vector selector as scoped: what the rule can see of the release. */
@@ -195,12 +197,14 @@ export function scopeRules(
   range: string,
   file: string,
 ): ScopedRule[] {
+  const repeated = (alert: string) => rules.filter((r) => r.alert === alert).length > 1;
   return rules.map((rule) => {
     try {
       // A target that went down must stay joined for the whole for: (src/health/scope.ts).
       const lookback = (parsePromDuration(range) ?? 300_000) + rule.forMs;
       const { expr, selectors } = scopeExpression(rule.expr, selector, promDuration(lookback));
-      return { ...rule, scoped: expr, selectors };
+      const checkName = `alert ${rule.alert}${repeated(rule.alert) ? ` (line ${rule.line})` : ''}`;
+      return { ...rule, checkName, scoped: expr, selectors };
     } catch (error) {
       if (error instanceof PromqlError) {
         throw new RulesFileError(file, rule.line, `alert ${rule.alert}: expr ${error.message}`);
@@ -327,7 +331,7 @@ export function seenQuery(rule: ScopedRule): string {
 
 export function ruleCheck(rule: ScopedRule, client: PromClient): Check {
   return {
-    name: `alert ${rule.alert}`,
+    name: rule.checkName,
     kind: 'prometheus',
     async probe(now) {
       const stepMs = ruleStepMs(rule.forMs);

@@ -208,6 +208,17 @@ export function scopeExpression(
     const own = lm ? matchersOf(lm, expr) : [];
     const original = expr.slice(vs.from, vs.to);
     const name = metricNameOf(vs, expr, own);
+    for (const m of selector) {
+      const clash = own.find(
+        (o) => o.name === m.name && o.op === '=' && m.op === '=' && o.value !== m.value,
+      );
+      if (clash) {
+        throw new PromqlError(
+          `selects ${clash.text} in ${JSON.stringify(original)}, but the release is ${m.text}: it cannot be scoped to this release`,
+          vs.from,
+        );
+      }
+    }
     if (name !== undefined && PER_TARGET_SERIES.has(name)) {
       const parent = vs.parent?.name ?? '';
       if (SELECTOR_ONLY_PARENTS.has(parent)) {
@@ -220,17 +231,6 @@ export function scopeExpression(
       edits.push({ from: vs.from, to: vs.to, text: joined });
       scopedSelectors.push(joined);
       continue;
-    }
-    for (const m of selector) {
-      const clash = own.find(
-        (o) => o.name === m.name && o.op === '=' && m.op === '=' && o.value !== m.value,
-      );
-      if (clash) {
-        throw new PromqlError(
-          `selects ${clash.text} in ${JSON.stringify(original)}, but the release is ${m.text}: it cannot be scoped to this release`,
-          vs.from,
-        );
-      }
     }
     const missing = selector.filter(
       (m) => !own.some((o) => o.name === m.name && o.op === m.op && o.value === m.value),

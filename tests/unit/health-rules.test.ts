@@ -134,6 +134,14 @@ describe('the rules file', () => {
     );
   });
 
+  it('names repeated alerts by their line too', () => {
+    const text =
+      'groups:\n  - name: a\n    rules:\n      - alert: Down\n        expr: up == 0\n      - alert: Down\n        expr: x_up == 0\n';
+    expect(
+      scopeRules(parseRulesFile(text, 'r.yml'), release, '5m', 'r.yml').map((r) => r.checkName),
+    ).toEqual(['alert Down (line 4)', 'alert Down (line 6)']);
+  });
+
   it('reads Prometheus durations', () => {
     expect(parsePromDuration('1h30m')).toBe(5_400_000);
     expect(parsePromDuration('500ms')).toBe(500);
@@ -297,6 +305,7 @@ function rule(forMs: number): ScopedRule {
     forMs,
     forText: forMs ? '1m' : '',
     line: 3,
+    checkName: 'alert HighErrorRate',
     scoped: 'x{version="v2"} > 0.1',
     selectors: ['last_over_time(x{version="v2"}[6m])'],
   };
@@ -416,5 +425,48 @@ describe('judging an alert rule', () => {
       failedCheck: 'alert HighErrorRate',
       rounds: 2,
     });
+  });
+});
+
+describe('the verify action reads prometheus-rules from its inputs', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+  const setInputs = (values: Record<string, string>) => {
+    for (const key of Object.keys(process.env))
+      if (key.startsWith('INPUT_')) delete process.env[key];
+    for (const [k, v] of Object.entries(values)) process.env[`INPUT_${k.toUpperCase()}`] = v;
+  };
+
+  it('resolves the path in GITHUB_WORKSPACE and scopes every alert; refuses by name before any probe', async () => {
+    const { readInputs } = await import('../../actions/verify/inputs.js');
+    process.env.GITHUB_WORKSPACE = process.cwd();
+    setInputs({
+      'prometheus-url': 'http://127.0.0.1:9090',
+      'prometheus-selector': 'job="sample-bot",version="v2"',
+      'prometheus-checks': 'none',
+      'prometheus-rules': SAMPLE,
+    });
+    const inputs = readInputs(0);
+    expect(inputs.prometheus!.rules!.map((r) => r.alert)).toEqual([
+      'SampleBotDown',
+      'SampleBotHighErrorRate',
+      'SampleBotSlow',
+      'PostgresDown',
+      'RedisDown',
+    ]);
+    expect(inputs.prometheus!.rules![3]!.scoped).toBe(
+      'postgres_up{job="sample-bot",version="v2"} == 0',
+    );
+    setInputs({
+      'prometheus-url': 'http://127.0.0.1:9090',
+      'prometheus-selector': 'job="other-bot"',
+      'prometheus-checks': 'none',
+      'prometheus-rules': SAMPLE,
+    });
+    expect(() => readInputs(0)).toThrow(
+      `Input 'prometheus-rules': ${SAMPLE} line 14: alert SampleBotDown: expr selects job="sample-bot" in "up{job=\\"sample-bot\\"}", but the release is job="other-bot"`,
+    );
   });
 });
