@@ -9,7 +9,7 @@ import { run } from './main.js';
 runWithPost(
   () =>
     run(readInputs(), {
-      ...runnerDeps(),
+      ...runnerDeps('deploy'),
       api: (token) => githubApi({ token, warn: (m) => actionsLog.warn(m) }),
     }),
   removeSavedSshMaterial,

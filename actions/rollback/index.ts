@@ -4,4 +4,4 @@ import { runnerDeps } from '../shared/runner.js';
 import { readInputs } from './inputs.js';
 import { run } from './main.js';
 
-runWithPost(() => run(readInputs(), runnerDeps()), removeSavedSshMaterial);
+runWithPost(() => run(readInputs(), runnerDeps('rollback')), removeSavedSshMaterial);

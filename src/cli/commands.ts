@@ -1,11 +1,16 @@
 import { hostname, userInfo } from 'node:os';
 import type { Clock } from '../clock.js';
 import type { DeployConfig } from '../deploy/config.js';
-import { deploy, lockTtl, releaseIdAt } from '../deploy/engine.js';
-import { verifyGates } from '../deploy/verify-gates.js';
+import { releaseIdAt } from '../deploy/engine.js';
 import type { FetchLike } from '../health/http.js';
-import { planText } from '../deploy/plan.js';
+import { planText } from '../deploy/print.js';
 import { hostPrimitives, type AppState, type AuditEntry } from '../deploy/ports.js';
+import { rollbackSummaryLine, type RollbackSettings } from '../deploy/rollback-plan.js';
+import { refuseManyPollers } from '../deploy/rules.js';
+import { runDeploy } from '../orchestrate/deploy.js';
+import { cancelOnSignals, type RunDeps } from '../orchestrate/hosts.js';
+import { proxyResolver } from '../orchestrate/proxy.js';
+import { runRollback } from '../orchestrate/rollback.js';
 import { errorMessage, InputError } from '../errors.js';
 import type { Executor } from '../exec.js';
 import { readFile } from '../host/files.js';
@@ -17,8 +22,6 @@ import { connectSsh, sshTargetsFrom } from '../ssh/connect.js';
 import type { SshMaterial, SshMaterialOptions } from '../ssh/secrets.js';
 import type { SshSession, SshSettings } from '../ssh/session.js';
 import { formatTarget, parseHost, type SshTarget } from '../ssh/target.js';
-import { rollback, rollbackText, type RollbackSettings } from '../rollback/execute.js';
-import { rollbackSummaryLine } from '../rollback/plan.js';
 import type { CliArgs } from './args.js';
 import { ConfigFileError, type CliConfig } from './config-file.js';
 
@@ -34,8 +37,9 @@ export interface CliDeps {
   actor: string;
   /** For the verify checks (HTTP, Prometheus, Telegram); default: global fetch. */
   fetch?: FetchLike;
-  /** false: leave SIGINT/SIGTERM alone (tests). */
+  /** false: leave SIGINT/SIGTERM alone (tests; they may pass their own signal). */
   handleSignals?: boolean;
+  signal?: AbortSignal;
 }
 
 export function defaultActor(): string {
@@ -116,17 +120,6 @@ async function withHosts(
   const { material } = ssh;
   const remove = () => deps.removeSshMaterial(material.dir, { controlDir: material.controlDir });
   const failed: string[] = [];
-  // Ctrl-C: the key, known_hosts and the SSH master go away before the process does. A deploy
-  // cut off here leaves the host lock behind; the next run takes a stale lock over.
-  const interrupted = (signal: NodeJS.Signals) => {
-    remove();
-    deps.log.error(
-      `interrupted (${signal}): SSH key material removed; the next run takes over a stale lock`,
-    );
-    process.exit(130);
-  };
-  const signals = deps.handleSignals === false ? [] : (['SIGINT', 'SIGTERM'] as const);
-  for (const signal of signals) process.once(signal, interrupted);
   try {
     for (const target of targets) {
       const host = formatTarget(target);
@@ -146,7 +139,6 @@ async function withHosts(
       if (!ok && args.command !== 'status') break;
     }
   } finally {
-    for (const signal of signals) process.off(signal, interrupted);
     remove();
   }
   return { failed };
@@ -156,50 +148,83 @@ function holder(deps: CliDeps) {
   return { runId: `cli-${process.pid}`, actor: deps.actor };
 }
 
+/** SIGINT/SIGTERM cancel the run (undos, lock, audit `cancelled`) unless the caller handles them. */
+function cancellation(deps: CliDeps): { signal?: AbortSignal; dispose(): void } {
+  return deps.handleSignals === false
+    ? { signal: deps.signal, dispose: () => undefined }
+    : cancelOnSignals(process, deps.log);
+}
+
+function runDepsOf(deps: CliDeps, signal: AbortSignal | undefined): RunDeps {
+  return {
+    log: deps.log,
+    clock: deps.clock,
+    writeSshMaterial: deps.writeSshMaterial,
+    openSession: deps.openSession,
+    fetch: deps.fetch,
+    signal,
+  };
+}
+
+/** The hosts the run acts on, checked like the actions check theirs (before any connection). */
+function hostsRequest(cli: CliConfig, args: CliArgs) {
+  const hosts = selectHosts(cli, args.hosts);
+  const { targets, jump } = configured(cli, () => sshTargetsFrom(hosts, cli.ssh));
+  return { targets, jump, ssh: cli.ssh };
+}
+
+/** The deploy action's run (src/orchestrate): batches of batch-size hosts, the same engine. */
 export async function deployCommand(cli: CliConfig, args: CliArgs, deps: CliDeps): Promise<number> {
   const config: DeployConfig = { ...cli.config, dryRun: args.dryRun || cli.config.dryRun };
   const proxy = proxyFor(cli, config);
   for (const key of cli.ignored)
     deps.log.info(`note: ${key} is for GitHub runs; the CLI ignores it`);
+  const request = hostsRequest(cli, args);
+  configured(cli, () => refuseManyPollers(config.botMode, request.targets.length));
+  deps.log.secret(cli.ssh.key);
   const releaseId = releaseIdAt(deps.clock.now());
-  const { failed } = await withHosts(cli, args, deps, async (exec, host) => {
-    const extraGates = cli.verify
-      ? verifyGates(cli.verify, { fetch: deps.fetch ?? fetch, clock: deps.clock })
-      : [];
-    const report = await deps.log.group(`${config.dryRun ? 'plan for' : 'deploy to'} ${host}`, () =>
-      deploy(config, {
-        exec,
-        host: hostPrimitives,
+  const cancel = cancellation(deps);
+  try {
+    const run = await runDeploy(
+      {
+        ...request,
+        config,
         proxy,
-        clock: deps.clock,
-        log: deps.log,
+        batchSize: cli.batchSize,
         releaseId,
         holder: holder(deps),
-        extraGates,
-        // each verify gate may hold a step for up to verify-pause seconds: the lock outlives it
-        lockTtlSeconds: extraGates.length
-          ? lockTtl(config) + 2 * (cli.verify?.pauseSeconds ?? 0) * extraGates.length
-          : undefined,
-      }),
+        verify: cli.verify,
+      },
+      runDepsOf(deps, cancel.signal),
     );
-    if (report.dryRun) {
-      deps.out(`${host}: dry-run, nothing changed`);
-      deps.out(planText(report.plan));
-    } else {
-      const gap = report.facts.gapMs !== undefined ? `, gap ${report.facts.gapMs} ms` : '';
-      deps.out(
-        `${host}: release ${releaseId} of ${config.app} is live (${config.image.raw}, ${report.plan.color ?? 'no color'}${gap}; previous ${report.plan.current?.id ?? 'none'})`,
-      );
+    for (const o of run.outcomes) {
+      const report = o.report;
+      if (!report || o.error) continue;
+      if (report.dryRun) {
+        deps.out(`${o.host}: dry-run, nothing changed`);
+        deps.out(planText(report.plan));
+      } else {
+        const gap = report.facts.gapMs !== undefined ? `, gap ${report.facts.gapMs} ms` : '';
+        deps.out(
+          `${o.host}: release ${releaseId} of ${config.app} is live (${config.image.raw}, ${report.plan.color ?? 'no color'}${gap}; previous ${report.plan.current?.id ?? 'none'})`,
+        );
+      }
     }
-  });
-  return failed.length ? 1 : 0;
+    return exitCode(run.failure, cancel.signal);
+  } finally {
+    cancel.dispose();
+  }
 }
 
+const exitCode = (failure: string | undefined, signal: AbortSignal | undefined) =>
+  signal?.aborted ? 130 : failure ? 1 : 0;
+
 /**
- * Rollback (src/rollback): the kept container of the previous release (or --to RELEASE_ID) takes
- * the traffic back (proxy switch, or a handover for polling/MTProto bots) under the host lock,
- * with the same health gate, undo on failure and an audit entry. Refuses an unknown release, the
- * current one, and going back past an irreversible migration unless --force.
+ * Rollback: the engine's rollback plan (src/deploy/rollback-plan.ts) on each host: the kept
+ * container of the previous release (or --to RELEASE_ID) takes the traffic back under the host
+ * lock, with the same gates, undo, audit. The proxy follows the one the current release recorded
+ * unless the config names one. Refuses an unknown release, the current one, and going back past
+ * an irreversible migration unless --force.
  */
 export async function rollbackCommand(
   cli: CliConfig,
@@ -207,7 +232,6 @@ export async function rollbackCommand(
   deps: CliDeps,
 ): Promise<number> {
   const config = cli.config;
-  const proxy = proxyFor(cli, config);
   const settings: RollbackSettings = {
     app: config.app,
     stateBase: config.stateBase,
@@ -222,27 +246,33 @@ export async function rollbackCommand(
     lockTimeoutSeconds: config.lockTimeoutSeconds,
     reason: `manual rollback by ${deps.actor}`,
   };
-  const { failed } = await withHosts(cli, args, deps, async (exec, host) => {
-    const report = await deps.log.group(`rollback on ${host}`, () =>
-      rollback(settings, {
-        exec,
-        host: hostPrimitives,
-        proxy,
-        clock: deps.clock,
-        log: deps.log,
-        holder: holder(deps),
-      }),
+  const proxy = configured(cli, () =>
+    proxyResolver(config.app, cli.raw.proxy?.trim() || 'auto', cli.proxy),
+  );
+  const request = hostsRequest(cli, args);
+  deps.log.secret(cli.ssh.key);
+  const cancel = cancellation(deps);
+  try {
+    const run = await runRollback(
+      { ...request, settings, proxy, holder: holder(deps) },
+      runDepsOf(deps, cancel.signal),
     );
-    const line = rollbackSummaryLine(report.plan);
-    if (report.dryRun) {
-      deps.out(`${host}: dry-run, nothing changed: would ${line}`);
-      deps.out(rollbackText(report.steps));
-    } else
-      deps.out(
-        `${host}: ${line}: done (${report.mode}${report.switchMs !== undefined ? `, switched in ${report.switchMs} ms` : ''})`,
-      );
-  });
-  return failed.length ? 1 : 0;
+    for (const o of run.outcomes) {
+      const report = o.report;
+      if (!report || o.error) continue;
+      const line = rollbackSummaryLine(report.choice);
+      if (report.dryRun) {
+        deps.out(`${o.host}: dry-run, nothing changed: would ${line}`);
+        deps.out(planText(report.plan));
+      } else
+        deps.out(
+          `${o.host}: ${line}: done (${report.plan.strategy}${report.switchMs !== undefined ? `, switched in ${report.switchMs} ms` : ''})`,
+        );
+    }
+    return exitCode(run.failure, cancel.signal);
+  } finally {
+    cancel.dispose();
+  }
 }
 
 export async function statusCommand(cli: CliConfig, args: CliArgs, deps: CliDeps): Promise<number> {

@@ -1,7 +1,6 @@
 import { StepError } from '../errors.js';
-import type { DeployConfig } from './config.js';
-import type { Step } from './plan.js';
-import type { AppPaths } from './ports.js';
+import type { Executor } from '../exec.js';
+import type { Log } from '../log.js';
 
 /**
  * backup: postgres — pg_dump on the host before the pre-deploy, checked readable with
@@ -26,48 +25,31 @@ export function splitDatabaseUrl(url: string): { withoutPassword: string; passwo
   return { withoutPassword: parsed.toString(), password };
 }
 
-export function backupSteps(config: DeployConfig, paths: AppPaths, releaseId: string): Step[] {
-  const backup = config.backup;
-  if (!backup) return [];
-  const file = `${paths.backups}/${config.app}-${releaseId}.dump`;
-  return [
-    {
-      id: 'backup',
-      title: `pg_dump ${backup.databaseUrlVariable} to ${file}, check it with pg_restore --list, keep the newest ${backup.keep}`,
-      argv: [
-        'sh',
-        '-c',
-        DUMP_SCRIPT,
-        'pg_dump',
-        file,
-        `<${backup.databaseUrlVariable} without password>`,
-      ],
-      run: async (ctx) => {
-        const line = config.envFile
-          .split('\n')
-          .find((l) => l.startsWith(`${backup.databaseUrlVariable}=`));
-        const url = line?.slice(backup.databaseUrlVariable.length + 1) ?? '';
-        const { withoutPassword, password } = splitDatabaseUrl(url);
-        if (password) ctx.log.secret(password);
-        await ctx.exec.run(['mkdir', '-p', paths.backups]);
-        await ctx.exec.run(['sh', '-c', DUMP_SCRIPT, 'pg_dump', file, withoutPassword], {
-          input: `${password}\n`,
-        });
-        const list = await ctx.exec.run(['pg_restore', '--list', file]);
-        const entries = list.stdout.split('\n').filter((l) => l && !l.startsWith(';')).length;
-        ctx.facts.backup = file;
-        ctx.log.info(`backup ${file}: readable, ${entries} table-of-contents entries`);
-        const all = await ctx.exec.run([
-          'find',
-          paths.backups,
-          '-maxdepth',
-          '1',
-          '-name',
-          `${config.app}-*.dump`,
-        ]);
-        const old = all.stdout.split('\n').filter(Boolean).sort().reverse().slice(backup.keep);
-        if (old.length) await ctx.exec.run(['rm', '-f', '--', ...old]);
-      },
-    },
-  ];
+/** Runs a backup step: dump (password on stdin), check it readable, keep the newest N. */
+export async function runBackup(
+  action: { file: string; dir: string; app: string; variable: string; keep: number },
+  ctx: { exec: Executor; log: Log },
+  envFile: string,
+): Promise<void> {
+  const line = envFile.split('\n').find((l) => l.startsWith(`${action.variable}=`));
+  const url = line?.slice(action.variable.length + 1) ?? '';
+  const { withoutPassword, password } = splitDatabaseUrl(url);
+  if (password) ctx.log.secret(password);
+  await ctx.exec.run(['mkdir', '-p', action.dir]);
+  await ctx.exec.run(['sh', '-c', DUMP_SCRIPT, 'pg_dump', action.file, withoutPassword], {
+    input: `${password}\n`,
+  });
+  const list = await ctx.exec.run(['pg_restore', '--list', action.file]);
+  const entries = list.stdout.split('\n').filter((l) => l && !l.startsWith(';')).length;
+  ctx.log.info(`backup ${action.file}: readable, ${entries} table-of-contents entries`);
+  const all = await ctx.exec.run([
+    'find',
+    action.dir,
+    '-maxdepth',
+    '1',
+    '-name',
+    `${action.app}-*.dump`,
+  ]);
+  const old = all.stdout.split('\n').filter(Boolean).sort().reverse().slice(action.keep);
+  if (old.length) await ctx.exec.run(['rm', '-f', '--', ...old]);
 }

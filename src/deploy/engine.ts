@@ -1,38 +1,83 @@
+/**
+ * The engine on one host, the same for every plan (deploy, rollback; the actions and the CLI):
+ * take the host lock, probe under it, plan (data), check the safety rules (refuse a violating
+ * plan), execute with undo, say where the traffic is when it failed, append the audit line,
+ * release the lock. The lock is refreshed by a timer while steps run; a cancel (SIGINT/SIGTERM
+ * through `signal`) ends the current wait, runs the undos, writes `cancelled` and unlocks.
+ */
 import type { Clock } from '../clock.js';
-import { StepError } from '../errors.js';
+import { errorMessage, StepError } from '../errors.js';
 import type { Executor } from '../exec.js';
 import type { Log } from '../log.js';
+import type { AppState, AuditEntry, Release } from '../host/state.js';
 import type { DeployConfig } from './config.js';
-import { execute, type ExecuteHooks, type ExecuteResult } from './execute.js';
+import { imageLabelsArgv, listArgv, parseContainerList, parseMigrationLabel } from './docker.js';
+import {
+  execute,
+  newFacts,
+  routingLine,
+  type ExecuteHooks,
+  type ExecuteResult,
+  type RunFacts,
+  type Secrets,
+} from './execute.js';
 import type { Gate } from './gates.js';
-import { buildPlan, planText, type DeployFacts, type Plan } from './plan.js';
+import { buildPlan, hostBefore } from './plan.js';
+import type { HeldLock, HostPrimitives, LockHolder, TrafficProxy } from './ports.js';
+import { planText } from './print.js';
+import { probe as probeHost, type Probe, type ProxyChoice } from './probe.js';
 import { describeProxy } from '../proxy/index.js';
-import type { HostPrimitives, LockHolder, TrafficProxy } from './ports.js';
-import { probe as probeHost, type Probe } from './probe.js';
+import {
+  buildRollbackPlan,
+  planRollback,
+  type RollbackPlan,
+  type RollbackSettings,
+} from './rollback-plan.js';
+import { assertSafe } from './rules.js';
+import type { LockPlan, Plan } from './steps.js';
 
-export interface DeployDeps {
+export interface EngineDeps {
   exec: Executor;
   host: HostPrimitives;
-  proxy?: TrafficProxy;
   clock: Clock;
   log: Log;
   /** Who and what for the lock and the audit (GITHUB_ACTOR, the run URL). */
   holder: Omit<LockHolder, 'startedAt'>;
-  releaseId?: string;
-  extraGates?: Gate[];
   hooks?: ExecuteHooks;
-  /** Overrides the lock TTL computed from the config (tests of a cut-off deploy). */
+  /** Overrides the lock TTL derived from the step budgets (tests of a cut-off run). */
   lockTtlSeconds?: number;
+  /** Aborted on SIGINT/SIGTERM (reason: the signal's name). */
+  signal?: AbortSignal;
+  /** Calls f every ms while steps run; returns the stop (default setInterval, unref'd). */
+  every?: (ms: number, f: () => void) => () => void;
 }
 
-export interface DeployReport {
+export interface DeployDeps extends EngineDeps {
+  proxy?: TrafficProxy;
+  releaseId?: string;
+  extraGates?: Gate[];
+  /** How long a verify check may hold one gate (on-inconclusive: pause): the budgets grow by it. */
+  verifyPauseSeconds?: number;
+}
+
+export interface RunReport {
   dryRun: boolean;
   plan: Plan;
   probe: Probe;
   result?: ExecuteResult;
-  facts: DeployFacts;
-  /** Wall time of the whole deploy (lock to audit). */
+  facts: RunFacts;
+  /** Wall time of the whole run (lock to audit). */
   totalMs: number;
+  /** After a failure: where the traffic is and what runs, read from the host. */
+  afterwards?: string;
+}
+
+export type DeployReport = RunReport;
+
+export interface RollbackReport extends RunReport {
+  choice: RollbackPlan;
+  /** From the first step to the target serving. */
+  switchMs?: number;
 }
 
 /** Who holds the host lock and signs the audit line: the workflow run, or a local run. */
@@ -53,51 +98,93 @@ export function releaseIdAt(ms: number): string {
   return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
 }
 
-/**
- * probe → plan → execute on one host. Dry-run stops after printing the plan (read-only commands
- * only). Otherwise: take the host lock, probe again under it, plan, execute (undo on failure),
- * append the audit entry, release the lock. Throws a StepError naming the failed step and gate.
- */
-export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<DeployReport> {
+const MAX_TTL = 900;
+
+/** TTL from the longest bounded step (+ a margin), refreshed every quarter of it by a timer. */
+export function lockFor(longestStepSeconds: number, override?: number): LockPlan {
+  const ttlSeconds =
+    override ?? Math.min(MAX_TTL, Math.max(120, Math.ceil(longestStepSeconds) + 60));
+  return { ttlSeconds, refreshSeconds: Math.max(1, Math.floor(ttlSeconds / 4)) };
+}
+
+/** The longest step a deploy with this config can plan (the same budgets strategies.ts gives). */
+export function deployBudget(config: DeployConfig, verifyPauseSeconds = 0): number {
+  return (
+    Math.max(
+      config.healthTimeoutSeconds + config.gateWindowSeconds,
+      config.gateWindowSeconds + verifyPauseSeconds,
+      config.stepIntervalSeconds + verifyPauseSeconds,
+      config.drainSeconds,
+      config.stopGraceSeconds,
+      60,
+    ) +
+    verifyPauseSeconds +
+    30
+  );
+}
+
+export function rollbackBudget(settings: RollbackSettings): number {
+  return (
+    Math.max(
+      settings.healthTimeoutSeconds + settings.gateWindowSeconds,
+      settings.drainSeconds,
+      settings.stopGraceSeconds,
+      60,
+    ) + 30
+  );
+}
+
+interface Job {
+  kind: 'deploy' | 'rollback';
+  app: string;
+  stateBase: string;
+  dryRun: boolean;
+  lockTimeoutSeconds: number;
+  lock: LockPlan;
+  /** Probe and plan (read-only). A refusal throws before anything changes. */
+  prepare(now: number): Promise<{ probe: Probe; plan: Plan }>;
+  secrets: Secrets;
+  healthPath?: string;
+  extraGates: Gate[];
+  audit(
+    plan: Plan,
+    result: ExecuteResult,
+    facts: RunFacts,
+    afterwards?: string,
+  ): Omit<AuditEntry, 'at' | 'actor' | 'url' | 'runId'>;
+}
+
+async function runJob(job: Job, deps: EngineDeps): Promise<RunReport> {
   const { exec, host, log, clock } = deps;
   const started = clock.now();
-  const releaseId = deps.releaseId ?? releaseIdAt(started);
-  const facts: DeployFacts = { waitMs: 0 };
-  for (const warning of config.warnings) log.warn(warning);
-
-  if (config.dryRun) {
-    const probe = await probeHost(exec, config, deps);
-    const plan = buildPlan({
-      config,
-      probe,
-      releaseId,
-      now: new Date(started).toISOString(),
-      proxy: deps.proxy ? describeProxy(deps.proxy) : undefined,
-    });
+  const facts = newFacts();
+  if (job.dryRun) {
+    const { probe, plan } = await job.prepare(started);
     log.info(`dry-run: nothing changes on ${exec.where}\n${planText(plan)}`);
+    assertSafe(plan);
     return { dryRun: true, plan, probe, facts, totalMs: clock.now() - started };
   }
-
-  const paths = host.appPaths(config.stateBase, config.app);
+  const paths = host.appPaths(job.stateBase, job.app);
   await exec.run(['mkdir', '-p', paths.dir]);
-  const ttlSeconds = deps.lockTtlSeconds ?? lockTtl(config);
   const lock = await host.acquireLock(
     exec,
     paths.lock,
     { ...deps.holder, startedAt: new Date(started).toISOString() },
-    { ttlSeconds, timeoutSeconds: config.lockTimeoutSeconds, clock, log },
+    { ttlSeconds: job.lock.ttlSeconds, timeoutSeconds: job.lockTimeoutSeconds, clock, log },
   );
-  let lastRefresh = clock.now();
+  const lost = new AbortController();
+  let lockLost = false;
+  const stopRefresh = keepAlive(lock, job.lock.refreshSeconds, deps, (error) => {
+    lockLost = true;
+    log.error(errorMessage(error));
+    lost.abort('the deploy lock was lost');
+  });
+  const signal = deps.signal ? AbortSignal.any([deps.signal, lost.signal]) : lost.signal;
   try {
-    const probe = await probeHost(exec, config, deps);
-    const plan = buildPlan({
-      config,
-      probe,
-      releaseId,
-      now: new Date(clock.now()).toISOString(),
-      proxy: deps.proxy ? describeProxy(deps.proxy) : undefined,
-    });
+    const { probe, plan } = await job.prepare(clock.now());
     log.info(planText(plan));
+    assertSafe(plan);
+    let lastRefresh = clock.now();
     const result = await execute(
       plan,
       {
@@ -105,81 +192,330 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
         clock,
         log,
         host,
-        proxy: deps.proxy,
+        paths,
+        proxy: probe.proxy,
         httpTool: probe.httpTool,
-        extraGates: deps.extraGates ?? [],
+        healthPath: job.healthPath,
+        extraGates: job.extraGates,
         facts,
+        secrets: job.secrets,
+        signal,
       },
       {
         ...deps.hooks,
+        lockLost: () => lockLost,
         between: async () => {
           await deps.hooks?.between?.();
-          if (clock.now() - lastRefresh > (ttlSeconds * 1000) / 3) {
+          if (clock.now() - lastRefresh >= job.lock.refreshSeconds * 1000) {
             await lock.refresh();
             lastRefresh = clock.now();
           }
         },
       },
     );
+    const afterwards = result.ok ? undefined : await whereTrafficIs(plan, probe, result, exec);
+    if (afterwards) log.info(afterwards);
     await host
       .appendAudit(exec, paths, {
         at: new Date(clock.now()).toISOString(),
         actor: deps.holder.actor,
+        url: deps.holder.url,
+        runId: deps.holder.runId,
+        ...job.audit(plan, result, facts, afterwards),
+      })
+      .catch((error: unknown) => log.warn(`audit entry not written: ${errorMessage(error)}`));
+    return {
+      dryRun: false,
+      plan,
+      probe,
+      result,
+      facts,
+      totalMs: clock.now() - started,
+      afterwards,
+    };
+  } finally {
+    stopRefresh();
+    await lock
+      .release()
+      .catch((error: unknown) => log.warn(`lock not released: ${errorMessage(error)}`));
+  }
+}
+
+function keepAlive(
+  lock: HeldLock,
+  refreshSeconds: number,
+  deps: EngineDeps,
+  onLost: (error: unknown) => void,
+): () => void {
+  const every =
+    deps.every ??
+    ((ms: number, f: () => void) => {
+      const timer = setInterval(f, ms);
+      timer.unref();
+      return () => clearInterval(timer);
+    });
+  let busy = false;
+  let gone = false;
+  return every(refreshSeconds * 1000, () => {
+    if (busy || gone) return;
+    busy = true;
+    lock.refresh().then(
+      () => (busy = false),
+      (error: unknown) => {
+        busy = false;
+        gone = true;
+        onLost(error);
+      },
+    );
+  });
+}
+
+/**
+ * After a failed or cancelled run: the routing as the proxy reports it and which of the plan's
+ * containers run. With nginx, a reload command that failed leaves what nginx runs unknown: said so.
+ */
+async function whereTrafficIs(
+  plan: Plan,
+  probe: Probe,
+  result: ExecuteResult,
+  exec: Executor,
+): Promise<string> {
+  const parts: string[] = [];
+  if (probe.proxy && plan.steps.some((s) => s.action.kind === 'route')) {
+    const routed = await probe.proxy.current(exec).catch(() => undefined);
+    parts.push(
+      routed
+        ? `traffic: ${routingLine(
+            plan,
+            routed.filter((b) => b.weight > 0),
+          )} (as the ${probe.proxy.kind === 'nginx' ? 'nginx upstream file' : 'HAProxy runtime API'} says)`
+        : 'traffic: unknown (the proxy did not answer)',
+    );
+  }
+  const list = await exec.run(listArgv(plan.app), { allowFailure: true });
+  const running = parseContainerList(list.stdout)
+    .filter((c) => c.state === 'running')
+    .map((c) => c.name);
+  parts.push(`running: ${running.join(', ') || 'nothing'}`);
+  if (result.routeUncertain)
+    parts.push(
+      `a route or its undo reported a failure, so the proxy may still run another routing; kept running: ${result.keptRunning.join(', ') || 'see above'}`,
+    );
+  return parts.join('; ');
+}
+
+/** Some undo step failed or was not run: the host is not back where it was. */
+export function undoFailed(result: ExecuteResult): boolean {
+  return result.records.some((r) => r.status === 'undo-failed' || r.status === 'kept');
+}
+
+function outcome(kind: 'deploy' | 'rollback', result: ExecuteResult): AuditEntry['result'] {
+  if (result.ok) return 'success';
+  if (result.cancelled) return 'cancelled';
+  if (kind === 'deploy' && !undoFailed(result)) return 'rolled-back';
+  return 'failure';
+}
+
+/**
+ * probe → plan → check → execute on one host. Dry-run stops after printing the plan (read-only
+ * commands only). Throws DeployError naming the failed step and gate, after the undos ran.
+ */
+export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<DeployReport> {
+  const releaseId = deps.releaseId ?? releaseIdAt(deps.clock.now());
+  for (const warning of config.warnings) deps.log.warn(warning);
+  const pause = deps.extraGates?.length ? (deps.verifyPauseSeconds ?? 0) : 0;
+  const lock = lockFor(deployBudget(config, pause), deps.lockTtlSeconds);
+  const report = await runJob(
+    {
+      kind: 'deploy',
+      app: config.app,
+      stateBase: config.stateBase,
+      dryRun: config.dryRun,
+      lockTimeoutSeconds: config.lockTimeoutSeconds,
+      lock,
+      healthPath: config.healthPath,
+      extraGates: deps.extraGates ?? [],
+      secrets: {
+        envFile: config.envFile,
+        registryPassword: config.registry?.password,
+      },
+      prepare: async (now) => {
+        const probe = await probeHost(deps.exec, config, deps);
+        const plan = buildPlan({
+          config,
+          probe,
+          releaseId,
+          now: new Date(now).toISOString(),
+          proxy: deps.proxy ? describeProxy(deps.proxy) : undefined,
+          lock,
+          verifyPauseSeconds: pause,
+        });
+        return { probe, plan };
+      },
+      audit: (plan, result, facts, afterwards) => ({
         action: `deploy ${config.strategy}`,
         release: releaseId,
         image: config.image.raw,
-        result: result.ok ? 'success' : undoFailed(result) ? 'failure' : 'rolled-back',
-        detail:
-          result.error?.message ??
-          `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
-        url: deps.holder.url,
-        runId: deps.holder.runId,
-      })
-      .catch((error: unknown) => log.warn(`audit entry not written: ${String(error)}`));
-    const report = { dryRun: false, plan, probe, result, facts, totalMs: clock.now() - started };
-    if (!result.ok) throw new DeployError(result.error!, report, result.failedGate);
-    return report;
-  } finally {
-    await lock.release().catch((error: unknown) => log.warn(`lock not released: ${String(error)}`));
-  }
+        result: outcome('deploy', result),
+        detail: result.error
+          ? [result.error.message, afterwards].filter(Boolean).join('; ')
+          : `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
+      }),
+    },
+    deps,
+  );
+  if (report.result && !report.result.ok)
+    throw new DeployError(report.result.error!, report, report.result.failedGate);
+  return report;
 }
 
 export class DeployError extends StepError {
   constructor(
     cause: StepError,
-    readonly report: DeployReport,
+    readonly report: RunReport,
     readonly gate?: string,
   ) {
-    const failedUndos = report.result?.records.filter((r) => r.status === 'undo-failed') ?? [];
+    const result = report.result!;
+    const what = report.plan.kind === 'rollback' ? 'rollback' : 'deploy';
+    const back =
+      report.plan.kind === 'rollback'
+        ? `undone: ${report.plan.current?.id ?? 'the current release'} still serves`
+        : `rolled back to ${report.plan.current?.id ?? 'nothing (first deploy)'}`;
+    const failedUndos = result.records.filter(
+      (r) => r.status === 'undo-failed' || r.status === 'kept',
+    );
+    const head = result.cancelled
+      ? `${what} cancelled; ${back}`
+      : cause.message.slice(cause.step.length + 2);
     super(
       cause.step,
-      failedUndos.length
-        ? `${cause.message.slice(cause.step.length + 2)}; NOT rolled back: ${failedUndos.length} undo step(s) failed (${failedUndos.map((r) => r.title).join('; ')}); the next deploy converges the host`
-        : `${cause.message.slice(cause.step.length + 2)}; rolled back to ${report.plan.current?.id ?? 'nothing (first deploy)'}`,
+      (failedUndos.length
+        ? `${head}${result.cancelled ? '' : ''}; NOT rolled back: ${failedUndos.length} undo step(s) failed or were not run (${failedUndos.map((r) => r.title).join('; ')}); the next deploy converges the host`
+        : result.cancelled
+          ? head
+          : `${head}; ${back}`) + (report.afterwards ? `. Now: ${report.afterwards}` : ''),
     );
-    this.name = 'DeployError';
+    this.name = what === 'rollback' ? 'RollbackError' : 'DeployError';
   }
 }
 
-/** Some undo step failed: the host is not back where it was (the next deploy converges it). */
-export function undoFailed(result: ExecuteResult): boolean {
-  return result.records.some((r) => r.status === 'undo-failed');
+/** A failed rollback (its undos ran: the release it left still serves). */
+export const RollbackError = DeployError;
+
+/**
+ * The image label `org.tg-devops.migration=irreversible` declares a release's migration
+ * irreversible even when the deploy did not record it: read for the releases a rollback crosses
+ * (docker image inspect, read-only). A release the state already marks keeps its mark.
+ */
+export async function withMigrationLabels(
+  exec: Executor,
+  state: AppState,
+  log: Log,
+): Promise<AppState> {
+  const cache = new Map<string, boolean | undefined>();
+  const mark = async (r: Release | undefined): Promise<Release | undefined> => {
+    if (!r || r.irreversibleMigration !== undefined) return r;
+    if (!cache.has(r.image)) {
+      const out = await exec.run(imageLabelsArgv(r.image), { allowFailure: true });
+      let value: boolean | undefined;
+      if (out.exitCode === 0) {
+        try {
+          const label = parseMigrationLabel(out.stdout);
+          value = label === undefined ? undefined : label === 'irreversible';
+        } catch {
+          log.warn(`labels of ${r.image} not readable: ${out.stdout.slice(0, 100)}`);
+        }
+      }
+      cache.set(r.image, value);
+    }
+    const value = cache.get(r.image);
+    return value === undefined ? r : { ...r, irreversibleMigration: value };
+  };
+  const history: Release[] = [];
+  for (const r of state.history) history.push((await mark(r))!);
+  return {
+    app: state.app,
+    current: await mark(state.current),
+    previous: await mark(state.previous),
+    history,
+  };
 }
 
-/** Long enough for the slowest plan; the engine refreshes it between steps anyway. */
-export function lockTtl(config: DeployConfig): number {
-  const canary =
-    config.strategy === 'canary'
-      ? config.canarySteps.length * (config.stepIntervalSeconds + 10)
-      : 0;
-  return Math.max(
-    300,
-    2 *
-      (config.healthTimeoutSeconds +
-        config.gateWindowSeconds +
-        config.drainSeconds +
-        config.stopGraceSeconds +
-        canary) +
-      120,
+export interface RollbackDeps extends EngineDeps {
+  /** The proxy, or how to pick it from the release being left (proxy: auto). */
+  proxy?: ProxyChoice;
+}
+
+/**
+ * A rollback is a plan of the same engine: the kept container of the target starts again (or is
+ * handed over to), gated, routed to, the current one drained by port and stopped; state.json
+ * swapped by a record step. Refused before any change: an unknown target, a pruned container,
+ * an irreversible migration crossed without force.
+ */
+export async function rollback(
+  settings: RollbackSettings,
+  deps: RollbackDeps,
+): Promise<RollbackReport> {
+  const lock = lockFor(rollbackBudget(settings), deps.lockTtlSeconds);
+  let choice: RollbackPlan | undefined;
+  const report = await runJob(
+    {
+      kind: 'rollback',
+      app: settings.app,
+      stateBase: settings.stateBase,
+      dryRun: settings.dryRun,
+      lockTimeoutSeconds: settings.lockTimeoutSeconds,
+      lock,
+      healthPath: settings.healthPath,
+      extraGates: [],
+      secrets: {},
+      prepare: async () => {
+        const probe = await probeHost(deps.exec, settings, deps);
+        const state = await withMigrationLabels(deps.exec, probe.state, deps.log);
+        choice = planRollback(state, settings.to, { force: settings.force });
+        if (!probe.containers.some((c) => c.name === choice!.to.container))
+          throw new StepError(
+            'rollback',
+            `${deps.exec.where}: the container ${choice.to.container} of release ${choice.to.id} is gone (pruned: keep-releases); deploy its image ${choice.to.image} again instead`,
+          );
+        const plan = buildRollbackPlan({
+          choice,
+          settings,
+          state: probe.state,
+          before: hostBefore(undefined, probe),
+          proxy: probe.proxy ? describeProxy(probe.proxy) : undefined,
+          lock,
+        });
+        if (choice.forced) deps.log.warn(plan.notes[1] ?? 'forced');
+        return { probe, plan };
+      },
+      audit: (plan, result, _facts, afterwards) => ({
+        action: 'rollback',
+        release: plan.release.id,
+        image: plan.release.image,
+        result: outcome('rollback', result),
+        detail: [
+          `from ${plan.current?.id}`,
+          settings.reason,
+          choice?.forced
+            ? `forced past the irreversible migration of ${choice.irreversible.map((r) => r.id).join(', ')}`
+            : undefined,
+          result.error?.message,
+          afterwards,
+        ]
+          .filter(Boolean)
+          .join('; '),
+      }),
+    },
+    deps,
   );
+  const { servingAt, firstStepAt } = report.facts;
+  const full: RollbackReport = {
+    ...report,
+    choice: choice!,
+    switchMs:
+      servingAt !== undefined && firstStepAt !== undefined ? servingAt - firstStepAt : undefined,
+  };
+  if (full.result && !full.result.ok) throw new DeployError(full.result.error!, full);
+  return full;
 }

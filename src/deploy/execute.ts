@@ -1,119 +1,492 @@
+/**
+ * The one executor: interprets a plan's steps (data, steps.ts) in order. When a step fails, or
+ * the run is cancelled, the undos run in reverse (an undo shared by several steps, by key, runs
+ * once), the failed step's own undo included when it may have taken effect (a route). The cleanup
+ * steps run whatever happened. Never throws for a step failure: the result says what happened.
+ */
+import type { Clock } from '../clock.js';
 import { errorMessage, StepError } from '../errors.js';
-import { GateError } from './gates.js';
-import type { Plan, Step, StepContext } from './plan.js';
+import type { Executor } from '../exec.js';
+import type { Log } from '../log.js';
+import type { AppPaths, AppState, Release } from '../host/state.js';
+import type { HostPrimitives } from './ports.js';
+import type { TrafficProxy } from '../proxy/types.js';
+import { runBackup } from './backup.js';
+import {
+  inspectArgv,
+  migrationMark,
+  MIGRATION_LABEL,
+  parseMigrationLabel,
+  parseState,
+  type MigrationLabel,
+} from './docker.js';
+import {
+  GateError,
+  httpGate,
+  logGate,
+  runningGate,
+  waitReady,
+  watchWindow,
+  type Gate,
+  type GateContext,
+  type GateResult,
+  type HttpTool,
+} from './gates.js';
+import { awaitEarlierPreDeploys, preDeployFailure } from './pre-deploy.js';
+import { mayHaveTakenEffect, undosOnFailure } from './rules.js';
+import { routeText, stops, type Action, type GateCheck, type Plan, type Step } from './steps.js';
+
+/** Measurements and readings the steps leave for the report (typed; no untyped bag). */
+export interface RunFacts {
+  gapMs?: number;
+  /** The image's org.tg-devops.migration label, read after the pull. */
+  migrationLabel?: MigrationLabel;
+  gateChecks: number;
+  gateResults: string[];
+  /** Time spent waiting on the app (gates, holds, drains). */
+  waitMs: number;
+  /** When the first step started (clock ms). */
+  firstStepAt?: number;
+  /** When the new release started serving (clock ms). */
+  servingAt?: number;
+  /** When each container was started by this run (clock ms): logs are judged from then. */
+  startedAt: Record<string, number>;
+  /** Requests still in flight when a drain's time was up. */
+  undrained?: number;
+}
+
+export const newFacts = (): RunFacts => ({
+  gateChecks: 0,
+  gateResults: [],
+  waitMs: 0,
+  startedAt: {},
+});
+
+/** What the steps are given: never in the plan itself. */
+export interface Secrets {
+  registryPassword?: string;
+  envFile?: string;
+}
+
+export interface StepContext {
+  exec: Executor;
+  clock: Clock;
+  log: Log;
+  host: HostPrimitives;
+  paths: AppPaths;
+  proxy?: TrafficProxy;
+  httpTool: HttpTool;
+  healthPath?: string;
+  /** The verify action's checks, for the `verify` gate check. */
+  extraGates: Gate[];
+  facts: RunFacts;
+  secrets: Secrets;
+  /** Aborted on SIGINT/SIGTERM: the current wait ends, the undos run. */
+  signal?: AbortSignal;
+}
 
 export interface StepRecord {
   id: string;
   title: string;
-  status: 'ok' | 'failed' | 'warned' | 'undone' | 'undo-failed' | 'not-run';
+  status: 'ok' | 'failed' | 'warned' | 'undone' | 'undo-failed' | 'kept' | 'not-run' | 'cancelled';
   ms: number;
   detail?: string;
 }
 
 export interface ExecuteResult {
   ok: boolean;
+  cancelled: boolean;
   records: StepRecord[];
   /** The step that failed and why (a GateError names its gate). */
   error?: StepError;
   failedGate?: string;
+  /** A route, or its undo, failed: what the proxy runs may differ from what it was told. */
+  routeUncertain: boolean;
+  /** Containers an undo would have stopped but kept running, as traffic may reach them. */
+  keptRunning: string[];
 }
 
 export interface ExecuteHooks {
   /** Called after each step succeeds (tests measure the canary split here). */
   afterStep?: (step: Step) => Promise<void>;
-  /** Called between steps (the engine refreshes the lock here). */
+  /** Called between steps (the engine refreshes the lock here too). */
   between?: () => Promise<void>;
+  /** True when the lock was lost: the undos must not run without it. */
+  lockLost?: () => boolean;
 }
 
-/**
- * Runs the steps in order. When one fails, the undos of the steps already done run in reverse
- * (an undo shared by several steps, by key, runs once), then the cleanup steps run whatever
- * happened. Never throws for a step failure: the result says what happened.
- */
+export class CancelledError extends Error {
+  constructor(readonly signal: string) {
+    super(`cancelled (${signal})`);
+    this.name = 'CancelledError';
+  }
+}
+
+const reasonOf = (signal: AbortSignal): string =>
+  typeof signal.reason === 'string' ? signal.reason : 'cancelled';
+
+/** A clock whose sleeps end (rejecting) when the run is cancelled, so a wait stops at once. */
+export function abortableClock(clock: Clock, signal: AbortSignal | undefined): Clock {
+  if (!signal) return clock;
+  return {
+    now: () => clock.now(),
+    sleep: (ms) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal.aborted) return reject(new CancelledError(reasonOf(signal)));
+        const onAbort = () => reject(new CancelledError(reasonOf(signal)));
+        signal.addEventListener('abort', onAbort, { once: true });
+        clock.sleep(ms).then(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, reject);
+      }),
+  };
+}
+
+/** Kinds that only wait or read, or run long: a cancel stops waiting for them at once. */
+const INTERRUPTIBLE: ReadonlySet<Action['kind']> = new Set([
+  'gate',
+  'drain',
+  'pull',
+  'pre-deploy',
+  'backup',
+  'measure-gap',
+]);
+
 export async function execute(
   plan: Plan,
   ctx: StepContext,
   hooks: ExecuteHooks = {},
 ): Promise<ExecuteResult> {
   const records: StepRecord[] = [];
-  const done: Step[] = [];
   let error: StepError | undefined;
   let failedGate: string | undefined;
+  let cancelled = false;
+  let stoppedAt = plan.steps.length;
+  let failing: Step | undefined;
+  const stepCtx: StepContext = { ...ctx, clock: abortableClock(ctx.clock, ctx.signal) };
+  ctx.facts.firstStepAt = ctx.clock.now();
   for (const [index, step] of plan.steps.entries()) {
+    if (ctx.signal?.aborted) {
+      cancelled = true;
+      stoppedAt = index;
+      break;
+    }
     const started = ctx.clock.now();
     try {
-      await ctx.log.group(`${index + 1}/${plan.steps.length} ${step.title}`, () => step.run(ctx));
+      await ctx.log.group(`${index + 1}/${plan.steps.length} ${step.title}`, () =>
+        runStep(step, stepCtx),
+      );
       records.push({ id: step.id, title: step.title, status: 'ok', ms: ctx.clock.now() - started });
-      done.push(step);
+      if (step.serving) ctx.facts.servingAt = ctx.clock.now();
       await hooks.afterStep?.(step);
       await hooks.between?.();
     } catch (cause) {
       const message = errorMessage(cause);
+      const ms = ctx.clock.now() - started;
+      if (
+        cause instanceof CancelledError ||
+        (ctx.signal?.aborted && INTERRUPTIBLE.has(step.action.kind))
+      ) {
+        records.push({ id: step.id, title: step.title, status: 'cancelled', ms, detail: message });
+        ctx.log.error(`step ${index + 1} (${step.title}): cancelled; undoing`);
+        cancelled = true;
+        stoppedAt = index;
+        failing = mayHaveTakenEffect(step) ? step : undefined;
+        break;
+      }
       if (step.optional) {
         ctx.log.warn(`${step.title}: ${message} (best effort, continuing)`);
-        records.push({
-          id: step.id,
-          title: step.title,
-          status: 'warned',
-          ms: ctx.clock.now() - started,
-          detail: message,
-        });
+        records.push({ id: step.id, title: step.title, status: 'warned', ms, detail: message });
         continue;
       }
-      records.push({
-        id: step.id,
-        title: step.title,
-        status: 'failed',
-        ms: ctx.clock.now() - started,
-        detail: message,
-      });
+      records.push({ id: step.id, title: step.title, status: 'failed', ms, detail: message });
       if (cause instanceof GateError) failedGate = cause.result.name;
       error = new StepError(`step ${index + 1} (${step.title})`, message);
       ctx.log.error(error.message);
-      for (const rest of plan.steps.slice(index + 1))
-        records.push({ id: rest.id, title: rest.title, status: 'not-run', ms: 0 });
-      await undoAll(done, ctx, records);
+      stoppedAt = index;
+      failing = step;
       break;
+    }
+  }
+  if (cancelled && !error)
+    error = new StepError(
+      'cancelled',
+      `the run was cancelled (${ctx.signal ? reasonOf(ctx.signal) : 'signal'})`,
+    );
+  for (const rest of plan.steps.slice(records.length))
+    records.push({ id: rest.id, title: rest.title, status: 'not-run', ms: 0 });
+
+  let routeUncertain = failing !== undefined && mayHaveTakenEffect(failing);
+  const keptRunning: string[] = [];
+  if (error) {
+    if (hooks.lockLost?.()) {
+      ctx.log.error('the deploy lock was lost: another run may act on this host now; no undo runs');
+    } else {
+      const undos = undosOnFailure(
+        failing ? plan.steps : plan.steps.slice(0, stoppedAt),
+        stoppedAt,
+      );
+      const routeOf = (s: Step) => (s.action.kind === 'route' ? s.action.to : []);
+      const mayServe = new Set(
+        plan.steps
+          .slice(0, stoppedAt + 1)
+          .flatMap(routeOf)
+          .filter((t) => t.weight > 0)
+          .map((t) => t.container),
+      );
+      for (const step of undos) {
+        const undo = step.undo!;
+        const started = ctx.clock.now();
+        const keep =
+          routeUncertain &&
+          undo.actions.some((a) => {
+            const name = stops(a);
+            return name !== undefined && mayServe.has(name);
+          });
+        if (keep) {
+          const names = undo.actions.map(stops).filter((n): n is string => n !== undefined);
+          keptRunning.push(...names);
+          ctx.log.error(
+            `not undone: ${undo.title}: a route failed, so traffic may still reach ${names.join(', ')}; kept running`,
+          );
+          records.push({
+            id: `undo-${step.id}`,
+            title: `undo: ${undo.title}`,
+            status: 'kept',
+            ms: 0,
+          });
+          continue;
+        }
+        try {
+          await ctx.log.group(`undo: ${undo.title}`, async () => {
+            for (const action of undo.actions) await perform(action, ctx, true);
+          });
+          records.push({
+            id: `undo-${step.id}`,
+            title: `undo: ${undo.title}`,
+            status: 'undone',
+            ms: ctx.clock.now() - started,
+          });
+          if (undo.actions.some((a) => a.kind === 'route')) routeUncertain = false;
+        } catch (cause) {
+          const detail = errorMessage(cause);
+          if (undo.actions.some((a) => a.kind === 'route')) routeUncertain = true;
+          ctx.log.error(`undo failed: ${undo.title}: ${detail}`);
+          records.push({
+            id: `undo-${step.id}`,
+            title: `undo: ${undo.title}`,
+            status: 'undo-failed',
+            ms: ctx.clock.now() - started,
+            detail,
+          });
+        }
+      }
     }
   }
   for (const step of plan.cleanup) {
     try {
-      await step.run(ctx);
+      await perform(step.action, ctx, false);
     } catch (cause) {
       ctx.log.warn(`${step.title}: ${errorMessage(cause)}`);
     }
   }
-  return { ok: !error, records, error, failedGate };
+  return { ok: !error, cancelled, records, error, failedGate, routeUncertain, keptRunning };
 }
 
-async function undoAll(done: Step[], ctx: StepContext, records: StepRecord[]): Promise<void> {
-  const seen = new Set<string>();
-  for (const step of [...done].reverse()) {
-    const undo = step.undo;
-    if (!undo) continue;
-    if (undo.key) {
-      if (seen.has(undo.key)) continue;
-      seen.add(undo.key);
+/** A step: mutating kinds finish even when cancelled (then the undos run); waits end at once. */
+async function runStep(step: Step, ctx: StepContext): Promise<void> {
+  const work = perform(step.action, ctx, false);
+  const signal = ctx.signal;
+  if (!signal || !INTERRUPTIBLE.has(step.action.kind)) return work;
+  work.catch(() => undefined);
+  await Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(new CancelledError(reasonOf(signal)));
+      signal.addEventListener('abort', () => reject(new CancelledError(reasonOf(signal))), {
+        once: true,
+      });
+    }),
+  ]);
+}
+
+function gatesFor(checks: readonly GateCheck[], ctx: StepContext): Gate[] {
+  return checks.flatMap((c): Gate[] => {
+    switch (c) {
+      case 'container-running':
+        return [runningGate];
+      case 'http-health':
+        return [httpGate];
+      case 'log-conflicts':
+        return [logGate()];
+      case 'verify':
+        return ctx.extraGates;
     }
-    const started = ctx.clock.now();
-    try {
-      await ctx.log.group(`undo: ${undo.title}`, () => undo.run(ctx));
-      records.push({
-        id: `undo-${step.id}`,
-        title: `undo: ${undo.title}`,
-        status: 'undone',
-        ms: ctx.clock.now() - started,
-      });
-    } catch (cause) {
-      const detail = errorMessage(cause);
-      ctx.log.error(`undo failed: ${undo.title}: ${detail}`);
-      records.push({
-        id: `undo-${step.id}`,
-        title: `undo: ${undo.title}`,
-        status: 'undo-failed',
-        ms: ctx.clock.now() - started,
-        detail,
-      });
+  });
+}
+
+/** Does one action. `undoing`: a failure of a container command only warns (it may be gone). */
+export async function perform(action: Action, ctx: StepContext, undoing: boolean): Promise<void> {
+  const { exec, clock, log, facts } = ctx;
+  switch (action.kind) {
+    case 'command': {
+      const input =
+        action.stdin === 'registry-password'
+          ? `${ctx.secrets.registryPassword ?? ''}\n`
+          : undefined;
+      await exec.run(action.argv, input === undefined ? {} : { input });
+      return;
+    }
+    case 'container': {
+      const result = await exec.run(action.argv, { allowFailure: undoing });
+      if (result.exitCode !== 0)
+        log.warn(
+          `${action.argv.join(' ')} exited ${result.exitCode}: ${result.stderr.trim().slice(0, 200)}`,
+        );
+      if (action.op === 'start') facts.startedAt[action.container.name] = clock.now();
+      return;
+    }
+    case 'pull': {
+      await exec.run(action.argv);
+      const out = await exec.run(action.labelsArgv, { allowFailure: true });
+      try {
+        if (out.exitCode !== 0) throw new Error(out.stderr.trim().slice(0, 200));
+        facts.migrationLabel = parseMigrationLabel(out.stdout);
+        if (facts.migrationLabel)
+          log.info(`image label ${MIGRATION_LABEL}=${facts.migrationLabel}`);
+      } catch (error) {
+        log.warn(
+          `labels of ${action.image} not readable (${errorMessage(error)}); a pre-deploy counts as an irreversible migration`,
+        );
+      }
+      return;
+    }
+    case 'pre-deploy': {
+      // Never two migrations at once: one left running by a cut-off run is waited for.
+      await awaitEarlierPreDeploys(ctx, action.app, action.waitSeconds);
+      try {
+        await exec.run(action.argv, { onLine: (line) => log.info(`pre-deploy | ${line}`) });
+      } catch (error) {
+        throw await preDeployFailure(exec, action.app, action.container, error);
+      }
+      return;
+    }
+    case 'backup':
+      await runBackup(action, ctx, ctx.secrets.envFile ?? '');
+      return;
+    case 'write-file':
+      await ctx.host.writeFileAtomic(exec, action.path, ctx.secrets.envFile ?? '', action.mode);
+      return;
+    case 'route': {
+      if (!ctx.proxy) throw new Error('no traffic proxy configured');
+      const backends = action.to.map(({ color, port, weight }) => ({ color, port, weight }));
+      await ctx.proxy.route(exec, backends, { force: undoing });
+      return;
+    }
+    case 'drain': {
+      if (!ctx.proxy) return;
+      const started = clock.now();
+      const left = await ctx.proxy.drain(exec, action.container, action.seconds, clock);
+      facts.waitMs += clock.now() - started;
+      if (left) {
+        facts.undrained = left;
+        log.warn(
+          `drain of port ${action.container.port}: ${left} connection(s) still open after ${action.seconds}s`,
+        );
+      }
+      return;
+    }
+    case 'gate': {
+      const name = action.container.name;
+      const started = clock.now();
+      const since = facts.startedAt[name] ?? started - 5000;
+      const gctx: GateContext = {
+        exec,
+        clock,
+        log,
+        container: name,
+        port: action.container.port,
+        healthPath: ctx.healthPath,
+        since: new Date(since - 1000).toISOString(),
+        httpTool: ctx.httpTool,
+      };
+      let results: GateResult[] = [];
+      if (action.ready) {
+        results = await waitReady(
+          gctx,
+          gatesFor(action.ready.checks, ctx),
+          action.ready.timeoutSeconds,
+        );
+        facts.gateChecks++;
+      }
+      if (action.holdSeconds) await clock.sleep(action.holdSeconds * 1000);
+      if (action.watch) {
+        const gates = gatesFor(action.watch.checks, ctx);
+        if (action.watch.seconds > 0) {
+          const window = await watchWindow(gctx, gates, action.watch.seconds);
+          facts.gateChecks += window.checks;
+          results = window.results;
+        } else {
+          results = [];
+          for (const gate of gates) {
+            const result = await gate(gctx);
+            results.push(result);
+            if (!result.ok) throw new GateError(result);
+          }
+          facts.gateChecks++;
+        }
+      }
+      if (!undoing) facts.gateResults = results.map((r) => `${r.name}: ${r.evidence}`);
+      facts.waitMs += clock.now() - started;
+      return;
+    }
+    case 'measure-gap': {
+      const before = parseState((await exec.run(inspectArgv(action.from))).stdout);
+      const after = parseState((await exec.run(inspectArgv(action.to))).stdout);
+      const gap = Date.parse(after.StartedAt) - Date.parse(before.FinishedAt);
+      if (Number.isFinite(gap)) {
+        facts.gapMs = gap;
+        log.info(`handover gap: ${gap} ms (no instance ran in between; none ran twice)`);
+      }
+      return;
+    }
+    case 'record': {
+      const state = action.migrationFromLabel
+        ? recordedState(action.state, action.migrationFromLabel.preDeploy, facts.migrationLabel)
+        : action.state;
+      await ctx.host.writeState(exec, ctx.paths, state);
+      return;
     }
   }
+}
+
+/** The new release as recorded: its migration mark follows the label the pull read. */
+export function recordedState(
+  after: AppState,
+  hadPreDeploy: boolean,
+  label: MigrationLabel | undefined,
+): AppState {
+  const current = after.current;
+  if (!current) return after;
+  const mark = migrationMark(hadPreDeploy, label);
+  if (mark === current.irreversibleMigration) return after;
+  const release: Release = { ...current, irreversibleMigration: mark };
+  return {
+    ...after,
+    current: release,
+    history: after.history.map((r) => (r.id === release.id ? release : r)),
+  };
+}
+
+/** One line on where the traffic is, from the proxy itself (for the report after undos). */
+export function routingLine(
+  plan: Plan,
+  routed: { color: string; port: number; weight: number }[],
+): string {
+  const behind = (port: number) =>
+    [plan.release, plan.current].find((r) => r?.port === port)?.container ?? `port ${port}`;
+  return routeText(
+    routed.map((b) => ({ ...b, color: b.color as 'blue' | 'green', container: behind(b.port) })),
+  );
 }

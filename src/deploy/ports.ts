@@ -16,7 +16,6 @@ import {
   type AppState,
   type AuditEntry,
 } from '../host/state.js';
-import type { Color } from '../proxy/types.js';
 
 export type { AppPaths, AppState, AuditEntry, Release } from '../host/state.js';
 export type { HeldLock, LockHolder, LockOptions } from '../host/lock.js';
@@ -46,6 +45,4 @@ export const hostPrimitives: HostPrimitives = {
   writeFileAtomic,
 };
 
-export function otherColor(color: Color | undefined): Color {
-  return color === 'blue' ? 'green' : 'blue';
-}
+export { otherColor } from '../proxy/types.js';

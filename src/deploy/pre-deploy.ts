@@ -1,7 +1,6 @@
 import { errorMessage } from '../errors.js';
 import type { Executor } from '../exec.js';
 import type { Log } from '../log.js';
-import type { DeployConfig } from './config.js';
 import { listArgv, parseContainerList } from './docker.js';
 
 /**
@@ -19,10 +18,10 @@ export async function runningPreDeploys(exec: Executor, app: string): Promise<st
 
 export async function awaitEarlierPreDeploys(
   ctx: { exec: Executor; log: Log },
-  config: DeployConfig,
+  app: string,
+  seconds: number,
 ): Promise<void> {
-  const seconds = config.lockTimeoutSeconds;
-  for (const name of await runningPreDeploys(ctx.exec, config.app)) {
+  for (const name of await runningPreDeploys(ctx.exec, app)) {
     const advice = `refusing to run a second pre-deploy beside it: wait for it, or remove it (docker rm --force ${name}) if it hangs`;
     if (seconds === 0)
       throw new Error(
@@ -50,11 +49,11 @@ export async function awaitEarlierPreDeploys(
 /** After a failed pre-deploy: says so when its container still runs on the host. */
 export async function preDeployFailure(
   exec: Executor,
-  config: DeployConfig,
+  app: string,
   name: string,
   cause: unknown,
 ): Promise<Error> {
-  const still: string[] = await runningPreDeploys(exec, config.app).catch(() => []);
+  const still: string[] = await runningPreDeploys(exec, app).catch(() => []);
   if (!still.includes(name)) return cause instanceof Error ? cause : new Error(errorMessage(cause));
   return new Error(
     `${errorMessage(cause)}; its container ${name} is still running on the host: the next deploy waits for it before another pre-deploy`,

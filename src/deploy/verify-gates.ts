@@ -3,7 +3,7 @@ import { buildChecks } from '../health/config.js';
 import type { FetchLike } from '../health/http.js';
 import type { ParsedCheckInputs } from '../health/inputs.js';
 import { logsCheck } from '../health/logs.js';
-import { windowGate, type InconclusiveMode } from '../rollback/window.js';
+import { windowGate, type InconclusiveMode } from './window.js';
 import type { Gate, GateResult } from './gates.js';
 
 /**

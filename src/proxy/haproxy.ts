@@ -422,12 +422,13 @@ export function haproxyProxy(
       await installUpstream(exec, nginx, app, renderFrontendUpstream(app, haproxy.frontendPort));
     },
 
-    async drain(exec, color, seconds, clk) {
+    async drain(exec, backend, seconds, clk) {
+      // HAProxy is the only client of the color's port: its own count of the server is exact.
       const inFlight = async () => {
         const csv = await cli(exec, [`show stat ${be} 4 -1`]);
-        return parseInFlight(csv, be, color) ?? 0;
+        return parseInFlight(csv, be, backend.color) ?? 0;
       };
-      await waitForZero(inFlight, seconds, clk);
+      return waitForZero(inFlight, seconds, clk);
     },
   };
 }

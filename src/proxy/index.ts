@@ -3,11 +3,11 @@
  * baseline: include file, nginx -t, graceful reload) or haproxy (the zero-loss switch: runtime
  * API behind a fixed nginx upstream). See docs/adr/0004-traffic-switch.md.
  */
-import { splitCommand } from '../deploy/command-line.js';
+import { splitCommand } from '../command-line.js';
 import { errorMessage, InputError } from '../errors.js';
 import { haproxyProxy, type HaproxyOptions } from './haproxy.js';
 import { nginxProxy } from './nginx.js';
-import type { ProxySettings, RemovableProxy, TrafficProxy } from './types.js';
+import type { ProxyDescription, ProxySettings, RemovableProxy, TrafficProxy } from './types.js';
 import { validateSettings } from './validate.js';
 
 export * from './types.js';
@@ -113,12 +113,6 @@ export function proxyFrom(
     if (error instanceof InputError) throw error;
     throw new InputError('proxy', errorMessage(error));
   }
-}
-
-/** What a proxy is, for the release record: its kind and, for haproxy, the app's frontend port. */
-export interface ProxyDescription {
-  kind: 'nginx' | 'haproxy';
-  frontendPort?: number;
 }
 
 const described = new WeakMap<TrafficProxy, ProxyDescription>();

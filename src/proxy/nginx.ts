@@ -80,10 +80,13 @@ export async function installUpstream(
   nginx: NginxSettings,
   app: string,
   content: string,
+  options: { force?: boolean } = {},
 ): Promise<boolean> {
   const path = upstreamFile(nginx.confDir, app);
   const before = await readText(exec, path);
-  if (before === content) return false;
+  // force: test and reload even when the file has it (after a reload that may or may not have
+  // taken effect, the file says nothing about what nginx runs)
+  if (before === content && !options.force) return false;
   await writeText(exec, path, content);
   const restore = async () => {
     if (before === undefined) await removeFile(exec, path);
@@ -110,10 +113,12 @@ export async function installUpstream(
     throw error;
   });
   if (reload.exitCode !== 0) {
+    // A reload command can fail after nginx reloaded (a wrapper that exits 1 afterwards): what
+    // nginx runs now is unknown. The file goes back; the caller routes back (which reloads).
     await restore();
     throw new StepError(
       'nginx',
-      `reload failed (the running config is unchanged); restored ${path}:\n` +
+      `the reload command exited ${reload.exitCode}: nginx may or may not run the new upstream now; put the previous ${path} back (not reloaded):\n` +
         tail(reload.stderr || reload.stdout),
     );
   }
@@ -178,18 +183,15 @@ export function nginxProxy(app: string, nginx: NginxSettings): RemovableProxy {
       const text = await readText(exec, path);
       return text === undefined ? [] : parseUpstream(text);
     },
-    async route(exec, backends) {
+    async route(exec, backends, options = {}) {
       const content = renderUpstream(app, backends); // validates first
-      await installUpstream(exec, nginx, app, content);
+      await installUpstream(exec, nginx, app, content, options);
     },
-    async drain(exec, color, seconds, clock) {
-      // Requests already sent to the color finish on the old workers; nginx reports no
-      // per-server count, so count the connections to the color's port on the host.
-      const text = await readText(exec, path);
-      const backend =
-        text === undefined ? undefined : parseUpstream(text).find((b) => b.color === color);
-      if (!backend) return;
-      await waitForZero(() => connectionsTo(exec, backend.port), seconds, clock);
+    async drain(exec, backend, seconds, clock) {
+      // Requests already sent to the color finish on the old workers, which keep sending to the
+      // old port for a moment after the reload returned, whatever the file says now; nginx
+      // reports no per-server count, so count the connections to that PORT on the host.
+      return waitForZero(() => connectionsTo(exec, backend.port), seconds, clock);
     },
   };
 }

@@ -5,11 +5,27 @@ import type { Executor } from '../exec.js';
 export type Color = 'blue' | 'green';
 export const COLORS: readonly Color[] = ['blue', 'green'];
 
+export function otherColor(color: Color | undefined): Color {
+  return color === 'blue' ? 'green' : 'blue';
+}
+
+/** What a proxy is, for the release record: its kind and, for haproxy, the app's frontend port. */
+export interface ProxyDescription {
+  kind: 'nginx' | 'haproxy';
+  frontendPort?: number;
+}
+
 /** One color as the proxy routes it: always on 127.0.0.1. weight 0..100, 0 = no new requests. */
 export interface Backend {
   color: Color;
   port: number;
   weight: number;
+}
+
+/** What a drain waits on. */
+export interface DrainTarget {
+  color: Color;
+  port: number;
 }
 
 export interface NginxSettings {
@@ -45,6 +61,11 @@ export interface ProxySettings {
   haproxy: HaproxySettings;
 }
 
+export interface RouteOptions {
+  /** Apply even when the config already says so (undoing a route that may have taken effect). */
+  force?: boolean;
+}
+
 export interface TrafficProxy {
   readonly kind: 'nginx' | 'haproxy';
   /** What it routes now (a read-only probe); empty when the app is not set up. */
@@ -53,9 +74,13 @@ export interface TrafficProxy {
    * New requests follow the weights when it returns. Validates before changing anything, never
    * leaves a broken config live, and does nothing when the routing is already as asked.
    */
-  route(exec: Executor, backends: Backend[]): Promise<void>;
-  /** Waits until the color has no requests in flight (or the time is up). */
-  drain(exec: Executor, color: Color, seconds: number, clock: Clock): Promise<void>;
+  route(exec: Executor, backends: Backend[], options?: RouteOptions): Promise<void>;
+  /**
+   * Waits until the backend (a color on its port) has no requests in flight, or the time is up.
+   * It waits on the PORT given, whatever the proxy's config says now: after an nginx reload the
+   * old workers still send to the old port for a moment. Returns what was still in flight.
+   */
+  drain(exec: Executor, backend: DrainTarget, seconds: number, clock: Clock): Promise<number>;
 }
 
 /** A TrafficProxy that can also take the app out of the proxy configuration (tests, teardown). */

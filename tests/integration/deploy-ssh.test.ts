@@ -196,7 +196,13 @@ test.each([
     expect(next.result?.ok).toBe(true);
     expect(log.text()).toMatch(/took over a stale deploy lock/);
     if (strategy === 'handover') expect(next.plan.current?.container).toBe(`${app}-${cutId}`);
-    else expect(next.plan.steps[0]!.argv).toEqual(['docker', 'rm', '--force', `${app}-${cutId}`]);
+    else
+      expect(next.plan.steps[0]!.action).toHaveProperty('argv', [
+        'docker',
+        'rm',
+        '--force',
+        `${app}-${cutId}`,
+      ]);
     expect(await running(s)).toEqual([`${app}-${nextId}`]);
     const st = await state(s);
     expect(st.current?.id).toBe(nextId);

@@ -22,8 +22,9 @@ import { httpCheck } from '../../src/health/http.js';
 import { readAudit } from '../../src/host/state.js';
 import { recordingLog } from '../../src/log.js';
 import { createProxy, type RemovableProxy } from '../../src/proxy/index.js';
-import { rollback, type RollbackSettings } from '../../src/rollback/execute.js';
-import { windowGate } from '../../src/rollback/window.js';
+import { rollback } from '../../src/deploy/engine.js';
+import type { RollbackSettings } from '../../src/deploy/rollback-plan.js';
+import { windowGate } from '../../src/deploy/window.js';
 import { describe as describeLoad, startLoad, window, type LoadReport } from '../helpers/load.js';
 import {
   asUser,

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -211,6 +211,11 @@ function makeDeps(sessions: ReturnType<typeof fakeSessions>) {
     },
     openSession: sessions.openSession as Deps['openSession'],
     api: (token) => githubApi({ token, baseUrl: github.url }),
+    writePlanFile: (json) => {
+      const path = join(mkdtempSync(join(tmpdir(), 'tg-plan-')), 'plan.json');
+      writeFileSync(path, json);
+      return path;
+    },
   };
   return { deps, outputs, summary, state, log, dir };
 }
@@ -240,7 +245,21 @@ describe('the deploy action', () => {
       color: 'blue',
       'release-id': '20260203-040506',
       'gap-ms': undefined,
+      'plan-file': expect.stringMatching(/plan\.json$/),
     });
+    // the plan file: every host's plan, every step with its kind and its effect
+    const planFile = JSON.parse(readFileSync(t.outputs['plan-file'] as string, 'utf8')) as {
+      kind: string;
+      hosts: { host: string; plan: { steps: { action: { kind: string }; effect: string }[] } }[];
+    };
+    expect(planFile.kind).toBe('deploy');
+    expect(planFile.hosts.map((h) => h.host)).toEqual(['deploy@prod-1.example.net:22']);
+    const steps = planFile.hosts[0]!.plan.steps;
+    expect(steps.map((st) => st.action.kind)).toEqual(
+      expect.arrayContaining(['pull', 'write-file', 'container', 'gate', 'route', 'record']),
+    );
+    for (const st of steps) expect(st.effect.length).toBeGreaterThan(10);
+    expect(JSON.stringify(planFile)).not.toContain('KEY');
     expect(t.summary.join('\n')).toMatch(
       /\| deploy@prod-1\.example\.net:22 \| deployed \| 20260203-040506 \| blue-green \|/,
     );
@@ -582,10 +601,11 @@ describe('verify checks as deploy gates, and notifications (issues 5 and 6)', ()
     // the window ran the check once a second for 3 s: 4 rounds on the fake clock
     expect(checks.hits.filter((h) => h === '/ready')).toHaveLength(4);
     expect(audit(sessions).map((a) => a.result)).toEqual(['success']);
-    // the lock outlives a verify-pause of 5 s per check: base TTL 2 × (health-timeout 60 +
-    // window 3 + drain 10 + stop-grace 20) + 120 = 306, plus 2 × 5 for the one check
+    // the TTL comes from the longest step's budget: the ready gate (health-timeout 60 + window
+    // 3), plus the verify-pause of 5 s, plus 30 s of slack, plus a 60 s margin = 158 s
+    // (refreshed every 39 s by a timer, also while a step runs)
     const lock = sessions.executors[0]!.commands.find((c) => c.argv[3] === 'tg-lock')!;
-    expect(lock.argv[5]).toBe(String(306 + 2 * 5));
+    expect(lock.argv[5]).toBe(String(60 + 3 + 5 + 30 + 60));
     expect(t.log.text()).not.toContain(BOT);
     expect(t.log.secrets.has(BOT)).toBe(true);
   });

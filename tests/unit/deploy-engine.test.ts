@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { fakeClock } from '../../src/clock.js';
 import { buildConfig, type RawDeployInputs } from '../../src/deploy/config.js';
 import { deploy, DeployError } from '../../src/deploy/engine.js';
-import { buildPlan, planMarkdown, planText } from '../../src/deploy/plan.js';
+import { buildPlan } from '../../src/deploy/plan.js';
+import { planMarkdown, planText } from '../../src/deploy/print.js';
 import type {
   AppState,
   Backend,
@@ -16,6 +17,7 @@ import { recordingLog } from '../../src/log.js';
 import { verifyGates } from '../../src/deploy/verify-gates.js';
 import { parseCheckInputs } from '../../src/health/inputs.js';
 
+const LOCK = { ttlSeconds: 300, refreshSeconds: 60 };
 const DIGEST = `sha256:${'b'.repeat(64)}`;
 const IMAGE = `ghcr.io/org/bot@${DIGEST}`;
 const web: RawDeployInputs = {
@@ -85,7 +87,7 @@ function fakeProxy(routed: Backend[] = []) {
     routes,
     current: async () => routed,
     route: async (_e, backends) => void routes.push(backends),
-    drain: async () => undefined,
+    drain: async () => 0,
   };
   return proxy;
 }
@@ -203,7 +205,12 @@ describe('blue-green', () => {
     );
     expect(create.at(-1)).toBe(IMAGE);
     expect(docker[4]).toEqual(['docker', 'stop', '-t', '20', 'mybot-20260101-000000']);
-    expect(proxy.routes).toEqual([[{ color: 'green', port: 8002, weight: 100 }]]);
+    expect(proxy.routes).toEqual([
+      [
+        { color: 'green', port: 8002, weight: 100 },
+        { color: 'blue', port: 8001, weight: 0 }, // the old line stays (nginx: down) for the drain
+      ],
+    ]);
     expect(calls).toEqual([
       'lock',
       'write /var/lib/tg-devops/mybot/app.env 0600',
@@ -230,7 +237,7 @@ describe('blue-green', () => {
       deps(exec, host, fakeProxy([{ color: 'blue', port: 8001, weight: 100 }])),
     ).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(
-      /gate http-health failed.*; NOT rolled back: 1 undo step\(s\) failed \(.*mybot-20260101-000100.*\); the next deploy converges the host$/,
+      /gate http-health failed.*; NOT rolled back: 1 undo step\(s\) failed or were not run \(.*mybot-20260101-000100.*\); the next deploy converges the host\. Now: traffic: blue:100% \(mybot-20260101-000000, 127\.0\.0\.1:8001\)/,
     );
     expect((error as Error).message).not.toContain('rolled back to');
     expect(calls).toContain('audit failure');
@@ -469,6 +476,7 @@ describe('the plan as a value', () => {
       'registry-password': 'hunter2-password',
     });
     const plan = buildPlan({
+      lock: LOCK,
       config,
       probe: probe(),
       releaseId: 'r1',
@@ -484,9 +492,10 @@ describe('the plan as a value', () => {
     expect(planMarkdown(plan)).toMatch(/^\| 1 \| log in to ghcr.io/m);
   });
 
-  it('converges after a cut-off deploy: adopts what the proxy routes to, removes strays', () => {
+  it('converges after a cut-off deploy: adopts what the proxy routes to; the last verified release is stopped and kept, never removed', () => {
     const config = buildConfig(web);
     const plan = buildPlan({
+      lock: LOCK,
       config,
       releaseId: 'r3',
       now: '',
@@ -506,8 +515,21 @@ describe('the plan as a value', () => {
     });
     expect(plan.current?.container).toBe('mybot-r2');
     expect(plan.color).toBe('blue');
-    expect(plan.steps[0]!.argv).toEqual(['docker', 'rm', '--force', 'mybot-20260101-000000']);
+    expect(plan.steps[0]!.action).toMatchObject({
+      kind: 'container',
+      op: 'stop',
+      argv: ['docker', 'stop', '-t', '20', 'mybot-20260101-000000'],
+    });
+    expect(
+      plan.steps.some(
+        (s) =>
+          s.action.kind === 'container' &&
+          s.action.op === 'remove' &&
+          s.action.container.name === 'mybot-20260101-000000',
+      ),
+    ).toBe(false);
     expect(plan.notes.join('\n')).toMatch(/adopting mybot-r2/);
+    expect(plan.notes.join('\n')).toMatch(/mybot-20260101-000000 served last .* stopped, kept/);
   });
 
   it('prunes past keep-releases, never the current or the previous', () => {
@@ -518,6 +540,7 @@ describe('the plan as a value', () => {
       releaseId: id,
     }));
     const plan = buildPlan({
+      lock: LOCK,
       config,
       releaseId: 'r9',
       now: '',
@@ -533,11 +556,11 @@ describe('the plan as a value', () => {
         },
       }),
     });
-    expect(plan.steps.filter((s) => s.id.startsWith('prune')).map((s) => s.argv?.at(-1))).toEqual([
-      'mybot-r3',
-      'mybot-r2',
-      'mybot-r1',
-    ]);
+    expect(
+      plan.steps
+        .filter((s) => s.id.startsWith('prune'))
+        .map((s) => ('argv' in s.action ? s.action.argv : undefined)?.at(-1)),
+    ).toEqual(['mybot-r3', 'mybot-r2', 'mybot-r1']);
   });
 });
 
@@ -590,7 +613,7 @@ describe('the release record: migration label and proxy', () => {
   it('labels that cannot be read keep the pre-deploy rule and warn', async () => {
     const { state, log } = await deployWithLabels(withPre, '', 1);
     expect(state.current?.irreversibleMigration).toBe(true);
-    expect(log).toMatch(/labels of .* not readable \(No such image\); its pre-deploy counts/);
+    expect(log).toMatch(/labels of .* not readable \(No such image\); a pre-deploy counts/);
   });
 
   it('records the proxy: none without one, the kind of the one it switched', async () => {
@@ -608,6 +631,7 @@ describe('the release record: migration label and proxy', () => {
 
   it('records haproxy with its frontend port', () => {
     const plan = buildPlan({
+      lock: LOCK,
       config: buildConfig({ ...web, proxy: 'haproxy' }),
       probe: {
         paths: memoryHost().host.appPaths('/var/lib/tg-devops', 'mybot'),

@@ -1,17 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildConfig } from '../../src/deploy/config.js';
 import { awaitEarlierPreDeploys, preDeployFailure } from '../../src/deploy/pre-deploy.js';
 import { recordingExecutor, type CommandResult } from '../../src/exec.js';
 import { recordingLog } from '../../src/log.js';
-
-const config = (lockTimeout: string) =>
-  buildConfig({
-    app: 'mybot',
-    image: `ghcr.io/org/bot@sha256:${'a'.repeat(64)}`,
-    'bot-mode': 'worker',
-    'pre-deploy': 'alembic upgrade head',
-    'lock-timeout': lockTimeout,
-  });
 
 /** A host where an earlier run's migration container is (or is not) still running. */
 function host(orphan: boolean, wait: Partial<CommandResult> = { stdout: '0\n' }) {
@@ -30,7 +20,7 @@ function host(orphan: boolean, wait: Partial<CommandResult> = { stdout: '0\n' })
 describe('pre-deploy: never two migrations at once (a run cut off mid-migration)', () => {
   it('nothing left running: nothing waited for', async () => {
     const exec = host(false);
-    await awaitEarlierPreDeploys({ exec, log: recordingLog() }, config('300'));
+    await awaitEarlierPreDeploys({ exec, log: recordingLog() }, 'mybot', 300);
     expect(exec.commands.map((c) => c.argv.slice(0, 2).join(' '))).toEqual(['docker ps']);
     expect(exec.commands[0]!.argv).toContain('label=tg-devops.app=mybot-pre');
   });
@@ -38,7 +28,7 @@ describe('pre-deploy: never two migrations at once (a run cut off mid-migration)
   it('one still running: waited for (bounded by lock-timeout on the host), then the deploy goes on', async () => {
     const exec = host(true);
     const log = recordingLog();
-    await awaitEarlierPreDeploys({ exec, log }, config('120'));
+    await awaitEarlierPreDeploys({ exec, log }, 'mybot', 120);
     const wait = exec.commands.find((c) => c.argv[1] === 'wait')!;
     expect(wait.argv).toEqual(['docker', 'wait', 'mybot-20260101-000001-pre']);
     expect(wait.options.timeoutMs).toBe(120_000);
@@ -48,30 +38,25 @@ describe('pre-deploy: never two migrations at once (a run cut off mid-migration)
   it('still running after lock-timeout, or lock-timeout 0: refused, naming the container', async () => {
     const slow = host(true, { exitCode: 124 });
     await expect(
-      awaitEarlierPreDeploys({ exec: slow, log: recordingLog() }, config('30')),
+      awaitEarlierPreDeploys({ exec: slow, log: recordingLog() }, 'mybot', 30),
     ).rejects.toThrow(
       /mybot-20260101-000001-pre is still running after 30s; refusing to run a second pre-deploy beside it/,
     );
     const now = host(true);
     await expect(
-      awaitEarlierPreDeploys({ exec: now, log: recordingLog() }, config('0')),
+      awaitEarlierPreDeploys({ exec: now, log: recordingLog() }, 'mybot', 0),
     ).rejects.toThrow(/of an earlier run is still running; refusing/);
     expect(now.commands.some((c) => c.argv[1] === 'wait')).toBe(false);
   });
 
   it('a failed pre-deploy whose container still runs says so; one that ended keeps its own error', async () => {
     const cause = new Error('the SSH connection broke');
-    const still = await preDeployFailure(
-      host(true),
-      config('0'),
-      'mybot-20260101-000001-pre',
-      cause,
-    );
+    const still = await preDeployFailure(host(true), 'mybot', 'mybot-20260101-000001-pre', cause);
     expect(still.message).toBe(
       'the SSH connection broke; its container mybot-20260101-000001-pre is still running on the host: the next deploy waits for it before another pre-deploy',
     );
-    expect(
-      await preDeployFailure(host(false), config('0'), 'mybot-20260101-000001-pre', cause),
-    ).toBe(cause);
+    expect(await preDeployFailure(host(false), 'mybot', 'mybot-20260101-000001-pre', cause)).toBe(
+      cause,
+    );
   });
 });

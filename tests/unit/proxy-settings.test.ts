@@ -171,7 +171,7 @@ describe('proxyFrom and describeProxy', () => {
       kind: 'haproxy',
       current: async () => [],
       route: async () => undefined,
-      drain: async () => undefined,
+      drain: async () => 0,
     };
     expect(describeProxy(fake)).toEqual({ kind: 'haproxy' });
   });

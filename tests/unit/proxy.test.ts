@@ -545,12 +545,12 @@ describe('HAProxy runtime switch', () => {
     const proxy = createProxy(settings('haproxy'), { clock });
     await proxy.route(host, BLUE_GREEN);
     host.inFlight = [3, 2, 0, 5];
-    await proxy.drain(host, 'blue', 10, clock);
+    await proxy.drain(host, { color: 'blue', port: 8001 }, 10, clock);
     expect(clock.slept).toEqual([250, 250]);
     expect(host.inFlight).toEqual([5]);
     const late = fakeClock();
     host.inFlight = [9, 9, 9, 9, 9, 9, 9, 9, 9];
-    await proxy.drain(host, 'blue', 1, late);
+    await proxy.drain(host, { color: 'blue', port: 8001 }, 1, late);
     expect(late.slept).toEqual([250, 250, 250, 250]);
   });
 

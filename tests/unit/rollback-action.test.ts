@@ -3,8 +3,8 @@ import type { Release } from '../../src/host/state.js';
 import type { Inputs } from '../../actions/rollback/inputs.js';
 import { prepare } from '../../actions/rollback/main.js';
 import { describeProxy, PROXY_INPUT_DEFAULTS } from '../../src/proxy/index.js';
-import { servedBehind } from '../../src/rollback/proxy.js';
-import { rollbackSummary } from '../../src/rollback/summary.js';
+import { servedBehind } from '../../src/orchestrate/proxy.js';
+import { rollbackSummary } from '../../src/deploy/summary.js';
 
 const base = (): Inputs => ({
   hosts: ['deploy@prod-1.example.net'],

@@ -6,9 +6,9 @@ import type { Backend, HostPrimitives, TrafficProxy } from '../../src/deploy/por
 import type { AppState, AuditEntry, Release } from '../../src/host/state.js';
 import { appPaths } from '../../src/host/state.js';
 import type { Check, ProbeResult } from '../../src/health/types.js';
-import { planRollback, stateAfter } from '../../src/rollback/plan.js';
-import { rollback, RollbackError, type RollbackSettings } from '../../src/rollback/execute.js';
-import { windowGate } from '../../src/rollback/window.js';
+import { planRollback, stateAfter, type RollbackSettings } from '../../src/deploy/rollback-plan.js';
+import { rollback, RollbackError } from '../../src/deploy/engine.js';
+import { windowGate } from '../../src/deploy/window.js';
 
 const rel = (n: number, extra: Partial<Release> = {}): Release => ({
   id: `20260101-00000${n}`,
@@ -204,7 +204,7 @@ describe('rollback execution (recorded commands, in-memory host)', () => {
       calls,
       current: async () => routed,
       route: async (_e, b) => void calls.push(b),
-      drain: async () => undefined,
+      drain: async () => 0,
     };
     return p;
   };
@@ -261,9 +261,15 @@ describe('rollback execution (recorded commands, in-memory host)', () => {
       settings({ reason: 'manual rollback by octocat' }),
       deps(exec, primitives, proxy),
     );
-    expect(report.mode).toBe('proxy');
+    expect(report.plan.strategy).toBe('proxy switch');
     expect(verbs(exec)).toEqual([`start ${r1.container}`, `stop ${r2.container}`]);
-    expect(proxy.calls).toEqual([[{ color: 'blue', port: 8001, weight: 100 }]]);
+    // the current line stays at 0 (nginx: down) while its port drains
+    expect(proxy.calls).toEqual([
+      [
+        { color: 'blue', port: 8001, weight: 100 },
+        { color: 'green', port: 8002, weight: 0 },
+      ],
+    ]);
     const curl = exec.commands.find((c) => c.argv[0] === 'curl')!.argv;
     expect(curl.at(-1)).toBe('http://127.0.0.1:8001/health');
     expect(h.state.current?.id).toBe(r1.id);
@@ -305,7 +311,7 @@ describe('rollback execution (recorded commands, in-memory host)', () => {
     const { h, primitives } = makeHost(state([p2, p1]));
     const exec = docker([p2.container], [p1.container]);
     const report = await rollback(settings({ healthPath: undefined }), deps(exec, primitives));
-    expect(report.mode).toBe('handover');
+    expect(report.plan.strategy).toBe('handover');
     expect(verbs(exec)).toEqual([`stop ${p2.container}`, `start ${p1.container}`]);
     expect(exec.commands.some((c) => c.argv[1] === 'logs')).toBe(true);
     expect(h.state.current?.id).toBe(p1.id);
@@ -349,13 +355,17 @@ describe('rollback execution (recorded commands, in-memory host)', () => {
     const d = deps(exec, primitives, proxyStub([{ color: 'green', port: 8002, weight: 100 }]));
     const report = await rollback(settings({ dryRun: true }), d);
     expect(report.dryRun).toBe(true);
-    expect(report.steps.steps.map((s) => s.id)).toEqual([
-      'start-target',
-      'ready',
+    expect(report.plan.steps.map((s) => s.action.kind)).toEqual([
+      'container',
+      'gate',
       'route',
       'drain',
-      'stop-current',
+      'container',
+      'record',
     ]);
+    expect(report.plan.steps.find((s) => s.action.kind === 'drain')!.action).toMatchObject({
+      container: { name: r2.container, port: 8002 },
+    });
     for (const c of exec.commands)
       expect(
         ['cat', 'docker ps', 'docker image', 'sh'].some((p) => c.argv.join(' ').startsWith(p)),

@@ -1,0 +1,182 @@
+/**
+ * A deploy run over all its hosts, the same from the action and the CLI: refuse a poller on
+ * several hosts before any connection, tell the chat it starts, create the GitHub deployment,
+ * deploy host by host (in batches) through the engine, write the summary and the plan file, set
+ * the deployment's status, tell the chat how it ended.
+ */
+import type { DeployConfig } from '../deploy/config.js';
+import { deploy, DeployError, type DeployReport } from '../deploy/engine.js';
+import type { Gate } from '../deploy/gates.js';
+import { createDeployment, type GithubDeployment } from '../deploy/github-deployment.js';
+import { hostPrimitives, type LockHolder, type TrafficProxy } from '../deploy/ports.js';
+import { refuseManyPollers } from '../deploy/rules.js';
+import { summaryMarkdown, type HostOutcome } from '../deploy/summary.js';
+import { verifyGates, type DeployVerifyOptions } from '../deploy/verify-gates.js';
+import { errorMessage } from '../errors.js';
+import type { GitHubApi } from '../github/api.js';
+import type { NotifyEventName, RunLinks } from '../notify/message.js';
+import { notify, type NotifyTargets } from '../notify/send.js';
+import { formatTarget } from '../ssh/target.js';
+import { onHosts, writePlans, type HostsRequest, type RunDeps } from './hosts.js';
+
+export interface DeployRequest extends HostsRequest {
+  config: DeployConfig;
+  proxy?: TrafficProxy;
+  releaseId: string;
+  holder: Omit<LockHolder, 'startedAt'>;
+  verify?: DeployVerifyOptions;
+  notify?: { targets: NotifyTargets; environment: string; links: RunLinks };
+  github?: {
+    api: GitHubApi;
+    repository: string;
+    ref: string;
+    environment: string;
+    environmentUrl?: string;
+    transient: boolean;
+    logUrl?: string;
+  };
+}
+
+export interface DeployRun {
+  outcomes: HostOutcome<DeployReport>[];
+  /** Why the run failed (the first failed host, and the hosts not reached). */
+  failure?: string;
+  outputs: Record<string, string | number | undefined>;
+}
+
+/** The version a notification names: the tag, else the short digest. */
+export function versionOf(config: DeployConfig): string {
+  const { tag, digest } = config.image;
+  if (tag) return tag;
+  if (digest) return digest.slice(0, 19);
+  return config.image.raw;
+}
+
+/**
+ * rollback: every failed host was put back by its undo steps; failure: something else (no
+ * connection, a busy lock, an undo that failed, a cancel).
+ */
+export function outcomeEvent(outcomes: readonly HostOutcome[]): NotifyEventName {
+  const failed = outcomes.filter((o) => o.error);
+  const rolledBack = failed.every(
+    (o) =>
+      o.report?.result &&
+      !o.report.result.ok &&
+      !o.report.result.cancelled &&
+      !o.report.result.records.some((r) => r.status === 'undo-failed' || r.status === 'kept'),
+  );
+  return failed.length && rolledBack ? 'rollback' : 'failure';
+}
+
+export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<DeployRun> {
+  const { config, releaseId } = request;
+  const { log, clock } = deps;
+  refuseManyPollers(config.botMode, request.targets.length);
+  const fetchFn = deps.fetch ?? ((url, init) => fetch(url, init));
+  const tell = async (event: NotifyEventName, details?: string): Promise<void> => {
+    const n = request.notify;
+    if (config.dryRun || !n || (!n.targets.telegram && !n.targets.webhook)) return;
+    // notify() never throws; the catch is for anything around it: a notice never fails a deploy.
+    await notify(
+      {
+        event,
+        app: config.app,
+        version: versionOf(config),
+        environment: n.environment,
+        runUrl: n.links.runUrl,
+        commitUrl: n.links.commitUrl,
+        details,
+      },
+      n.targets,
+      { fetch: fetchFn, clock, log },
+    ).catch((error: unknown) => log.warn(`notify: ${errorMessage(error)}`));
+  };
+  await tell('start', `release ${releaseId} to ${request.targets.map(formatTarget).join(', ')}`);
+  let told = false;
+  try {
+    let deployment: GithubDeployment | undefined;
+    const gh = request.github;
+    if (gh && !config.dryRun) {
+      deployment = await createDeployment(gh.api, {
+        repository: gh.repository,
+        ref: gh.ref,
+        environment: gh.environment,
+        environmentUrl: gh.environmentUrl,
+        transient: gh.transient,
+        description: `${config.app} ${config.image.raw}`,
+        logUrl: gh.logUrl,
+      });
+      await deployment.status('in_progress', `deploying ${config.app} release ${releaseId}`);
+    }
+    let outcomes: HostOutcome<DeployReport>[] = [];
+    try {
+      outcomes = await onHosts<DeployReport>(
+        request,
+        deps,
+        (session, host) => {
+          const extraGates: Gate[] = request.verify
+            ? verifyGates(request.verify, { fetch: fetchFn, clock })
+            : [];
+          return log.group(`${config.dryRun ? 'plan for' : 'deploy to'} ${host}`, () =>
+            deploy(config, {
+              exec: session,
+              host: hostPrimitives,
+              proxy: request.proxy,
+              clock,
+              log,
+              releaseId,
+              extraGates,
+              verifyPauseSeconds: request.verify?.pauseSeconds,
+              holder: request.holder,
+              signal: deps.signal,
+            }),
+          );
+        },
+        (error) =>
+          error instanceof DeployError
+            ? { report: error.report as DeployReport, gate: error.gate }
+            : {},
+      );
+    } finally {
+      deps.writeSummary?.(summaryMarkdown(config.app, outcomes, config.dryRun));
+    }
+    const planFile = writePlans('deploy', outcomes, deps);
+    const first = outcomes.find((o) => o.report)?.report;
+    const outputs = {
+      image: config.image.raw,
+      'previous-image': first?.plan.current?.image ?? '',
+      color: first?.plan.color,
+      'release-id': releaseId,
+      'gap-ms': first?.facts.gapMs,
+      'plan-file': planFile,
+    };
+    const failed = outcomes.find((o) => o.error);
+    const skipped = request.targets.length - outcomes.length;
+    const failure = failed
+      ? `${failed.host}: ${failed.error}${skipped ? ` (${skipped} host(s) not deployed: stopped at the first failure)` : ''}`
+      : skipped
+        ? `cancelled: ${skipped} host(s) not deployed`
+        : undefined;
+    if (deployment)
+      await deployment
+        .status(
+          failure ? 'failure' : 'success',
+          !failure
+            ? `release ${releaseId} is live`
+            : outcomeEvent(outcomes) === 'rollback'
+              ? 'deploy failed, rolled back'
+              : 'deploy failed',
+        )
+        .catch((error: unknown) =>
+          log.warn(`GitHub deployment status not set: ${errorMessage(error)}`),
+        );
+    told = true;
+    if (!failure)
+      await tell('success', `release ${releaseId} is live on ${outcomes.length} host(s)`);
+    else await tell(outcomeEvent(outcomes), failure);
+    return { outcomes, failure, outputs };
+  } catch (error) {
+    if (!told) await tell('failure', errorMessage(error));
+    throw error;
+  }
+}
