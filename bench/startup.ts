@@ -8,13 +8,15 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
-const bundles = readdirSync(join(root, 'dist'))
-  .filter((name) => existsSync(join(root, 'dist', name, 'index.js')))
+// BENCH_DIST: bundles built elsewhere (ncc into a temp dir), to measure a change before dist/ has it.
+const dist = process.env.BENCH_DIST ?? join(root, 'dist');
+const bundles = readdirSync(dist)
+  .filter((name) => existsSync(join(dist, name, 'index.js')))
   .sort();
 
 const targets: { name: string; args: string[] }[] = [
   { name: 'node -e 0', args: ['-e', '0'] },
-  ...bundles.map((name) => ({ name, args: [join(root, 'dist', name, 'index.js')] })),
+  ...bundles.map((name) => ({ name, args: [join(dist, name, 'index.js')] })),
 ];
 const samples = new Map<string, number[]>(targets.map((t) => [t.name, []]));
 
@@ -42,7 +44,7 @@ const rows = targets.map((t) => {
 console.log(`node ${process.version}, ${rounds} interleaved rounds, medians`);
 printTable(['bundle', 'start ms', 'ratio to node -e 0', 'index.js size'], rows);
 const worst = Math.max(...rows.slice(1).map((r) => Number(r[2])));
-console.log(`worst ratio ${worst.toFixed(2)} (aim: under 2)`);
+console.log(`worst ratio ${worst.toFixed(2)} (reported, not targeted: docs/adr/0007)`);
 
 function printTable(head: string[], body: string[][]) {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
