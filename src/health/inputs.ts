@@ -3,6 +3,7 @@ import { parseJsonPath, type HttpCheckSpec } from './http.js';
 import { parsePattern } from './logs.js';
 import { parseQueryLine, READY_MADE, type ReadyMade } from './prometheus.js';
 import { loadScopedRules } from './rules.js';
+import { parseSelector } from './scope.js';
 import { isPromRange } from './time.js';
 import type { ChecksConfig } from './config.js';
 import type { CheckInputBaseName } from '../inputs/entries.js';
@@ -155,6 +156,18 @@ export function parseCheckInputs(
         `is required with ${name('prometheus-checks')}: the label matchers of the new release's series, e.g. job="bot",version="v2"`,
       );
     }
+    // Parsed with Prometheus' grammar: a typo fails here, naming the input, not as a query error
+    // (inconclusive) at every probe.
+    let selector = raw.prometheusSelector.trim();
+    if (selector) {
+      try {
+        selector = parseSelector(selector)
+          .map((m) => m.text)
+          .join(',');
+      } catch (error) {
+        throw new InputError(name('prometheus-selector'), (error as Error).message);
+      }
+    }
     const rulesPath = raw.prometheusRules?.trim() ?? '';
     if (rulesPath && !raw.prometheusSelector) {
       throw new InputError(
@@ -173,7 +186,7 @@ export function parseCheckInputs(
     prometheus = {
       url: raw.prometheusUrl,
       readyMade,
-      selector: raw.prometheusSelector,
+      selector,
       range: raw.prometheusRange,
       minSamples: raw.minSamples,
       statusLabel: raw.prometheusStatusLabel,

@@ -281,6 +281,21 @@ describe('prometheus-rules in the check inputs', () => {
     expect(asked).toContain('postgres_up{job="sample-bot",version="v2"} == 0');
   });
 
+  it('refuses a selector that is not label matchers, naming the input, before any probe', () => {
+    expect(() =>
+      parseCheckInputs({
+        ...emptyChecks,
+        prometheusChecks: ['up'],
+        prometheusSelector: 'job=bot',
+      }),
+    ).toThrow(/^Input 'prometheus-selector': is not a list of label matchers/);
+    // Braces and spaces are accepted and normalised for the ready-made checks.
+    expect(
+      parseCheckInputs({ ...emptyChecks, prometheusSelector: '{job="bot", version="v2"}' })
+        .prometheus!.selector,
+    ).toBe('job="bot",version="v2"');
+  });
+
   it('needs the selector and the URL, named as the deploy calls them', () => {
     const name = (base: string) => `verify-${base}`;
     expect(() =>
