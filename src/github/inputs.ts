@@ -1,5 +1,6 @@
-import * as core from './commands.js';
+import * as core from '@actions/core';
 import { InputError } from '../errors.js';
+import { registerSecret } from '../redact.js';
 
 /**
  * Typed readers over core.getInput. Adapters (actions/<name>/inputs.ts) call only these, with the
@@ -22,14 +23,13 @@ export function getRequired(name: string): string {
   return value;
 }
 
-/** A secret input: masked before anything else can print it. Not trimmed inside. */
+/**
+ * A secret input: masked before anything else can print it, whole, line by line and, for dotenv
+ * text, each secret value on its own (src/redact.ts). Not trimmed inside.
+ */
 export function getSecret(name: string): string {
   const value = core.getInput(name, { trimWhitespace: false });
-  if (value.trim() !== '') {
-    core.setSecret(value);
-    for (const line of value.split(/\r?\n/))
-      if (line.trim().length > 3) core.setSecret(line.trim());
-  }
+  for (const part of registerSecret(value)) core.setSecret(part);
   return value.trim() === '' ? '' : value;
 }
 
