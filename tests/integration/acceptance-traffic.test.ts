@@ -1,0 +1,432 @@
+/**
+ * Issue 10's acceptance, the traffic half: the deploy and rollback ACTIONS as a runner runs them
+ * (actions/<name>/index.ts, INPUT_* with action.yml's defaults, GITHUB_* files), over the
+ * sandbox's real sshd as the deploy user, real dockerd and registry (webbot images), behind a
+ * private nginx and HAProxy (tests/helpers/proxy-stack.ts: other tests reload the sandbox's shared
+ * ones), under load from a second process: fresh-connection AND kept-alive clients (Telegram's
+ * way), RATE requests/s each (120/s in all), through the front (nginx).
+ *
+ *  1. a manual rollback behind nginx: 0 failed requests;
+ *  2. a manual rollback behind HAProxy: 0 failed requests;
+ *  3. a route step whose nginx reload took effect and then exited 1: the run ends with the traffic
+ *     on the old release, that release running, and its error says it rolled back to it;
+ *  4. the same with HAProxy's runtime API (a relay applies the switch and reports a failure);
+ *  5. a webhook bot handed over behind nginx: the front serves the new release afterwards; requests
+ *     fail only between the old container's stop and the first answer of the new one, counted;
+ *  6. a deploy cancelled like a runner cancels (SIGINT, SIGTERM 7.5 s later) during its
+ *     post-switch watch: the old release serves, the lock is free, the audit says `cancelled`;
+ *  7. the automatic rollback: a v2 that fails the deploy's own window check (verify-http-url)
+ *     behind HAProxy goes back to v1 with 0 connection errors (v2's own 500s counted apart).
+ *
+ * Counts, never milliseconds. Each test has its own app and ports (23400-23449) and removes them.
+ */
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
+import { existsSync, writeFileSync, chownSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEntry, runEntry, type EntryResult } from '../helpers/action-entry.js';
+import {
+  appDir,
+  audit,
+  commandInput,
+  containerTimes,
+  env,
+  hostExec,
+  hostState,
+  lockHeld,
+  registryInputs,
+  removeApp,
+  running,
+  sshInputs,
+} from '../helpers/deploy-host.js';
+import { describe as describeLoad, startLoad, window, type LoadReport } from '../helpers/load.js';
+import { startHaproxy, startNginx, type Haproxy, type Nginx } from '../helpers/proxy-stack.js';
+import { ask, startRuntimeRelay, type RuntimeRelay } from '../helpers/runtime-relay.js';
+
+jest.setTimeout(420_000);
+/** Per client kind: 120 requests/s reach the front in all, half on fresh connections. */
+const RATE = 60;
+const PORT = { nginx: 23400, haproxyHealth: 23401 };
+const tag = `${process.pid % 100000}`;
+let nginx: Nginx;
+let haproxy: Haproxy;
+let relay: RuntimeRelay;
+const apps: string[] = [];
+const locations: string[] = [];
+
+beforeAll(async () => {
+  nginx = await startNginx(PORT.nginx, 'tg-accept-nginx-');
+  haproxy = await startHaproxy(PORT.haproxyHealth, 'tg-accept-haproxy-');
+  relay = await startRuntimeRelay(haproxy.socket, join(haproxy.dir, 'relay.sock'));
+});
+
+afterAll(async () => {
+  for (const location of locations) await removeLocation(location);
+  for (const app of apps) await removeApp(app);
+  await relay?.close();
+  await nginx?.stop();
+  await haproxy?.stop();
+});
+
+type Kind = 'nginx' | 'haproxy';
+
+interface App {
+  name: string;
+  kind: Kind;
+  ports: [number, number];
+  frontend?: number;
+  url: string;
+}
+
+function newApp(short: string, kind: Kind, base: number): App {
+  const name = `acc-${short}-${tag}`;
+  apps.push(name);
+  return {
+    name,
+    kind,
+    ports: [base, base + 1],
+    ...(kind === 'haproxy' ? { frontend: base + 2 } : {}),
+    url: `${nginx.url}/${name}/webhook`,
+  };
+}
+
+/** The proxy inputs of both actions for the private stack (absolute paths: sshd's PATH). */
+function proxyInputs(app: App, reload = commandInput(nginx.reloadCommand)): Record<string, string> {
+  const common = {
+    'nginx-conf-dir': nginx.confDir,
+    'nginx-test-command': commandInput(nginx.testCommand),
+    'nginx-reload-command': reload,
+  };
+  if (app.kind === 'nginx') return { proxy: 'nginx', ...common };
+  return {
+    proxy: 'haproxy',
+    ...common,
+    'haproxy-socket': relay.path,
+    'haproxy-config': haproxy.configFile,
+    'haproxy-reload-command': commandInput(haproxy.reloadCommand),
+    'haproxy-check-command': '/usr/sbin/haproxy -c -q -f {config}',
+    'haproxy-frontend-port': String(app.frontend),
+  };
+}
+
+function deployInputs(
+  app: App,
+  image: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ...sshInputs(),
+    ...registryInputs(),
+    ...proxyInputs(app),
+    app: app.name,
+    image,
+    'bot-mode': 'webhook',
+    'health-path': '/health',
+    'host-ports': app.ports.join(','),
+    'gate-window': '2',
+    'drain-seconds': '3',
+    'stop-grace': '5',
+    'health-timeout': '30',
+    'lock-timeout': '60',
+    ...extra,
+  };
+}
+
+function rollbackInputs(app: App, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...sshInputs(),
+    ...proxyInputs(app),
+    proxy: 'auto',
+    app: app.name,
+    'health-path': '/health',
+    'drain-seconds': '3',
+    'stop-grace': '5',
+    'health-timeout': '30',
+    'lock-timeout': '60',
+    ...extra,
+  };
+}
+
+function ok(run: EntryResult): EntryResult {
+  if (run.status !== 0)
+    throw new Error(`the action failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
+  return run;
+}
+
+/** First deploy of v1, then the front's location for the app (the user's nginx site). */
+async function firstDeploy(app: App, extra: Record<string, string> = {}): Promise<string> {
+  const first = ok(await runEntry('deploy', deployInputs(app, env.SANDBOX_IMAGE_WEB_V1!, extra)));
+  const location = `tg-${app.name}`;
+  locations.push(location);
+  await nginx
+    .addLocation(
+      hostExec,
+      location,
+      `location /${app.name}/ {\n    proxy_pass http://tg_${app.name}/;\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n}\n`,
+    )
+    .catch(async (error: unknown) => {
+      await removeLocation(location); // a refused file must not break the next test's nginx -t
+      throw error;
+    });
+  await frontServes(app, 'v1');
+  return first.outputs['release-id']!;
+}
+
+async function removeLocation(location: string): Promise<void> {
+  const file = join(nginx.defaultDir, `${location}.conf`);
+  if (existsSync(file)) await nginx.removeLocation(hostExec, location).catch(() => undefined);
+}
+
+async function answer(app: App): Promise<string> {
+  const res = await fetch(`${nginx.url}/${app.name}/`, { signal: AbortSignal.timeout(5000) });
+  return `${res.status} ${(await res.text()).trim()}`;
+}
+
+/** The front answers `version`, once nginx's new workers serve (a reload returns before). */
+async function frontServes(app: App, version: string): Promise<void> {
+  const want = `200 webbot ${version}`;
+  let got = '';
+  for (let i = 0; i < 50 && got !== want; i++) {
+    if (i) await new Promise((r) => setTimeout(r, 200));
+    got = await answer(app).catch((e: Error) => e.message);
+  }
+  expect(got).toBe(want);
+}
+
+/** Right now, the front answers `version` (no waiting: the run is over). */
+async function expectFrontServes(app: App, version: string): Promise<void> {
+  expect(await answer(app)).toBe(`200 webbot ${version}`);
+}
+
+interface Loaded<T> {
+  outcome: T;
+  endedAt: number;
+  reports: LoadReport[];
+}
+
+/** Runs `body` while both client kinds send RATE requests/s each through the front. */
+async function underLoad<T>(app: App, body: () => Promise<T>): Promise<Loaded<T>> {
+  const loads = (['fresh', 'keepalive'] as const).map((mode) =>
+    startLoad({ url: app.url, rate: RATE, mode, timeoutMs: 15_000, maxDurationMs: 300_000 }),
+  );
+  await Promise.all(loads.map((l) => l.ready));
+  await new Promise((r) => setTimeout(r, 1000));
+  let outcome: T;
+  try {
+    outcome = await body();
+  } catch (error) {
+    await Promise.all(loads.map((l) => l.stop()));
+    throw error;
+  }
+  const endedAt = Date.now();
+  await new Promise((r) => setTimeout(r, 1500));
+  const reports = await Promise.all(loads.map((l) => l.stop()));
+  for (const r of reports) console.log(`${app.name}: ${describeLoad(r)}`);
+  return { outcome, endedAt, reports };
+}
+
+/** After the run: every request answered, and only by `version`. */
+function expectOnlyAfter(reports: LoadReport[], endedAt: number, version: string): void {
+  for (const r of reports) {
+    const after = window(r, endedAt, Number.MAX_SAFE_INTEGER);
+    expect(after.sent).toBeGreaterThan(0);
+    expect({ mode: r.mode, failed: after.failed, versions: Object.keys(after.versions) }).toEqual({
+      mode: r.mode,
+      failed: 0,
+      versions: [version],
+    });
+  }
+}
+
+function expectNoFailures(reports: LoadReport[]): void {
+  for (const r of reports) {
+    expect(r.sent).toBeGreaterThan(RATE * 3);
+    expect({ mode: r.mode, failed: r.failed, errors: r.errors }).toEqual({
+      mode: r.mode,
+      failed: 0,
+      errors: {},
+    });
+  }
+}
+
+async function manualRollback(app: App): Promise<void> {
+  const v1 = await firstDeploy(app);
+  const second = ok(await runEntry('deploy', deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!)));
+  const v2 = second.outputs['release-id']!;
+  await frontServes(app, 'v2');
+
+  const { outcome, endedAt, reports } = await underLoad(app, () =>
+    runEntry('rollback', rollbackInputs(app, { reason: 'acceptance: manual rollback' })),
+  );
+  ok(outcome);
+  expect(outcome.outputs).toMatchObject({ 'release-id': v1, 'rolled-back-from': v2 });
+  expectNoFailures(reports);
+  for (const r of reports) expect(r.versions.v2).toBeGreaterThan(0); // the load saw the switch
+  expectOnlyAfter(reports, endedAt, 'v1');
+  expect(await running(app.name)).toEqual([`${app.name}-${v1}`]);
+  expect(hostState(app.name).current?.id).toBe(v1);
+  expect(audit(app.name).at(-1)).toMatchObject({ action: 'rollback', result: 'success' });
+  expect(lockHeld(app.name)).toBe(false);
+}
+
+test('a manual rollback behind nginx under load: 0 failed requests', async () => {
+  await manualRollback(newApp('rbn', 'nginx', 23410));
+});
+
+test('a manual rollback behind HAProxy under load: 0 failed requests', async () => {
+  await manualRollback(newApp('rbh', 'haproxy', 23413));
+});
+
+/** The deploy of v2 fails at a route step that took effect; everything must end on v1. */
+async function expectBackOnOld(app: App, v1: string, run: Loaded<EntryResult>): Promise<void> {
+  const { outcome, endedAt, reports } = run;
+  expect(outcome.status).toBe(1);
+  const error = outcome.errors.join('\n');
+  // the run says where the traffic is: back on the old release (not "nothing changed")
+  expect(error).toMatch(new RegExp(`rolled back to ${v1}`));
+  expect(error).not.toMatch(/running config is unchanged|nothing changed/);
+  for (const r of reports) {
+    const s = r.failed;
+    console.log(`${app.name} ${r.mode}: ${s} failed during the failed route and its undo`);
+  }
+  expectOnlyAfter(reports, endedAt, 'v1');
+  await expectFrontServes(app, 'v1');
+  expect(await running(app.name)).toEqual([`${app.name}-${v1}`]);
+  expect(hostState(app.name).current?.id).toBe(v1);
+  expect(audit(app.name).at(-1)).toMatchObject({ result: 'rolled-back' });
+  expect(lockHeld(app.name)).toBe(false);
+}
+
+test('nginx: a reload that takes effect and then exits 1 ends with the traffic on the old release, still running', async () => {
+  const app = newApp('rfn', 'nginx', 23420);
+  const v1 = await firstDeploy(app);
+  // reloads, then fails once (the mark is the deploy user's: nginx's dir is theirs)
+  const mark = join(nginx.dir, `fail-next-reload-${app.name}`);
+  writeFileSync(mark, '');
+  const { uid, gid } = statSync(nginx.dir);
+  chownSync(mark, uid, gid);
+  const reload =
+    `sh -c "${commandInput(nginx.reloadCommand)} && if [ -e ${mark} ]; then rm -f ${mark}; ` +
+    `echo reloaded, then failed >&2; exit 1; fi"`;
+  const run = await underLoad(app, () =>
+    runEntry(
+      'deploy',
+      deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!, { 'nginx-reload-command': reload }),
+    ),
+  );
+  expect(existsSync(mark)).toBe(false); // the failing reload really ran
+  await expectBackOnOld(app, v1, run);
+});
+
+test('HAProxy: a runtime switch that takes effect and then fails ends with the traffic on the old release, still running', async () => {
+  const app = newApp('rfh', 'haproxy', 23423);
+  const v1 = await firstDeploy(app);
+  const backend = `be_${app.name}`;
+  const known = await ask(haproxy.socket, `show servers state ${backend}`);
+  expect(known).toMatch(/^1\n#/); // the relay's backend name is the deploy's
+  relay.arm(backend);
+  const run = await underLoad(app, () =>
+    runEntry('deploy', deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!)),
+  );
+  const injected = relay.injected().filter((i) => i.backend === backend);
+  expect(injected).toHaveLength(1); // the switch was applied, and reported failed
+  expect(injected[0]!.after).not.toEqual(injected[0]!.before);
+  await expectBackOnOld(app, v1, run);
+});
+
+test('handover of a webhook bot behind nginx: the front serves the new release; requests fail only in the gap', async () => {
+  const app = newApp('hov', 'nginx', 23430);
+  const handover = { strategy: 'handover' };
+  const v1 = await firstDeploy(app, handover);
+  const { outcome, endedAt, reports } = await underLoad(app, () =>
+    runEntry('deploy', deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!, handover)),
+  );
+  ok(outcome);
+  const v2 = outcome.outputs['release-id']!;
+  expect(Number(outcome.outputs['gap-ms'])).toBeGreaterThanOrEqual(0);
+  await expectFrontServes(app, 'v2');
+  expectOnlyAfter(reports, endedAt, 'v2');
+  expect(await running(app.name)).toEqual([`${app.name}-${v2}`]);
+
+  // The gap, on the host's clock: from the old container's stop (SIGTERM: it stops listening at
+  // once and exits within a second) to the end of the run (the front serves v2 by then). No
+  // request may fail before it or after it; inside it they are counted.
+  const old = await containerTimes(`${app.name}-${v1}`);
+  const next = await containerTimes(`${app.name}-${v2}`);
+  const gapFrom = old.finishedAt - 1000;
+  for (const r of reports) {
+    const before = window(r, 0, gapFrom);
+    const inGap = window(r, gapFrom, endedAt);
+    const failedAt = r.timeline.filter((b) => b.failed > 0).map((b) => b.at);
+    console.log(
+      `handover behind nginx, ${r.mode}: ${inGap.failed} of ${inGap.sent} requests failed in the gap ` +
+        `(gap-ms ${outcome.outputs['gap-ms']}; docker: old stopped ${old.finishedAt}, new started ` +
+        `${next.startedAt}; failures from ${failedAt[0] ?? '-'} to ${failedAt.at(-1) ?? '-'})`,
+    );
+    expect({ mode: r.mode, beforeGap: before.failed }).toEqual({ mode: r.mode, beforeGap: 0 });
+    expect(before.versions.v1).toBeGreaterThan(0);
+  }
+});
+
+test('a deploy cancelled with SIGINT during the switch: the old release serves, the lock is free, the audit says cancelled', async () => {
+  const app = newApp('cxl', 'nginx', 23440);
+  const v1 = await firstDeploy(app);
+  const { outcome, endedAt, reports } = await underLoad(app, async () => {
+    // a long watch after the switch: the cancel lands while v2 has the traffic
+    const run = startEntry(
+      'deploy',
+      deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!, { 'gate-window': '90' }),
+    );
+    const deadline = Date.now() + 120_000;
+    let switched = false;
+    while (!switched && Date.now() < deadline && run.child.exitCode === null) {
+      const res = await fetch(`${nginx.url}/${app.name}/`).catch(() => undefined);
+      switched = (await res?.text())?.trim() === 'webbot v2';
+      if (!switched) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(switched).toBe(true);
+    return run.cancel();
+  });
+  console.log(`cancelled run: exit ${outcome.status} signal ${outcome.signal}\n${outcome.stdout}`);
+  expectOnlyAfter(reports, endedAt, 'v1');
+  await expectFrontServes(app, 'v1');
+  expect(await running(app.name)).toEqual([`${app.name}-${v1}`]);
+  expect(hostState(app.name).current?.id).toBe(v1);
+  expect(lockHeld(app.name)).toBe(false);
+  expect(existsSync(appDir(app.name))).toBe(true);
+  expect(audit(app.name).at(-1)).toMatchObject({ result: 'cancelled' });
+  expect(outcome.status).not.toBe(0);
+});
+
+test('automatic rollback behind HAProxy under load: a v2 failing its window check goes back to v1 with 0 connection errors', async () => {
+  const app = newApp('auto', 'haproxy', 23443);
+  const v1 = await firstDeploy(app);
+  // v2 passes its start gate (/health 200) and answers 500 to everything else
+  const { outcome, endedAt, reports } = await underLoad(app, () =>
+    runEntry(
+      'deploy',
+      deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!, {
+        env: 'ERROR_RATE=100\n',
+        'verify-http-url': `${nginx.url}/${app.name}/`,
+        'gate-window': '5',
+      }),
+    ),
+  );
+  expect(outcome.status).toBe(1);
+  expect(outcome.errors.join('\n')).toMatch(
+    new RegExp(`gate http .*${app.name}.* failed.*rolled back to ${v1}`, 's'),
+  );
+  let appErrors = 0;
+  for (const r of reports) {
+    const { ['HTTP 500']: own = 0, ...lost } = r.errors;
+    appErrors += own;
+    console.log(
+      `${app.name} ${r.mode}: v2 answered ${own} with its own 500; lost ${JSON.stringify(lost)}`,
+    );
+    expect({ mode: r.mode, lost }).toEqual({ mode: r.mode, lost: {} });
+  }
+  expect(appErrors).toBeGreaterThan(0); // v2 really took traffic: the case is real
+  expectOnlyAfter(reports, endedAt, 'v1');
+  expect(await running(app.name)).toEqual([`${app.name}-${v1}`]);
+  expect(hostState(app.name).current?.id).toBe(v1);
+  expect(audit(app.name).at(-1)).toMatchObject({ result: 'rolled-back' });
+});
