@@ -58,27 +58,37 @@ export function reconcile(config: DeployConfig, probe: Probe): Reconciled {
   const notes: string[] = [];
   const running = probe.containers.filter(isRunning);
   let current = probe.state.current;
-  const routedColor = probe.routed
-    ?.filter((b) => b.weight > 0)
-    .sort((a, b) => b.weight - a.weight)[0]?.color;
   const currentRunning = current && running.some((c) => c.name === current!.container);
+  const known = [probe.state.current, probe.state.previous, ...probe.state.history];
+  const portOf = (c: ContainerInfo) =>
+    known.find((r) => r?.container === c.name)?.port ??
+    (c.color ? config.hostPorts[c.color] : undefined);
   const adopt = (c: ContainerInfo, why: string): Release => {
     notes.push(`adopting ${c.name} as the current release: ${why}`);
     return {
       id: c.releaseId ?? c.name,
       image: c.image ?? 'unknown',
       color: c.color,
-      port: c.color ? config.hostPorts[c.color] : undefined,
+      port: portOf(c),
       container: c.name,
       startedAt: c.createdAt ?? '',
       strategy: 'adopted',
     };
   };
-  if (routedColor && current?.color !== routedColor) {
-    // A deploy was cut off after its switch: the proxy is the truth for who serves.
-    const serving = running.find((c) => c.color === routedColor);
-    if (serving) current = adopt(serving, `the proxy routes to ${routedColor}`);
-  } else if (!currentRunning && !probe.routed?.length) {
+  // The proxy is the truth for who serves: the running container behind its heaviest backend.
+  const serving = (probe.routed ?? [])
+    .filter((b) => b.weight > 0)
+    .sort((a, b) => b.weight - a.weight)
+    .map((b) => ({ b, c: running.find((c) => portOf(c) === b.port) }))
+    .find((x) => x.c !== undefined);
+  if (serving) {
+    if (serving.c!.name !== current?.container)
+      // A deploy was cut off after its switch.
+      current = adopt(
+        serving.c!,
+        `the proxy routes to ${serving.b.color} (port ${serving.b.port})`,
+      );
+  } else if (!currentRunning && !probe.routed?.some((b) => b.weight > 0)) {
     // No proxy (handover, worker): a deploy cut off after starting its container.
     const newest = [...running].sort((a, b) =>
       (b.releaseId ?? '').localeCompare(a.releaseId ?? ''),
@@ -163,7 +173,19 @@ export function buildPlan(input: PlanInput): Plan {
   const cleanup: Step[] = [];
 
   let routedNow = before.routed;
-  steps.push(...straySteps(config, current, strays, before, (r) => (routedNow = r), notes));
+  const currentRunning = Boolean(
+    current && probe.containers.some((c) => c.name === current.container && isRunning(c)),
+  );
+  steps.push(
+    ...straySteps(
+      config,
+      currentRunning ? current : undefined,
+      strays,
+      before,
+      (r) => (routedNow = r),
+      notes,
+    ),
+  );
 
   const dockerConfig = `${paths.dir}/docker-config`;
   if (config.registry) {
@@ -244,9 +266,12 @@ export function buildPlan(input: PlanInput): Plan {
       },
     });
 
-  const currentRunning = Boolean(
-    current && probe.containers.some((c) => c.name === current.container && isRunning(c)),
-  );
+  // Nothing routed to the release that serves (an adopted one, or a proxy set up just now): a
+  // route's undo goes back to it, all of the traffic.
+  const routeBack =
+    !routedNow.some((t) => t.weight > 0) && currentRunning && current?.color && current.port
+      ? [{ color: current.color, port: current.port, weight: 100, container: current.container }]
+      : routedNow;
   const strategyInput: StrategyInput = {
     config,
     current,
@@ -255,7 +280,7 @@ export function buildPlan(input: PlanInput): Plan {
     next: { name: container, release: releaseId, color, port },
     envFile: paths.envFile,
     routed: port !== undefined && proxyKind !== 'none',
-    before: routedNow,
+    before: routeBack,
     verifyPauseSeconds: input.verifyPauseSeconds ?? 0,
   };
   if (config.strategy === 'handover') steps.push(...handoverSteps(strategyInput));
@@ -331,14 +356,15 @@ function straySteps(
     const to: RouteTarget[] = [
       { color: current.color, port: current.port, weight: 100, container: current.container },
     ];
-    steps.push(
-      routeStep(
+    steps.push({
+      ...routeStep(
         'route-away-from-strays',
         `route all traffic to ${current.container} (current) before the strays stop`,
         to,
-        before.routed,
+        [],
       ),
-    );
+      converges: true,
+    });
     for (const s of refs.filter((r) => served.some((t) => t.container === r.name)))
       steps.push(...drainStep(s, config.drainSeconds));
     setRouted(to);

@@ -183,13 +183,23 @@ export function checkPlan(plan: Plan): Violation[] {
   const sim = initial(plan);
   const groupStart = new Map<string, RouteTarget[]>();
   for (const step of plan.steps) {
-    if (step.action.kind === 'route' && served(sim.routed).length) {
+    if (step.action.kind === 'route' && step.converges) {
+      const to = served(step.action.to);
+      if (to.length !== 1 || to[0]!.container !== plan.current?.container)
+        out.push({
+          rule: 'route-undo',
+          step: step.id,
+          message: 'a converging route (not undone) must send all traffic to the current release',
+        });
+    } else if (step.action.kind === 'route') {
       const back = step.undo?.actions.find(
         (a): a is Extract<Action, { kind: 'route' }> => a.kind === 'route',
       );
       const key = step.undo?.key ?? step.id;
       if (!groupStart.has(key)) groupStart.set(key, sim.routed);
-      if (!back || !sameRouting(back.to, groupStart.get(key)!))
+      const start = groupStart.get(key)!;
+      // nothing routed before: there is nothing to route back to (a first deploy)
+      if (served(start).length && (!back || !sameRouting(back.to, start)))
         out.push({
           rule: 'route-undo',
           step: step.id,
@@ -231,7 +241,13 @@ export function checkPlan(plan: Plan): Violation[] {
     out.push(
       ...undoViolations.map((x) => ({ ...x, message: `if ${failing.id} fails: ${x.message}` })),
     );
-    const dead = served(sim2.routed).filter((t) => !sim2.running.has(t.container));
+    // traffic on a container that does not run, unless the host was already so before the plan
+    const deadBefore = served(plan.before.routed).filter(
+      (t) => !plan.before.running.some((c) => c.name === t.container),
+    );
+    const dead = served(sim2.routed).filter(
+      (t) => !sim2.running.has(t.container) && !deadBefore.some((d) => d.container === t.container),
+    );
     if (dead.length && served(plan.before.routed).length)
       out.push({
         rule: 'undo-ends-serving',

@@ -106,6 +106,11 @@ export interface Step {
   budgetSeconds?: number;
   /** When it completes, the new release serves (the rollback's and the summary's switch time). */
   serving?: boolean;
+  /**
+   * Brings a host a cut-off run left behind to the state the plan starts from (all traffic to
+   * the running current release); not undone.
+   */
+  converges?: boolean;
 }
 
 /** The lock the plan runs under: refreshed every refreshSeconds by a timer, also during steps. */

@@ -1,0 +1,451 @@
+/**
+ * The safety rules (src/deploy/rules.ts) hold on every plan the engine builds: generated
+ * configurations and host states (fast-check), at least 1,000 plans per strategy (blue-green,
+ * canary, handover, rollback). And each rule refuses a plan that breaks it (mutations).
+ */
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { buildConfig, type RawDeployInputs } from '../../src/deploy/config.js';
+import type { ContainerInfo } from '../../src/deploy/docker.js';
+import { lockFor } from '../../src/deploy/engine.js';
+import { buildPlan } from '../../src/deploy/plan.js';
+import { planJson, planText } from '../../src/deploy/print.js';
+import type { Probe } from '../../src/deploy/probe.js';
+import {
+  buildRollbackPlan,
+  planRollback,
+  type RollbackSettings,
+} from '../../src/deploy/rollback-plan.js';
+import { hostBefore } from '../../src/deploy/plan.js';
+import {
+  assertSafe,
+  checkPlan,
+  checkPollers,
+  PlanRefused,
+  type Violation,
+} from '../../src/deploy/rules.js';
+import { effect, type Plan, type Step } from '../../src/deploy/steps.js';
+import { appPaths, type AppState, type Release } from '../../src/host/state.js';
+import type { Backend, Color } from '../../src/proxy/types.js';
+
+const RUNS = 1000;
+const DIGEST = `sha256:${'d'.repeat(64)}`;
+const PORTS = { blue: 8001, green: 8002 };
+const paths = appPaths('/var/lib/tg-devops', 'bot');
+
+const release = (n: number, color: Color | undefined, extra: Partial<Release> = {}): Release => ({
+  id: `2026010${n}-000000`,
+  image: `reg/bot:v${n}`,
+  container: `bot-2026010${n}-000000`,
+  startedAt: `2026-01-0${n}T00:00:00Z`,
+  strategy: 'blue-green',
+  color,
+  port: color ? PORTS[color] : undefined,
+  ...extra,
+});
+
+/** A host as a cut-off or a clean earlier run may have left it. */
+interface HostShape {
+  current?: Release;
+  previous?: Release;
+  currentRunning: boolean;
+  previousRunning: boolean;
+  stray?: { color: Color; running: boolean };
+  routing: 'none' | 'current' | 'current+zero' | 'split' | 'stray';
+}
+
+const colorArb = fc.constantFrom<Color>('blue', 'green');
+
+function hostArb(takesTraffic: boolean): fc.Arbitrary<HostShape> {
+  return fc
+    .record({
+      hasCurrent: fc.boolean(),
+      hasPrevious: fc.boolean(),
+      color: colorArb,
+      currentRunning: fc.boolean(),
+      previousRunning: fc.boolean(),
+      stray: fc.option(fc.record({ color: colorArb, running: fc.boolean() }), { nil: undefined }),
+      routing: fc.constantFrom('none', 'current', 'current+zero', 'split', 'stray') as fc.Arbitrary<
+        HostShape['routing']
+      >,
+    })
+    .map((h): HostShape => {
+      const other: Color = h.color === 'blue' ? 'green' : 'blue';
+      const current = h.hasCurrent
+        ? release(3, takesTraffic ? h.color : undefined, { proxy: 'nginx' })
+        : undefined;
+      const previous =
+        h.hasCurrent && h.hasPrevious
+          ? release(2, takesTraffic ? other : undefined, { proxy: 'nginx' })
+          : undefined;
+      return {
+        current,
+        previous,
+        currentRunning: h.currentRunning && Boolean(current),
+        previousRunning: h.previousRunning && Boolean(previous),
+        stray: h.stray,
+        routing: takesTraffic ? h.routing : 'none',
+      };
+    });
+}
+
+function probeOf(shape: HostShape, proxy: boolean): Probe {
+  const containers: ContainerInfo[] = [];
+  const add = (r: Release | undefined, running: boolean) => {
+    if (r)
+      containers.push({
+        name: r.container,
+        state: running ? 'running' : 'exited',
+        releaseId: r.id,
+        color: r.color,
+        image: r.image,
+      });
+  };
+  add(shape.current, shape.currentRunning);
+  add(shape.previous, shape.previousRunning);
+  if (shape.stray)
+    containers.push({
+      name: 'bot-20260109-000000',
+      state: shape.stray.running ? 'running' : 'exited',
+      releaseId: '20260109-000000',
+      color: shape.stray.color,
+    });
+  let routed: Backend[] | undefined;
+  if (proxy) {
+    const c = shape.current;
+    const s = shape.stray;
+    routed = [];
+    if (c?.color && c.port) {
+      if (shape.routing === 'current') routed = [{ color: c.color, port: c.port, weight: 100 }];
+      if (shape.routing === 'current+zero')
+        routed = [
+          { color: c.color, port: c.port, weight: 100 },
+          {
+            color: c.color === 'blue' ? 'green' : 'blue',
+            port: PORTS[c.color === 'blue' ? 'green' : 'blue'],
+            weight: 0,
+          },
+        ];
+      if (shape.routing === 'split' && s && s.color !== c.color)
+        routed = [
+          { color: c.color, port: c.port, weight: 90 },
+          { color: s.color, port: PORTS[s.color], weight: 10 },
+        ];
+    }
+    if (shape.routing === 'stray' && s)
+      routed = [{ color: s.color, port: PORTS[s.color], weight: 100 }];
+  }
+  const state: AppState = {
+    app: 'bot',
+    current: shape.current,
+    previous: shape.previous,
+    history: [shape.current, shape.previous].filter((r): r is Release => r !== undefined),
+  };
+  return { paths, state, containers, routed, httpTool: 'curl' };
+}
+
+type Strategy = 'blue-green' | 'canary' | 'handover';
+
+function configArb(strategy: Strategy): fc.Arbitrary<RawDeployInputs> {
+  const botMode =
+    strategy === 'handover'
+      ? fc.constantFrom('polling', 'mtproto', 'webhook', 'worker')
+      : strategy === 'canary'
+        ? fc.constant('webhook')
+        : fc.constantFrom('webhook', 'worker');
+  return fc
+    .record({
+      botMode,
+      proxy:
+        strategy === 'canary'
+          ? fc.constantFrom('nginx', 'haproxy')
+          : fc.constantFrom('nginx', 'haproxy', 'none'),
+      health: fc.boolean(),
+      steps: fc.constantFrom('10,50,100', '25,100', '5,10,20,50,100', '100'),
+      window: fc.integer({ min: 0, max: 120 }),
+      interval: fc.integer({ min: 1, max: 300 }),
+      drain: fc.integer({ min: 0, max: 60 }),
+      grace: fc.integer({ min: 1, max: 120 }),
+      timeout: fc.integer({ min: 1, max: 600 }),
+      preDeploy: fc.boolean(),
+      registry: fc.boolean(),
+      keep: fc.integer({ min: 2, max: 6 }),
+    })
+    .map((c) => {
+      const webhook = c.botMode === 'webhook';
+      const raw: RawDeployInputs = {
+        app: 'bot',
+        image: `reg.example.com/bot@${DIGEST}`,
+        'bot-mode': c.botMode,
+        strategy,
+        proxy: c.botMode === 'polling' || c.botMode === 'mtproto' ? 'none' : c.proxy,
+        'health-path': webhook || c.health ? '/health' : '',
+        'canary-steps': c.steps,
+        'gate-window': String(c.window),
+        'step-interval': String(c.interval),
+        'drain-seconds': String(c.drain),
+        'stop-grace': String(c.grace),
+        'health-timeout': String(c.timeout),
+        'keep-releases': String(c.keep),
+        env: 'BOT_TOKEN=123:SECRET-TOKEN\nDATABASE_URL=postgres://u:PGPASS@db/bot',
+      };
+      if (c.preDeploy) raw['pre-deploy'] = 'alembic upgrade head';
+      if (c.registry) {
+        raw.registry = 'reg.example.com';
+        raw['registry-username'] = 'ci';
+        raw['registry-password'] = 'REGISTRY-SECRET';
+      }
+      return raw;
+    });
+}
+
+const LOCK = lockFor(300);
+let count: Record<string, number> = {};
+
+function deployPlan(raw: RawDeployInputs, shape: HostShape): Plan {
+  const config = buildConfig(raw);
+  const proxied = config.proxy !== 'none';
+  return buildPlan({
+    config,
+    probe: probeOf(shape, proxied),
+    releaseId: '20260110-000000',
+    now: '2026-01-10T00:00:00Z',
+    proxy: proxied ? { kind: config.proxy as 'nginx' | 'haproxy', frontendPort: 9000 } : undefined,
+    lock: LOCK,
+    verifyPauseSeconds: 5,
+  });
+}
+
+/** Every step prints an effect; the JSON holds no secret. */
+function printable(plan: Plan): void {
+  for (const s of [...plan.steps, ...plan.cleanup]) {
+    expect(effect(s.action).length).toBeGreaterThan(8);
+    for (const a of s.undo?.actions ?? []) expect(effect(a).length).toBeGreaterThan(8);
+  }
+  const json = planJson(plan);
+  for (const secret of ['SECRET-TOKEN', 'PGPASS', 'REGISTRY-SECRET']) {
+    expect(json).not.toContain(secret);
+    expect(planText(plan)).not.toContain(secret);
+  }
+}
+
+describe('every generated plan passes the safety rules (fast-check)', () => {
+  count = {};
+  for (const strategy of ['blue-green', 'canary', 'handover'] as const) {
+    it(`${strategy}: ${RUNS} generated configurations and host states`, () => {
+      fc.assert(
+        fc.property(
+          configArb(strategy).chain((raw) =>
+            hostArb(raw['bot-mode'] === 'webhook' || Boolean(raw['health-path'])).map(
+              (shape) => [raw, shape] as const,
+            ),
+          ),
+          ([raw, shape]) => {
+            const plan = deployPlan(raw, shape);
+            const violations = checkPlan(plan);
+            if (violations.length) throw new Error(JSON.stringify({ violations, raw, shape }));
+            printable(plan);
+            count[strategy] = (count[strategy] ?? 0) + 1;
+          },
+        ),
+        { numRuns: RUNS },
+      );
+      expect(count[strategy]).toBeGreaterThanOrEqual(RUNS);
+    });
+  }
+
+  it(`rollback: ${RUNS} generated states, targets and proxies`, () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          web: fc.boolean(),
+          currentColor: colorArb,
+          sameColor: fc.boolean(),
+          currentRunning: fc.boolean(),
+          targetRunning: fc.boolean(),
+          proxy: fc.constantFrom('nginx', 'haproxy', 'none'),
+          routing: fc.constantFrom('current', 'current+zero', 'none'),
+          health: fc.boolean(),
+          window: fc.integer({ min: 0, max: 60 }),
+          drain: fc.integer({ min: 0, max: 60 }),
+          grace: fc.integer({ min: 0, max: 120 }),
+          timeout: fc.integer({ min: 1, max: 600 }),
+        }),
+        (r) => {
+          const other: Color = r.currentColor === 'blue' ? 'green' : 'blue';
+          const targetColor = r.sameColor ? r.currentColor : other;
+          const current = release(3, r.web ? r.currentColor : undefined);
+          const target = release(2, r.web ? targetColor : undefined);
+          const state: AppState = {
+            app: 'bot',
+            current,
+            previous: target,
+            history: [current, target],
+          };
+          const shape: HostShape = {
+            current,
+            previous: target,
+            currentRunning: r.currentRunning,
+            previousRunning: r.targetRunning,
+            routing: r.web ? r.routing : 'none',
+          };
+          const proxied = r.web && r.proxy !== 'none';
+          const probe = probeOf(shape, proxied);
+          const settings: RollbackSettings = {
+            app: 'bot',
+            stateBase: '/var/lib/tg-devops',
+            force: false,
+            dryRun: false,
+            healthPath: r.health ? '/health' : undefined,
+            stopGraceSeconds: r.grace,
+            healthTimeoutSeconds: r.timeout,
+            drainSeconds: r.drain,
+            gateWindowSeconds: r.window,
+            lockTimeoutSeconds: 60,
+          };
+          const plan = buildRollbackPlan({
+            choice: planRollback(state, undefined, { force: false }),
+            settings,
+            state,
+            before: hostBefore(undefined, probe),
+            proxy: proxied ? { kind: r.proxy as 'nginx' | 'haproxy' } : undefined,
+            lock: LOCK,
+          });
+          const violations = checkPlan(plan);
+          if (violations.length) throw new Error(JSON.stringify({ violations, r }));
+          printable(plan);
+          // the drain waits on the port of the release it leaves, whatever the upstream says
+          for (const s of plan.steps)
+            if (s.action.kind === 'drain') expect(s.action.container.port).toBe(current.port);
+          count.rollback = (count.rollback ?? 0) + 1;
+        },
+      ),
+      { numRuns: RUNS },
+    );
+    expect(count.rollback).toBeGreaterThanOrEqual(RUNS);
+  });
+});
+
+// ---- each rule refuses a plan that breaks it -----------------------------------------------------
+
+const web: RawDeployInputs = {
+  app: 'bot',
+  image: `reg.example.com/bot@${DIGEST}`,
+  'bot-mode': 'webhook',
+  'health-path': '/health',
+};
+const serving: HostShape = {
+  current: release(3, 'blue'),
+  previous: release(2, 'green'),
+  currentRunning: true,
+  previousRunning: false,
+  routing: 'current',
+};
+const rules = (plan: Plan) => checkPlan(plan).map((v: Violation) => v.rule);
+const without = (plan: Plan, kind: Step['action']['kind']): Plan => ({
+  ...plan,
+  steps: plan.steps.filter((s) => s.action.kind !== kind),
+});
+
+describe('each rule refuses a plan that breaks it', () => {
+  const bg = deployPlan({ ...web, strategy: 'blue-green' }, serving);
+
+  it('the plans as built pass', () => {
+    expect(checkPlan(bg)).toEqual([]);
+    expect(() => assertSafe(bg)).not.toThrow();
+  });
+
+  it('gated-traffic: a route before the health gate', () => {
+    const ready = bg.steps.findIndex((s) => s.id === 'ready');
+    const route = bg.steps.findIndex((s) => s.action.kind === 'route');
+    const steps = [...bg.steps];
+    [steps[ready], steps[route]] = [steps[route]!, steps[ready]!];
+    expect(rules({ ...bg, steps })).toContain('gated-traffic');
+  });
+
+  it('drain-before-stop: the old release stopped without its drain, or while still routed', () => {
+    expect(rules(without(bg, 'drain'))).toContain('drain-before-stop');
+    expect(rules(without(bg, 'route'))).toContain('drain-before-stop');
+  });
+
+  it('the nginx-behind-rollback bug: the drain must wait on the old PORT', () => {
+    const drain = bg.steps.find((s) => s.action.kind === 'drain')!;
+    if (drain.action.kind !== 'drain') throw new Error('no drain');
+    expect(drain.action.container.port).toBe(8001);
+    const elsewhere = bg.steps.map((s) =>
+      s === drain && s.action.kind === 'drain'
+        ? { ...s, action: { ...s.action, container: { ...s.action.container, port: 8002 } } }
+        : s,
+    );
+    expect(rules({ ...bg, steps: elsewhere })).toContain('drain-before-stop');
+  });
+
+  it('route-undo: a route without an undo back to the routing before it', () => {
+    const steps = bg.steps.map((s) => (s.action.kind === 'route' ? { ...s, undo: undefined } : s));
+    expect(rules({ ...bg, steps })).toContain('route-undo');
+  });
+
+  it('route-follows: a webhook handover behind a proxy must route to the new release', () => {
+    const handover = deployPlan({ ...web, strategy: 'handover' }, serving);
+    expect(checkPlan(handover)).toEqual([]);
+    expect(handover.steps.some((s) => s.action.kind === 'route')).toBe(true);
+    expect(rules(without(handover, 'route'))).toContain('route-follows');
+  });
+
+  it('kept-releases: the last verified release is never removed', () => {
+    const stop = bg.steps.find((s) => s.action.kind === 'container' && s.action.op === 'stop')!;
+    if (stop.action.kind !== 'container') throw new Error('no stop');
+    const removing = { ...stop, action: { ...stop.action, op: 'remove' as const } };
+    expect(rules({ ...bg, steps: bg.steps.map((s) => (s === stop ? removing : s)) })).toContain(
+      'kept-releases',
+    );
+  });
+
+  it('undo-ends-serving: an undo that does not start the old release again', () => {
+    const steps = bg.steps.map((s) =>
+      s.action.kind === 'container' && s.action.op === 'stop' ? { ...s, undo: undefined } : s,
+    );
+    expect(rules({ ...bg, steps })).toContain('undo-ends-serving');
+  });
+
+  it('lock: a refresh that would not land twice within the TTL; a step without a budget', () => {
+    expect(rules({ ...bg, lock: { ttlSeconds: 60, refreshSeconds: 40 } })).toContain('lock');
+    const steps = bg.steps.map((s) =>
+      s.action.kind === 'gate' ? { ...s, budgetSeconds: undefined } : s,
+    );
+    expect(rules({ ...bg, steps })).toContain('lock');
+  });
+
+  it('one-poller: a polling or MTProto bot on more than one host', () => {
+    expect(checkPollers('polling', 2).map((v) => v.rule)).toEqual(['one-poller']);
+    expect(checkPollers('mtproto', 3).map((v) => v.rule)).toEqual(['one-poller']);
+    expect(checkPollers('polling', 1)).toEqual([]);
+    expect(checkPollers('webhook', 5)).toEqual([]);
+  });
+
+  it('assertSafe refuses with every violation named', () => {
+    expect(() => assertSafe(without(bg, 'drain'))).toThrow(PlanRefused);
+    expect(() => assertSafe(without(bg, 'drain'))).toThrow(
+      /drain-before-stop.*nothing was changed|nothing was changed[\s\S]*drain-before-stop/,
+    );
+  });
+});
+
+describe('convergence never costs the last good release', () => {
+  it('a cut-off blue-green whose new color took the traffic: the old verified release is stopped and kept', () => {
+    const shape: HostShape = {
+      current: release(3, 'blue'),
+      previous: release(2, 'green'),
+      currentRunning: true,
+      previousRunning: false,
+      stray: { color: 'green', running: true },
+      routing: 'stray',
+    };
+    const plan = deployPlan({ ...web, strategy: 'blue-green' }, shape);
+    expect(checkPlan(plan)).toEqual([]);
+    const removed = plan.steps.flatMap((s) =>
+      s.action.kind === 'container' && s.action.op === 'remove' ? [s.action.container.name] : [],
+    );
+    expect(removed).not.toContain(release(3, 'blue').container);
+  });
+});
