@@ -1,7 +1,9 @@
 /**
- * Prometheus checks against the sandbox's real Prometheus: it scrapes three real webbot
- * containers (a healthy one, one answering 50% 500s, one with no traffic) through a file_sd
- * target file, and the verdicts come from PromQL that Prometheus itself evaluated.
+ * Prometheus checks against the sandbox's real Prometheus: it scrapes four real webbot
+ * containers (a healthy one, one answering 50% 500s, one with no traffic, one stopped once
+ * scraped) through a file_sd target file, and the verdicts come from PromQL that Prometheus
+ * itself evaluated. Each container has its own APP_VERSION, which only its webbot_info series
+ * carries (an app-level label, never on `up`): the `up` check is asked by that label too.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -22,7 +24,7 @@ const docker = localExecutor({
   env: { DOCKER_HOST: env.SANDBOX_DOCKER_HOST, DOCKER_CONFIG: env.SANDBOX_DOCKER_CONFIG },
 });
 const dockerCli = env.SANDBOX_DOCKER_CLI ?? 'docker';
-const bots = ['good', 'bad', 'idle'] as const;
+const bots = ['good', 'bad', 'idle', 'gone'] as const;
 type Bot = (typeof bots)[number];
 const ports = {} as Record<Bot, number>;
 const created: string[] = [];
@@ -64,7 +66,7 @@ beforeAll(async () => {
       : ['-p', `127.0.0.1:${ports[bot]}:8080`];
     await docker.run([
       dockerCli, 'run', '-d', '--name', name, ...net,
-      '-e', `ERROR_RATE=${bot === 'bad' ? 50 : 0}`,
+      '-e', `ERROR_RATE=${bot === 'bad' ? 50 : 0}`, '-e', `APP_VERSION=${id}-${bot}`,
       env.SANDBOX_IMAGE_WEB_V1!,
     ]); // prettier-ignore
     created.push(name);
@@ -113,14 +115,19 @@ afterAll(async () => {
     await docker.run([dockerCli, 'rm', '-f', name], { allowFailure: true });
 });
 
-function checksFor(bot: Bot, queries: string[]) {
+function checksFor(
+  bot: Bot,
+  queries: string[],
+  readyMade: ('error-rate' | 'latency-p95' | 'up')[] = ['error-rate', 'latency-p95', 'up'],
+  selector = `job="${id}-${bot}"`,
+) {
   return buildChecks(
     {
       http: [],
       prometheus: {
         url: PROM,
-        readyMade: ['error-rate', 'latency-p95', 'up'],
-        selector: `job="${id}-${bot}"`,
+        readyMade,
+        selector,
         range: '2m',
         minSamples: 20,
         statusLabel: 'code',
@@ -201,3 +208,41 @@ it('is inconclusive for the bot with no traffic, not failed', async () => {
     /^no decision in time from prometheus error-rate, prometheus latency-p95/,
   );
 });
+
+it('up by an app-level label (webbot_info{version}): passes while the bot runs, fails naming the stopped one', async () => {
+  const byVersion = (bot: Bot) => `version="${id}-${bot}"`;
+  // The trap: `up` never carries the app's version label.
+  expect(await prometheusClient(PROM, { fetch }).query(`up{${byVersion('good')}}`)).toEqual([]);
+  expect(await promQuery(`count(webbot_info{${byVersion('good')}})`)).toBe(1);
+
+  const running = await verify(checksFor('good', [], ['up'], byVersion('good')), {
+    ...options,
+    log: recordingLog(),
+  });
+  expect(running).toMatchObject({ outcome: 'pass', accepted: true });
+  expect(running.evidence[0]!.last.at(-1)!.summary).toContain(`instance="127.0.0.1:${ports.good}"`);
+
+  await docker.run([dockerCli, 'stop', '-t', '1', `${id}-gone`]);
+  await until(
+    'Prometheus seeing the stopped bot down',
+    async () => (await promQuery(`up{job="${id}-gone"}`)) === 0,
+  );
+  const stopped = await verify(checksFor('gone', [], ['up'], byVersion('gone')), {
+    ...options,
+    log: recordingLog(),
+  });
+  expect(stopped).toMatchObject({ outcome: 'fail', failedCheck: 'prometheus up' });
+  expect(stopped.reason).toContain(`instance="127.0.0.1:${ports.gone}"`);
+  expect(stopped.reason).toContain('< 1');
+
+  // No series of the release at all: inconclusive, never a pass.
+  const nobody = await verify(checksFor('good', [], ['up'], `version="${id}-never-deployed"`), {
+    ...options,
+    timeoutMs: 2000,
+    log: recordingLog(),
+  });
+  expect(nobody.outcome).toBe('inconclusive');
+  expect(nobody.evidence[0]!.last.at(-1)!.summary).toBe(
+    '0 target(s) with series of the release, fewer than the 1 needed',
+  );
+}, 120_000);
