@@ -19,6 +19,8 @@ export const REDACTED = '***';
 
 /** `<bot id>:<secret>`; the colon may be URL-encoded. No left word boundary: `bot123:…` counts. */
 const TOKEN_SHAPE = /(?<![0-9])[0-9]{5,}(?::|%3[Aa])[A-Za-z0-9_-]{30,}/g;
+/** A Bot API path `/bot<id>:<secret>` of any length: a message cut short may end inside one. */
+const BOT_PATH = /\/bot[0-9]{5,}(?::|%3[Aa])[A-Za-z0-9_-]*/g;
 /** The password part of `scheme://user:password@`. */
 const URL_CREDENTIALS = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:'"<>]*):([^\s/?#@'"<>]+)@/g;
 
@@ -31,6 +33,7 @@ export const MIN_SECRET_LENGTH = 4;
 export function redactShapes(text: string): string {
   return text
     .replace(TOKEN_SHAPE, REDACTED)
+    .replace(BOT_PATH, `/bot${REDACTED}`)
     .replace(URL_CREDENTIALS, (_match, head: string) => `${head}:${REDACTED}@`);
 }
 

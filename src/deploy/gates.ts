@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import { errorMessage } from '../errors.js';
 import type { Executor } from '../exec.js';
 import type { Log } from '../log.js';
+import { redact } from '../redact.js';
 import type { Check } from '../health/types.js';
 import { inspectArgv, logsArgv, parseState } from './docker.js';
 
@@ -127,7 +128,7 @@ export function logGate(patterns: readonly RegExp[] = CONFLICT_PATTERNS): Gate {
     const lines = `${result.stdout}\n${result.stderr}`.split('\n');
     const hit = lines.find((line) => patterns.some((p) => p.test(line)));
     return hit
-      ? { name, ok: false, fatal: true, evidence: `log line: ${hit.trim().slice(0, 200)}` }
+      ? { name, ok: false, fatal: true, evidence: `log line: ${redact(hit.trim()).slice(0, 200)}` }
       : { name, ok: true, evidence: `no ${patterns.map((p) => p.source).join(' / ')} in the logs` };
   };
 }

@@ -40,6 +40,11 @@ describe('redactShapes', () => {
     ],
     [`bot${TOKEN.replace(':', '%3A')}/x`, 'bot***/x'],
     [`"token":"${TOKEN}"`, '"token":"***"'],
+    // A message cut short (a 200-character excerpt) may end inside the token.
+    [
+      `POST https://api.telegram.org/bot${TOKEN.slice(0, 20)}`,
+      'POST https://api.telegram.org/bot***',
+    ],
     [
       'DATABASE_URL=postgresql://bot:s3cr%40t-pw@db:5432/bot',
       'DATABASE_URL=postgresql://bot:***@db:5432/bot',
