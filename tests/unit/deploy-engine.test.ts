@@ -3,7 +3,7 @@ import { fakeClock } from '../../src/clock.js';
 import { buildConfig, type RawDeployInputs } from '../../src/deploy/config.js';
 import { deploy, DeployError } from '../../src/deploy/engine.js';
 import { buildPlan } from '../../src/deploy/plan.js';
-import { planMarkdown, planText } from '../../src/deploy/print.js';
+import { planJson, planMarkdown, planText } from '../../src/deploy/print.js';
 import type {
   AppState,
   Backend,
@@ -644,5 +644,273 @@ describe('the release record: migration label and proxy', () => {
       proxy: { kind: 'haproxy', frontendPort: 9001 },
     });
     expect(plan.release).toMatchObject({ proxy: 'haproxy', haproxyFrontendPort: 9001 });
+  });
+});
+
+// ---- issue 10: one engine, its failure paths --------------------------------------------------
+
+/** A proxy whose route can fail after taking effect (a reload that exits 1 after reloading). */
+function flakyProxy(routed: Backend[], failures: ('taken' | 'before')[]) {
+  const live: Backend[][] = [routed];
+  const asked: { backends: Backend[]; force?: boolean }[] = [];
+  const drained: { color: string; port: number }[] = [];
+  const proxy: TrafficProxy = {
+    kind: 'nginx',
+    current: async () => live.at(-1)!,
+    route: async (_e, backends, options) => {
+      asked.push({ backends, force: options?.force });
+      const failure = failures.shift();
+      if (failure !== 'before') live.push(backends);
+      if (failure) throw new Error(`reload command exited 1 (${failure})`);
+    },
+    drain: async (_e, backend) => {
+      drained.push(backend);
+      return 0;
+    },
+  };
+  return { proxy, live, asked, drained };
+}
+
+/** The DeployError a run ends with (a run that succeeds fails the test). */
+const failure = (run: Promise<unknown>): Promise<DeployError> =>
+  run.then(
+    () => {
+      throw new Error('expected the run to fail');
+    },
+    (e: unknown) => e as DeployError,
+  );
+
+const serving = () => memoryHost({ app: 'mybot', current: blueRelease, history: [blueRelease] });
+
+describe('a route that fails is undone too (it may have taken effect)', () => {
+  it('the failing route is routed back (forced), the new release removed, the old one serves and the run says so', async () => {
+    const exec = dockerHost({ running: ['mybot-20260101-000000'] });
+    const { host, calls } = serving();
+    const blue = [{ color: 'blue' as const, port: 8001, weight: 100 }];
+    const p = flakyProxy(blue, ['taken']);
+    const error = await failure(deploy(buildConfig(web), deps(exec, host, p.proxy)));
+    expect(error).toBeInstanceOf(DeployError);
+    expect(p.asked.map((a) => [a.backends[0]!.color, a.force])).toEqual([
+      ['green', false],
+      ['blue', true],
+    ]);
+    expect(p.live.at(-1)).toEqual(blue);
+    const docker = exec.commands.map((c) => c.argv.slice(0, 3).join(' '));
+    expect(docker).toContain('docker stop -t');
+    expect(docker).toContain('docker rm --force');
+    expect(docker.filter((d) => d.startsWith('docker stop'))).toHaveLength(1); // only the new one
+    expect(error.message).toMatch(
+      /reload command exited 1 \(taken\).*; rolled back to 20260101-000000/,
+    );
+    expect(error.message).toMatch(
+      /Now: traffic: blue:100% \(mybot-20260101-000000, 127\.0\.0\.1:8001\)/,
+    );
+    expect(error.message).not.toMatch(/running config is unchanged/);
+    expect(calls).toContain('audit rolled-back');
+    expect(calls.at(-1)).toBe('unlock');
+  });
+
+  it('when routing back fails too, the new release is kept running (traffic may reach it) and the run says exactly that', async () => {
+    const exec = dockerHost({ running: ['mybot-20260101-000000'] });
+    const { host, calls } = serving();
+    const p = flakyProxy([{ color: 'blue', port: 8001, weight: 100 }], ['taken', 'taken']);
+    const error = await failure(deploy(buildConfig(web), deps(exec, host, p.proxy)));
+    const records = error.report.result!.records;
+    expect(records.filter((r) => r.status === 'kept').map((r) => r.title)).toEqual([
+      'undo: stop mybot-20260101-000100',
+      'undo: remove mybot-20260101-000100',
+    ]);
+    expect(exec.commands.some((c) => c.argv[1] === 'rm')).toBe(false);
+    expect(error.message).toMatch(/NOT rolled back/);
+    expect(error.message).toMatch(
+      /may still run another routing; kept running: mybot-20260101-000100/,
+    );
+    expect(calls).toContain('audit failure');
+  });
+});
+
+describe('cancel (SIGINT/SIGTERM): undos, lock released, audit cancelled', () => {
+  it('a cancel during the post-switch watch routes back, removes the new release, audits cancelled', async () => {
+    const exec = dockerHost({ running: ['mybot-20260101-000000'] });
+    const { host, calls } = serving();
+    const p = flakyProxy([{ color: 'blue', port: 8001, weight: 100 }], []);
+    const controller = new AbortController();
+    const clock = fakeClock(Date.parse('2026-01-01T00:00:00Z'));
+    let sleeps = 0;
+    const cancellingClock = {
+      now: clock.now,
+      sleep: async (ms: number) => {
+        // the switch has happened (a route was asked for): SIGINT arrives in the window
+        if (p.asked.length && ++sleeps === 2) controller.abort('SIGINT');
+        await clock.sleep(ms);
+      },
+    };
+    const error = await failure(
+      deploy(buildConfig({ ...web, 'gate-window': '30' }), {
+        ...deps(exec, host, p.proxy),
+        clock: cancellingClock,
+        signal: controller.signal,
+      }),
+    );
+    expect(error).toBeInstanceOf(DeployError);
+    expect(error.report.result?.cancelled).toBe(true);
+    expect(error.message).toMatch(/^cancelled: deploy cancelled; rolled back to 20260101-000000/);
+    expect(p.live.at(-1)).toEqual([{ color: 'blue', port: 8001, weight: 100 }]);
+    expect(
+      exec.commands.some((c) => c.argv.join(' ') === 'docker rm --force mybot-20260101-000100'),
+    ).toBe(true);
+    expect(
+      exec.commands.some((c) => c.argv.join(' ') === 'docker stop -t 20 mybot-20260101-000000'),
+    ).toBe(false);
+    expect(calls.slice(-2)).toEqual(['audit cancelled', 'unlock']);
+    const records = error.report.result!.records;
+    expect(records.find((r) => r.status === 'cancelled')?.id).toBe('watch');
+    expect(records.filter((r) => r.status === 'not-run').map((r) => r.id)).toEqual(
+      expect.arrayContaining(['record']),
+    );
+  });
+
+  it('a cancel before the first step changes nothing and still audits and unlocks', async () => {
+    const exec = dockerHost({ running: ['mybot-20260101-000000'] });
+    const { host, calls } = serving();
+    const controller = new AbortController();
+    controller.abort('SIGTERM');
+    const error = await failure(
+      deploy(buildConfig(web), {
+        ...deps(exec, host, fakeProxy([{ color: 'blue', port: 8001, weight: 100 }])),
+        signal: controller.signal,
+      }),
+    );
+    expect(error.report.result?.cancelled).toBe(true);
+    expect(
+      exec.commands.some((c) => ['pull', 'create', 'start', 'stop'].includes(c.argv[1]!)),
+    ).toBe(false);
+    expect(calls.slice(-2)).toEqual(['audit cancelled', 'unlock']);
+  });
+});
+
+describe('the lock outlives the longest step', () => {
+  it('a timer refreshes it while a long step runs (a migration), at a quarter of its TTL', async () => {
+    const base = dockerHost({ running: ['mybot-20260101-000000'] });
+    let tick: (() => void) | undefined;
+    let refreshed = 0;
+    let stopped = 0;
+    const intervals: number[] = [];
+    const exec: typeof base = {
+      ...base,
+      run: async (argv, options) => {
+        // the pre-deploy runs for three of the timer's periods
+        if (argv[1] === 'run') for (let i = 0; i < 3; i++) tick?.();
+        return base.run(argv, options);
+      },
+    };
+    const { host } = memoryHost({ app: 'mybot', current: blueRelease, history: [blueRelease] });
+    host.acquireLock = async (_e, _d, _h, options) => {
+      intervals.push(options.ttlSeconds);
+      return { release: async () => undefined, refresh: async () => void refreshed++ };
+    };
+    await deploy(buildConfig({ ...web, 'pre-deploy': 'alembic upgrade head' }), {
+      ...deps(exec, host, fakeProxy([{ color: 'blue', port: 8001, weight: 100 }])),
+      every: (ms, f) => {
+        intervals.push(ms);
+        tick = f;
+        return () => void stopped++;
+      },
+    });
+    // TTL from the budgets: health-timeout 60 + window 0 + 30 slack + 60 margin = 150 s
+    expect(intervals).toEqual([150, 37_000]);
+    // the refresh is async: a tick while one is in flight is skipped, so at least one ran
+    expect(refreshed).toBeGreaterThanOrEqual(1);
+    expect(stopped).toBe(1);
+  });
+
+  it('a lost lock stops the run at once and runs no undo without it', async () => {
+    const exec = dockerHost({ running: ['mybot-20260101-000000'] });
+    let tick: (() => void) | undefined;
+    const { host, calls } = serving();
+    host.acquireLock = async () => ({
+      release: async () => void calls.push('unlock'),
+      refresh: async () => {
+        throw new Error('lost the deploy lock: another run took it over');
+      },
+    });
+    const p = flakyProxy([{ color: 'blue', port: 8001, weight: 100 }], []);
+    const clock = fakeClock(Date.parse('2026-01-01T00:00:00Z'));
+    const error = await failure(
+      deploy(buildConfig({ ...web, 'gate-window': '30' }), {
+        ...deps(exec, host, p.proxy),
+        clock: {
+          now: clock.now,
+          sleep: async (ms) => {
+            if (p.asked.length) tick?.();
+            await new Promise((r) => setImmediate(r));
+            await clock.sleep(ms);
+          },
+        },
+        every: (_ms, f) => {
+          tick = f;
+          return () => undefined;
+        },
+      }),
+    );
+    expect(error.report.result?.cancelled).toBe(true);
+    expect(exec.commands.some((c) => c.argv[1] === 'rm')).toBe(false);
+    expect(p.asked).toHaveLength(1); // no route back without the lock
+  });
+});
+
+describe('a webhook bot with handover behind a proxy', () => {
+  it('the route follows the new release once it is ready, then its window is watched', async () => {
+    const exec = dockerHost({ running: ['mybot-20260101-000000'] });
+    const { host } = serving();
+    const p = flakyProxy([{ color: 'blue', port: 8001, weight: 100 }], []);
+    const report = await deploy(
+      buildConfig({ ...web, strategy: 'handover' }),
+      deps(exec, host, p.proxy),
+    );
+    const kinds = report.plan.steps.map(
+      (s) => `${s.action.kind}${s.action.kind === 'container' ? `:${s.action.op}` : ''}`,
+    );
+    expect(kinds).toEqual([
+      'pull',
+      'write-file',
+      'container:create',
+      'container:stop',
+      'container:start',
+      'measure-gap',
+      'gate',
+      'route',
+      'gate',
+      'record',
+    ]);
+    expect(p.live.at(-1)).toEqual([
+      { color: 'green', port: 8002, weight: 100 },
+      { color: 'blue', port: 8001, weight: 0 },
+    ]);
+    expect(host.state.current?.color).toBe('green');
+  });
+});
+
+describe('the dry-run plan JSON lists an effect for every step', () => {
+  const cases: [string, RawDeployInputs][] = [
+    ['blue-green', { ...web, strategy: 'blue-green' }],
+    ['canary', { ...web, strategy: 'canary' }],
+    ['handover', { ...poll, strategy: 'handover' }],
+  ];
+  it.each(cases)('%s', async (_name, raw) => {
+    const exec = dockerHost({ running: ['mybot-20260101-000000'] });
+    const { host, calls } = serving();
+    const routed =
+      raw['bot-mode'] === 'webhook' ? [{ color: 'blue' as const, port: 8001, weight: 100 }] : [];
+    const report = await deploy(
+      buildConfig({ ...raw, 'dry-run': 'true' }),
+      deps(exec, host, routed.length ? fakeProxy(routed) : undefined),
+    );
+    const json = JSON.parse(planJson(report.plan)) as {
+      steps: { id: string; effect: string; action: { kind: string } }[];
+    };
+    expect(json.steps.length).toBeGreaterThan(3);
+    for (const step of json.steps) expect(step.effect).toMatch(/\S{3,}/);
+    expect(calls).toEqual([]);
   });
 });
