@@ -7,7 +7,8 @@
  * way), RATE requests/s each (120/s in all), through the front (nginx).
  *
  *  1. a manual rollback behind nginx: 0 failed requests;
- *  2. a manual rollback behind HAProxy: 0 failed requests;
+ *  2. behind HAProxy: blue-green v1 -> v2, a broken release (no switch, the gate named), a
+ *     canary 10/50/100 to v3, and a manual rollback to v2, each with 0 failed requests;
  *  3. a route step whose nginx reload took effect and then exited 1: the run ends with the traffic
  *     on the old release, that release running, and its error says it rolled back to it;
  *  4. the same with HAProxy's runtime API (a relay applies the switch and reports a failure);
@@ -248,22 +249,65 @@ function expectNoFailures(reports: LoadReport[]): void {
   }
 }
 
+/**
+ * v1, then v2 by blue-green under load, then the manual rollback to the release before under
+ * load. Behind HAProxy the deploys must lose nothing either: the blue-green; a broken release
+ * (its /health answers 500) that must not take traffic (the deploy fails naming the gate); and a
+ * canary 10/50/100 to v3; the rollback then goes from v3 back to v2.
+ */
 async function manualRollback(app: App): Promise<void> {
   const v1 = await firstDeploy(app);
-  const second = ok(await runEntry('deploy', deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!)));
-  const v2 = second.outputs['release-id']!;
-  await frontServes(app, 'v2');
+  const deployed = await underLoad(app, () =>
+    runEntry('deploy', deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!)),
+  );
+  const v2 = ok(deployed.outcome).outputs['release-id']!;
+  expectOnlyAfter(deployed.reports, deployed.endedAt, 'v2');
+  let [from, to] = [
+    { id: v2, version: 'v2' },
+    { id: v1, version: 'v1' },
+  ];
+  if (app.kind === 'haproxy') {
+    expectNoFailures(deployed.reports);
+    const broken = await underLoad(app, () =>
+      runEntry(
+        'deploy',
+        deployInputs(app, env.SANDBOX_IMAGE_WEB_BROKEN!, { 'health-timeout': '4' }),
+      ),
+    );
+    expect(broken.outcome.status).toBe(1);
+    expect(broken.outcome.errors.join('\n')).toMatch(/gate http-health failed: .*-> 500/);
+    expectNoFailures(broken.reports);
+    for (const r of broken.reports) expect(Object.keys(r.versions)).toEqual(['v2']);
+    expect(hostState(app.name).current?.id).toBe(v2);
+
+    const canary = await underLoad(app, () =>
+      runEntry(
+        'deploy',
+        deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!, {
+          strategy: 'canary',
+          'canary-steps': '10,50,100',
+          'step-interval': '1',
+          env: 'APP_VERSION=v3\n',
+        }),
+      ),
+    );
+    const v3 = ok(canary.outcome).outputs['release-id']!;
+    expectNoFailures(canary.reports);
+    for (const r of canary.reports) expect(r.versions.v2).toBeGreaterThan(0);
+    expectOnlyAfter(canary.reports, canary.endedAt, 'v3');
+    [from, to] = [{ id: v3, version: 'v3' }, from];
+  }
 
   const { outcome, endedAt, reports } = await underLoad(app, () =>
     runEntry('rollback', rollbackInputs(app, { reason: 'acceptance: manual rollback' })),
   );
   ok(outcome);
-  expect(outcome.outputs).toMatchObject({ 'release-id': v1, 'rolled-back-from': v2 });
+  expect(outcome.outputs).toMatchObject({ 'release-id': to.id, 'rolled-back-from': from.id });
   expectNoFailures(reports);
-  for (const r of reports) expect(r.versions.v2).toBeGreaterThan(0); // the load saw the switch
-  expectOnlyAfter(reports, endedAt, 'v1');
-  expect(await running(app.name)).toEqual([`${app.name}-${v1}`]);
-  expect(hostState(app.name).current?.id).toBe(v1);
+  for (const r of reports) expect(r.versions[from.version]).toBeGreaterThan(0); // saw the switch
+  expectOnlyAfter(reports, endedAt, to.version);
+  expect(await running(app.name)).toEqual([`${app.name}-${to.id}`]);
+  expect(hostState(app.name).current?.id).toBe(to.id);
   expect(audit(app.name).at(-1)).toMatchObject({ action: 'rollback', result: 'success' });
   expect(lockHeld(app.name)).toBe(false);
 }
@@ -272,7 +316,7 @@ test('a manual rollback behind nginx under load: 0 failed requests', async () =>
   await manualRollback(newApp('rbn', 'nginx', 23410));
 });
 
-test('a manual rollback behind HAProxy under load: 0 failed requests', async () => {
+test('behind HAProxy under load: blue-green, a broken release, a canary, a manual rollback: 0 failed requests', async () => {
   await manualRollback(newApp('rbh', 'haproxy', 23413));
 });
 
