@@ -299,6 +299,7 @@ describe('an older tag is refused with both versions named', () => {
     const r = await check('1.3.0', '1.4.0', true);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('::warning::downgrade: 1.3.0 replaces 1.4.0 on production');
+    expect(r.outputs).toEqual({ downgrade: 'true' });
   });
 
   // Semver precedence (semver.org 11), both ways round.
@@ -331,7 +332,7 @@ describe('an older tag is refused with both versions named', () => {
   ])('%s over %j is not a downgrade (a re-run, build metadata, a first release)', async (v, c) => {
     const r = await check(v, c);
     expect(r.status).toBe(0);
-    expect(r.outputs).toEqual({});
+    expect(r.outputs).toEqual({ downgrade: 'false' });
   });
 });
 
