@@ -1,18 +1,25 @@
 import { systemClock } from '../../src/clock.js';
 import { localExecutor } from '../../src/exec.js';
 import { githubApi } from '../../src/github/api.js';
-import { actionsLog, runAction, setOutputs, writeSummary } from '../../src/github/runtime.js';
+import { actionsCache } from '../../src/github/cache.js';
+import { runWithPost } from '../../src/github/post.js';
+import { actionsLog, saveState, setOutputs, writeSummary } from '../../src/github/runtime.js';
 import { readInputs } from './inputs.js';
-import { run } from './main.js';
+import { run, saveDependencyCache } from './main.js';
 
-void runAction(() =>
-  run(readInputs(), {
-    exec: localExecutor(),
-    clock: systemClock,
-    log: actionsLog,
-    api: (token) =>
-      githubApi({ token, userAgent: 'tg-devops-test', warn: (m) => actionsLog.warn(m) }),
-    summary: writeSummary,
-    outputs: setOutputs,
-  }),
+// Main: restore the dependency cache, install, test, publish. Post: save the dependency cache.
+runWithPost(
+  () =>
+    run(readInputs(), {
+      exec: localExecutor(),
+      clock: systemClock,
+      log: actionsLog,
+      api: (token) =>
+        githubApi({ token, userAgent: 'tg-devops-test', warn: (m) => actionsLog.warn(m) }),
+      summary: writeSummary,
+      outputs: setOutputs,
+      cache: actionsCache,
+      saveState,
+    }),
+  (getState) => saveDependencyCache(getState, actionsCache, actionsLog),
 );

@@ -5,6 +5,7 @@ import { getBool, getEnum, getInt, getSecret, getString } from '../../src/github
 import { parsePostgresUrl, type PostgresTarget } from '../../src/testrun/postgres.js';
 import { parseRedisUrl, type RedisTarget } from '../../src/testrun/redis.js';
 import { splitWords } from '../../src/testrun/words.js';
+import { CACHE_MODES, type CacheMode } from '../../src/testrun/dependency-cache.js';
 
 export const MODES = ['run', 'collect', 'post'] as const;
 export type Mode = (typeof MODES)[number];
@@ -31,9 +32,21 @@ export interface Inputs {
   commentId: string;
   maxAnnotations: number;
   reportFile: string;
+  /** Run before the tests (after the dependency cache is restored), split like test-command. */
+  installCommand: string[];
+  cache: CacheMode;
+  coverageBaseline: boolean;
+  /** Points the total may move against the baseline (negative: a drop allowed); null: off. */
+  minCoverageChange: number | null;
   /** From the runner: owner/repo and the checkout's absolute path. */
   repository: string;
   workspace: string;
+  /** From the runner and the event: what was pushed, or the PR's base branch. */
+  eventName: string;
+  ref: string;
+  sha: string;
+  defaultBranch: string;
+  baseBranch: string;
 }
 
 export const DEFAULT_COMMAND =
@@ -58,6 +71,20 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
   const headSha = getString('head-sha', event.headSha ?? '');
   if (headSha !== '' && !/^[0-9a-f]{40}$/.test(headSha)) {
     throw new InputError('head-sha', 'expected a full 40-character commit SHA');
+  }
+  const installLine = getString('install-command');
+  let installCommand: string[] = [];
+  try {
+    installCommand = installLine ? splitWords(installLine) : [];
+  } catch (error) {
+    throw new InputError('install-command', (error as Error).message);
+  }
+  const minChangeRaw = getString('min-coverage-change');
+  if (minChangeRaw !== '' && !/^[-+]?\d+(\.\d+)?$/.test(minChangeRaw)) {
+    throw new InputError(
+      'min-coverage-change',
+      `expected points of coverage such as -0.5 or 0 (empty turns it off), got ${JSON.stringify(minChangeRaw)}`,
+    );
   }
   const commentId = getString('comment-id', 'coverage');
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(commentId)) {
@@ -84,8 +111,17 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     commentId,
     maxAnnotations: getInt('max-annotations', 10, { min: 0, max: 50 }),
     reportFile: getString('report-file', 'tg-devops-coverage.json'),
+    installCommand,
+    cache: getEnum('cache', CACHE_MODES, 'auto'),
+    coverageBaseline: getBool('coverage-baseline', true),
+    minCoverageChange: minChangeRaw === '' ? null : Number(minChangeRaw),
     repository: env.GITHUB_REPOSITORY ?? '',
     workspace: env.GITHUB_WORKSPACE ?? '',
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    ref: env.GITHUB_REF ?? '',
+    sha: env.GITHUB_SHA ?? '',
+    defaultBranch: event.defaultBranch ?? '',
+    baseBranch: env.GITHUB_BASE_REF || event.baseRef || '',
   };
   if (mode === 'post') {
     if (!inputs.githubToken)
@@ -126,14 +162,25 @@ function percentInput(name: string, raw: string): number {
   return value;
 }
 
-/** The PR number and head commit of a pull_request / pull_request_target event. */
-function readEvent(path: string | undefined): { pr?: number; headSha?: string } {
+/** The PR number, head commit and base branch of a pull_request event; the default branch. */
+function readEvent(path: string | undefined): {
+  pr?: number;
+  headSha?: string;
+  baseRef?: string;
+  defaultBranch?: string;
+} {
   if (!path) return {};
   try {
     const event = JSON.parse(readFileSync(path, 'utf8')) as {
-      pull_request?: { number?: number; head?: { sha?: string } };
+      pull_request?: { number?: number; head?: { sha?: string }; base?: { ref?: string } };
+      repository?: { default_branch?: string };
     };
-    return { pr: event.pull_request?.number, headSha: event.pull_request?.head?.sha };
+    return {
+      pr: event.pull_request?.number,
+      headSha: event.pull_request?.head?.sha,
+      baseRef: event.pull_request?.base?.ref,
+      defaultBranch: event.repository?.default_branch,
+    };
   } catch {
     return {};
   }

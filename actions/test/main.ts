@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { readArtifact, toArtifact } from '../../src/coverage/artifact.js';
+import { baselineKeys, compareCoverage, formatDelta } from '../../src/coverage/baseline.js';
 import { diffCoverage, lineRanges } from '../../src/coverage/diff-coverage.js';
 import { parseJUnit } from '../../src/coverage/junit.js';
 import { parseCoverage } from '../../src/coverage/load.js';
@@ -16,6 +17,7 @@ import type { Clock } from '../../src/clock.js';
 import { errorMessage, StepError } from '../../src/errors.js';
 import type { Executor } from '../../src/exec.js';
 import type { GitHubApi } from '../../src/github/api.js';
+import type { CacheStore } from '../../src/github/cache.js';
 import type { Log } from '../../src/log.js';
 import { postgresReady, type PostgresTarget } from '../../src/testrun/postgres.js';
 import {
@@ -27,6 +29,19 @@ import {
   upsertComment,
 } from '../../src/testrun/pull-request.js';
 import { redisReady, type RedisTarget } from '../../src/testrun/redis.js';
+import {
+  cacheDirQuery,
+  chooseManager,
+  defaultCacheDir,
+  dependencyFiles,
+  dependencyKeys,
+  hashDependencyFiles,
+  listCandidateFiles,
+  parseCacheDir,
+  parsePythonVersion,
+  PYTHON_VERSION_ARGS,
+  pythonOf,
+} from '../../src/testrun/dependency-cache.js';
 import { testEnvironment } from '../../src/testrun/env.js';
 import { waitForService } from '../../src/testrun/wait.js';
 import type { Inputs } from './inputs.js';
@@ -40,12 +55,27 @@ export interface Deps {
   outputs: (values: Record<string, string | number | undefined>) => void;
   readFile?: (path: string) => string | undefined;
   writeFile?: (path: string, text: string) => void;
+  removeFile?: (path: string) => void;
   exists?: (path: string) => boolean;
   postgresReady?: (target: PostgresTarget, timeoutMs: number) => Promise<void>;
   redisReady?: (target: RedisTarget, timeoutMs: number) => Promise<void>;
   /** The job's environment, to decide what the test command must not inherit. */
   environment?: Record<string, string | undefined>;
+  /** GitHub's Actions cache (dependency cache, coverage baseline); absent: no caching. */
+  cache?: CacheStore;
+  /** Hands the dependency cache's key and paths to the post step, which saves it. */
+  saveState?: (name: string, value: string) => void;
 }
+
+/** The state the main step leaves for the post step: what to save under which key. */
+export const DEPENDENCY_STATE = 'dependency-cache';
+interface DependencyState {
+  key: string;
+  paths: string[];
+}
+
+/** Where the coverage baseline travels through the cache, relative to the workspace (the cwd). */
+export const baselinePath = (commentId: string) => `.tg-devops/coverage-baseline-${commentId}.json`;
 
 const readIfExists = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
 const writeWithDirs = (path: string, text: string) => {
@@ -89,6 +119,7 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
   if (inputs.databaseUrl) urls.DATABASE_URL = inputs.databaseUrl;
   if (inputs.redisUrl) urls.REDIS_URL = inputs.redisUrl;
   const env = testEnvironment(deps.environment ?? process.env, urls);
+  await installDependencies(inputs, deps, cwd, env);
   const result = await log.group(`Running ${inputs.testCommand.join(' ')}`, () =>
     deps.exec.run(inputs.testCommand, {
       cwd,
@@ -138,6 +169,14 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
     } catch (error) {
       outcome.diffNote = 'the PR diff could not be read';
       log.warn(`could not read the PR diff: ${errorMessage(error)}`);
+    }
+  }
+
+  if (inputs.coverageBaseline) {
+    if (isDefaultBranchPush(inputs))
+      await saveBaseline(inputs, deps, mapped.files, tests, result.exitCode);
+    else if (inputs.mode === 'run' && inputs.prNumber !== null) {
+      await compareWithBaseline(inputs, deps, outcome, mapped.files);
     }
   }
 
@@ -228,6 +267,10 @@ async function publish(
   const total = percent(outcome.coverage);
   const diff = outcome.diff ? percent(outcome.diff.totals) : null;
   deps.outputs({
+    'coverage-change':
+      outcome.change?.delta == null
+        ? ''
+        : formatDelta(outcome.change.delta).replace('−', '-').replace('±', ''),
     coverage: total === null ? '' : formatPercent(total).replace('%', ''),
     'diff-coverage': diff === null ? '' : formatPercent(diff).replace('%', ''),
     tests: outcome.tests.tests,
@@ -293,6 +336,192 @@ async function publish(
     );
   }
 }
+
+/**
+ * Restores the dependency cache (keyed like setup-python's), then runs install-command. The
+ * post step saves the cache when the restore was not an exact hit.
+ */
+async function installDependencies(
+  inputs: Inputs,
+  deps: Deps,
+  cwd: string,
+  env: Record<string, string | undefined>,
+): Promise<void> {
+  const { log } = deps;
+  // cache: auto manages a cache only around this action's own install-command.
+  const wantsCache =
+    inputs.cache !== 'none' && (inputs.installCommand.length > 0 || inputs.cache !== 'auto');
+  if (wantsCache) {
+    await log.group('Dependency cache', async () => {
+      if (!deps.cache?.available()) {
+        log.info('this runner offers no cache service: dependencies are not cached');
+        return;
+      }
+      const files = listCandidateFiles(cwd);
+      const manager = chooseManager(inputs.cache, files);
+      const keyFiles = manager ? dependencyFiles(manager, files) : [];
+      if (!manager || keyFiles.length === 0) {
+        const problem = `no dependency file (requirements*.txt, pyproject.toml, uv.lock, poetry.lock) in ${inputs.workingDirectory}: nothing to key the cache on`;
+        if (inputs.cache === 'auto') log.info(`cache: ${problem}`);
+        else log.warn(`cache: ${inputs.cache}: ${problem}`);
+        return;
+      }
+      const python = pythonOf(inputs.testCommand);
+      const probe = await deps.exec.run([python, ...PYTHON_VERSION_ARGS], {
+        cwd,
+        env,
+        allowFailure: true,
+      });
+      const pythonVersion = probe.exitCode === 0 ? parsePythonVersion(probe.stdout) : undefined;
+      if (!pythonVersion) {
+        log.warn(
+          `cache: could not read the Python version from ${python}: dependencies are not cached`,
+        );
+        return;
+      }
+      const asked = await deps.exec.run(cacheDirQuery(manager, python), {
+        cwd,
+        env,
+        allowFailure: true,
+      });
+      const dir =
+        (asked.exitCode === 0 && parseCacheDir(asked.stdout)) || defaultCacheDir(manager, env);
+      const paths = manager === 'poetry' ? [dir, join(cwd, '.venv')] : [dir];
+      const { key, restoreKeys } = dependencyKeys({
+        manager,
+        runnerOs: env.RUNNER_OS || (deps.environment ?? process.env).RUNNER_OS || process.platform,
+        arch: process.arch,
+        pythonVersion,
+        hash: hashDependencyFiles(cwd, keyFiles),
+      });
+      log.info(
+        `${manager} cache of ${paths.join(', ')}, keyed on ${keyFiles.join(', ')} and Python ${pythonVersion}`,
+      );
+      const matched = await deps.cache.restore(paths, key, restoreKeys);
+      const hit = matched === key;
+      log.info(
+        hit
+          ? `dependency cache restored: ${key}`
+          : matched
+            ? `dependency cache restored from ${matched}; saved as ${key} after the job`
+            : `no dependency cache for ${key} yet; saved after the job`,
+      );
+      deps.outputs({ 'cache-hit': hit ? 'true' : 'false' });
+      if (!hit)
+        deps.saveState?.(
+          DEPENDENCY_STATE,
+          JSON.stringify({ key, paths } satisfies DependencyState),
+        );
+    });
+  }
+  if (!inputs.installCommand.length) return;
+  const install = await log.group(`Installing: ${inputs.installCommand.join(' ')}`, () =>
+    deps.exec.run(inputs.installCommand, {
+      cwd,
+      env,
+      allowFailure: true,
+      onLine: (line) => log.info(line),
+    }),
+  );
+  if (install.exitCode !== 0) {
+    throw new StepError(
+      'install-command',
+      `\`${inputs.installCommand.join(' ')}\` exited ${install.exitCode}`,
+    );
+  }
+}
+
+/** The post step: saves the dependency cache the main step restored without an exact hit. */
+export async function saveDependencyCache(
+  getState: (name: string) => string,
+  cache: CacheStore,
+  log: Log,
+): Promise<void> {
+  const raw = getState(DEPENDENCY_STATE);
+  if (!raw) return;
+  const state = JSON.parse(raw) as DependencyState;
+  if (!cache.available()) return;
+  const saved = await cache.save(state.paths, state.key);
+  log.info(
+    saved ? `dependency cache saved: ${state.key}` : `dependency cache not saved (${state.key})`,
+  );
+}
+
+function isDefaultBranchPush(inputs: Inputs): boolean {
+  return (
+    inputs.eventName === 'push' &&
+    inputs.defaultBranch !== '' &&
+    inputs.ref === `refs/heads/${inputs.defaultBranch}`
+  );
+}
+
+/** On a push to the default branch: this run's report becomes the branch's newest baseline. */
+async function saveBaseline(
+  inputs: Inputs,
+  deps: Deps,
+  files: Map<string, import('../../src/coverage/model.js').LineHits>,
+  tests: import('../../src/coverage/model.js').TestResults,
+  exitCode: number,
+): Promise<void> {
+  const { log } = deps;
+  if (!deps.cache?.available() || !inputs.sha) return;
+  const relativePath = baselinePath(inputs.commentId);
+  const path = join(inputs.workspace, relativePath);
+  const { key } = baselineKeys(inputs.commentId, inputs.defaultBranch, inputs.sha);
+  (deps.writeFile ?? writeWithDirs)(
+    path,
+    JSON.stringify(toArtifact({ pr: null, headSha: inputs.sha, exitCode, files, tests })),
+  );
+  try {
+    const saved = await deps.cache.save([relativePath], key);
+    log.info(
+      saved
+        ? `coverage baseline of ${inputs.defaultBranch} saved: ${key}`
+        : `coverage baseline of ${inputs.defaultBranch} not saved (${key})`,
+    );
+  } finally {
+    (deps.removeFile ?? removeFile)(path);
+  }
+}
+
+/** On a PR: the base branch's newest baseline, compared file by file with this run. */
+async function compareWithBaseline(
+  inputs: Inputs,
+  deps: Deps,
+  outcome: Outcome,
+  files: Map<string, import('../../src/coverage/model.js').LineHits>,
+): Promise<void> {
+  const { log } = deps;
+  if (!inputs.baseBranch) return;
+  if (!deps.cache?.available()) {
+    outcome.changeNote = 'no cache service on this runner';
+    return;
+  }
+  const relativePath = baselinePath(inputs.commentId);
+  const path = join(inputs.workspace, relativePath);
+  const { key, prefix } = baselineKeys(inputs.commentId, inputs.baseBranch, inputs.headSha || 'pr');
+  try {
+    const matched = await deps.cache.restore([relativePath], key, [prefix]);
+    const text = matched ? (deps.readFile ?? readIfExists)(path) : undefined;
+    if (!matched || text === undefined) {
+      outcome.changeNote = `no coverage baseline of ${inputs.baseBranch} yet (saved by a push to it)`;
+      log.info(`no coverage baseline of ${inputs.baseBranch} in the cache`);
+      return;
+    }
+    const baseline = readArtifact(text, relativePath);
+    outcome.change = compareCoverage(files, baseline.files, inputs.baseBranch);
+    log.info(
+      `coverage against ${inputs.baseBranch} (${matched}): ${formatDelta(outcome.change.delta)} points, ${outcome.change.files.length} files changed`,
+    );
+  } catch (error) {
+    outcome.changeNote = 'the baseline could not be read';
+    log.warn(`coverage baseline: ${errorMessage(error)}`);
+  } finally {
+    (deps.removeFile ?? removeFile)(path);
+  }
+}
+
+const removeFile = (path: string) => rmSync(path, { force: true });
 
 function address(target: { host: string; port: number }): string {
   return target.host.includes(':')

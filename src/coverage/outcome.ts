@@ -1,3 +1,4 @@
+import { type CoverageChange, formatDelta } from './baseline.js';
 import { type DiffCoverage, formatRanges } from './diff-coverage.js';
 import { formatPercent, type LineTotals, percent, type TestResults } from './model.js';
 
@@ -11,11 +12,17 @@ export interface Outcome {
   diff: DiffCoverage | null;
   diffNote?: string;
   headSha?: string;
+  /** Against the base branch's saved coverage (the coverage baseline), when one was found. */
+  change?: CoverageChange;
+  /** Why there is no comparison (no baseline saved yet, no cache service). */
+  changeNote?: string;
 }
 
 export interface Thresholds {
   minCoverage: number;
   minDiffCoverage: number;
+  /** Fail when the total moves less than this many points against the baseline; null: off. */
+  minCoverageChange?: number | null;
 }
 
 const points = (value: number) => `${(Math.ceil(value * 100 - 1e-9) / 100).toFixed(2)} points`;
@@ -36,7 +43,21 @@ export function thresholdFailures(outcome: Outcome, thresholds: Thresholds): str
       `diff coverage ${formatPercent(diff)} is below min-diff-coverage ${thresholds.minDiffCoverage}% by ${points(thresholds.minDiffCoverage - diff)} (${uncovered} of ${outcome.diff!.totals.lines} changed lines not covered)`,
     );
   }
+  const change = outcome.change?.delta ?? null;
+  const min = thresholds.minCoverageChange;
+  if (min !== undefined && min !== null && change !== null && change < min - 1e-9) {
+    failures.push(
+      `coverage change ${formatDelta(change)} against ${outcome.change!.branch} is below min-coverage-change ${formatDelta(min).replace('±', '')}`,
+    );
+  }
   return failures;
+}
+
+/** `84.20% (−0.60 against main)`, or just the percentage without a comparison. */
+export function coverageWithChange(outcome: Outcome): string {
+  const total = formatPercent(percent(outcome.coverage));
+  if (!outcome.change || outcome.change.delta === null) return total;
+  return `${total} (${formatDelta(outcome.change.delta)} against ${outcome.change.branch})`;
 }
 
 /** The failure message for the tests themselves, or undefined when they passed. */
@@ -77,13 +98,21 @@ export function renderMarkdown(outcome: Outcome, options: RenderOptions): string
       ? `test command exited ${outcome.exitCode}`
       : `${passed} tests passed`;
   out.push(
-    `### ${icon} ${headline} · coverage ${formatPercent(total)}${outcome.diff ? ` · diff coverage ${formatPercent(diff)}` : ''}`,
+    `### ${icon} ${headline} · coverage ${cell(coverageWithChange(outcome))}${outcome.diff ? ` · diff coverage ${formatPercent(diff)}` : ''}`,
     '',
     '| | |',
     '| --- | --- |',
     `| Tests | ${passed} passed, ${failures} failed, ${errors} errors, ${skipped} skipped (${tests} total) |`,
     `| Coverage | ${formatPercent(total)} (${outcome.coverage.covered} of ${outcome.coverage.lines} lines) |`,
   );
+  if (outcome.change) {
+    const c = outcome.change;
+    out.push(
+      `| Against ${cell(c.branch)} | ${formatDelta(c.delta)} points (${cell(c.branch)}: ${formatPercent(percent(c.before))}, ${c.before.covered} of ${c.before.lines} lines) |`,
+    );
+  } else if (outcome.changeNote) {
+    out.push(`| Against the base branch | n/a (${cell(outcome.changeNote)}) |`);
+  }
   if (outcome.diff) {
     const t = outcome.diff.totals;
     out.push(
@@ -130,6 +159,22 @@ export function renderMarkdown(outcome: Outcome, options: RenderOptions): string
     }
     if (others) out.push('', `${others} changed file${others === 1 ? ' is' : 's are'} not in the coverage report.`);
     for (const note of outcome.diff.notes.slice(0, 10)) out.push('', `> ${cell(note)}`);
+  }
+  if (outcome.change?.files.length) {
+    const c = outcome.change;
+    const maxFiles = options.maxFiles ?? 50;
+    out.push(
+      '',
+      `#### Coverage change against ${cell(c.branch)}`,
+      '',
+      `| File | ${cell(c.branch)} | This run | Change |`,
+      '| --- | ---: | ---: | ---: |',
+    );
+    for (const file of c.files.slice(0, maxFiles)) {
+      const change = file.delta !== null ? formatDelta(file.delta) : file.before === null ? 'new' : 'removed';
+      out.push(`| ${cell(code(file.path))} | ${formatPercent(file.before)} | ${formatPercent(file.after)} | ${change} |`);
+    }
+    if (c.files.length > maxFiles) out.push('', `…and ${c.files.length - maxFiles} more files changed coverage.`);
   }
   if (outcome.headSha) out.push('', `<sub>Commit ${outcome.headSha.slice(0, 12)} · tg-devops test</sub>`);
   return limitLength(out.join('\n'), MAX_BODY);

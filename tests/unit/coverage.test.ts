@@ -1,4 +1,14 @@
 import { readArtifact, toArtifact } from '../../src/coverage/artifact.js';
+import { baselineKeys, compareCoverage, formatDelta } from '../../src/coverage/baseline.js';
+import {
+  chooseManager,
+  dependencyFiles,
+  dependencyKeys,
+  hashContents,
+  parseCacheDir,
+  parsePythonVersion,
+  pythonOf,
+} from '../../src/testrun/dependency-cache.js';
 import { addedLines, changedFiles } from '../../src/coverage/diff.js';
 import { diffCoverage, formatRanges } from '../../src/coverage/diff-coverage.js';
 import { parseJUnit } from '../../src/coverage/junit.js';
@@ -528,5 +538,110 @@ describe('outcome', () => {
     expect(fence('```')).toBe('````text\n```\n````');
     expect(formatPercent(79.996)).toBe('79.99%');
     expect(formatPercent(null)).toBe('n/a');
+  });
+});
+
+describe('coverage: against a baseline', () => {
+  const hits = (covered: number, missed: number): LineHits => {
+    const map: LineHits = new Map();
+    for (let i = 1; i <= covered; i++) map.set(i, 1);
+    for (let i = 1; i <= missed; i++) map.set(covered + i, 0);
+    return map;
+  };
+
+  it('gives the total change and the files that moved, appeared or left, largest first', () => {
+    const main = new Map([
+      ['a.py', hits(8, 2)], // 80%
+      ['b.py', hits(5, 5)], // 50%
+      ['same.py', hits(3, 1)],
+      ['gone.py', hits(1, 0)],
+    ]);
+    const now = new Map([
+      ['a.py', hits(9, 1)], // 90%
+      ['b.py', hits(2, 8)], // 20%
+      ['same.py', hits(3, 1)],
+      ['new.py', hits(0, 4)],
+    ]);
+    const change = compareCoverage(now, main, 'main');
+    expect(change.before).toEqual({ lines: 25, covered: 17 });
+    expect(change.after).toEqual({ lines: 28, covered: 14 });
+    expect(formatDelta(change.delta)).toBe('−18.00');
+    expect(
+      change.files.map((f) => [
+        f.path,
+        f.before,
+        f.after,
+        f.delta === null ? null : formatDelta(f.delta),
+      ]),
+    ).toEqual([
+      ['gone.py', 100, null, null],
+      ['new.py', null, 0, null],
+      ['b.py', 50, 20, '−30.00'],
+      ['a.py', 80, 90, '+10.00'],
+    ]);
+  });
+
+  it('formats points with a real minus sign and no negative zero', () => {
+    expect(formatDelta(-0.6)).toBe('−0.60');
+    expect(formatDelta(0.404)).toBe('+0.40');
+    expect(formatDelta(-0.001)).toBe('±0.00');
+    expect(formatDelta(null)).toBe('n/a');
+  });
+
+  it('keys baselines so that one branch never matches another by prefix', () => {
+    const main = baselineKeys('coverage', 'main', 'a'.repeat(40));
+    const feature = baselineKeys('coverage', 'main-feature', 'b'.repeat(40));
+    expect(main.key).toBe(`tg-devops-coverage-coverage:main:${'a'.repeat(40)}`);
+    expect(feature.key.startsWith(main.prefix)).toBe(false);
+    expect(main.key.startsWith(main.prefix)).toBe(true);
+  });
+});
+
+describe('test action: dependency cache keys (setup-python shape)', () => {
+  it.each([
+    ['auto', ['pyproject.toml', 'uv.lock'], 'uv'],
+    ['auto', ['poetry.lock', 'pyproject.toml'], 'poetry'],
+    ['auto', ['requirements-dev.txt', 'requirements.txt'], 'pip'],
+    ['auto', ['requirements/base.txt'], 'pip'],
+    ['auto', ['README.md'], undefined],
+    ['pip', ['uv.lock'], 'pip'],
+    ['none', ['requirements.txt'], undefined],
+  ] as const)('%s with %j -> %s', (mode, files, manager) => {
+    expect(chooseManager(mode, files)).toBe(manager);
+  });
+
+  it('hashes only the files of the chosen manager, by content', () => {
+    const files = ['README.md', 'pyproject.toml', 'requirements.txt', 'uv.lock'];
+    expect(dependencyFiles('pip', files)).toEqual(['pyproject.toml', 'requirements.txt']);
+    expect(dependencyFiles('uv', files)).toEqual(['pyproject.toml', 'requirements.txt', 'uv.lock']);
+    expect(dependencyFiles('poetry', files)).toEqual(['pyproject.toml']);
+    const a = hashContents([Buffer.from('x')]);
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashContents([Buffer.from('x')])).toBe(a);
+    expect(hashContents([Buffer.from('y')])).not.toBe(a);
+  });
+
+  it('builds the key from OS, arch, Python, manager and hash; only pip restores by prefix', () => {
+    const parts = { runnerOs: 'Linux', arch: 'x64', pythonVersion: '3.12.4', hash: 'h' };
+    expect(dependencyKeys({ ...parts, manager: 'pip' })).toEqual({
+      key: 'tg-devops-test-Linux-x64-python-3.12.4-pip-h',
+      restoreKeys: ['tg-devops-test-Linux-x64-python-3.12.4-pip-'],
+    });
+    expect(dependencyKeys({ ...parts, manager: 'uv' })).toEqual({
+      key: 'tg-devops-test-Linux-x64-python-3.12.4-uv-h',
+      restoreKeys: [],
+    });
+  });
+
+  it('reads what the tools print', () => {
+    expect(parseCacheDir('/home/runner/.cache/pip\n')).toBe('/home/runner/.cache/pip');
+    expect(parseCacheDir('"/home/runner/.cache/pypoetry"\n')).toBe('/home/runner/.cache/pypoetry');
+    expect(
+      parseCacheDir('ERROR: pip cache commands can not function since cache is disabled.'),
+    ).toBeUndefined();
+    expect(parsePythonVersion('3.11.7\n')).toBe('3.11.7');
+    expect(parsePythonVersion('Traceback')).toBeUndefined();
+    expect(pythonOf(['/usr/bin/python3', '-m', 'pytest'])).toBe('/usr/bin/python3');
+    expect(pythonOf(['pytest'])).toBe('python');
   });
 });

@@ -1,4 +1,16 @@
-import { run, type Deps } from '../../actions/test/main.js';
+import { jest } from '@jest/globals';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  baselinePath,
+  DEPENDENCY_STATE,
+  run,
+  saveDependencyCache,
+  type Deps,
+} from '../../actions/test/main.js';
+import type { CacheStore } from '../../src/github/cache.js';
+import { toArtifact } from '../../src/coverage/artifact.js';
 import { readInputs, type Inputs } from '../../actions/test/inputs.js';
 import { fakeClock } from '../../src/clock.js';
 import { recordingExecutor } from '../../src/exec.js';
@@ -9,8 +21,8 @@ import { FakeGitHub } from '../helpers/fake-github.js';
 const HEAD = 'c0ffee'.padEnd(40, '0');
 const WS = '/ws/repo';
 
-const COVERAGE = `<?xml version="1.0" ?>
-<coverage version="6.5.0"><sources><source>${WS}/app</source></sources><packages><package name="bot"><classes>
+const coverageXml = (ws: string) => `<?xml version="1.0" ?>
+<coverage version="6.5.0"><sources><source>${ws}/app</source></sources><packages><package name="bot"><classes>
 <class filename="bot/store.py"><lines>
 <line number="1" hits="1"/><line number="2" hits="1"/><line number="3" hits="0"/><line number="4" hits="0"/><line number="6" hits="1"/>
 </lines></class>
@@ -23,7 +35,8 @@ const junit = (failed: boolean) => `<testsuites><testsuite name="pytest">
 <testcase classname="tests.test_store" name="test_skip"><skipped message="later"/></testcase>
 </testsuite></testsuites>`;
 
-function setup(options: { failed?: boolean; files?: Record<string, string> } = {}) {
+function setup(options: { failed?: boolean; files?: Record<string, string>; ws?: string } = {}) {
+  const ws = options.ws ?? WS;
   const github = new FakeGitHub({
     owner: 'org',
     repo: 'bot',
@@ -43,8 +56,8 @@ function setup(options: { failed?: boolean; files?: Record<string, string> } = {
     ],
   });
   const files: Record<string, string> = {
-    [`${WS}/app/coverage.xml`]: COVERAGE,
-    [`${WS}/app/junit.xml`]: junit(options.failed ?? false),
+    [`${ws}/app/coverage.xml`]: coverageXml(ws),
+    [`${ws}/app/junit.xml`]: junit(options.failed ?? false),
     ...options.files,
   };
   const written: Record<string, string> = {};
@@ -62,7 +75,7 @@ function setup(options: { failed?: boolean; files?: Record<string, string> } = {
     outputs: (values) => Object.assign(outputs, values),
     readFile: (path) => files[path],
     writeFile: (path, text) => void (written[path] = text),
-    exists: (path) => path === `${WS}/app/bot/store.py` || path === `${WS}/app/bot/util.py`,
+    exists: (path) => path === `${ws}/app/bot/store.py` || path === `${ws}/app/bot/util.py`,
     postgresReady: async (t) => void probes.push(`pg ${t.host}:${t.port}`),
     redisReady: async (t) => void probes.push(`redis ${t.host}:${t.port}`),
     environment: {
@@ -97,8 +110,17 @@ function inputs(overrides: Partial<Inputs> = {}): Inputs {
     commentId: 'coverage',
     maxAnnotations: 1,
     reportFile: 'out/report.json',
+    installCommand: [],
+    cache: 'auto',
+    coverageBaseline: true,
+    minCoverageChange: null,
     repository: 'org/bot',
     workspace: WS,
+    eventName: 'pull_request',
+    ref: 'refs/pull/7/merge',
+    sha: 'f'.repeat(40),
+    defaultBranch: 'main',
+    baseBranch: 'main',
     ...overrides,
   };
 }
@@ -353,6 +375,21 @@ describe('readInputs', () => {
       minCoverage: 0,
       prNumber: null,
       workspace: '/w',
+      installCommand: [],
+      cache: 'auto',
+      coverageBaseline: true,
+      minCoverageChange: null,
+    });
+    set({
+      'install-command': "python -m pip install -r 'requirements dev.txt'",
+      cache: 'pip',
+      'min-coverage-change': '-0.5',
+    });
+    expect(readInputs({ GITHUB_WORKSPACE: '/w', GITHUB_BASE_REF: 'main' })).toMatchObject({
+      installCommand: ['python', '-m', 'pip', 'install', '-r', 'requirements dev.txt'],
+      cache: 'pip',
+      minCoverageChange: -0.5,
+      baseBranch: 'main',
     });
   });
 
@@ -365,6 +402,13 @@ describe('readInputs', () => {
     [{ mode: 'post' }, "Input 'head-sha': mode post needs the tested commit"],
     [{ mode: 'upload' }, "Input 'mode': expected one of run, collect, post"],
     [{ 'comment-id': 'a b' }, "Input 'comment-id'"],
+    [{ cache: 'pipenv' }, "Input 'cache': expected one of auto, pip, uv, poetry, none"],
+    [
+      { 'install-command': 'pip install -r req.txt && make' },
+      "Input 'install-command': no shell runs the command",
+    ],
+    [{ 'min-coverage-change': 'down' }, "Input 'min-coverage-change': expected points of coverage"],
+    [{ 'coverage-baseline': 'maybe' }, "Input 'coverage-baseline'"],
   ])('refuses %j before anything runs', (values, message) => {
     set({ 'github-token': 'tok', ...values });
     expect(() => readInputs({})).toThrow(message);
@@ -373,5 +417,350 @@ describe('readInputs', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('hunter2');
     }
+  });
+});
+
+/** An in-memory Actions cache with GitHub's lookup order: exact key, then restore-key prefixes, newest first. */
+function memoryCache(
+  read: (path: string) => string | undefined,
+  write: (path: string, text: string) => void,
+) {
+  const entries: { key: string; paths: string[]; files: Record<string, string> }[] = [];
+  const calls: string[] = [];
+  const store: CacheStore = {
+    available: () => true,
+    restore: async (paths, key, restoreKeys = []) => {
+      calls.push(`restore ${paths.join(',')} ${key} [${restoreKeys.join(',')}]`);
+      const newest = [...entries].reverse();
+      const found =
+        newest.find((e) => e.key === key) ??
+        restoreKeys.map((p) => newest.find((e) => e.key.startsWith(p))).find(Boolean);
+      if (!found) return undefined;
+      for (const [path, text] of Object.entries(found.files)) write(path, text);
+      return found.key;
+    },
+    save: async (paths, key) => {
+      calls.push(`save ${paths.join(',')} ${key}`);
+      if (entries.some((e) => e.key === key)) return false;
+      const files: Record<string, string> = {};
+      for (const path of paths) {
+        const text = read(path);
+        if (text !== undefined) files[path] = text;
+      }
+      entries.push({ key, paths, files });
+      return true;
+    },
+  };
+  return { store, entries, calls };
+}
+
+describe('test action: dependency cache and install-command', () => {
+  jest.setTimeout(30_000);
+  let ws: string;
+  beforeEach(() => {
+    ws = mkdtempSync(join(tmpdir(), 'test-action-deps-'));
+    mkdirSync(join(ws, 'app'));
+    writeFileSync(join(ws, 'app', 'requirements.txt'), 'aiogram==3.4\n');
+    writeFileSync(join(ws, 'app', 'requirements-dev.txt'), 'pytest==8\n');
+  });
+  afterEach(() => rmSync(ws, { recursive: true, force: true }));
+
+  function depsSetup(
+    respond: (argv: readonly string[]) => { exitCode?: number; stdout?: string } | undefined,
+  ) {
+    const t = setup({ ws });
+    const state: Record<string, string> = {};
+    const cache = memoryCache(
+      () => undefined,
+      () => undefined,
+    );
+    const exec = recordingExecutor((argv) => respond(argv) ?? {});
+    t.deps.exec = exec;
+    t.deps.cache = cache.store;
+    t.deps.saveState = (name, value) => void (state[name] = value);
+    t.deps.environment = { ...t.deps.environment, RUNNER_OS: 'Linux', HOME: '/home/runner' };
+    return { ...t, exec, state, cache };
+  }
+  const probe = (argv: readonly string[]) => {
+    if (argv[1] === '-c') return { stdout: '3.12.4\n' };
+    if (argv.join(' ') === 'python -m pip cache dir')
+      return { stdout: '/home/runner/.cache/pip\n' };
+    return undefined;
+  };
+
+  it('keys the pip cache like setup-python, restores it before install-command and leaves the save to the post step', async () => {
+    const t = depsSetup(probe);
+    await run(
+      inputs({
+        workspace: ws,
+        coverageBaseline: false,
+        installCommand: ['python', '-m', 'pip', 'install', '-r', 'requirements.txt'],
+      }),
+      t.deps,
+    );
+    const argv = t.exec.commands.map((c) => c.argv.join(' '));
+    expect(argv).toEqual([
+      'python -c import platform; print(platform.python_version())',
+      'python -m pip cache dir',
+      'python -m pip install -r requirements.txt',
+      'python -m pytest',
+    ]);
+    expect(t.exec.commands[2]!.options.cwd).toBe(join(ws, 'app'));
+    const key = t.cache.calls[0]!.split(' ')[2]!;
+    expect(key).toMatch(
+      new RegExp(`^tg-devops-test-Linux-${process.arch}-python-3\\.12\\.4-pip-[0-9a-f]{64}$`),
+    );
+    expect(t.cache.calls).toEqual([
+      `restore /home/runner/.cache/pip ${key} [tg-devops-test-Linux-${process.arch}-python-3.12.4-pip-]`,
+    ]);
+    expect(t.outputs['cache-hit']).toBe('false');
+    expect(JSON.parse(t.state[DEPENDENCY_STATE]!)).toEqual({
+      key,
+      paths: ['/home/runner/.cache/pip'],
+    });
+
+    // The post step saves it; a second run then hits the exact key and leaves nothing to save.
+    await saveDependencyCache((name) => t.state[name] ?? '', t.cache.store, t.log);
+    expect(t.cache.calls[1]).toBe(`save /home/runner/.cache/pip ${key}`);
+    const again = depsSetup(probe);
+    again.deps.cache = t.cache.store;
+    await run(
+      inputs({
+        workspace: ws,
+        coverageBaseline: false,
+        installCommand: ['python', '-m', 'pip', 'install', '-r', 'requirements.txt'],
+      }),
+      again.deps,
+    );
+    expect(again.outputs['cache-hit']).toBe('true');
+    expect(again.state[DEPENDENCY_STATE]).toBeUndefined();
+    expect(again.log.text()).toContain(`dependency cache restored: ${key}`);
+  });
+
+  it('changes the key with the dependency files and the Python version', async () => {
+    const keyOf = async (version: string) => {
+      const t = depsSetup((argv) => (argv[1] === '-c' ? { stdout: `${version}\n` } : probe(argv)));
+      await run(
+        inputs({ workspace: ws, coverageBaseline: false, installCommand: ['true'] }),
+        t.deps,
+      );
+      return t.cache.calls[0]!.split(' ')[2]!;
+    };
+    const first = await keyOf('3.12.4');
+    expect(await keyOf('3.12.4')).toBe(first);
+    expect(await keyOf('3.11.9')).not.toBe(first);
+    writeFileSync(join(ws, 'app', 'requirements.txt'), 'aiogram==3.5\n');
+    const changed = await keyOf('3.12.4');
+    expect(changed).not.toBe(first);
+    expect(changed.replace(/[0-9a-f]{64}$/, '')).toBe(first.replace(/[0-9a-f]{64}$/, ''));
+  });
+
+  it.each([
+    ['uv.lock', 'uv', ['uv cache dir'], []],
+    ['poetry.lock', 'poetry', ['poetry config cache-dir'], []],
+  ] as const)(
+    'auto picks %s -> %s, with an exact key only',
+    async (file, manager, query, restoreKeys) => {
+      writeFileSync(join(ws, 'app', file), 'lock\n');
+      const t = depsSetup((argv) =>
+        argv[1] === '-c' ? { stdout: '3.12.4\n' } : { stdout: '"/cache/dir"\n' },
+      );
+      await run(
+        inputs({ workspace: ws, coverageBaseline: false, installCommand: ['make', 'deps'] }),
+        t.deps,
+      );
+      expect(t.exec.commands[1]!.argv.join(' ')).toBe(query[0]);
+      const paths = manager === 'poetry' ? `/cache/dir,${join(ws, 'app', '.venv')}` : '/cache/dir';
+      expect(t.cache.calls[0]).toMatch(
+        new RegExp(
+          `^restore ${paths.replace(/[.]/g, '\\.')} tg-devops-test-Linux-${process.arch}-python-3\\.12\\.4-${manager}-[0-9a-f]{64} \\[${restoreKeys.join(',')}\\]$`,
+        ),
+      );
+    },
+  );
+
+  it('cache: auto without install-command manages no cache; cache: none never does', async () => {
+    for (const given of [
+      inputs({ workspace: ws, coverageBaseline: false }),
+      inputs({ workspace: ws, coverageBaseline: false, cache: 'none', installCommand: ['true'] }),
+    ]) {
+      const t = depsSetup(probe);
+      await run(given, t.deps);
+      expect(t.cache.calls).toEqual([]);
+      expect(t.outputs['cache-hit']).toBeUndefined();
+    }
+  });
+
+  it('fails naming install-command when it exits non-zero, and runs no test', async () => {
+    const t = depsSetup((argv) => (argv[0] === 'pip' ? { exitCode: 2 } : probe(argv)));
+    await expect(
+      run(
+        inputs({
+          workspace: ws,
+          coverageBaseline: false,
+          cache: 'none',
+          installCommand: ['pip', 'install', 'x'],
+        }),
+        t.deps,
+      ),
+    ).rejects.toThrow('install-command: `pip install x` exited 2');
+    expect(t.exec.commands.map((c) => c.argv[0])).toEqual(['pip']);
+  });
+
+  it('skips the cache with a line in the log when the runner has no cache service', async () => {
+    const t = depsSetup(probe);
+    t.deps.cache = { ...t.cache.store, available: () => false };
+    await run(
+      inputs({ workspace: ws, coverageBaseline: false, cache: 'pip', installCommand: ['true'] }),
+      t.deps,
+    );
+    expect(t.cache.calls).toEqual([]);
+    expect(t.log.text()).toContain(
+      'this runner offers no cache service: dependencies are not cached',
+    );
+    expect(t.exec.commands.map((c) => c.argv[0])).toEqual(['true', 'python']);
+  });
+});
+
+describe('test action: coverage baseline', () => {
+  jest.setTimeout(30_000);
+  const MAIN_SHA = 'a'.repeat(40);
+  /** The default branch's report: store.py 2 of 4 lines (50%), util.py 2 of 2 (100%): 4 of 6. */
+  function mainReport(): string {
+    const hits = (entries: [number, number][]) => new Map(entries);
+    return JSON.stringify(
+      toArtifact({
+        pr: null,
+        headSha: MAIN_SHA,
+        exitCode: 0,
+        tests: { tests: 3, failures: 0, errors: 0, skipped: 0, failed: [] },
+        files: new Map([
+          [
+            'app/bot/store.py',
+            hits([
+              [1, 1],
+              [2, 1],
+              [3, 0],
+              [4, 0],
+            ]),
+          ],
+          [
+            'app/bot/util.py',
+            hits([
+              [1, 1],
+              [2, 1],
+            ]),
+          ],
+          ['app/bot/gone.py', hits([[1, 1]])],
+        ]),
+      }),
+    );
+  }
+
+  it('a push to the default branch saves its report under the branch key, and removes the file again', async () => {
+    const t = setup();
+    const abs = (path: string) => `${WS}/${path}`;
+    const cache = memoryCache(
+      (path) => t.written[abs(path)],
+      (path, text) => void (t.files[abs(path)] = text),
+    );
+    t.deps.cache = cache.store;
+    t.deps.removeFile = (path) => void delete t.written[path];
+    await run(
+      inputs({
+        eventName: 'push',
+        ref: 'refs/heads/main',
+        sha: MAIN_SHA,
+        prNumber: null,
+        headSha: '',
+        baseBranch: '',
+      }),
+      t.deps,
+    );
+    const file = baselinePath('coverage');
+    expect(cache.calls).toEqual([`save ${file} tg-devops-coverage-coverage:main:${MAIN_SHA}`]);
+    const saved = JSON.parse(cache.entries[0]!.files[file]!);
+    expect(saved).toMatchObject({ schema: 'tg-devops-coverage/1', headSha: MAIN_SHA, pr: null });
+    expect(saved.files['app/bot/store.py']).toEqual({ hit: '1-2,6', miss: '3-4' });
+    expect(Object.keys(t.written)).toEqual([]); // the file left the checkout again
+    // A push to another branch saves nothing.
+    const other = setup();
+    const otherCache = memoryCache(
+      () => undefined,
+      () => undefined,
+    );
+    other.deps.cache = otherCache.store;
+    await run(
+      inputs({ eventName: 'push', ref: 'refs/heads/feature', prNumber: null, headSha: '' }),
+      other.deps,
+    );
+    expect(otherCache.calls).toEqual([]);
+  });
+
+  it('compares a PR with the newest baseline of its base branch, per file and in total', async () => {
+    const t = setup();
+    const cache = memoryCache(
+      () => undefined,
+      (path, text) => void (t.files[`${WS}/${path}`] = text),
+    );
+    cache.entries.push({
+      key: 'tg-devops-coverage-coverage:main-feature:' + 'b'.repeat(40),
+      paths: [],
+      files: {},
+    });
+    cache.entries.push({
+      key: `tg-devops-coverage-coverage:main:${MAIN_SHA}`,
+      paths: [],
+      files: { [baselinePath('coverage')]: mainReport() },
+    });
+    t.deps.cache = cache.store;
+    const removed: string[] = [];
+    t.deps.removeFile = (path) => void removed.push(path);
+    await run(inputs(), t.deps);
+    expect(cache.calls).toEqual([
+      `restore ${baselinePath('coverage')} tg-devops-coverage-coverage:main:${HEAD} [tg-devops-coverage-coverage:main:]`,
+    ]);
+    expect(removed).toEqual([`${WS}/${baselinePath('coverage')}`]);
+    // Now: store.py 3 of 5 (60%), util.py 1 of 2 (50%): 4 of 7 = 57.14%; main: 5 of 7 = 71.42%.
+    const summary = t.summaries[0]!;
+    expect(summary).toContain('· coverage 57.14% (−14.29 against main)');
+    expect(summary).toContain('| Against main | −14.29 points (main: 71.42%, 5 of 7 lines) |');
+    expect(summary).toContain('#### Coverage change against main');
+    expect(summary).toContain('| `app/bot/util.py` | 100.00% | 50.00% | −50.00 |');
+    expect(summary).toContain('| `app/bot/store.py` | 50.00% | 60.00% | +10.00 |');
+    expect(summary).toContain('| `app/bot/gone.py` | 100.00% | n/a | removed |');
+    expect(t.outputs['coverage-change']).toBe('-14.29');
+    expect(t.github.comments[0]!.body).toContain('(−14.29 against main)');
+  });
+
+  it('min-coverage-change fails the step after publishing, saying by how much; no baseline, no gate', async () => {
+    const t = setup();
+    const cache = memoryCache(
+      () => undefined,
+      (path, text) => void (t.files[`${WS}/${path}`] = text),
+    );
+    cache.entries.push({
+      key: `tg-devops-coverage-coverage:main:${MAIN_SHA}`,
+      paths: [],
+      files: { [baselinePath('coverage')]: mainReport() },
+    });
+    t.deps.cache = cache.store;
+    t.deps.removeFile = () => undefined;
+    await expect(run(inputs({ minCoverageChange: -0.5 }), t.deps)).rejects.toThrow(
+      'coverage change −14.29 against main is below min-coverage-change −0.50',
+    );
+    expect(t.summaries).toHaveLength(1);
+
+    const fresh = setup();
+    fresh.deps.cache = memoryCache(
+      () => undefined,
+      () => undefined,
+    ).store;
+    fresh.deps.removeFile = () => undefined;
+    await run(inputs({ minCoverageChange: 0 }), fresh.deps);
+    expect(fresh.summaries[0]).toContain(
+      '| Against the base branch | n/a (no coverage baseline of main yet (saved by a push to it)) |',
+    );
+    expect(fresh.outputs['coverage-change']).toBe('');
   });
 });
