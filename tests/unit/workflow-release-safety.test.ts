@@ -481,6 +481,28 @@ describe('the caller templates pass secrets by name', () => {
     expect(inherit).toEqual([]);
   });
 
+  it('each call grants every permission the called workflow’s jobs ask for (GitHub refuses less)', () => {
+    const level = (v: string | undefined) => (v === 'write' ? 2 : v === 'read' ? 1 : 0);
+    const problems: string[] = [];
+    for (const f of templateFiles) {
+      const doc = parse(readFileSync(join(ROOT, f), 'utf8')) as { jobs: Record<string, Job> };
+      for (const [id, job] of Object.entries(doc.jobs)) {
+        const callee = job.uses?.match(/^org\/tg-devops\/(\.github\/workflows\/[^@]+)@/)?.[1];
+        if (!callee) continue;
+        const called = parse(readFileSync(join(ROOT, callee), 'utf8')) as {
+          jobs: Record<string, Job>;
+        };
+        for (const [calledId, calledJob] of Object.entries(called.jobs))
+          for (const [scope, wanted] of Object.entries(calledJob.permissions ?? {}))
+            if (level(job.permissions?.[scope]) < level(wanted))
+              problems.push(
+                `${f}: jobs.${id} grants ${scope}: ${job.permissions?.[scope] ?? 'none'}, ${callee} jobs.${calledId} asks ${wanted}`,
+              );
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('each call passes exactly the secrets the reusable workflow declares, each from the same name', () => {
     for (const f of templateFiles) {
       const doc = parse(readFileSync(join(ROOT, f), 'utf8')) as { jobs: Record<string, Job> };
