@@ -5,8 +5,9 @@ export interface ProcessOptions {
   cwd?: string;
   env: Record<string, string>;
   /**
-   * Written to stdin, which is then closed. Without it stdin stays an open pipe (ToolRunner's
-   * way): closing an empty stdin races a fast command's exit and fails the run with EPIPE.
+   * Written to stdin, which is then closed (also when empty: `cat > file` must end). Without it
+   * stdin stays an open pipe (ToolRunner's way): closing stdin of a command that never reads it
+   * races its exit and fails the run with EPIPE.
    */
   input?: string;
   onStdout(chunk: Buffer): void;
@@ -27,7 +28,8 @@ export async function runProcess(
     return (await exec(file, [...args], {
       cwd: options.cwd,
       env: options.env,
-      input: options.input ? Buffer.from(options.input) : undefined,
+      // An empty Buffer is truthy for ToolRunner: it still ends stdin.
+      input: options.input === undefined ? undefined : Buffer.from(options.input),
       silent: true,
       ignoreReturnCode: true,
       listeners: {

@@ -46,6 +46,8 @@ describe('runWithPost', () => {
   });
 
   it('a failing main fails the step (exit code 1)', async () => {
+    // The runner creates the state file before the step (@actions/core refuses a missing one).
+    writeFileSync(join(dir, 'state-fail'), '');
     process.env.GITHUB_STATE = join(dir, 'state-fail');
     delete process.env.STATE_isPost;
     const out: string[] = [];

@@ -15,6 +15,7 @@ describe('localExecutor', () => {
 
   it('writes input to stdin and closes it: a command that reads stdin gets it and ends', async () => {
     expect((await local.run(['cat'], { input: 'secret\n' })).stdout).toBe('secret\n');
+    expect((await local.run(['cat'], { input: '' })).stdout).toBe(''); // empty input ends too
     // A command that exits at once without reading stdin (the EPIPE race of closing it).
     for (let i = 0; i < 20; i++) expect((await local.run(['true'])).exitCode).toBe(0);
   });
