@@ -13,8 +13,9 @@ export function runWithPost(
       await post(getState);
     });
   } else {
-    saveState('isPost', 'true');
     void runAction(async () => {
+      // Inside runAction: a state file the runner did not provide fails the step with one message.
+      saveState('isPost', 'true');
       await main();
     });
   }

@@ -17,6 +17,7 @@ describe('dist/', () => {
     const dir = mkdtempSync(join(tmpdir(), 'smoke-'));
     const output = join(dir, 'output');
     writeFileSync(output, '');
+    writeFileSync(join(dir, 'state'), ''); // the runner creates it; @actions/core requires it
     try {
       const result = spawnSync(process.execPath, [join(ROOT, 'dist', name, 'index.js')], {
         env: {
