@@ -3,7 +3,6 @@ import { errorMessage } from '../errors.js';
 import type { Executor } from '../exec.js';
 import type { Log } from '../log.js';
 import { redact } from '../redact.js';
-import type { Check } from '../health/types.js';
 import { inspectArgv, logsArgv, parseState } from './docker.js';
 
 /**
@@ -187,27 +186,4 @@ export async function watchWindow(
     if (ctx.clock.now() >= end) return { checks, results };
     await ctx.clock.sleep(1000);
   }
-}
-
-/**
- * A verify check (src/health: HTTP, Prometheus, container, logs, Telegram webhook) as a deploy
- * gate, for canary steps and the post-switch window. An inconclusive answer (no traffic yet)
- * passes by default; a final failure (a fatal log line, a restart) is fatal here too.
- */
-export function gateFromCheck(
-  check: Check,
-  options: { onInconclusive?: 'pass' | 'fail' } = {},
-): Gate {
-  return async (ctx) => {
-    const result = await check.probe(ctx.clock.now());
-    const ok =
-      result.status === 'pass' ||
-      (result.status === 'inconclusive' && (options.onInconclusive ?? 'pass') === 'pass');
-    return {
-      name: check.name,
-      ok,
-      fatal: !ok && result.final === true,
-      evidence: `${result.status}: ${result.summary}`,
-    };
-  };
 }

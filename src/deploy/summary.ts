@@ -35,27 +35,60 @@ function details(lines: string[], o: HostOutcome): void {
     );
 }
 
+/** The table head, one row per host, then each host's plan and steps. */
+function summary<R extends RunReport>(
+  title: string,
+  columns: string[],
+  outcomes: HostOutcome<R>[],
+  row: (o: HostOutcome<R>) => string[],
+  extra: (lines: string[], o: HostOutcome<R>) => void = () => undefined,
+): string {
+  const lines = [
+    title,
+    '',
+    `| ${columns.join(' | ')} |`,
+    `|${columns.map(() => ' --- |').join('')}`,
+    ...outcomes.map((o) => `| ${row(o).join(' | ')} |`),
+  ];
+  for (const o of outcomes) {
+    extra(lines, o);
+    details(lines, o);
+  }
+  return lines.join('\n');
+}
+
+const resultOf = (o: HostOutcome, dryRun: boolean, done: string, failed: string) =>
+  dryRun ? 'planned' : !o.error ? done : o.report?.result?.cancelled ? 'cancelled' : failed;
+
 /** The deploy's job summary: per host the result, gap and timings, then the plan and its steps. */
 export function summaryMarkdown(app: string, outcomes: HostOutcome[], dryRun: boolean): string {
-  const lines = [
+  return summary(
     `### tg-devops deploy: ${app}${dryRun ? ' (dry-run: nothing changed)' : ''}`,
-    '',
-    '| host | result | release | strategy | handover gap | total | waiting on the app | ssh connections / commands |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...outcomes.map((o) => {
+    [
+      'host',
+      'result',
+      'release',
+      'strategy',
+      'handover gap',
+      'total',
+      'waiting on the app',
+      'ssh connections / commands',
+    ],
+    outcomes,
+    (o) => {
       const r = o.report;
-      const result = dryRun
-        ? 'planned'
-        : o.error
-          ? r?.result?.cancelled
-            ? 'cancelled'
-            : `failed${o.gate ? ` (gate ${o.gate})` : ''}`
-          : 'deployed';
-      return `| ${o.host} | ${result} | ${r?.plan.releaseId ?? ''} | ${r?.plan.strategy ?? ''} | ${ms(r?.facts.gapMs)} | ${ms(r?.totalMs)} | ${ms(r?.facts.waitMs)} | ${o.ssh ? `${o.ssh.connectionsOpened} / ${o.ssh.commands}` : ''} |`;
-    }),
-  ];
-  for (const o of outcomes) details(lines, o);
-  return lines.join('\n');
+      return [
+        o.host,
+        resultOf(o, dryRun, 'deployed', `failed${o.gate ? ` (gate ${o.gate})` : ''}`),
+        r?.plan.releaseId ?? '',
+        r?.plan.strategy ?? '',
+        ms(r?.facts.gapMs),
+        ms(r?.totalMs),
+        ms(r?.facts.waitMs),
+        o.ssh ? `${o.ssh.connectionsOpened} / ${o.ssh.commands}` : '',
+      ];
+    },
+  );
 }
 
 /** The rollback's job summary: per host from/to, how, how long; then the plan and its steps. */
@@ -64,30 +97,29 @@ export function rollbackSummary(
   outcomes: HostOutcome<RollbackReport>[],
   dryRun: boolean,
 ): string {
-  const lines = [
+  return summary(
     `### tg-devops rollback: ${app}${dryRun ? ' (dry-run: nothing changed)' : ''}`,
-    '',
-    '| host | result | from | to | image | how | to serving | total |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...outcomes.map((o) => {
+    ['host', 'result', 'from', 'to', 'image', 'how', 'to serving', 'total'],
+    outcomes,
+    (o) => {
       const r = o.report;
-      const result = dryRun
-        ? 'planned'
-        : o.error
-          ? r?.result?.cancelled
-            ? 'cancelled'
-            : 'failed'
-          : 'rolled back';
-      return `| ${o.host} | ${result} | ${r?.choice.from.id ?? ''} | ${r?.choice.to.id ?? ''} | ${r ? `\`${cell(r.choice.to.image)}\`` : ''} | ${r?.plan.strategy ?? ''} | ${ms(r?.switchMs)} | ${ms(r?.totalMs)} |`;
-    }),
-  ];
-  for (const o of outcomes) {
-    if (o.report?.choice.forced)
-      lines.push(
-        '',
-        `> **forced** past the irreversible migration of ${o.report.choice.irreversible.map((x) => `\`${x.id}\``).join(', ')}`,
-      );
-    details(lines, o);
-  }
-  return lines.join('\n');
+      return [
+        o.host,
+        resultOf(o, dryRun, 'rolled back', 'failed'),
+        r?.choice.from.id ?? '',
+        r?.choice.to.id ?? '',
+        r ? `\`${cell(r.choice.to.image)}\`` : '',
+        r?.plan.strategy ?? '',
+        ms(r?.switchMs),
+        ms(r?.totalMs),
+      ];
+    },
+    (lines, o) => {
+      if (o.report?.choice.forced)
+        lines.push(
+          '',
+          `> **forced** past the irreversible migration of ${o.report.choice.irreversible.map((x) => `\`${x.id}\``).join(', ')}`,
+        );
+    },
+  );
 }

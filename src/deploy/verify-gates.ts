@@ -16,7 +16,7 @@ import type { Gate, GateResult } from './gates.js';
  *   its name is known only when the gate runs, so that check is made then, once per container.
  *
  * An inconclusive answer (no traffic yet, too few samples) is decided by `on-inconclusive`,
- * exactly as the rollback action decides it (src/rollback/window.ts windowGate):
+ * exactly as the rollback action decides it (window.ts windowGate):
  * `pause` (default) holds promotion and asks again every second for up to `pauseSeconds`; still
  * inconclusive then, the gate fails and the deploy rolls back (traffic stays on the old release).
  * `promote` lets it pass, with the evidence saying so. A fail rolls back either way.

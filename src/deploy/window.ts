@@ -8,8 +8,7 @@ import type { Check } from '../health/types.js';
  * - `pause` (the default, the safe choice): promotion waits. The check is asked again every
  *   second for up to `pauseSeconds`; a pass continues, a fail fails, and still inconclusive at
  *   the end fails the gate, so the deploy rolls back rather than promote on no evidence.
- * - `promote`: an inconclusive answer passes (the evidence says so), as gateFromCheck does by
- *   default.
+ * - `promote`: an inconclusive answer passes (the evidence says so).
  *
  * A final failure (a fatal log line, a crash loop) is fatal either way.
  */

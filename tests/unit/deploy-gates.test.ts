@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { fakeClock } from '../../src/clock.js';
 import {
-  gateFromCheck,
   GateError,
   httpGate,
   logGate,
@@ -11,7 +10,6 @@ import {
   type GateContext,
 } from '../../src/deploy/gates.js';
 import { recordingExecutor } from '../../src/exec.js';
-import type { Check, ProbeResult } from '../../src/health/types.js';
 import { recordingLog } from '../../src/log.js';
 
 const state = (s: object) =>
@@ -125,33 +123,5 @@ describe('gates', () => {
     await expect(watchWindow(bad.c, [runningGate], 5)).rejects.toThrow(
       /gate container-running failed/,
     );
-  });
-
-  it('a verify check plugs in as a gate', async () => {
-    const check = (result: ProbeResult): Check => ({
-      name: 'error-rate',
-      kind: 'prometheus',
-      probe: async () => result,
-    });
-    const { c } = ctx(() => undefined);
-    expect(await gateFromCheck(check({ status: 'pass', summary: '0.1% errors' }))(c)).toEqual({
-      name: 'error-rate',
-      ok: true,
-      fatal: false,
-      evidence: 'pass: 0.1% errors',
-    });
-    expect(
-      (await gateFromCheck(check({ status: 'inconclusive', summary: 'no traffic' }))(c)).ok,
-    ).toBe(true);
-    expect(
-      (
-        await gateFromCheck(check({ status: 'inconclusive', summary: 'no traffic' }), {
-          onInconclusive: 'fail',
-        })(c)
-      ).ok,
-    ).toBe(false);
-    expect(
-      await gateFromCheck(check({ status: 'fail', summary: '12% errors', final: true }))(c),
-    ).toMatchObject({ ok: false, fatal: true });
   });
 });
