@@ -221,16 +221,19 @@ describe('a prerelease tag never reaches the production job', () => {
     },
   );
 
-  it('prerelease-environment naming production itself is refused without allow-prerelease', async () => {
-    const { ran, environment } = await destination('v2.0.0-rc.1', {
-      'prerelease-environment': 'production',
-    });
-    expect(ran.status).toBe(1);
-    expect(ran.stdout).toContain(
-      "::error::prerelease-environment is the release environment 'production'",
-    );
-    expect(environment).toBeUndefined();
-  });
+  it.each(['production', 'Production'])(
+    'prerelease-environment %s (production itself, names ignore case) is refused without allow-prerelease',
+    async (name) => {
+      const { ran, environment } = await destination('v2.0.0-rc.1', {
+        'prerelease-environment': name,
+      });
+      expect(ran.status).toBe(1);
+      expect(ran.stdout).toContain(
+        "::error::prerelease-environment is the release environment 'production'",
+      );
+      expect(environment).toBeUndefined();
+    },
+  );
 
   it('allow-prerelease: true is the one way in, with a warning', async () => {
     const { ran, environment } = await destination('v2.0.0-rc.1', { 'allow-prerelease': true });
