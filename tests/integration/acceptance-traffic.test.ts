@@ -46,6 +46,9 @@ import { ask, startRuntimeRelay, type RuntimeRelay } from '../helpers/runtime-re
 jest.setTimeout(420_000);
 /** Per client kind: 120 requests/s reach the front in all, half on fresh connections. */
 const RATE = 60;
+// Telegram waits long for a webhook answer; on a busy shared machine the busybox bot drops SYNs
+// (1 s, 3 s, 7 s retransmits): a slow answer is late, not lost
+const TIMEOUT_MS = 30_000;
 const PORT = { nginx: 23400, haproxyHealth: 23401 };
 const tag = `${process.pid % 100000}`;
 let nginx: Nginx;
@@ -207,7 +210,7 @@ interface Loaded<T> {
 /** Runs `body` while both client kinds send RATE requests/s each through the front. */
 async function underLoad<T>(app: App, body: () => Promise<T>): Promise<Loaded<T>> {
   const loads = (['fresh', 'keepalive'] as const).map((mode) =>
-    startLoad({ url: app.url, rate: RATE, mode, timeoutMs: 15_000, maxDurationMs: 300_000 }),
+    startLoad({ url: app.url, rate: RATE, mode, timeoutMs: TIMEOUT_MS, maxDurationMs: 300_000 }),
   );
   await Promise.all(loads.map((l) => l.ready));
   await new Promise((r) => setTimeout(r, 1000));
