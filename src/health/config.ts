@@ -10,7 +10,7 @@ import {
   type PromCheckSpec,
   type ReadyMade,
 } from './prometheus.js';
-import { ruleCheck, type ScopedRule } from './rules.js';
+import { ruleCheck, rulesCoverageCheck, type ScopedRule } from './rules.js';
 import { telegramWebhookCheck } from './telegram.js';
 import type { Check } from './types.js';
 
@@ -64,6 +64,7 @@ export function buildChecks(config: ChecksConfig, deps: CheckDeps): Check[] {
     }
     for (const spec of p.custom) checks.push(prometheusCheck(spec, client));
     for (const rule of p.rules ?? []) checks.push(ruleCheck(rule, client));
+    if (p.rules?.length) checks.push(rulesCoverageCheck(p.rules, client));
   }
   if (config.container) {
     for (const executor of deps.executors) {

@@ -325,8 +325,36 @@ function trailingRun(s: PromSeries, window: { endMs: number; stepMs: number }): 
 }
 
 /** PromQL: how many series of the release the rule's selectors see (0 when none). */
-export function seenQuery(rule: ScopedRule): string {
+export function seenQuery(rule: Pick<ScopedRule, 'selectors'>): string {
   return [...new Set(rule.selectors)].map((s) => `(count(${s}) or vector(0))`).join(' + ');
+}
+
+/**
+ * One more check beside the rules: a rule that sees no series of the release does not fire, as
+ * for Prometheus, but a rules file that sees NOTHING of the release (a wrong selector, a release
+ * not scraped) is blind, and a blind gate stays shut (ADR 5): inconclusive, never a pass.
+ */
+export function rulesCoverageCheck(rules: readonly ScopedRule[], client: PromClient): Check {
+  const query = seenQuery({ selectors: rules.flatMap((r) => r.selectors) });
+  return {
+    name: 'alert rules see the release',
+    kind: 'prometheus',
+    async probe(now) {
+      const samples = await client.query(query, { atMs: Math.floor(now / 1000) * 1000 });
+      const seen = samples.reduce((n, s) => n + (Number.isFinite(s.value) ? s.value : 0), 0);
+      return seen > 0
+        ? {
+            status: 'pass',
+            value: seen,
+            summary: `the ${rules.length} rule(s) see ${formatNumber(seen)} series of the release`,
+          }
+        : {
+            status: 'inconclusive',
+            value: 0,
+            summary: `none of the ${rules.length} rule(s) sees a series of the release: check the selector`,
+          };
+    },
+  };
 }
 
 export function ruleCheck(rule: ScopedRule, client: PromClient): Check {

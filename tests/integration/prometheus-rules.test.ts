@@ -332,6 +332,25 @@ it("prometheus-rules with the sample's rules: verify's verdicts equal Prometheus
   );
 }, 240_000);
 
+it('rules that see nothing of the release (never deployed, or a wrong selector) keep the gate shut: inconclusive', async () => {
+  const parsed = parseCheckInputs(
+    checkInputs('healthy', {
+      prometheusChecks: ['none'],
+      prometheusRange: RULES_RANGE,
+      prometheusRules: SAMPLE_RULES,
+      prometheusSelector: `job="${JOB}",version="never-deployed"`,
+    }),
+    { workspace: REPO },
+  );
+  const verdict = await verifyWith(parsed, 4000, 1000);
+  expect(verdict).toMatchObject({
+    outcome: 'inconclusive',
+    accepted: false,
+    failedCheck: 'alert rules see the release',
+  });
+  expect(verdict.evidence.filter((e) => e.outcome === 'pass')).toHaveLength(5);
+}, 60_000);
+
 it('refuses an unscopable rule and an invalid rules file before any probe, naming the alert and the line', async () => {
   const work = mkdtempSync(join(dir, 'repo-'));
   writeFileSync(

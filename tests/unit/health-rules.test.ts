@@ -9,6 +9,7 @@ import {
   parsePromDuration,
   parseRulesFile,
   ruleCheck,
+  rulesCoverageCheck,
   scopeRules,
   seenQuery,
   type ScopedRule,
@@ -229,6 +230,7 @@ describe('prometheus-rules in the check inputs', () => {
       'alert SampleBotSlow',
       'alert PostgresDown',
       'alert RedisDown',
+      'alert rules see the release',
     ]);
   });
 
@@ -253,7 +255,11 @@ describe('prometheus-rules in the check inputs', () => {
           // Only the 5xx rule's scoped expression has a series, at every point of its for:.
           const firing = form.query!.includes('code=~"5..",version="v2"');
           if (!url.endsWith('/query_range')) {
-            return Response.json({ status: 'success', data: { resultType: 'vector', result: [] } });
+            // What the rules see of the release: three series.
+            return Response.json({
+              status: 'success',
+              data: { resultType: 'vector', result: [{ metric: {}, value: [0, '3'] }] },
+            });
           }
           const values = [];
           for (let t = Number(form.start); t <= Number(form.end); t += Number(form.step)) {
@@ -266,7 +272,7 @@ describe('prometheus-rules in the check inputs', () => {
         },
       },
     );
-    expect(gates).toHaveLength(5);
+    expect(gates).toHaveLength(6);
     const ctx = { clock } as unknown as GateContext;
     const results = [];
     for (const gate of gates) results.push(await gate(ctx));
@@ -276,6 +282,7 @@ describe('prometheus-rules in the check inputs', () => {
       ['alert SampleBotSlow', true],
       ['alert PostgresDown', true],
       ['alert RedisDown', true],
+      ['alert rules see the release', true],
     ]);
     expect(results[1]!.evidence).toContain('firing: {} 0.3 held for 1m (21 of 21 points)');
     expect(asked).toContain('postgres_up{job="sample-bot",version="v2"} == 0');
@@ -409,6 +416,34 @@ describe('judging an alert rule', () => {
       'http://prom:9090/api/v1/query',
       'http://prom:9090/api/v1/query',
     ]);
+  });
+
+  it('a rules file that sees nothing of the release is blind: inconclusive, never a pass', async () => {
+    const answer = (value: string | undefined) =>
+      prometheusClient('http://prom:9090', {
+        fetch: async () =>
+          Response.json({
+            status: 'success',
+            data: {
+              resultType: 'vector',
+              result: value === undefined ? [] : [{ metric: {}, value: [0, value] }],
+            },
+          }),
+      });
+    const rules = [
+      rule(60_000),
+      { ...rule(0), selectors: ['last_over_time(y{version="v2"}[6m])'] },
+    ];
+    expect(await rulesCoverageCheck(rules, answer('0')).probe(0)).toEqual({
+      status: 'inconclusive',
+      value: 0,
+      summary: 'none of the 2 rule(s) sees a series of the release: check the selector',
+    });
+    expect(await rulesCoverageCheck(rules, answer('7')).probe(0)).toEqual({
+      status: 'pass',
+      value: 7,
+      summary: 'the 2 rule(s) see 7 series of the release',
+    });
   });
 
   it('a firing rule fails verify, naming the alert', async () => {
