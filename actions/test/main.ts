@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { readArtifact, toArtifact } from '../../src/coverage/artifact.js';
 import { baselineKeys, compareCoverage, formatDelta } from '../../src/coverage/baseline.js';
@@ -521,7 +521,15 @@ async function compareWithBaseline(
   }
 }
 
-const removeFile = (path: string) => rmSync(path, { force: true });
+/** Removes the baseline file and its folder when that is left empty: the checkout stays clean. */
+const removeFile = (path: string) => {
+  rmSync(path, { force: true });
+  try {
+    rmdirSync(dirname(path));
+  } catch {
+    // not empty, or already gone
+  }
+};
 
 function address(target: { host: string; port: number }): string {
   return target.host.includes(':')

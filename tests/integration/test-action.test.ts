@@ -1,7 +1,16 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FakeActionsCache, type RunScopes } from '../helpers/fake-actions-cache.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { ROOT } from '../helpers/repo.js';
 import { sandboxEnv } from '../helpers/sandbox.js';
@@ -118,21 +127,31 @@ interface ActionRun {
   stdout: string;
   outputs: Record<string, string>;
   summary: string;
+  /** What the main step saved for its post step (GITHUB_STATE). */
+  state: Record<string, string>;
 }
 
+/**
+ * Runs the action's entry once as the runner does. `job` adds to the job's environment (the
+ * cache service, the ref); `post` runs the post step with the state the main step saved.
+ */
 function runAction(
   repo: string,
   inputs: Record<string, string>,
   event: object,
+  job: Record<string, string> = {},
+  post?: Record<string, string>,
 ): Promise<ActionRun> {
   const runner = mkdtempSync(join(work, 'runner-'));
   const files = {
     output: join(runner, 'output'),
     summary: join(runner, 'summary'),
     event: join(runner, 'event.json'),
+    state: join(runner, 'state'),
   };
   writeFileSync(files.output, '');
   writeFileSync(files.summary, '');
+  writeFileSync(files.state, '');
   writeFileSync(files.event, JSON.stringify(event));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -144,12 +163,15 @@ function runAction(
     GITHUB_API_URL: github.url,
     GITHUB_OUTPUT: files.output,
     GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_STATE: files.state,
     RUNNER_TEMP: runner,
     // What the runner gives a node action and the code under test must not get.
     ACTIONS_RUNTIME_TOKEN: 'fake-runtime-token',
     ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'fake-oidc-token',
+    ...job,
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries(post ?? {})) env[`STATE_${name}`] = value;
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -166,6 +188,7 @@ function runAction(
         stdout,
         outputs: parseOutputs(readFileSync(files.output, 'utf8')),
         summary: readFileSync(files.summary, 'utf8'),
+        state: parseOutputs(readFileSync(files.state, 'utf8')),
       }),
     );
   });
@@ -408,4 +431,196 @@ describe('test action on the sample bot, against real Postgres and Redis', () =>
     expect(comment[0]!.body).toContain('| Diff coverage | 60.00% (6 of 10 changed lines) |');
     expect(posted.outputs['diff-coverage']).toBe('60.00');
   }, 180_000);
+});
+
+describe('test action with the Actions cache (a local stand-in of the cache service, v2)', () => {
+  let cache: FakeActionsCache;
+  beforeAll(async () => {
+    cache = new FakeActionsCache();
+    await cache.listen();
+  });
+  afterAll(() => cache.close());
+  beforeEach(() => {
+    cache.requests.length = 0;
+    cache.entries.length = 0;
+  });
+
+  /** Every request carried the run's token as a bearer and spoke the service's protocol. */
+  function expectRealRequests(scopes: RunScopes) {
+    const token = `Bearer ${FakeActionsCache.tokenFor(scopes)}`;
+    for (const request of cache.requests.filter((r) => !r.call.startsWith('blob'))) {
+      expect({
+        call: request.call,
+        auth: request.headers.authorization,
+        type: request.headers['content-type'],
+      }).toEqual({
+        call: request.call,
+        auth: token,
+        type: 'application/json',
+      });
+      expect(request.headers['user-agent']).toMatch(/actions\/cache/);
+    }
+    expect(cache.requests.every((r) => r.status < 400 || r.call === 'CreateCacheEntry')).toBe(true);
+  }
+
+  // Stands in for `pip install`: pip keeps downloaded and built wheels in its cache directory.
+  const INSTALL = [
+    'import os, pathlib, sys',
+    "cache = pathlib.Path(os.environ['PIP_CACHE_DIR'])",
+    "wheel = cache / 'wheels' / 'aiogram-3.4.1-py3-none-any.whl'",
+    "print('dependency cache warm' if wheel.exists() else 'dependency cache cold')",
+    'wheel.parent.mkdir(parents=True, exist_ok=True)',
+    "wheel.write_text('wheel ' + sys.version)",
+  ].join('\n');
+
+  it('a second run restores the dependency cache the first saved in its post step', async () => {
+    const scopes = { ref: 'refs/heads/feature', reads: ['refs/heads/feature', 'refs/heads/main'] };
+    const pipCache = join(work, 'pip-cache');
+    const job = {
+      ...cache.envFor(scopes),
+      RUNNER_OS: 'Linux',
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_REF: 'refs/heads/feature',
+      GITHUB_SHA: HEAD1,
+      PIP_CACHE_DIR: pipCache,
+    };
+    const inputs = {
+      ...baseInputs(),
+      'install-command': `${PYTHON} ../tools/install.py`,
+      'coverage-baseline': 'false',
+    };
+    const prepare = () => {
+      const repo = checkout();
+      writeFileSync(join(repo, 'bot-app', 'requirements.txt'), 'aiogram==3.4.1\n');
+      mkdirSync(join(repo, 'tools'), { recursive: true });
+      writeFileSync(join(repo, 'tools', 'install.py'), INSTALL);
+      return repo;
+    };
+    const event = { repository: { default_branch: 'main' } };
+
+    // First run: nothing cached yet; the install fills pip's cache; the post step saves it.
+    const repo1 = prepare();
+    const first = await runAction(repo1, inputs, event, job);
+    expect({ code: first.code, tail: first.stdout.slice(-2000) }).toMatchObject({ code: 0 });
+    expect(first.stdout).toContain('dependency cache cold');
+    const key = first.stdout.match(/no dependency cache for (tg-devops-test-\S+) yet/)?.[1];
+    expect(key).toMatch(
+      new RegExp(`^tg-devops-test-Linux-${process.arch}-python-3\\.\\d+\\.\\d+-pip-[0-9a-f]{64}$`),
+    );
+    expect(first.outputs['cache-hit']).toBe('false');
+    expect(JSON.parse(first.state['dependency-cache']!)).toEqual({ key, paths: [pipCache] });
+    const firstPost = await runAction(repo1, inputs, event, job, first.state);
+    expect({ code: firstPost.code, tail: firstPost.stdout.slice(-2000) }).toMatchObject({
+      code: 0,
+    });
+    expect(firstPost.stdout).toContain(`dependency cache saved: ${key}`);
+    expect(firstPost.stdout).not.toContain('passed'); // the post step runs no test
+    expect(cache.calls()).toEqual([
+      `GetCacheEntryDownloadURL ${key} 200`,
+      `CreateCacheEntry ${key} 200`,
+      'blob-upload 201',
+      `FinalizeCacheEntryUpload ${key} 200`,
+    ]);
+    expect(cache.entries).toMatchObject([{ key, scope: 'refs/heads/feature', finalized: true }]);
+
+    // A fresh runner: no pip cache on disk. The restore brings the wheel back before the install.
+    rmSync(pipCache, { recursive: true, force: true });
+    cache.requests.length = 0;
+    const repo2 = prepare();
+    const second = await runAction(repo2, inputs, event, job);
+    expect({ code: second.code, tail: second.stdout.slice(-2000) }).toMatchObject({ code: 0 });
+    expect(second.stdout).toContain(`dependency cache restored: ${key}`);
+    expect(second.stdout).toContain('dependency cache warm');
+    expect(second.stdout.indexOf('dependency cache restored')).toBeLessThan(
+      second.stdout.indexOf('dependency cache warm'),
+    );
+    expect(second.outputs['cache-hit']).toBe('true');
+    expect(second.state['dependency-cache']).toBeUndefined();
+    const secondPost = await runAction(repo2, inputs, event, job, second.state);
+    expect(secondPost.code).toBe(0);
+    expect(cache.calls()).toEqual([`GetCacheEntryDownloadURL ${key} 200`, 'blob-download 200']);
+    expectRealRequests(scopes);
+  }, 240_000);
+
+  it('a PR shows the coverage change against the baseline a default-branch push saved', async () => {
+    const mainScopes = { ref: 'refs/heads/main', reads: ['refs/heads/main'] };
+    const prScopes = {
+      ref: 'refs/pull/43/merge',
+      reads: ['refs/pull/43/merge', 'refs/heads/main'],
+    };
+    // The push to main: its report becomes main's baseline.
+    const mainRepo = checkout();
+    const onMain = await runAction(
+      mainRepo,
+      baseInputs(),
+      { repository: { default_branch: 'main' } },
+      {
+        ...cache.envFor(mainScopes),
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_REF: 'refs/heads/main',
+        GITHUB_SHA: HEAD1,
+      },
+    );
+    expect({ code: onMain.code, tail: onMain.stdout.slice(-2000) }).toMatchObject({ code: 0 });
+    const mainOracle = coveragePy(mainRepo);
+    const baselineKey = `tg-devops-coverage-coverage:main:${HEAD1}`;
+    expect(onMain.stdout).toContain(`coverage baseline of main saved: ${baselineKey}`);
+    expect(existsSync(join(mainRepo, '.tg-devops'))).toBe(false); // nothing left in the checkout
+    expect(cache.entries).toMatchObject([
+      { key: baselineKey, scope: 'refs/heads/main', finalized: true },
+    ]);
+
+    // The PR adds a test: coverage goes up, per file and in total.
+    openPull(43, HEAD2);
+    const prRepo = checkout({
+      'test_more.py': [
+        'from bot import handlers',
+        '',
+        'def test_admin():',
+        '    assert handlers.admin_only(1, {1}) == "ok"',
+        '    assert handlers.admin_only(2, {1}) == "denied"',
+        '',
+      ].join('\n'),
+    });
+    cache.requests.length = 0;
+    const pr = await runAction(
+      prRepo,
+      baseInputs(),
+      { pull_request: { number: 43, head: { sha: HEAD2 }, base: { ref: 'main' } } },
+      {
+        ...cache.envFor(prScopes),
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_REF: 'refs/pull/43/merge',
+        GITHUB_BASE_REF: 'main',
+        GITHUB_SHA: HEAD2,
+      },
+    );
+    expect({ code: pr.code, tail: pr.stdout.slice(-2000) }).toMatchObject({ code: 0 });
+    const prOracle = coveragePy(prRepo);
+    expect(cache.calls()).toEqual([
+      `GetCacheEntryDownloadURL tg-devops-coverage-coverage:main:${HEAD2} 200`,
+      'blob-download 200',
+    ]);
+    expect(cache.requests[0]!.body!.restore_keys).toEqual(['tg-devops-coverage-coverage:main:']);
+    expectRealRequests(prScopes);
+
+    // The change as coverage.py counts it, in points with two decimals.
+    const points = prOracle.totals.percent - mainOracle.totals.percent;
+    expect(points).toBeGreaterThan(0);
+    const shown = `+${(Math.round(points * 100) / 100).toFixed(2)}`;
+    expect(pr.outputs['coverage-change']).toBe(shown);
+    const comment = github.comments.filter((c) => c.issue === 43)[0]!;
+    expect(comment.body).toContain(
+      `coverage ${floor2(prOracle.totals.percent)}% (${shown} against main)`,
+    );
+    expect(comment.body).toContain(
+      `| Against main | ${shown} points (main: ${floor2(mainOracle.totals.percent)}%, ${mainOracle.totals.covered} of ${mainOracle.totals.statements} lines) |`,
+    );
+    const handlersBefore = mainOracle.files['bot/handlers.py']!.percent;
+    const handlersAfter = prOracle.files['bot/handlers.py']!.percent;
+    expect(comment.body).toContain(
+      `| \`bot-app/bot/handlers.py\` | ${floor2(handlersBefore)}% | ${floor2(handlersAfter)}% | +${(Math.round((handlersAfter - handlersBefore) * 100) / 100).toFixed(2)} |`,
+    );
+    expect(existsSync(join(prRepo, '.tg-devops'))).toBe(false);
+  }, 240_000);
 });
