@@ -44,7 +44,7 @@ const rows = targets.map((t) => {
 console.log(`node ${process.version}, ${rounds} interleaved rounds, medians`);
 printTable(['bundle', 'start ms', 'ratio to node -e 0', 'index.js size'], rows);
 const worst = Math.max(...rows.slice(1).map((r) => Number(r[2])));
-console.log(`worst ratio ${worst.toFixed(2)} (reported, not targeted: docs/adr/0007)`);
+console.log(`worst ratio ${worst.toFixed(2)} (reported, not targeted: docs/adr/0008)`);
 
 function printTable(head: string[], body: string[][]) {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
