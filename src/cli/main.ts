@@ -8,6 +8,7 @@ import { openSession } from '../ssh/session.js';
 import { parseArgs, UsageError } from './args.js';
 import { defaultActor, runCommand, type CliDeps } from './commands.js';
 import { ConfigFileError, loadConfigFile } from './config-file.js';
+import { guardCommands, redact } from '../redact.js';
 
 export interface MainDeps extends Partial<CliDeps> {
   readFile?: (path: string) => string;
@@ -17,8 +18,12 @@ export interface MainDeps extends Partial<CliDeps> {
 
 /** Parses, loads the config, runs the command. Returns the exit code: 0 ok, 1 failure, 2 usage. */
 export async function main(argv: readonly string[], deps: MainDeps = {}): Promise<number> {
-  const out = deps.out ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const err = deps.err ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // What the CLI prints (the host's audit history too, maybe written before redaction existed)
+  // passes the one redaction point, and never acts as a workflow command in a runner's step.
+  const rawOut = deps.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const rawErr = deps.err ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const out = (line: string) => rawOut(guardCommands(redact(line)));
+  const err = (line: string) => rawErr(guardCommands(redact(line)));
   let parsed;
   try {
     parsed = parseArgs(argv);
