@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Node } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  Scalar,
+  type Node,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import { formatNumber, type PromClient, type PromSeries } from './prometheus.js';
 import { InputError } from '../errors.js';
 import { parseSelector, PromqlError, scopeExpression, type LabelMatcher } from './scope.js';
@@ -29,6 +39,8 @@ export interface AlertRule {
   forText: string;
   /** 1-based line of the rule's `alert:` in the file. */
   line: number;
+  /** 1-based line where the expression's text starts (the line after `expr: |`). */
+  exprLine: number;
 }
 
 export interface ScopedRule extends AlertRule {
@@ -109,13 +121,13 @@ export function parseRulesFile(text: string, file: string): AlertRule[] {
 
   const root = doc.contents;
   if (!isMap(root)) fail(root, "expected a mapping with 'groups:' (a Prometheus rules file)");
-  const groups = (root as import('yaml').YAMLMap).get('groups', true) as Node | undefined;
+  const groups = (root as YAMLMap).get('groups', true) as Node | undefined;
   if (!isSeq(groups)) fail(groups ?? root, "expected 'groups:' with a list of rule groups");
   const alerts: AlertRule[] = [];
   const groupNames = new Set<string>();
-  for (const group of (groups as import('yaml').YAMLSeq).items as Node[]) {
+  for (const group of (groups as YAMLSeq).items as Node[]) {
     if (!isMap(group)) fail(group, 'a rule group must be a mapping with name: and rules:');
-    const g = group as import('yaml').YAMLMap;
+    const g = group as YAMLMap;
     for (const pair of g.items) {
       const key = String((pair.key as Scalar).value);
       if (!GROUP_KEYS.has(key)) fail(pair.key as Node, `unknown key '${key}' in a rule group`);
@@ -130,7 +142,7 @@ export function parseRulesFile(text: string, file: string): AlertRule[] {
     const rules = g.get('rules', true) as Node | undefined;
     if (rules === undefined || (isScalar(rules) && rules.value === null)) continue;
     if (!isSeq(rules)) fail(rules, `group '${groupName}': rules: must be a list`);
-    for (const rule of (rules as import('yaml').YAMLSeq).items as Node[]) {
+    for (const rule of (rules as YAMLSeq).items as Node[]) {
       const alert = parseRule(rule, fail, lineOf);
       if (alert) alerts.push(alert);
     }
@@ -145,7 +157,7 @@ function parseRule(
   lineOf: (node: Node | null | undefined) => number | undefined,
 ): AlertRule | undefined {
   if (!isMap(rule)) fail(rule, 'a rule must be a mapping with alert: (or record:) and expr:');
-  const r = rule as import('yaml').YAMLMap;
+  const r = rule as YAMLMap;
   for (const pair of r.items) {
     const key = String((pair.key as Scalar).value);
     if (!RULE_KEYS.has(key)) fail(pair.key as Node, `unknown key '${key}' in a rule`);
@@ -161,12 +173,8 @@ function parseRule(
   }
   if (!alertNode) return undefined;
   const alert = (alertNode as Scalar).value;
-  if (
-    !isScalar(alertNode) ||
-    typeof alert !== 'string' ||
-    !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(alert)
-  ) {
-    fail(alertNode, `alert name ${JSON.stringify(alert)} is not a valid metric name`);
+  if (!isScalar(alertNode) || typeof alert !== 'string' || alert.trim() === '') {
+    fail(alertNode, `alert name ${JSON.stringify(alert)} must be a non-empty string`);
   }
   const alertName = alert as string;
   const expr = String((exprNode as Scalar).value);
@@ -184,7 +192,11 @@ function parseRule(
     }
     forMs = parsed!;
   }
-  return { alert: alertName, expr, forMs, forText, line: lineOf(alertNode)! };
+  const block =
+    (exprNode as Scalar).type === Scalar.BLOCK_LITERAL ||
+    (exprNode as Scalar).type === Scalar.BLOCK_FOLDED;
+  const exprLine = lineOf(exprNode)! + (block ? 1 : 0);
+  return { alert: alertName, expr, forMs, forText, line: lineOf(alertNode)!, exprLine };
 }
 
 /**
@@ -207,7 +219,9 @@ export function scopeRules(
       return { ...rule, checkName, scoped: expr, selectors };
     } catch (error) {
       if (error instanceof PromqlError) {
-        throw new RulesFileError(file, rule.line, `alert ${rule.alert}: expr ${error.message}`);
+        // The line of the error inside a multi-line expr (exact for `|` blocks).
+        const line = rule.exprLine + rule.expr.slice(0, error.at).split('\n').length - 1;
+        throw new RulesFileError(file, line, `alert ${rule.alert}: expr ${error.message}`);
       }
       throw error;
     }

@@ -381,10 +381,10 @@ it('refuses an unscopable rule and an invalid rules file before any probe, namin
     );
   };
   expect(attempt('unscopable.yml')).toThrow(
-    "Input 'verify-prometheus-rules': unscopable.yml line 4: alert Heartbeat: expr has no vector selector, so it would judge every release alike: it cannot be scoped",
+    "Input 'verify-prometheus-rules': unscopable.yml line 5: alert Heartbeat: expr has no vector selector, so it would judge every release alike: it cannot be scoped",
   );
   expect(attempt('invalid.yml')).toThrow(
-    /^Input 'verify-prometheus-rules': invalid\.yml line 7: alert Typo: expr does not parse at character \d+/,
+    /^Input 'verify-prometheus-rules': invalid\.yml line 8: alert Typo: expr does not parse at character \d+/,
   );
   // Refused while the inputs are read: no check was built, nothing was asked of Prometheus.
   expect(fetched).toBe(0);

@@ -135,6 +135,27 @@ describe('the rules file', () => {
     );
   });
 
+  it('names the line of the error inside a multi-line expr', () => {
+    const text = [
+      'groups:',
+      '  - name: a',
+      '    rules:',
+      '      - alert: Ratio',
+      '        expr: |',
+      '          sum(rate(x[5m]))',
+      '            / sum(rate(y{version="v1"}[5m]))',
+      '      - alert: Ok',
+      '        expr: x > 1',
+    ].join('\n');
+    expect(() => scopeRules(parseRulesFile(text, 'r.yml'), release, '5m', 'r.yml')).toThrow(
+      /^r\.yml line 7: alert Ratio: expr selects version="v1"/,
+    );
+    // Alert names are label values to Prometheus: spaces are fine.
+    expect(
+      parseRulesFile(text.replace('alert: Ok', "alert: 'Bot is slow'"), 'r.yml')[1]!.alert,
+    ).toBe('Bot is slow');
+  });
+
   it('names repeated alerts by their line too', () => {
     const text =
       'groups:\n  - name: a\n    rules:\n      - alert: Down\n        expr: up == 0\n      - alert: Down\n        expr: x_up == 0\n';
@@ -167,14 +188,14 @@ describe('the rules file', () => {
         'groups:\n  - name: a\n    rules:\n      - alert: Always\n        expr: vector(1) > 0\n',
       ),
     ).toThrow(
-      "Input 'verify-prometheus-rules': monitoring/rules.yml line 4: alert Always: expr has no vector selector",
+      "Input 'verify-prometheus-rules': monitoring/rules.yml line 5: alert Always: expr has no vector selector",
     );
     expect(() =>
       load(
         'groups:\n  - name: a\n    rules:\n      - alert: Broken\n        expr: sum(rate(x[5m])\n',
       ),
     ).toThrow(
-      /^Input 'verify-prometheus-rules': monitoring\/rules\.yml line 4: alert Broken: expr does not parse at character/,
+      /^Input 'verify-prometheus-rules': monitoring\/rules\.yml line 5: alert Broken: expr does not parse at character/,
     );
     expect(() => load('', '../elsewhere.yml')).toThrow(
       `Input 'verify-prometheus-rules': must be a path inside the repository, got "../elsewhere.yml"`,
@@ -327,6 +348,7 @@ function rule(forMs: number): ScopedRule {
     forMs,
     forText: forMs ? '1m' : '',
     line: 3,
+    exprLine: 4,
     checkName: 'alert HighErrorRate',
     scoped: 'x{version="v2"} > 0.1',
     selectors: ['last_over_time(x{version="v2"}[6m])'],
@@ -516,7 +538,7 @@ describe('the verify action reads prometheus-rules from its inputs', () => {
       'prometheus-rules': SAMPLE,
     });
     expect(() => readInputs(0)).toThrow(
-      `Input 'prometheus-rules': ${SAMPLE} line 14: alert SampleBotDown: expr selects job="sample-bot" in "up{job=\\"sample-bot\\"}", but the release is job="other-bot"`,
+      `Input 'prometheus-rules': ${SAMPLE} line 15: alert SampleBotDown: expr selects job="sample-bot" in "up{job=\\"sample-bot\\"}", but the release is job="other-bot"`,
     );
   });
 });
