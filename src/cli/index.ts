@@ -2,6 +2,7 @@
 // tg-devops deploy|rollback|status --config deploy.yml: the deploy action's engine from a terminal,
 // for the day CI is down. Exit codes: 0 ok, 1 failure, 2 usage. Entry only; logic in main.ts.
 import { proxyFetch } from '../github/http.js';
+import { redact } from '../redact.js';
 import { main } from './main.js';
 
 main(process.argv.slice(2), { fetch: proxyFetch }).then(
@@ -9,7 +10,8 @@ main(process.argv.slice(2), { fetch: proxyFetch }).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`tg-devops: ${error instanceof Error ? error.message : String(error)}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`tg-devops: ${redact(message)}\n`);
     process.exitCode = 1;
   },
 );
