@@ -26,8 +26,8 @@ import type { Check, ProbeResult } from './types.js';
  * long. We ask Prometheus for the scoped expression over [now - for, now] (a range query, one
  * point per step) and call the alert firing when a series is present at every point; present at
  * the last point only is pending (inconclusive: the condition holds, but not yet long enough).
- * Prometheus judges from the time it loaded the rule; we judge from the data, which is why a
- * release watched for less than `for` can never fire that rule.
+ * Prometheus judges from the time it loaded the rule; we judge from the data (a condition that
+ * held before verify started counts), so `for:` must fit in the gate's timeout or window.
  */
 
 export interface AlertRule {
