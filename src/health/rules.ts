@@ -273,9 +273,11 @@ export function loadScopedRules(
   }
 }
 
-/** One point per step over `for` (at most 15 s apart, at least 1 s). */
+/** One point per step over `for` (for/20, 1-15 s, fewer than 11,000 points). */
 export function ruleStepMs(forMs: number): number {
-  return Math.min(15_000, Math.max(1000, Math.round(forMs / 20)));
+  // Whole seconds, and never more than Prometheus' 11,000 points per series (a `for: 1w`).
+  const fine = Math.min(15_000, Math.max(1000, Math.round(forMs / 20 / 1000) * 1000));
+  return Math.max(fine, Math.ceil(forMs / 10_000 / 1000) * 1000);
 }
 
 function labelsText(labels: Record<string, string>): string {

@@ -9,6 +9,7 @@ import {
   parsePromDuration,
   parseRulesFile,
   ruleCheck,
+  ruleStepMs,
   rulesCoverageCheck,
   scopeRules,
   seenQuery,
@@ -162,6 +163,14 @@ describe('the rules file', () => {
     expect(
       scopeRules(parseRulesFile(text, 'r.yml'), release, '5m', 'r.yml').map((r) => r.checkName),
     ).toEqual(['alert Down (line 4)', 'alert Down (line 6)']);
+  });
+
+  it('steps over for: in whole seconds, within Prometheus points limit', () => {
+    expect(ruleStepMs(60_000)).toBe(3000);
+    expect(ruleStepMs(10_000)).toBe(1000);
+    expect(ruleStepMs(3_600_000)).toBe(15_000);
+    const week = 7 * 86_400_000;
+    expect(week / ruleStepMs(week)).toBeLessThan(11_000);
   });
 
   it('reads Prometheus durations', () => {
