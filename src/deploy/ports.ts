@@ -44,5 +44,3 @@ export const hostPrimitives: HostPrimitives = {
   acquireLock,
   writeFileAtomic,
 };
-
-export { otherColor } from '../proxy/types.js';

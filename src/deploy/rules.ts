@@ -7,6 +7,19 @@
 import { InputError, StepError } from '../errors.js';
 import { stops, type Action, type Plan, type RouteTarget, type Step } from './steps.js';
 
+/**
+ * gated-traffic: traffic never goes to a release that has not passed its health gate.
+ * drain-before-stop: the serving release is stopped only after the route away from it and the
+ *   drain of its port.
+ * route-undo: a route step carries an undo back to the routing before it (run also when the
+ *   route itself fails: it may have taken effect).
+ * one-poller: a polling or MTProto bot runs on at most one host.
+ * route-follows: behind a proxy, the route follows the new release.
+ * lock: the lock outlives every step: refreshed during steps, well within its TTL.
+ * kept-releases: nothing that served last (state current or previous) is removed.
+ * undo-ends-serving: wherever the plan fails or is cancelled, the undos end with traffic on a
+ *   running release, the one that served before.
+ */
 export type RuleName =
   | 'gated-traffic'
   | 'drain-before-stop'
@@ -16,20 +29,6 @@ export type RuleName =
   | 'lock'
   | 'kept-releases'
   | 'undo-ends-serving';
-
-export const RULES: Record<RuleName, string> = {
-  'gated-traffic': 'traffic never goes to a release that has not passed its health gate',
-  'drain-before-stop':
-    'the serving release is stopped only after the route away from it and the drain of its port',
-  'route-undo':
-    'a route step carries an undo back to the routing before it, run also when the route itself fails',
-  'one-poller': 'a polling or MTProto bot runs on at most one host',
-  'route-follows': 'behind a proxy, the route follows the new release',
-  lock: 'the lock outlives every step: refreshed during steps, well within its TTL',
-  'kept-releases': 'nothing that served last (state current or previous) is removed',
-  'undo-ends-serving':
-    'wherever the plan fails or is cancelled, the undos end with traffic on a running release, the one that served before',
-};
 
 export interface Violation {
   rule: RuleName;
@@ -284,11 +283,6 @@ export function refuseManyPollers(botMode: string | undefined, hosts: number): v
       'hosts',
       `${hosts} hosts with bot-mode ${botMode}: a ${botMode} bot must run on one host only (one getUpdates consumer / one MTProto session per token); give one host, or use bot-mode webhook`,
     );
-}
-
-/** Every plan of a run: each plan's rules, and one poller across all hosts. */
-export function checkRun(plans: readonly Plan[]): Violation[] {
-  return [...checkPollers(plans[0]?.botMode, plans.length), ...plans.flatMap(checkPlan)];
 }
 
 export class PlanRefused extends StepError {

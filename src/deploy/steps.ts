@@ -86,8 +86,6 @@ export type Action =
       migrationFromLabel?: { preDeploy: boolean };
     };
 
-export type ActionKind = Action['kind'];
-
 /** What running an undo does: one or more actions, in order. Undos sharing a key run once. */
 export interface Undo {
   title: string;
