@@ -28,6 +28,8 @@ export interface ApiOptions {
   /** Retries after a 5xx or a network error (default 3), and the base of their wait: n² × base. */
   retries?: number;
   retryBaseMs?: number;
+  /** Per request (default 30 s): a GitHub that never answers must not hold a deploy forever. */
+  timeoutMs?: number;
 }
 
 /** A rate limit is waited out only when it ends within this long, and only this often. */
@@ -43,6 +45,7 @@ export function githubApi(options: ApiOptions): GitHubApi {
     'https://api.github.com'
   ).replace(/\/+$/, '');
   const warn = options.warn ?? (() => undefined);
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const onLimit =
     (kind: string) =>
     (retryAfter: number, request: { method: string; url: string }, _o: unknown, count: number) => {
@@ -56,7 +59,7 @@ export function githubApi(options: ApiOptions): GitHubApi {
   const octokit = new Client({
     baseUrl,
     userAgent: getUserAgentWithOrchestrationId(options.userAgent ?? 'tg-devops'),
-    request: { fetch: options.fetch ?? proxyFetch },
+    request: { fetch: withTimeout(options.fetch ?? proxyFetch, timeoutMs) },
     retry: {
       retries: options.retries ?? 3,
       retryAfterBaseValue: options.retryBaseMs ?? 1000,
@@ -79,7 +82,7 @@ export function githubApi(options: ApiOptions): GitHubApi {
     try {
       return await run();
     } catch (error) {
-      throw apiError(method, path, error);
+      throw apiError(method, path, error, timeoutMs);
     }
   }
 
@@ -111,11 +114,18 @@ export function githubApi(options: ApiOptions): GitHubApi {
   };
 }
 
+type Fetch = NonNullable<ApiOptions['fetch']>;
+
+function withTimeout(fetchFn: Fetch, timeoutMs: number): Fetch {
+  return (url, init) =>
+    fetchFn(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+}
+
 /** Octokit's RequestError as our StepError: the call, the status, GitHub's message. */
-function apiError(method: string, path: string, error: unknown): Error {
+function apiError(method: string, path: string, error: unknown, timeoutMs: number): Error {
   const status = (error as { status?: number }).status;
   if (typeof status !== 'number' || (status === 500 && !hasResponse(error)))
-    return new StepError(`GitHub API ${method} ${path}`, causeText(error));
+    return new StepError(`GitHub API ${method} ${path}`, causeText(error, timeoutMs));
   const data = (error as { response?: { data?: unknown } }).response?.data;
   const message =
     data && typeof data === 'object' && 'message' in data
@@ -134,9 +144,11 @@ function hasResponse(error: unknown): boolean {
 }
 
 /** A network failure: fetch hides the reason (ECONNREFUSED, a proxy's refusal) in `cause`. */
-function causeText(error: unknown): string {
+function causeText(error: unknown, timeoutMs: number): string {
+  const cause = (error as { cause?: { name?: string; code?: unknown; message?: string } }).cause;
+  const name = cause?.name ?? (error as { name?: string }).name;
+  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
   const message = error instanceof Error ? error.message : String(error);
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const detail = cause?.code ?? cause?.message ?? '';
+  const detail = typeof cause?.code === 'string' ? cause.code : (cause?.message ?? '');
   return detail && !message.includes(detail) ? `${message}: ${detail}` : message;
 }

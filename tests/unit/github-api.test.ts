@@ -182,3 +182,20 @@ test('a refused connection is retried, then fails naming the call', async () => 
     /^GitHub API GET \/repos\/org\/bot: .*(ECONNREFUSED|fetch failed)/,
   );
 });
+
+test('a GitHub that never answers fails the call after timeoutMs, naming it', async () => {
+  const silent = await serve(() => new Promise(() => undefined));
+  try {
+    const api = githubApi({
+      token: 't',
+      baseUrl: `http://127.0.0.1:${silent.port}`,
+      timeoutMs: 200,
+      retries: 0,
+    });
+    await expect(api.request('GET', '/repos/org/bot')).rejects.toThrow(
+      'GitHub API GET /repos/org/bot: no answer within 200 ms',
+    );
+  } finally {
+    await silent.close();
+  }
+});
