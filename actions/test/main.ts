@@ -351,6 +351,7 @@ async function installDependencies(
   // cache: auto manages a cache only around this action's own install-command.
   const wantsCache =
     inputs.cache !== 'none' && (inputs.installCommand.length > 0 || inputs.cache !== 'auto');
+  let toSave: DependencyState | undefined;
   if (wantsCache) {
     await log.group('Dependency cache', async () => {
       if (!deps.cache?.available()) {
@@ -407,14 +408,14 @@ async function installDependencies(
             : `no dependency cache for ${key} yet; saved after the job`,
       );
       deps.outputs({ 'cache-hit': hit ? 'true' : 'false' });
-      if (!hit)
-        deps.saveState?.(
-          DEPENDENCY_STATE,
-          JSON.stringify({ key, paths } satisfies DependencyState),
-        );
+      if (!hit) toSave = { key, paths };
     });
   }
-  if (!inputs.installCommand.length) return;
+  // The post step saves only what a finished install left: a failed one may be half-written.
+  const handOver = () => {
+    if (toSave) deps.saveState?.(DEPENDENCY_STATE, JSON.stringify(toSave));
+  };
+  if (!inputs.installCommand.length) return handOver();
   const install = await log.group(`Installing: ${inputs.installCommand.join(' ')}`, () =>
     deps.exec.run(inputs.installCommand, {
       cwd,
@@ -429,6 +430,7 @@ async function installDependencies(
       `\`${inputs.installCommand.join(' ')}\` exited ${install.exitCode}`,
     );
   }
+  handOver();
 }
 
 /** The post step: saves the dependency cache the main step restored without an exact hit. */

@@ -607,6 +607,23 @@ describe('test action: dependency cache and install-command', () => {
     expect(t.exec.commands.map((c) => c.argv[0])).toEqual(['pip']);
   });
 
+  it('a failed install leaves nothing for the post step to save (a half-written cache)', async () => {
+    const t = depsSetup((argv) => (argv[0] === 'pip' ? { exitCode: 1 } : probe(argv)));
+    await expect(
+      run(
+        inputs({
+          workspace: ws,
+          coverageBaseline: false,
+          cache: 'pip',
+          installCommand: ['pip', 'install', 'x'],
+        }),
+        t.deps,
+      ),
+    ).rejects.toThrow('install-command');
+    expect(t.cache.calls).toHaveLength(1); // the restore
+    expect(t.state).toEqual({});
+  });
+
   it('skips the cache with a line in the log when the runner has no cache service', async () => {
     const t = depsSetup(probe);
     t.deps.cache = { ...t.cache.store, available: () => false };
