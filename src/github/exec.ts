@@ -1,4 +1,6 @@
 import { exec } from '@actions/exec';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
 
 /** What one local process needs: no shell, the whole environment, what to write to stdin. */
 export interface ProcessOptions {
@@ -25,7 +27,7 @@ export async function runProcess(
   options: ProcessOptions,
 ): Promise<number | null> {
   try {
-    return (await exec(file, [...args], {
+    return (await exec(onPath(file, options.env.PATH), [...args], {
       cwd: options.cwd,
       env: options.env,
       // An empty Buffer is truthy for ToolRunner: it still ends stdin.
@@ -44,4 +46,23 @@ export async function runProcess(
       throw new Error(`spawn ${file} ENOENT (not found on PATH)`);
     throw error;
   }
+}
+
+/**
+ * The program as spawn would find it: on the PATH of the environment given to the command
+ * (@actions/exec looks only at this process's PATH). Unchanged when it has a slash or is not found.
+ */
+function onPath(file: string, path: string | undefined): string {
+  if (!path || file.includes('/') || isAbsolute(file)) return file;
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, file);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return file;
 }

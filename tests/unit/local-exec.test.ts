@@ -1,4 +1,4 @@
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandError, localExecutor } from '../../src/exec.js';
@@ -58,6 +58,20 @@ describe('localExecutor', () => {
         env: { TG_LOCAL_EXEC: 'from-call' },
       });
       expect(over.stdout).toBe('from-call\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('finds the program on the PATH given in env, as spawn does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'local-exec-bin-'));
+    try {
+      writeFileSync(join(dir, 'tg-local-exec-tool'), '#!/bin/sh\necho "tool $1"\n', {
+        mode: 0o755,
+      });
+      const withPath = localExecutor({ env: { PATH: `${dir}:${process.env.PATH}` } });
+      expect((await withPath.run(['tg-local-exec-tool', 'ran'])).stdout).toBe('tool ran\n');
+      await expect(local.run(['tg-local-exec-tool'])).rejects.toThrow(/ENOENT/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
