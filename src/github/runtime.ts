@@ -19,9 +19,9 @@ export const actionsLog: Log = redactingLog({
   group: (title, body) => core.group(title, body),
 });
 
-/** One annotation (a `::warning::`/`::error::` line, escaped by @actions/core). */
+/** One annotation (a `::notice::`/`::warning::`/`::error::` line, escaped by @actions/core). */
 export function annotate(
-  level: 'warning' | 'error',
+  level: 'notice' | 'warning' | 'error',
   message: string,
   where: Annotation = {},
 ): void {
