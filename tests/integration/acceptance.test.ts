@@ -1,5 +1,5 @@
 /**
- * Issue 10's acceptance, the traffic half: the deploy and rollback ACTIONS as a runner runs them
+ * Issue 10's acceptance: the deploy and rollback ACTIONS as a runner runs them
  * (actions/<name>/index.ts, INPUT_* with action.yml's defaults, GITHUB_* files), over the
  * sandbox's real sshd as the deploy user, real dockerd and registry (webbot images), behind a
  * private nginx and HAProxy (tests/helpers/proxy-stack.ts: other tests reload the sandbox's shared
@@ -18,18 +18,27 @@
  *  6. a deploy cancelled like a runner cancels (SIGINT, SIGTERM 7.5 s later) during its
  *     post-switch watch: the old release serves, the lock is free, the audit says `cancelled`;
  *  7. the automatic rollback: a v2 that fails the deploy's own window check (verify-http-url)
- *     behind HAProxy goes back to v1 with 0 connection errors (v2's own 500s counted apart).
+ *     behind HAProxy goes back to v1 with 0 connection errors (v2's own 500s counted apart);
+ *  8. a polling (and an MTProto) bot given two hosts is refused before any connection: the error
+ *     names `hosts` and `bot-mode`, no getUpdates call is made (a Bot API stand-in records every
+ *     request), nothing changes on either host (the same sshd under two names, each with a valid
+ *     host key, so only the rule can stop it);
+ *  9. a pre-deploy that runs longer than the lock's first TTL: the lock stays the first run's
+ *     (refreshed while the step runs) and a second deploy started meanwhile waits, then runs.
+ *     Its first TTL is 150 s or more, so the scenario starts in beforeAll and runs beside the
+ *     others (tests/helpers/lock-scenario.ts); its test at the end looks at what it saw.
  *
- * Counts, never milliseconds. Each test has its own app and ports (23400-23449) and removes them.
+ * Counts, never milliseconds. Each test has its own app and ports (23400-23469) and removes them.
  */
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
-import { existsSync, writeFileSync, chownSync, statSync } from 'node:fs';
+import { chownSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEntry, runEntry, type EntryResult } from '../helpers/action-entry.js';
 import {
   appDir,
   audit,
   commandInput,
+  containers,
   containerTimes,
   env,
   hostExec,
@@ -39,38 +48,60 @@ import {
   removeApp,
   running,
   sshInputs,
+  sshTarget,
 } from '../helpers/deploy-host.js';
+import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.js';
+import { startLockScenario, type LockScenario } from '../helpers/lock-scenario.js';
 import { describe as describeLoad, startLoad, window, type LoadReport } from '../helpers/load.js';
 import { startHaproxy, startNginx, type Haproxy, type Nginx } from '../helpers/proxy-stack.js';
 import { ask, startRuntimeRelay, type RuntimeRelay } from '../helpers/runtime-relay.js';
 
-jest.setTimeout(420_000);
+jest.setTimeout(600_000);
 /** Per client kind: 120 requests/s reach the front in all, half on fresh connections. */
 const RATE = 60;
 // Telegram waits long for a webhook answer; on a busy shared machine the busybox bot drops SYNs
 // (1 s, 3 s, 7 s retransmits): a slow answer is late, not lost
 const TIMEOUT_MS = 30_000;
-const PORT = { nginx: 23400, haproxyHealth: 23401 };
+const PORT = {
+  nginx: 23400,
+  haproxyHealth: 23401,
+  telegram: 23450,
+  lockGate: 23452,
+  lockApp: [23460, 23461] as [number, number],
+};
+const TOKEN = '737373:acceptance-token';
 const tag = `${process.pid % 100000}`;
 let nginx: Nginx;
 let haproxy: Haproxy;
 let relay: RuntimeRelay;
+let telegram: FakeTelegram;
+/** Started first and not awaited: it runs beside the other tests (see 9 above). */
+let lock: Promise<LockScenario>;
 const apps: string[] = [];
 const locations: string[] = [];
 
 beforeAll(async () => {
+  lock = startLockScenario({
+    app: `acc-lock-${tag}`,
+    gatePort: PORT.lockGate,
+    appPorts: PORT.lockApp,
+  });
+  lock.catch(() => undefined); // its own test reports a failed start
+  telegram = await startFakeTelegram({ port: PORT.telegram, token: TOKEN, maxPollSeconds: 3 });
   nginx = await startNginx(PORT.nginx, 'tg-accept-nginx-');
   haproxy = await startHaproxy(PORT.haproxyHealth, 'tg-accept-haproxy-');
   relay = await startRuntimeRelay(haproxy.socket, join(haproxy.dir, 'relay.sock'));
-});
+}, 300_000);
 
 afterAll(async () => {
+  await lock?.then((scenario) => scenario.stop()).catch(() => undefined);
   for (const location of locations) await removeLocation(location);
   for (const app of apps) await removeApp(app);
   await relay?.close();
   await nginx?.stop();
   await haproxy?.stop();
-});
+  await telegram?.close();
+}, 300_000);
 
 type Kind = 'nginx' | 'haproxy';
 
@@ -500,4 +531,71 @@ test('automatic rollback behind HAProxy under load: a v2 failing its window chec
   expect(await running(app.name)).toEqual([`${app.name}-${v1}`]);
   expect(hostState(app.name).current?.id).toBe(v1);
   expect(audit(app.name).at(-1)).toMatchObject({ result: 'rolled-back' });
+});
+
+test.each(['polling', 'mtproto'])(
+  'a %s bot given two hosts is refused: the error names hosts and bot-mode, no getUpdates, nothing changed',
+  async (mode) => {
+    const app = `acc-two-${mode}-${tag}`;
+    apps.push(app);
+    // the same sshd under a second name, with a valid host key for it too
+    const knownHosts = readFileSync(env.SANDBOX_SSH_KNOWN_HOSTS!, 'utf8').trim();
+    const aliased = knownHosts.replace(/^\[127\.0\.0\.1\]/gm, '[localhost]');
+    const secondTarget = sshTarget.replace('@127.0.0.1:', '@localhost:');
+    expect(secondTarget).not.toBe(sshTarget);
+    const before = telegram.requests.length;
+    const run = await runEntry('deploy', {
+      ...sshInputs(),
+      ...registryInputs(),
+      hosts: `${sshTarget}\n${secondTarget}`,
+      'known-hosts': `${knownHosts}\n${aliased}\n`,
+      app,
+      image: env.SANDBOX_IMAGE_POLL_V1!,
+      'bot-mode': mode,
+      network: 'host',
+      env: `BOT_TOKEN=${TOKEN}\nTELEGRAM_API_URL=${telegram.url}\nPOLL_TIMEOUT=3\n`,
+      'gate-window': '2',
+      'stop-grace': '5',
+    });
+    expect(run.status).toBe(1);
+    const error = run.errors.join('\n');
+    expect(error).toMatch(/\bhosts\b/);
+    expect(error).toMatch(/\bbot-mode\b/);
+    // refused before any connection: no SSH material was even written
+    expect(run.state['ssh-dir']).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 2000)); // a poller would have called by now
+    expect(telegram.requests.length - before).toBe(0);
+    expect({
+      dir: existsSync(appDir(app)),
+      containers: await containers(app),
+      preDeploy: await containers(`${app}-pre`),
+    }).toEqual({ dir: false, containers: [], preDeploy: [] });
+  },
+);
+
+test('a pre-deploy longer than the first lock TTL: the lock holds (refreshed), and a second deploy waits for it', async () => {
+  const scenario = await lock;
+  const seen = await scenario.finish();
+  console.log(
+    `lock: first TTL ${seen.ttl}s; expiry ${seen.firstExpiry} -> ${seen.expiryAfterTtl} (host clock); ` +
+      `holders ${seen.holders.join(', ')}; the second run said: ${seen.secondWaitLine.trim()}`,
+  );
+  // past the first expiry, the lock was still the first run's, refreshed while its step ran
+  expect(seen.holders).toEqual([scenario.runIds.first]);
+  expect(seen.expiryAfterTtl).toBeGreaterThan(seen.firstExpiry);
+  expect({ first: seen.firstStillRunning, second: seen.secondStillRunning }).toEqual({
+    first: true, // still in its pre-deploy
+    second: true, // still waiting
+  });
+  expect(seen.secondWaitLine).not.toBe('');
+  expect({ status: seen.a.status, errors: seen.a.errors }).toEqual({ status: 0, errors: [] });
+  expect({ status: seen.b.status, errors: seen.b.errors }).toEqual({ status: 0, errors: [] });
+  expect(`${seen.a.stdout}${seen.b.stdout}`).not.toMatch(/took over/i);
+  // one after the other: the second run's entry follows the first's, both succeeded
+  expect(audit(scenario.app).map((e) => [e.runId, e.result])).toEqual([
+    [scenario.runIds.first, 'success'],
+    [scenario.runIds.second, 'success'],
+  ]);
+  expect(await running(scenario.app)).toEqual([`${scenario.app}-${seen.b.outputs['release-id']}`]);
+  expect(lockHeld(scenario.app)).toBe(false);
 });
