@@ -1,5 +1,6 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
+import { checkAlertTypes, PromqlError } from './promql-types.js';
 
 /**
  * Scoping PromQL to one release: the release's label matchers (`job="bot",version="v2"`) go into
@@ -34,16 +35,7 @@ export const PER_TARGET_SERIES: ReadonlySet<string> = new Set([
   'scrape_body_size_bytes',
 ]);
 
-/** A PromQL expression that cannot be parsed or scoped: `at` is the character offset. */
-export class PromqlError extends Error {
-  constructor(
-    message: string,
-    readonly at: number,
-  ) {
-    super(message);
-    this.name = 'PromqlError';
-  }
-}
+export { PromqlError };
 
 function firstError(node: SyntaxNode): SyntaxNode | undefined {
   const cursor = node.cursor();
@@ -174,8 +166,33 @@ function metricNameOf(
   return own.find((m) => m.name === '__name__' && m.op === '=')?.value;
 }
 
-/** Nodes whose vector-selector child must stay a plain selector (no parenthesised join there). */
-const SELECTOR_ONLY_PARENTS = new Set(['MatrixSelector', 'OffsetExpr', 'StepInvariantExpr']);
+/** Modifiers that apply to the selector itself: a join goes around them, not inside. */
+const SELECTOR_MODIFIERS = new Set(['OffsetExpr', 'StepInvariantExpr']);
+
+/**
+ * Where the target join of a per-target selector goes: around the selector (with its offset or
+ * @), or, for a range (`changes(up[10m])`), around the range function's call, whose result keeps
+ * job and instance. absent_over_time() makes its labels from the matchers: refused.
+ */
+function joinPoint(vs: SyntaxNode, text: string, name: string): SyntaxNode {
+  const up = (n: SyntaxNode) => {
+    while (n.parent && SELECTOR_MODIFIERS.has(n.parent.name)) n = n.parent;
+    return n;
+  };
+  const node = up(vs);
+  if (node.parent?.name !== 'MatrixSelector') return node;
+  const range = up(node.parent);
+  const call = range.parent?.name === 'FunctionCallBody' ? range.parent.parent : null;
+  const id = call?.name === 'FunctionCall' ? call.getChild('FunctionIdentifier') : null;
+  const fn = id ? text.slice(id.from, id.to) : '';
+  if (!call || !id || fn === 'absent_over_time') {
+    throw new PromqlError(
+      `uses ${JSON.stringify(text.slice(range.from, range.to))}${fn ? ` in ${fn}()` : ''}: ${name} carries only target labels and is scoped by a join on job and instance around the range function, which this place does not allow; write it as an instant comparison (e.g. ${name} == 0) and let for: hold it`,
+      vs.from,
+    );
+  }
+  return call;
+}
 
 /**
  * Injects the release's matchers into every vector selector of `expr`. Throws a PromqlError when
@@ -189,6 +206,7 @@ export function scopeExpression(
   range: string,
 ): ScopedExpression {
   const top = parsePromql(expr);
+  checkAlertTypes(top, expr);
   const selectorText = selector.map((m) => m.text).join(',');
   const selectorsFound: SyntaxNode[] = [];
   const cursor = top.cursor();
@@ -220,16 +238,13 @@ export function scopeExpression(
       }
     }
     if (name !== undefined && PER_TARGET_SERIES.has(name)) {
-      const parent = vs.parent?.name ?? '';
-      if (SELECTOR_ONLY_PARENTS.has(parent)) {
-        throw new PromqlError(
-          `uses ${JSON.stringify(expr.slice(vs.parent!.from, vs.parent!.to))}: ${name} carries only target labels and is scoped by a join on job and instance, which cannot stand inside a range or offset selector; write it as an instant comparison (e.g. ${name} == 0) and let for: hold it`,
-          vs.from,
-        );
-      }
-      const joined = `(${original} and on (job, instance) ${releaseTargets(selectorText, range)})`;
-      edits.push({ from: vs.from, to: vs.to, text: joined });
-      scopedSelectors.push(joined);
+      const at = joinPoint(vs, expr, name);
+      const join = ` and on (job, instance) ${releaseTargets(selectorText, range)}`;
+      edits.push(
+        { from: at.from, to: at.from, text: '(' },
+        { from: at.to, to: at.to, text: `${join})` },
+      );
+      scopedSelectors.push(`(${original}${join})`);
       continue;
     }
     const missing = selector.filter(
@@ -252,7 +267,10 @@ export function scopeExpression(
     scopedSelectors.push(`last_over_time(${scoped}[${range}])`);
   }
   let out = expr;
-  for (const e of [...edits].sort((a, b) => b.from - a.from)) {
+  // From the end, so earlier positions stay valid; edits at one position keep the order they
+  // were pushed in.
+  const ordered = edits.map((e, i) => ({ ...e, i })).sort((a, b) => b.from - a.from || b.i - a.i);
+  for (const e of ordered) {
     out = out.slice(0, e.from) + e.text + out.slice(e.to);
   }
   return { expr: out, selectors: scopedSelectors };

@@ -24,6 +24,7 @@ import { systemClock } from '../../src/clock.js';
 import { buildChecks } from '../../src/health/config.js';
 import { parseCheckInputs, type RawCheckInputs } from '../../src/health/inputs.js';
 import { prometheusClient } from '../../src/health/prometheus.js';
+import { loadScopedRules } from '../../src/health/rules.js';
 import type { Verdict } from '../../src/health/types.js';
 import { verify } from '../../src/health/verify.js';
 import { recordingLog } from '../../src/log.js';
@@ -247,6 +248,70 @@ it("runs the sample's promtool rule tests", () => {
   });
   expect(`${run.stdout}${run.stderr}`).toContain('SUCCESS');
   expect(run.status).toBe(0);
+});
+
+const CORPUS = 'tests/fixtures/prometheus/rules-corpus.yml';
+
+function promtoolCheck(file: string): { ok: boolean; out: string } {
+  const run = spawnSync(PROMTOOL, ['check', 'rules', file], { encoding: 'utf8' });
+  return { ok: run.status === 0, out: `${run.stdout}${run.stderr}` };
+}
+
+it('reads rules as promtool does: a corpus of 24 valid rules scoped to valid rules, and the invalid ones refused by both', () => {
+  expect(promtoolCheck(CORPUS)).toMatchObject({ ok: true });
+  const scoped = loadScopedRules(CORPUS, `job="bot",version="v2"`, '5m', {
+    input: 'prometheus-rules',
+    selectorInput: 'prometheus-selector',
+    workspace: REPO,
+  });
+  expect(scoped).toHaveLength(24);
+  const file = join(dir, 'scoped-corpus.yml');
+  writeFileSync(
+    file,
+    stringify({
+      groups: [
+        {
+          name: 'scoped',
+          rules: scoped.map((r) => ({ alert: r.alert, expr: r.scoped, for: r.forText || '0s' })),
+        },
+      ],
+    }),
+  );
+  const check = promtoolCheck(file);
+  expect(check.out).toContain('SUCCESS: 24 rules found');
+
+  const invalid = [
+    'rate(http_requests_total) > 1',
+    'sum(x[5m]) > 1',
+    'histogram_quantile(h_bucket, 0.9) > 1',
+    'topk(x) > 1',
+    'x > 1 and 2',
+    'scalar(x) > 1',
+    'label_replace(x, "a", "b", 1, "c") > 0',
+    'clamp_max(x) > 1',
+    'sum(rate(x[5m]) > ',
+  ];
+  let bothRefuse = 0;
+  for (const [i, expr] of invalid.entries()) {
+    const name = `invalid-${i}.yml`;
+    writeFileSync(
+      join(dir, name),
+      `groups:\n  - name: g\n    rules:\n      - alert: Fine\n        expr: up == 0\n      - alert: Bad${i}\n        expr: '${expr.replace(/'/g, "''")}'\n`,
+    );
+    expect({ expr, promtool: promtoolCheck(join(dir, name)).ok }).toEqual({
+      expr,
+      promtool: false,
+    });
+    expect(() =>
+      loadScopedRules(name, 'job="bot"', '5m', {
+        input: 'prometheus-rules',
+        selectorInput: 'prometheus-selector',
+        workspace: dir,
+      }),
+    ).toThrow(new RegExp(`^Input 'prometheus-rules': ${name} line 7: alert Bad${i}: expr `));
+    bothRefuse += 1;
+  }
+  expect(bothRefuse).toBe(invalid.length);
 });
 
 it('default checks with an app-level selector: pass, three named failures, inconclusive', async () => {

@@ -65,14 +65,26 @@ describe('scoping PromQL to a release', () => {
     expect(scoped.selectors).toEqual([scoped.expr.slice(0, -' == 0'.length)]);
   });
 
+  it('joins a per-target series in a range around its range function, and around an offset', () => {
+    const t = 'group by (job, instance) (last_over_time({job="sample-bot",version="v2"}[5m]))';
+    expect(scopeExpression('changes(up[10m]) > 2', release, '5m').expr).toBe(
+      `(changes(up[10m]) and on (job, instance) ${t}) > 2`,
+    );
+    expect(
+      scopeExpression('min_over_time(up{job="sample-bot"}[5m] offset 1m) == 0', release, '5m').expr,
+    ).toBe(`(min_over_time(up{job="sample-bot"}[5m] offset 1m) and on (job, instance) ${t}) == 0`);
+    expect(scopeExpression('up offset 5m == 0', release, '5m').expr).toBe(
+      `(up offset 5m and on (job, instance) ${t}) == 0`,
+    );
+  });
+
   it('refuses what cannot be scoped, saying why', () => {
     expect(() => scopeExpression('vector(1) > 0', release, '5m')).toThrow(
       /no vector selector, so it would judge every release alike/,
     );
-    expect(() => scopeExpression('min_over_time(up[5m]) == 0', release, '5m')).toThrow(
-      /"up\[5m\]": up carries only target labels/,
+    expect(() => scopeExpression('absent_over_time(up[5m])', release, '5m')).toThrow(
+      /"up\[5m\]" in absent_over_time\(\): up carries only target labels/,
     );
-    expect(() => scopeExpression('up offset 5m == 0', release, '5m')).toThrow(/offset/);
     expect(() => scopeExpression('x{version="v1"} > 0', release, '5m')).toThrow(
       /selects version="v1" in "x\{version=\\"v1\\"\}", but the release is version="v2"/,
     );
@@ -548,6 +560,68 @@ describe('the verify action reads prometheus-rules from its inputs', () => {
     });
     expect(() => readInputs(0)).toThrow(
       `Input 'prometheus-rules': ${SAMPLE} line 15: alert SampleBotDown: expr selects job="sample-bot" in "up{job=\\"sample-bot\\"}", but the release is job="other-bot"`,
+    );
+  });
+});
+
+describe('PromQL types, checked before any probe', () => {
+  const scope = (expr: string) => scopeExpression(expr, release, '5m');
+  it('accepts the usual alert expressions', () => {
+    for (const expr of [
+      'up == 0',
+      'absent(up{job="sample-bot"})',
+      'sum by (job) (rate(http_requests_total{code=~"5.."}[5m])) / sum by (job) (rate(http_requests_total[5m])) > 0.05',
+      'histogram_quantile(0.99, sum by (le) (rate(h_bucket[5m]))) > 2',
+      'predict_linear(node_filesystem_free_bytes[1h], 4 * 3600) < 0',
+      'increase(kube_pod_container_status_restarts_total[15m]) > 3',
+      'topk(3, rate(x[5m])) > 1 and on (instance) y == 1',
+      'count_values("version", build_info) > 1',
+      'label_replace(up, "host", "$1", "instance", "(.*):.*") == 0',
+      'time() - process_start_time_seconds < 60',
+      'max_over_time(rate(x[1m])[10m:1m]) > 5',
+      '-x < -1',
+      'x offset 5m > 0',
+      'changes(x[10m]) > 2 unless y',
+      'vector(1) and on () z > 0',
+      'scalar(sum(x)) > bool 2',
+      'avg(quantile_over_time(0.9, x[5m])) > 1',
+      'day_of_week() == 0 and x > 1',
+      'round(x, 0.5) > 1',
+      // Known to the grammar, not to the type table: left to Prometheus.
+      'info(x) > 1',
+    ]) {
+      expect(() => scope(expr)).not.toThrow();
+    }
+  });
+
+  it('refuses what Prometheus would refuse at every probe, saying where', () => {
+    expect(() => scope('rate(http_requests_total) > 1')).toThrow(
+      'rate() expects a range vector, got an instant vector (add a range: http_requests_total[5m])',
+    );
+    expect(() => scope('sum(x[5m]) > 1')).toThrow(
+      'sum() expects an instant vector, got a range vector',
+    );
+    expect(() => scope('histogram_quantile(h_bucket, 0.9) > 1')).toThrow(
+      'histogram_quantile() expects a scalar, got an instant vector',
+    );
+    expect(() => scope('topk(x) > 1')).toThrow('topk() takes 2 argument(s), got 1');
+    expect(() => scope('clamp_max(x) > 1')).toThrow('clamp_max() takes 2 argument(s), got 1');
+    expect(() => scope('x[5m]')).toThrow('gives a range vector; an alert needs an instant vector');
+    expect(() => scope('x[5m] > 1')).toThrow('a binary operator needs scalars or instant vectors');
+    expect(() => scope('x > 1 and 2')).toThrow('and expects an instant vector, got a scalar');
+    expect(() => scope('scalar(x) > 1')).toThrow(
+      'a comparison between two scalars needs the bool modifier',
+    );
+    expect(() => scope('label_replace(x, "a", "b", 1, "c") > 0')).toThrow(
+      'label_replace() expects a string, got a scalar',
+    );
+  });
+
+  it('names the line and the alert in a rules file', () => {
+    const text =
+      'groups:\n  - name: a\n    rules:\n      - alert: Errors\n        expr: |\n          sum(rate(errors_total[5m]))\n            / sum(rate(requests_total)) > 0.1\n';
+    expect(() => scopeRules(parseRulesFile(text, 'r.yml'), release, '5m', 'r.yml')).toThrow(
+      'r.yml line 7: alert Errors: expr rate() expects a range vector, got an instant vector (add a range: requests_total[5m])',
     );
   });
 });
