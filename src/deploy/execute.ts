@@ -83,7 +83,12 @@ export interface StepContext {
   secrets: Secrets;
   /** Aborted on SIGINT/SIGTERM: the current wait ends, the undos run. */
   signal?: AbortSignal;
+  /** Cancelled: the runner kills the process ~10 s after its SIGINT, so undo drains are cut short. */
+  hurry?: boolean;
 }
+
+/** The longest a drain waits while undoing a cancelled run. */
+export const HURRIED_DRAIN_SECONDS = 3;
 
 export interface StepRecord {
   id: string;
@@ -223,6 +228,7 @@ export async function execute(
     if (hooks.lockLost?.()) {
       ctx.log.error('the deploy lock was lost: another run may act on this host now; no undo runs');
     } else {
+      const undoCtx: StepContext = cancelled ? { ...ctx, hurry: true } : ctx;
       const undos = undosOnFailure(
         failing ? plan.steps : plan.steps.slice(0, stoppedAt),
         stoppedAt,
@@ -260,7 +266,7 @@ export async function execute(
         }
         try {
           await ctx.log.group(`undo: ${undo.title}`, async () => {
-            for (const action of undo.actions) await perform(action, ctx, true);
+            for (const action of undo.actions) await perform(action, undoCtx, true);
           });
           records.push({
             id: `undo-${step.id}`,
@@ -387,12 +393,13 @@ export async function perform(action: Action, ctx: StepContext, undoing: boolean
     case 'drain': {
       if (!ctx.proxy) return;
       const started = clock.now();
-      const left = await ctx.proxy.drain(exec, action.container, action.seconds, clock);
+      const seconds = ctx.hurry ? Math.min(action.seconds, HURRIED_DRAIN_SECONDS) : action.seconds;
+      const left = await ctx.proxy.drain(exec, action.container, seconds, clock);
       facts.waitMs += clock.now() - started;
       if (left) {
         facts.undrained = left;
         log.warn(
-          `drain of port ${action.container.port}: ${left} connection(s) still open after ${action.seconds}s`,
+          `drain of port ${action.container.port}: ${left} connection(s) still open after ${seconds}s`,
         );
       }
       return;

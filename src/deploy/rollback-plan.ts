@@ -222,7 +222,7 @@ export function buildRollbackPlan(input: RollbackPlanInput): Plan {
         `route all traffic to ${to.color} (${to.container}, port ${to.port})`,
         routeTo(),
         before.routed,
-        true,
+        { serving: true, drainSeconds: settings.drainSeconds },
       ),
     );
     if (running(from.container))
@@ -267,7 +267,7 @@ export function buildRollbackPlan(input: RollbackPlanInput): Plan {
           `route to ${to.color} (${to.container}, port ${to.port}): traffic follows the target`,
           routeTo(),
           before.routed,
-          true,
+          { serving: true, drainSeconds: settings.drainSeconds },
         ),
       );
   }

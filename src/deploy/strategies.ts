@@ -14,7 +14,7 @@
 import type { DeployConfig } from './config.js';
 import { createArgv, removeArgv, startArgv, stopArgv } from './docker.js';
 import type { Release } from '../host/state.js';
-import type { ContainerRef, GateCheck, RouteTarget, Step, Undo } from './steps.js';
+import type { Action, ContainerRef, GateCheck, RouteTarget, Step, Undo } from './steps.js';
 
 export interface StrategyInput {
   config: DeployConfig;
@@ -160,14 +160,21 @@ export function watchGate(
   };
 }
 
-/** Routes to `to`; its undo (shared by every route of the plan) restores `before`. */
+/**
+ * Routes to `to`; its undo (shared by every route of the plan) restores `before`, then drains the
+ * ports that lose their traffic by it, so the container behind them is not stopped under requests
+ * nginx's old workers still send (after a reload returns) before the undos go on.
+ */
 export function routeStep(
   id: string,
   title: string,
   to: RouteTarget[],
   before: RouteTarget[],
-  serving = false,
+  options: { serving?: boolean; drainSeconds?: number } = {},
 ): Step {
+  const servedBefore = (t: RouteTarget) =>
+    before.some((b) => b.weight > 0 && b.port === t.port && b.container === t.container);
+  const losing = to.filter((t) => t.weight > 0 && !servedBefore(t));
   return {
     id,
     title,
@@ -176,11 +183,18 @@ export function routeStep(
       ? {
           title: `route back: ${before.map((b) => `${b.color}:${b.weight}%`).join(', ')}`,
           key: 'route',
-          actions: [{ kind: 'route', to: before }],
+          actions: [
+            { kind: 'route', to: before },
+            ...losing.map((t): Action => ({
+              kind: 'drain',
+              container: { name: t.container, release: t.container, color: t.color, port: t.port },
+              seconds: options.drainSeconds ?? 0,
+            })),
+          ],
         }
       : undefined,
     budgetSeconds: 90,
-    serving: serving || undefined,
+    serving: options.serving || undefined,
   };
 }
 
@@ -240,7 +254,7 @@ function switchAll(input: StrategyInput): Step[] {
             `switch the ${config.proxy} upstream to ${next.color} (port ${next.port})`,
             targets(input, 100),
             input.before,
-            true,
+            { serving: true, drainSeconds: input.config.drainSeconds },
           ),
         ]
       : []),
@@ -277,6 +291,7 @@ export function canarySteps(input: StrategyInput): Step[] {
         `route ${weight}% to ${next.color}, ${100 - weight}% to ${input.current.color}`,
         targets(input, weight),
         input.before,
+        { drainSeconds: config.drainSeconds },
       ),
       {
         id: `gate-${weight}`,
@@ -319,7 +334,7 @@ export function handoverSteps(input: StrategyInput): Step[] {
         `route the ${config.proxy} upstream to ${next.color} (port ${next.port}): the handover's traffic follows the new release`,
         targets(input, 100),
         input.before,
-        true,
+        { serving: true, drainSeconds: input.config.drainSeconds },
       ),
       watchGate(next, watchChecks, config.gateWindowSeconds, input.verifyPauseSeconds),
     );

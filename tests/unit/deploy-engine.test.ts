@@ -653,7 +653,7 @@ describe('the release record: migration label and proxy', () => {
 function flakyProxy(routed: Backend[], failures: ('taken' | 'before')[]) {
   const live: Backend[][] = [routed];
   const asked: { backends: Backend[]; force?: boolean }[] = [];
-  const drained: { color: string; port: number }[] = [];
+  const drained: { color: string; port: number; seconds: number }[] = [];
   const proxy: TrafficProxy = {
     kind: 'nginx',
     current: async () => live.at(-1)!,
@@ -663,8 +663,8 @@ function flakyProxy(routed: Backend[], failures: ('taken' | 'before')[]) {
       if (failure !== 'before') live.push(backends);
       if (failure) throw new Error(`reload command exited 1 (${failure})`);
     },
-    drain: async (_e, backend) => {
-      drained.push(backend);
+    drain: async (_e, backend, seconds) => {
+      drained.push({ color: backend.color, port: backend.port, seconds });
       return 0;
     },
   };
@@ -695,6 +695,8 @@ describe('a route that fails is undone too (it may have taken effect)', () => {
       ['blue', true],
     ]);
     expect(p.live.at(-1)).toEqual(blue);
+    // after routing back, the new release's port drains before it stops (nginx's old workers)
+    expect(p.drained).toEqual([{ color: 'green', port: 8002, seconds: 10 }]);
     const docker = exec.commands.map((c) => c.argv.slice(0, 3).join(' '));
     expect(docker).toContain('docker stop -t');
     expect(docker).toContain('docker rm --force');
@@ -756,6 +758,8 @@ describe('cancel (SIGINT/SIGTERM): undos, lock released, audit cancelled', () =>
     expect(error.report.result?.cancelled).toBe(true);
     expect(error.message).toMatch(/^cancelled: deploy cancelled; rolled back to 20260101-000000/);
     expect(p.live.at(-1)).toEqual([{ color: 'blue', port: 8001, weight: 100 }]);
+    // the undo's drain is cut short: the runner kills the process ~10 s after its SIGINT
+    expect(p.drained).toEqual([{ color: 'green', port: 8002, seconds: 3 }]);
     expect(
       exec.commands.some((c) => c.argv.join(' ') === 'docker rm --force mybot-20260101-000100'),
     ).toBe(true);
