@@ -32,7 +32,7 @@ interface Signature {
   args: PromType[];
   /** Arguments that may be left out, from the end. */
   optional?: number;
-  /** The last argument may repeat. */
+  /** The last argument may appear any number of times, none included (Prometheus' Variadic -1). */
   variadic?: boolean;
   returns: PromType;
 }
@@ -209,10 +209,11 @@ function functionType(node: SyntaxNode, text: string): Known {
     for (const a of args) typeOf(a, text);
     return 'unknown';
   }
-  const min = signature.args.length - (signature.optional ?? 0);
+  const min = signature.args.length - (signature.optional ?? 0) - (signature.variadic ? 1 : 0);
   const max = signature.variadic ? Infinity : signature.args.length;
   if (args.length < min || args.length > max) {
-    const count = min === max ? `${min}` : `${min} to ${max === Infinity ? 'more' : max}`;
+    const count =
+      min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
     throw new PromqlError(`${name}() takes ${count} argument(s), got ${args.length}`, node.from);
   }
   args.forEach((a, i) => {

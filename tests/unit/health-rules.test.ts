@@ -587,6 +587,8 @@ describe('PromQL types, checked before any probe', () => {
       'avg(quantile_over_time(0.9, x[5m])) > 1',
       'day_of_week() == 0 and x > 1',
       'round(x, 0.5) > 1',
+      'label_join(up, "x", ",") == 0',
+      'label_join(x, "x", ",", "a", "b", "c") > 0',
       // Known to the grammar, not to the type table: left to Prometheus.
       'info(x) > 1',
     ]) {
@@ -606,6 +608,9 @@ describe('PromQL types, checked before any probe', () => {
     );
     expect(() => scope('topk(x) > 1')).toThrow('topk() takes 2 argument(s), got 1');
     expect(() => scope('clamp_max(x) > 1')).toThrow('clamp_max() takes 2 argument(s), got 1');
+    expect(() => scope('label_join(x, "a") > 1')).toThrow(
+      'label_join() takes at least 3 argument(s), got 2',
+    );
     expect(() => scope('x[5m]')).toThrow('gives a range vector; an alert needs an instant vector');
     expect(() => scope('x[5m] > 1')).toThrow('a binary operator needs scalars or instant vectors');
     expect(() => scope('x > 1 and 2')).toThrow('and expects an instant vector, got a scalar');
