@@ -175,7 +175,7 @@ async function underLoad(
   const hooks = {
     afterStep: async (step: { id: string }) => {
       if (step.id === 'ready') switchFrom = Date.now();
-      if (step.id.startsWith('drain') || step.id === 'stop-old') switchTo = Date.now();
+      if (step.id.startsWith('drain') || step.id.startsWith('stop-')) switchTo = Date.now();
     },
   };
   const { value: report, s } = await withSession((s) => run(s, config, releaseId, hooks));
