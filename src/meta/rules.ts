@@ -108,6 +108,9 @@ export function parseTagRule(source: string, line: number, input = 'tags'): TagR
   }
   type ??= 'raw';
   const fail = (problem: string) => lineError(input, line, source, problem);
+  if (attrs.match !== undefined && type !== 'semver' && type !== 'pep440') {
+    throw fail(`match applies to type=semver and type=pep440 (type=match takes pattern=)`);
+  }
   switch (type) {
     case 'schedule':
       attrs.pattern ??= 'nightly';

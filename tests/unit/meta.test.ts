@@ -851,6 +851,9 @@ describe('meta: metadata-action parity (tags, labels and annotations)', () => {
     expect(() =>
       run({ ref: 'refs/tags/v1.2.3', tags: ['type=semver,pattern={{version}},match=v(\\d'] }),
     ).toThrow(/line 1 .*bad match/);
+    expect(() => run({ ref: 'refs/tags/v1.2.3', tags: ['type=match,match=v(.*)'] })).toThrow(
+      "Input 'tags': line 1 (type=match,match=v(.*)): match applies to type=semver and type=pep440",
+    );
   });
 });
 
