@@ -13,6 +13,7 @@ import type { AppState, AuditEntry, Release } from '../host/state.js';
 import type { DeployConfig } from './config.js';
 import { imageLabelsArgv, listArgv, parseContainerList, parseMigrationLabel } from './docker.js';
 import {
+  abortableClock,
   execute,
   newFacts,
   routingLine,
@@ -170,7 +171,13 @@ async function runJob(job: Job, deps: EngineDeps): Promise<RunReport> {
     exec,
     paths.lock,
     { ...deps.holder, startedAt: new Date(started).toISOString() },
-    { ttlSeconds: job.lock.ttlSeconds, timeoutSeconds: job.lockTimeoutSeconds, clock, log },
+    {
+      ttlSeconds: job.lock.ttlSeconds,
+      timeoutSeconds: job.lockTimeoutSeconds,
+      // a cancel ends the wait for a busy lock at once (nothing was changed yet)
+      clock: abortableClock(clock, deps.signal),
+      log,
+    },
   );
   const lost = new AbortController();
   let lockLost = false;

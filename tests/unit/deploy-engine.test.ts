@@ -918,3 +918,24 @@ describe('the dry-run plan JSON lists an effect for every step', () => {
     expect(calls).toEqual([]);
   });
 });
+
+describe('cancel while waiting for the lock', () => {
+  it('ends the wait at once: nothing changed, no lock, no audit line', async () => {
+    const exec = dockerHost({ running: ['mybot-20260101-000000'] });
+    const { host, calls } = serving();
+    const controller = new AbortController();
+    host.acquireLock = async (_e, _d, _h, options) => {
+      // a busy lock: the real acquireLock sleeps between attempts on the clock it is given
+      controller.abort('SIGINT');
+      await options.clock.sleep(1000);
+      throw new Error('the wait for the lock was not cancelled');
+    };
+    const error = await deploy(buildConfig(web), {
+      ...deps(exec, host, fakeProxy([{ color: 'blue', port: 8001, weight: 100 }])),
+      signal: controller.signal,
+    }).catch((e: unknown) => e as Error);
+    expect(error.message).toBe('cancelled (SIGINT)');
+    expect(calls).toEqual([]);
+    expect(exec.commands.map((c) => c.argv[0])).toEqual(['mkdir']);
+  });
+});
