@@ -5,6 +5,7 @@
  */
 import { splitCommand } from '../command-line.js';
 import { errorMessage, InputError } from '../errors.js';
+import { PROXY_SETTING_DEFAULTS } from '../inputs/entries.js';
 import { haproxyProxy, type HaproxyOptions } from './haproxy.js';
 import { nginxProxy } from './nginx.js';
 import type { ProxyDescription, ProxySettings, RemovableProxy, TrafficProxy } from './types.js';
@@ -45,17 +46,8 @@ export interface RawProxyInputs {
   'haproxy-frontend-port': string;
 }
 
-/** The actions' defaults (deploy/action.yml, rollback/action.yml, the CLI config). */
-export const PROXY_INPUT_DEFAULTS: Readonly<RawProxyInputs> = {
-  'nginx-conf-dir': '/etc/nginx/conf.d',
-  'nginx-test-command': 'nginx -t',
-  'nginx-reload-command': 'nginx -s reload',
-  'haproxy-socket': '/run/haproxy/admin.sock',
-  'haproxy-config': '/etc/haproxy/haproxy.cfg',
-  'haproxy-reload-command': 'systemctl reload haproxy',
-  'haproxy-check-command': 'haproxy -c -q -f {config}',
-  'haproxy-frontend-port': '',
-};
+/** The actions' defaults (deploy/action.yml, rollback/action.yml, the CLI config): the schema's. */
+export const PROXY_INPUT_DEFAULTS: Readonly<RawProxyInputs> = PROXY_SETTING_DEFAULTS;
 
 /** The haproxy-frontend-port input as a port; 0 when empty or not a port 1..65535. */
 export function frontendPortFrom(raw: string): number {
