@@ -196,9 +196,9 @@ function joinPoint(vs: SyntaxNode, text: string, name: string): SyntaxNode {
 
 /**
  * Injects the release's matchers into every vector selector of `expr`. Throws a PromqlError when
- * the expression does not parse, has no vector selector (it would judge every release alike), pins
- * a selector label to another value, or uses a per-target series where only a plain selector fits
- * (`up[5m]`, `up offset 5m`).
+ * the expression does not parse, its types do not fit (src/health/promql-types.ts), it has no
+ * vector selector (it would judge every release alike), it pins a selector label to another
+ * value, or a per-target series sits where no join fits (`absent_over_time(up[5m])`).
  */
 export function scopeExpression(
   expr: string,
