@@ -392,15 +392,14 @@ export class DeployError extends StepError {
       (r) => r.status === 'undo-failed' || r.status === 'kept',
     );
     const head = result.cancelled
-      ? `${what} cancelled; ${back}`
+      ? `${what} cancelled`
       : cause.message.slice(cause.step.length + 2);
+    const undone = failedUndos.length
+      ? `NOT rolled back: ${failedUndos.length} undo step(s) failed or were not run (${failedUndos.map((r) => r.title).join('; ')}); the next deploy converges the host`
+      : back;
     super(
       cause.step,
-      (failedUndos.length
-        ? `${head}${result.cancelled ? '' : ''}; NOT rolled back: ${failedUndos.length} undo step(s) failed or were not run (${failedUndos.map((r) => r.title).join('; ')}); the next deploy converges the host`
-        : result.cancelled
-          ? head
-          : `${head}; ${back}`) + (report.afterwards ? `. Now: ${report.afterwards}` : ''),
+      `${head}; ${undone}${report.afterwards ? `. Now: ${report.afterwards}` : ''}`,
     );
     this.name = what === 'rollback' ? 'RollbackError' : 'DeployError';
   }

@@ -930,10 +930,12 @@ describe('cancel while waiting for the lock', () => {
       await options.clock.sleep(1000);
       throw new Error('the wait for the lock was not cancelled');
     };
-    const error = await deploy(buildConfig(web), {
-      ...deps(exec, host, fakeProxy([{ color: 'blue', port: 8001, weight: 100 }])),
-      signal: controller.signal,
-    }).catch((e: unknown) => e as Error);
+    const error = await failure(
+      deploy(buildConfig(web), {
+        ...deps(exec, host, fakeProxy([{ color: 'blue', port: 8001, weight: 100 }])),
+        signal: controller.signal,
+      }),
+    );
     expect(error.message).toBe('cancelled (SIGINT)');
     expect(calls).toEqual([]);
     expect(exec.commands.map((c) => c.argv[0])).toEqual(['mkdir']);
