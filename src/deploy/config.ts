@@ -111,11 +111,6 @@ export interface RawDeployInputs {
   'dry-run'?: string;
   'state-dir'?: string;
   proxy?: string;
-  /**
-   * The hosts input as given, when the caller knows it: a polling or MTProto bot given more than
-   * one host is refused here, before any connection.
-   */
-  hosts?: string;
 }
 
 /** The raw strings buildConfig takes, from the schema's checked values (action or CLI). */
@@ -151,7 +146,6 @@ export const RAW_DEPLOY_INPUTS = [
   'dry-run',
   'state-dir',
   'proxy',
-  'hosts',
 ] as const satisfies readonly (keyof RawDeployInputs & DeployInputName)[];
 
 export function rawDeployInputsFrom(values: InputValues<DeployInputName>): RawDeployInputs {
@@ -210,7 +204,6 @@ export function buildConfig(raw: RawDeployInputs): DeployConfig {
   }
   const botMode = parseEnum('bot-mode', get('bot-mode'), BOT_MODES);
   if (!botMode) throw new InputError('bot-mode', `is required: one of ${BOT_MODES.join(', ')}`);
-  checkHostCount(botMode, raw.hosts);
   const strategy = parseEnum('strategy', get('strategy'), STRATEGIES) ?? defaultStrategy(botMode);
   checkStrategy(botMode, strategy);
 
@@ -351,28 +344,6 @@ export function checkStrategy(mode: BotMode, strategy: Strategy): void {
       'strategy',
       'canary splits HTTP traffic; a worker takes none: use blue-green',
     );
-}
-
-/**
- * One poller per token, one holder per MTProto session: a polling or MTProto bot runs on one
- * host. More than one host is refused here, before any connection.
- */
-export function checkHostCount(mode: BotMode, hosts: string | undefined): void {
-  if (mode !== 'polling' && mode !== 'mtproto') return;
-  const count = (hosts ?? '')
-    .split(/[\n,]/)
-    .map((h) => h.trim())
-    .filter((h) => h && !h.startsWith('#')).length;
-  if (count > 1) {
-    const why =
-      mode === 'polling'
-        ? 'two getUpdates pollers on one token get 409 Conflict and lose updates'
-        : 'two holders of one MTProto session can get it invalidated for good (AUTH_KEY_DUPLICATED)';
-    throw new InputError(
-      'hosts',
-      `${count} hosts given for bot-mode: ${mode}; a ${mode} bot runs on exactly one host (${why}). Deploy it to one host, or use bot-mode: webhook behind a proxy.`,
-    );
-  }
 }
 
 const APP_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;

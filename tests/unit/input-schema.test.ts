@@ -3,9 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readInputs as readDeployInputs } from '../../actions/deploy/inputs.js';
+import { prepare } from '../../actions/deploy/main.js';
 import { readInputs as readRollbackInputs } from '../../actions/rollback/inputs.js';
 import { readInputs as readVerifyInputs } from '../../actions/verify/inputs.js';
 import { ConfigFileError, parseConfigText, type CliConfig } from '../../src/cli/config-file.js';
+import { main } from '../../src/cli/main.js';
+import { recordingLog } from '../../src/log.js';
 import { buildConfig } from '../../src/deploy/config.js';
 import { InputError } from '../../src/errors.js';
 import {
@@ -350,20 +353,35 @@ describe('refusals name the input (and, in the CLI, the file, the key and its li
 });
 
 describe('a polling or MTProto bot on more than one host is refused before any connection', () => {
-  it.each(['polling', 'mtproto'])(
-    '%s with two hosts: refused naming hosts and bot-mode',
-    (mode) => {
-      setActionInputs('deploy', { ...WITH, 'bot-mode': mode, strategy: '', proxy: '' });
-      const action = readDeployInputs();
-      const error = inputError(() => buildConfig(action.raw));
-      expect(error.input).toBe('hosts');
-      expect(error.message).toMatch(new RegExp(`2 hosts given for bot-mode: ${mode}`));
+  // The rule lives in src/deploy/rules.ts (refuseManyPollers); these hold both entrances to it.
+  it.each(['polling', 'mtproto'])('%s with two hosts: the action refuses naming hosts', (mode) => {
+    setActionInputs('deploy', { ...WITH, 'bot-mode': mode, strategy: '', proxy: '' });
+    const error = inputError(() => prepare(readDeployInputs()));
+    expect(error.input).toBe('hosts');
+    expect(error.message).toMatch(new RegExp(`2 hosts with bot-mode ${mode}`));
+  });
 
-      const fileError = cliError(
-        `${yamlOf({ ...WITH, 'bot-mode': mode, strategy: '', proxy: '' })}\n`,
-      );
-      expect(fileError.key).toBe('hosts');
-      expect(fileError.message).toMatch(/bot-mode: /);
+  it.each(['polling', 'mtproto'])(
+    '%s with two hosts: the CLI exits 2 naming hosts, no session',
+    async (mode) => {
+      const sessions: string[] = [];
+      const err: string[] = [];
+      const code = await main(['deploy', '--config', '/ops/deploy.yml'], {
+        out: () => undefined,
+        err: (line) => err.push(line),
+        readFile: (path) => {
+          if (path !== '/ops/deploy.yml') throw new Error(`ENOENT: ${path}`);
+          return yamlOf({ ...WITH, 'bot-mode': mode, strategy: '', proxy: '' });
+        },
+        env: { TG_DEVOPS_SSH_KEY: KEY },
+        log: recordingLog(),
+        openSession: (target) => {
+          sessions.push(target.host);
+          return Promise.reject(new Error('no host in unit tests'));
+        },
+      });
+      expect({ code, sessions }).toEqual({ code: 2, sessions: [] });
+      expect(err.join('\n')).toMatch(new RegExp(`key 'hosts': 2 hosts with bot-mode ${mode}`));
     },
   );
 
@@ -374,10 +392,11 @@ describe('a polling or MTProto bot on more than one host is refused before any c
       'bot-mode': 'polling',
       strategy: '',
       proxy: '',
+      'verify-window': '',
     });
-    expect(buildConfig(readDeployInputs().raw).botMode).toBe('polling');
+    expect(prepare(readDeployInputs()).config.botMode).toBe('polling');
     setActionInputs('deploy', { ...WITH, 'bot-mode': 'worker', strategy: '', proxy: '' });
-    expect(buildConfig(readDeployInputs().raw).botMode).toBe('worker');
+    expect(prepare(readDeployInputs()).targets).toHaveLength(2);
   });
 });
 
