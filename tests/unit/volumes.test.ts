@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { buildConfig, normaliseHostPath, parseVolumes } from '../../src/deploy/config.js';
 import { InputError } from '../../src/errors.js';
 import { ConfigFileError, parseConfigText } from '../../src/cli/config-file.js';
+import { main } from '../../src/cli/main.js';
+import { recordingLog } from '../../src/log.js';
 
 /**
  * Issue 12 item 3: volume paths are normalised before the deny-list is checked, and the docker
@@ -105,6 +107,39 @@ describe('volumes: disguised system paths and engine sockets', () => {
     expect((error as Error).message).toMatch(
       /^\/ops\/deploy\.yml:7: key 'volumes': .*docker\.sock is refused/,
     );
+  });
+
+  it('the CLI exits 2 on every one of them without opening a session', async () => {
+    const sessions: string[] = [];
+    for (const spec of DISGUISED) {
+      const err: string[] = [];
+      const code = await main(['deploy', '--config', '/ops/deploy.yml'], {
+        out: () => undefined,
+        err: (line) => err.push(line),
+        readFile: () =>
+          [
+            'hosts: deploy@h1',
+            'host-fingerprint: SHA256:abc',
+            'app: bot',
+            `image: ${base.image}`,
+            'bot-mode: webhook',
+            'health-path: /health',
+            `volumes: ${JSON.stringify(spec)}`,
+          ].join('\n'),
+        env: { TG_DEVOPS_SSH_KEY: 'KEY' },
+        log: recordingLog(),
+        openSession: (target) => {
+          sessions.push(target.host);
+          return Promise.reject(new Error('no host in unit tests'));
+        },
+      });
+      expect({ spec, code, named: /key 'volumes'/.test(err.join('\n')) }).toEqual({
+        spec,
+        code: 2,
+        named: true,
+      });
+    }
+    expect(sessions).toEqual([]);
   });
 
   it('keeps ordinary data mounts, normalised', () => {
