@@ -162,9 +162,23 @@ describe('tg-devops deploy', () => {
     expect(serial.opened).toEqual(['h1.example.net']);
   });
 
-  test('a polling bot on two hosts is refused before any connection, naming hosts and bot-mode', () => {
-    expect(() => config('bot-mode: polling\n')).toThrow(ConfigFileError);
-    expect(() => config('bot-mode: polling\n')).toThrow(/key 'hosts'.*polling/);
+  test('a polling bot on two hosts is refused before any connection, naming hosts and bot-mode', async () => {
+    const h = hosts();
+    const { d } = deps(h);
+    const error = await deployCommand(config('bot-mode: polling\n'), args('deploy'), d).catch(
+      (e: unknown) => e as Error,
+    );
+    expect(error).toBeInstanceOf(ConfigFileError);
+    expect((error as Error).message).toMatch(/key 'hosts'.*bot-mode polling/);
+    expect(h.opened).toEqual([]);
+    // --host picks one of them: allowed
+    const one = await deployCommand(
+      config('bot-mode: polling\ngate-window: 0\n'),
+      args('deploy', { hosts: ['h2.example.net'] }),
+      deps(h).d,
+    );
+    expect(one).toBe(0);
+    expect(h.opened).toEqual(['h2.example.net']);
   });
 
   test('a cancelled run (SIGINT) changes nothing more, audits cancelled and exits 130', async () => {
