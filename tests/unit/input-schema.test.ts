@@ -2,10 +2,13 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { readInputs as readDeployInputs } from '../../actions/deploy/inputs.js';
+import { deployInputsFrom, readInputs as readDeployInputs } from '../../actions/deploy/inputs.js';
 import { prepare } from '../../actions/deploy/main.js';
-import { readInputs as readRollbackInputs } from '../../actions/rollback/inputs.js';
-import { readInputs as readVerifyInputs } from '../../actions/verify/inputs.js';
+import {
+  readInputs as readRollbackInputs,
+  rollbackInputsFrom,
+} from '../../actions/rollback/inputs.js';
+import { readInputs as readVerifyInputs, verifyInputsFrom } from '../../actions/verify/inputs.js';
 import { ConfigFileError, parseConfigText, type CliConfig } from '../../src/cli/config-file.js';
 import { main } from '../../src/cli/main.js';
 import { recordingLog } from '../../src/log.js';
@@ -28,7 +31,12 @@ import {
   VERIFY_SCHEMA,
 } from '../../src/inputs/entries.js';
 import { parseInteger } from '../../src/inputs/kinds.js';
-import { readInputs, type InputSpec } from '../../src/inputs/schema.js';
+import {
+  readInputs,
+  type InputSchema,
+  type InputSpec,
+  type InputValues,
+} from '../../src/inputs/schema.js';
 import { PROXY_INPUT_DEFAULTS } from '../../src/proxy/index.js';
 import { ROOT } from '../helpers/repo.js';
 
@@ -397,6 +405,61 @@ describe('a polling or MTProto bot on more than one host is refused before any c
     expect(prepare(readDeployInputs()).config.botMode).toBe('polling');
     setActionInputs('deploy', { ...WITH, 'bot-mode': 'worker', strategy: '', proxy: '' });
     expect(prepare(readDeployInputs()).targets).toHaveLength(2);
+  });
+});
+
+/** The values, recording every input name an adapter asks for. */
+function recording<N extends string>(
+  values: InputValues<N>,
+): { values: InputValues<N>; read: Set<string> } {
+  const read = new Set<string>();
+  const wrap =
+    <R>(f: (name: N) => R) =>
+    (name: N): R => {
+      read.add(name);
+      return f(name);
+    };
+  return {
+    read,
+    values: {
+      schema: values.schema,
+      given: wrap(values.given),
+      raw: wrap(values.raw),
+      string: wrap(values.string),
+      integer: wrap(values.integer),
+      boolean: wrap(values.boolean),
+      choice: wrap(values.choice),
+      durationMs: wrap(values.durationMs),
+      list: wrap(values.list),
+    },
+  };
+}
+
+function fromMap<N extends string>(schema: InputSchema<N>, given: Record<string, string>) {
+  return readInputs(schema, (entry) => given[entry.name]);
+}
+
+describe('no input is declared and then ignored (what batch-size was in the CLI)', () => {
+  it('the deploy adapter hands on every deploy input', () => {
+    const { values, read } = recording(fromMap(DEPLOY_SCHEMA, { ...WITH, 'ssh-key': KEY }));
+    deployInputsFrom(values);
+    expect(DEPLOY_SCHEMA.entries.map((e) => e.name).filter((n) => !read.has(n))).toEqual([]);
+  });
+
+  it('the rollback adapter hands on every rollback input', () => {
+    const { values, read } = recording(
+      fromMap(ROLLBACK_SCHEMA, { hosts: 'd@h', 'ssh-key': KEY, app: 'bot' }),
+    );
+    rollbackInputsFrom(values);
+    expect(ROLLBACK_SCHEMA.entries.map((e) => e.name).filter((n) => !read.has(n))).toEqual([]);
+  });
+
+  it('the verify adapter hands on every verify input', () => {
+    const { values, read } = recording(
+      fromMap(VERIFY_SCHEMA, { 'http-url': 'https://bot.example.net/health' }),
+    );
+    verifyInputsFrom(values, 0);
+    expect(VERIFY_SCHEMA.entries.map((e) => e.name).filter((n) => !read.has(n))).toEqual([]);
   });
 });
 
