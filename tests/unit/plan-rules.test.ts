@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { buildConfig, type RawDeployInputs } from '../../src/deploy/config.js';
 import type { ContainerInfo } from '../../src/deploy/docker.js';
-import { lockFor } from '../../src/deploy/engine.js';
+import { deployBudget, lockFor, rollbackBudget } from '../../src/deploy/engine.js';
 import { buildPlan } from '../../src/deploy/plan.js';
 import { planJson, planText } from '../../src/deploy/print.js';
 import type { Probe } from '../../src/deploy/probe.js';
@@ -216,6 +216,15 @@ function deployPlan(raw: RawDeployInputs, shape: HostShape): Plan {
   });
 }
 
+/** The engine's lock (taken before the plan, from the settings) covers every bounded step. */
+function lockCovers(plan: Plan, lock: { ttlSeconds: number }): void {
+  const longest = Math.max(
+    ...plan.steps.map((s) => s.budgetSeconds ?? 0),
+    ...plan.steps.flatMap((s) => (s.undo ? [s.budgetSeconds ?? 0] : [])),
+  );
+  expect(lock.ttlSeconds).toBeGreaterThanOrEqual(Math.min(900, longest + 60));
+}
+
 /** Every step prints an effect; the JSON holds no secret. */
 function printable(plan: Plan): void {
   for (const s of [...plan.steps, ...plan.cleanup]) {
@@ -245,6 +254,7 @@ describe('every generated plan passes the safety rules (fast-check)', () => {
             const violations = checkPlan(plan);
             if (violations.length) throw new Error(JSON.stringify({ violations, raw, shape }));
             printable(plan);
+            lockCovers(plan, lockFor(deployBudget(buildConfig(raw), 5)));
             count[strategy] = (count[strategy] ?? 0) + 1;
           },
         ),
@@ -314,6 +324,7 @@ describe('every generated plan passes the safety rules (fast-check)', () => {
           const violations = checkPlan(plan);
           if (violations.length) throw new Error(JSON.stringify({ violations, r }));
           printable(plan);
+          lockCovers(plan, lockFor(rollbackBudget(settings)));
           // the drain waits on the port of the release it leaves, whatever the upstream says
           for (const s of plan.steps)
             if (s.action.kind === 'drain') expect(s.action.container.port).toBe(current.port);
