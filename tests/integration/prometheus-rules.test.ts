@@ -38,8 +38,9 @@ const RELEASES = ['healthy', 'errors', 'slow', 'idle', 'down'] as const;
 type Release = (typeof RELEASES)[number];
 const JOB = 'sample-bot';
 const BUCKETS = ['0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '+Inf'];
-/** This file's ports: 22400-22419. */
-const PORTS: [number, number] = [22400, 22419];
+/** This file's ports: Prometheus in 22400-22405, the exporters in 22406-22419. */
+const PROMETHEUS_PORTS: [number, number] = [22400, 22405];
+const EXPORTER_PORTS: [number, number] = [22406, 22419];
 
 const dir = mkdtempSync(join(tmpdir(), 'tg-prom-rules-'));
 let prometheus: ChildProcess | undefined;
@@ -90,7 +91,7 @@ async function exporter(releases: readonly Release[]): Promise<string> {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  const port = await listenInRange(server, PORTS[0] + 1, PORTS[1]);
+  const port = await listenInRange(server, ...EXPORTER_PORTS);
   servers.push({ server, sockets });
   return `127.0.0.1:${port}`;
 }
@@ -175,7 +176,7 @@ beforeAll(async () => {
 
   const promPort = await new Promise<number>((done, fail) => {
     const probe = createServer();
-    listenInRange(probe, PORTS[0], PORTS[0]).then((p) => probe.close(() => done(p)), fail);
+    listenInRange(probe, ...PROMETHEUS_PORTS).then((p) => probe.close(() => done(p)), fail);
   });
   promUrl = `http://127.0.0.1:${promPort}`;
 
