@@ -14,6 +14,7 @@ import type { InputValues } from '../../src/inputs/schema.js';
 import type { RawProxyInputs } from '../../src/proxy/index.js';
 import type { SshInputs } from '../../src/ssh/connect.js';
 import { readActionInputs } from '../shared/input-source.js';
+import type { WebhookFormat } from '../../src/notify/formats.js';
 
 /**
  * The only place this action reads its inputs: every entry of DEPLOY_SCHEMA (src/inputs/entries.ts),
@@ -35,7 +36,14 @@ export interface Inputs {
     /** The window's mode for on-inconclusive (fail: pause, then fail; pass: promote). */
     onInconclusive: 'pause' | 'promote';
   };
-  notify: { telegramToken: string; chatId: string; webhookUrl: string; webhookSecret: string };
+  notify: {
+    telegramToken: string;
+    chatId: string;
+    webhookUrl: string;
+    webhookSecret: string;
+    /** notify-webhook-format; undefined: guessed from the URL. */
+    webhookFormat?: WebhookFormat;
+  };
 }
 
 export function readInputs(): Inputs {
@@ -53,6 +61,9 @@ export function deployInputsFrom(v: InputValues<DeployInputName>): Inputs {
       knownHosts: v.raw('known-hosts'),
       fingerprints: v.list('host-fingerprint'),
       jumpHost: v.string('jump-host'),
+      jumpKey: v.raw('jump-host-key'),
+      keyPassphrase: v.string('ssh-key-passphrase'),
+      connectTimeoutSeconds: v.integer('connect-timeout'),
     },
     proxy: proxyInputsFrom(v),
     github: {
@@ -72,6 +83,7 @@ export function deployInputsFrom(v: InputValues<DeployInputName>): Inputs {
       chatId: v.string('notify-chat-id'),
       webhookUrl: v.string('notify-webhook-url'),
       webhookSecret: v.string('notify-webhook-secret'),
+      webhookFormat: (v.choice('notify-webhook-format') || undefined) as WebhookFormat | undefined,
     },
   };
 }

@@ -82,7 +82,9 @@ function notifyTargets(inputs: Inputs, apiUrl: string): NotifyTargets {
   }
   return {
     telegram: n.telegramToken ? { token: n.telegramToken, chatId: n.chatId, apiUrl } : undefined,
-    webhook: n.webhookUrl ? { url: n.webhookUrl, secret: n.webhookSecret || undefined } : undefined,
+    webhook: n.webhookUrl
+      ? { url: n.webhookUrl, secret: n.webhookSecret || undefined, format: n.webhookFormat }
+      : undefined,
   };
 }
 

@@ -7,6 +7,7 @@ import type { InputValues } from '../../src/inputs/schema.js';
 import type { RawProxyInputs } from '../../src/proxy/index.js';
 import type { SshInputs } from '../../src/ssh/connect.js';
 import { readActionInputs } from '../shared/input-source.js';
+import type { WebhookFormat } from '../../src/notify/formats.js';
 
 /**
  * The only place this action reads its inputs: every entry of ROLLBACK_SCHEMA
@@ -47,6 +48,8 @@ export interface Inputs {
     telegramApiUrl: string;
     webhookUrl: string;
     webhookSecret: string;
+    /** notify-webhook-format; undefined: guessed from the URL. */
+    webhookFormat?: WebhookFormat;
     environment: string;
   };
 }
@@ -64,6 +67,9 @@ export function rollbackInputsFrom(v: InputValues<RollbackInputName>): Inputs {
       knownHosts: v.raw('known-hosts'),
       fingerprints: v.list('host-fingerprint'),
       jumpHost: v.string('jump-host'),
+      jumpKey: v.raw('jump-host-key'),
+      keyPassphrase: v.string('ssh-key-passphrase'),
+      connectTimeoutSeconds: v.integer('connect-timeout'),
     },
     app: v.string('app'),
     stateDir: v.string('state-dir'),
@@ -92,6 +98,7 @@ export function rollbackInputsFrom(v: InputValues<RollbackInputName>): Inputs {
       telegramApiUrl: v.string('notify-telegram-api-url'),
       webhookUrl: v.string('notify-webhook-url'),
       webhookSecret: v.string('notify-webhook-secret'),
+      webhookFormat: (v.choice('notify-webhook-format') || undefined) as WebhookFormat | undefined,
       environment: v.string('environment'),
     },
   };

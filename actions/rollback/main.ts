@@ -90,7 +90,11 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
   if (n.telegramToken && n.chatId)
     notifyTargets.telegram = { token: n.telegramToken, chatId: n.chatId, apiUrl: n.telegramApiUrl };
   if (n.webhookUrl)
-    notifyTargets.webhook = { url: n.webhookUrl, secret: n.webhookSecret || undefined };
+    notifyTargets.webhook = {
+      url: n.webhookUrl,
+      secret: n.webhookSecret || undefined,
+      format: n.webhookFormat,
+    };
   const { failure, outputs } = await runRollback(
     {
       settings,

@@ -20,7 +20,7 @@ export async function connectHosts(
   if (inputs.hosts.length === 0) {
     return { executors: [localExecutor()], close: async () => undefined };
   }
-  const ssh = await connectSsh(inputs.ssh, inputs.hosts, undefined, {
+  const ssh = await connectSsh(inputs.ssh, inputs.hosts, inputs.jump, {
     log,
     writeSshMaterial,
     openSession,

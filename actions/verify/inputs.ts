@@ -12,8 +12,10 @@ import {
   type VerifyInputName,
 } from '../../src/inputs/entries.js';
 import type { InputValues } from '../../src/inputs/schema.js';
+import type { SshInputs } from '../../src/ssh/connect.js';
 import { parseHost, type SshTarget } from '../../src/ssh/target.js';
 import { readActionInputs } from '../shared/input-source.js';
+import type { WebhookFormat } from '../../src/notify/formats.js';
 
 export interface Inputs {
   http: HttpCheckSpec[];
@@ -31,7 +33,9 @@ export interface Inputs {
   };
   container?: { name: string; logPatterns: string[] };
   hosts: SshTarget[];
-  ssh: { key: string; knownHosts: string; fingerprints: string[] };
+  /** The bastion (jump-host) the hosts are reached through. */
+  jump?: SshTarget;
+  ssh: Omit<SshInputs, 'jumpHost'>;
   since?: number;
   telegram?: { token: string; apiUrl: string; expectedUrl?: string };
   /** The Bot API for the webhook check and the notification. */
@@ -47,6 +51,8 @@ export interface Inputs {
     chatId: string;
     webhookUrl: string;
     webhookSecret: string;
+    /** notify-webhook-format; undefined: guessed from the URL. */
+    webhookFormat?: WebhookFormat;
     app: string;
     version: string;
     environment: string;
@@ -73,7 +79,14 @@ export function verifyInputsFrom(v: InputValues<VerifyInputName>, now: number): 
     key: v.raw('ssh-key'),
     knownHosts: v.raw('known-hosts'),
     fingerprints: v.list('host-fingerprint'),
+    jumpKey: v.raw('jump-host-key'),
+    keyPassphrase: v.string('ssh-key-passphrase'),
+    connectTimeoutSeconds: v.integer('connect-timeout'),
   };
+  const jumpHost = v.string('jump-host');
+  const jump = jumpHost ? parseHost(jumpHost, 'jump-host') : undefined;
+  if (!jump && ssh.jumpKey.trim())
+    throw new InputError('jump-host-key', "is given without jump-host: it is the bastion's key");
   if (hosts.length && !containerName) {
     throw new InputError('container', 'is required with hosts: the name of the container to check');
   }
@@ -112,6 +125,7 @@ export function verifyInputsFrom(v: InputValues<VerifyInputName>, now: number): 
     prometheus,
     container: containerName ? { name: containerName, logPatterns } : undefined,
     hosts,
+    jump,
     ssh,
     since,
     telegram: checks.telegram,
@@ -127,6 +141,7 @@ export function verifyInputsFrom(v: InputValues<VerifyInputName>, now: number): 
       chatId: v.string('notify-chat-id'),
       webhookUrl: v.string('notify-webhook-url'),
       webhookSecret: v.string('notify-webhook-secret'),
+      webhookFormat: (v.choice('notify-webhook-format') || undefined) as WebhookFormat | undefined,
       app: v.string('app'),
       version: v.string('version'),
       environment: v.string('environment'),

@@ -112,7 +112,12 @@ async function notifyFailure(inputs: Inputs, verdict: Verdict, deps: Deps): Prom
       apiUrl: inputs.telegramApiUrl,
     };
   }
-  if (n.webhookUrl) targets.webhook = { url: n.webhookUrl, secret: n.webhookSecret || undefined };
+  if (n.webhookUrl)
+    targets.webhook = {
+      url: n.webhookUrl,
+      secret: n.webhookSecret || undefined,
+      format: n.webhookFormat,
+    };
   if (!targets.telegram && !targets.webhook) return;
   const links = runLinks(deps.env);
   await notify(

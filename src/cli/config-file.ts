@@ -23,6 +23,7 @@ import {
   type InputValues,
 } from '../inputs/schema.js';
 import type { RawProxyInputs } from '../proxy/index.js';
+import type { SshInputs } from '../ssh/connect.js';
 
 /**
  * The CLI's config file: YAML whose keys are exactly the deploy action's inputs, so a workflow
@@ -73,7 +74,7 @@ export interface CliConfig {
   config: DeployConfig;
   hosts: string[];
   batchSize: number;
-  ssh: { key: string; knownHosts: string; fingerprints: string[]; jumpHost: string };
+  ssh: SshInputs;
   /** The proxy keys with the deploy action's defaults (src/proxy: proxyFrom). */
   proxy: RawProxyInputs;
   /** The verify checks watched in the post-switch window (the deploy action's verify-* inputs). */
@@ -239,6 +240,9 @@ export function parseConfigText(text: string, file: string, deps: LoadDeps): Cli
       knownHosts: v.raw('known-hosts'),
       fingerprints,
       jumpHost: v.string('jump-host'),
+      jumpKey: v.raw('jump-host-key'),
+      keyPassphrase: v.string('ssh-key-passphrase'),
+      connectTimeoutSeconds: v.integer('connect-timeout'),
     },
     proxy: proxyInputsFrom(v),
     verify,

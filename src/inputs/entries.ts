@@ -73,6 +73,33 @@ const JUMP_HOST = {
   description: 'A bastion to reach the hosts through, user@host[:port]; verified like the hosts.',
 } as const satisfies Entry;
 
+const SSH_KEY_PASSPHRASE = {
+  name: 'ssh-key-passphrase',
+  kind: 'secret',
+  cliSource: { file: 'ssh-key-passphrase-file', variable: 'TG_DEVOPS_SSH_KEY_PASSPHRASE' },
+  description:
+    'Passphrase of ssh-key (a secret), when the key has one: the key is decrypted to a 0600 copy under RUNNER_TEMP, removed by the post step.',
+} as const satisfies Entry;
+
+const JUMP_HOST_KEY = {
+  name: 'jump-host-key',
+  kind: 'secret',
+  multiline: true,
+  cliSource: { file: 'jump-host-key-file', variable: 'TG_DEVOPS_JUMP_HOST_KEY' },
+  description:
+    'Private key for jump-host (a secret), when the bastion takes another key than the hosts. Empty: ssh-key.',
+} as const satisfies Entry;
+
+const CONNECT_TIMEOUT = {
+  name: 'connect-timeout',
+  kind: 'integer',
+  min: 1,
+  max: 300,
+  unit: 'seconds',
+  default: '15',
+  description: 'Seconds to wait for an SSH connection (each host and the jump host).',
+} as const satisfies Entry;
+
 // ---- the release and its container ---------------------------------------------------------------
 
 const APP = {
@@ -459,6 +486,18 @@ const NOTIFY_WEBHOOK_URL = {
     'A URL that gets the same notifications as JSON (treated as a secret: Slack/Discord URLs carry one).',
 } as const satisfies Entry;
 
+/** The body a notify-webhook-url gets: src/notify/formats.ts. */
+export const WEBHOOK_FORMATS = ['slack', 'discord', 'json'] as const;
+
+const NOTIFY_WEBHOOK_FORMAT = {
+  name: 'notify-webhook-format',
+  kind: 'enum',
+  choices: WEBHOOK_FORMATS,
+  cli: 'refuse',
+  description:
+    "The body notify-webhook-url gets: slack (text and blocks), discord (content and embeds) or json (tg-devops' own fields). Empty: guessed from the URL's host (hooks.slack.com: slack; discord.com, discordapp.com: discord; else json).",
+} as const satisfies Entry;
+
 const NOTIFY_WEBHOOK_SECRET = {
   name: 'notify-webhook-secret',
   kind: 'secret',
@@ -491,6 +530,9 @@ const DEPLOY_ENTRIES = [
   KNOWN_HOSTS,
   HOST_FINGERPRINT,
   JUMP_HOST,
+  JUMP_HOST_KEY,
+  SSH_KEY_PASSPHRASE,
+  CONNECT_TIMEOUT,
   APP,
   {
     name: 'image',
@@ -687,6 +729,7 @@ const DEPLOY_ENTRIES = [
   NOTIFY_CHAT_ID,
   NOTIFY_WEBHOOK_URL,
   NOTIFY_WEBHOOK_SECRET,
+  NOTIFY_WEBHOOK_FORMAT,
 ] as const satisfies readonly Entry[];
 
 // ---- rollback -------------------------------------------------------------------------------------
@@ -701,6 +744,9 @@ const ROLLBACK_ENTRIES = [
   KNOWN_HOSTS,
   HOST_FINGERPRINT,
   JUMP_HOST,
+  JUMP_HOST_KEY,
+  SSH_KEY_PASSPHRASE,
+  CONNECT_TIMEOUT,
   { ...APP, description: 'The service name, as deployed.' },
   {
     ...STATE_DIR,
@@ -793,6 +839,7 @@ const ROLLBACK_ENTRIES = [
     description:
       'Signs the webhook body (masked): header X-Tg-Devops-Signature-256 is sha256=<hex HMAC-SHA256 of the body>.',
   },
+  NOTIFY_WEBHOOK_FORMAT,
   { ...ENVIRONMENT, description: 'The environment named in the notification.' },
 ] as const satisfies readonly Entry[];
 
@@ -818,6 +865,14 @@ const VERIFY_ENTRIES = [
       'known_hosts lines for every host. Required with hosts unless host-fingerprint is given: no verified host key, no connection.',
   },
   HOST_FINGERPRINT,
+  {
+    ...JUMP_HOST,
+    description:
+      'A bastion to reach hosts through, user@host[:port]; verified like the hosts (its line in known-hosts).',
+  },
+  JUMP_HOST_KEY,
+  SSH_KEY_PASSPHRASE,
+  CONNECT_TIMEOUT,
   {
     name: 'container',
     kind: 'string',
@@ -884,6 +939,7 @@ const VERIFY_ENTRIES = [
     description:
       'Signs the webhook body (masked): header X-Tg-Devops-Signature-256 is sha256=<hex HMAC-SHA256 of the body>, as GitHub signs its webhooks.',
   },
+  NOTIFY_WEBHOOK_FORMAT,
   {
     ...APP,
     required: false,

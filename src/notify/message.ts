@@ -43,7 +43,8 @@ export function runLinks(env: Record<string, string | undefined>): RunLinks {
   };
 }
 
-const TITLE: Record<NotifyEventName, { icon: string; text: string }> = {
+/** Each event's icon and headline (shared by every format). */
+export const TITLE: Record<NotifyEventName, { icon: string; text: string }> = {
   start: { icon: '🚀', text: 'Deploy started' },
   success: { icon: '✅', text: 'Deploy succeeded' },
   rollback: { icon: '↩️', text: 'Deploy rolled back' },

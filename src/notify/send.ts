@@ -4,12 +4,18 @@ import { errorMessage } from '../errors.js';
 import type { FetchLike } from '../health/http.js';
 import type { Log } from '../log.js';
 import { redact, redactValues } from '../redact.js';
-import { telegramText, webhookPayload, type NotifyEvent } from './message.js';
+import { guessWebhookFormat, webhookBody, type WebhookFormat } from './formats.js';
+import { telegramText, type NotifyEvent } from './message.js';
 
 export interface NotifyTargets {
   telegram?: { token: string; chatId: string; apiUrl?: string; threadId?: string };
   /** `secret` signs the body: `X-Tg-Devops-Signature-256: sha256=<hex HMAC>` (like GitHub's). */
-  webhook?: { url: string; secret?: string };
+  webhook?: {
+    url: string;
+    secret?: string;
+    /** notify-webhook-format; absent: guessed from the URL's host (src/notify/formats.ts). */
+    format?: WebhookFormat;
+  };
 }
 
 export interface NotifyDeps {
@@ -167,7 +173,7 @@ export async function notify(
         post(
           'webhook',
           targets.webhook.url,
-          webhookPayload(event),
+          webhookBody(event, targets.webhook.format ?? guessWebhookFormat(targets.webhook.url)),
           deps,
           hide,
           targets.webhook.secret,

@@ -12,13 +12,22 @@ import { removeSshMaterial, type SshMaterial, type SshMaterialOptions } from './
 import type { SshSession, SshSettings } from './session.js';
 import { parseHost, type SshTarget } from './target.js';
 
-/** The SSH input group as read (ssh-key, known-hosts, host-fingerprint, jump-host). */
+/**
+ * The SSH input group as read (ssh-key, known-hosts, host-fingerprint, jump-host, jump-host-key,
+ * ssh-key-passphrase, connect-timeout).
+ */
 export interface SshInputs {
   key: string;
   knownHosts: string;
   fingerprints: string[];
   /** Empty when not given. */
   jumpHost: string;
+  /** ssh-key-passphrase; empty or absent: the key has none. */
+  keyPassphrase?: string;
+  /** jump-host-key; empty or absent: the jump host takes ssh-key. */
+  jumpKey?: string;
+  /** connect-timeout in seconds; default 15. */
+  connectTimeoutSeconds?: number;
 }
 
 /** The names under which the material is saved for the post step. */
@@ -36,6 +45,8 @@ export function sshTargetsFrom(
     throw new InputError('hosts', 'is required: one or more user@host[:port]');
   const targets = hosts.map((h) => parseHost(h, 'hosts'));
   const jump = ssh.jumpHost ? parseHost(ssh.jumpHost, 'jump-host') : undefined;
+  if (!jump && ssh.jumpKey?.trim())
+    throw new InputError('jump-host-key', "is given without jump-host: it is the bastion's key");
   if (!ssh.key.trim())
     throw new InputError('ssh-key', 'is required: the private key for the hosts');
   if (!ssh.knownHosts.trim() && ssh.fingerprints.length === 0)
@@ -85,6 +96,9 @@ export async function connectSsh(
 ): Promise<SshHosts> {
   const material = await deps.writeSshMaterial({
     privateKey: ssh.key,
+    keyPassphrase: ssh.keyPassphrase || undefined,
+    jumpKey: jump ? ssh.jumpKey || undefined : undefined,
+    keyscanTimeoutSeconds: ssh.connectTimeoutSeconds,
     knownHosts: ssh.knownHosts || undefined,
     hostFingerprints: ssh.fingerprints,
     targets: jump ? [...targets, jump] : [...targets],
@@ -101,6 +115,8 @@ export async function connectSsh(
       knownHostsFile: material.knownHostsFile,
       controlDir: material.controlDir,
       jump,
+      jumpKeyFile: material.jumpKeyFile,
+      connectTimeoutSeconds: ssh.connectTimeoutSeconds,
       log: deps.log,
       clock: deps.clock,
     });

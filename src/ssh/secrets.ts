@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import {
   chmodSync,
@@ -6,11 +6,12 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { Executor } from '../exec.js';
 import type { Log } from '../log.js';
@@ -21,6 +22,8 @@ export interface SshMaterial {
   /** The 0700 directory that holds everything below. */
   dir: string;
   privateKeyFile: string;
+  /** The jump host's own key (jump-host-key), when it has one; else the jump host takes privateKeyFile. */
+  jumpKeyFile?: string;
   knownHostsFile: string;
   /** Where ControlMaster sockets live (kept short: unix socket paths are limited to ~104 bytes). */
   controlDir: string;
@@ -29,6 +32,10 @@ export interface SshMaterial {
 export interface SshMaterialOptions {
   /** The private key text (ssh-key input). */
   privateKey: string;
+  /** ssh-key-passphrase: decrypts a protected ssh-key into the private copy. */
+  keyPassphrase?: string;
+  /** jump-host-key: the jump host's own private key (no passphrase). */
+  jumpKey?: string;
   /** known_hosts lines (known-hosts input); or hostFingerprints. */
   knownHosts?: string;
   /** SHA256:... fingerprints (host-fingerprint input): the hosts' keys are fetched with ssh-keyscan and only matching keys are trusted. */
@@ -41,18 +48,28 @@ export interface SshMaterialOptions {
   /** Runs ssh-keyscan locally (only for fingerprints). */
   local?: Executor;
   keyscanTimeoutSeconds?: number;
+  /** Default 'ssh-keygen' (decrypts a key given with a passphrase). */
+  sshKeygenBinary?: string;
 }
 
 const PREFIX = 'tg-ssh-';
 
 /** Private key, known_hosts and a socket dir, 0600/0700 in a fresh dir under RUNNER_TEMP. */
 export async function writeSshMaterial(options: SshMaterialOptions): Promise<SshMaterial> {
-  const key = normalizeKey(options.privateKey);
-  // The runner masks line by line: register the whole key and each of its body lines.
-  options.log.secret(options.privateKey.trim());
-  options.log.secret(key.trim());
-  for (const line of key.split('\n')) {
-    if (line.length >= 8 && !line.startsWith('-----')) options.log.secret(line);
+  const passphrase = options.keyPassphrase ?? '';
+  if (passphrase) options.log.secret(passphrase);
+  const { key, encrypted } = parseKey(options.privateKey, 'ssh-key');
+  maskKey(options.privateKey, key, options.log);
+  if (encrypted && !passphrase) throw new InputError('ssh-key', passphraseProblem);
+  if (passphrase && /[\r\n\0]/.test(passphrase))
+    throw new InputError(
+      'ssh-key-passphrase',
+      'contains a line break or NUL, which ssh cannot take',
+    );
+  let jumpKey: string | undefined;
+  if (options.jumpKey?.trim()) {
+    jumpKey = normalizeKey(options.jumpKey, 'jump-host-key');
+    maskKey(options.jumpKey, jumpKey, options.log);
   }
 
   let knownHosts: string;
@@ -93,13 +110,81 @@ export async function writeSshMaterial(options: SshMaterialOptions): Promise<Ssh
   const knownHostsFile = join(dir, 'known_hosts');
   writeFileSync(privateKeyFile, key, { mode: 0o600 });
   chmodSync(privateKeyFile, 0o600);
+  try {
+    if (encrypted) decryptKeyFile(privateKeyFile, passphrase, options.sshKeygenBinary);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  let jumpKeyFile: string | undefined;
+  if (jumpKey !== undefined) {
+    jumpKeyFile = join(dir, 'jump_id');
+    writeFileSync(jumpKeyFile, jumpKey, { mode: 0o600 });
+    chmodSync(jumpKeyFile, 0o600);
+  }
   writeFileSync(knownHostsFile, knownHosts, { mode: 0o600 });
   // Socket paths: <controlDir>/<12 hex> plus ssh's own 17-character temporary suffix.
   let controlDir = join(dir, 'c');
   if (controlDir.length > 60) controlDir = join(mkdtempSync(join(tmpdir(), PREFIX)), 'c');
   mkdirSync(controlDir, { mode: 0o700 });
   chmodSync(controlDir, 0o700);
-  return { dir, privateKeyFile, knownHostsFile, controlDir };
+  return { dir, privateKeyFile, jumpKeyFile, knownHostsFile, controlDir };
+}
+
+/** The runner masks line by line: register the whole key and each of its body lines. */
+function maskKey(given: string, key: string, log: Log): void {
+  log.secret(given.trim());
+  log.secret(key.trim());
+  for (const line of key.split('\n')) {
+    if (line.length >= 8 && !line.startsWith('-----')) log.secret(line);
+  }
+}
+
+/**
+ * Removes the passphrase of the key copy in place (`ssh-keygen -p -N '' -f FILE`). The passphrase
+ * never is an argument (argv is visible to every user in ps): ssh-keygen asks for it through
+ * SSH_ASKPASS, a fixed script beside the copy that prints an environment variable of this child
+ * alone. The script is removed right after; the decrypted copy stays 0600 in the 0700 dir.
+ */
+export function decryptKeyFile(file: string, passphrase: string, sshKeygen = 'ssh-keygen'): void {
+  const askpass = join(dirname(file), 'askpass');
+  writeFileSync(askpass, '#!/bin/sh\nprintf \'%s\\n\' "$TG_DEVOPS_KEY_PASSPHRASE"\n', {
+    mode: 0o700,
+  });
+  chmodSync(askpass, 0o700);
+  let result: SpawnSyncReturns<string>;
+  try {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    // stdin is not a terminal, so ssh-keygen asks askpass (forced: no DISPLAY needed).
+    env.SSH_ASKPASS = askpass;
+    env.SSH_ASKPASS_REQUIRE = 'force';
+    env.TG_DEVOPS_KEY_PASSPHRASE = passphrase;
+    result = spawnSync(sshKeygen, ['-p', '-N', '', '-f', file], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+  } finally {
+    rmSync(askpass, { force: true });
+  }
+  if (result.error)
+    throw new Error(`cannot run ${sshKeygen} to decrypt ssh-key: ${result.error.message}`);
+  if (result.status !== 0) {
+    const said =
+      String(result.stderr ?? '')
+        .trim()
+        .split('\n')
+        .slice(-1)[0] ?? '';
+    throw new InputError(
+      'ssh-key-passphrase',
+      /passphrase|incorrect|Failed to load key/i.test(said)
+        ? 'does not decrypt ssh-key (wrong passphrase)'
+        : `could not decrypt ssh-key (ssh-keygen exit ${result.status}${said ? `: ${said.replace(passphrase, '***')}` : ''})`,
+    );
+  }
+  const after = parseKey(readFileSync(file, 'utf8'), 'ssh-key');
+  if (after.encrypted) throw new Error('ssh-keygen left the key copy encrypted');
 }
 
 /**
@@ -127,8 +212,18 @@ export function removeSshMaterial(
   }
 }
 
-/** CRLF to LF, surrounding blank lines trimmed, exactly one trailing newline. */
-export function normalizeKey(text: string): string {
+/**
+ * CRLF to LF, surrounding blank lines trimmed, exactly one trailing newline; a key protected by a
+ * passphrase is refused (the jump host's key, or ssh-key without ssh-key-passphrase).
+ */
+export function normalizeKey(text: string, input = 'ssh-key'): string {
+  const { key, encrypted } = parseKey(text, input);
+  if (encrypted) throw new InputError(input, passphraseProblem);
+  return key;
+}
+
+/** The key normalised (see normalizeKey), and whether a passphrase protects it. */
+export function parseKey(text: string, input = 'ssh-key'): { key: string; encrypted: boolean } {
   const key = `${text.replace(/\r\n?/g, '\n').trim()}\n`;
   const match =
     /^-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----\n([\s\S]*?)\n-----END \1PRIVATE KEY-----\n$/.exec(
@@ -136,28 +231,31 @@ export function normalizeKey(text: string): string {
     );
   if (!match) {
     throw new InputError(
-      'ssh-key',
+      input,
       'is not a private key in PEM/OpenSSH form (-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----)',
     );
   }
   if (/Proc-Type: 4,ENCRYPTED/.test(match[2]!) || match[1] === 'ENCRYPTED ') {
-    throw new InputError('ssh-key', passphraseProblem);
+    return { key, encrypted: true };
   }
   if (match[1] === 'OPENSSH ') {
     const blob = Buffer.from(match[2]!.replace(/\s+/g, ''), 'base64');
     const magic = 'openssh-key-v1\0';
-    if (blob.subarray(0, magic.length).toString('latin1') !== magic) {
-      throw new InputError('ssh-key', 'is not a valid OpenSSH private key');
+    if (
+      blob.length < magic.length + 4 ||
+      blob.subarray(0, magic.length).toString('latin1') !== magic
+    ) {
+      throw new InputError(input, 'is not a valid OpenSSH private key');
     }
     const cipherLength = blob.readUInt32BE(magic.length);
     const cipher = blob.subarray(magic.length + 4, magic.length + 4 + cipherLength).toString();
-    if (cipher !== 'none') throw new InputError('ssh-key', passphraseProblem);
+    return { key, encrypted: cipher !== 'none' };
   }
-  return key;
+  return { key, encrypted: false };
 }
 
 const passphraseProblem =
-  'is protected by a passphrase, which a non-interactive run cannot type: use a dedicated deploy key without a passphrase, kept in an encrypted secret';
+  'is protected by a passphrase: give it in ssh-key-passphrase (for ssh-key; a jump-host-key must have none), or use a dedicated deploy key without a passphrase, kept in an encrypted secret';
 
 export interface KnownHostsEntry {
   marker?: '@cert-authority' | '@revoked';

@@ -20,6 +20,8 @@ export interface SshSettings {
   knownHostsFile: string;
   /** Reached through this host; verified against the same known_hosts, with the same key. */
   jump?: SshTarget;
+  /** The jump host's own key (jump-host-key); default privateKeyFile. */
+  jumpKeyFile?: string;
   /** Short path under RUNNER_TEMP for the ControlPath sockets (unix sockets: keep it short). */
   controlDir: string;
   connectTimeoutSeconds?: number;
@@ -199,7 +201,7 @@ class Session implements SshSession {
   }
 
   /** No config files, no prompts, only our key, and only host keys from our known_hosts file. */
-  private verifiedConnectionOptions(): string[] {
+  private verifiedConnectionOptions(identityFile = this.settings.privateKeyFile): string[] {
     const s = this.settings;
     return [
       '-F',
@@ -219,7 +221,7 @@ class Session implements SshSession {
       '-o',
       'UpdateHostKeys=no',
       '-o',
-      `IdentityFile=${s.privateKeyFile}`,
+      `IdentityFile=${identityFile}`,
       '-o',
       `ConnectTimeout=${s.connectTimeoutSeconds ?? 15}`,
     ];
@@ -229,13 +231,14 @@ class Session implements SshSession {
    * The jump host through ProxyCommand rather than ProxyJump: ProxyJump starts a second ssh that
    * does not inherit our -o options (known_hosts file, strict checking, key), so the jump host
    * would be checked against ~/.ssh/known_hosts or not at all. This runs through the local
-   * /bin/sh, so every part is quoted, and % is doubled for ssh's own token expansion.
+   * /bin/sh, so every part is quoted, and % is doubled for ssh's own token expansion. The jump
+   * host authenticates with its own key when jump-host-key gave one.
    */
   private jumpCommand(jump: SshTarget): string {
     const s = this.settings;
     const argv = [
       s.sshBinary ?? 'ssh',
-      ...this.verifiedConnectionOptions(),
+      ...this.verifiedConnectionOptions(s.jumpKeyFile ?? s.privateKeyFile),
       '-o',
       'LogLevel=ERROR',
       '-p',
