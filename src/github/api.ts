@@ -30,6 +30,11 @@ export interface ApiOptions {
   retryBaseMs?: number;
   /** Per request (default 30 s): a GitHub that never answers must not hold a deploy forever. */
   timeoutMs?: number;
+  /**
+   * GitHub's pacing (default on): writes 1 s apart, comments 3 s apart across the process, rate
+   * limits waited out. Off only for tests whose stand-in answers in memory.
+   */
+  throttle?: boolean;
 }
 
 /** A rate limit is waited out only when it ends within this long, and only this often. */
@@ -65,6 +70,7 @@ export function githubApi(options: ApiOptions): GitHubApi {
       retryAfterBaseValue: options.retryBaseMs ?? 1000,
     },
     throttle: {
+      enabled: options.throttle ?? true,
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),
     },

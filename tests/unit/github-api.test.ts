@@ -171,6 +171,24 @@ test('a rate limit that resets soon is waited out (and reported); a far one fail
   expect(warnings).toEqual([expect.stringMatching(/giving up \(resets in \d+ s\)/)]);
 });
 
+test('throttle: false (tests answering in memory) turns the pacing off: a rate limit is not waited out', async () => {
+  answers = [
+    () => ({
+      status: 403,
+      body: { message: 'API rate limit exceeded' },
+      headers: {
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(Math.floor(Date.now() / 1000)),
+      },
+    }),
+    () => ({ status: 200, body: { id: 1 } }),
+  ];
+  await expect(api({ throttle: false }).request('GET', '/repos/org/bot')).rejects.toThrow(
+    'HTTP 403: API rate limit exceeded',
+  );
+  expect(seen).toHaveLength(1);
+});
+
 test('a refused connection is retried, then fails naming the call', async () => {
   const closed = githubApi({
     token: 't',
