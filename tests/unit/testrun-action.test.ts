@@ -781,3 +781,49 @@ describe('test action: coverage baseline', () => {
     expect(fresh.outputs['coverage-change']).toBe('');
   });
 });
+
+describe('actionsCache.available (decided without loading @actions/cache)', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  });
+
+  it.each([
+    [{}, false],
+    [{ ACTIONS_CACHE_SERVICE_V2: 'True', ACTIONS_RESULTS_URL: 'http://results/' }, true],
+    [{ ACTIONS_RESULTS_URL: 'http://results/' }, false],
+    [{ ACTIONS_CACHE_URL: 'http://cache/' }, true],
+    [{ ACTIONS_CACHE_SERVICE_V2: 'True', ACTIONS_CACHE_URL: 'http://cache/' }, false],
+    [
+      {
+        GITHUB_SERVER_URL: 'https://ghes.example.com',
+        ACTIONS_CACHE_SERVICE_V2: 'True',
+        ACTIONS_RESULTS_URL: 'http://results/',
+      },
+      false,
+    ],
+    [{ GITHUB_SERVER_URL: 'https://ghes.example.com', ACTIONS_CACHE_URL: 'http://cache/' }, true],
+    [
+      {
+        GITHUB_SERVER_URL: 'https://octo.ghe.com',
+        ACTIONS_CACHE_SERVICE_V2: 'True',
+        ACTIONS_RESULTS_URL: 'http://results/',
+      },
+      true,
+    ],
+  ])('%j -> %s, as @actions/cache decides', async (env, expected) => {
+    for (const key of [
+      'ACTIONS_CACHE_SERVICE_V2',
+      'ACTIONS_RESULTS_URL',
+      'ACTIONS_CACHE_URL',
+      'GITHUB_SERVER_URL',
+    ])
+      delete process.env[key];
+    Object.assign(process.env, env);
+    const { actionsCache } = await import('../../src/github/cache.js');
+    const { isFeatureAvailable } = await import('@actions/cache');
+    expect(actionsCache.available()).toBe(expected);
+    expect(isFeatureAvailable()).toBe(expected);
+  });
+});
