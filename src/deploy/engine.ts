@@ -24,6 +24,7 @@ import {
 } from './execute.js';
 import type { Gate } from './gates.js';
 import { buildPlan, hostBefore } from './plan.js';
+import { LockLostError } from '../host/lock.js';
 import type { HeldLock, HostPrimitives, LockHolder, TrafficProxy } from './ports.js';
 import { planText } from './print.js';
 import { probe as probeHost, type Probe, type ProxyChoice } from './probe.js';
@@ -214,7 +215,11 @@ async function runJob(job: Job, deps: EngineDeps): Promise<RunReport> {
         between: async () => {
           await deps.hooks?.between?.();
           if (clock.now() - lastRefresh >= job.lock.refreshSeconds * 1000) {
-            await lock.refresh();
+            await lock.refresh().catch((error: unknown) => {
+              if (!(error instanceof LockLostError)) throw error;
+              lockLost = true;
+              lost.abort('the deploy lock was lost');
+            });
             lastRefresh = clock.now();
           }
         },
@@ -270,8 +275,11 @@ function keepAlive(
       () => (busy = false),
       (error: unknown) => {
         busy = false;
-        gone = true;
-        onLost(error);
+        // taken over: stop; anything else (a connection being re-made): the next tick retries
+        if (error instanceof LockLostError) {
+          gone = true;
+          onLost(error);
+        } else deps.log.warn(`lock refresh failed, retrying: ${errorMessage(error)}`);
       },
     );
   });

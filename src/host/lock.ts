@@ -173,10 +173,9 @@ function heldLock(exec: Executor, lock: string, ttl: number, token: string, log:
         },
       );
       if (result.exitCode === 3) {
-        throw new StepError(
-          'lock',
-          `${exec.where}: lost the deploy lock ${lock}: its TTL (${ttl}s) passed and another run took it over. ` +
-            `Stop here; raise lock-ttl if steps take longer.`,
+        throw new LockLostError(
+          `${exec.where}: lost the deploy lock ${lock}: its TTL (${ttl}s) passed without a refresh and another run took it over. ` +
+            `Stop here: that run acts on the host now.`,
         );
       }
       if (result.exitCode !== 0) {
@@ -199,6 +198,14 @@ function heldLock(exec: Executor, lock: string, ttl: number, token: string, log:
       }
     },
   };
+}
+
+/** The lock is not ours any more: its TTL passed and another run took it over. */
+export class LockLostError extends StepError {
+  constructor(problem: string) {
+    super('lock', problem);
+    this.name = 'LockLostError';
+  }
 }
 
 /** `actor (run 123, https://...) since <startedAt>` from holder.json text. */

@@ -13,6 +13,7 @@ import type {
 } from '../../src/deploy/ports.js';
 import { READ_ONLY_COMMANDS, type Probe } from '../../src/deploy/probe.js';
 import { recordingExecutor, type CommandResult } from '../../src/exec.js';
+import { LockLostError } from '../../src/host/lock.js';
 import { recordingLog } from '../../src/log.js';
 import { verifyGates } from '../../src/deploy/verify-gates.js';
 import { parseCheckInputs } from '../../src/health/inputs.js';
@@ -835,7 +836,7 @@ describe('the lock outlives the longest step', () => {
     host.acquireLock = async () => ({
       release: async () => void calls.push('unlock'),
       refresh: async () => {
-        throw new Error('lost the deploy lock: another run took it over');
+        throw new LockLostError('lost the deploy lock: another run took it over');
       },
     });
     const p = flakyProxy([{ color: 'blue', port: 8001, weight: 100 }], []);
@@ -860,6 +861,40 @@ describe('the lock outlives the longest step', () => {
     expect(error.report.result?.cancelled).toBe(true);
     expect(exec.commands.some((c) => c.argv[1] === 'rm')).toBe(false);
     expect(p.asked).toHaveLength(1); // no route back without the lock
+  });
+
+  it('a refresh that fails for another reason (a connection being re-made) only warns; the next tick retries', async () => {
+    const exec = dockerHost({ running: ['mybot-20260101-000000'] });
+    let tick: (() => void) | undefined;
+    let attempts = 0;
+    const { host } = serving();
+    host.acquireLock = async () => ({
+      release: async () => undefined,
+      refresh: async () => {
+        attempts++;
+        throw new Error('ssh: connection reset');
+      },
+    });
+    const d = deps(exec, host, fakeProxy([{ color: 'blue', port: 8001, weight: 100 }]));
+    const clock = d.clock;
+    const report = await deploy(buildConfig({ ...web, 'gate-window': '3' }), {
+      ...d,
+      clock: {
+        now: clock.now,
+        sleep: async (ms) => {
+          tick?.();
+          await new Promise((r) => setImmediate(r));
+          await clock.sleep(ms);
+        },
+      },
+      every: (_ms, f) => {
+        tick = f;
+        return () => undefined;
+      },
+    });
+    expect(report.result?.ok).toBe(true);
+    expect(attempts).toBeGreaterThan(1);
+    expect(d.log.text()).toContain('lock refresh failed, retrying: ssh: connection reset');
   });
 });
 
