@@ -289,6 +289,7 @@ test('an irreversible migration refuses the rollback unless forced; then a named
     'release-id': ids[0],
     image: env.SANDBOX_IMAGE_POLL_V1,
     'rolled-back-from': ids[2],
+    'plan-file': expect.stringMatching(/\.json$/), // the plan as run, for review
   });
   expect(done.summary).toMatch(
     new RegExp(
