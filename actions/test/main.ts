@@ -173,9 +173,11 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
   }
 
   if (inputs.coverageBaseline) {
-    if (isDefaultBranchPush(inputs))
-      await saveBaseline(inputs, deps, mapped.files, tests, result.exitCode);
-    else if (inputs.mode === 'run' && inputs.prNumber !== null) {
+    if (isDefaultBranchPush(inputs)) {
+      // A failing run's coverage is not what the branch covers: it sets no baseline.
+      if (testFailure(outcome)) log.info('the tests failed: no coverage baseline saved');
+      else await saveBaseline(inputs, deps, mapped.files, tests, result.exitCode);
+    } else if (inputs.mode === 'run' && inputs.prNumber !== null) {
       await compareWithBaseline(inputs, deps, outcome, mapped.files);
     }
   }

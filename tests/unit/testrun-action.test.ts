@@ -700,6 +700,27 @@ describe('test action: coverage baseline', () => {
     expect(saved).toMatchObject({ schema: 'tg-devops-coverage/1', headSha: MAIN_SHA, pr: null });
     expect(saved.files['app/bot/store.py']).toEqual({ hit: '1-2,6', miss: '3-4' });
     expect(Object.keys(t.written)).toEqual([]); // the file left the checkout again
+    // A failing run on main sets no baseline.
+    const failing = setup({ failed: true });
+    const failingCache = memoryCache(
+      () => undefined,
+      () => undefined,
+    );
+    failing.deps.cache = failingCache.store;
+    await expect(
+      run(
+        inputs({
+          eventName: 'push',
+          ref: 'refs/heads/main',
+          sha: MAIN_SHA,
+          prNumber: null,
+          headSha: '',
+        }),
+        failing.deps,
+      ),
+    ).rejects.toThrow('1 of 3 tests failed');
+    expect(failingCache.calls).toEqual([]);
+    expect(failing.log.text()).toContain('the tests failed: no coverage baseline saved');
     // A push to another branch saves nothing.
     const other = setup();
     const otherCache = memoryCache(
