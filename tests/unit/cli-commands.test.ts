@@ -3,7 +3,7 @@
  * batch-size is honoured, a poller on two hosts is refused before any connection, the rollback's
  * proxy follows the one the current release recorded, and a cancel runs the undos (exit 130).
  */
-import { describe, expect, test } from '@jest/globals';
+import { afterAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,9 +118,15 @@ function hosts(options: { state?: AppState; unhealthy?: string[]; running?: stri
   return { opened, executors, openSession };
 }
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function deps(h: ReturnType<typeof hosts>, extra: Partial<CliDeps> = {}) {
   const out: string[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'tg-cli-'));
+  dirs.push(dir);
   const d: CliDeps = {
     log: recordingLog(),
     clock: fakeClock(Date.parse('2026-02-01T00:00:00Z')),

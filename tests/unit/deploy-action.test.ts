@@ -212,7 +212,9 @@ function makeDeps(sessions: ReturnType<typeof fakeSessions>) {
     openSession: sessions.openSession as Deps['openSession'],
     api: (token) => githubApi({ token, baseUrl: github.url }),
     writePlanFile: (json) => {
-      const path = join(mkdtempSync(join(tmpdir(), 'tg-plan-')), 'plan.json');
+      const planDir = mkdtempSync(join(tmpdir(), 'tg-plan-'));
+      sshDirs.push(planDir); // removed after the test
+      const path = join(planDir, 'plan.json');
       writeFileSync(path, json);
       return path;
     },
