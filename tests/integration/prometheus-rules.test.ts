@@ -28,6 +28,7 @@ import { loadScopedRules } from '../../src/health/rules.js';
 import type { Verdict } from '../../src/health/types.js';
 import { verify } from '../../src/health/verify.js';
 import { recordingLog } from '../../src/log.js';
+import { runEntry } from '../helpers/action-entry.js';
 import { listenInRange } from '../helpers/fake-telegram-api.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
@@ -397,6 +398,61 @@ it("prometheus-rules with the sample's rules: verify's verdicts equal Prometheus
     /^firing: \{instance="127\.0\.0\.1:\d+",job="sample-bot"\} 0\.5 held for 1m \(\d+ of \d+ points\); expr: sum by \(job, instance\) \(rate\(http_requests_total\{job="sample-bot",code=~"5\.\.",version="errors"\}\[2m\]\)\)/,
   );
 }, 240_000);
+
+/** Queries Prometheus has answered so far, by its own /metrics (not through verify). */
+async function queriesAnswered(): Promise<number> {
+  const text = await (await fetch(`${promUrl}/metrics`)).text();
+  let n = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('prometheus_http_requests_total{')) continue;
+    if (
+      line.includes('handler="/api/v1/query"') ||
+      line.includes('handler="/api/v1/query_range"')
+    ) {
+      n += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+  }
+  return n;
+}
+
+it('the verify action itself: a bad rules file exits 1 before any query; the sample rules fail the error-heavy release by the alert', async () => {
+  const work = mkdtempSync(join(dir, 'action-'));
+  writeFileSync(
+    join(work, 'rules.yml'),
+    'groups:\n  - name: g\n    rules:\n      - alert: Heartbeat\n        expr: vector(1)\n',
+  );
+  const given = (release: Release, rules: string) => ({
+    'prometheus-url': promUrl,
+    'prometheus-selector': `job="${JOB}",version="${release}"`,
+    'prometheus-checks': 'none',
+    'prometheus-range': RULES_RANGE,
+    'prometheus-rules': rules,
+    timeout: '30s',
+    interval: '1s',
+    consecutive: '2',
+  });
+  const before = await queriesAnswered();
+  const refused = await runEntry('verify', given('healthy', 'rules.yml'), {
+    env: { GITHUB_WORKSPACE: work },
+  });
+  expect(refused.status).toBe(1);
+  expect(refused.errors.join('\n')).toContain(
+    "Input 'prometheus-rules': rules.yml line 5: alert Heartbeat: expr has no vector selector",
+  );
+  expect(await queriesAnswered()).toBe(before);
+
+  const errors = await runEntry('verify', given('errors', SAMPLE_RULES), {
+    env: { GITHUB_WORKSPACE: REPO },
+  });
+  expect(errors.outputs).toMatchObject({
+    verdict: 'fail',
+    'failed-check': 'alert SampleBotHighErrorRate',
+    accepted: 'false',
+  });
+  expect(errors.status).toBe(1);
+  expect(errors.summary).toContain('firing:');
+  expect(await queriesAnswered()).toBeGreaterThan(before);
+}, 120_000);
 
 it('rules that see nothing of the release (never deployed, or a wrong selector) keep the gate shut: inconclusive', async () => {
   const parsed = parseCheckInputs(
