@@ -237,6 +237,12 @@ interface FakeHost extends Executor {
   interfere: number;
   /** Another app's setup reloads HAProxy (from the file as it is) just before our swap. */
   reloadBeforeSwap: boolean;
+  /** nginx reloads, then its reload command exits 1, this many times. */
+  reloadExitsAfterReload: number;
+  /** The config nginx runs (the file as it was at the last reload that took effect). */
+  nginxRuns?: string;
+  /** Established connections `ss` reports per port, one answer per call. */
+  connections: Map<number, number[]>;
 }
 
 function fakeHost(): FakeHost {
@@ -253,6 +259,8 @@ function fakeHost(): FakeHost {
     inFlight: [],
     interfere: 0,
     reloadBeforeSwap: false,
+    reloadExitsAfterReload: 0,
+    connections: new Map(),
     async run(argv: readonly string[], options: RunOptions = {}) {
       const result = answer(argv, options.input ?? '');
       const full: CommandResult = { exitCode: 0, stdout: '', stderr: '', ...result };
@@ -336,9 +344,26 @@ function fakeHost(): FakeHost {
         files.delete(args[2]!);
         return {};
       case 'nginx':
-        return args.includes('-t') && host.nginxTestFails
-          ? { exitCode: 1, stderr: 'nginx: [emerg] unexpected "}"' }
-          : {};
+        if (args.includes('-t'))
+          return host.nginxTestFails
+            ? { exitCode: 1, stderr: 'nginx: [emerg] unexpected "}"' }
+            : {};
+        host.nginxRuns = files.get(NGINX_FILE);
+        if (host.reloadExitsAfterReload > 0) {
+          host.reloadExitsAfterReload--;
+          return { exitCode: 1, stderr: 'reloaded, then failed' };
+        }
+        return {};
+      case 'ss': {
+        const port = Number(argv.at(-1)!.slice(1));
+        const n = host.connections.get(port)?.shift() ?? 0;
+        return {
+          stdout: Array.from(
+            { length: n },
+            (_, i) => `ESTAB 0 0 127.0.0.1:${40000 + i} 127.0.0.1:${port}`,
+          ).join('\n'),
+        };
+      }
       case 'haproxy':
         return host.checkFails
           ? { exitCode: 1, stderr: "[ALERT] parsing: unknown keyword 'x'" }
@@ -438,6 +463,51 @@ describe('nginx baseline switch', () => {
       StepError,
     );
     expect(fresh.files.has(NGINX_FILE)).toBe(false);
+  });
+
+  test('a reload command that exits 1 after reloading: the error never claims nginx is unchanged; a forced route reloads the file back', async () => {
+    const host = fakeHost();
+    const proxy = createProxy(settings('nginx'));
+    const blue = [{ color: 'blue' as const, port: 21600, weight: 100 }];
+    await proxy.route(host, blue);
+    const blueFile = host.files.get(NGINX_FILE);
+    host.reloadExitsAfterReload = 1;
+    const error = await proxy.route(host, [{ color: 'green', port: 21601, weight: 100 }]).then(
+      () => new Error('expected the route to fail'),
+      (e: unknown) => e as Error,
+    );
+    expect(error.message).toMatch(
+      /reload command exited 1: nginx may or may not run the new upstream/,
+    );
+    expect(error.message).not.toMatch(/unchanged/);
+    // the file went back, but nginx runs the new one: only a forced route puts nginx right
+    expect(host.files.get(NGINX_FILE)).toBe(blueFile);
+    expect(host.nginxRuns).not.toBe(blueFile);
+    host.log.length = 0;
+    await proxy.route(host, blue);
+    expect(host.log).toEqual([`cat -- ${NGINX_FILE}`]); // the file says so already: nothing
+    await proxy.route(host, blue, { force: true });
+    expect(host.log.slice(1)).toEqual([
+      `cat -- ${NGINX_FILE}`,
+      `dd of=${NGINX_FILE}.tg-tmp status=none`,
+      `mv -f -- ${NGINX_FILE}.tg-tmp ${NGINX_FILE}`,
+      'nginx -t',
+      'nginx -s reload',
+    ]);
+    expect(host.nginxRuns).toBe(blueFile);
+  });
+
+  test('drain waits on the PORT it is given, even when the upstream file has no line for it', async () => {
+    const host = fakeHost();
+    const clock = fakeClock();
+    const proxy = createProxy(settings('nginx'));
+    // the rollback's old bug: the file routes to blue only; green's port still has connections
+    await proxy.route(host, [{ color: 'blue', port: 21600, weight: 100 }]);
+    host.connections.set(21601, [3, 1, 0]);
+    const left = await proxy.drain(host, { color: 'green', port: 21601 }, 10, clock);
+    expect(left).toBe(0);
+    expect(clock.slept).toEqual([250, 250]);
+    expect(host.log.filter((l) => l.startsWith('ss')).length).toBe(3);
   });
 
   test('bad backends change nothing', async () => {
