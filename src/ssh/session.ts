@@ -284,10 +284,14 @@ class Session implements SshSession {
       );
     }
     if (AUTH_FAILURE.test(stderr)) {
+      const jump = this.settings.jump;
       return new SshConnectionError(
         this.target,
         `${this.where}: ${step}: the host refused the key (${lastLine(stderr)}). ` +
-          `Check that the public half of ssh-key is in ~${this.target.user}/.ssh/authorized_keys on the host.`,
+          `Check that the public half of ssh-key is in ~${this.target.user}/.ssh/authorized_keys on the host` +
+          (jump
+            ? `, and that the jump host ${formatTarget(jump)} has the public half of ${this.settings.jumpKeyFile ? 'jump-host-key' : 'ssh-key (or give the key it takes in jump-host-key)'} in ~${jump.user}/.ssh/authorized_keys.`
+            : '.'),
         false,
       );
     }
