@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { InputError } from '../errors.js';
+import { parseInteger, type IntegerLimits } from '../inputs/kinds.js';
 import { registerSecret } from '../redact.js';
 
 /**
@@ -41,21 +42,9 @@ export function getBool(name: string, fallback = false): boolean {
   throw new InputError(name, `expected true or false, got ${JSON.stringify(raw)}`);
 }
 
-export function getInt(
-  name: string,
-  fallback: number,
-  range: { min?: number; max?: number } = {},
-): number {
+export function getInt(name: string, fallback: number, range: IntegerLimits): number {
   const raw = getString(name);
-  if (raw === '') return fallback;
-  if (!/^-?\d+$/.test(raw))
-    throw new InputError(name, `expected a whole number, got ${JSON.stringify(raw)}`);
-  const value = Number(raw);
-  if (range.min !== undefined && value < range.min)
-    throw new InputError(name, `must be at least ${range.min}, got ${value}`);
-  if (range.max !== undefined && value > range.max)
-    throw new InputError(name, `must be at most ${range.max}, got ${value}`);
-  return value;
+  return raw === '' ? fallback : parseInteger(name, raw, range);
 }
 
 export function getEnum<T extends string>(name: string, allowed: readonly T[], fallback: T): T;
