@@ -2,9 +2,15 @@ import { defineSchema, type InputSpec, type InputValues } from './schema.js';
 
 /**
  * THE input schema of the deploy, rollback and verify actions and of the CLI's config file (whose
- * keys are the deploy action's inputs). Adding an input is one entry here: action.yml and the
- * README tables are generated from these (scripts/inputs-docs.ts) and a unit test holds them
- * equal; the readers (actions/<name>/inputs.ts, src/cli/config-file.ts) read every entry.
+ * keys are the deploy action's inputs). Adding an input:
+ *
+ * 1. one entry here (in its action's list, or in a shared group: CHECK_INPUTS gives verify its
+ *    `<name>` and deploy its `verify-<name>` at once; the CLI reads every deploy entry);
+ * 2. hand its value on where it is used: actions/<name>/inputs.ts (or, for a check, one line in
+ *    src/health/inputs.ts rawCheckInputsFrom) — tests/unit/input-schema.test.ts fails while an
+ *    entry is read by no adapter;
+ * 3. `node --import ./scripts/ts-register.mjs scripts/inputs-docs.ts` writes action.yml's inputs,
+ *    the README tables and docs/cli.md's key list (the same test fails while they differ).
  *
  * An input shared by several actions is ONE object below; an action may override only its
  * description, default or required (`{ ...ENTRY, description }`); kinds and limits stay one.
