@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { errorMessage } from './errors.js';
-import { runProcess } from './github/exec.js';
 
 /** One command's outcome. Output is kept whole: callers decide what to show. */
 export interface CommandResult {
@@ -42,18 +41,44 @@ export class CommandError extends Error {
   }
 }
 
+/** What starting one local process needs: no shell, the whole environment, stdin's text. */
+export interface ProcessOptions {
+  cwd?: string;
+  env: Record<string, string>;
+  /**
+   * Written to stdin, which is then closed (also when empty). Without it, spawnProcess closes
+   * stdin at once; @actions/exec's runner leaves it open (see src/github/exec.ts).
+   */
+  input?: string;
+  onStdout(chunk: Buffer): void;
+  onStderr(chunk: Buffer): void;
+}
+
+/** Starts one process; resolves with its exit code, or null when a signal ended it. */
+export type ProcessRunner = (
+  file: string,
+  args: readonly string[],
+  options: ProcessOptions,
+) => Promise<number | null>;
+
 /**
- * Runs commands on this machine through @actions/exec, with no shell in between. Its ToolRunner
- * has no timeout, so RunOptions.timeoutMs is enforced as the SSH executor does it: timeout(1)
- * around the command (exit 124), where the platform has it.
+ * Runs commands on this machine, with no shell in between. The process starter is injected:
+ * the actions pass @actions/exec's (src/github/exec.ts actionsExecutor); tests, scripts and the
+ * CLI use node's spawn. RunOptions.timeoutMs is enforced as the SSH executor does it, with
+ * timeout(1) around the command (exit 124), where the platform has it.
  */
 export function localExecutor(
-  defaults: { env?: Record<string, string | undefined>; cwd?: string } = {},
+  defaults: {
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+    runner?: ProcessRunner;
+  } = {},
 ): Executor {
+  const runner = defaults.runner ?? spawnProcess;
   return {
     where: 'local',
     run: (argv, options = {}) =>
-      execCommand('local', argv, {
+      execCommand('local', argv, runner, {
         ...options,
         env: { ...defaults.env, ...options.env },
         cwd: options.cwd ?? defaults.cwd,
@@ -64,6 +89,7 @@ export function localExecutor(
 async function execCommand(
   where: string,
   argv: readonly string[],
+  runner: ProcessRunner,
   options: RunOptions,
 ): Promise<CommandResult> {
   const [file, ...args] = withTimeout(argv, options.timeoutMs);
@@ -72,7 +98,7 @@ async function execCommand(
   const err = lineCollector((line) => options.onLine?.(line, 'stderr'));
   let exitCode: number | null;
   try {
-    exitCode = await runProcess(file, args, {
+    exitCode = await runner(file, args, {
       cwd: options.cwd,
       env: mergedEnv(options.env),
       input: options.input,
@@ -124,6 +150,27 @@ function mergedEnv(env: Record<string, string | undefined> = {}): Record<string,
   for (const [name, value] of Object.entries({ ...process.env, ...env }))
     if (value !== undefined) merged[name] = value;
   return merged;
+}
+
+/** The default ProcessRunner: node's spawn; stdin always closed (a write error there is moot). */
+export function spawnProcess(
+  file: string,
+  args: readonly string[],
+  options: ProcessOptions,
+): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, [...args], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', options.onStdout);
+    child.stderr.on('data', options.onStderr);
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code));
+    child.stdin.on('error', () => undefined); // a command that ignores stdin may close it early
+    child.stdin.end(options.input ?? '');
+  });
 }
 
 /** Spawns one process directly (the SSH executor's local ssh client; it keeps its own timing). */

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '../../src/clock.js';
+import { actionsExecutor } from '../../src/github/exec.js';
 import { proxyFetch } from '../../src/github/http.js';
 import { actionsLog, saveState, setOutputs, writeSummary } from '../../src/github/runtime.js';
 import { cancelOnSignals } from '../../src/orchestrate/hosts.js';
@@ -39,6 +40,8 @@ export function runnerDeps(kind: 'deploy' | 'rollback') {
     clock: systemClock,
     env: process.env,
     fetch: proxyFetch,
+    // ssh-keyscan and ssh-keygen while connecting (src/ssh/connect.ts), through @actions/exec
+    local: actionsExecutor(),
     setOutputs,
     writeSummary,
     saveState,

@@ -1,7 +1,7 @@
 import { systemClock } from '../../src/clock.js';
-import { localExecutor } from '../../src/exec.js';
 import { githubApi } from '../../src/github/api.js';
 import { actionsCache } from '../../src/github/cache.js';
+import { actionsExecutor } from '../../src/github/exec.js';
 import { runWithPost } from '../../src/github/post.js';
 import { actionsLog, saveState, setOutputs, writeSummary } from '../../src/github/runtime.js';
 import { readInputs } from './inputs.js';
@@ -11,7 +11,7 @@ import { run, saveDependencyCache } from './main.js';
 runWithPost(
   () =>
     run(readInputs(), {
-      exec: localExecutor(),
+      exec: actionsExecutor(),
       clock: systemClock,
       log: actionsLog,
       api: (token) =>

@@ -1,5 +1,6 @@
 import { systemClock } from '../../src/clock.js';
-import { localExecutor, type Executor } from '../../src/exec.js';
+import type { Executor } from '../../src/exec.js';
+import { actionsExecutor } from '../../src/github/exec.js';
 import { proxyFetch } from '../../src/github/http.js';
 import { actionsLog, saveState, setOutputs, writeSummary } from '../../src/github/runtime.js';
 import { openSession, type SshSession } from '../../src/ssh/session.js';
@@ -18,10 +19,11 @@ export async function connectHosts(
   save: (name: string, value: string) => void = () => undefined,
 ): Promise<{ executors: Executor[]; close(): Promise<void> }> {
   if (inputs.hosts.length === 0) {
-    return { executors: [localExecutor()], close: async () => undefined };
+    return { executors: [actionsExecutor()], close: async () => undefined };
   }
   const ssh = await connectSsh(inputs.ssh, inputs.hosts, inputs.jump, {
     log,
+    local: actionsExecutor(),
     writeSshMaterial,
     openSession,
     // For the post step: a cancelled run never reaches close() below.

@@ -1,25 +1,19 @@
 import { exec } from '@actions/exec';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
+import { localExecutor, type Executor, type ProcessOptions } from '../exec.js';
 
-/** What one local process needs: no shell, the whole environment, what to write to stdin. */
-export interface ProcessOptions {
-  cwd?: string;
-  env: Record<string, string>;
-  /**
-   * Written to stdin, which is then closed (also when empty: `cat > file` must end). Without it
-   * stdin stays an open pipe (ToolRunner's way): closing stdin of a command that never reads it
-   * races its exit and fails the run with EPIPE.
-   */
-  input?: string;
-  onStdout(chunk: Buffer): void;
-  onStderr(chunk: Buffer): void;
+/** The local executor of the actions: localExecutor with @actions/exec starting the processes. */
+export function actionsExecutor(
+  defaults: { env?: Record<string, string | undefined>; cwd?: string } = {},
+): Executor {
+  return localExecutor({ ...defaults, runner: runProcess });
 }
 
 /**
- * Runs one process through @actions/exec (the toolkit's ToolRunner: PATH lookup, no shell) and resolves with its exit code, or null when a signal ended it. A missing program
- * rejects with ENOENT in the message, as a failed spawn does. src/exec.ts's localExecutor is the
- * Executor around it.
+ * A ProcessRunner (src/exec.ts) over @actions/exec (the toolkit's ToolRunner: no shell): resolves
+ * with the exit code, or null when a signal ended it. A missing program rejects with ENOENT in
+ * the message, as a failed spawn does.
  */
 export async function runProcess(
   file: string,
@@ -30,7 +24,9 @@ export async function runProcess(
     return (await exec(onPath(file, options.env.PATH), [...args], {
       cwd: options.cwd,
       env: options.env,
-      // An empty Buffer is truthy for ToolRunner: it still ends stdin.
+      // Given (also empty, a truthy Buffer: `cat > file` must end), stdin is written and closed.
+      // Without it stdin stays an open pipe (ToolRunner's way): closing the stdin of a command
+      // that never reads it races its exit and fails the run with EPIPE.
       input: options.input === undefined ? undefined : Buffer.from(options.input),
       silent: true,
       ignoreReturnCode: true,

@@ -1,11 +1,23 @@
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandError, localExecutor } from '../../src/exec.js';
+import { CommandError, localExecutor, type Executor } from '../../src/exec.js';
+import { actionsExecutor } from '../../src/github/exec.js';
 
-/** The local executor over @actions/exec, with real processes. */
-describe('localExecutor', () => {
-  const local = localExecutor();
+type MakeExecutor = (defaults?: {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}) => Executor;
+
+/**
+ * The local executor with real processes, started either way: node's spawn (the default: tests,
+ * scripts, the CLI) and @actions/exec (actionsExecutor: the actions). Both must behave the same.
+ */
+describe.each([
+  ['localExecutor (spawn)', localExecutor as MakeExecutor],
+  ['actionsExecutor (@actions/exec)', actionsExecutor as MakeExecutor],
+])('%s', (_name, make) => {
+  const local = make();
 
   it('passes hostile arguments as literal argv, with no shell in between', async () => {
     const hostile = ['$(id)', 'a; rm -rf /', 'it\'s "quoted"', 'two\nlines', 'ünï €'];
@@ -47,7 +59,7 @@ describe('localExecutor', () => {
   it('adds env to the whole environment, and runs in cwd', async () => {
     const dir = realpathSync(mkdtempSync(join(tmpdir(), 'local-exec-')));
     try {
-      const withEnv = localExecutor({ env: { TG_LOCAL_EXEC: 'from-defaults' }, cwd: dir });
+      const withEnv = make({ env: { TG_LOCAL_EXEC: 'from-defaults' }, cwd: dir });
       const result = await withEnv.run([
         'sh',
         '-c',
@@ -69,7 +81,7 @@ describe('localExecutor', () => {
       writeFileSync(join(dir, 'tg-local-exec-tool'), '#!/bin/sh\necho "tool $1"\n', {
         mode: 0o755,
       });
-      const withPath = localExecutor({ env: { PATH: `${dir}:${process.env.PATH}` } });
+      const withPath = make({ env: { PATH: `${dir}:${process.env.PATH}` } });
       expect((await withPath.run(['tg-local-exec-tool', 'ran'])).stdout).toBe('tool ran\n');
       await expect(local.run(['tg-local-exec-tool'])).rejects.toThrow(/ENOENT/);
     } finally {
