@@ -55,3 +55,26 @@ test('no file writes the runner files or workflow commands by hand', () => {
   });
   expect(byHand.map(rel)).toEqual([]);
 });
+
+test("the entries hand in the runner's transports: proxyFetch for HTTP, actionsExecutor for processes", () => {
+  // Each action's composition root (deploy and rollback share actions/shared/runner.ts). A default
+  // deeper down is node's fetch or spawn: an entry that forgets these bypasses the runner's proxy.
+  const uses = (file: string, name: string) => code(join(ROOT, file)).includes(name);
+  const httpRoots = [
+    'actions/build/index.ts',
+    'actions/meta/index.ts',
+    'actions/verify/deps.ts',
+    'actions/shared/runner.ts',
+    'src/cli/index.ts',
+  ];
+  expect(httpRoots.filter((f) => !uses(f, 'proxyFetch'))).toEqual([]);
+  const processRoots = [
+    'actions/build/index.ts',
+    'actions/test/index.ts',
+    'actions/verify/deps.ts',
+    'actions/shared/runner.ts',
+  ];
+  expect(processRoots.filter((f) => !uses(f, 'actionsExecutor'))).toEqual([]);
+  for (const name of ['deploy', 'rollback'])
+    expect(uses(`actions/${name}/index.ts`, 'runnerDeps')).toBe(true);
+});
