@@ -104,6 +104,18 @@ function matchersOf(node: SyntaxNode, text: string): LabelMatcher[] {
   return out;
 }
 
+function matchesEmpty(m: LabelMatcher): boolean {
+  if (m.op === '=') return m.value === '';
+  if (m.op === '!=') return m.value !== '';
+  let empty: boolean;
+  try {
+    empty = new RegExp(`^(?:${m.value})$`).test('');
+  } catch {
+    return false; // Prometheus will say what is wrong with the regex
+  }
+  return m.op === '=~' ? empty : !empty;
+}
+
 /**
  * The release selector as label matchers: `job="bot",version="v2"` (braces optional). Throws
  * an Error saying what is wrong (a metric name, a syntax error, nothing to match).
@@ -137,6 +149,12 @@ export function parseSelector(selector: string): LabelMatcher[] {
   if (matchers.length === 0) throw new Error('has no label matcher');
   if (matchers.some((m) => m.name === '__name__')) {
     throw new Error('must select the release, not a metric: drop the __name__ matcher');
+  }
+  // Prometheus refuses `{...}` when every matcher matches the empty label (it would select all).
+  if (matchers.every(matchesEmpty)) {
+    throw new Error(
+      `selects every series (each matcher also matches an absent label): add one like job="bot"`,
+    );
   }
   return matchers;
 }

@@ -36,6 +36,9 @@ describe('scoping PromQL to a release', () => {
     expect(() => parseSelector('up{job="bot"}')).toThrow(/label matchers/);
     expect(() => parseSelector('job=bot')).toThrow(/does not parse/);
     expect(() => parseSelector('__name__="up"')).toThrow(/not a metric/);
+    expect(() => parseSelector('version=~".*"')).toThrow(/selects every series/);
+    expect(() => parseSelector('version!="v1"')).toThrow(/selects every series/);
+    expect(parseSelector('version!="v1",job="bot"')).toHaveLength(2);
   });
 
   it('injects the matchers into every vector selector, inside ranges and without braces too', () => {
