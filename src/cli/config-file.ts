@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import {
   buildConfig,
   rawDeployInputsFrom,
@@ -140,12 +140,25 @@ export function parseConfigText(text: string, file: string, deps: LoadDeps): Cli
     throw new ConfigFileError(file, undefined, "expected a mapping of the deploy action's inputs");
 
   const lines: Record<string, number> = {};
+  /** A list's items with their lines, to point at the item a problem quotes. */
+  const itemLines: Record<string, { text: string; line: number }[]> = {};
   if (isMap(doc.contents))
-    for (const pair of doc.contents.items)
-      if (isScalar(pair.key) && pair.key.range)
-        lines[String(pair.key.value)] = lineCounter.linePos(pair.key.range[0]).line;
+    for (const pair of doc.contents.items) {
+      if (!isScalar(pair.key) || !pair.key.range) continue;
+      const key = String(pair.key.value);
+      lines[key] = lineCounter.linePos(pair.key.range[0]).line;
+      if (isSeq(pair.value))
+        itemLines[key] = pair.value.items.flatMap((item) =>
+          isScalar(item) && item.range
+            ? [{ text: String(item.value), line: lineCounter.linePos(item.range[0]).line }]
+            : [],
+        );
+    }
+  const lineOf = (key: string, problem: string): number | undefined =>
+    itemLines[key]?.find((item) => item.text && problem.includes(JSON.stringify(item.text)))
+      ?.line ?? lines[key];
   const fail = (key: string | undefined, problem: string): never => {
-    throw new ConfigFileError(file, key, problem, key ? lines[key] : undefined);
+    throw new ConfigFileError(file, key, problem, key ? lineOf(key, problem) : undefined);
   };
 
   const known = new Set<string>([...DEPLOY_INPUTS, ...FILE_KEYS]);

@@ -105,7 +105,8 @@ describe('volumes: disguised system paths and engine sockets', () => {
     expect(error).toBeInstanceOf(ConfigFileError);
     expect((error as ConfigFileError).key).toBe('volumes');
     expect((error as Error).message).toMatch(
-      /^\/ops\/deploy\.yml:7: key 'volumes': .*docker\.sock is refused/,
+      // the line of the list item it quotes, not only the key's
+      /^\/ops\/deploy\.yml:9: key 'volumes': .*docker\.sock is refused/,
     );
   });
 
