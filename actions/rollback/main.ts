@@ -3,6 +3,9 @@ import { runHolder } from '../../src/deploy/engine.js';
 import type { ProxyResolver } from '../../src/deploy/probe.js';
 import type { RollbackSettings } from '../../src/deploy/rollback-plan.js';
 import { errorMessage, InputError } from '../../src/errors.js';
+import { ROLLBACK_SCHEMA, type RollbackInputName } from '../../src/inputs/entries.js';
+import { parseInteger } from '../../src/inputs/kinds.js';
+import { integerLimits } from '../../src/inputs/schema.js';
 import { checkRemotePath } from '../../src/host/paths.js';
 import { runLinks } from '../../src/notify/message.js';
 import type { NotifyTargets } from '../../src/notify/send.js';
@@ -23,13 +26,9 @@ export interface Deps extends RunDeps {
 
 const RELEASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-function seconds(input: string, raw: string, min: number, max: number): number {
-  if (!/^\d+$/.test(raw))
-    throw new InputError(input, `expected whole seconds, got ${JSON.stringify(raw)}`);
-  const value = Number(raw);
-  if (value < min || value > max)
-    throw new InputError(input, `must be ${min}..${max}, got ${value}`);
-  return value;
+/** A timing input, checked against the one schema's limits (shared with the deploy). */
+function seconds(input: RollbackInputName, raw: string): number {
+  return parseInteger(input, raw, integerLimits(ROLLBACK_SCHEMA, input));
 }
 
 /** Everything from the inputs first: a bad input fails before any connection. */
@@ -68,11 +67,11 @@ export function prepare(inputs: Inputs): {
     dryRun: inputs.dryRun,
     healthPath,
     reason: inputs.reason.slice(0, 300) || undefined,
-    stopGraceSeconds: seconds('stop-grace', inputs.stopGrace, 0, 3600),
-    healthTimeoutSeconds: seconds('health-timeout', inputs.healthTimeout, 1, 3600),
-    drainSeconds: seconds('drain-seconds', inputs.drainSeconds, 0, 3600),
-    gateWindowSeconds: seconds('gate-window', inputs.gateWindow, 0, 3600),
-    lockTimeoutSeconds: seconds('lock-timeout', inputs.lockTimeout, 0, 86400),
+    stopGraceSeconds: seconds('stop-grace', inputs.stopGrace),
+    healthTimeoutSeconds: seconds('health-timeout', inputs.healthTimeout),
+    drainSeconds: seconds('drain-seconds', inputs.drainSeconds),
+    gateWindowSeconds: seconds('gate-window', inputs.gateWindow),
+    lockTimeoutSeconds: seconds('lock-timeout', inputs.lockTimeout),
   };
   return { settings, targets, jump, proxy: proxyResolver(app, inputs) };
 }

@@ -91,8 +91,9 @@ describe('rollback action: prepare', () => {
     ['hosts', (i: Inputs) => (i.hosts = []), /is required/],
     ['ssh-key', (i: Inputs) => (i.ssh.key = ' '), /is required/],
     ['known-hosts', (i: Inputs) => (i.ssh.knownHosts = ''), /never connects to an unverified host/],
-    ['stop-grace', (i: Inputs) => (i.stopGrace = '5s'), /whole seconds/],
-    ['health-timeout', (i: Inputs) => (i.healthTimeout = '0'), /must be 1\.\.3600/],
+    ['stop-grace', (i: Inputs) => (i.stopGrace = '5s'), /expected a whole number/],
+    ['stop-grace', (i: Inputs) => (i.stopGrace = '0'), /between 1 and 600/],
+    ['health-timeout', (i: Inputs) => (i.healthTimeout = '0'), /between 1 and 3600/],
     ['proxy', (i: Inputs) => (i.proxy.kind = 'traefik'), /auto, nginx, haproxy or none/],
     [
       'haproxy-frontend-port',
