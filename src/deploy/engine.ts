@@ -58,7 +58,7 @@ export interface DeployDeps extends EngineDeps {
   proxy?: TrafficProxy;
   releaseId?: string;
   extraGates?: Gate[];
-  /** How long a verify check may hold one gate (on-inconclusive: pause): the budgets grow by it. */
+  /** How long a verify check may hold one gate (on-inconclusive: fail): the budgets grow by it. */
   verifyPauseSeconds?: number;
 }
 

@@ -47,13 +47,13 @@ export function windowGate(check: Check, options: WindowGateOptions = {}): Gate 
         result = {
           name: check.name,
           ok: true,
-          evidence: `inconclusive, promoted (on-inconclusive: promote): ${probe.summary}`,
+          evidence: `inconclusive, promoted (on-inconclusive: pass): ${probe.summary}`,
         };
       else if (now - started >= pauseMs)
         result = {
           name: check.name,
           ok: false,
-          evidence: `inconclusive for ${Math.round((now - started) / 1000)}s (${asked} probes; on-inconclusive: pause): ${probe.summary}`,
+          evidence: `inconclusive for ${Math.round((now - started) / 1000)}s (${asked} probes; on-inconclusive: fail): ${probe.summary}`,
         };
       if (result) {
         options.onVerdict?.(result, now);

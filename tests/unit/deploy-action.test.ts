@@ -647,7 +647,7 @@ describe('verify checks as deploy gates, and notifications (issues 5 and 6)', ()
     const p = makeDeps(paused);
     const error = await run(inputs({}, withChecks(prom)), p.deps).catch((e: unknown) => e);
     expect(String(error)).toMatch(
-      /gate prometheus error-rate failed: inconclusive for [5-7]s \(\d+ probes; on-inconclusive: pause\)/,
+      /gate prometheus error-rate failed: inconclusive for [5-7]s \(\d+ probes; on-inconclusive: fail\)/,
     );
     expect(audit(paused)[0]).toMatchObject({ result: 'rolled-back' });
     expect(events()).toEqual(['Deploy started', 'Deploy rolled back']);

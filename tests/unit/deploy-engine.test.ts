@@ -414,7 +414,7 @@ describe('verify checks as gates (deploy verify-* inputs)', () => {
     };
     const paused = await run('pause');
     expect(String(paused.outcome)).toMatch(
-      /hold 10% .*gate prometheus errors failed: inconclusive for 10s \(\d+ probes; on-inconclusive: pause\).*rolled back to 20260101-000000/,
+      /hold 10% .*gate prometheus errors failed: inconclusive for 10s \(\d+ probes; on-inconclusive: fail\).*rolled back to 20260101-000000/,
     );
     expect(paused.proxy.routes.at(-1)).toEqual(paused.before);
     expect(paused.calls).toContain('audit rolled-back');

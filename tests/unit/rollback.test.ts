@@ -155,7 +155,7 @@ describe('windowGate', () => {
       onVerdict: (r) => verdicts.push(r.ok),
     })(ctx());
     expect(result.ok).toBe(false);
-    expect(result.evidence).toMatch(/^inconclusive for 5s \(6 probes; on-inconclusive: pause\)/);
+    expect(result.evidence).toMatch(/^inconclusive for 5s \(6 probes; on-inconclusive: fail\)/);
     expect(verdicts).toEqual([false]);
   });
 
