@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Credentials } from './pipeline.js';
-import { loginServer } from './reference.js';
+import { loginServer, type Credentials } from './reference.js';
 
 /**
  * Credentials an earlier `docker login` (e.g. docker/login-action) stored in the docker config,

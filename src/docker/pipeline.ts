@@ -26,6 +26,7 @@ import {
   parseReference,
   repositoryName,
   type ImageReference,
+  type Credentials,
 } from './reference.js';
 import { RegistryClient } from './registry.js';
 import {
@@ -45,10 +46,7 @@ import {
 
 /** Build, push and promote: the effects, in an order where a bad input or login changes nothing. */
 
-export interface Credentials {
-  username: string;
-  password: string;
-}
+export type { Credentials } from './reference.js';
 
 export interface PipelineDeps {
   exec: Executor;

@@ -89,3 +89,9 @@ export function registryBaseUrl(registry: string, insecure?: boolean): string {
 export function loginServer(registry: string): string {
   return registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry;
 }
+
+/** A registry login (build, promote, the docker config a login left behind). */
+export interface Credentials {
+  username: string;
+  password: string;
+}
