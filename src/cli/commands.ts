@@ -99,8 +99,9 @@ export function proxyFor(cli: CliConfig, config: DeployConfig): TrafficProxy | u
 }
 
 /**
- * Opens verified SSH sessions one host at a time (the actions' sshTargetsFrom, connectSsh and
- * withSession); the key material goes away at the end, also on Ctrl-C.
+ * For status (read-only): verified SSH sessions one host at a time (the actions' sshTargetsFrom,
+ * connectSsh and withSession), every host asked even when one fails; the key material goes away
+ * at the end. deploy and rollback go through src/orchestrate instead.
  */
 async function withHosts(
   cli: CliConfig,
@@ -123,7 +124,7 @@ async function withHosts(
   try {
     for (const target of targets) {
       const host = formatTarget(target);
-      const ok = await ssh.withSession(
+      await ssh.withSession(
         target,
         async (session) => {
           await body(session, host);
@@ -135,8 +136,6 @@ async function withHosts(
           return false;
         },
       );
-      // like the action: stop at the first failed host, leave the others as they are
-      if (!ok && args.command !== 'status') break;
     }
   } finally {
     remove();
