@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { InputError } from '../errors.js';
-import { parseInteger, type IntegerLimits } from '../inputs/kinds.js';
+import { parseChoice, parseInteger, splitList, type IntegerLimits } from '../inputs/kinds.js';
 import { registerSecret } from '../redact.js';
 
 /**
@@ -55,11 +55,7 @@ export function getEnum<T extends string>(
   fallback?: T,
 ): T | undefined {
   const raw = getString(name);
-  if (raw === '') return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new InputError(name, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
-  }
-  return raw as T;
+  return raw === '' ? fallback : parseChoice(name, raw, allowed);
 }
 
 /** A list given one item per line or comma separated; blank items and # comments dropped. */
@@ -72,10 +68,4 @@ export function getLines(name: string): string[] {
   return splitList(core.getInput(name), false);
 }
 
-export function splitList(raw: string, commas: boolean): string[] {
-  return raw
-    .split(/\r?\n/)
-    .flatMap((line) => (commas ? line.split(',') : [line]))
-    .map((item) => item.trim())
-    .filter((item) => item !== '' && !item.startsWith('#'));
-}
+export { splitList };
