@@ -1,6 +1,12 @@
 import * as core from '@actions/core';
 import { InputError } from '../errors.js';
-import { parseChoice, parseInteger, splitList, type IntegerLimits } from '../inputs/kinds.js';
+import {
+  parseBoolean,
+  parseChoice,
+  parseInteger,
+  splitList,
+  type IntegerLimits,
+} from '../inputs/kinds.js';
 import { registerSecret } from '../redact.js';
 
 /**
@@ -34,12 +40,10 @@ export function getSecret(name: string): string {
   return value.trim() === '' ? '' : value;
 }
 
+/** true or false in any letter case (the input kinds' one boolean parser). */
 export function getBool(name: string, fallback = false): boolean {
-  const raw = getString(name).toLowerCase();
-  if (raw === '') return fallback;
-  if (['true', 'yes', '1', 'on'].includes(raw)) return true;
-  if (['false', 'no', '0', 'off'].includes(raw)) return false;
-  throw new InputError(name, `expected true or false, got ${JSON.stringify(raw)}`);
+  const raw = getString(name);
+  return raw === '' ? fallback : parseBoolean(name, raw);
 }
 
 export function getInt(name: string, fallback: number, range: IntegerLimits): number {
