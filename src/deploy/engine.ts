@@ -216,7 +216,10 @@ async function runJob(job: Job, deps: EngineDeps): Promise<RunReport> {
           await deps.hooks?.between?.();
           if (clock.now() - lastRefresh >= job.lock.refreshSeconds * 1000) {
             await lock.refresh().catch((error: unknown) => {
-              if (!(error instanceof LockLostError)) throw error;
+              if (!(error instanceof LockLostError)) {
+                log.warn(`lock refresh failed, retrying: ${errorMessage(error)}`);
+                return;
+              }
               lockLost = true;
               lost.abort('the deploy lock was lost');
             });

@@ -12,6 +12,7 @@ import type { AppPaths, AppState, Release } from '../host/state.js';
 import type { HostPrimitives } from './ports.js';
 import type { TrafficProxy } from '../proxy/types.js';
 import { runBackup } from './backup.js';
+import { checkSpace, pruneImages } from './disk.js';
 import {
   inspectArgv,
   migrationMark,
@@ -53,6 +54,8 @@ export interface RunFacts {
   startedAt: Record<string, number>;
   /** Requests still in flight when a drain's time was up. */
   undrained?: number;
+  /** Bytes of images the prune removed (docker's size of each image that is gone). */
+  freedBytes?: number;
 }
 
 export const newFacts = (): RunFacts => ({
@@ -182,10 +185,6 @@ export async function execute(
       await ctx.log.group(`${index + 1}/${plan.steps.length} ${step.title}`, () =>
         runStep(step, stepCtx),
       );
-      records.push({ id: step.id, title: step.title, status: 'ok', ms: ctx.clock.now() - started });
-      if (step.serving) ctx.facts.servingAt = ctx.clock.now();
-      await hooks.afterStep?.(step);
-      await hooks.between?.();
     } catch (cause) {
       const message = errorMessage(cause);
       const ms = ctx.clock.now() - started;
@@ -211,6 +210,18 @@ export async function execute(
       ctx.log.error(error.message);
       stoppedAt = index;
       failing = step;
+      break;
+    }
+    records.push({ id: step.id, title: step.title, status: 'ok', ms: ctx.clock.now() - started });
+    if (step.serving) ctx.facts.servingAt = ctx.clock.now();
+    try {
+      await hooks.afterStep?.(step);
+      await hooks.between?.();
+    } catch (cause) {
+      // between steps (the lock): every step so far is done and is undone
+      error = new StepError(`after step ${index + 1} (${step.title})`, errorMessage(cause));
+      ctx.log.error(error.message);
+      stoppedAt = index + 1;
       break;
     }
   }
@@ -354,6 +365,7 @@ export async function perform(action: Action, ctx: StepContext, undoing: boolean
       return;
     }
     case 'pull': {
+      if (action.space) await checkSpace(exec, log, action.image, action.space);
       await exec.run(action.argv);
       const out = await exec.run(action.labelsArgv, { allowFailure: true });
       try {
@@ -366,6 +378,11 @@ export async function perform(action: Action, ctx: StepContext, undoing: boolean
           `labels of ${action.image} not readable (${errorMessage(error)}); a pre-deploy counts as an irreversible migration`,
         );
       }
+      return;
+    }
+    case 'prune-images': {
+      const { freedBytes } = await pruneImages(exec, log, action.images, action.keep);
+      facts.freedBytes = (facts.freedBytes ?? 0) + freedBytes;
       return;
     }
     case 'pre-deploy': {

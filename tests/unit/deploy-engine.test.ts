@@ -185,13 +185,16 @@ describe('blue-green', () => {
       .map((c) => c.argv)
       .filter((a) => a[0] === 'docker' && !['ps', 'inspect', 'logs'].includes(a[1]!));
     expect(docker.map((a) => a.slice(0, 2).join(' '))).toEqual([
+      'docker image', // disk check: is the image here already (by digest: nothing to download)?
+      'docker image', // disk check: the current release's image size, the estimate
+      'docker info', // disk check: docker's data root (this fake names none: warned, not checked)
       'docker pull',
       'docker image', // the migration label, read after the pull
       'docker create',
       'docker start',
       'docker stop',
     ]);
-    const create = docker[2]!;
+    const create = docker[5]!;
     expect(create).toEqual(
       expect.arrayContaining([
         '--name',
@@ -205,7 +208,7 @@ describe('blue-green', () => {
       ]),
     );
     expect(create.at(-1)).toBe(IMAGE);
-    expect(docker[4]).toEqual(['docker', 'stop', '-t', '20', 'mybot-20260101-000000']);
+    expect(docker[7]).toEqual(['docker', 'stop', '-t', '20', 'mybot-20260101-000000']);
     expect(proxy.routes).toEqual([
       [
         { color: 'green', port: 8002, weight: 100 },
@@ -974,5 +977,29 @@ describe('cancel while waiting for the lock', () => {
     expect(error.message).toBe('cancelled (SIGINT)');
     expect(calls).toEqual([]);
     expect(exec.commands.map((c) => c.argv[0])).toEqual(['mkdir']);
+  });
+});
+
+describe('a failure between steps', () => {
+  it('undoes every step done so far, the last one included', async () => {
+    const exec = dockerHost({ running: ['mybot-20260101-000000'] });
+    const { host, calls } = serving();
+    const error = await failure(
+      deploy(buildConfig(web), {
+        ...deps(exec, host, fakeProxy([{ color: 'blue', port: 8001, weight: 100 }])),
+        hooks: {
+          afterStep: async (step) => {
+            if (step.id.startsWith('start-')) throw new Error('hook failed');
+          },
+        },
+      }),
+    );
+    expect(error.message).toMatch(/^after step \d+ \(start mybot-20260101-000100\): hook failed/);
+    const undone = error.report.result!.records.filter((r) => r.status === 'undone');
+    expect(undone.map((r) => r.title)).toEqual([
+      'undo: stop mybot-20260101-000100',
+      'undo: remove mybot-20260101-000100',
+    ]);
+    expect(calls).toContain('audit rolled-back');
   });
 });
