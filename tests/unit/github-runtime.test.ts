@@ -41,7 +41,7 @@ afterEach(() => {
     else process.env[name] = saved[name];
   }
   rmSync(dir, { recursive: true, force: true });
-  process.exitCode = 0;
+  process.exitCode = undefined; // as the next test file in this worker expects it
 });
 
 const file = (name: (typeof FILES)[number]) => readFileSync(join(dir, name), 'utf8');
