@@ -225,14 +225,19 @@ export function checkPlan(plan: Plan): Violation[] {
   // every failure point (and a cancel between steps): the undos must end serving
   const serving = plan.current?.container;
   const servedBefore = serving !== undefined && plan.before.running.some((c) => c.name === serving);
-  for (let failed = 0; failed < plan.steps.length; failed++) {
-    if (plan.steps[failed]!.optional) continue;
+  // (failed = steps.length: a failure after the last step, between it and the end: all undone)
+  for (let failed = 0; failed <= plan.steps.length; failed++) {
+    const failing: Pick<Step, 'id' | 'action' | 'optional'> = plan.steps[failed] ?? {
+      id: 'the end',
+      action: { kind: 'command', argv: [] },
+    };
+    if (failing.optional) continue;
     const sim2 = initial(plan);
     const ignore: Violation[] = [];
     for (const step of plan.steps.slice(0, failed))
       apply(sim2, step.action, plan, 'plan', step.id, ignore);
-    const failing = plan.steps[failed]!;
-    if (mayHaveTakenEffect(failing)) apply(sim2, failing.action, plan, 'plan', failing.id, ignore);
+    const step = plan.steps[failed];
+    if (step && mayHaveTakenEffect(step)) apply(sim2, step.action, plan, 'plan', step.id, ignore);
     const undoViolations: Violation[] = [];
     for (const step of undosOnFailure(plan.steps, failed))
       for (const action of step.undo!.actions)
