@@ -9,6 +9,7 @@ import type { Check, ProbeResult } from '../../src/health/types.js';
 import { planRollback, stateAfter, type RollbackSettings } from '../../src/deploy/rollback-plan.js';
 import { rollback, RollbackError } from '../../src/deploy/engine.js';
 import { windowGate } from '../../src/deploy/window.js';
+import { planJson } from '../../src/deploy/print.js';
 
 const rel = (n: number, extra: Partial<Release> = {}): Release => ({
   id: `20260101-00000${n}`,
@@ -347,6 +348,25 @@ describe('rollback execution (recorded commands, in-memory host)', () => {
     await expect(rollback(settings(), deps(exec as never, primitives))).rejects.toThrow(
       /20260101-000002 \(reg\/bot:v2\) declared an irreversible migration/,
     );
+  });
+
+  it('the dry-run plan JSON lists an effect for every step and every undo', async () => {
+    const { primitives } = makeHost(state([r2, r1]));
+    const exec = docker([r2.container], [r1.container]);
+    const report = await rollback(
+      settings({ dryRun: true }),
+      deps(exec, primitives, proxyStub([{ color: 'green', port: 8002, weight: 100 }])),
+    );
+    const json = JSON.parse(planJson(report.plan)) as {
+      kind: string;
+      steps: { effect: string; undo?: { effects: string[] } }[];
+    };
+    expect(json.kind).toBe('rollback');
+    expect(json.steps).toHaveLength(6);
+    for (const step of json.steps) {
+      expect(step.effect).toMatch(/\S{3,}/);
+      for (const e of step.undo?.effects ?? []) expect(e).toMatch(/\S{3,}/);
+    }
   });
 
   it('dry-run prints the plan and runs only read-only commands, without the lock', async () => {
