@@ -4,8 +4,13 @@
  * types, lengths) and answer like them: Slack 200 "ok" or 400 "invalid_blocks"; Discord 204 or
  * 400 {"code":50035,"message":"Invalid Form Body"}.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { fakeClock } from '../../src/clock.js';
 import { recordingLog } from '../../src/log.js';
 import {
@@ -22,6 +27,7 @@ import {
   type NotifyEventName,
 } from '../../src/notify/message.js';
 import { notify, signBody } from '../../src/notify/send.js';
+import { ROOT } from '../helpers/repo.js';
 
 const KINDS: readonly NotifyEventName[] = ['start', 'success', 'rollback', 'failure'];
 const TOKEN = '7000000001:AAE-secretsecretsecretsecretsecret12';
@@ -447,5 +453,111 @@ describe('the format', () => {
     expect(cut('abcd', 3)).toBe('ab…');
     expect(cut('a🤖b', 3)).toBe('a…');
     expect(cut('a🤖b', 3).length).toBeLessThanOrEqual(3);
+  });
+});
+
+// ---- release.yml's own notify step (bash + jq): the same stand-ins judge its bodies -------------
+
+describe("release.yml's notify step", () => {
+  const doc = parse(readFileSync(join(ROOT, '.github/workflows/release.yml'), 'utf8')) as {
+    jobs: Record<string, { steps: { name?: string; run?: string }[] }>;
+  };
+  const script = doc.jobs.notify!.steps.find((s) => s.name === 'notify the ops chat')!.run!;
+  const dir = mkdtempSync(join(tmpdir(), 'notify-formats-release-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Runs the step as the runner does (bash -eo pipefail), values only through env. */
+  function runStep(env: Record<string, string>): Promise<{ status: number | null; out: string }> {
+    const file = join(dir, 'step.sh');
+    writeFileSync(file, script);
+    return new Promise((resolve) => {
+      const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ...env },
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', (status) => resolve({ status, out }));
+    });
+  }
+
+  const base = {
+    TELEGRAM_TOKEN: '',
+    TELEGRAM_API_URL: 'http://127.0.0.1:9',
+    CHAT_ID: '',
+    APP: 'shop-bot',
+    VERSION: 'v1.4.0',
+    ENVIRONMENT: 'production',
+    RESOLVE: 'success',
+    PRERELEASE: 'false',
+    DEPLOY: 'success',
+    PROMOTE: 'success',
+    ROLLBACK: 'skipped',
+    REASON: '',
+    REFUSAL: '',
+    IMAGE: 'ghcr.io/o/shop-bot@sha256:abc',
+    RUN_URL: 'https://github.com/o/shop-bot/actions/runs/7',
+    COMMIT_URL: 'https://github.com/o/shop-bot/commit/abc',
+  };
+  const outcomes: [string, Record<string, string>][] = [
+    ['success', {}],
+    ['rollback', { DEPLOY: 'failure', ROLLBACK: 'success', REASON: 'http: 503 <x> & `y`' }],
+    [
+      'failure',
+      { DEPLOY: 'failure', PROMOTE: 'skipped', ROLLBACK: 'failure', REASON: 'http: 503' },
+    ],
+    ['refused', { DEPLOY: 'failure', PROMOTE: 'skipped', REFUSAL: 'refusing to deploy 1.3.0' }],
+    ['skipped', { PRERELEASE: 'true', DEPLOY: 'skipped', PROMOTE: 'skipped' }],
+    // A long reason with astral characters and a token: redacted, then cut to the limits.
+    [
+      'long',
+      {
+        DEPLOY: 'failure',
+        ROLLBACK: 'success',
+        REASON: `${TOKEN} ${'🤖 <&> ```'.repeat(3000)}`,
+      },
+    ],
+  ];
+
+  describe.each(['slack', 'discord'] as const)('%s', (format) => {
+    it.each(outcomes)('sends a valid body for %s', async (_name, over) => {
+      const stand = format === 'slack' ? slack : discord;
+      const before = stand.received.length;
+      const r = await runStep({
+        ...base,
+        ...over,
+        WEBHOOK_URL: webhookUrl(format),
+        WEBHOOK_FORMAT: format,
+      });
+      expect(r.status).toBe(0);
+      expect(r.out).not.toContain('::warning::the webhook notification failed');
+      const got = stand.received.slice(before);
+      expect(got).toHaveLength(1);
+      expect(got[0]!.problems).toEqual([]);
+      const visible = JSON.stringify(got[0]!.body);
+      expect(visible).toContain('shop-bot');
+      expect(visible).not.toContain(TOKEN.split(':')[1]);
+    });
+
+    it("is guessed from the URL's host when notify-webhook-format is empty", async () => {
+      const stand = format === 'slack' ? slack : discord;
+      const before = stand.received.length;
+      // curl sends a plain-http request for the service's host to the proxy: the stand-in.
+      const url =
+        format === 'slack'
+          ? 'http://hooks.slack.com/services/T0/B0/x'
+          : 'http://discord.com/api/webhooks/1/y';
+      const r = await runStep({
+        ...base,
+        WEBHOOK_URL: url,
+        WEBHOOK_FORMAT: '',
+        http_proxy: stand.url,
+      });
+      expect(r.status).toBe(0);
+      const got = stand.received.slice(before);
+      expect(got.map((g) => g.path)).toEqual([url]);
+      expect(got[0]!.problems).toEqual([]);
+    });
   });
 });
