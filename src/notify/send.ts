@@ -62,11 +62,16 @@ export function classifyAnswer(status: number, body: string, maxRetryAfterMs: nu
   try {
     const parsed = JSON.parse(body) as {
       description?: string;
+      message?: string;
       parameters?: { retry_after?: number };
+      retry_after?: number;
     };
     if (parsed.description) description = parsed.description;
-    if (parsed.parameters?.retry_after !== undefined) {
-      waitMs = Math.min(parsed.parameters.retry_after * 1000, maxRetryAfterMs);
+    else if (parsed.message) description = parsed.message;
+    // Telegram: parameters.retry_after (seconds); Discord: retry_after at the top (seconds).
+    const retryAfter = parsed.parameters?.retry_after ?? parsed.retry_after;
+    if (typeof retryAfter === 'number' && retryAfter >= 0) {
+      waitMs = Math.min(Math.ceil(retryAfter * 1000), maxRetryAfterMs);
     }
   } catch {
     /* keep the raw text */

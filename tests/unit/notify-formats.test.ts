@@ -400,6 +400,40 @@ describe.each(['slack', 'discord'] as const)('%s format', (format) => {
   });
 });
 
+describe('rate limits', () => {
+  it("Discord's 429 is retried after its retry_after (top-level seconds), on the injected clock", async () => {
+    let calls = 0;
+    const limited = await standIn(discordProblems, (problems) =>
+      ++calls === 1
+        ? {
+            status: 429,
+            type: 'application/json',
+            body: JSON.stringify({
+              message: 'You are being rate limited.',
+              retry_after: 0.25,
+              global: false,
+            }),
+          }
+        : problems.length
+          ? { status: 400, body: '{}' }
+          : { status: 204, body: '' },
+    );
+    try {
+      const clock = fakeClock();
+      const result = await notify(
+        event('success'),
+        { webhook: { url: `${limited.url}/api/webhooks/1/x`, format: 'discord' } },
+        { fetch: (url, init) => fetch(url, init), clock, log: recordingLog(), attempts: 3 },
+      );
+      expect(result.delivered).toEqual(['webhook']);
+      expect(clock.slept).toEqual([250]);
+      expect(limited.received.map((r) => r.problems)).toEqual([[], []]);
+    } finally {
+      await new Promise((resolve) => limited.server.close(resolve));
+    }
+  });
+});
+
 describe('the format', () => {
   it('is guessed from the URL host; look-alikes get JSON', () => {
     const cases: [string, WebhookFormat][] = [
