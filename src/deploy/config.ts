@@ -71,6 +71,8 @@ export interface DeployConfig {
   backup?: { kind: 'postgres'; keep: number; databaseUrlVariable: string };
   lockTimeoutSeconds: number;
   keepReleases: number;
+  /** MiB that must stay free in docker's data root after the pull (min-free-disk). */
+  minFreeDiskMiB: number;
   dryRun: boolean;
   stateBase: string;
   proxy: ProxyKind;
@@ -108,6 +110,7 @@ export interface RawDeployInputs {
   'backup-database-url-variable'?: string;
   'lock-timeout'?: string;
   'keep-releases'?: string;
+  'min-free-disk'?: string;
   'dry-run'?: string;
   'state-dir'?: string;
   proxy?: string;
@@ -143,6 +146,7 @@ export const RAW_DEPLOY_INPUTS = [
   'backup-database-url-variable',
   'lock-timeout',
   'keep-releases',
+  'min-free-disk',
   'dry-run',
   'state-dir',
   'proxy',
@@ -176,6 +180,7 @@ const DEFAULTED = [
   'backup-database-url-variable',
   'lock-timeout',
   'keep-releases',
+  'min-free-disk',
   'state-dir',
 ] as const satisfies readonly DeployInputName[];
 export const DEFAULTS = Object.fromEntries(
@@ -317,6 +322,7 @@ export function buildConfig(raw: RawDeployInputs): DeployConfig {
     backup,
     lockTimeoutSeconds: seconds('lock-timeout'),
     keepReleases: seconds('keep-releases'),
+    minFreeDiskMiB: seconds('min-free-disk'),
     dryRun,
     stateBase: parseStateDir(orDefault('state-dir')),
     proxy,

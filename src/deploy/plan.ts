@@ -15,6 +15,7 @@ import {
   type ContainerInfo,
 } from './docker.js';
 import { DUMP_SCRIPT } from './backup.js';
+import { imagePruneCandidates, MIB } from './disk.js';
 import type { AppState, Release } from '../host/state.js';
 import type { Probe } from './probe.js';
 import type { ProxyDescription } from '../proxy/types.js';
@@ -216,6 +217,10 @@ export function buildPlan(input: PlanInput): Plan {
       image: config.image.raw,
       argv: pullArgv(config.image.raw, config.registry ? dockerConfig : undefined),
       labelsArgv: imageLabelsArgv(config.image.raw),
+      space: {
+        marginBytes: config.minFreeDiskMiB * MIB,
+        ...(current?.image && current.image !== 'unknown' ? { estimateFrom: current.image } : {}),
+      },
     },
   });
   steps.push({
@@ -308,7 +313,14 @@ export function buildPlan(input: PlanInput): Plan {
     budgetSeconds: 60,
   });
   const keep = new Set([container, current?.container ?? '', ...before.kept]);
-  steps.push(...pruneSteps(config, probe, keep));
+  const pruned = pruneSteps(config, probe, keep);
+  steps.push(...pruned);
+  const images = imagePruneStep(
+    probe,
+    [...pruned, ...steps.filter((s) => s.id.startsWith('remove-stray-'))],
+    config.image.raw,
+  );
+  if (images) steps.push(images);
 
   return {
     kind: 'deploy',
@@ -394,12 +406,18 @@ function straySteps(
   return steps;
 }
 
-/** Keeps the newest keep-releases containers (the new one and the current among them). */
+/**
+ * Keeps the newest keep-releases containers: `keep` (the new container first, then the current
+ * and previous releases) counts towards them, as far as they are on the host.
+ */
 export function pruneSteps(config: DeployConfig, probe: Probe, keep: Set<string>): Step[] {
   const candidates = probe.containers
     .filter((c) => !keep.has(c.name) && !isRunning(c))
     .sort((a, b) => (b.releaseId ?? '').localeCompare(a.releaseId ?? ''));
-  const room = Math.max(0, config.keepReleases - 2);
+  // The kept ones count towards keep-releases: the new container and those still on the host.
+  const names = new Set(probe.containers.map((c) => c.name));
+  const keptHere = [...keep].filter((n, i) => n && (i === 0 || names.has(n))).length;
+  const room = Math.max(0, config.keepReleases - keptHere);
   return candidates.slice(room).map((c): Step => ({
     id: `prune-${c.name}`,
     title: `prune old release ${c.name}`,
@@ -412,6 +430,34 @@ export function pruneSteps(config: DeployConfig, probe: Probe, keep: Set<string>
     optional: true,
     budgetSeconds: 60,
   }));
+}
+
+/**
+ * Removes the images of the containers this plan removes and of recorded releases whose
+ * container is gone, when no remaining container or the new release uses them (none: no step).
+ */
+export function imagePruneStep(probe: Probe, removals: Step[], newImage: string): Step | undefined {
+  const removed = new Set(
+    removals.map((s) => (s.action.kind === 'container' ? s.action.container.name : '')),
+  );
+  const names = new Set(probe.containers.map((c) => c.name));
+  const recorded = [probe.state.current, probe.state.previous, ...probe.state.history];
+  const { candidates, keep } = imagePruneCandidates({
+    removed: probe.containers.filter((c) => removed.has(c.name)),
+    remaining: probe.containers.filter((c) => !removed.has(c.name)),
+    gone: recorded
+      .filter((r): r is Release => r !== undefined && !names.has(r.container))
+      .map((r) => r.image),
+    newImage,
+  });
+  if (!candidates.length) return undefined;
+  return {
+    id: 'prune-images',
+    title: `prune images no kept release uses: ${candidates.join(', ')}`,
+    action: { kind: 'prune-images', images: candidates, keep },
+    optional: true,
+    budgetSeconds: 60 + 10 * candidates.length,
+  };
 }
 
 export { refOf };

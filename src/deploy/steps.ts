@@ -7,6 +7,7 @@
  */
 import type { AppState, Release } from '../host/state.js';
 import type { Color } from '../proxy/types.js';
+import { formatBytes, type SpaceCheck } from './disk.js';
 
 /** A container as a plan refers to it: which release it runs, on which color and port. */
 export interface ContainerRef {
@@ -42,7 +43,21 @@ export type Action =
       /** A handover's stop of the serving release: traffic pauses until the new one is routed. */
       gap?: boolean;
     }
-  | { kind: 'pull'; image: string; argv: readonly string[]; labelsArgv: readonly string[] }
+  | {
+      kind: 'pull';
+      image: string;
+      argv: readonly string[];
+      labelsArgv: readonly string[];
+      /** Before pulling: refuse when the image would not fit with the margin (disk.ts). */
+      space?: SpaceCheck;
+    }
+  | {
+      kind: 'prune-images';
+      /** Images of removed containers and gone releases (never forced; docker keeps used ones). */
+      images: readonly string[];
+      /** Images kept containers and the new release use: a candidate with the same id stays. */
+      keep: readonly string[];
+    }
   | {
       kind: 'pre-deploy';
       app: string;
@@ -165,7 +180,9 @@ export function effect(action: Action): string {
     case 'container':
       return `$ ${action.argv.join(' ')}${action.gap ? ' (handover gap starts: nothing serves until the new release does)' : ''}`;
     case 'pull':
-      return `$ ${action.argv.join(' ')}; then read its labels: $ ${action.labelsArgv.join(' ')}`;
+      return `${action.space ? `check free space in docker's data root (docker info, df -Pk) for the image + ${formatBytes(action.space.marginBytes)} min-free-disk; then ` : ''}$ ${action.argv.join(' ')}; then read its labels: $ ${action.labelsArgv.join(' ')}`;
+    case 'prune-images':
+      return `remove the images ${action.images.join(', ')} unless a kept release uses the same image (docker image rm, never forced); report the bytes freed`;
     case 'pre-deploy':
       return `$ ${action.argv.join(' ')} (after any pre-deploy an earlier run left running, up to ${action.waitSeconds}s)`;
     case 'backup':

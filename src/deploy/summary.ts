@@ -1,4 +1,5 @@
 import type { RollbackReport, RunReport } from './engine.js';
+import { formatBytes } from './disk.js';
 import { planMarkdown } from './print.js';
 
 /** One host's outcome of a deploy or a rollback. */
@@ -18,6 +19,8 @@ function details(lines: string[], o: HostOutcome): void {
   if (o.error) lines.push('', `**${o.host}**: ${cell(o.error)}`);
   const r = o.report;
   if (!r) return;
+  if (r.facts.freedBytes !== undefined)
+    lines.push('', `**${o.host}**: images pruned, ${formatBytes(r.facts.freedBytes)} freed`);
   lines.push(
     '',
     `<details><summary>${o.host}: plan</summary>`,

@@ -674,7 +674,16 @@ const DEPLOY_ENTRIES = [
     max: 50,
     default: '3',
     description:
-      'Containers to keep per app (current and previous included); older ones are pruned.',
+      "Containers to keep per app (current and previous included); older ones are pruned, and with them the app's images no kept container uses (never forced: docker keeps an image any container uses). The bytes freed are the output freed-bytes.",
+  },
+  {
+    name: 'min-free-disk',
+    kind: 'integer',
+    min: 0,
+    max: 1048576,
+    default: '256',
+    description:
+      "MiB that must stay free in docker's data root after the pull. Before pulling, the deploy reads the free space (docker info, df -Pk) and refuses, naming both numbers and changing nothing, when the image's estimated size (its older tag on the host, else the current release's image) plus this margin does not fit. 0 checks only the estimate.",
   },
   DRY_RUN,
   STATE_DIR,

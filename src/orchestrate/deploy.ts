@@ -148,6 +148,7 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
       color: first?.plan.color,
       'release-id': releaseId,
       'gap-ms': first?.facts.gapMs,
+      'freed-bytes': freedBytes(outcomes),
       'plan-file': planFile,
     };
     const failed = outcomes.find((o) => o.error);
@@ -179,4 +180,12 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
     if (!told) await tell('failure', errorMessage(error));
     throw error;
   }
+}
+
+/** Bytes the image prunes freed on all hosts; undefined when no host pruned an image. */
+function freedBytes(outcomes: HostOutcome<DeployReport>[]): number | undefined {
+  const freed = outcomes
+    .map((o) => o.report?.facts.freedBytes)
+    .filter((n): n is number => n !== undefined);
+  return freed.length ? freed.reduce((a, b) => a + b, 0) : undefined;
 }
