@@ -17,9 +17,15 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deployInputsFrom } from '../../actions/deploy/inputs.js';
+import { rollbackInputsFrom } from '../../actions/rollback/inputs.js';
+import { verifyInputsFrom } from '../../actions/verify/inputs.js';
+import { parseConfigText } from '../../src/cli/config-file.js';
 import { fakeClock } from '../../src/clock.js';
 import { InputError } from '../../src/errors.js';
 import type { CommandResult, RunOptions } from '../../src/exec.js';
+import { DEPLOY_SCHEMA, ROLLBACK_SCHEMA, VERIFY_SCHEMA } from '../../src/inputs/entries.js';
+import { readInputs } from '../../src/inputs/schema.js';
 import { recordingLog } from '../../src/log.js';
 import { connectSsh, sshTargetsFrom, type SshInputs } from '../../src/ssh/connect.js';
 import {
@@ -309,5 +315,131 @@ describe('connectSsh', () => {
         expect.objectContaining({ input: 'jump-host' }),
       );
     }
+  });
+});
+
+// ---- the readers: every action and the CLI read the new inputs the same way ---------------------
+
+describe('the readers', () => {
+  const from =
+    (values: Record<string, string>) =>
+    (entry: { name: string }): string | undefined =>
+      values[entry.name];
+  const ssh = {
+    hosts: 'deploy@127.0.0.1:2222',
+    'ssh-key': plain,
+    'known-hosts': KNOWN,
+    'jump-host': 'jump@bastion.example.net:2200',
+    'jump-host-key': jumpKey,
+    'ssh-key-passphrase': 'pw',
+    'connect-timeout': '30',
+  };
+  const expected = {
+    jumpKey,
+    keyPassphrase: 'pw',
+    connectTimeoutSeconds: 30,
+  };
+
+  it('deploy and rollback: the SSH options and notify-webhook-format', () => {
+    const deploy = deployInputsFrom(
+      readInputs(
+        DEPLOY_SCHEMA,
+        from({
+          ...ssh,
+          app: 'shop-bot',
+          image: 'ghcr.io/o/b:1',
+          'bot-mode': 'polling',
+          'notify-webhook-format': 'discord',
+        }),
+      ),
+    );
+    expect(deploy.ssh).toMatchObject({ ...expected, jumpHost: 'jump@bastion.example.net:2200' });
+    expect(deploy.notify.webhookFormat).toBe('discord');
+    const rollback = rollbackInputsFrom(
+      readInputs(
+        ROLLBACK_SCHEMA,
+        from({ ...ssh, app: 'shop-bot', 'notify-webhook-format': 'slack' }),
+      ),
+    );
+    expect(rollback.ssh).toMatchObject(expected);
+    expect(rollback.notify.webhookFormat).toBe('slack');
+    // Defaults: 15 s, and the format left to the URL's host.
+    const bare = rollbackInputsFrom(
+      readInputs(ROLLBACK_SCHEMA, from({ hosts: ssh.hosts, 'ssh-key': plain, app: 'shop-bot' })),
+    );
+    expect(bare.ssh.connectTimeoutSeconds).toBe(15);
+    expect(bare.notify.webhookFormat).toBeUndefined();
+  });
+
+  it('refuses a bad connect-timeout or format by name', () => {
+    for (const [name, value] of [
+      ['connect-timeout', '0'],
+      ['connect-timeout', '301'],
+      ['connect-timeout', '5; id'],
+      ['notify-webhook-format', 'teams'],
+    ]) {
+      expect(() =>
+        readInputs(ROLLBACK_SCHEMA, from({ ...ssh, app: 'shop-bot', [name!]: value! })),
+      ).toThrow(expect.objectContaining({ input: name }));
+    }
+  });
+
+  it('verify: jump-host (new there), its key, the passphrase and the timeout', () => {
+    const inputs = verifyInputsFrom(
+      readInputs(
+        VERIFY_SCHEMA,
+        from({ ...ssh, container: 'shop-bot-1', 'http-url': 'http://127.0.0.1:1/h' }),
+      ),
+      0,
+    );
+    expect(inputs.jump).toEqual({ user: 'jump', host: 'bastion.example.net', port: 2200 });
+    expect(inputs.ssh).toMatchObject(expected);
+    expect(() =>
+      verifyInputsFrom(
+        readInputs(
+          VERIFY_SCHEMA,
+          from({ ...ssh, 'jump-host': '', container: 'c', 'http-url': 'http://127.0.0.1:1/h' }),
+        ),
+        0,
+      ),
+    ).toThrow(expect.objectContaining({ input: 'jump-host-key' }));
+    expect(() =>
+      verifyInputsFrom(
+        readInputs(
+          VERIFY_SCHEMA,
+          from({
+            ...ssh,
+            'jump-host': '-oProxyCommand=id',
+            container: 'c',
+            'http-url': 'http://127.0.0.1:1/h',
+          }),
+        ),
+        0,
+      ),
+    ).toThrow(expect.objectContaining({ input: 'jump-host' }));
+  });
+
+  it('the CLI: the secrets from their files or variables, never inline; the format is refused', () => {
+    const files: Record<string, string> = {
+      '/k': plain,
+      '/kh': KNOWN,
+      '/jk': jumpKey,
+      '/pp': 'pw\n',
+    };
+    const config = (extra: string, env: Record<string, string> = {}) =>
+      parseConfigText(
+        `hosts: [deploy@127.0.0.1:2222]\nssh-key-file: /k\nknown-hosts-file: /kh\napp: shop-bot\nimage: ghcr.io/o/b:1\nbot-mode: polling\n${extra}`,
+        '/ops/deploy.yml',
+        { readFile: (p) => files[p] ?? '', env, home: '/home/ops' },
+      );
+    const cli = config(
+      'jump-host: jump@bastion.example.net:2200\njump-host-key-file: /jk\nssh-key-passphrase-file: /pp\nconnect-timeout: 30\n',
+    );
+    expect(cli.ssh).toMatchObject({ ...expected, jumpHost: 'jump@bastion.example.net:2200' });
+    expect(config('', { TG_DEVOPS_SSH_KEY_PASSPHRASE: 'from-env' }).ssh.keyPassphrase).toBe(
+      'from-env',
+    );
+    expect(() => config('ssh-key-passphrase: inline\n')).toThrow(/ssh-key-passphrase/);
+    expect(() => config('notify-webhook-format: slack\n')).toThrow(/notify-webhook-format/);
   });
 });
