@@ -170,6 +170,13 @@ export function decryptKeyFile(file: string, passphrase: string, sshKeygen = 'ss
   }
   if (result.error)
     throw new Error(`cannot run ${sshKeygen} to decrypt ssh-key: ${result.error.message}`);
+  if (result.status !== 0 && /ssh_askpass: exec/.test(String(result.stderr))) {
+    // Not the passphrase's fault: the helper beside the copy could not be executed.
+    throw new Error(
+      `could not decrypt ssh-key: ssh-keygen could not run its askpass helper in ${dirname(file)} ` +
+        `(is RUNNER_TEMP mounted noexec?): ${String(result.stderr).trim().split('\n')[0]}`,
+    );
+  }
   if (result.status !== 0) {
     const said =
       String(result.stderr ?? '')

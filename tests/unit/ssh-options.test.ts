@@ -121,6 +121,25 @@ describe('ssh-key-passphrase', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it('an askpass helper that cannot run (RUNNER_TEMP noexec) is said as such, not as a wrong passphrase', async () => {
+    const wrapper = join(work, 'keygen-noexec');
+    writeFileSync(wrapper, '#!/bin/sh\nchmod 600 "$SSH_ASKPASS"\nexec ssh-keygen "$@"\n');
+    chmodSync(wrapper, 0o700);
+    const dir = temp();
+    const error = await writeSshMaterial({
+      privateKey: locked,
+      keyPassphrase: PASSPHRASE,
+      knownHosts: KNOWN,
+      targets: [host],
+      log: recordingLog(),
+      tempDir: dir,
+      sshKeygenBinary: wrapper,
+    }).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(/askpass helper .*noexec/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('a passphrase given for a key without one is harmless', async () => {
     const m = await writeSshMaterial({
       privateKey: plain,
