@@ -70,7 +70,8 @@ function setup(options: { failed?: boolean; files?: Record<string, string>; ws?:
     exec,
     clock: fakeClock(),
     log,
-    api: (token) => githubApi({ token, baseUrl: 'http://github.invalid', fetch: github.fetch }),
+    api: (token) =>
+      githubApi({ token, baseUrl: 'http://github.invalid', fetch: github.fetch, throttle: false }),
     summary: (md) => summaries.push(md),
     outputs: (values) => Object.assign(outputs, values),
     readFile: (path) => files[path],
