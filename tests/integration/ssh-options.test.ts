@@ -21,13 +21,18 @@ import {
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectHosts, post as verifyPost } from '../../actions/verify/deps.js';
+import { verifyInputsFrom } from '../../actions/verify/inputs.js';
 import { fakeClock } from '../../src/clock.js';
 import { InputError } from '../../src/errors.js';
 import { localExecutor } from '../../src/exec.js';
+import { VERIFY_SCHEMA } from '../../src/inputs/entries.js';
+import { readInputs } from '../../src/inputs/schema.js';
 import { recordingLog } from '../../src/log.js';
 import {
   connectSsh,
   removeSavedSshMaterial,
+  SSH_STATE,
   sshTargetsFrom,
   type SshInputs,
 } from '../../src/ssh/connect.js';
@@ -366,5 +371,50 @@ describe('connect-timeout', () => {
     expect(error).toBeInstanceOf(SshConnectionError);
     expect((error as Error).message).toMatch(/timed out/i);
     expect(sockets.length).toBe(1);
+  });
+});
+
+describe('the verify action over the bastion', () => {
+  it('reads jump-host, jump-host-key and ssh-key-passphrase from its inputs and checks hosts behind the bastion; its post step leaves nothing', async () => {
+    const temp = runnerTemp();
+    const saved = new Map<string, string>();
+    const values: Record<string, string> = {
+      hosts: sandboxHost,
+      'ssh-key': readFileSync(join(work, 'locked'), 'utf8'),
+      'ssh-key-passphrase': PASSPHRASE,
+      'known-hosts': `${sandboxKnownHosts.trim()}\n${bastionKnownHost}`,
+      'jump-host': bastionHost,
+      'jump-host-key': bastionKey,
+      'connect-timeout': '10',
+      container: 'ssh-options-it-none',
+      'http-url': 'http://127.0.0.1:1/health',
+    };
+    const inputs = verifyInputsFrom(
+      readInputs(VERIFY_SCHEMA, (entry) => values[entry.name]),
+      Date.now(),
+    );
+    const before = acceptedOnBastion().length;
+    const previous = process.env.RUNNER_TEMP;
+    process.env.RUNNER_TEMP = temp;
+    try {
+      const hosts = await connectHosts(inputs, recordingLog(), (name, value) =>
+        saved.set(name, value),
+      );
+      const [executor] = hosts.executors;
+      expect((await executor!.run(['id', '-un'])).stdout.trim()).toBe(user);
+      expect(acceptedOnBastion().slice(before).join('\n')).toContain(bastionFingerprint);
+      // Cancelled before close(): the post step alone, from the saved state, removes everything.
+      expect(readdirSync(temp)).toHaveLength(1);
+      verifyPost({
+        sshDir: saved.get(SSH_STATE.dir) ?? '',
+        controlDir: saved.get(SSH_STATE.controlDir) ?? '',
+      });
+      expect(readdirSync(temp)).toEqual([]);
+      await hosts.close();
+    } finally {
+      if (previous === undefined) delete process.env.RUNNER_TEMP;
+      else process.env.RUNNER_TEMP = previous;
+    }
+    expect(existsSync(marker)).toBe(false);
   });
 });
