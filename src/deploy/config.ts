@@ -68,6 +68,10 @@ export interface DeployConfig {
   gateWindowSeconds: number;
   healthTimeoutSeconds: number;
   preDeploy?: string[];
+  /** The process's argv after the image, overriding its CMD (command). */
+  command?: string[];
+  /** Never two at once: always handed over (singleton; forced for polling and mtproto). */
+  singleton: boolean;
   backup?: { kind: 'postgres'; keep: number; databaseUrlVariable: string };
   lockTimeoutSeconds: number;
   keepReleases: number;
@@ -105,6 +109,8 @@ export interface RawDeployInputs {
   'gate-window'?: string;
   'health-timeout'?: string;
   'pre-deploy'?: string;
+  command?: string;
+  singleton?: string;
   backup?: string;
   'backup-keep'?: string;
   'backup-database-url-variable'?: string;
@@ -141,6 +147,8 @@ export const RAW_DEPLOY_INPUTS = [
   'gate-window',
   'health-timeout',
   'pre-deploy',
+  'command',
+  'singleton',
   'backup',
   'backup-keep',
   'backup-database-url-variable',
@@ -209,8 +217,18 @@ export function buildConfig(raw: RawDeployInputs): DeployConfig {
   }
   const botMode = parseEnum('bot-mode', get('bot-mode'), BOT_MODES);
   if (!botMode) throw new InputError('bot-mode', `is required: one of ${BOT_MODES.join(', ')}`);
-  const strategy = parseEnum('strategy', get('strategy'), STRATEGIES) ?? defaultStrategy(botMode);
+  const singleton =
+    botMode === 'polling' ||
+    botMode === 'mtproto' ||
+    (get('singleton') ? parseBoolean('singleton', get('singleton')) : false);
+  const givenStrategy = parseEnum('strategy', get('strategy'), STRATEGIES);
+  const strategy = givenStrategy ?? (singleton ? 'handover' : defaultStrategy(botMode));
   checkStrategy(botMode, strategy);
+  if (singleton && strategy !== 'handover')
+    throw new InputError(
+      'singleton',
+      `a singleton process must never run twice, and ${strategy} runs the old and the new one at once: use strategy handover (or leave it empty)`,
+    );
 
   const containerPort = integerInput('container-port', orDefault('container-port'));
   const ports = orDefault('host-ports')
@@ -272,6 +290,7 @@ export function buildConfig(raw: RawDeployInputs): DeployConfig {
     integerInput(name, orDefault(name));
 
   const preDeploy = get('pre-deploy') ? splitCommand(get('pre-deploy'), 'pre-deploy') : undefined;
+  const command = get('command') ? splitCommand(get('command'), 'command') : undefined;
   let backup: DeployConfig['backup'];
   const backupKind = get('backup');
   // Validated even without a backup: a bad value is a mistake worth knowing about now.
@@ -319,6 +338,8 @@ export function buildConfig(raw: RawDeployInputs): DeployConfig {
     gateWindowSeconds: seconds('gate-window'),
     healthTimeoutSeconds: seconds('health-timeout'),
     preDeploy,
+    command,
+    singleton,
     backup,
     lockTimeoutSeconds: seconds('lock-timeout'),
     keepReleases: seconds('keep-releases'),

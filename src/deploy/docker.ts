@@ -69,6 +69,8 @@ export function createArgv(spec: RunSpec): string[] {
     ...commonOptions(spec.config, spec.envFile),
     '--',
     spec.config.image.raw,
+    // the process's own command (one image, several processes); argv, never a shell string
+    ...(spec.config.command ?? []),
   ];
 }
 

@@ -563,6 +563,19 @@ const DEPLOY_ENTRIES = [
       'handover, blue-green or canary. Default: handover for polling and mtproto, blue-green for webhook and worker. blue-green and canary are refused for polling and mtproto bots.',
   },
   {
+    name: 'command',
+    kind: 'string',
+    description:
+      "The process's command, overriding the image's CMD: one image, several processes (e.g. 'arq bot.worker.WorkerSettings' for a queue worker deployed as its own app). Split into arguments like pre-deploy (quotes group, nothing expands, no shell; write sh -c '...' for shell features). Empty: the image's CMD.",
+  },
+  {
+    name: 'singleton',
+    kind: 'boolean',
+    default: 'false',
+    description:
+      'The process must never run twice, not even for a moment (a scheduler): it is always handed over (the old one stops, then the new one starts). Forced for polling and mtproto bots; refused with blue-green or canary. A queue worker that may overlap leaves it false: blue-green without a proxy starts the new one, then stops the old one.',
+  },
+  {
     name: 'container-port',
     kind: 'integer',
     min: 1,
