@@ -158,6 +158,8 @@ export function decryptKeyFile(file: string, passphrase: string, sshKeygen = 'ss
     // stdin is not a terminal, so ssh-keygen asks askpass (forced: no DISPLAY needed).
     env.SSH_ASKPASS = askpass;
     env.SSH_ASKPASS_REQUIRE = 'force';
+    // OpenSSH before 8.4 ignores SSH_ASKPASS_REQUIRE and asks askpass only when DISPLAY is set.
+    env.DISPLAY ??= ':0';
     env.TG_DEVOPS_KEY_PASSPHRASE = passphrase;
     result = spawnSync(sshKeygen, ['-p', '-N', '', '-f', file], {
       env,
