@@ -191,7 +191,25 @@ async function runJob(job: Job, deps: EngineDeps): Promise<RunReport> {
   try {
     const { probe, plan } = await job.prepare(clock.now());
     log.info(planText(plan));
-    assertSafe(plan);
+    try {
+      assertSafe(plan);
+    } catch (refused) {
+      // nothing changed, but the host's history says a plan was refused and why
+      await host
+        .appendAudit(exec, paths, {
+          at: new Date(clock.now()).toISOString(),
+          actor: deps.holder.actor,
+          url: deps.holder.url,
+          runId: deps.holder.runId,
+          action: job.kind === 'rollback' ? 'rollback' : `deploy ${plan.strategy}`,
+          release: plan.releaseId,
+          image: plan.image,
+          result: 'refused',
+          detail: errorMessage(refused),
+        })
+        .catch((error: unknown) => log.warn(`audit entry not written: ${errorMessage(error)}`));
+      throw refused;
+    }
     let lastRefresh = clock.now();
     const result = await execute(
       plan,

@@ -4,6 +4,7 @@ import { buildConfig, type RawDeployInputs } from '../../src/deploy/config.js';
 import { deploy, DeployError } from '../../src/deploy/engine.js';
 import { buildPlan } from '../../src/deploy/plan.js';
 import { planJson, planMarkdown, planText } from '../../src/deploy/print.js';
+import { PlanRefused } from '../../src/deploy/rules.js';
 import type {
   AppState,
   Backend,
@@ -1001,5 +1002,27 @@ describe('a failure between steps', () => {
       'undo: remove mybot-20260101-000100',
     ]);
     expect(calls).toContain('audit rolled-back');
+  });
+});
+
+describe('a plan that breaks a safety rule', () => {
+  it('is refused before any change, with the rule named, and the refusal audited', async () => {
+    const exec = dockerHost({ running: ['mybot-20260101-000000'] });
+    const { host, calls } = serving();
+    // a TTL of 1 s cannot be refreshed twice within itself: the lock rule refuses the plan
+    const error = await failure(
+      deploy(buildConfig(web), {
+        ...deps(exec, host, fakeProxy([{ color: 'blue', port: 8001, weight: 100 }])),
+        lockTtlSeconds: 1,
+      }),
+    );
+    expect(error).toBeInstanceOf(PlanRefused);
+    expect(error.message).toMatch(
+      /refused: the plan breaks the safety rules, nothing was changed:\n {2}- lock: /,
+    );
+    expect(calls).toEqual(['lock', 'audit refused', 'unlock']);
+    expect(
+      exec.commands.some((c) => ['pull', 'create', 'start', 'stop'].includes(c.argv[1]!)),
+    ).toBe(false);
   });
 });
