@@ -97,9 +97,7 @@ describe('after a handover cut off once its new container had started (no proxy)
   it('adopts the container that runs as the current release: nothing running is removed', () => {
     const p = plan(raw({ 'bot-mode': 'polling', 'health-path': '', proxy: 'none' }), cut);
     expect(p.current?.container).toBe('mybot-20260101-000005');
-    expect(containerOps(p.steps).some((o) => /^remove mybot-20260101-000005$/.test(o))).toBe(
-      false,
-    );
+    expect(containerOps(p.steps).some((o) => /^remove mybot-20260101-000005$/.test(o))).toBe(false);
     expect(p.notes.join('\n')).toMatch(/adopting mybot-20260101-000005/);
   });
 });
