@@ -99,11 +99,11 @@ export function proxyFor(cli: CliConfig, config: DeployConfig): TrafficProxy | u
 }
 
 /**
- * For status (read-only): verified SSH sessions one host at a time (the actions' sshTargetsFrom,
+ * For status and the on-call commands (src/cli/ops.ts): verified SSH sessions one host at a time (the actions' sshTargetsFrom,
  * connectSsh and withSession), every host asked even when one fails; the key material goes away
  * at the end. deploy and rollback go through src/orchestrate instead.
  */
-async function withHosts(
+export async function withHosts(
   cli: CliConfig,
   args: CliArgs,
   deps: CliDeps,
@@ -335,5 +335,8 @@ export async function runCommand(cli: CliConfig, args: CliArgs, deps: CliDeps): 
       return rollbackCommand(cli, args, deps);
     case 'status':
       return statusCommand(cli, args, deps);
+    default:
+      // the on-call commands live in ops.ts, dispatched by main.ts through dispatchCommand
+      throw new Error(`${args.command} is dispatched by src/cli/ops.ts`);
   }
 }

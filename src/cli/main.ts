@@ -6,9 +6,10 @@ import { consoleLog } from '../log.js';
 import { removeSshMaterial, writeSshMaterial } from '../ssh/secrets.js';
 import { openSession } from '../ssh/session.js';
 import { parseArgs, UsageError } from './args.js';
-import { defaultActor, runCommand, type CliDeps } from './commands.js';
+import { defaultActor, type CliDeps } from './commands.js';
+import { dispatchCommand } from './ops.js';
 import { ConfigFileError, loadConfigFile } from './config-file.js';
-import { guardCommands, redact } from '../redact.js';
+import { guardCommands, redact, secretEnvValues } from '../redact.js';
 
 export interface MainDeps extends Partial<CliDeps> {
   readFile?: (path: string) => string;
@@ -48,8 +49,10 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     });
     log.secret(cli.ssh.key);
     if (cli.raw['registry-password']) log.secret(cli.raw['registry-password']);
-    if (cli.config.envFile) log.secret(cli.config.envFile);
-    return await runCommand(cli, args, {
+    // The env's secret values (keys naming a secret, URLs with credentials: src/redact.ts's
+    // rule), not each whole line: `exec -- env` shows the app's other settings.
+    for (const value of secretEnvValues(cli.config.envFile ?? '')) log.secret(value);
+    return await dispatchCommand(cli, args, {
       log,
       out,
       clock: deps.clock ?? systemClock,

@@ -226,3 +226,88 @@ export function describeHolder(json: string): string {
       : 'an unknown holder';
   }
 }
+
+/**
+ * $1 lock dir, $2 `force` or `stale`. Frees the lock by hand (`tg-devops lock release`): a lock
+ * past its expiry, or any with `force`. Renamed away first, so it vanishes in one step. A lock
+ * without `expires` (its maker died between mkdir and the write) counts as stale after 900 s,
+ * the longest TTL the engine takes. Prints `free NOW`, `live NOW EXPIRES` or `freed NOW EXPIRES`,
+ * then the holder's JSON.
+ */
+export const BREAK_SCRIPT = `set -e
+lock=$1; mode=$2
+now=$(date +%s)
+[ -d "$lock" ] || { echo "free $now"; exit 0; }
+e=$(cat -- "$lock/expires" 2>/dev/null || true)
+case $e in ''|*[!0-9]*) m=$(stat -c %Y -- "$lock" 2>/dev/null || echo "$now"); e=$((m + 900)) ;; esac
+holder=$(cat -- "$lock/holder.json" 2>/dev/null || true)
+if [ "$now" -lt "$e" ] && [ "$mode" != force ]; then echo "live $now $e"; printf '%s\\n' "$holder"; exit 0; fi
+mv -- "$lock" "$lock.freed.$now.$$"
+rm -rf -- "$lock.freed.$now.$$"
+echo "freed $now $e"; printf '%s\\n' "$holder"`;
+
+/** $1 lock dir. Prints `free NOW` or `held NOW EXPIRES`, then the holder's JSON. Read-only. */
+export const INSPECT_SCRIPT = `lock=$1
+now=$(date +%s)
+[ -d "$lock" ] || { echo "free $now"; exit 0; }
+e=$(cat -- "$lock/expires" 2>/dev/null || true)
+echo "held $now $e"; cat -- "$lock/holder.json" 2>/dev/null || true`;
+
+/** What a lock script reported: its state, the host's clock, the expiry, the holder's JSON. */
+export interface LockView {
+  state: 'free' | 'held' | 'live' | 'freed';
+  /** The host's clock, epoch seconds. */
+  now: number;
+  expires?: number;
+  holder: string;
+}
+
+export function parseLockView(stdout: string): LockView {
+  const [head = '', ...rest] = stdout.split('\n');
+  const [state, now, expires] = head.trim().split(' ');
+  if (state !== 'free' && state !== 'held' && state !== 'live' && state !== 'freed')
+    throw new StepError('lock', `unexpected answer from the lock script: ${head.slice(0, 200)}`);
+  const e = Number(expires);
+  return {
+    state,
+    now: Number(now),
+    expires: expires && Number.isFinite(e) ? e : undefined,
+    holder: rest.join('\n').trim(),
+  };
+}
+
+/** Who holds the lock (read-only). */
+export async function inspectLock(exec: Executor, lockDir: string): Promise<LockView> {
+  const lock = checkRemotePath(lockDir);
+  const result = await exec.run(['sh', '-c', INSPECT_SCRIPT, 'tg-lock-inspect', lock]);
+  return parseLockView(result.stdout);
+}
+
+/** Frees the lock when stale (or always, with force); `live` when it was left alone. */
+export async function breakLock(
+  exec: Executor,
+  lockDir: string,
+  force: boolean,
+): Promise<LockView> {
+  const lock = checkRemotePath(lockDir);
+  const result = await exec.run([
+    'sh',
+    '-c',
+    BREAK_SCRIPT,
+    'tg-lock-break',
+    lock,
+    force ? 'force' : 'stale',
+  ]);
+  return parseLockView(result.stdout);
+}
+
+/** `held by X; expires in 40s` / `held by X; its TTL passed 3m ago (stale)`. */
+export function describeLockView(view: LockView): string {
+  if (view.state === 'free') return 'free';
+  const who = describeHolder(view.holder);
+  if (view.expires === undefined) return `held by ${who}; no expiry written (its maker died early)`;
+  const left = view.expires - view.now;
+  return left > 0
+    ? `held by ${who}; expires in ${left}s unless its holder refreshes it`
+    : `held by ${who}; its TTL passed ${-left}s ago (stale: the next run takes it over)`;
+}

@@ -1,0 +1,252 @@
+/**
+ * The on-call commands of the tg-devops CLI (issue 14), run as a process against the sandbox over
+ * real SSH (tgdeploy@127.0.0.1:2222, host key verified):
+ *
+ *  - `logs --since 1m --grep X` prints only the matching lines of the current release's container
+ *    (not the previous release's), tokens redacted; `--release` reaches the previous one;
+ *  - `exec -- env` runs a one-off container of the current release with its env file: the app's
+ *    env is shown with its secrets redacted, and the container is gone afterwards;
+ *  - `lock` names a stale lock's holder, `lock release --reason` frees it (a live one is refused
+ *    without --force) and the audit log says who and why;
+ *  - `history` lists the rollback the test made, and filters by event.
+ */
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localExecutor } from '../../src/exec.js';
+import { ROOT } from '../helpers/repo.js';
+import { sandboxEnv } from '../helpers/sandbox.js';
+
+jest.setTimeout(300_000);
+const env = sandboxEnv();
+const app = `cli-ops-${process.pid}`;
+const PORTS = '21962,21963';
+const docker = localExecutor({ env: { DOCKER_HOST: env.DOCKER_HOST } });
+const TOKEN = '987654321:AAHcliOpsTestTokenNotRealxxxxxxxxxx';
+const PASSWORD = 'ops-db-pw-5f3a9c';
+let dir: string;
+let config: string;
+
+function cli(argv: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    ['--import', join(ROOT, 'scripts/ts-register.mjs'), join(ROOT, 'src/cli/index.ts'), ...argv],
+    { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 240_000 },
+  );
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+function writeConfig(name: string, image: string): string {
+  const file = join(dir, name);
+  writeFileSync(
+    file,
+    [
+      `hosts: ${env.SANDBOX_SSH_USER}@${env.SANDBOX_SSH_HOST}:${env.SANDBOX_SSH_PORT}`,
+      `ssh-key-file: ${env.SANDBOX_SSH_KEY}`,
+      `known-hosts-file: ${env.SANDBOX_SSH_KNOWN_HOSTS}`,
+      `app: ${app}`,
+      `image: ${image}`,
+      'bot-mode: worker',
+      'health-path: /health',
+      `host-ports: "${PORTS}"`,
+      `registry: ${env.SANDBOX_REGISTRY}`,
+      `registry-username: ${env.SANDBOX_REGISTRY_USER}`,
+      'registry-password-file: registry-password.txt',
+      'env-file: app.env',
+      `state-dir: ${env.SANDBOX_STATE_BASE}`,
+      'gate-window: 1',
+      'stop-grace: 3',
+      'health-timeout: 30',
+      'lock-timeout: 30',
+    ].join('\n'),
+  );
+  return file;
+}
+
+const appDir = () => join(env.SANDBOX_STATE_BASE!, app);
+const readState = () =>
+  JSON.parse(readFileSync(join(appDir(), 'state.json'), 'utf8')) as {
+    current: { id: string; container: string };
+    previous?: { id: string; container: string };
+  };
+const auditLines = () =>
+  readFileSync(join(appDir(), 'audit.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, string>);
+
+/** A line in a running container's log (what PID 1 writes to stdout). */
+async function logLine(container: string, text: string): Promise<void> {
+  await docker.run([
+    'docker',
+    'exec',
+    container,
+    'sh',
+    '-c',
+    'echo "$1" > /proc/1/fd/1',
+    'x',
+    text,
+  ]);
+}
+
+function deploy(file: string) {
+  const run = cli(['deploy', '--config', file]);
+  expect({ code: run.code, err: run.code ? run.err : '' }).toEqual({ code: 0, err: '' });
+}
+
+/** A lock dir as a run leaves it, owned by the deploy user like the app dir. */
+function plantLock(expiresInSeconds: number, actor: string): string {
+  const lock = join(appDir(), 'lock');
+  const owner = statSync(appDir());
+  mkdirSync(lock);
+  const now = Math.floor(Date.now() / 1000);
+  writeFileSync(join(lock, 'token'), 'gone-run-token\n');
+  writeFileSync(
+    join(lock, 'holder.json'),
+    `${JSON.stringify({ runId: '4242', actor, startedAt: new Date().toISOString() })}\n`,
+  );
+  writeFileSync(join(lock, 'expires'), `${now + expiresInSeconds}\n`);
+  for (const p of [lock, join(lock, 'token'), join(lock, 'holder.json'), join(lock, 'expires')])
+    chownSync(p, owner.uid, owner.gid);
+  return lock;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tg-cli-ops-'));
+  writeFileSync(join(dir, 'registry-password.txt'), `${env.SANDBOX_REGISTRY_PASSWORD}\n`);
+  writeFileSync(
+    join(dir, 'app.env'),
+    `APP_GREETING=hello-from-ops\nBOT_TOKEN=${TOKEN}\nDB_PASSWORD=${PASSWORD}\n`,
+  );
+  config = writeConfig('v2.yml', env.SANDBOX_IMAGE_WEB_V2!);
+});
+
+afterAll(async () => {
+  const ids = (
+    await docker.run(['docker', 'ps', '-aq', '--filter', `label=tg-devops.app=${app}`])
+  ).stdout
+    .split('\n')
+    .filter(Boolean);
+  if (ids.length) await docker.run(['docker', 'rm', '-f', ...ids]);
+  rmSync(appDir(), { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('logs, exec, history of a rollback, lock and lock release: over real SSH', async () => {
+  deploy(writeConfig('v1.yml', env.SANDBOX_IMAGE_WEB_V1!));
+  const v1 = readState().current;
+  await logLine(v1.container, 'ops-marker from the previous release');
+  deploy(config);
+  const v2 = readState().current;
+  expect(v2.id).not.toBe(v1.id);
+  await logLine(v2.container, 'ops-marker one');
+  await logLine(v2.container, 'an unrelated line');
+  await logLine(v2.container, `ops-marker two with ${TOKEN}`);
+
+  // logs: only the current release's matching lines, the token redacted
+  const logs = cli(['logs', '--config', config, '--since', '1m', '--grep', 'ops-marker']);
+  expect({ code: logs.code, err: logs.code ? logs.err : '' }).toEqual({ code: 0, err: '' });
+  expect(logs.out.split('\n').filter(Boolean)).toEqual([
+    'ops-marker one',
+    'ops-marker two with ***',
+  ]);
+  const all = cli(['logs', '--config', config, '--since', '1m']);
+  expect(all.out).toContain('an unrelated line');
+  const previous = cli(['logs', '--config', config, '--release', v1.id, '--grep', 'ops-marker']);
+  expect(previous.out.trim()).toBe('ops-marker from the previous release');
+  const unknown = cli(['logs', '--config', config, '--release', '20000101-000000']);
+  expect(unknown.code).toBe(1);
+  expect(unknown.err).toMatch(/release 20000101-000000 is not in .*history/);
+
+  // exec -- env: the app's env from its env file, secrets redacted; the one-off container is gone
+  const execRun = cli(['exec', '--config', config, '--', 'env']);
+  expect({ code: execRun.code, err: execRun.code ? execRun.err : '' }).toEqual({
+    code: 0,
+    err: '',
+  });
+  expect(execRun.out).toContain('APP_GREETING=hello-from-ops');
+  expect(execRun.out).toContain('BOT_TOKEN=***');
+  expect(execRun.out).toContain('DB_PASSWORD=***');
+  expect(execRun.out).not.toContain(TOKEN);
+  expect(execRun.out).not.toContain(PASSWORD);
+  const leftover = await docker.run([
+    'docker',
+    'ps',
+    '-aq',
+    '--filter',
+    `label=tg-devops.app=${app}-exec`,
+  ]);
+  expect(leftover.stdout.trim()).toBe('');
+  // the command's own exit code fails the CLI; a hostile argument is one literal argument
+  const failing = cli([
+    'exec',
+    '--config',
+    config,
+    '--',
+    'sh',
+    '-c',
+    'echo "$1"; exit 3',
+    'x',
+    '$(id);`id`',
+  ]);
+  expect(failing.code).toBe(1);
+  expect(failing.out.trim()).toBe('$(id);`id`');
+
+  // history lists the rollback made here
+  const back = cli(['rollback', '--config', config]);
+  expect({ code: back.code, err: back.code ? back.err : '' }).toEqual({ code: 0, err: '' });
+  const history = cli(['history', '--config', config, '--event', 'rollback']);
+  expect(history.code).toBe(0);
+  const rows = history.out.split('\n').filter((l) => l && !l.startsWith('=='));
+  expect(rows).toHaveLength(1);
+  expect(rows[0]).toMatch(new RegExp(`\\srollback\\s+${v1.id}\\s+success`));
+  const everything = cli(['history', '--config', config, '--since', '1h']);
+  expect(everything.out.match(/\sdeploy [a-z-]+\s/g)?.length).toBe(2);
+
+  // a stale lock: shown with its holder, freed with a reason, audited with who and why
+  const stale = plantLock(-120, 'ci-runner-that-died');
+  const shown = cli(['lock', '--config', config]);
+  expect(shown.code).toBe(0);
+  expect(shown.out).toMatch(/lock held by ci-runner-that-died \(run 4242\).*TTL passed \d+s ago/);
+  const freed = cli(['lock', 'release', '--config', config, '--reason', 'runner died mid-deploy']);
+  expect({ code: freed.code, err: freed.code ? freed.err : '' }).toEqual({ code: 0, err: '' });
+  expect(existsSync(stale)).toBe(false);
+  const last = auditLines().at(-1)!;
+  expect(last).toMatchObject({ action: 'lock-release', result: 'success' });
+  expect(last.actor).toMatch(/\(tg-devops cli\)$/);
+  expect(last.detail).toContain('reason: runner died mid-deploy');
+  expect(last.detail).toContain('ci-runner-that-died');
+  expect(cli(['lock', '--config', config]).out).toMatch(/lock free/);
+
+  // a live lock is refused without --force, and stays
+  const live = plantLock(600, 'a-running-deploy');
+  const refused = cli(['lock', 'release', '--config', config, '--reason', 'impatient']);
+  expect(refused.code).toBe(1);
+  expect(refused.out).toMatch(/refused: the lock is held by a-running-deploy.*expires in \d+s/);
+  expect(existsSync(live)).toBe(true);
+  const forced = cli([
+    'lock',
+    'release',
+    '--config',
+    config,
+    '--reason',
+    'host rebooted',
+    '--force',
+  ]);
+  expect(forced.code).toBe(0);
+  expect(existsSync(live)).toBe(false);
+  expect(auditLines().at(-1)!.detail).toMatch(/reason: host rebooted; freed \(forced\)/);
+  const audited = cli(['history', '--config', config, '--event', 'lock-release']);
+  expect(audited.out.split('\n').filter((l) => l.includes('lock-release'))).toHaveLength(2);
+});
