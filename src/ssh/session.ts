@@ -482,12 +482,17 @@ class Session implements SshSession {
         startAt + start.length + 1,
         exitMatch ? exitMatch.index : undefined,
       );
-      if (!exitMatch)
+      if (!exitMatch) {
+        // The master carried this command and broke: the next command reconnects (verified
+        // again) rather than asking a process that may still be dying whether it is alive
+        // (a SIGKILLed master closes its sockets before /proc shows it as a zombie).
+        await this.retireMaster();
         throw new SshConnectionLostError(
           this.target,
           argv,
           `(ssh exit ${raw.exitCode}${lastLine(stderr) ? `: ${lastLine(stderr)}` : ''})`,
         );
+      }
       if (timeoutSeconds !== undefined && exitMatch[1] === '124') {
         // As localExecutor does: allowFailure gets the exit code (124), otherwise an error.
         if (!options.allowFailure)
@@ -508,6 +513,21 @@ class Session implements SshSession {
       }
       return result;
     });
+  }
+
+  /** Asks whatever is left of the master to exit (best effort) and marks it gone. */
+  private async retireMaster(): Promise<void> {
+    this.masterPid = -1;
+    await this.runSsh([
+      '-F',
+      'none',
+      '-o',
+      `ControlPath=${this.controlPath}`,
+      '-O',
+      'exit',
+      '--',
+      this.target.host,
+    ]).catch(() => undefined);
   }
 
   async close(): Promise<void> {

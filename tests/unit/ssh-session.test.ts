@@ -253,6 +253,7 @@ describe('SshSession.run', () => {
           exitCode: 255,
           stderr: `${markers(call, 0).stderr!.split('\n')[0]}\nmux_client_read_packet: read header failed: Broken pipe\n`,
         }),
+        ranOk,
       ],
     });
     const session = await openSession(target, settings(ssh.spawn));
@@ -261,6 +262,21 @@ describe('SshSession.run', () => {
     expect((error as Error).message).toMatch(/broke while `docker run x` was running/);
     expect((error as Error).message).toMatch(/not repeated/);
     expect(session.stats).toMatchObject({ commands: 1, retries: 0 });
+    // The broken master is told to exit and not trusted again (it may still look alive while
+    // it dies): the next command verifies the host and starts a new master first.
+    await session.run(['true']);
+    expect(ssh.calls.map((c) => c.kind)).toEqual([
+      'verify',
+      'master',
+      'check',
+      'command',
+      'exit',
+      'verify',
+      'master',
+      'check',
+      'command',
+    ]);
+    expect(session.stats).toMatchObject({ connectionsOpened: 4, commands: 2, retries: 0 });
   });
 
   it('enforces a timeout on the host with timeout(1) and reports exit 124 as a timeout', async () => {
