@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 // @ts-expect-error plain ESM helper shared with scripts/package.mjs
 import { sourceHash } from '../../scripts/source-hash.mjs';
 import { ACTIONS, ROOT } from '../helpers/repo.js';
@@ -37,5 +38,18 @@ describe('dist/', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  // ncc splits lazily loaded code (the test action's @actions/cache) into chunk files that a run
+  // without that feature never loads: every chunk a bundle asks for must be in dist/ and load.
+  const chunks = [...ACTIONS, 'cli'].flatMap((name) => {
+    const bundle = readFileSync(join(ROOT, 'dist', name, 'index.js'), 'utf8');
+    const ids = [...bundle.matchAll(/__nccwpck_require__\.e\(\/\* import\(\) \*\/ (\d+)\)/g)];
+    return ids.map((match) => join('dist', name, `${match[1]}.index.js`));
+  });
+  it.each(chunks.length ? chunks : ['(none)'])('chunk %s is there and loads', async (chunk) => {
+    if (chunk === '(none)') return;
+    const loaded = (await import(pathToFileURL(join(ROOT, chunk)).href)) as Record<string, unknown>;
+    expect(Object.keys(loaded.modules as object).length).toBeGreaterThan(0);
   });
 });
