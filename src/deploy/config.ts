@@ -78,6 +78,12 @@ export interface DeployConfig {
   /** MiB that must stay free in docker's data root after the pull (min-free-disk). */
   minFreeDiskMiB: number;
   dryRun: boolean;
+  /** An older version replaces a newer one: the rollback's irreversible-migration rule applies. */
+  downgrade: boolean;
+  /** With downgrade: go past an irreversible migration (the rollback's force). */
+  force: boolean;
+  /** A host failed after others took the release: roll those back (rollback-on-partial). */
+  rollbackOnPartial: boolean;
   stateBase: string;
   proxy: ProxyKind;
   /** Things worth a warning that do not stop the deploy (a mutable tag). */
@@ -118,6 +124,9 @@ export interface RawDeployInputs {
   'keep-releases'?: string;
   'min-free-disk'?: string;
   'dry-run'?: string;
+  downgrade?: string;
+  force?: string;
+  'rollback-on-partial'?: string;
   'state-dir'?: string;
   proxy?: string;
 }
@@ -156,6 +165,9 @@ export const RAW_DEPLOY_INPUTS = [
   'keep-releases',
   'min-free-disk',
   'dry-run',
+  'downgrade',
+  'force',
+  'rollback-on-partial',
   'state-dir',
   'proxy',
 ] as const satisfies readonly (keyof RawDeployInputs & DeployInputName)[];
@@ -309,6 +321,8 @@ export function buildConfig(raw: RawDeployInputs): DeployConfig {
   }
 
   const dryRun = get('dry-run') ? parseBoolean('dry-run', get('dry-run')) : false;
+  const flag = (name: 'downgrade' | 'force' | 'rollback-on-partial', unset: boolean) =>
+    get(name) ? parseBoolean(name, get(name)) : unset;
 
   const proxy =
     parseEnum('proxy', get('proxy'), PROXY_KINDS) ?? (botMode === 'webhook' ? 'nginx' : 'none');
@@ -345,6 +359,9 @@ export function buildConfig(raw: RawDeployInputs): DeployConfig {
     keepReleases: seconds('keep-releases'),
     minFreeDiskMiB: seconds('min-free-disk'),
     dryRun,
+    downgrade: flag('downgrade', false),
+    force: flag('force', false),
+    rollbackOnPartial: flag('rollback-on-partial', true),
     stateBase: parseStateDir(orDefault('state-dir')),
     proxy,
     warnings,

@@ -31,7 +31,9 @@ import { probe as probeHost, type Probe, type ProxyChoice } from './probe.js';
 import { describeProxy } from '../proxy/index.js';
 import {
   buildRollbackPlan,
+  planDowngrade,
   planRollback,
+  type DowngradeCrossing,
   type RollbackPlan,
   type RollbackSettings,
 } from './rollback-plan.js';
@@ -361,6 +363,7 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
   for (const warning of config.warnings) deps.log.warn(warning);
   const pause = deps.extraGates?.length ? (deps.verifyPauseSeconds ?? 0) : 0;
   const lock = lockFor(deployBudget(config, pause), deps.lockTtlSeconds);
+  let crossing: DowngradeCrossing | undefined;
   const report = await runJob(
     {
       kind: 'deploy',
@@ -377,6 +380,14 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
       },
       prepare: async (now) => {
         const probe = await probeHost(deps.exec, config, deps);
+        // A downgrade goes back as a rollback does: the same irreversible-migration rule, refused
+        // here, before the plan exists and anything changes.
+        if (config.downgrade)
+          crossing = planDowngrade(
+            await withMigrationLabels(deps.exec, probe.state, deps.log),
+            { id: releaseId, image: config.image.raw },
+            { force: config.force },
+          );
         const plan = buildPlan({
           config,
           probe,
@@ -386,6 +397,11 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
           lock,
           verifyPauseSeconds: pause,
         });
+        if (crossing?.forced) {
+          const note = `force: downgrading past the irreversible migration of ${crossing.irreversible.map((r) => r.id).join(', ')}`;
+          plan.notes.push(note);
+          deps.log.warn(note);
+        }
         return { probe, plan };
       },
       audit: (plan, result, facts, afterwards) => ({
@@ -393,9 +409,16 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
         release: releaseId,
         image: config.image.raw,
         result: outcome('deploy', result),
-        detail: result.error
-          ? [result.error.message, afterwards].filter(Boolean).join('; ')
-          : `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
+        detail: [
+          result.error
+            ? [result.error.message, afterwards].filter(Boolean).join('; ')
+            : `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
+          crossing?.forced
+            ? `downgrade forced past the irreversible migration of ${crossing.irreversible.map((r) => r.id).join(', ')}`
+            : undefined,
+        ]
+          .filter(Boolean)
+          .join('; '),
       }),
     },
     deps,

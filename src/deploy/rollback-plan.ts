@@ -98,16 +98,14 @@ export function planRollback(
   const over = forward
     ? []
     : releases.filter((r) => isNewer(r, target_) && !isNewer(r, current) && r.id !== target_.id);
-  const irreversible = over.filter((r) => r.irreversibleMigration === true);
-  if (irreversible.length && !options.force)
-    fail(
-      `${state.app}: refusing to roll back to ${target_.id}: ${irreversible
-        .map((r) => `release ${r.id} (${r.image})`)
-        .join(
-          ', ',
-        )} declared an irreversible migration, so ${target_.id}'s code would run against a schema it does not know. ` +
-        `Restore the database first (a pre-deploy backup), or set force: true to roll back anyway.`,
-    );
+  const irreversible = irreversibleCrossed(
+    state.app,
+    `roll back to ${target_.id}`,
+    target_.id,
+    over,
+    options,
+    'rollback',
+  );
   return {
     app: state.app,
     from: current,
@@ -117,6 +115,72 @@ export function planRollback(
     forced: irreversible.length > 0,
     forward,
   };
+}
+
+/**
+ * THE irreversible-migration rule, for a rollback and for a downgrade deploy alike: going back
+ * over a release that declared an irreversible migration runs older code against a schema it
+ * does not know. Returns the crossed releases that declared one (forced past), or refuses naming
+ * them and the target, unless `force`.
+ */
+export function irreversibleCrossed(
+  app: string,
+  what: string,
+  target: string,
+  over: readonly Release[],
+  options: RollbackOptions,
+  step: string,
+): Release[] {
+  const irreversible = over.filter((r) => r.irreversibleMigration === true);
+  if (irreversible.length && !options.force)
+    throw new StepError(
+      step,
+      `${app}: refusing to ${what}: ${irreversible
+        .map((r) => `release ${r.id} (${r.image})`)
+        .join(
+          ', ',
+        )} declared an irreversible migration, so ${target}'s code would run against a schema it does not know. ` +
+        `Restore the database first (a pre-deploy backup), or set force: true to go back anyway.`,
+    );
+  return irreversible;
+}
+
+/** What a downgrade deploy goes back over, and which of those releases it forces past. */
+export interface DowngradeCrossing {
+  over: Release[];
+  irreversible: Release[];
+  forced: boolean;
+}
+
+/**
+ * A downgrade deploy (the release workflow's downgrade: an older tag replaces a newer one) goes
+ * back as a rollback does, so it meets the same rule. When the host's history holds the image,
+ * the releases newer than that one up to the current are crossed (planRollback's `over`);
+ * otherwise the current release is. Nothing deployed: nothing crossed.
+ */
+export function planDowngrade(
+  state: AppState,
+  release: { id: string; image: string },
+  options: RollbackOptions,
+): DowngradeCrossing {
+  const current = state.current;
+  if (!current) return { over: [], irreversible: [], forced: false };
+  const releases = knownReleases(state);
+  const same = releases.find((r) => r.image === release.image && r.id !== current.id);
+  const over = same
+    ? releases.filter((r) => isNewer(r, same) && !isNewer(r, current) && r.id !== same.id)
+    : current.image === release.image
+      ? []
+      : [current];
+  const irreversible = irreversibleCrossed(
+    state.app,
+    `downgrade ${current.id} (${current.image}) to release ${release.id} (${release.image})`,
+    `release ${release.id}`,
+    over,
+    options,
+    'downgrade',
+  );
+  return { over, irreversible, forced: irreversible.length > 0 };
 }
 
 /** After the rollback: the target is current, the release it replaced is previous. */

@@ -521,6 +521,15 @@ const ENVIRONMENT = {
 
 // ---- deploy ---------------------------------------------------------------------------------------
 
+/** Going back past an irreversible migration: the rollback's force, and a downgrade deploy's. */
+const FORCE = {
+  name: 'force',
+  kind: 'boolean',
+  default: 'false',
+  description:
+    'Roll back even past a release that declared an irreversible migration (org.tg-devops.migration=irreversible, or a pre-deploy migration).',
+} as const satisfies Entry;
+
 const DEPLOY_ENTRIES = [
   HOSTS,
   {
@@ -698,6 +707,25 @@ const DEPLOY_ENTRIES = [
     description:
       "MiB that must stay free in docker's data root after the pull. Before pulling, the deploy reads the free space (docker info, df -Pk) and refuses, naming both numbers and changing nothing, when the image's estimated size (its older tag on the host, else the current release's image) plus this margin does not fit. 0 checks only the estimate.",
   },
+  {
+    name: 'downgrade',
+    kind: 'boolean',
+    default: 'false',
+    description:
+      "This deploy goes back to an older version (the release workflow passes its downgrade check's answer). Then it meets the rollback's rule: a current release (or one between it and the image's earlier release on the host) that declared an irreversible migration is refused before anything changes, naming both releases, unless force is true.",
+  },
+  {
+    ...FORCE,
+    description:
+      "With downgrade: true, deploy even over a release that declared an irreversible migration (org.tg-devops.migration=irreversible, or a pre-deploy migration), as the rollback action's force does.",
+  },
+  {
+    name: 'rollback-on-partial',
+    kind: 'boolean',
+    default: 'true',
+    description:
+      'When a host fails after others took the release, roll those back to the release each ran before (the rollback plan of the engine), so every host runs the same release. false keeps them; either way the hosts output and the summary say which host runs what.',
+  },
   DRY_RUN,
   STATE_DIR,
   {
@@ -793,13 +821,7 @@ const ROLLBACK_ENTRIES = [
     kind: 'string',
     description: 'Alias of to (what the reusable rollback workflow passes). Give one of the two.',
   },
-  {
-    name: 'force',
-    kind: 'boolean',
-    default: 'false',
-    description:
-      'Roll back even past a release that declared an irreversible migration (org.tg-devops.migration=irreversible, or a pre-deploy migration).',
-  },
+  FORCE,
   { ...DRY_RUN, description: 'Print the plan (from, to, steps) and change nothing.' },
   {
     name: 'reason',

@@ -339,6 +339,44 @@ describe('an older tag is refused with both versions named', () => {
   });
 });
 
+describe('an allowed downgrade meets the irreversible-migration guard on the hosts', () => {
+  const deploy = step('deploy', 'deploy');
+  const withValue = (key: string, contexts: Record<string, Json>) =>
+    interpolate(deploy.with?.[key] ?? '', contexts);
+
+  it.each([
+    ['true', 'true'],
+    ['false', 'false'],
+    ['', 'false'],
+  ])(
+    "the deploy step's downgrade input is %j -> %s, from the downgrade step's output",
+    (answer, passed) => {
+      const steps = { downgrade: { outputs: { downgrade: answer } } };
+      expect(withValue('downgrade', { steps, inputs: inputDefaults })).toBe(passed);
+    },
+  );
+
+  it("force is the workflow's own input (the rollback workflow's word), off by default", () => {
+    expect(deploy.with?.force).toBe('${{ inputs.force }}');
+    expect(workflow.on.workflow_call.inputs.force?.default).toBe(false);
+    const rollback = parse(readFileSync(join(ROOT, '.github/workflows/rollback.yml'), 'utf8')) as {
+      on: { workflow_call: { inputs: Record<string, { type?: string }> } };
+    };
+    expect(rollback.on.workflow_call.inputs.force?.type).toBe('boolean');
+    const steps = { downgrade: { outputs: { downgrade: 'true' } } };
+    expect(withValue('force', { steps, inputs: { ...inputDefaults, force: true } })).toBe('true');
+    expect(withValue('force', { steps, inputs: inputDefaults })).toBe('false');
+  });
+
+  it('the deploy input it feeds exists in the deploy action', () => {
+    const action = parse(readFileSync(join(ROOT, 'deploy/action.yml'), 'utf8')) as {
+      inputs: Record<string, unknown>;
+    };
+    for (const key of Object.keys(deploy.with ?? {}))
+      expect(Object.keys(action.inputs)).toContain(key);
+  });
+});
+
 describe('the version serving the environment, from the deployments API', () => {
   const current = step('deploy', 'current');
   let server: Server;
