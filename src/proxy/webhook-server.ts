@@ -1,0 +1,141 @@
+/**
+ * The webhook's own nginx server block (issue 13), for a deploy given webhook-url,
+ * tls-certificate and tls-key: TLS on the URL's port (Telegram calls only 443, 80, 88 and 8443,
+ * over HTTPS), the URL's path to the app's upstream (tg_<app>, which the traffic switch owns),
+ * anything else 404, and with webhook-secret a 403 for every request whose
+ * X-Telegram-Bot-Api-Secret-Token is not the secret, so a bot that forgets to check it is still
+ * protected. Pure: values in, validated, config text out. Every value that reaches the text is
+ * held to a character set nginx's grammar cannot misread (no quotes, spaces, ; { } $ #).
+ */
+import { InputError } from '../errors.js';
+import { upstreamName } from './nginx.js';
+
+/** The ports Telegram delivers webhooks to. */
+export const TELEGRAM_WEBHOOK_PORTS = [443, 80, 88, 8443] as const;
+
+export interface WebhookUrl {
+  host: string;
+  port: number;
+  path: string;
+}
+
+export interface WebhookServer extends WebhookUrl {
+  app: string;
+  /** Paths on the host (certbot's fullchain.pem and privkey.pem, say). */
+  certificate: string;
+  key: string;
+  /** setWebhook's secret_token; without it no header is required. */
+  secret?: string;
+  /** The address to listen on (default: all, as Telegram reaches the host from outside). */
+  listenAddress?: string;
+}
+
+const HOST =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const PATH_CHARS = /^\/[A-Za-z0-9._~/-]*$/;
+
+/** The public https URL Telegram calls: https, a host name or IPv4, one of Telegram's ports. */
+export function parseWebhookUrl(value: string, input = 'webhook-url'): WebhookUrl {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new InputError(input, 'is not a URL (e.g. https://bot.example.net/telegram/webhook)');
+  }
+  if (url.protocol !== 'https:')
+    throw new InputError(input, 'must be https: Telegram delivers webhooks over HTTPS only');
+  if (url.username || url.password) throw new InputError(input, 'must not carry credentials');
+  if (url.search || url.hash)
+    throw new InputError(input, 'must not have a query or a fragment: the path alone is routed');
+  if (!HOST.test(url.hostname))
+    throw new InputError(input, `host ${JSON.stringify(url.hostname)} is not a DNS name or IPv4`);
+  const port = url.port ? Number(url.port) : 443;
+  if (!(TELEGRAM_WEBHOOK_PORTS as readonly number[]).includes(port))
+    throw new InputError(
+      input,
+      `port ${port}: Telegram delivers webhooks only to ports ${TELEGRAM_WEBHOOK_PORTS.join(', ')}`,
+    );
+  const path = decodeURIComponent(url.pathname);
+  // URL() resolves /a/../b to /b: refuse the segments as written, not as resolved
+  const dotSegment = /\/\.\.?(\/|$)/.test(value.trim().replace(/^https:\/\/[^/]*/, ''));
+  if (!PATH_CHARS.test(path) || dotSegment)
+    throw new InputError(
+      input,
+      'path: letters, digits and . _ ~ / - only, without . or .. segments',
+    );
+  return { host: url.hostname.toLowerCase(), port, path };
+}
+
+/** An absolute path on the host for tls-certificate / tls-key. */
+export function parseHostFile(value: string, input: string): string {
+  const path = value.trim();
+  if (!/^\/[A-Za-z0-9._@+/-]+$/.test(path) || path.split('/').some((p) => p === '..'))
+    throw new InputError(
+      input,
+      'must be an absolute path on the host (letters, digits and . _ @ + / - only, no ..), e.g. /etc/letsencrypt/live/bot.example.net/fullchain.pem',
+    );
+  return path;
+}
+
+/** Telegram's rule for secret_token: 1-256 characters, A-Z a-z 0-9 _ - only. */
+export function parseWebhookSecret(value: string, input = 'webhook-secret'): string {
+  const secret = value.trim();
+  if (!/^[A-Za-z0-9_-]{1,256}$/.test(secret))
+    throw new InputError(
+      input,
+      "must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)",
+    );
+  return secret;
+}
+
+export const webhookServerFile = (confDir: string, app: string) =>
+  `${confDir.replace(/\/+$/, '')}/tg-${app}.webhook.conf`;
+
+/** An nginx variable name for the app (app names allow '-', variables do not). */
+const refusedVariable = (app: string) => `$tg_${app.replace(/-/g, '_')}_webhook_refused`;
+
+/** The server block (and, with a secret, the map that refuses the rest), as one include file. */
+export function renderWebhookServer(server: WebhookServer): string {
+  const url = parseWebhookUrl(`https://${server.host}:${server.port}${server.path}`);
+  const certificate = parseHostFile(server.certificate, 'tls-certificate');
+  const key = parseHostFile(server.key, 'tls-key');
+  const secret =
+    server.secret === undefined ? undefined : parseWebhookSecret(server.secret, 'webhook-secret');
+  if (!/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/.test(server.app)) throw new InputError('app', 'bad name');
+  const listen = server.listenAddress ? `${server.listenAddress}:${url.port}` : String(url.port);
+  if (server.listenAddress && !/^(\d{1,3}\.){3}\d{1,3}$/.test(server.listenAddress))
+    throw new InputError('webhook-listen', 'must be an IPv4 address');
+  const refused = refusedVariable(server.app);
+  const lines = [
+    `# Managed by tg-devops for app '${server.app}' (webhook server: https://${url.host}:${url.port}${url.path}); rewritten on each deploy, removed with the app, do not edit.`,
+  ];
+  if (secret)
+    lines.push(
+      '# Every request without the right X-Telegram-Bot-Api-Secret-Token is answered 403 here.',
+      `map $http_x_telegram_bot_api_secret_token ${refused} {`,
+      '    default 1;',
+      `    "${secret}" 0;`,
+      '}',
+    );
+  lines.push(
+    'server {',
+    `    listen ${listen} ssl;`,
+    `    server_name ${url.host};`,
+    `    ssl_certificate ${certificate};`,
+    `    ssl_certificate_key ${key};`,
+    '    ssl_protocols TLSv1.2 TLSv1.3;',
+    `    location = ${url.path} {`,
+    ...(secret ? [`        if (${refused}) { return 403; }`] : []),
+    `        proxy_pass http://${upstreamName(server.app)};`,
+    '        proxy_http_version 1.1;',
+    '        proxy_set_header Connection "";',
+    '        proxy_set_header Host $host;',
+    '        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+    '        proxy_set_header X-Forwarded-Proto https;',
+    '    }',
+    '    location / { return 404; }',
+    '}',
+    '',
+  );
+  return lines.join('\n');
+}
