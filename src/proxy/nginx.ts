@@ -82,7 +82,20 @@ export async function installUpstream(
   content: string,
   options: { force?: boolean } = {},
 ): Promise<boolean> {
-  const path = upstreamFile(nginx.confDir, app);
+  return installIncludeFile(exec, nginx, upstreamFile(nginx.confDir, app), content, options);
+}
+
+/**
+ * installUpstream for any include file of nginx's (the app's webhook server block too): write,
+ * test, reload; the previous file back (or the new one removed) when the test or reload fails.
+ */
+export async function installIncludeFile(
+  exec: Executor,
+  nginx: NginxSettings,
+  path: string,
+  content: string,
+  options: { force?: boolean } = {},
+): Promise<boolean> {
   const before = await readText(exec, path);
   // force: test and reload even when the file has it (after a reload that may or may not have
   // taken effect, the file says nothing about what nginx runs)
@@ -131,7 +144,21 @@ export async function uninstallUpstream(
   nginx: NginxSettings,
   app: string,
 ): Promise<void> {
-  const path = upstreamFile(nginx.confDir, app);
+  return uninstallIncludeFile(
+    exec,
+    nginx,
+    upstreamFile(nginx.confDir, app),
+    `is tg_${app} still used?`,
+  );
+}
+
+/** Takes an include file out: remove, test, reload (the file comes back if the test fails). */
+export async function uninstallIncludeFile(
+  exec: Executor,
+  nginx: NginxSettings,
+  path: string,
+  hint: string,
+): Promise<void> {
   const before = await readText(exec, path);
   if (before === undefined) return;
   await removeFile(exec, path);
@@ -145,7 +172,7 @@ export async function uninstallUpstream(
     await writeText(exec, path, before);
     throw new StepError(
       'nginx',
-      `config test failed without ${path} (is tg_${app} still used?); put it back:\n` +
+      `config test failed without ${path} (${hint}); put it back:\n` +
         tail(test.stderr || test.stdout),
     );
   }

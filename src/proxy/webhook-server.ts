@@ -8,7 +8,9 @@
  * held to a character set nginx's grammar cannot misread (no quotes, spaces, ; { } $ #).
  */
 import { InputError } from '../errors.js';
-import { upstreamName } from './nginx.js';
+import type { Executor } from '../exec.js';
+import { installIncludeFile, uninstallIncludeFile, upstreamName } from './nginx.js';
+import type { NginxSettings } from './types.js';
 
 /** The ports Telegram delivers webhooks to. */
 export const TELEGRAM_WEBHOOK_PORTS = [443, 80, 88, 8443] as const;
@@ -138,4 +140,31 @@ export function renderWebhookServer(server: WebhookServer): string {
     '',
   );
   return lines.join('\n');
+}
+
+/**
+ * Makes the app's webhook server block live: write, `nginx -t`, reload; a block nginx refuses
+ * leaves the previous one (or none) in place and names nginx's output. False: already so.
+ */
+export async function installWebhookServer(
+  exec: Executor,
+  nginx: NginxSettings,
+  server: WebhookServer,
+): Promise<boolean> {
+  const path = webhookServerFile(nginx.confDir, server.app);
+  return installIncludeFile(exec, nginx, path, renderWebhookServer(server));
+}
+
+/** Removes the block with the app (tested and reloaded; put back if nginx refuses its absence). */
+export async function uninstallWebhookServer(
+  exec: Executor,
+  nginx: NginxSettings,
+  app: string,
+): Promise<void> {
+  await uninstallIncludeFile(
+    exec,
+    nginx,
+    webhookServerFile(nginx.confDir, app),
+    'the webhook server',
+  );
 }

@@ -4,7 +4,8 @@
  * upstream written, `nginx -t`, reload; then curl against https://bot.h9.test:8443 (resolved to
  * 127.0.0.1) verifies the chain with the CA, a POST without the secret header (or with a wrong
  * one) gets 403 and the bot never sees it, the right header reaches the bot, other paths 404.
- * (Not yet: the deploy writing this block itself from its inputs; see the report of issue 13.)
+ * (Through installWebhookServer, the installer the deploy is to call; the deploy does not yet
+ * write this block from its inputs: issue 13.)
  */
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
@@ -12,7 +13,13 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { splitCommand } from '../../src/command-line.js';
 import { renderUpstream, upstreamFile } from '../../src/proxy/nginx.js';
 import { removeFile, writeText } from '../../src/proxy/files.js';
-import { renderWebhookServer, webhookServerFile } from '../../src/proxy/webhook-server.js';
+import {
+  installWebhookServer,
+  uninstallWebhookServer,
+  webhookServerFile,
+  type WebhookServer,
+} from '../../src/proxy/webhook-server.js';
+import { readText } from '../../src/proxy/files.js';
 import { env, hostExec } from '../helpers/deploy-host.js';
 
 jest.setTimeout(120_000);
@@ -25,6 +32,21 @@ const dir = `/tmp/h9-webhook-${process.pid}`;
 const confDir = env.SANDBOX_NGINX_CONF_DIR!;
 const seen: IncomingHttpHeaders[] = [];
 let bot: Server;
+const nginxSettings = {
+  confDir,
+  testCommand: splitCommand(env.SANDBOX_NGINX_TEST!, 'nginx-test-command'),
+  reloadCommand: splitCommand(env.SANDBOX_NGINX_RELOAD!, 'nginx-reload-command'),
+};
+const server: WebhookServer = {
+  app,
+  host: HOST,
+  port: PORT,
+  path: '/tg/hook',
+  certificate: `${dir}/server.pem`,
+  key: `${dir}/server.key`,
+  secret: SECRET,
+  listenAddress: '127.0.0.1',
+};
 
 const nginx = async (what: 'SANDBOX_NGINX_TEST' | 'SANDBOX_NGINX_RELOAD') =>
   hostExec.run(splitCommand(env[what]!, what));
@@ -133,22 +155,9 @@ beforeAll(async () => {
     upstreamFile(confDir, app),
     renderUpstream(app, [{ color: 'blue', port: BOT_PORT, weight: 100 }]),
   );
-  await writeText(
-    hostExec,
-    webhookServerFile(confDir, app),
-    renderWebhookServer({
-      app,
-      host: HOST,
-      port: PORT,
-      path: '/tg/hook',
-      certificate: `${dir}/server.pem`,
-      key: `${dir}/server.key`,
-      secret: SECRET,
-      listenAddress: '127.0.0.1',
-    }),
-  );
-  expect((await nginx('SANDBOX_NGINX_TEST')).exitCode).toBe(0);
-  await nginx('SANDBOX_NGINX_RELOAD');
+  // the deploy's installer: write, nginx -t, reload
+  expect(await installWebhookServer(hostExec, nginxSettings, server)).toBe(true);
+  expect(await installWebhookServer(hostExec, nginxSettings, server)).toBe(false);
   // the reload returns before the new workers serve
   for (
     let i = 0;
@@ -160,7 +169,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await removeFile(hostExec, webhookServerFile(confDir, app));
+  await uninstallWebhookServer(hostExec, nginxSettings, app);
   await removeFile(hostExec, upstreamFile(confDir, app));
   await nginx('SANDBOX_NGINX_TEST');
   await nginx('SANDBOX_NGINX_RELOAD');
@@ -199,4 +208,22 @@ test('only the URL path is served: other paths are 404 and never reach the bot',
     '404',
   );
   expect(seen).toHaveLength(before);
+});
+
+test('a block nginx refuses (a key file that is not there) is never made live: the working one stays', async () => {
+  const path = webhookServerFile(confDir, app);
+  const live = await readText(hostExec, path);
+  await expect(
+    installWebhookServer(hostExec, nginxSettings, { ...server, key: `${dir}/missing.key` }),
+  ).rejects.toThrow(/config test failed/);
+  expect(await readText(hostExec, path)).toBe(live);
+  expect((await post([`X-Telegram-Bot-Api-Secret-Token: ${SECRET}`])).code).toBe('200');
+});
+
+test('removed with the app: the port answers no more', async () => {
+  await uninstallWebhookServer(hostExec, nginxSettings, app);
+  expect(await readText(hostExec, webhookServerFile(confDir, app))).toBeUndefined();
+  for (let i = 0; i < 50 && (await post()).exit === 0; i++)
+    await new Promise((r) => setTimeout(r, 200));
+  expect((await post()).exit).toBe(7); // curl: could not connect
 });
