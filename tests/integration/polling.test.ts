@@ -158,7 +158,7 @@ test('handed over v1 -> v2: 0 conflicts, the gap reported, updates delivered; th
   const gapMs = Number(second.outputs['gap-ms']);
   expect(gapMs).toBeGreaterThanOrEqual(0);
   expect(second.summary).toMatch(
-    /\| tgdeploy@127\.0\.0\.1:2222 \| deployed \| \d{8}-\d{6} \| handover \| \d+ ms \|/,
+    /\| `tgdeploy@127\.0\.0\.1:2222` \| deployed \| `\d{8}-\d{6}` \| handover \| \d+ ms \|/,
   );
   const after = telegram.push('after the handover');
   expect(await waitFor(() => telegram.delivered().includes(after.update_id), 10)).toBe(true);
@@ -237,7 +237,7 @@ test('a third release, then the rollback dry-run prints the plan and changes not
   expect(r.stdout).toContain(`dry-run: nothing changes`);
   expect(r.stdout).toContain(`roll back ${app} from ${ids[2]}`);
   expect(r.summary).toMatch(
-    new RegExp(`\\| planned \\| ${ids[2]} \\| ${ids[0]} \\|.*\\| handover \\|`),
+    new RegExp(`\\| planned \\| \`${ids[2]}\` \\| \`${ids[0]}\` \\|.*\\| handover \\|`),
   );
   expect(await containers(app)).toEqual(before);
   expect(ops.sent).toEqual([]);
@@ -293,7 +293,7 @@ test('an irreversible migration refuses the rollback unless forced; then a named
   });
   expect(done.summary).toMatch(
     new RegExp(
-      `\\| tgdeploy@127\\.0\\.0\\.1:2222 \\| rolled back \\| ${ids[2]} \\| ${ids[0]} \\|.*\\| handover \\|`,
+      `\\| \`tgdeploy@127\\.0\\.0\\.1:2222\` \\| rolled back \\| \`${ids[2]}\` \\| \`${ids[0]}\` \\|.*\\| handover \\|`,
     ),
   );
   expect(done.summary).toContain(`**forced** past the irreversible migration of \`${ids[1]}\``);
