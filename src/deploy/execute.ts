@@ -11,6 +11,7 @@ import type { Log } from '../log.js';
 import type { AppPaths, AppState, Release } from '../host/state.js';
 import type { HostPrimitives } from './ports.js';
 import type { TrafficProxy } from '../proxy/types.js';
+import { redact } from '../redact.js';
 import { runBackup } from './backup.js';
 import { checkSpace, pruneImages } from './disk.js';
 import {
@@ -56,6 +57,29 @@ export interface RunFacts {
   undrained?: number;
   /** Bytes of images the prune removed (docker's size of each image that is gone). */
   freedBytes?: number;
+  /** A failed gate's container: its last log lines (redacted), read before the undos. */
+  failedLogs?: { container: string; lines: string[] };
+}
+
+/** How many of a failing container's log lines the summary shows. */
+export const FAILED_LOG_LINES = 20;
+
+/** The last lines of a container's log (stdout and stderr), redacted; none when unreadable. */
+async function lastLogLines(
+  exec: Executor,
+  container: string,
+): Promise<{ container: string; lines: string[] }> {
+  const result = await exec
+    .run(['docker', 'logs', '--tail', String(FAILED_LOG_LINES), '--', container], {
+      allowFailure: true,
+    })
+    .catch(() => undefined);
+  const text = result ? `${result.stdout}${result.stderr}` : '';
+  const lines = redact(text)
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(-FAILED_LOG_LINES);
+  return { container, lines };
 }
 
 export const newFacts = (): RunFacts => ({
@@ -436,30 +460,39 @@ export async function perform(action: Action, ctx: StepContext, undoing: boolean
         httpTool: ctx.httpTool,
       };
       let results: GateResult[] = [];
-      if (action.ready) {
-        results = await waitReady(
-          gctx,
-          gatesFor(action.ready.checks, ctx),
-          action.ready.timeoutSeconds,
-        );
-        facts.gateChecks++;
-      }
-      if (action.holdSeconds) await clock.sleep(action.holdSeconds * 1000);
-      if (action.watch) {
-        const gates = gatesFor(action.watch.checks, ctx);
-        if (action.watch.seconds > 0) {
-          const window = await watchWindow(gctx, gates, action.watch.seconds);
-          facts.gateChecks += window.checks;
-          results = window.results;
-        } else {
-          results = [];
-          for (const gate of gates) {
-            const result = await gate(gctx);
-            results.push(result);
-            if (!result.ok) throw new GateError(result);
-          }
+      try {
+        if (action.ready) {
+          results = await waitReady(
+            gctx,
+            gatesFor(action.ready.checks, ctx),
+            action.ready.timeoutSeconds,
+          );
           facts.gateChecks++;
         }
+        if (action.holdSeconds) await clock.sleep(action.holdSeconds * 1000);
+        if (action.watch) {
+          const gates = gatesFor(action.watch.checks, ctx);
+          if (action.watch.seconds > 0) {
+            const window = await watchWindow(gctx, gates, action.watch.seconds);
+            facts.gateChecks += window.checks;
+            results = window.results;
+          } else {
+            results = [];
+            for (const gate of gates) {
+              const result = await gate(gctx);
+              results.push(result);
+              if (!result.ok) throw new GateError(result);
+            }
+            facts.gateChecks++;
+          }
+        }
+      } catch (error) {
+        // a failed gate waited too ("waiting on the app 0 ms" after a 30 s gate was wrong), and
+        // the container's last lines are what on call reads first: kept before the undos remove it
+        facts.waitMs += clock.now() - started;
+        if (!undoing && !(error instanceof CancelledError))
+          facts.failedLogs = await lastLogLines(exec, name);
+        throw error;
       }
       if (!undoing) facts.gateResults = results.map((r) => `${r.name}: ${r.evidence}`);
       facts.waitMs += clock.now() - started;

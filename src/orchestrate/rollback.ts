@@ -46,7 +46,9 @@ export async function runRollback(request: RollbackRequest, deps: RunDeps): Prom
       (error) => (error instanceof DeployError ? { report: error.report as RollbackReport } : {}),
     );
   } finally {
-    deps.writeSummary?.(rollbackSummary(settings.app, outcomes, settings.dryRun));
+    deps.writeSummary?.(
+      rollbackSummary(settings.app, outcomes, settings.dryRun, { hosts: request.targets.length }),
+    );
   }
   const planFile = writePlans('rollback', outcomes, deps);
   const first = outcomes.find((o) => o.report)?.report;

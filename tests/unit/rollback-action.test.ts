@@ -198,9 +198,12 @@ describe('rollback summary', () => {
       [{ host: 'deploy@h1', error: 'rollback: refusing | irreversible' }],
       false,
     );
-    expect(md).toContain('### tg-devops rollback: shop-bot');
-    expect(md).toContain('| deploy@h1 | failed |');
-    expect(md).toContain('**deploy@h1**: rollback: refusing \\| irreversible');
+    expect(md).toContain('### ❌ rollback to the previous release failed on `deploy@h1`');
+    expect(md).toContain('tg-devops rollback of `shop-bot`');
+    expect(md).toContain('| `deploy@h1` | failed |');
+    expect(md).toContain(
+      '#### `deploy@h1`: failed\n\n```text\nrollback: refusing | irreversible\n```',
+    );
     expect(rollbackSummary('shop-bot', [], true)).toContain('(dry-run: nothing changed)');
   });
 });
