@@ -18,6 +18,14 @@ import type { NotifyEventName, RunLinks } from '../notify/message.js';
 import { notify, type NotifyTargets } from '../notify/send.js';
 import { formatTarget } from '../ssh/target.js';
 import { onHosts, writePlans, type HostsRequest, type RunDeps } from './hosts.js';
+import {
+  hostReleases,
+  hostsMarkdown,
+  partialHosts,
+  rollBackPartial,
+  whoRunsWhat,
+  type PartialRollback,
+} from './partial.js';
 
 export interface DeployRequest extends HostsRequest {
   config: DeployConfig;
@@ -109,6 +117,10 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
       await deployment.status('in_progress', `deploying ${config.app} release ${releaseId}`);
     }
     let outcomes: HostOutcome<DeployReport>[] = [];
+    let rollbacks: PartialRollback[] = [];
+    let kept: HostOutcome<DeployReport>[] = [];
+    const hostNames = request.targets.map(formatTarget);
+    const released = { id: releaseId, image: config.image.raw };
     try {
       outcomes = await onHosts<DeployReport>(
         request,
@@ -120,7 +132,7 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
           return log.group(`${config.dryRun ? 'plan for' : 'deploy to'} ${host}`, () =>
             deploy(config, {
               exec: session,
-              host: hostPrimitives,
+              host: deps.host ?? hostPrimitives,
               proxy: request.proxy,
               clock,
               log,
@@ -137,9 +149,35 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
             ? { report: error.report as DeployReport, gate: error.gate }
             : {},
       );
+      // A host failed after others took the release: those go back (rollback-on-partial), or
+      // are kept, and either way the outcome says which host runs what.
+      const took = config.dryRun ? [] : partialHosts(outcomes, request.targets.length);
+      const failedHost = outcomes.find((o) => o.error)?.host ?? 'a cancel';
+      if (took.length && config.rollbackOnPartial) {
+        log.error(
+          `rollback-on-partial: ${failedHost} failed; rolling back ${took.map((o) => o.host).join(', ')}`,
+        );
+        rollbacks = await rollBackPartial(request, took, failedHost, deps).catch((error: unknown) =>
+          took.map((o) => ({ host: o.host, error: errorMessage(error) })),
+        );
+        for (const r of rollbacks.filter((x) => x.error))
+          log.error(
+            `rollback-on-partial FAILED on ${r.host}: it still runs ${releaseId} while the failed host does not: ${r.error}`,
+          );
+      } else if (took.length) {
+        kept = took;
+        log.warn(
+          `rollback-on-partial: false: ${took.map((o) => o.host).join(', ')} keep ${releaseId} while ${failedHost} failed`,
+        );
+      }
     } finally {
-      deps.writeSummary?.(summaryMarkdown(config.app, outcomes, config.dryRun));
+      const hosts = hostReleases(hostNames, outcomes, rollbacks, released, config.dryRun);
+      deps.writeSummary?.(
+        summaryMarkdown(config.app, outcomes, config.dryRun) +
+          (hostNames.length > 1 && !config.dryRun ? `\n\n${hostsMarkdown(hosts)}\n` : ''),
+      );
     }
+    const hosts = hostReleases(hostNames, outcomes, rollbacks, released, config.dryRun);
     const planFile = writePlans('deploy', outcomes, deps);
     const first = outcomes.find((o) => o.report)?.report;
     const outputs = {
@@ -150,21 +188,45 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
       'gap-ms': first?.facts.gapMs,
       'freed-bytes': freedBytes(outcomes),
       'plan-file': planFile,
+      hosts: JSON.stringify(hosts),
     };
     const failed = outcomes.find((o) => o.error);
     const skipped = request.targets.length - outcomes.length;
-    const failure = failed
+    const failureHead = failed
       ? `${failed.host}: ${failed.error}${skipped ? ` (${skipped} host(s) not deployed: stopped at the first failure)` : ''}`
       : skipped
         ? `cancelled: ${skipped} host(s) not deployed`
         : undefined;
+    const rollbackFailed = rollbacks.filter((r) => r.error);
+    // Several hosts and a failure: the text says which host runs what (loudly when split).
+    const failure =
+      failureHead && hostNames.length > 1
+        ? [
+            failureHead,
+            rollbackFailed.length
+              ? `ROLLBACK-ON-PARTIAL FAILED on ${rollbackFailed.map((r) => r.host).join(', ')}: the hosts run DIFFERENT releases`
+              : rollbacks.length
+                ? `rolled back ${rollbacks.map((r) => r.host).join(', ')} (rollback-on-partial)`
+                : kept.length
+                  ? `rollback-on-partial is false: ${kept.map((o) => o.host).join(', ')} keep ${releaseId}`
+                  : undefined,
+            `which host runs what:\n${whoRunsWhat(hosts)}`,
+          ]
+            .filter(Boolean)
+            .join('\n')
+        : failureHead;
+    // The chat hears "rolled back" only when every host is back where it was.
+    const event =
+      outcomeEvent(outcomes) === 'rollback' && !rollbackFailed.length && !kept.length
+        ? 'rollback'
+        : 'failure';
     if (deployment)
       await deployment
         .status(
           failure ? 'failure' : 'success',
           !failure
             ? `release ${releaseId} is live`
-            : outcomeEvent(outcomes) === 'rollback'
+            : event === 'rollback'
               ? 'deploy failed, rolled back'
               : 'deploy failed',
         )
@@ -174,7 +236,7 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
     told = true;
     if (!failure)
       await tell('success', `release ${releaseId} is live on ${outcomes.length} host(s)`);
-    else await tell(outcomeEvent(outcomes), failure);
+    else await tell(event, failure);
     return { outcomes, failure, outputs };
   } catch (error) {
     if (!told) await tell('failure', errorMessage(error));

@@ -8,6 +8,7 @@ import { errorMessage } from '../errors.js';
 import type { FetchLike } from '../health/http.js';
 import type { Log } from '../log.js';
 import type { RunReport } from '../deploy/engine.js';
+import type { HostPrimitives } from '../deploy/ports.js';
 import type { HostOutcome } from '../deploy/summary.js';
 import { planDocument } from '../deploy/print.js';
 import { connectSsh, type SshHosts, type SshInputs } from '../ssh/connect.js';
@@ -30,6 +31,8 @@ export interface RunDeps {
   writeSummary?(markdown: string): void;
   /** Writes the run's plans as JSON and returns the file's path (the plan-file output). */
   writePlanFile?(json: string): string;
+  /** The engine's host primitives (state, lock, audit); default the real ones (tests: in memory). */
+  host?: HostPrimitives;
 }
 
 export interface HostsRequest {

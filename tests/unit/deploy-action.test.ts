@@ -248,6 +248,14 @@ describe('the deploy action', () => {
       'release-id': '20260203-040506',
       'gap-ms': undefined,
       'plan-file': expect.stringMatching(/plan\.json$/),
+      hosts: JSON.stringify([
+        {
+          host: 'deploy@prod-1.example.net:22',
+          result: 'deployed',
+          release: '20260203-040506',
+          image: `ghcr.io/org/bot@${DIGEST}`,
+        },
+      ]),
     });
     // the plan file: every host's plan, every step with its kind and its effect
     const planFile = JSON.parse(readFileSync(t.outputs['plan-file'] as string, 'utf8')) as {

@@ -377,6 +377,84 @@ describe('an allowed downgrade meets the irreversible-migration guard on the hos
   });
 });
 
+describe('several hosts: the notification says which host runs what (the deploy output hosts)', () => {
+  const deploy = step('deploy', 'deploy');
+  const notify = jobs.notify!.steps!.find((s) => s.name === 'notify the ops chat')!;
+  const H1 = 'deploy@h1.example.net:22';
+  const H2 = 'deploy@h2.example.net:22';
+  const send = (hosts: unknown[], over: Record<string, string> = {}) =>
+    runStep(notify.run ?? '', {
+      TELEGRAM_TOKEN: '',
+      CHAT_ID: '',
+      WEBHOOK_URL: '',
+      APP: 'shop-bot',
+      VERSION: 'v1.5.0',
+      ENVIRONMENT: 'production',
+      RESOLVE: 'success',
+      PRERELEASE: 'false',
+      DEPLOY: 'failure',
+      PROMOTE: 'skipped',
+      ROLLBACK: '',
+      REASON: '',
+      REFUSAL: '',
+      HOSTS: JSON.stringify(hosts),
+      IMAGE: 'ghcr.io/o/shop-bot@sha256:abc',
+      RUN_URL: 'https://run',
+      COMMIT_URL: 'https://commit',
+      ...over,
+    });
+
+  it('rollback-on-partial reaches the deploy (default true); hosts flows from the deploy step to notify', () => {
+    expect(deploy.with?.['rollback-on-partial']).toBe('${{ inputs.rollback-on-partial }}');
+    expect(workflow.on.workflow_call.inputs['rollback-on-partial']?.default).toBe(true);
+    expect(jobs.deploy!.outputs?.hosts).toBe('${{ steps.deploy.outputs.hosts }}');
+    expect(notify.env?.HOSTS).toBe('${{ needs.deploy.outputs.hosts }}');
+  });
+
+  it('every host put back: a rollback notice, with one line per host', async () => {
+    const r = await send([
+      { host: H1, result: 'rolled-back', release: 'r1', image: 'img:v1' },
+      { host: H2, result: 'rolled-back', release: 'r1', image: 'img:v1' },
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(
+      '↩️ shop-bot v1.5.0 failed on production; every host that took it was rolled back (rollback-on-partial)',
+    );
+    expect(r.stdout).toContain(
+      `which host runs what:\n${H1}: rolled-back, runs r1 (img:v1)\n${H2}: rolled-back, runs r1 (img:v1)\nimage:`,
+    );
+  });
+
+  it('hosts on different releases (kept, or a rollback that failed): a loud failure naming each', async () => {
+    const r = await send([
+      { host: H1, result: 'deployed', release: 'r2', image: 'img:v2' },
+      { host: H2, result: 'rolled-back', release: 'r1', image: 'img:v1' },
+      { host: 'deploy@h3.example.net:22', result: 'untouched', release: null, image: null },
+    ]);
+    expect(r.stdout).toContain(
+      '🚨 shop-bot v1.5.0 failed on production (deploy: failure) and not every host is back on the release it ran before',
+    );
+    expect(r.stdout).toContain(`${H1}: deployed, runs r2 (img:v2)`);
+    expect(r.stdout).toContain(`${H2}: rolled-back, runs r1 (img:v1)`);
+    expect(r.stdout).toContain('deploy@h3.example.net:22: untouched, not reached');
+    expect(r.stdout).not.toContain('the host where it failed was put back');
+  });
+
+  it('all deployed, or one host: no per-host lines (the success text stands)', async () => {
+    const all = await send(
+      [
+        { host: H1, result: 'deployed', release: 'r2', image: 'img:v2' },
+        { host: H2, result: 'deployed', release: 'r2', image: 'img:v2' },
+      ],
+      { DEPLOY: 'success', PROMOTE: 'success' },
+    );
+    expect(all.stdout).toContain('✅ shop-bot v1.5.0 is live on production\nimage:');
+    const one = await send([{ host: H1, result: 'rolled-back', release: 'r1', image: 'img:v1' }]);
+    expect(one.stdout).not.toContain('which host runs what');
+    expect(one.stdout).toContain('the host where it failed was put back');
+  });
+});
+
 describe('the version serving the environment, from the deployments API', () => {
   const current = step('deploy', 'current');
   let server: Server;

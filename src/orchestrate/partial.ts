@@ -1,0 +1,193 @@
+/**
+ * What each host runs after a deploy over several hosts, and `rollback-on-partial`: when one host
+ * fails after others took the release, those go back to the release each ran before through the
+ * engine's rollback plan (the same one the rollback action runs), so the hosts agree again. A
+ * rollback that fails is said loudly: that host keeps the new release while the others do not.
+ */
+import type { DeployConfig } from '../deploy/config.js';
+import { DeployError, rollback, type DeployReport, type RollbackReport } from '../deploy/engine.js';
+import { hostPrimitives, type LockHolder, type TrafficProxy } from '../deploy/ports.js';
+import type { HostOutcome } from '../deploy/summary.js';
+import { formatTarget } from '../ssh/target.js';
+import { onHosts, type HostsRequest, type RunDeps } from './hosts.js';
+
+export type HostResult = 'deployed' | 'rolled-back' | 'failed' | 'untouched';
+
+/** One host after the run: the `hosts` output's element. release/image null: not known. */
+export interface HostRelease {
+  host: string;
+  result: HostResult;
+  release: string | null;
+  image: string | null;
+  /** Why, when it is not simply deployed (the error, the rollback that failed). */
+  detail?: string;
+}
+
+/** The hosts that took the release (deployed, not a dry-run) while the run failed somewhere. */
+export function partialHosts(
+  outcomes: readonly HostOutcome<DeployReport>[],
+  targets: number,
+): HostOutcome<DeployReport>[] {
+  const failed = outcomes.some((o) => o.error) || outcomes.length < targets;
+  if (!failed) return [];
+  return outcomes.filter((o) => !o.error && o.report?.result?.ok === true);
+}
+
+export interface PartialRollback {
+  host: string;
+  /** The release it went back to, when the rollback ran through. */
+  report?: RollbackReport;
+  error?: string;
+}
+
+/**
+ * Rolls back the hosts that took the release, each to the release its deploy replaced (its plan's
+ * current), all of them tried (one batch: a failure on one does not leave the next one split).
+ */
+export async function rollBackPartial(
+  request: HostsRequest & {
+    config: DeployConfig;
+    proxy?: TrafficProxy;
+    holder: Omit<LockHolder, 'startedAt'>;
+  },
+  took: readonly HostOutcome<DeployReport>[],
+  failedHost: string,
+  deps: RunDeps,
+): Promise<PartialRollback[]> {
+  const { config } = request;
+  const byHost = new Map(took.map((o) => [o.host, o.report!]));
+  const done: PartialRollback[] = [];
+  // A first deploy has nothing to go back to: it keeps the release, said as a failed rollback.
+  for (const o of took)
+    if (!o.report!.plan.current)
+      done.push({ host: o.host, error: 'a first deploy: no earlier release to go back to' });
+  const targets = request.targets.filter((t) => byHost.get(formatTarget(t))?.plan.current);
+  if (!targets.length) return done;
+  if (deps.signal?.aborted) {
+    for (const t of targets)
+      done.push({ host: formatTarget(t), error: 'cancelled before the rollback started' });
+    return done;
+  }
+  const outcomes = await onHosts<RollbackReport>(
+    { ...request, targets, batchSize: targets.length },
+    deps,
+    (session, host) =>
+      deps.log.group(`rollback-on-partial: roll back ${host}`, () =>
+        rollback(
+          {
+            app: config.app,
+            stateBase: config.stateBase,
+            to: byHost.get(host)!.plan.current!.id,
+            force: false,
+            dryRun: false,
+            healthPath: config.healthPath,
+            stopGraceSeconds: config.stopGraceSeconds,
+            healthTimeoutSeconds: config.healthTimeoutSeconds,
+            drainSeconds: config.drainSeconds,
+            gateWindowSeconds: config.gateWindowSeconds,
+            lockTimeoutSeconds: config.lockTimeoutSeconds,
+            reason: `rollback-on-partial: ${failedHost} failed`,
+          },
+          {
+            exec: session,
+            host: deps.host ?? hostPrimitives,
+            proxy: request.proxy,
+            clock: deps.clock,
+            log: deps.log,
+            holder: request.holder,
+            signal: deps.signal,
+          },
+        ),
+      ),
+    (error) => (error instanceof DeployError ? { report: error.report as RollbackReport } : {}),
+  );
+  for (const o of outcomes) done.push({ host: o.host, report: o.report, error: o.error });
+  return done;
+}
+
+/** Each host's result and the release it runs, in the order of the targets. */
+export function hostReleases(
+  hosts: readonly string[],
+  outcomes: readonly HostOutcome<DeployReport>[],
+  rollbacks: readonly PartialRollback[],
+  released: { id: string; image: string },
+  dryRun: boolean,
+): HostRelease[] {
+  return hosts.map((host): HostRelease => {
+    const o = outcomes.find((x) => x.host === host);
+    if (!o || dryRun) return { host, result: 'untouched', release: null, image: null };
+    const before = o.report?.plan.current;
+    if (o.error) {
+      const undone =
+        o.report?.result &&
+        !o.report.result.ok &&
+        !o.report.result.cancelled &&
+        !o.report.result.records.some((r) => r.status === 'undo-failed' || r.status === 'kept');
+      return undone
+        ? {
+            host,
+            result: 'rolled-back',
+            release: before?.id ?? null,
+            image: before?.image ?? null,
+            detail: o.error,
+          }
+        : { host, result: 'failed', release: null, image: null, detail: o.error };
+    }
+    const back = rollbacks.find((r) => r.host === host);
+    if (back && !back.error && back.report)
+      return {
+        host,
+        result: 'rolled-back',
+        release: back.report.choice.to.id,
+        image: back.report.choice.to.image,
+        detail: `rollback-on-partial: back from ${released.id}`,
+      };
+    if (back)
+      return {
+        host,
+        result: 'failed',
+        release: released.id,
+        image: released.image,
+        detail: `rollback-on-partial FAILED, it still runs ${released.id}: ${back.error}`,
+      };
+    return { host, result: 'deployed', release: released.id, image: released.image };
+  });
+}
+
+/** Whether the hosts that answered run different releases (or some runs an unknown one). */
+export function split(hosts: readonly HostRelease[]): boolean {
+  const known = hosts.filter((h) => h.result !== 'untouched');
+  return new Set(known.map((h) => h.release ?? '?')).size > 1;
+}
+
+/** One line per host, for the notification: "h1: deployed, runs R (image)". */
+export function whoRunsWhat(hosts: readonly HostRelease[]): string {
+  return hosts
+    .map(
+      (h) =>
+        `${h.host}: ${h.result}, ${
+          h.result === 'untouched'
+            ? 'not reached (runs what it ran)'
+            : h.release
+              ? `runs ${h.release} (${h.image})`
+              : 'runs an unknown release'
+        }${h.detail && h.result === 'failed' ? ` (${h.detail})` : ''}`,
+    )
+    .join('\n');
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The job summary's "which host runs what" table. */
+export function hostsMarkdown(hosts: readonly HostRelease[]): string {
+  return [
+    `#### Which host runs what${split(hosts) ? ' (the hosts run DIFFERENT releases)' : ''}`,
+    '',
+    '| host | result | release | image | detail |',
+    '| --- | --- | --- | --- | --- |',
+    ...hosts.map(
+      (h) =>
+        `| ${h.host} | ${h.result} | ${h.release ?? ''} | ${h.image ? `\`${cell(h.image)}\`` : ''} | ${cell(h.detail ?? '')} |`,
+    ),
+  ].join('\n');
+}
