@@ -36,6 +36,18 @@ export interface FakeTelegramApi {
   port: number;
   requests: RecordedBotRequest[];
   sent: { chatId: string; text: string; parseMode?: string; entitiesText: string }[];
+  /** What setWebhook/deleteWebhook registered for a token (the secret too, as Telegram keeps it). */
+  webhook(
+    token: string,
+  ):
+    | {
+        url: string;
+        secret?: string;
+        maxConnections: number;
+        allowedUpdates?: string[];
+        pending: number;
+      }
+    | undefined;
   /** What getWebhookInfo answers for a token; a function gets the call number (1-based). */
   setWebhookInfo(
     token: string,
@@ -131,6 +143,17 @@ export async function startFakeTelegramApi(options: {
   const calls = new Map<string, number>();
   const failures = new Map<string, InjectedFailure[]>();
   const chats = new Set(options.chats ?? []);
+  /** What setWebhook/deleteWebhook left per token (getWebhookInfo answers it, unless told). */
+  const webhooks = new Map<
+    string,
+    {
+      url: string;
+      secret?: string;
+      maxConnections: number;
+      allowedUpdates?: string[];
+      pending: number;
+    }
+  >();
   let messageId = 100;
 
   const answer = (res: ServerResponse, status: number, body: unknown) => {
@@ -169,10 +192,66 @@ export async function startFakeTelegramApi(options: {
       const failure = queued?.shift();
       if (failure) return error(res, failure.status, failure.description, failure.retryAfter);
 
+      if (method === 'setWebhook' || method === 'deleteWebhook') {
+        // as the Bot API checks them: https only, Telegram's ports, its secret_token rule
+        const url = method === 'deleteWebhook' ? '' : String(params.url ?? '');
+        if (url) {
+          const parsed = URL.canParse(url) ? new URL(url) : undefined;
+          if (parsed?.protocol !== 'https:')
+            return error(
+              res,
+              400,
+              'Bad Request: bad webhook: An HTTPS URL must be provided for webhook',
+            );
+          if (!['', '443', '80', '88', '8443'].includes(parsed.port))
+            return error(
+              res,
+              400,
+              'Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443',
+            );
+        }
+        const secret = params.secret_token;
+        if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(String(secret)))
+          return error(
+            res,
+            400,
+            'Bad Request: bad webhook: secret token contains unallowed characters',
+          );
+        const max = params.max_connections === undefined ? 40 : Number(params.max_connections);
+        if (!Number.isInteger(max) || max < 1 || max > 100)
+          return error(res, 400, 'Bad Request: bad webhook: max_connections must be in 1..100');
+        const allowed =
+          typeof params.allowed_updates === 'string'
+            ? (JSON.parse(params.allowed_updates) as string[])
+            : (params.allowed_updates as string[] | undefined);
+        const before = webhooks.get(token!);
+        webhooks.set(token!, {
+          url,
+          secret: url ? (secret as string | undefined) : undefined,
+          maxConnections: max,
+          // like the Bot API: allowed_updates left out keeps the previous setting
+          allowedUpdates: allowed ?? before?.allowedUpdates,
+          pending: params.drop_pending_updates === true ? 0 : (before?.pending ?? 0),
+        });
+        return answer(res, 200, {
+          ok: true,
+          result: true,
+          description: url ? 'Webhook was set' : 'Webhook was deleted',
+        });
+      }
       if (method === 'getWebhookInfo') {
         const n = (calls.get(token!) ?? 0) + 1;
         calls.set(token!, n);
-        const info = infos.get(token!)?.(n) ?? { url: '', pending_update_count: 0 };
+        const set = webhooks.get(token!);
+        const registered = set
+          ? {
+              url: set.url,
+              pending_update_count: set.pending,
+              max_connections: set.maxConnections,
+              ...(set.allowedUpdates ? { allowed_updates: set.allowedUpdates } : {}),
+            }
+          : undefined;
+        const info = infos.get(token!)?.(n) ?? registered ?? { url: '', pending_update_count: 0 };
         return answer(res, 200, {
           ok: true,
           result: { has_custom_certificate: false, max_connections: 40, ...info },
@@ -214,6 +293,7 @@ export async function startFakeTelegramApi(options: {
     port,
     requests,
     sent,
+    webhook: (token) => webhooks.get(token),
     setWebhookInfo(token, info) {
       infos.set(token, typeof info === 'function' ? info : () => info);
     },
