@@ -172,9 +172,24 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
       }
     } finally {
       const hosts = hostReleases(hostNames, outcomes, rollbacks, released, config.dryRun);
+      const deployed = summaryMarkdown(config.app, outcomes, config.dryRun, {
+        hosts: hostNames.length,
+      });
+      const table =
+        hostNames.length > 1 && !config.dryRun
+          ? hostsMarkdown(
+              hosts,
+              rollbacks.filter((r) => !r.error).map((r) => r.host),
+            )
+          : '';
+      // After rollback-on-partial or with hosts split, what each host runs comes first: the
+      // deploy's own headline speaks of the deploy alone.
       deps.writeSummary?.(
-        summaryMarkdown(config.app, outcomes, config.dryRun) +
-          (hostNames.length > 1 && !config.dryRun ? `\n\n${hostsMarkdown(hosts)}\n` : ''),
+        !table
+          ? deployed
+          : rollbacks.length || kept.length
+            ? `${table}\n\n${deployed}`
+            : `${deployed}\n\n${table}\n`,
       );
     }
     const hosts = hostReleases(hostNames, outcomes, rollbacks, released, config.dryRun);

@@ -7,7 +7,7 @@
 import type { DeployConfig } from '../deploy/config.js';
 import { DeployError, rollback, type DeployReport, type RollbackReport } from '../deploy/engine.js';
 import { hostPrimitives, type LockHolder, type TrafficProxy } from '../deploy/ports.js';
-import type { HostOutcome } from '../deploy/summary.js';
+import { code, type HostOutcome } from '../deploy/summary.js';
 import { formatTarget } from '../ssh/target.js';
 import { onHosts, type HostsRequest, type RunDeps } from './hosts.js';
 
@@ -178,16 +178,27 @@ export function whoRunsWhat(hosts: readonly HostRelease[]): string {
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/** The job summary's "which host runs what" table. */
-export function hostsMarkdown(hosts: readonly HostRelease[]): string {
+/**
+ * The job summary's "which host runs what" table (hosts, releases and images as code spans, as
+ * the deploy summary writes them); `rolledBack` names the hosts rollback-on-partial took back.
+ */
+export function hostsMarkdown(
+  hosts: readonly HostRelease[],
+  rolledBack: readonly string[] = [],
+): string {
+  const head = split(hosts)
+    ? '#### 🚨 Which host runs what: the hosts run DIFFERENT releases'
+    : rolledBack.length
+      ? `#### ↩️ Which host runs what: rollback-on-partial took ${rolledBack.map(code).join(', ')} back`
+      : '#### Which host runs what';
   return [
-    `#### Which host runs what${split(hosts) ? ' (the hosts run DIFFERENT releases)' : ''}`,
+    head,
     '',
     '| host | result | release | image | detail |',
     '| --- | --- | --- | --- | --- |',
     ...hosts.map(
       (h) =>
-        `| ${h.host} | ${h.result} | ${h.release ?? ''} | ${h.image ? `\`${cell(h.image)}\`` : ''} | ${cell(h.detail ?? '')} |`,
+        `| ${cell(code(h.host))} | ${h.result} | ${h.release ? cell(code(h.release)) : ''} | ${h.image ? cell(code(h.image)) : ''} | ${cell(h.detail ?? '')} |`,
     ),
   ].join('\n');
 }

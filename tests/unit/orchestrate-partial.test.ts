@@ -166,7 +166,9 @@ describe('rollback-on-partial: true (the default)', () => {
     // the chat hears "rolled back" only because every host is back
     expect(r.told.at(-1)).toMatch(/rolled back/i);
     expect(r.told.at(-1)).toContain(`rolled back ${H1} (rollback-on-partial)`);
-    expect(r.summary).toContain('#### Which host runs what');
+    expect(r.summary).toMatch(
+      /^#### ↩️ Which host runs what: rollback-on-partial took `deploy@h1.example.net:22` back/,
+    );
     expect(r.summary).not.toContain('DIFFERENT');
   });
 
@@ -188,7 +190,7 @@ describe('rollback-on-partial: true (the default)', () => {
     expect(last).not.toMatch(/Deploy rolled back/);
     expect(last).toContain(`${H1}: failed, runs ${NEW} (${IMAGE})`);
     expect(last).toContain(`${H2}: rolled-back, runs ${v1.id} (${v1.image})`);
-    expect(r.summary).toContain('(the hosts run DIFFERENT releases)');
+    expect(r.summary).toMatch(/^#### 🚨 Which host runs what: the hosts run DIFFERENT releases/);
   });
 });
 
@@ -208,7 +210,8 @@ describe('rollback-on-partial: false', () => {
     expect(r.failure).toContain(`rollback-on-partial is false: ${H1} keep ${NEW}`);
     expect(r.told.at(-1)).not.toMatch(/Deploy rolled back/);
     expect(r.told.at(-1)).toContain(`${H1}: deployed, runs ${NEW}`);
-    expect(r.summary).toContain('DIFFERENT releases');
+    expect(r.summary).toMatch(/^#### 🚨 Which host runs what: the hosts run DIFFERENT releases/);
+    expect(r.summary).toContain('| `deploy@h1.example.net:22` | deployed | `20260109-000000` |');
   });
 });
 
