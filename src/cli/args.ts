@@ -10,6 +10,7 @@ export const COMMANDS = [
   'exec',
   'lock',
   'history',
+  'prune',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -73,6 +74,7 @@ commands:
   exec       run a command in a one-off container of the current release: exec -- CMD...
   lock       show the deploy lock's holder; 'lock release --reason TEXT' frees it
   history    the audit log (--since, --event, --result, --limit)
+  prune      remove old releases' stopped containers and unused images beyond keep-releases
 
 Run 'tg-devops <command> --help' for a command's options.
 exit codes: 0 ok, 1 failure, 2 usage`;
@@ -139,6 +141,15 @@ Prints the app's audit log on each host, oldest first: time, who, what, release,
 ${COMMON}
 
 example: tg-devops history --config deploy.yml --event rollback --since 7d`,
+  prune: `usage: tg-devops prune --config deploy.yml [--dry-run] [--host HOST]...
+
+Removes the app's stopped containers of releases beyond the config's keep-releases (never the
+current or the previous release) and the images no kept container uses: the deploy's own prune
+steps as a plan of the same engine, under the deploy lock, with an audit line 'prune'.
+  --dry-run       print the prune plan; nothing changes
+${COMMON}
+
+example: tg-devops prune --config deploy.yml --dry-run`,
 };
 
 export function parseArgs(argv: readonly string[]): Parsed {
@@ -206,7 +217,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
         break;
       case '--dry-run':
         noValue();
-        only('--dry-run', 'deploy', 'rollback');
+        only('--dry-run', 'deploy', 'rollback', 'prune');
         dryRun = true;
         break;
       case '--follow':

@@ -4,7 +4,10 @@
  * command is an argv (src/ssh quotes it); everything printed goes through deps.out, which
  * redacts (src/cli/main.ts).
  */
+import { formatBytes } from '../deploy/disk.js';
 import { commonOptions, LABEL_APP } from '../deploy/docker.js';
+import { prune } from '../deploy/engine.js';
+import { planText } from '../deploy/print.js';
 import { hostPrimitives, type AppState, type AuditEntry, type Release } from '../deploy/ports.js';
 import { StepError } from '../errors.js';
 import type { Executor } from '../exec.js';
@@ -236,6 +239,37 @@ export async function historyCommand(
   return failed.length ? 1 : 0;
 }
 
+/**
+ * prune: the engine's prune plan on each host (src/deploy/prune-plan.ts): the app's stopped
+ * containers beyond keep-releases and the images no kept container uses, under the lock, audited.
+ */
+export async function pruneCommand(cli: CliConfig, args: CliArgs, deps: CliDeps): Promise<number> {
+  const config = { ...cli.config, dryRun: args.dryRun };
+  const { failed } = await withHosts(cli, args, deps, async (exec, host) => {
+    const report = await prune(config, {
+      exec,
+      host: hostPrimitives,
+      clock: deps.clock,
+      log: deps.log,
+      holder: { runId: `cli-${process.pid}`, actor: deps.actor },
+      signal: deps.signal,
+    });
+    if (report.dryRun) {
+      deps.out(`${host}: dry-run, nothing changed`);
+      deps.out(planText(report.plan));
+      return;
+    }
+    const removed = report.result?.records.filter((r) => r.status === 'ok').length ?? 0;
+    const warned = report.result?.records.filter((r) => r.status === 'warned') ?? [];
+    const freed = report.facts.freedBytes;
+    deps.out(
+      `${host}: ${removed} of ${report.plan.steps.length} prune step(s) done${freed !== undefined ? `, ${formatBytes(freed)} freed` : ''}${warned.length ? `; not done: ${warned.map((w) => `${w.title} (${w.detail ?? ''})`).join('; ')}` : ''}`,
+    );
+    if (report.result && !report.result.ok) throw report.result.error;
+  });
+  return failed.length ? 1 : 0;
+}
+
 /** Every command: the on-call ones here, deploy, rollback and status in commands.ts. */
 export async function dispatchCommand(
   cli: CliConfig,
@@ -251,6 +285,8 @@ export async function dispatchCommand(
       return lockCommand(cli, args, deps);
     case 'history':
       return historyCommand(cli, args, deps);
+    case 'prune':
+      return pruneCommand(cli, args, deps);
     default:
       return runCommand(cli, args, deps);
   }

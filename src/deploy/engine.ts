@@ -28,6 +28,7 @@ import { LockLostError } from '../host/lock.js';
 import type { HeldLock, HostPrimitives, LockHolder, TrafficProxy } from './ports.js';
 import { planText } from './print.js';
 import { probe as probeHost, type Probe, type ProxyChoice } from './probe.js';
+import { buildPrunePlan } from './prune-plan.js';
 import { describeProxy } from '../proxy/index.js';
 import {
   buildRollbackPlan,
@@ -576,4 +577,37 @@ export async function rollback(
   };
   if (full.result && !full.result.ok) throw new DeployError(full.result.error!, full);
   return full;
+}
+
+/**
+ * Prune (`tg-devops prune`): the deploy's prune steps alone, as a plan of this engine: under the
+ * lock, checked by the safety rules, audited (`prune`). Without a proxy: nothing is routed.
+ */
+export async function prune(config: DeployConfig, deps: EngineDeps): Promise<RunReport> {
+  const lock = lockFor(60 + 10 * 20);
+  return runJob(
+    {
+      kind: 'deploy',
+      app: config.app,
+      stateBase: config.stateBase,
+      dryRun: config.dryRun,
+      lockTimeoutSeconds: config.lockTimeoutSeconds,
+      lock,
+      extraGates: [],
+      secrets: {},
+      prepare: async () => {
+        const probe = await probeHost(deps.exec, { ...config, healthPath: undefined }, deps);
+        return { probe, plan: buildPrunePlan(config, probe, lock) };
+      },
+      audit: (plan, result, facts) => ({
+        action: 'prune',
+        release: plan.releaseId,
+        result: result.ok ? 'success' : result.cancelled ? 'cancelled' : 'failure',
+        detail: result.error
+          ? result.error.message
+          : `${result.records.filter((r) => r.status === 'ok').length} of ${plan.steps.length} step(s) done${facts.freedBytes !== undefined ? `, ${facts.freedBytes} bytes freed` : ''}`,
+      }),
+    },
+    deps,
+  );
 }

@@ -250,3 +250,45 @@ test('logs, exec, history of a rollback, lock and lock release: over real SSH', 
   const audited = cli(['history', '--config', config, '--event', 'lock-release']);
   expect(audited.out.split('\n').filter((l) => l.includes('lock-release'))).toHaveLength(2);
 });
+
+test('prune: the engine removes the stopped release beyond keep-releases, keeps current and previous, audits', async () => {
+  // after the first test: v1 serves again (rolled back), v2's container is the previous release
+  deploy(config); // a third release: v1 becomes previous, v2's container is neither
+  const state = readState();
+  const names = async () =>
+    (
+      await docker.run([
+        'docker',
+        'ps',
+        '-a',
+        '--filter',
+        `label=tg-devops.app=${app}`,
+        '--format',
+        '{{.Names}}',
+      ])
+    ).stdout
+      .split('\n')
+      .filter(Boolean)
+      .sort();
+  const before = await names();
+  expect(before).toHaveLength(3);
+  const stray = before.find(
+    (n) => n !== state.current.container && n !== state.previous!.container,
+  )!;
+  writeFileSync(join(dir, 'keep1.yml'), `${readFileSync(config, 'utf8')}\nkeep-releases: 1\n`);
+  const keep1 = join(dir, 'keep1.yml');
+
+  const plan = cli(['prune', '--config', keep1, '--dry-run']);
+  expect({ code: plan.code, err: plan.code ? plan.err : '' }).toEqual({ code: 0, err: '' });
+  expect(plan.out).toContain(`prune old release ${stray}`);
+  expect(plan.out).not.toContain(`prune old release ${state.previous!.container}`);
+  expect(await names()).toEqual(before);
+
+  const run = cli(['prune', '--config', keep1]);
+  expect({ code: run.code, err: run.code ? run.err : '' }).toEqual({ code: 0, err: '' });
+  expect(run.out).toMatch(/1 of 1 prune step\(s\) done/);
+  expect(await names()).toEqual([state.current.container, state.previous!.container].sort());
+  expect(auditLines().at(-1)).toMatchObject({ action: 'prune', result: 'success' });
+  const history = cli(['history', '--config', config, '--event', 'prune']);
+  expect(history.out).toMatch(/\sprune\s+\d{8}-\d{6}\s+success/);
+});

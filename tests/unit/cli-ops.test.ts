@@ -115,7 +115,7 @@ describe('the command line', () => {
   });
 
   it('every new command has --help with an example', () => {
-    for (const command of ['logs', 'exec', 'lock', 'history']) {
+    for (const command of ['logs', 'exec', 'lock', 'history', 'prune']) {
       const parsed = parseArgs([command, '--help']);
       expect('help' in parsed && parsed.help).toMatch(new RegExp(`example: tg-devops ${command} `));
     }
