@@ -3,6 +3,7 @@ import { fakeClock } from '../../src/clock.js';
 import {
   GateError,
   httpGate,
+  isConflictLine,
   logGate,
   runningGate,
   waitReady,
@@ -96,6 +97,46 @@ describe('gates', () => {
       ok: false,
       fatal: true,
       evidence: 'log line: telethon: AUTH_KEY_DUPLICATED',
+    });
+  });
+
+  // Real conflict signals, and lines that merely contain 409 (update ids, ports, counts).
+  const conflictLines = [
+    'HTTP Request: POST https://api.telegram.org/bot***/getUpdates "HTTP/1.1 409 Conflict"',
+    'pollbot 2: getUpdates: 409 Conflict: terminated by other getUpdates request',
+    'telegram.error.Conflict: Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+    'aiogram: TelegramConflictError: Telegram server says - Conflict: terminated by other getUpdates request',
+    '{"ok":false,"error_code":409,"description":"Conflict: terminated by other getUpdates request"}',
+    'response: {"ok": false, "error_code": 409}',
+    'telethon: AUTH_KEY_DUPLICATED',
+    'RPCError 406: AUTH_KEY_DUPLICATED (caused by GetStateRequest)',
+  ];
+  const harmlessLines = [
+    'webhook: update 409 handled',
+    'update_id=840912345 processed',
+    'listening on 0.0.0.0:4090',
+    'processed 1409 updates in 409 ms',
+    '{"ok":true,"result":[{"update_id":409}]}',
+    'merge Conflicts resolved in user settings',
+    'ConflictResolver started',
+    'error_code: 4091',
+  ];
+  it.each(conflictLines)('conflict line: %s', (line) => {
+    expect(isConflictLine(line)).toBe(true);
+  });
+  it.each(harmlessLines)('not a conflict: %s', (line) => {
+    expect(isConflictLine(line)).toBe(false);
+  });
+
+  it('logs: a line that only contains 409 (an update id, a port) passes the gate', async () => {
+    const gate = logGate();
+    const quiet = ctx(() => ({ stdout: `${harmlessLines.join('\n')}\n` }));
+    expect(await gate(quiet.c)).toMatchObject({ ok: true });
+    const loud = ctx(() => ({ stdout: `update 409 handled\n${conflictLines[0]}\n` }));
+    expect(await gate(loud.c)).toMatchObject({
+      ok: false,
+      fatal: true,
+      evidence: `log line: ${conflictLines[0]}`,
     });
   });
 
