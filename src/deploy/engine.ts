@@ -331,11 +331,17 @@ async function whereTrafficIs(
         : 'traffic: unknown (the proxy did not answer)',
     );
   }
-  const list = await exec.run(listArgv(plan.app), { allowFailure: true });
-  const running = parseContainerList(list.stdout)
-    .filter((c) => c.state === 'running')
-    .map((c) => c.name);
-  parts.push(`running: ${running.join(', ') || 'nothing'}`);
+  // a read of the host after a failure (often over the connection that failed) never replaces
+  // the failure's own report: what could not be read is said, in brackets
+  try {
+    const list = await exec.run(listArgv(plan.app), { allowFailure: true });
+    const running = parseContainerList(list.stdout)
+      .filter((c) => c.state === 'running')
+      .map((c) => c.name);
+    parts.push(`running: ${running.join(', ') || 'nothing'}`);
+  } catch (error) {
+    parts.push(`(could not read the host afterwards: ${errorMessage(error)})`);
+  }
   if (result.routeUncertain)
     parts.push(
       `a route or its undo reported a failure, so the proxy may still run another routing; kept running: ${result.keptRunning.join(', ') || 'see above'}`,

@@ -248,6 +248,31 @@ describe('blue-green', () => {
     expect(calls).toContain('audit failure');
   });
 
+  it('a connection that dies with the undo: the failure report stays, the read of the host afterwards is added', async () => {
+    const base = dockerHost({ running: ['mybot-20260101-000000'], unhealthy: true });
+    let dead = false;
+    const exec: typeof base = {
+      ...base,
+      run: (argv, options) => {
+        if (argv[1] === 'rm') dead = true;
+        return dead
+          ? Promise.reject(new Error('ssh: connect to host h1: Connection refused'))
+          : base.run(argv, options);
+      },
+    };
+    const { host, calls } = memoryHost({ app: 'mybot', current: blueRelease, history: [] });
+    const error = await deploy(
+      buildConfig({ ...web, 'health-timeout': '2' }),
+      deps(exec, host, fakeProxy([{ color: 'blue', port: 8001, weight: 100 }])),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeployError);
+    expect((error as Error).message).toMatch(
+      /gate http-health failed.*; NOT rolled back: 1 undo step\(s\) failed or were not run .*\(could not read the host afterwards: ssh: connect to host h1: Connection refused\)/,
+    );
+    expect(calls).toContain('audit failure');
+    expect(calls.at(-1)).toBe('unlock');
+  });
+
   it('a failing health gate: no switch, the new color is removed, the step names the gate', async () => {
     const exec = dockerHost({ running: ['mybot-20260101-000000'], unhealthy: true });
     const { host, calls } = memoryHost({
