@@ -1,6 +1,7 @@
 import { type CoverageChange, formatDelta } from './baseline.js';
 import { type DiffCoverage, formatRanges } from './diff-coverage.js';
 import { formatPercent, type LineTotals, percent, type TestResults } from './model.js';
+import { code, fence } from '../markdown.js';
 
 /** Everything one run found, ready to publish. */
 export interface Outcome {
@@ -204,21 +205,7 @@ export function cell(text: string): string {
     .replace(/\r?\n/g, ' ');
 }
 
-/** An inline code span that no backtick in the text can close early. */
-export function code(text: string): string {
-  const flat = text.replace(/\r?\n/g, ' ');
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-  const ticks = '`'.repeat(longest + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-  return `${ticks}${pad}${flat}${pad}${ticks}`;
-}
-
-/** A fenced block that no line of the text can close early. */
-export function fence(text: string): string {
-  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const ticks = '`'.repeat(longest + 1);
-  return `${ticks}text\n${text}\n${ticks}`;
-}
+export { code, fence } from '../markdown.js';
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;

@@ -8,7 +8,10 @@
 import type { RollbackReport, RunReport } from './engine.js';
 import { formatBytes } from './disk.js';
 import { planMarkdown } from './print.js';
+import { code, fence, humanDuration } from '../markdown.js';
 import type { Release } from './ports.js';
+
+export { code, humanDuration };
 
 /** One host's outcome of a deploy or a rollback. */
 export interface HostOutcome<R extends RunReport = RunReport> {
@@ -27,34 +30,8 @@ export interface SummaryContext {
   configFile?: string;
 }
 
-/** 850 ms, 12.3 s, 2 min 05 s, 1 h 02 min. */
-export function humanDuration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const s = Math.round(ms / 1000);
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
-}
-
-/** A code span that holds any text (backticks inside get a longer fence; no line breaks). */
-export function code(text: string): string {
-  const flat = text.replace(/\s*\n\s*/g, ' ');
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((m) => m.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${flat}${pad}${fence}`;
-}
-
 /** In a table cell: pipes escaped (also inside code spans, as GFM wants), one line. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
-/** A fenced block that no line of the text can close. */
-function fenced(text: string, info = 'text'): string {
-  const longest = Math.max(2, ...(text.match(/^`+/gm) ?? []).map((m) => m.length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${info}\n${text}\n${fence}`;
-}
 
 /** The version people call a release by: its recorded version, the image's tag, or a short digest. */
 export function versionOf(release: Pick<Release, 'image' | 'version'> | undefined): string {
@@ -173,14 +150,14 @@ export function rollbackHeadline(
 /** On failure: what went wrong, the container's last lines, and the command to roll back. */
 function failureSection(lines: string[], o: HostOutcome): void {
   if (!o.error) return;
-  lines.push('', `#### ${code(o.host)}: failed`, '', fenced(o.error));
+  lines.push('', `#### ${code(o.host)}: failed`, '', fence(o.error));
   const logs = o.report?.facts.failedLogs;
   if (logs) {
     lines.push(
       '',
       `Last ${plural(logs.lines.length, 'log line')} of ${code(logs.container)}:`,
       '',
-      fenced(logs.lines.join('\n') || '(no output)'),
+      fence(logs.lines.join('\n') || '(no output)'),
     );
   }
   if (o.report?.afterwards) lines.push('', `After the undos: ${cell(o.report.afterwards)}`);

@@ -1,3 +1,4 @@
+import { code, humanDuration } from '../markdown.js';
 import type { Verdict } from './types.js';
 
 const ICON = { pass: '✅', fail: '❌', inconclusive: '❔' } as const;
@@ -12,18 +13,29 @@ export function cell(text: string): string {
     .replace(/\r?\n/g, ' ');
 }
 
+/** A check's name (often a URL or user@host) as code in a cell: never a link; pipes escaped. */
+const codeCell = (text: string) => code(text).replace(/\|/g, '\\|');
+
+/** The reason, its leading check name (`logs app@deploy@host: ...`) as code: never a mailto link. */
+function why(verdict: Verdict): string {
+  const name = verdict.failedCheck;
+  if (name && verdict.reason.startsWith(`${name}: `))
+    return `${code(name)}: ${cell(verdict.reason.slice(name.length + 2))}`;
+  return cell(verdict.reason);
+}
+
 /** The job summary: the verdict, why, and each check's last probe results. */
 export function verdictMarkdown(
   verdict: Verdict,
   options: { title?: string; onInconclusive?: 'fail' | 'pass' } = {},
 ): string {
-  const seconds = Math.round((verdict.decidedAt - verdict.startedAt) / 1000);
+  const took = humanDuration(verdict.decidedAt - verdict.startedAt);
   const lines = [
     `### ${options.title ?? 'Verification'}: ${ICON[verdict.outcome]} ${verdict.outcome}${verdict.accepted ? '' : ' (not accepted)'}`,
     '',
-    `**Why:** ${cell(verdict.reason)}`,
+    `**Why:** ${why(verdict)}`,
     '',
-    `${verdict.rounds} round(s) of probes in ${seconds} s.` +
+    `${verdict.rounds} round(s) of probes in ${took}.` +
       (verdict.outcome === 'inconclusive'
         ? ` An inconclusive verdict ${verdict.accepted ? 'passes' : 'fails'} (on-inconclusive: ${options.onInconclusive ?? 'fail'}).`
         : ''),
@@ -39,7 +51,7 @@ export function verdictMarkdown(
       )
       .join('<br>');
     lines.push(
-      `| ${cell(e.name)} | ${ICON[e.outcome]} ${e.outcome}: ${cell(e.reason)} | ${e.counts.pass} | ${e.counts.fail} | ${e.counts.inconclusive} | ${last} |`,
+      `| ${codeCell(e.name)} | ${ICON[e.outcome]} ${e.outcome}: ${cell(e.reason)} | ${e.counts.pass} | ${e.counts.fail} | ${e.counts.inconclusive} | ${last} |`,
     );
   }
   return lines.join('\n');

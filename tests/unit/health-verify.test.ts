@@ -258,7 +258,7 @@ describe('verify()', () => {
     const md = verdictMarkdown(verdict);
     expect(md).toContain('### Verification: ❌ fail (not accepted)');
     expect(md).toContain(
-      '| x\\|y | ❌ fail: got &lt;b&gt;\\| | 0 | 1 | 0 | ❌ #1 +0s got &lt;b&gt;\\| |',
+      '| `x\\|y` | ❌ fail: got &lt;b&gt;\\| | 0 | 1 | 0 | ❌ #1 +0s got &lt;b&gt;\\| |',
     );
   });
 });

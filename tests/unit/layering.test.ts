@@ -22,6 +22,7 @@ export const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
       'src/exec.ts',
       'src/redact.ts',
       'src/command-line.ts',
+      'src/markdown.ts',
       'src/inputs/',
     ],
   },

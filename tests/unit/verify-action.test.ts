@@ -195,7 +195,7 @@ describe('verify run()', () => {
       });
       // One round only: the webhook passed once, short of its 3 consecutive passes.
       expect(summaries[0]).toContain(
-        '| telegram webhook | ❔ inconclusive: 1 of 3 consecutive passes: url "https://bot.example/webhook", 0 pending | 1 | 0 | 0 | ✅ #1 +0s url "https://bot.example/webhook", 0 pending |',
+        '| `telegram webhook` | ❔ inconclusive: 1 of 3 consecutive passes: url "https://bot.example/webhook", 0 pending | 1 | 0 | 0 | ✅ #1 +0s url "https://bot.example/webhook", 0 pending |',
       );
       expect(api.requests.map((r) => [r.token === token ? 'bot' : 'ops', r.method])).toEqual([
         ['bot', 'getWebhookInfo'],
