@@ -37,6 +37,8 @@ export interface CliDeps {
   actor: string;
   /** For the verify checks (HTTP, Prometheus, Telegram); default: global fetch. */
   fetch?: FetchLike;
+  /** exec: whether stdin and stdout are a terminal (default: asked of the process). */
+  tty?: boolean;
   /** false: leave SIGINT/SIGTERM alone (tests; they may pass their own signal). */
   handleSignals?: boolean;
   signal?: AbortSignal;

@@ -103,11 +103,13 @@ export function execArgv(
   envFile: string,
   name: string,
   command: readonly string[],
+  interactive = false,
 ): string[] {
   return [
     'docker',
     'run',
     '--rm',
+    ...(interactive ? ['-it'] : []),
     '--name',
     name,
     '--label',
@@ -123,12 +125,26 @@ export async function execCommand(cli: CliConfig, args: CliArgs, deps: CliDeps):
   oneHost(cli, args);
   const config = cli.config;
   const command = args.commandArgv ?? [];
+  // -it when a person types into it (stdin and stdout are terminals); a pipe gets plain output
+  const tty = deps.tty ?? (process.stdin.isTTY === true && process.stdout.isTTY === true);
   let exitCode = 0;
   const { failed } = await withHosts(cli, args, deps, async (exec) => {
     const paths = hostPrimitives.appPaths(config.stateBase, config.app);
     const release = releaseFor(await hostPrimitives.readState(exec, paths), undefined, exec.where);
     const name = `${config.app}-exec-${deps.clock.now().toString(36)}`;
     deps.log.info(`${exec.where}: ${command.join(' ')} in a one-off container of ${release.id}`);
+    if (tty && exec.interactive) {
+      // A terminal cannot be redacted line by line: it is the operator's own screen.
+      deps.log.info('interactive (-it): the output goes to your terminal as it is, unredacted');
+      const code = await exec.interactive(
+        execArgv(config, release, paths.envFile, name, command, true),
+      );
+      if (code !== 0) {
+        deps.log.error(`${exec.where}: ${command[0]} exited ${code}`);
+        exitCode = 1;
+      }
+      return;
+    }
     const result = await exec.run(execArgv(config, release, paths.envFile, name, command), {
       allowFailure: true,
     });

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,6 +54,11 @@ export interface SshSession extends Executor {
   readonly masterPid?: number;
   /** Ends the ControlMaster. Safe to call twice. */
   close(): Promise<void>;
+  /**
+   * Runs argv with a terminal (ssh -t) through the master, wired to this process's stdin, stdout
+   * and stderr (an interactive shell: `tg-devops exec`). Resolves with the exit code.
+   */
+  interactive?(argv: readonly string[]): Promise<number>;
 }
 
 /** No connection, or a connection that broke before the remote command started. */
@@ -318,6 +324,27 @@ class Session implements SshSession {
         await this.clock.sleep(delay);
       }
     }
+  }
+
+  async interactive(argv: readonly string[]): Promise<number> {
+    if (!this.open) throw new Error(`${this.where}: the SSH session is closed`);
+    const command = remoteCommand(argv); // throws before anything runs on a bad argument
+    this.stats.commands++;
+    const args = [
+      ...this.baseOptions(),
+      '-o',
+      'ControlMaster=no',
+      '-o',
+      `ControlPath=${this.controlPath}`,
+      '-t',
+      ...this.destination(),
+      command,
+    ];
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.settings.sshBinary ?? 'ssh', args, { stdio: 'inherit' });
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolve(code ?? (signal ? 130 : 1)));
+    });
   }
 
   /** Host-key check (plain connection, no master), quoting probe, then the master. */

@@ -292,3 +292,49 @@ test('prune: the engine removes the stopped release beyond keep-releases, keeps 
   const history = cli(['history', '--config', config, '--event', 'prune']);
   expect(history.out).toMatch(/\sprune\s+\d{8}-\d{6}\s+success/);
 });
+
+test('exec on a terminal: -it gives the command a TTY (run under script(1)), the container is removed', async () => {
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const line = [
+    process.execPath,
+    '--import',
+    join(ROOT, 'scripts/ts-register.mjs'),
+    join(ROOT, 'src/cli/index.ts'),
+    'exec',
+    '--config',
+    config,
+    '--',
+    'sh',
+    '-c',
+    'if [ -t 0 ] && [ -t 1 ]; then echo "tty: yes"; else echo "tty: no"; fi',
+  ]
+    .map(quote)
+    .join(' ');
+  const run = spawnSync('script', ['-qec', line, '/dev/null'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+    timeout: 120_000,
+  });
+  expect(run.status).toBe(0);
+  expect(run.stdout).toContain('tty: yes');
+  // without a terminal (a pipe), the same command gets none
+  const piped = cli([
+    'exec',
+    '--config',
+    config,
+    '--',
+    'sh',
+    '-c',
+    '[ -t 0 ] && echo "tty: yes" || echo "tty: no"',
+  ]);
+  expect(piped.out.trim()).toBe('tty: no');
+  const leftover = await docker.run([
+    'docker',
+    'ps',
+    '-aq',
+    '--filter',
+    `label=tg-devops.app=${app}-exec`,
+  ]);
+  expect(leftover.stdout.trim()).toBe('');
+});

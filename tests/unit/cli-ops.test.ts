@@ -152,6 +152,9 @@ describe('argv builders', () => {
     const image = argv.indexOf('ghcr.io/o/b:2.0');
     expect(argv[image - 1]).toBe('--');
     expect(argv.slice(image + 1)).toEqual(hostile);
+    expect(argv).not.toContain('-it');
+    const tty = execArgv(config, release('r2'), '/e', 'n', ['sh'], true);
+    expect(tty.slice(0, 4)).toEqual(['docker', 'run', '--rm', '-it']);
   });
 
   it('logs: only the flags given; days become hours for docker', () => {
