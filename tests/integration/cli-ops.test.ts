@@ -338,3 +338,48 @@ test('exec on a terminal: -it gives the command a TTY (run under script(1)), the
   ]);
   expect(leftover.stdout.trim()).toBe('');
 });
+
+test('logs --follow streams new lines of the current release as they are written, redacted', async () => {
+  const { spawn } = await import('node:child_process');
+  const current = readState().current;
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      join(ROOT, 'scripts/ts-register.mjs'),
+      join(ROOT, 'src/cli/index.ts'),
+      'logs',
+      '--config',
+      config,
+      '--follow',
+      '--since',
+      '1s',
+      '--grep',
+      'follow-marker',
+    ],
+    { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const seen = async (text: string) => {
+    for (let i = 0; i < 150 && !out.includes(text); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    return out.includes(text);
+  };
+  try {
+    // written while the command runs: only a follower can print them
+    for (let i = 0; i < 20 && !out.includes('follow-marker 1'); i++) {
+      await logLine(current.container, 'follow-marker 1');
+      if (await seen('follow-marker 1')) break;
+    }
+    expect(out).toContain('follow-marker 1');
+    await logLine(current.container, 'not for the grep');
+    await logLine(current.container, `follow-marker 2 ${TOKEN}`);
+    expect(await seen('follow-marker 2 ***')).toBe(true);
+    expect(out).not.toContain(TOKEN);
+    expect(out).not.toContain('not for the grep');
+    expect(child.exitCode).toBeNull(); // still following
+  } finally {
+    child.kill('SIGINT');
+  }
+});
