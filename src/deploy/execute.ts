@@ -10,6 +10,7 @@ import type { Executor } from '../exec.js';
 import type { Log } from '../log.js';
 import type { AppPaths, AppState, Release } from '../host/state.js';
 import type { HostPrimitives } from './ports.js';
+import { changedNothing } from '../proxy/route-error.js';
 import type { TrafficProxy } from '../proxy/types.js';
 import { redact } from '../redact.js';
 import { runBackup } from './backup.js';
@@ -233,7 +234,10 @@ export async function execute(
       error = new StepError(`step ${index + 1} (${step.title})`, message);
       ctx.log.error(error.message);
       stoppedAt = index;
-      failing = step;
+      // a route that says it changed nothing (it failed before touching the live config) needs
+      // no routing back: the undos are those of the steps before it, as for any failed step
+      failing = changedNothing(cause) ? undefined : step;
+      if (!failing) ctx.log.info(`${step.title}: nothing changed on the proxy, no route back`);
       break;
     }
     records.push({ id: step.id, title: step.title, status: 'ok', ms: ctx.clock.now() - started });

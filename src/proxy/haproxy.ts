@@ -33,6 +33,7 @@ import {
   type NginxSettings,
   type RemovableProxy,
 } from './types.js';
+import { afterAChange, beforeAnyChange } from './route-error.js';
 import { validateBackends } from './validate.js';
 
 export const backendName = (app: string) => `be_${app}`;
@@ -380,46 +381,56 @@ export function haproxyProxy(
     },
 
     async route(exec, backends) {
-      validateBackends(backends);
-      const now = await state(exec);
-      const want = desiredState(backends, now ?? []);
-      const text = await readText(exec, haproxy.configFile);
-      const reload = !now || blockFrontendPort(findBlock(text ?? '', app)) !== haproxy.frontendPort;
+      // Everything up to a checked candidate file changes nothing live: a failure here is a
+      // definite "nothing changed" (RouteError tookEffect false), so nothing needs routing back.
+      const { now, want, reload, prepared } = await beforeAnyChange('haproxy', async () => {
+        validateBackends(backends);
+        const now = await state(exec);
+        const want = desiredState(backends, now ?? []);
+        const text = await readText(exec, haproxy.configFile);
+        const reload =
+          !now || blockFrontendPort(findBlock(text ?? '', app)) !== haproxy.frontendPort;
+        return { now, want, reload, prepared: await prepare(exec, want, { text }) };
+      });
 
-      if (reload) {
-        // First setup (or a new frontend port): file, reload, wait until the process has it.
-        const changed = await persist(exec, want);
-        if (changed || !now) {
-          await reloadHaproxy(exec);
-          const end = clock.now() + (options.reloadWaitSeconds ?? 15) * 1000;
-          let loaded = await state(exec).catch(() => undefined);
-          while (!loaded) {
-            if (clock.now() >= end)
-              throw new StepError('haproxy', `reloaded, but ${be} did not appear within the wait`);
-            await clock.sleep(200);
-            loaded = await state(exec).catch(() => undefined);
+      await afterAChange(async () => {
+        if (reload) {
+          // First setup (or a new frontend port): file, reload, wait until the process has it.
+          const changed = await persist(exec, want, prepared);
+          if (changed || !now) {
+            await reloadHaproxy(exec);
+            const end = clock.now() + (options.reloadWaitSeconds ?? 15) * 1000;
+            let loaded = await state(exec).catch(() => undefined);
+            while (!loaded) {
+              if (clock.now() >= end)
+                throw new StepError(
+                  'haproxy',
+                  `reloaded, but ${be} did not appear within the wait`,
+                );
+              await clock.sleep(200);
+              loaded = await state(exec).catch(() => undefined);
+            }
+            if (!matches(loaded, want)) await apply(exec, loaded, want);
           }
-          if (!matches(loaded, want)) await apply(exec, loaded, want);
+        } else if (now) {
+          // The switch: the new file is checked; change the running state, then keep the file.
+          try {
+            if (!matches(now, want)) await apply(exec, now, want);
+          } catch (error) {
+            if (prepared.next !== undefined) await removeFile(exec, prepared.candidate);
+            throw error;
+          }
+          await persist(exec, want, prepared);
+          // Another app's first setup may have reloaded HAProxy between our runtime change and our
+          // file swap, and its new process read our old block: check once more, now that the file
+          // is right, and apply again if so.
+          const final = await state(exec);
+          if (!final) throw new StepError('haproxy', `${be} disappeared from the running HAProxy`);
+          if (!matches(final, want)) await apply(exec, final, want);
         }
-      } else {
-        // The switch: check the new file first, change the running state, then keep the file.
-        const prepared = await prepare(exec, want, { text });
-        try {
-          if (!matches(now, want)) await apply(exec, now, want);
-        } catch (error) {
-          if (prepared.next !== undefined) await removeFile(exec, prepared.candidate);
-          throw error;
-        }
-        await persist(exec, want, prepared);
-        // Another app's first setup may have reloaded HAProxy between our runtime change and our
-        // file swap, and its new process read our old block: check once more, now that the file
-        // is right, and apply again if so.
-        const final = await state(exec);
-        if (!final) throw new StepError('haproxy', `${be} disappeared from the running HAProxy`);
-        if (!matches(final, want)) await apply(exec, final, want);
-      }
-      // nginx talks to the frontend; written and reloaded once per app (no-op when in place)
-      await installUpstream(exec, nginx, app, renderFrontendUpstream(app, haproxy.frontendPort));
+        // nginx talks to the frontend; written and reloaded once per app (no-op when in place)
+        await installUpstream(exec, nginx, app, renderFrontendUpstream(app, haproxy.frontendPort));
+      });
     },
 
     async drain(exec, backend, seconds, clk) {

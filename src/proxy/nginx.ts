@@ -12,6 +12,7 @@ import { StepError } from '../errors.js';
 import type { Executor } from '../exec.js';
 import { runProxyCommand } from './command.js';
 import { readText, removeFile, writeText } from './files.js';
+import { beforeAnyChange, RouteError, unchanged } from './route-error.js';
 import {
   COLORS,
   type Backend,
@@ -96,7 +97,7 @@ export async function installIncludeFile(
   content: string,
   options: { force?: boolean } = {},
 ): Promise<boolean> {
-  const before = await readText(exec, path);
+  const before = await beforeAnyChange('nginx', () => readText(exec, path));
   // force: test and reload even when the file has it (after a reload that may or may not have
   // taken effect, the file says nothing about what nginx runs)
   if (before === content && !options.force) return false;
@@ -105,18 +106,21 @@ export async function installIncludeFile(
     if (before === undefined) await removeFile(exec, path);
     else await writeText(exec, path, before);
   };
+  // a test that fails (or is not found) reloads nothing: once the previous file is back, nothing
+  // changed (a RouteError with tookEffect false); a restore that fails throws its own error
   const test = await runProxyCommand(exec, 'nginx', 'nginx-test-command', nginx.testCommand, {
     allowFailure: true,
   }).catch(async (error: unknown) => {
     await restore();
-    throw error;
+    throw unchanged(error, 'nginx');
   });
   if (test.exitCode !== 0) {
     await restore();
-    throw new StepError(
+    throw new RouteError(
       'nginx',
       `config test failed with ${path}; restored the previous file, reloaded nothing:\n` +
         tail(test.stderr || test.stdout),
+      false,
     );
   }
   const reload = await runProxyCommand(exec, 'nginx', 'nginx-reload-command', nginx.reloadCommand, {
@@ -211,7 +215,8 @@ export function nginxProxy(app: string, nginx: NginxSettings): RemovableProxy {
       return text === undefined ? [] : parseUpstream(text);
     },
     async route(exec, backends, options = {}) {
-      const content = renderUpstream(app, backends); // validates first
+      // validates first
+      const content = await beforeAnyChange('nginx', async () => renderUpstream(app, backends));
       await installUpstream(exec, nginx, app, content, options);
     },
     async drain(exec, backend, seconds, clock) {

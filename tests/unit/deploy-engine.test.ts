@@ -5,6 +5,7 @@ import { deploy, DeployError } from '../../src/deploy/engine.js';
 import { buildPlan } from '../../src/deploy/plan.js';
 import { planJson, planMarkdown, planText } from '../../src/deploy/print.js';
 import { PlanRefused } from '../../src/deploy/rules.js';
+import { RouteError } from '../../src/proxy/route-error.js';
 import type {
   AppState,
   Backend,
@@ -679,8 +680,11 @@ describe('the release record: migration label and proxy', () => {
 
 // ---- issue 10: one engine, its failure paths --------------------------------------------------
 
-/** A proxy whose route can fail after taking effect (a reload that exits 1 after reloading). */
-function flakyProxy(routed: Backend[], failures: ('taken' | 'before')[]) {
+/**
+ * A proxy whose route can fail after taking effect (a reload that exits 1 after reloading), or
+ * say it changed nothing ('unchanged': its candidate check was not found, as RouteError says).
+ */
+function flakyProxy(routed: Backend[], failures: ('taken' | 'before' | 'unchanged')[]) {
   const live: Backend[][] = [routed];
   const asked: { backends: Backend[]; force?: boolean }[] = [];
   const drained: { color: string; port: number; seconds: number }[] = [];
@@ -690,6 +694,8 @@ function flakyProxy(routed: Backend[], failures: ('taken' | 'before')[]) {
     route: async (_e, backends, options) => {
       asked.push({ backends, force: options?.force });
       const failure = failures.shift();
+      if (failure === 'unchanged')
+        throw new RouteError('haproxy', '`haproxy` was not found on h1 (exit 127)', false);
       if (failure !== 'before') live.push(backends);
       if (failure) throw new Error(`reload command exited 1 (${failure})`);
     },
@@ -758,6 +764,33 @@ describe('a route that fails is undone too (it may have taken effect)', () => {
       /may still run another routing; kept running: mybot-20260101-000100/,
     );
     expect(calls).toContain('audit failure');
+  });
+});
+
+describe('a route that says it changed nothing is not undone', () => {
+  it('no route back; the new release is stopped and removed as for any failed step', async () => {
+    const exec = dockerHost({ running: ['mybot-20260101-000000'] });
+    const { host, calls } = serving();
+    const blue = [{ color: 'blue' as const, port: 8001, weight: 100 }];
+    // a route back would fail the same way: it must not be asked for at all
+    const p = flakyProxy(blue, ['unchanged', 'unchanged']);
+    const error = await failure(deploy(buildConfig(web), deps(exec, host, p.proxy)));
+    expect(p.asked.map((a) => a.backends[0]!.color)).toEqual(['green']);
+    expect(p.live).toEqual([blue]);
+    const result = error.report.result!;
+    expect(result.routeUncertain).toBe(false);
+    expect(result.keptRunning).toEqual([]);
+    expect(result.records.filter((r) => r.status === 'kept' || r.status === 'undo-failed')).toEqual(
+      [],
+    );
+    const docker = exec.commands.map((c) => c.argv.slice(0, 2).join(' '));
+    expect(docker).toContain('docker rm');
+    expect(exec.commands.filter((c) => c.argv[1] === 'stop').map((c) => c.argv.at(-1))).toEqual([
+      'mybot-20260101-000100',
+    ]);
+    expect(error.message).toMatch(/`haproxy` was not found .*; rolled back to 20260101-000000/);
+    expect(error.message).not.toMatch(/NOT rolled back|may still run another routing/);
+    expect(calls).toContain('audit rolled-back');
   });
 });
 

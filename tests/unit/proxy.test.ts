@@ -33,6 +33,7 @@ import {
   type Backend,
   type ProxySettings,
 } from '../../src/proxy/index.js';
+import { changedNothing, RouteError } from '../../src/proxy/route-error.js';
 import {
   parseUpstream,
   renderFrontendUpstream,
@@ -647,6 +648,102 @@ describe('HAProxy runtime switch', () => {
     expect(host.files.get(CFG)).toBe(BASE);
     expect(host.files.has(NGINX_FILE)).toBe(false);
     expect(await proxy.current(host)).toEqual([]);
+  });
+});
+
+describe('a failed route says whether it changed anything (RouteError tookEffect)', () => {
+  const CFG = '/etc/haproxy/haproxy.cfg';
+  const BASE = 'global\n    stats socket /run/haproxy/admin.sock level admin\n';
+  const BLUE = [{ color: 'blue' as const, port: 21600, weight: 100 }];
+  const failed = (run: Promise<unknown>): Promise<unknown> =>
+    run.then(
+      () => new Error('expected the route to fail'),
+      (e: unknown) => e,
+    );
+  const haproxyWith = (check?: string[]) => {
+    const base = settings('haproxy');
+    return createProxy(
+      { ...base, haproxy: { ...base.haproxy, ...(check ? { checkCommand: check } : {}) } },
+      { clock: fakeClock() },
+    );
+  };
+
+  test('nothing changed: nginx -t fails or is not found, bad backends', async () => {
+    const host = fakeHost();
+    const proxy = createProxy(settings('nginx'));
+    await proxy.route(host, BLUE);
+    host.nginxTestFails = true;
+    const testFails = await failed(proxy.route(host, BLUE_GREEN));
+    expect(testFails).toBeInstanceOf(RouteError);
+    expect(changedNothing(testFails)).toBe(true);
+    expect((testFails as Error).message).toMatch(/^nginx: config test failed/);
+
+    const nginx = settings('nginx');
+    const missing = createProxy({
+      ...nginx,
+      nginx: { ...nginx.nginx, testCommand: ['ngx', '-t'] },
+    });
+    const notFound = await failed(missing.route(fakeHost(), BLUE_GREEN));
+    expect(changedNothing(notFound)).toBe(true);
+    expect((notFound as Error).message).toMatch(/^nginx: `ngx` was not found/);
+
+    const bad = await failed(proxy.route(fakeHost(), [{ color: 'blue', port: 1, weight: 0 }]));
+    expect(changedNothing(bad)).toBe(true);
+  });
+
+  test('nothing changed: the HAProxy candidate check fails or is not found, on first setup and on a switch', async () => {
+    const fresh = fakeHost();
+    fresh.files.set(CFG, BASE);
+    const firstSetup = await failed(
+      haproxyWith(['hapx', '-c', '-f', '{config}']).route(fresh, BLUE),
+    );
+    expect(changedNothing(firstSetup)).toBe(true);
+    expect((firstSetup as Error).message).toMatch(/^haproxy: `hapx` was not found/);
+    expect(fresh.files.get(CFG)).toBe(BASE);
+    expect(fresh.log.some((l) => /^(socat set|swap|kill|nginx)/.test(l))).toBe(false);
+
+    const host = fakeHost();
+    host.files.set(CFG, BASE);
+    await haproxyWith().route(host, BLUE);
+    host.checkFails = true;
+    const switchCheck = await failed(haproxyWith().route(host, BLUE_GREEN));
+    expect(changedNothing(switchCheck)).toBe(true);
+    expect(await haproxyWith().current(host)).toEqual(BLUE);
+  });
+
+  test('may have taken effect: an nginx reload that exits 1 after reloading, a HAProxy runtime change whose file swap fails', async () => {
+    const host = fakeHost();
+    const proxy = createProxy(settings('nginx'));
+    await proxy.route(host, BLUE);
+    host.reloadExitsAfterReload = 1;
+    const reload = await failed(proxy.route(host, BLUE_GREEN));
+    expect(reload).toBeInstanceOf(StepError);
+    expect(changedNothing(reload)).toBe(false);
+
+    const hx = fakeHost();
+    hx.files.set(CFG, BASE);
+    await haproxyWith().route(hx, BLUE);
+    // the runtime change is applied, then the file cannot be replaced
+    const swapFails: Executor = {
+      where: hx.where,
+      run: (argv: readonly string[], options?: RunOptions) =>
+        argv[0] === 'flock'
+          ? Promise.resolve({ exitCode: 1, stdout: '', stderr: 'flock: timeout' })
+          : hx.run(argv, options),
+    };
+    const swap = await failed(haproxyWith().route(swapFails, BLUE_GREEN));
+    expect(changedNothing(swap)).toBe(false);
+    expect(await haproxyWith().current(hx)).toEqual(validateBackends(BLUE_GREEN));
+
+    // a failing nginx test AFTER HAProxy changed its runtime state is not "nothing changed"
+    const late = fakeHost();
+    late.files.set(CFG, BASE);
+    await haproxyWith().route(late, BLUE);
+    late.files.delete(NGINX_FILE); // nginx must be set up again, and its test fails
+    late.nginxTestFails = true;
+    const nginxAfter = await failed(haproxyWith().route(late, BLUE_GREEN));
+    expect((nginxAfter as Error).message).toMatch(/^nginx: config test failed/);
+    expect(changedNothing(nginxAfter)).toBe(false);
   });
 });
 
