@@ -17,6 +17,11 @@ import {
   releaseFor,
   sinceMs,
 } from '../../src/cli/ops.js';
+import { parseConfigText } from '../../src/cli/config-file.js';
+import { dispatchCommand } from '../../src/cli/ops.js';
+import { ConfigFileError } from '../../src/cli/config-file.js';
+import { fakeClock } from '../../src/clock.js';
+import { recordingLog } from '../../src/log.js';
 import { buildConfig } from '../../src/deploy/config.js';
 import type { AuditEntry, Release } from '../../src/deploy/ports.js';
 import { localExecutor } from '../../src/exec.js';
@@ -260,5 +265,57 @@ describe('lock scripts (real sh)', () => {
 
   it('an unexpected answer is an error, not a guess', () => {
     expect(() => parseLockView('garbage 1 2')).toThrow(/unexpected answer/);
+  });
+});
+
+describe('one host for logs and exec', () => {
+  const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n';
+  const cli = parseConfigText(
+    `hosts: [deploy@h1.example.net, deploy@h2.example.net]\nssh-key-file: /k\nknown-hosts-file: /kh\napp: shop-bot\nimage: ghcr.io/o/b:1\nbot-mode: worker\n`,
+    '/ops/deploy.yml',
+    {
+      readFile: (p) => ({ '/k': KEY, '/kh': '[h1.example.net]:22 ssh-ed25519 AAAA\n' })[p] ?? '',
+      env: {},
+      home: '/home/ops',
+    },
+  );
+  const opened: string[] = [];
+  const deps = {
+    log: recordingLog(),
+    clock: fakeClock(0),
+    out: () => undefined,
+    writeSshMaterial: async () => {
+      opened.push('material');
+      throw new Error('no SSH in this test');
+    },
+    removeSshMaterial: () => undefined,
+    openSession: async () => {
+      opened.push('session');
+      throw new Error('no SSH in this test');
+    },
+    actor: 'ops@laptop (tg-devops cli)',
+    handleSignals: false,
+  };
+
+  it('with several hosts and no --host: refused naming hosts and --host, nothing opened', async () => {
+    for (const argv of [
+      ['logs', '--config', '/ops/deploy.yml'],
+      ['exec', '--config', '/ops/deploy.yml', '--', 'env'],
+    ]) {
+      const error = await dispatchCommand(cli, args(argv), deps).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigFileError);
+      expect((error as Error).message).toMatch(
+        /key 'hosts': (logs|exec) acts on one host; pick one with --host \(deploy@h1\.example\.net, deploy@h2\.example\.net\)/,
+      );
+    }
+    expect(opened).toEqual([]);
+    // --host picks one: then the connection is tried (and fails here, past the check)
+    const picked = await dispatchCommand(
+      cli,
+      args(['logs', '--config', '/ops/deploy.yml', '--host', 'h2.example.net']),
+      deps,
+    ).catch((e: unknown) => e);
+    expect(picked).not.toBeInstanceOf(ConfigFileError);
+    expect(opened.length).toBeGreaterThan(0);
   });
 });
