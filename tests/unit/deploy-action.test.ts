@@ -271,7 +271,7 @@ describe('the deploy action', () => {
     for (const st of steps) expect(st.effect.length).toBeGreaterThan(10);
     expect(JSON.stringify(planFile)).not.toContain('KEY');
     expect(t.summary.join('\n')).toMatch(
-      /\| deploy@prod-1\.example\.net:22 \| deployed \| 20260203-040506 \| blue-green \|/,
+      /\| `deploy@prod-1\.example\.net:22` \| deployed \| `20260203-040506` \| blue-green \|/,
     );
     expect(t.summary.join('\n')).toContain('switch the nginx upstream to blue');
     expect(t.state['ssh-dir']).toBe(t.dir);
