@@ -19,6 +19,7 @@ import type { Executor } from '../exec.js';
 import { runProxyCommand } from './command.js';
 import { CHANGED, digest, readText, removeFile, swapCommand, writeText } from './files.js';
 import {
+  connectionsTo,
   installUpstream,
   renderFrontendUpstream,
   uninstallUpstream,
@@ -191,21 +192,35 @@ export function parseServersState(output: string): ServerState[] | undefined {
   return servers.sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
 }
 
-/** Sessions in flight (current + queued) on one server, from `show stat` CSV. */
-export function parseInFlight(csv: string, backend: string, server: string): number | undefined {
+/**
+ * One server's row of `show stat` CSV: sessions in flight (current + queued) and, when the
+ * answer has the `addr` column, the port the server points at now. Undefined without a row.
+ */
+export function parseServerStat(
+  csv: string,
+  backend: string,
+  server: string,
+): { inFlight: number; port?: number } | undefined {
   const lines = csv.split('\n');
   const header = lines.find((l) => l.startsWith('# pxname'));
   if (!header) return undefined;
   const names = header.slice(2).split(',');
-  const [iPx, iSv, iScur, iQcur] = ['pxname', 'svname', 'scur', 'qcur'].map((n) =>
+  const [iPx, iSv, iScur, iQcur, iAddr] = ['pxname', 'svname', 'scur', 'qcur', 'addr'].map((n) =>
     names.indexOf(n),
   );
   for (const line of lines) {
     const f = line.split(',');
-    if (f[iPx!] === backend && f[iSv!] === server)
-      return Number(f[iScur!] || 0) + Number(f[iQcur!] || 0);
+    if (f[iPx!] !== backend || f[iSv!] !== server) continue;
+    const inFlight = Number(f[iScur!] || 0) + Number(f[iQcur!] || 0);
+    const port = iAddr! >= 0 ? f[iAddr!]?.match(/:(\d+)$/)?.[1] : undefined;
+    return port === undefined ? { inFlight } : { inFlight, port: Number(port) };
   }
   return undefined;
+}
+
+/** Sessions in flight (current + queued) on one server, from `show stat` CSV. */
+export function parseInFlight(csv: string, backend: string, server: string): number | undefined {
+  return parseServerStat(csv, backend, server)?.inFlight;
 }
 
 /**
@@ -434,10 +449,15 @@ export function haproxyProxy(
     },
 
     async drain(exec, backend, seconds, clk) {
-      // HAProxy is the only client of the color's port: its own count of the server is exact.
+      // HAProxy is the only client of the color's port: its own count of the server is exact,
+      // when the server still points at the PORT drained. With no row for it, or a row that points
+      // elsewhere now, HAProxy's count says nothing about that port: count the port's established
+      // connections on the host, as nginx's drain does (never "drained" for lack of an answer).
       const inFlight = async () => {
         const csv = await cli(exec, [`show stat ${be} 4 -1`]);
-        return parseInFlight(csv, be, backend.color) ?? 0;
+        const row = parseServerStat(csv, be, backend.color);
+        if (row && (row.port === undefined || row.port === backend.port)) return row.inFlight;
+        return connectionsTo(exec, backend.port);
       };
       return waitForZero(inFlight, seconds, clk);
     },

@@ -625,6 +625,54 @@ describe('HAProxy runtime switch', () => {
     expect(late.slept).toEqual([250, 250, 250, 250]);
   });
 
+  test('drain: HAProxy is trusted for the server only while it points at the PORT drained; else the port is counted', async () => {
+    const host = fakeHost();
+    host.files.set(CFG, BASE);
+    const proxy = createProxy(settings('haproxy'), { clock: fakeClock() });
+    await proxy.route(host, BLUE_GREEN);
+    const HEADER = '# pxname,svname,qcur,qmax,scur,smax,addr';
+    const withStat = (rows: () => string): Executor => ({
+      where: host.where,
+      run: (argv: readonly string[], options?: RunOptions) =>
+        argv[0] === 'socat' && options?.input?.startsWith('show stat')
+          ? Promise.resolve({ exitCode: 0, stdout: `${HEADER}\n${rows()}\n`, stderr: '' })
+          : host.run(argv, options),
+    });
+    const ssCalls = () => host.log.filter((l) => l.startsWith('ss')).length;
+
+    // no row for the server (HAProxy answered about something else): the port's connections count
+    let clock = fakeClock();
+    host.connections.set(21600, [2, 1, 0]);
+    expect(
+      await proxy.drain(
+        withStat(() => ''),
+        { color: 'blue', port: 21600 },
+        10,
+        clock,
+      ),
+    ).toBe(0);
+    expect(clock.slept).toEqual([250, 250]);
+    expect(ssCalls()).toBe(3);
+
+    // the color's server points at another port now: its 0 says nothing about port 21600
+    host.log.length = 0;
+    clock = fakeClock();
+    host.connections.set(21600, [1, 0]);
+    const elsewhere = withStat(() => 'be_bot,blue,0,0,0,4,127.0.0.1:21700');
+    expect(await proxy.drain(elsewhere, { color: 'blue', port: 21600 }, 10, clock)).toBe(0);
+    expect(clock.slept).toEqual([250]);
+    expect(ssCalls()).toBe(2);
+
+    // the server points at the port: HAProxy's own count (current + queued), no ss
+    host.log.length = 0;
+    clock = fakeClock();
+    const counts = [3, 0];
+    const here = withStat(() => `be_bot,blue,0,0,${counts.shift() ?? 0},4,127.0.0.1:21600`);
+    expect(await proxy.drain(here, { color: 'blue', port: 21600 }, 10, clock)).toBe(0);
+    expect(clock.slept).toEqual([250]);
+    expect(ssCalls()).toBe(0);
+  });
+
   test('a host without socat or without the socket says what is missing', async () => {
     const proxy = createProxy(settings('haproxy'), { clock: fakeClock() });
     const none: Executor = {
