@@ -114,10 +114,10 @@ ${COMMON}
 example: tg-devops logs --config deploy.yml --since 1h --grep Traceback`,
   exec: `usage: tg-devops exec --config deploy.yml [--host HOST] -- CMD [ARG]...
 
-Runs CMD in a one-off container of the current release's image, with its env file, network,
-volumes and limits, removed afterwards (docker run --rm). Output is redacted. The arguments are
-passed as argv, never through a shell on the host. On a terminal it runs with -it (an
-interactive shell: exec -- sh), its output unredacted on your screen.
+Runs CMD in a one-off container of the current release's image with the env, network, volumes
+and limits its container was created with, removed afterwards (docker run --rm). Output is
+redacted. The arguments are passed as argv, never through a shell on the host. On a terminal it
+runs with -it (an interactive shell: exec -- sh), its output unredacted on your screen.
 ${COMMON}
 
 example: tg-devops exec --config deploy.yml -- python -m bot.manage check`,

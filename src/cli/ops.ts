@@ -5,7 +5,7 @@
  * redacts (src/cli/main.ts).
  */
 import { formatBytes } from '../deploy/disk.js';
-import { commonOptions, LABEL_APP } from '../deploy/docker.js';
+import { LABEL_APP } from '../deploy/docker.js';
 import { prune } from '../deploy/engine.js';
 import { planText } from '../deploy/print.js';
 import { hostPrimitives, type AppState, type AuditEntry, type Release } from '../deploy/ports.js';
@@ -93,19 +93,79 @@ export async function logsCommand(cli: CliConfig, args: CliArgs, deps: CliDeps):
   return failed.length ? 1 : 0;
 }
 
+/** What the release's container was created with (docker inspect's HostConfig). */
+export interface RecordedSettings {
+  network?: string;
+  binds: string[];
+  memoryBytes?: number;
+  nanoCpus?: number;
+}
+
+export const hostConfigArgv = (container: string) => [
+  'docker',
+  'inspect',
+  '--type',
+  'container',
+  '--format',
+  '{{json .HostConfig}}',
+  '--',
+  container,
+];
+
+/** Pure: the settings from `docker inspect --format '{{json .HostConfig}}'`. */
+export function parseRecorded(json: string): RecordedSettings {
+  const h = JSON.parse(json) as {
+    NetworkMode?: string;
+    Binds?: string[] | null;
+    Memory?: number;
+    NanoCpus?: number;
+  };
+  return {
+    network: h.NetworkMode && h.NetworkMode !== 'default' ? h.NetworkMode : undefined,
+    binds: h.Binds ?? [],
+    memoryBytes: h.Memory || undefined,
+    nanoCpus: h.NanoCpus || undefined,
+  };
+}
+
 /**
- * `docker run --rm` of the current release's image with the app's env file and the config's
- * network, volumes and limits (the options the app container gets), the command as argv.
+ * $1 the release's container, $2 a temp env file; the rest is the docker run argv. The env is
+ * the one the container was created with (a later failed deploy may have rewritten app.env), in
+ * a 0600 file removed on exit; the command's exit code is the script's.
+ */
+export const EXEC_SCRIPT = `set -e
+c=$1; f=$2; shift 2
+umask 077
+trap 'rm -f -- "$f"' EXIT
+docker inspect --type container --format '{{range .Config.Env}}{{println .}}{{end}}' -- "$c" > "$f"
+"$@"`;
+
+/**
+ * `docker run --rm` of the release's image with the settings its container was created with
+ * (network, volumes, limits, env; the config's extra options), the command as argv after the
+ * image, wrapped in EXEC_SCRIPT.
  */
 export function execArgv(
   config: CliConfig['config'],
   release: Release,
+  recorded: RecordedSettings,
   envFile: string,
   name: string,
   command: readonly string[],
   interactive = false,
 ): string[] {
+  const options: string[] = [];
+  if (recorded.network) options.push('--network', recorded.network);
+  for (const bind of recorded.binds) options.push('--volume', bind);
+  if (recorded.nanoCpus) options.push('--cpus', String(recorded.nanoCpus / 1e9));
+  if (recorded.memoryBytes) options.push('--memory', `${recorded.memoryBytes}b`);
   return [
+    'sh',
+    '-c',
+    EXEC_SCRIPT,
+    'tg-exec',
+    release.container,
+    envFile,
     'docker',
     'run',
     '--rm',
@@ -114,7 +174,10 @@ export function execArgv(
     name,
     '--label',
     `${LABEL_APP}=${config.app}-exec`,
-    ...commonOptions(config, envFile),
+    '--env-file',
+    envFile,
+    ...options,
+    ...config.extraOptions,
     '--',
     release.image,
     ...command,
@@ -132,12 +195,20 @@ export async function execCommand(cli: CliConfig, args: CliArgs, deps: CliDeps):
     const paths = hostPrimitives.appPaths(config.stateBase, config.app);
     const release = releaseFor(await hostPrimitives.readState(exec, paths), undefined, exec.where);
     const name = `${config.app}-exec-${deps.clock.now().toString(36)}`;
+    const inspected = await exec.run(hostConfigArgv(release.container), { allowFailure: true });
+    if (inspected.exitCode !== 0)
+      throw new StepError(
+        'exec',
+        `${exec.where}: the container ${release.container} of release ${release.id} cannot be read (${inspected.stderr.trim().split('\n')[0] ?? ''}); is the app deployed?`,
+      );
+    const recorded = parseRecorded(inspected.stdout.trim());
+    const envFile = `${paths.dir}/${name}.env`;
     deps.log.info(`${exec.where}: ${command.join(' ')} in a one-off container of ${release.id}`);
     if (tty && exec.interactive) {
       // A terminal cannot be redacted line by line: it is the operator's own screen.
       deps.log.info('interactive (-it): the output goes to your terminal as it is, unredacted');
       const code = await exec.interactive(
-        execArgv(config, release, paths.envFile, name, command, true),
+        execArgv(config, release, recorded, envFile, name, command, true),
       );
       if (code !== 0) {
         deps.log.error(`${exec.where}: ${command[0]} exited ${code}`);
@@ -145,7 +216,7 @@ export async function execCommand(cli: CliConfig, args: CliArgs, deps: CliDeps):
       }
       return;
     }
-    const result = await exec.run(execArgv(config, release, paths.envFile, name, command), {
+    const result = await exec.run(execArgv(config, release, recorded, envFile, name, command), {
       allowFailure: true,
     });
     // The app's env may reach the output (`env`): besides the registered secrets, every value

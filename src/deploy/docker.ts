@@ -22,7 +22,7 @@ export interface RunSpec {
 }
 
 /** The options shared by the app container and the pre-deploy one-off. */
-export function commonOptions(config: DeployConfig, envFile: string): string[] {
+function commonOptions(config: DeployConfig, envFile: string): string[] {
   const argv = ['--env-file', envFile];
   if (config.network) argv.push('--network', config.network);
   for (const v of config.volumes)

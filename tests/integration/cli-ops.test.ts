@@ -18,6 +18,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -180,6 +181,22 @@ test('logs, exec, history of a rollback, lock and lock release: over real SSH', 
   expect(execRun.out).toContain('DB_PASSWORD=***');
   expect(execRun.out).not.toContain(TOKEN);
   expect(execRun.out).not.toContain(PASSWORD);
+  // the env the release's container was created with, not app.env as a later (failed) deploy
+  // may have rewritten it
+  const hostEnv = join(appDir(), 'app.env');
+  const written = readFileSync(hostEnv, 'utf8');
+  const owner = statSync(hostEnv);
+  writeFileSync(hostEnv, 'APP_GREETING=from-a-failed-deploy\n');
+  chownSync(hostEnv, owner.uid, owner.gid);
+  try {
+    const recorded = cli(['exec', '--config', config, '--', 'env']);
+    expect(recorded.out).toContain('APP_GREETING=hello-from-ops');
+    expect(recorded.out).not.toContain('from-a-failed-deploy');
+  } finally {
+    writeFileSync(hostEnv, written);
+  }
+  // the temp env file is gone
+  expect(readdirSync(appDir()).filter((f) => f.includes('-exec-'))).toEqual([]);
   const leftover = await docker.run([
     'docker',
     'ps',

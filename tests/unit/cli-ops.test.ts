@@ -14,6 +14,7 @@ import {
   execArgv,
   filterAudit,
   logsArgv,
+  parseRecorded,
   releaseFor,
   sinceMs,
 } from '../../src/cli/ops.js';
@@ -139,27 +140,59 @@ describe('argv builders', () => {
     volumes: '/srv/shop:/data',
   });
 
-  it('exec: docker run --rm with the env file, network and volumes; the command after the image', () => {
+  it('exec: docker run --rm with the settings its container was created with; the command after the image', () => {
+    const recorded = parseRecorded(
+      JSON.stringify({
+        NetworkMode: 'botnet',
+        Binds: ['/srv/shop:/data:ro'],
+        Memory: 268435456,
+        NanoCpus: 500000000,
+      }),
+    );
     const hostile = ['sh', '-c', 'echo "$1"', 'x', '$(id); `id` \n rm -rf /'];
     const argv = execArgv(
       config,
       release('r2', 'ghcr.io/o/b:2.0'),
-      '/s/shop-bot/app.env',
+      recorded,
+      '/s/shop-bot/shop-bot-exec-1.env',
       'shop-bot-exec-1',
       hostile,
     );
-    expect(argv.slice(0, 5)).toEqual(['docker', 'run', '--rm', '--name', 'shop-bot-exec-1']);
+    // the script gets the release's container and the temp env file, then the docker argv
+    expect(argv.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(argv.slice(3, 11)).toEqual([
+      'tg-exec',
+      'bot-r2',
+      '/s/shop-bot/shop-bot-exec-1.env',
+      'docker',
+      'run',
+      '--rm',
+      '--name',
+      'shop-bot-exec-1',
+    ]);
     expect(argv).toEqual(
-      expect.arrayContaining(['--env-file', '/s/shop-bot/app.env', '--network', 'botnet']),
+      expect.arrayContaining([
+        '--env-file',
+        '/s/shop-bot/shop-bot-exec-1.env',
+        '--network',
+        'botnet',
+      ]),
     );
-    expect(argv[argv.indexOf('--volume') + 1]).toBe('/srv/shop:/data');
+    expect(argv).toEqual(expect.arrayContaining(['--cpus', '0.5', '--memory', '268435456b']));
+    expect(argv[argv.indexOf('--volume') + 1]).toBe('/srv/shop:/data:ro');
     // the image follows `--`, the command's words follow the image, each one argument
     const image = argv.indexOf('ghcr.io/o/b:2.0');
     expect(argv[image - 1]).toBe('--');
     expect(argv.slice(image + 1)).toEqual(hostile);
     expect(argv).not.toContain('-it');
-    const tty = execArgv(config, release('r2'), '/e', 'n', ['sh'], true);
-    expect(tty.slice(0, 4)).toEqual(['docker', 'run', '--rm', '-it']);
+    const tty = execArgv(config, release('r2'), parseRecorded('{}'), '/e', 'n', ['sh'], true);
+    expect(tty.slice(6, 10)).toEqual(['docker', 'run', '--rm', '-it']);
+    expect(parseRecorded('{"NetworkMode":"default","Binds":null}')).toEqual({
+      network: undefined,
+      binds: [],
+      memoryBytes: undefined,
+      nanoCpus: undefined,
+    });
   });
 
   it('logs: only the flags given; days become hours for docker', () => {
