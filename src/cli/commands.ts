@@ -200,6 +200,12 @@ export async function deployCommand(cli: CliConfig, args: CliArgs, deps: CliDeps
     );
     for (const o of run.outcomes) {
       const report = o.report;
+      const logs = report?.facts.failedLogs;
+      // what on call reads first: the failing container's last lines (already redacted)
+      if (o.error && logs) {
+        deps.out(`${o.host}: last ${logs.lines.length} log line(s) of ${logs.container}:`);
+        for (const line of logs.lines) deps.out(`  ${line}`);
+      }
       if (!report || o.error) continue;
       if (report.dryRun) {
         deps.out(`${o.host}: dry-run, nothing changed`);

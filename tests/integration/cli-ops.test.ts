@@ -400,3 +400,14 @@ test('logs --follow streams new lines of the current release as they are written
     child.kill('SIGINT');
   }
 });
+
+test('a deploy refused by its health gate prints the last log lines of the failing container (real docker, before the undos)', async () => {
+  const before = readState().current;
+  const crash = writeConfig('crash.yml', env.SANDBOX_IMAGE_WEB_CRASH!);
+  const run = cli(['deploy', '--config', crash]);
+  expect(run.code).toBe(1);
+  expect(run.out).toMatch(new RegExp(`last \\d+ log line\\(s\\) of ${app}-\\d{8}-\\d{6}:`));
+  expect(run.out).toContain('RuntimeError: webbot crash fixture');
+  // the release that served before still does
+  expect(readState().current.id).toBe(before.id);
+});
