@@ -38,4 +38,5 @@ fi
 bash scripts/sandbox/sandbox.sh up
 
 step "integration tests"
-npx jest --selectProjects integration --runInBand
+# --forceExit: a test that leaves a handle open must not hang CI after the run has ended
+npx jest --selectProjects integration --runInBand --forceExit
