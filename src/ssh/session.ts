@@ -560,16 +560,7 @@ class Session implements SshSession {
   async close(): Promise<void> {
     if (!this.open) return;
     this.open = false;
-    await this.runSsh([
-      '-F',
-      'none',
-      '-o',
-      `ControlPath=${this.controlPath}`,
-      '-O',
-      'exit',
-      '--',
-      this.target.host,
-    ]).catch(() => undefined);
+    await this.retireMaster();
     rmSync(this.controlPath, { force: true });
   }
 }

@@ -37,9 +37,7 @@ export interface FakeTelegramApi {
   requests: RecordedBotRequest[];
   sent: { chatId: string; text: string; parseMode?: string; entitiesText: string }[];
   /** What setWebhook/deleteWebhook registered for a token (the secret too, as Telegram keeps it). */
-  webhook(
-    token: string,
-  ):
+  webhook(token: string):
     | {
         url: string;
         secret?: string;
