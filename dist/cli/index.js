@@ -38337,16 +38337,7 @@ class Session {
         if (!this.open)
             return;
         this.open = false;
-        await this.runSsh([
-            '-F',
-            'none',
-            '-o',
-            `ControlPath=${this.controlPath}`,
-            '-O',
-            'exit',
-            '--',
-            this.target.host,
-        ]).catch(() => undefined);
+        await this.retireMaster();
         (0,external_node_fs_namespaceObject.rmSync)(this.controlPath, { force: true });
     }
 }
