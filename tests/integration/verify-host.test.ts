@@ -154,7 +154,7 @@ it('passes a healthy release: HTTP, container and logs over SSH, webhook state',
   ]);
   expect(verdict.evidence[1]!.last.at(-1)!.summary).toBe('running, 0 restart(s)');
   expect(outputs).toMatchObject({ verdict: 'pass', accepted: 'true' });
-  expect(summaries[0]).toContain(`| logs ${id}-ok@${host} | ✅ pass`);
+  expect(summaries[0]).toContain(`| \`logs ${id}-ok@${host}\` | ✅ pass`);
   // No ops message on success (deploy sends those); the webhook was asked once per round.
   expect(api.requests.filter((r) => r.token === BOT).map((r) => r.method)).toEqual([
     'getWebhookInfo',
