@@ -16,6 +16,7 @@ export default {
       displayName: 'integration',
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
       testTimeout: 600000,
+      setupFilesAfterEnv: ['<rootDir>/tests/helpers/integration-retry.ts'],
     },
   ],
 };
