@@ -23,12 +23,17 @@ export interface EntryResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** Everything printed (stdout and stderr, in arrival order). */
+  log: string;
   /** The ::error:: messages (unescaped). */
   errors: string[];
   outputs: Record<string, string>;
   state: Record<string, string>;
   summary: string;
 }
+
+/** The actions these tests start by their entry (meta and build have their own harnesses). */
+export type EntryName = 'deploy' | 'rollback' | 'verify' | 'test';
 
 export interface EntryRun {
   child: ChildProcess;
@@ -51,7 +56,7 @@ const unescape = (s: string) =>
 
 /** Starts actions/<name>/index.ts with the inputs (and action.yml defaults for the rest). */
 export function startEntry(
-  name: 'deploy' | 'rollback' | 'verify',
+  name: EntryName,
   given: Record<string, string>,
   options: { env?: Record<string, string>; timeoutMs?: number } = {},
 ): EntryRun {
@@ -119,6 +124,7 @@ export function startEntry(
         signal,
         stdout,
         stderr,
+        log: all,
         errors: stdout
           .split('\n')
           .filter((l) => l.startsWith('::error'))
@@ -176,7 +182,7 @@ export function startEntry(
 
 /** Runs the entry to its end. */
 export function runEntry(
-  name: 'deploy' | 'rollback' | 'verify',
+  name: EntryName,
   given: Record<string, string>,
   options: { env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<EntryResult> {

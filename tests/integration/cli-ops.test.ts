@@ -16,64 +16,27 @@ import {
   chownSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { localExecutor } from '../../src/exec.js';
-import { ROOT } from '../helpers/repo.js';
-import { sandboxEnv } from '../helpers/sandbox.js';
+import { cliArgs, cliEnv, cliWorkDir, runCli, writeCliConfig } from '../helpers/cli-sandbox.js';
+import { containers, env, hostExec, removeApp } from '../helpers/deploy-host.js';
 
 jest.setTimeout(300_000);
-const env = sandboxEnv();
 const app = `cli-ops-${process.pid}`;
 const PORTS = '21962,21963';
-const docker = localExecutor({ env: { DOCKER_HOST: env.DOCKER_HOST } });
 const TOKEN = '987654321:AAHcliOpsTestTokenNotRealxxxxxxxxxx';
 const PASSWORD = 'ops-db-pw-5f3a9c';
 let dir: string;
 let config: string;
 
-function cli(argv: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ['--import', join(ROOT, 'scripts/ts-register.mjs'), join(ROOT, 'src/cli/index.ts'), ...argv],
-    { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 240_000 },
-  );
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
-
-function writeConfig(name: string, image: string): string {
-  const file = join(dir, name);
-  writeFileSync(
-    file,
-    [
-      `hosts: ${env.SANDBOX_SSH_USER}@${env.SANDBOX_SSH_HOST}:${env.SANDBOX_SSH_PORT}`,
-      `ssh-key-file: ${env.SANDBOX_SSH_KEY}`,
-      `known-hosts-file: ${env.SANDBOX_SSH_KNOWN_HOSTS}`,
-      `app: ${app}`,
-      `image: ${image}`,
-      'bot-mode: worker',
-      'health-path: /health',
-      `host-ports: "${PORTS}"`,
-      `registry: ${env.SANDBOX_REGISTRY}`,
-      `registry-username: ${env.SANDBOX_REGISTRY_USER}`,
-      'registry-password-file: registry-password.txt',
-      'env-file: app.env',
-      `state-dir: ${env.SANDBOX_STATE_BASE}`,
-      'gate-window: 1',
-      'stop-grace: 3',
-      'health-timeout: 30',
-      'lock-timeout: 30',
-    ].join('\n'),
-  );
-  return file;
-}
+const cli = (argv: string[]) => runCli(dir, argv);
+const writeConfig = (name: string, image: string) =>
+  writeCliConfig(dir, name, { app, image, ports: PORTS, extra: ['env-file: app.env'] });
 
 const appDir = () => join(env.SANDBOX_STATE_BASE!, app);
 const readState = () =>
@@ -89,7 +52,7 @@ const auditLines = () =>
 
 /** A line in a running container's log (what PID 1 writes to stdout). */
 async function logLine(container: string, text: string): Promise<void> {
-  await docker.run([
+  await hostExec.run([
     'docker',
     'exec',
     container,
@@ -124,8 +87,7 @@ function plantLock(expiresInSeconds: number, actor: string): string {
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tg-cli-ops-'));
-  writeFileSync(join(dir, 'registry-password.txt'), `${env.SANDBOX_REGISTRY_PASSWORD}\n`);
+  dir = cliWorkDir('tg-cli-ops-');
   writeFileSync(
     join(dir, 'app.env'),
     `APP_GREETING=hello-from-ops\nBOT_TOKEN=${TOKEN}\nDB_PASSWORD=${PASSWORD}\n`,
@@ -134,13 +96,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  const ids = (
-    await docker.run(['docker', 'ps', '-aq', '--filter', `label=tg-devops.app=${app}`])
-  ).stdout
-    .split('\n')
-    .filter(Boolean);
-  if (ids.length) await docker.run(['docker', 'rm', '-f', ...ids]);
-  rmSync(appDir(), { recursive: true, force: true });
+  await removeApp(app);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -197,14 +153,7 @@ test('logs, exec, history of a rollback, lock and lock release: over real SSH', 
   }
   // the temp env file is gone
   expect(readdirSync(appDir()).filter((f) => f.includes('-exec-'))).toEqual([]);
-  const leftover = await docker.run([
-    'docker',
-    'ps',
-    '-aq',
-    '--filter',
-    `label=tg-devops.app=${app}-exec`,
-  ]);
-  expect(leftover.stdout.trim()).toBe('');
+  expect(await containers(`${app}-exec`)).toEqual([]);
   // the command's own exit code fails the CLI; a hostile argument is one literal argument
   const failing = cli([
     'exec',
@@ -272,21 +221,7 @@ test('prune: the engine removes the stopped release beyond keep-releases, keeps 
   // after the first test: v1 serves again (rolled back), v2's container is the previous release
   deploy(config); // a third release: v1 becomes previous, v2's container is neither
   const state = readState();
-  const names = async () =>
-    (
-      await docker.run([
-        'docker',
-        'ps',
-        '-a',
-        '--filter',
-        `label=tg-devops.app=${app}`,
-        '--format',
-        '{{.Names}}',
-      ])
-    ).stdout
-      .split('\n')
-      .filter(Boolean)
-      .sort();
+  const names = async () => (await containers(app)).map((line) => line.split(' ')[0]!);
   const before = await names();
   expect(before).toHaveLength(3);
   const stray = before.find(
@@ -314,23 +249,22 @@ test('exec on a terminal: -it gives the command a TTY (run under script(1)), the
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const line = [
     process.execPath,
-    '--import',
-    join(ROOT, 'scripts/ts-register.mjs'),
-    join(ROOT, 'src/cli/index.ts'),
-    'exec',
-    '--config',
-    config,
-    '--',
-    'sh',
-    '-c',
-    'if [ -t 0 ] && [ -t 1 ]; then echo "tty: yes"; else echo "tty: no"; fi',
+    ...cliArgs([
+      'exec',
+      '--config',
+      config,
+      '--',
+      'sh',
+      '-c',
+      'if [ -t 0 ] && [ -t 1 ]; then echo "tty: yes"; else echo "tty: no"; fi',
+    ]),
   ]
     .map(quote)
     .join(' ');
   const run = spawnSync('script', ['-qec', line, '/dev/null'], {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: cliEnv(),
     timeout: 120_000,
   });
   expect(run.status).toBe(0);
@@ -346,14 +280,7 @@ test('exec on a terminal: -it gives the command a TTY (run under script(1)), the
     '[ -t 0 ] && echo "tty: yes" || echo "tty: no"',
   ]);
   expect(piped.out.trim()).toBe('tty: no');
-  const leftover = await docker.run([
-    'docker',
-    'ps',
-    '-aq',
-    '--filter',
-    `label=tg-devops.app=${app}-exec`,
-  ]);
-  expect(leftover.stdout.trim()).toBe('');
+  expect(await containers(`${app}-exec`)).toEqual([]);
 });
 
 test('logs --follow streams new lines of the current release as they are written, redacted', async () => {
@@ -361,20 +288,8 @@ test('logs --follow streams new lines of the current release as they are written
   const current = readState().current;
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      join(ROOT, 'scripts/ts-register.mjs'),
-      join(ROOT, 'src/cli/index.ts'),
-      'logs',
-      '--config',
-      config,
-      '--follow',
-      '--since',
-      '1s',
-      '--grep',
-      'follow-marker',
-    ],
-    { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    cliArgs(['logs', '--config', config, '--follow', '--since', '1s', '--grep', 'follow-marker']),
+    { cwd: dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

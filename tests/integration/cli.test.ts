@@ -8,75 +8,22 @@
  */
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { localExecutor } from '../../src/exec.js';
-import { ROOT } from '../helpers/repo.js';
-import { sandboxEnv } from '../helpers/sandbox.js';
+import { cliWorkDir, runCli, writeCliConfig } from '../helpers/cli-sandbox.js';
+import { containers as appContainers, env, removeApp, running } from '../helpers/deploy-host.js';
 
 jest.setTimeout(300_000);
-const env = sandboxEnv();
 const app = `cli-it-${process.pid}`;
 const PORTS = '21930,21931';
 /** A webhook app behind the sandbox's HAProxy (the failed-check test). */
 const hxApp = `cli-it-hx-${process.pid}`;
-const docker = localExecutor({ env: { DOCKER_HOST: env.DOCKER_HOST } });
 let dir: string;
 
-function cli(argv: string[], extraEnv: Record<string, string> = {}) {
-  const result = spawnSync(
-    process.execPath,
-    ['--import', join(ROOT, 'scripts/ts-register.mjs'), join(ROOT, 'src/cli/index.ts'), ...argv],
-    {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '', ...extraEnv },
-      timeout: 240_000,
-    },
-  );
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
-
-function writeConfig(name: string, image: string, extra = ''): string {
-  const file = join(dir, name);
-  writeFileSync(
-    file,
-    [
-      `hosts: ${env.SANDBOX_SSH_USER}@${env.SANDBOX_SSH_HOST}:${env.SANDBOX_SSH_PORT}`,
-      `ssh-key-file: ${env.SANDBOX_SSH_KEY}`,
-      `known-hosts-file: ${env.SANDBOX_SSH_KNOWN_HOSTS}`,
-      `app: ${app}`,
-      `image: ${image}`,
-      'bot-mode: worker',
-      'health-path: /health',
-      `host-ports: "${PORTS}"`,
-      `registry: ${env.SANDBOX_REGISTRY}`,
-      `registry-username: ${env.SANDBOX_REGISTRY_USER}`,
-      'registry-password-file: registry-password.txt',
-      `state-dir: ${env.SANDBOX_STATE_BASE}`,
-      'gate-window: 1',
-      'stop-grace: 3',
-      'health-timeout: 30',
-      'lock-timeout: 30',
-      extra,
-    ].join('\n'),
-  );
-  return file;
-}
-
-async function containers(): Promise<string[]> {
-  const out = await docker.run([
-    'docker',
-    'ps',
-    '-a',
-    '--filter',
-    `label=tg-devops.app=${app}`,
-    '--format',
-    '{{.Names}} {{.State}}',
-  ]);
-  return out.stdout.split('\n').filter(Boolean).sort();
-}
+const cli = (argv: string[]) => runCli(dir, argv);
+const writeConfig = (name: string, image: string, extra: string[] = []) =>
+  writeCliConfig(dir, name, { app, image, ports: PORTS, extra });
+const containers = () => appContainers(app);
 
 const stateFile = () => join(env.SANDBOX_STATE_BASE!, app, 'state.json');
 const auditFile = () => join(env.SANDBOX_STATE_BASE!, app, 'audit.jsonl');
@@ -89,20 +36,11 @@ const read = (file: string) => {
 };
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tg-cli-it-'));
-  writeFileSync(join(dir, 'registry-password.txt'), `${env.SANDBOX_REGISTRY_PASSWORD}\n`);
+  dir = cliWorkDir('tg-cli-it-');
 });
 
 afterAll(async () => {
-  for (const name of [app, hxApp]) {
-    const ids = (
-      await docker.run(['docker', 'ps', '-aq', '--filter', `label=tg-devops.app=${name}`])
-    ).stdout
-      .split('\n')
-      .filter(Boolean);
-    if (ids.length) await docker.run(['docker', 'rm', '-f', ...ids]);
-    rmSync(join(env.SANDBOX_STATE_BASE!, name), { recursive: true, force: true });
-  }
+  for (const name of [app, hxApp]) await removeApp(name);
   rmSync(`${env.SANDBOX_HAPROXY_CFG}.tg-${hxApp}.new`, { force: true });
   rmSync(dir, { recursive: true, force: true });
 });
@@ -110,11 +48,11 @@ afterAll(async () => {
 test('deploy, status, deploy --dry-run (nothing changes), rollback: over real SSH', async () => {
   const v1 = writeConfig('v1.yml', env.SANDBOX_IMAGE_WEB_V1!);
   // v2 is watched after the switch with the verify checks (the deploy action's verify-* keys)
-  const v2 = writeConfig(
-    'v2.yml',
-    env.SANDBOX_IMAGE_WEB_V2!,
-    'verify-window: 2\nverify-log-patterns: Traceback\non-inconclusive: promote',
-  );
+  const v2 = writeConfig('v2.yml', env.SANDBOX_IMAGE_WEB_V2!, [
+    'verify-window: 2',
+    'verify-log-patterns: Traceback',
+    'on-inconclusive: promote',
+  ]);
 
   const first = cli(['deploy', '--config', v1]);
   expect({ code: first.code, err: first.code ? first.err : '' }).toEqual({ code: 0, err: '' });
@@ -177,8 +115,8 @@ test('deploy, status, deploy --dry-run (nothing changes), rollback: over real SS
     id: current.current.id,
     image: env.SANDBOX_IMAGE_WEB_V1,
   });
-  const running = (await containers()).filter((c) => c.endsWith(' running'));
-  expect(running).toEqual([`${app}-${current.current.id} running`]);
+  const up = (await containers()).filter((c) => c.endsWith(' running'));
+  expect(up).toEqual([`${app}-${current.current.id} running`]);
 
   const unknown = cli(['rollback', '--config', v2, '--to', '20000101-000000']);
   expect(unknown.code).toBe(1);
@@ -256,15 +194,5 @@ test("proxy: haproxy with the default haproxy-check-command over SSH: /usr/sbin 
   expect(read(join(env.SANDBOX_NGINX_CONF_DIR!, `tg-${hxApp}.upstream.conf`))).toBe('');
   const state = read(join(env.SANDBOX_STATE_BASE!, hxApp, 'state.json'));
   expect(state ? ((JSON.parse(state) as { current?: unknown }).current ?? null) : null).toBeNull();
-  const running = (
-    await docker.run([
-      'docker',
-      'ps',
-      '--filter',
-      `label=tg-devops.app=${hxApp}`,
-      '--format',
-      '{{.Names}}',
-    ])
-  ).stdout.trim();
-  expect(running).toBe('');
+  expect(await running(hxApp)).toEqual([]);
 });

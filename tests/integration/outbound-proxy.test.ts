@@ -17,14 +17,12 @@
  * Ports: any free ones for the stand-ins; host ports 23760-23761 for the bot; app name per process.
  */
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { inputEnv, parseCommandFile } from '../../scripts/demo/run-action.js';
-import { localExecutor } from '../../src/exec.js';
+import { runEntry, type EntryName, type EntryResult } from '../helpers/action-entry.js';
+import { env, registryInputs, removeApp, sshInputs } from '../helpers/deploy-host.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import {
   selfSignedCertificate,
@@ -34,12 +32,8 @@ import {
   type ForwardProxy,
   type StandInAnswer,
 } from '../helpers/forward-proxy.js';
-import { ROOT } from '../helpers/repo.js';
-import { sandboxEnv } from '../helpers/sandbox.js';
 
 jest.setTimeout(300_000);
-const sandbox = sandboxEnv();
-const docker = localExecutor({ env: { DOCKER_HOST: sandbox.DOCKER_HOST } });
 const app = `proxy-acc-${process.pid}`;
 const OWNER = 'org';
 const REPO = 'proxy-bot';
@@ -144,80 +138,31 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const ids = (
-    await docker.run(['docker', 'ps', '-aq', '--filter', `label=tg-devops.app=${app}`])
-  ).stdout
-    .split('\n')
-    .filter(Boolean);
-  if (ids.length) await docker.run(['docker', 'rm', '-f', ...ids]);
-  await docker.run(['rm', '-rf', `${sandbox.SANDBOX_STATE_BASE}/${app}`]);
+  await removeApp(app);
   for (const server of [github, telegram, bot, webhook]) await server?.close();
   await proxy?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
-interface EntryResult {
-  status: number | null;
-  log: string;
-  outputs: Record<string, string>;
-}
-
-/** actions/<name>/index.ts as a runner starts it, behind the proxy. */
-function runEntry(
-  name: 'deploy' | 'verify' | 'test',
+/** actions/<name>/index.ts as a runner starts it (tests/helpers/action-entry.ts), behind the proxy. */
+function runBehindProxy(
+  name: EntryName,
   given: Record<string, string>,
   extraEnv: Record<string, string> = {},
 ): Promise<EntryResult> {
-  const actionYml = parse(readFileSync(join(ROOT, name, 'action.yml'), 'utf8')) as Parameters<
-    typeof inputEnv
-  >[0];
-  const dir = mkdtempSync(join(work, `${name}-`));
-  const files = {
-    GITHUB_OUTPUT: join(dir, 'output'),
-    GITHUB_STATE: join(dir, 'state'),
-    GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
-  };
-  for (const file of Object.values(files)) writeFileSync(file, '');
-  mkdirSync(join(dir, 'runner'));
-  const child = spawn(
-    process.execPath,
-    ['--import', join(ROOT, 'scripts/ts-register.mjs'), join(ROOT, 'actions', name, 'index.ts')],
-    {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        RUNNER_TEMP: join(dir, 'runner'),
-        GITHUB_ACTIONS: 'true',
-        GITHUB_RUN_ID: '4242',
-        GITHUB_SERVER_URL: 'https://github.com',
-        GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-        GITHUB_SHA: HEAD,
-        GITHUB_API_URL: `https://${names.github}`,
-        // The runner's proxy settings, as a self-hosted runner's .env sets them.
-        HTTPS_PROXY: proxy.url,
-        HTTP_PROXY: proxy.url,
-        NO_PROXY: names.webhook.split(':')[0]!,
-        NODE_EXTRA_CA_CERTS: cert.certFile,
-        ...files,
-        ...inputEnv(actionYml, given),
-        ...extraEnv,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  return runEntry(name, given, {
+    env: {
+      GITHUB_RUN_ID: '4242',
+      GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+      GITHUB_SHA: HEAD,
+      GITHUB_API_URL: `https://${names.github}`,
+      // The runner's proxy settings, as a self-hosted runner's .env sets them.
+      HTTPS_PROXY: proxy.url,
+      HTTP_PROXY: proxy.url,
+      NO_PROXY: names.webhook.split(':')[0]!,
+      NODE_EXTRA_CA_CERTS: cert.certFile,
+      ...extraEnv,
     },
-  );
-  let log = '';
-  child.stdout.on('data', (c: Buffer) => (log += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (log += c.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status) =>
-      resolve({
-        status,
-        log,
-        outputs: parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
-      }),
-    );
   });
 }
 
@@ -226,18 +171,14 @@ const proxiedSince = (from: number) => [...new Set(proxy.targets().slice(from))]
 
 test('deploy: the GitHub deployment (502 twice, then one created), the verify check and the Telegram notices go through the proxy; the NO_PROXY webhook does not', async () => {
   const from = proxy.requests.length;
-  const result = await runEntry('deploy', {
-    hosts: `${sandbox.SANDBOX_SSH_USER}@${sandbox.SANDBOX_SSH_HOST}:${sandbox.SANDBOX_SSH_PORT}`,
-    'ssh-key': readFileSync(sandbox.SANDBOX_SSH_KEY!, 'utf8'),
-    'known-hosts': readFileSync(sandbox.SANDBOX_SSH_KNOWN_HOSTS!, 'utf8'),
+  const result = await runBehindProxy('deploy', {
+    ...sshInputs(),
+    ...registryInputs(),
     app,
-    image: sandbox.SANDBOX_IMAGE_WEB_V1!,
+    image: env.SANDBOX_IMAGE_WEB_V1!,
     'bot-mode': 'worker',
     'health-path': '/health',
     'host-ports': '23760,23761',
-    'registry-username': sandbox.SANDBOX_REGISTRY_USER!,
-    'registry-password': sandbox.SANDBOX_REGISTRY_PASSWORD!,
-    'state-dir': sandbox.SANDBOX_STATE_BASE!,
     'stop-grace': '3',
     'health-timeout': '20',
     'github-token': TOKEN,
@@ -270,7 +211,7 @@ test('verify: the HTTP check, the webhook check and the ops notice go through th
   const from = proxy.requests.length;
   telegramCalls.length = 0;
   webhookPosts.length = 0;
-  const result = await runEntry('verify', {
+  const result = await runBehindProxy('verify', {
     'http-url': `http://${names.bot}/broken`,
     'telegram-bot-token': BOT_TOKEN,
     'telegram-api-url': `https://${names.telegram}`,
@@ -318,7 +259,7 @@ test('test action: the PR diff and the coverage comment go through the proxy', a
     join(workspace, 'junit.xml'),
     '<testsuite name="pytest" tests="1" failures="0" errors="0" skipped="0"><testcase classname="t" name="test_a" time="0.01"/></testsuite>\n',
   );
-  const result = await runEntry(
+  const result = await runBehindProxy(
     'test',
     {
       'test-command': 'true',

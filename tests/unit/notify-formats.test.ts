@@ -4,13 +4,11 @@
  * types, lengths) and answer like them: Slack 200 "ok" or 400 "invalid_blocks"; Discord 204 or
  * 400 {"code":50035,"message":"Invalid Form Body"}.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { fakeClock } from '../../src/clock.js';
 import { recordingLog } from '../../src/log.js';
 import {
@@ -27,7 +25,7 @@ import {
   type NotifyEventName,
 } from '../../src/notify/message.js';
 import { notify, signBody } from '../../src/notify/send.js';
-import { ROOT } from '../helpers/repo.js';
+import { RELEASE_NOTIFY_ENV, runStep as runScript, stepScript } from '../helpers/workflow-step.js';
 
 const KINDS: readonly NotifyEventName[] = ['start', 'success', 'rollback', 'failure'];
 const TOKEN = '7000000001:AAE-secretsecretsecretsecretsecret12';
@@ -493,47 +491,14 @@ describe('the format', () => {
 // ---- release.yml's own notify step (bash + jq): the same stand-ins judge its bodies -------------
 
 describe("release.yml's notify step", () => {
-  const doc = parse(readFileSync(join(ROOT, '.github/workflows/release.yml'), 'utf8')) as {
-    jobs: Record<string, { steps: { name?: string; run?: string }[] }>;
-  };
-  const script = doc.jobs.notify!.steps.find((s) => s.name === 'notify the ops chat')!.run!;
+  const script = stepScript('release.yml', 'notify', 'notify the ops chat');
   const dir = mkdtempSync(join(tmpdir(), 'notify-formats-release-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Runs the step as the runner does (bash -eo pipefail), values only through env. */
-  function runStep(env: Record<string, string>): Promise<{ status: number | null; out: string }> {
-    const file = join(dir, 'step.sh');
-    writeFileSync(file, script);
-    return new Promise((resolve) => {
-      const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
-        cwd: dir,
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ...env },
-      });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('close', (status) => resolve({ status, out }));
-    });
-  }
+  /** Runs the step as the runner does (tests/helpers/workflow-step.ts), values only through env. */
+  const runStep = (env: Record<string, string>) => runScript(script, env, { dir });
 
-  const base = {
-    TELEGRAM_TOKEN: '',
-    TELEGRAM_API_URL: 'http://127.0.0.1:9',
-    CHAT_ID: '',
-    APP: 'shop-bot',
-    VERSION: 'v1.4.0',
-    ENVIRONMENT: 'production',
-    RESOLVE: 'success',
-    PRERELEASE: 'false',
-    DEPLOY: 'success',
-    PROMOTE: 'success',
-    ROLLBACK: 'skipped',
-    REASON: '',
-    REFUSAL: '',
-    IMAGE: 'ghcr.io/o/shop-bot@sha256:abc',
-    RUN_URL: 'https://github.com/o/shop-bot/actions/runs/7',
-    COMMIT_URL: 'https://github.com/o/shop-bot/commit/abc',
-  };
+  const base = RELEASE_NOTIFY_ENV;
   const outcomes: [string, Record<string, string>][] = [
     ['success', {}],
     ['rollback', { DEPLOY: 'failure', ROLLBACK: 'success', REASON: 'http: 503 <x> & `y`' }],
@@ -565,7 +530,7 @@ describe("release.yml's notify step", () => {
         WEBHOOK_FORMAT: format,
       });
       expect(r.status).toBe(0);
-      expect(r.out).not.toContain('::warning::the webhook notification failed');
+      expect(r.stdout).not.toContain('::warning::the webhook notification failed');
       const got = stand.received.slice(before);
       expect(got).toHaveLength(1);
       expect(got[0]!.problems).toEqual([]);

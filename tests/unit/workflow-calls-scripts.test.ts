@@ -5,35 +5,19 @@
  * release.yml's notification (against a local stand-in for the Telegram Bot API and a webhook).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { ROOT } from '../helpers/repo.js';
-
-interface Step {
-  name?: string;
-  id?: string;
-  run?: string;
-}
-
-function script(workflow: string, job: string, step: string): string {
-  const doc = parse(readFileSync(join(ROOT, '.github/workflows', workflow), 'utf8')) as {
-    jobs: Record<string, { steps: Step[] }>;
-  };
-  const found = doc.jobs[job]?.steps.find((s) => s.name === step || s.id === step);
-  if (!found?.run) throw new Error(`${workflow}: no run step ${step} in job ${job}`);
-  return found.run;
-}
-
-interface Result {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-  output: string;
-}
+import {
+  cloneWithRemote,
+  git,
+  RELEASE_NOTIFY_ENV,
+  runStep,
+  stepScript,
+} from '../helpers/workflow-step.js';
 
 let dir: string;
 beforeEach(() => {
@@ -41,59 +25,14 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs a step's script like the runner: its env, GITHUB_OUTPUT, RUNNER_TEMP. Async, so that
- * local servers in the same process can answer. */
-function run(body: string, env: Record<string, string>, cwd = dir): Promise<Result> {
-  const file = join(dir, `step-${Math.random().toString(36).slice(2)}.sh`);
-  const output = join(dir, 'output');
-  writeFileSync(file, body);
-  writeFileSync(output, '');
-  return new Promise((resolve) => {
-    const child = spawnAsync(file, cwd, {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: dir,
-      GITHUB_OUTPUT: output,
-      RUNNER_TEMP: dir,
-      ...env,
-    });
-    child.then(({ status, stdout, stderr }) =>
-      resolve({ status, stdout, stderr, output: readFileSync(output, 'utf8') }),
-    );
-  });
-}
-
-async function spawnAsync(file: string, cwd: string, env: Record<string, string>) {
-  const { spawn } = await import('node:child_process');
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], { cwd, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@example.com',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@example.com',
-    },
-  });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim();
-}
+/** Runs a step's script like the runner (tests/helpers/workflow-step.ts), in `dir`. */
+const run = (body: string, env: Record<string, string>, cwd = dir) =>
+  runStep(body, env, { dir, cwd });
 
 describe('release-self.yml', () => {
-  const validate = script('release-self.yml', 'check', 'validate the version');
-  const selfRefs = script('release-self.yml', 'check', 'self-references use the major tag');
-  const tag = script('release-self.yml', 'tag', 'pin, tag and push');
+  const validate = stepScript('release-self.yml', 'check', 'validate the version');
+  const selfRefs = stepScript('release-self.yml', 'check', 'self-references use the major tag');
+  const tag = stepScript('release-self.yml', 'tag', 'pin, tag and push');
 
   it('accepts X.Y.Z on main and gives the major tag', async () => {
     git(dir, 'init', '-q');
@@ -141,13 +80,7 @@ describe('release-self.yml', () => {
   it('pins, tags vX.Y.Z and moves the major tag on the remote, release after release', async () => {
     // The step runs scripts/release.mjs in a checkout of this repository (a shallow clone here,
     // like actions/checkout's); the script itself is tested in workflow-release-script.test.ts.
-    const remote = join(dir, 'remote.git');
-    const work = join(dir, 'work');
-    git(dir, 'clone', '-q', '--depth', '1', `file://${ROOT}`, work);
-    git(dir, 'init', '-q', '--bare', remote);
-    git(remote, 'config', 'receive.shallowUpdate', 'true');
-    git(work, 'remote', 'set-url', 'origin', remote);
-    git(work, 'push', '-q', 'origin', 'HEAD:refs/heads/main');
+    const { work, remote } = cloneWithRemote(dir);
     const base = git(work, 'rev-parse', 'HEAD');
     const r1 = await run(tag, { VERSION: '1.0.0', MOVE_MAJOR: 'true', SHA: base }, work);
     expect(r1.stderr).not.toMatch(/fatal|error/i);
@@ -171,11 +104,11 @@ describe('release-self.yml', () => {
     expect(again.status).not.toBe(0);
     expect(again.stdout).toContain('::error::tag v1.0.0 exists already');
     expect(peeled('v1.0.0')).toBe(first);
-  });
+  }, 30_000); // a clone, three pushes and three node runs: over jest's 5 s on a busy machine
 });
 
 describe('release.yml notify', () => {
-  const notify = script('release.yml', 'notify', 'notify the ops chat');
+  const notify = stepScript('release.yml', 'notify', 'notify the ops chat');
   const TOKEN = '123456:notify-TOKEN';
   let server: Server;
   let base: string;
@@ -200,23 +133,11 @@ describe('release.yml notify', () => {
   afterEach(() => new Promise<void>((r) => server.close(() => r())));
 
   const env = (over: Record<string, string>) => ({
+    ...RELEASE_NOTIFY_ENV,
     TELEGRAM_API_URL: base,
     TELEGRAM_TOKEN: TOKEN,
     CHAT_ID: '-1001',
     WEBHOOK_URL: `${base}/hook`,
-    APP: 'shop-bot',
-    VERSION: 'v1.4.0',
-    ENVIRONMENT: 'production',
-    RESOLVE: 'success',
-    PRERELEASE: 'false',
-    DEPLOY: 'success',
-    PROMOTE: 'success',
-    ROLLBACK: 'skipped',
-    REASON: '',
-    REFUSAL: '',
-    IMAGE: 'ghcr.io/o/shop-bot@sha256:abc',
-    RUN_URL: 'https://github.com/o/shop-bot/actions/runs/7',
-    COMMIT_URL: 'https://github.com/o/shop-bot/commit/abc',
     ...over,
   });
 
@@ -330,7 +251,7 @@ describe('release.yml: find the digest main built', () => {
   // Basic auth -> a token for the pull scope; HEAD with the token -> 200 + Docker-Content-Digest.
   // The script runs unchanged except https:// -> http:// for the stand-in. The Basic-auth path
   // was run against the sandbox's real registry (docs/workflows.md).
-  const resolve = script('release.yml', 'resolve', 'source').replace(
+  const resolve = stepScript('release.yml', 'resolve', 'source').replace(
     'url="https://$host',
     'url="http://$host',
   );

@@ -10,8 +10,7 @@
  *   only when that job succeeded; no job before it may write packages;
  * - the templates pass secrets by name, never `secrets: inherit`, and only ones the callee declares.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +18,7 @@ import { join } from 'node:path';
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import { parse } from 'yaml';
 import { ROOT } from '../helpers/repo.js';
+import { runStep as runScript, type StepRun } from '../helpers/workflow-step.js';
 
 type Json = unknown;
 interface Step {
@@ -127,41 +127,12 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Ran {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-}
-
-function runStep(body: string, env: Record<string, string>): Promise<Ran> {
-  const file = join(dir, `step-${Math.random().toString(36).slice(2)}.sh`);
-  const output = join(dir, `output-${Math.random().toString(36).slice(2)}`);
-  writeFileSync(file, body);
-  writeFileSync(output, '');
-  return new Promise((resolve) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, GITHUB_OUTPUT: output, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => {
-      const outputs = Object.fromEntries(
-        readFileSync(output, 'utf8')
-          .split('\n')
-          .filter((l) => l.includes('='))
-          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-      );
-      resolve({ status, stdout, stderr, outputs });
-    });
-  });
-}
+/** Runs a step's script like the runner (tests/helpers/workflow-step.ts), in `dir`. */
+const runStep = (body: string, env: Record<string, string>): Promise<StepRun> =>
+  runScript(body, env, { dir });
 
 /** The step's env as its YAML computes it for a tag and some inputs, then its script. */
-async function runTarget(tag: string, inputs: Record<string, Json> = {}): Promise<Ran> {
+async function runTarget(tag: string, inputs: Record<string, Json> = {}): Promise<StepRun> {
   const target = step('resolve', 'target');
   const contexts = {
     inputs: { ...inputDefaults, ...inputs },
@@ -177,7 +148,7 @@ async function runTarget(tag: string, inputs: Record<string, Json> = {}): Promis
 async function destination(
   tag: string,
   inputs: Record<string, Json> = {},
-): Promise<{ ran: Ran; environment?: string }> {
+): Promise<{ ran: StepRun; environment?: string }> {
   const ran = await runTarget(tag, inputs);
   const deploy = jobs.deploy!;
   const contexts = {

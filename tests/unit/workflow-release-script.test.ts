@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/repo.js';
+import { cloneWithRemote, git, GIT_IDENTITY } from '../helpers/workflow-step.js';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { pinSelfReferences, strayReferences } from '../../scripts/release.mjs';
 
@@ -17,33 +18,11 @@ const pin = pinSelfReferences as (
 ) => { text: string; count: number };
 const stray = strayReferences as (text: string, o: { ref: string }) => string[];
 
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@example.com',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@example.com',
-    },
-  });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim();
-}
-
 function releaseScript(cwd: string, ...args: string[]) {
   return spawnSync(process.execPath, [join(ROOT, 'scripts/release.mjs'), ...args], {
     cwd,
     encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@example.com',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@example.com',
-    },
+    env: { ...process.env, ...GIT_IDENTITY },
   });
 }
 
@@ -92,13 +71,7 @@ describe('scripts/release.mjs on a temporary clone of this repository', () => {
   let remote: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'release-script-'));
-    remote = join(dir, 'remote.git');
-    work = join(dir, 'work');
-    git(dir, 'clone', '-q', '--depth', '1', `file://${ROOT}`, work);
-    git(dir, 'init', '-q', '--bare', remote);
-    git(remote, 'config', 'receive.shallowUpdate', 'true'); // the clone is shallow (CI's is too)
-    git(work, 'remote', 'set-url', 'origin', remote);
-    git(work, 'push', '-q', 'origin', 'HEAD:refs/heads/main');
+    ({ work, remote } = cloneWithRemote(dir));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
