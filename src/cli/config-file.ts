@@ -36,8 +36,9 @@ import type { SshInputs } from '../ssh/connect.js';
  *   registry-password-file: ./registry.txt  or env TG_DEVOPS_REGISTRY_PASSWORD
  *   known-hosts-file: ./known_hosts         (not secret; inline known-hosts works too)
  *
- * Relative paths are relative to the config file. Every problem names the file, the key and,
- * when the key is in the file, its line.
+ * Paths on this machine (the file keys above and LOCAL_PATH_INPUTS) are relative to the config
+ * file's folder, whatever the working directory; absolute ones stay as written and `~/` is the
+ * home folder. Every problem names the file, the key and, when the key is in the file, its line.
  */
 
 const entries: readonly InputSpec[] = DEPLOY_SCHEMA.entries;
@@ -67,6 +68,13 @@ const FILE_KEYS = [
   ...Object.values(SECRET_SOURCES).map((source) => source.file),
   'known-hosts-file',
 ];
+
+/**
+ * Deploy inputs whose value is a path on the operator's machine (in the action: in the
+ * repository), resolved like the file keys. The other path-like inputs (state-dir,
+ * nginx-conf-dir, haproxy-config, haproxy-socket, volumes) name paths on the hosts: as written.
+ */
+export const LOCAL_PATH_INPUTS: readonly string[] = ['verify-prometheus-rules'];
 
 export interface CliConfig {
   file: string;
@@ -178,11 +186,15 @@ export function parseConfigText(text: string, file: string, deps: LoadDeps): Cli
   }
 
   const base = dirname(resolve(file));
+  /** A path on this machine as the config gives it: from the file's folder, `~/` from home. */
+  const localPath = (ref: string): string => {
+    const expanded = ref.startsWith('~/') && deps.home ? `${deps.home}${ref.slice(1)}` : ref;
+    return isAbsolute(expanded) ? expanded : resolve(base, expanded);
+  };
   const readRef = (key: string): string | undefined => {
     const ref = values[key];
     if (ref === undefined || ref === '') return undefined;
-    const expanded = ref.startsWith('~/') && deps.home ? `${deps.home}${ref.slice(1)}` : ref;
-    const target = isAbsolute(expanded) ? expanded : resolve(base, expanded);
+    const target = localPath(ref);
     try {
       return deps.readFile(target);
     } catch (error) {
@@ -214,7 +226,10 @@ export function parseConfigText(text: string, file: string, deps: LoadDeps): Cli
     if (entry.kind === 'secret' && entry.cliSource) return secret(entry.name, entry.cliSource);
     if (entry.name === 'known-hosts')
       return [values['known-hosts'], readRef('known-hosts-file')].filter((v) => v).join('\n');
-    return values[entry.name];
+    const value = values[entry.name];
+    return value?.trim() && LOCAL_PATH_INPUTS.includes(entry.name)
+      ? localPath(value.trim())
+      : value;
   };
 
   let v: InputValues<DeployInputName>;
@@ -225,7 +240,7 @@ export function parseConfigText(text: string, file: string, deps: LoadDeps): Cli
     v = readInputs(DEPLOY_SCHEMA, source);
     raw = rawDeployInputsFrom(v);
     config = buildConfig(raw);
-    ({ config, verify } = verifyOptions(config, v));
+    ({ config, verify } = verifyOptions(config, v, deps.readFile));
   } catch (error) {
     if (error instanceof InputError) {
       const { key, hint } = keyFor(error.input, values);
@@ -269,9 +284,13 @@ export function parseConfigText(text: string, file: string, deps: LoadDeps): Cli
 function verifyOptions(
   config: DeployConfig,
   v: InputValues<DeployInputName>,
+  readFile: LoadDeps['readFile'],
 ): { config: DeployConfig; verify?: DeployVerifyOptions } {
   const checks = parseCheckInputs(rawCheckInputsFrom(v, deployCheckName), {
     name: (base: CheckInputName) => deployCheckName(base),
+    // the rules path is absolute already (LOCAL_PATH_INPUTS): the operator's file, no repository
+    readFile,
+    rulesAnywhere: true,
   });
   const verify = hasVerifyChecks(checks)
     ? {

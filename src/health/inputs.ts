@@ -87,6 +87,8 @@ export function parseCheckInputs(
     readFile?: (path: string) => string;
     /** Where `prometheus-rules` is resolved (default: GITHUB_WORKSPACE, else the working directory). */
     workspace?: string;
+    /** `prometheus-rules` may point outside the workspace (the CLI: see loadScopedRules). */
+    rulesAnywhere?: boolean;
   } = {},
 ): ParsedCheckInputs {
   const name = options.name ?? ((base: CheckInputName) => base);
@@ -181,6 +183,7 @@ export function parseCheckInputs(
           selectorInput: name('prometheus-selector'),
           readFile: options.readFile,
           workspace: options.workspace,
+          anywhere: options.rulesAnywhere,
         })
       : [];
     prometheus = {

@@ -242,12 +242,17 @@ export function loadScopedRules(
     selectorInput: string;
     readFile?: (path: string) => string;
     workspace?: string;
+    /**
+     * The CLI: the file is the operator's own (a path in its config file, made absolute there),
+     * so it need not be inside a repository.
+     */
+    anywhere?: boolean;
   },
 ): ScopedRule[] {
   const workspace = resolve(options.workspace ?? process.env.GITHUB_WORKSPACE ?? process.cwd());
   const full = resolve(workspace, path);
   const inside = relative(workspace, full);
-  if (isAbsolute(path) || inside.startsWith('..') || isAbsolute(inside)) {
+  if (!options.anywhere && (isAbsolute(path) || inside.startsWith('..') || isAbsolute(inside))) {
     throw new InputError(
       options.input,
       `must be a path inside the repository, got ${JSON.stringify(path)}`,

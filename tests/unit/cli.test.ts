@@ -6,6 +6,7 @@ import { COMMAND_USAGE, parseArgs, UsageError, type CliArgs } from '../../src/cl
 import {
   ConfigFileError,
   DEPLOY_INPUTS,
+  LOCAL_PATH_INPUTS,
   NOT_IN_CLI,
   parseConfigText,
   type LoadDeps,
@@ -268,6 +269,41 @@ describe('config file', () => {
         message: expect.stringMatching(problem),
       });
     }
+  });
+
+  test('paths in the config are relative to its folder, whatever the working directory', () => {
+    const rules =
+      'groups:\n  - name: bot\n    rules:\n      - alert: BotDown\n        expr: up == 0\n';
+    const prometheus = [
+      'verify-prometheus-url: http://prometheus:9090',
+      'verify-prometheus-selector: job="bot"',
+      'verify-prometheus-checks: none',
+      '',
+    ].join('\n');
+    const alerts = (path: string, at: string, file = '/ops/deploy.yml') =>
+      parseConfigText(
+        `${BASE.replace('keys/deploy', '/ops/keys/deploy')}${prometheus}verify-prometheus-rules: ${path}\n`,
+        file,
+        deps({ ...FILES, [at]: rules }),
+      ).verify?.checks.prometheus?.rules?.map((r) => r.checkName);
+    expect(process.cwd()).not.toBe('/ops');
+    expect(alerts('monitoring/rules.yml', '/ops/monitoring/rules.yml')).toEqual(['alert BotDown']);
+    expect(alerts('./rules.yml', '/ops/rules.yml')).toEqual(['alert BotDown']);
+    expect(alerts('../shared/rules.yml', '/shared/rules.yml')).toEqual(['alert BotDown']);
+    expect(alerts('/etc/prometheus/rules.yml', '/etc/prometheus/rules.yml')).toEqual([
+      'alert BotDown',
+    ]);
+    expect(alerts('~/rules.yml', '/home/op/rules.yml')).toEqual(['alert BotDown']);
+    // a config given by a relative path: its folder is taken from the working directory
+    expect(alerts('rules.yml', join(process.cwd(), 'conf/rules.yml'), 'conf/deploy.yml')).toEqual([
+      'alert BotDown',
+    ]);
+    // a missing file names the key and the path looked at
+    const missing = configError(`${BASE}${prometheus}verify-prometheus-rules: gone.yml\n`);
+    expect(missing.key).toBe('verify-prometheus-rules');
+    expect(missing.message).toContain('/ops/gone.yml');
+    // every such key is a deploy input
+    expect(LOCAL_PATH_INPUTS.filter((k) => !DEPLOY_INPUTS.includes(k))).toEqual([]);
   });
 
   test('a bad env file is blamed on env-file, by line, without echoing the secret', () => {
