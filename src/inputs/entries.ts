@@ -489,7 +489,7 @@ const NOTIFY_WEBHOOK_URL = {
   kind: 'secret',
   cli: 'refuse',
   description:
-    'A URL that gets the same notifications as JSON (treated as a secret: Slack/Discord URLs carry one).',
+    'A URL that gets the same notifications, in the body notify-webhook-format picks (treated as a secret: Slack/Discord URLs carry one).',
 } as const satisfies Entry;
 
 /** The body a notify-webhook-url gets: src/notify/formats.ts. */
