@@ -11,6 +11,7 @@ import { RegistryClient } from '../src/docker/registry.js';
 import { localExecutor } from '../src/exec.js';
 import { recordingLog } from '../src/log.js';
 import { sandboxEnv } from '../tests/helpers/sandbox.js';
+import { proxyFetch } from '../src/github/http.js';
 
 const ROUNDS = 5;
 const LAYER_BYTES = 4 * 1024 * 1024;
@@ -55,6 +56,7 @@ try {
     registry,
     username: sandbox.SANDBOX_REGISTRY_USER,
     password: sandbox.SANDBOX_REGISTRY_PASSWORD,
+    fetch: proxyFetch,
   });
 
   const rows = { promote: [] as number[], pull: [] as number[] };

@@ -1,5 +1,5 @@
 import { InputError } from '../../src/errors.js';
-import { localExecutor, type Executor } from '../../src/exec.js';
+import type { Executor } from '../../src/exec.js';
 import { setOutputs, writeSummary } from '../../src/github/runtime.js';
 import type { Log } from '../../src/log.js';
 import {
@@ -18,9 +18,11 @@ import type { Inputs } from './inputs.js';
 export interface Deps {
   env: Record<string, string | undefined>;
   log: Log;
-  exec?: Executor;
+  /** actionsExecutor() on a runner (docker through @actions/exec). */
+  exec: Executor;
   docker?: string;
-  fetch?: typeof fetch;
+  /** proxyFetch on a runner: the registry and GitHub calls keep the proxy rules. */
+  fetch: typeof fetch;
   now?: () => number;
   readEvent?: MetaEnvDeps['readEvent'];
   setOutputs?: typeof setOutputs;
@@ -103,7 +105,7 @@ export async function run(inputs: Inputs, deps: Deps): Promise<void> {
   if (targets.length === 0) throw new InputError('tags', 'no tag applies to this event');
 
   const pipelineDeps = {
-    exec: deps.exec ?? localExecutor(),
+    exec: deps.exec,
     docker: deps.docker ?? 'docker',
     log,
     env: deps.env,

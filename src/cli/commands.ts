@@ -35,8 +35,8 @@ export interface CliDeps {
   removeSshMaterial(dir: string, options: { controlDir?: string }): void;
   openSession(target: SshTarget, settings: SshSettings): Promise<SshSession>;
   actor: string;
-  /** For the verify checks (HTTP, Prometheus, Telegram); default: global fetch. */
-  fetch?: FetchLike;
+  /** For the verify checks (HTTP, Prometheus, Telegram): proxyFetch (src/cli/index.ts). */
+  fetch: FetchLike;
   /** exec: whether stdin and stdout are a terminal (default: asked of the process). */
   tty?: boolean;
   /** false: leave SIGINT/SIGTERM alone (tests; they may pass their own signal). */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { systemClock } from '../clock.js';
 import { errorMessage } from '../errors.js';
+import type { FetchLike } from '../health/http.js';
 import { consoleLog } from '../log.js';
 import { removeSshMaterial, writeSshMaterial } from '../ssh/secrets.js';
 import { openSession } from '../ssh/session.js';
@@ -12,13 +13,15 @@ import { ConfigFileError, loadConfigFile } from './config-file.js';
 import { guardCommands, redact, secretEnvValues } from '../redact.js';
 
 export interface MainDeps extends Partial<CliDeps> {
+  /** Required: proxyFetch from src/cli/index.ts, so the checks keep HTTPS_PROXY and NO_PROXY. */
+  fetch: FetchLike;
   readFile?: (path: string) => string;
   env?: Record<string, string | undefined>;
   err?: (line: string) => void;
 }
 
 /** Parses, loads the config, runs the command. Returns the exit code: 0 ok, 1 failure, 2 usage. */
-export async function main(argv: readonly string[], deps: MainDeps = {}): Promise<number> {
+export async function main(argv: readonly string[], deps: MainDeps): Promise<number> {
   // What the CLI prints (the host's audit history too, maybe written before redaction existed)
   // passes the one redaction point, and never acts as a workflow command in a runner's step.
   const rawOut = deps.out ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -60,6 +63,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
       removeSshMaterial: deps.removeSshMaterial ?? removeSshMaterial,
       openSession: deps.openSession ?? openSession,
       actor: deps.actor ?? defaultActor(),
+      fetch: deps.fetch,
     });
   } catch (error) {
     if (error instanceof ConfigFileError) {

@@ -53,7 +53,8 @@ export interface PipelineDeps {
   docker: string;
   log: Log;
   env: Record<string, string | undefined>;
-  fetch?: typeof fetch;
+  /** For the registry (promote): proxyFetch in a run. */
+  fetch: typeof fetch;
   now?: () => number;
   /** Parent of the private temp dir (RUNNER_TEMP). */
   tempRoot?: string;

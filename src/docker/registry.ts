@@ -48,7 +48,8 @@ export interface RegistryOptions {
   registry: string;
   username?: string;
   password?: string;
-  fetch?: typeof fetch;
+  /** proxyFetch (src/github/http.ts) in a run: the runner's proxy rules hold for the registry. */
+  fetch: typeof fetch;
   insecure?: boolean;
   userAgent?: string;
 }
@@ -73,7 +74,7 @@ export class RegistryClient {
 
   constructor(private readonly options: RegistryOptions) {
     this.base = registryBaseUrl(options.registry, options.insecure);
-    this.doFetch = options.fetch ?? fetch;
+    this.doFetch = options.fetch;
   }
 
   private basicHeader(): string | undefined {

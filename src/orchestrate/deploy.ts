@@ -80,7 +80,7 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
   const { config, releaseId } = request;
   const { log, clock } = deps;
   refuseManyPollers(config.botMode, request.targets.length);
-  const fetchFn = deps.fetch ?? ((url, init) => fetch(url, init));
+  const fetchFn = deps.fetch;
   const tell = async (event: NotifyEventName, details?: string): Promise<void> => {
     const n = request.notify;
     if (config.dryRun || !n || (!n.targets.telegram && !n.targets.webhook)) return;

@@ -24,8 +24,8 @@ export interface RunDeps {
   openSession(target: SshTarget, settings: SshSettings): Promise<SshSession>;
   /** Saves the SSH material's paths for the post step (actions). */
   saveState?(name: string, value: string): void;
-  /** For the verify checks and the notifications. */
-  fetch?: FetchLike;
+  /** For the verify checks and the notifications: proxyFetch (src/github/http.ts) in a run. */
+  fetch: FetchLike;
   /** Aborted on SIGINT/SIGTERM: the current step's wait ends, the undos run, no further host. */
   signal?: AbortSignal;
   writeSummary?(markdown: string): void;

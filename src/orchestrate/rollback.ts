@@ -97,6 +97,6 @@ async function tell(
         : `rolled back from ${choice?.from.id ?? '?'} on ${done.map((o) => o.host).join(', ')}${settings.reason ? `: ${settings.reason}` : ''}${choice?.forced ? ' (forced past an irreversible migration)' : ''}`,
     },
     n.targets,
-    { fetch: deps.fetch ?? ((url, init) => fetch(url, init)), clock: deps.clock, log: deps.log },
+    { fetch: deps.fetch, clock: deps.clock, log: deps.log },
   ).catch((error: unknown) => deps.log.warn(`notify: ${String(error)}`));
 }

@@ -1,9 +1,10 @@
 /**
  * The tg-devops CLI (src/cli/index.ts) run as a process, the way an operator runs it, against the
  * sandbox host: a work dir holding the registry password file, config files with the sandbox's
- * connection keys, and the run itself (synchronous: these tests run no servers of their own).
+ * connection keys, and the run itself: runCli waits synchronously (for tests without servers of
+ * their own), runCliAsync lets the test's own servers answer meanwhile.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,27 @@ export function runCli(
     timeout: 240_000,
   });
   return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+/** Runs `tg-devops <argv>` in `cwd`, asynchronously: the test's stand-ins keep answering. */
+export function runCliAsync(
+  cwd: string,
+  argv: readonly string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, cliArgs(argv), {
+    cwd,
+    env: cliEnv(extraEnv),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
 }
 
 /** A fresh work dir with `registry-password.txt` (what writeCliConfig's configs point to). */

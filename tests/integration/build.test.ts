@@ -8,6 +8,7 @@ import { localExecutor, type Executor, type RecordedCommand } from '../../src/ex
 import { recordingLog } from '../../src/log.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github-repo.js';
 import { sandboxEnv } from '../helpers/sandbox.js';
+import { proxyFetch } from '../../src/github/http.js';
 
 /** build and promote against the sandbox's real dockerd and registry (htpasswd auth). */
 
@@ -121,6 +122,7 @@ function deps(ref: string, outputs: Record<string, unknown>, runnerTemp: string)
     log: recordingLog(),
     exec,
     docker: sandbox.SANDBOX_DOCKER_CLI!,
+    fetch: proxyFetch, // as actions/build/index.ts: the GitHub stand-in and registry on loopback
     setOutputs: (o) => Object.assign(outputs, o),
     writeSummary: (m) => void (outputs.summary = m),
   };

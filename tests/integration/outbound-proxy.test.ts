@@ -14,7 +14,10 @@
  * Retry: the GitHub stand-in answers the deploy's createDeployment 502 twice, then 201: exactly
  * one deployment exists, and the deploy goes on (statuses, the release, the notifications).
  *
- * Ports: any free ones for the stand-ins; host ports 23760-23761 for the bot; app name per process.
+ * The CLI behind the same proxy: its deploy's verify check reaches the bot's proxied name.
+ *
+ * Ports: any free ones for the stand-ins; host ports 23760-23761 for the bot, 23762-23763 for the
+ * CLI's; app names per process.
  */
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { lookup } from 'node:dns/promises';
@@ -22,6 +25,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runEntry, type EntryName, type EntryResult } from '../helpers/action-entry.js';
+import { cliWorkDir, runCliAsync, writeCliConfig } from '../helpers/cli-sandbox.js';
 import { env, registryInputs, removeApp, sshInputs } from '../helpers/deploy-host.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import {
@@ -35,6 +39,7 @@ import {
 
 jest.setTimeout(300_000);
 const app = `proxy-acc-${process.pid}`;
+const cliApp = `tdy-proxy-cli-${process.pid}`;
 const OWNER = 'org';
 const REPO = 'proxy-bot';
 const TOKEN = 'ghs_proxy_acceptance';
@@ -139,6 +144,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await removeApp(app);
+  await removeApp(cliApp);
   for (const server of [github, telegram, bot, webhook]) await server?.close();
   await proxy?.close();
   rmSync(work, { recursive: true, force: true });
@@ -283,4 +289,29 @@ test('test action: the PR diff and the coverage comment go through the proxy', a
     ]),
   );
   expect(proxiedSince(from)).toEqual([names.github]);
+});
+
+test("the CLI: its deploy's verify check goes through the proxy (main() hands index.ts's proxyFetch on)", async () => {
+  const dir = cliWorkDir('tdy-proxy-cli-');
+  try {
+    const config = writeCliConfig(dir, 'deploy.yml', {
+      app: cliApp,
+      image: env.SANDBOX_IMAGE_WEB_V1!,
+      ports: '23762,23763',
+      extra: [`verify-http-url: http://${names.bot}/health`, 'verify-window: 2'],
+    });
+    const from = proxy.requests.length;
+    const hits = healthHits.length;
+    const run = await runCliAsync(dir, ['deploy', '--config', config], {
+      HTTPS_PROXY: proxy.url,
+      HTTP_PROXY: proxy.url,
+      NO_PROXY: names.webhook.split(':')[0]!,
+    });
+    expect({ code: run.code, err: run.code ? run.err : '' }).toEqual({ code: 0, err: '' });
+    // bot.proxied.test resolves only in the proxy: the check could not have passed without it
+    expect(healthHits.slice(hits).filter((p) => p === '/health').length).toBeGreaterThanOrEqual(2);
+    expect(proxiedSince(from)).toEqual([names.bot]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

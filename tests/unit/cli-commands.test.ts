@@ -16,6 +16,7 @@ import type { AppState, Release } from '../../src/host/state.js';
 import { recordingLog } from '../../src/log.js';
 import type { SshSession } from '../../src/ssh/session.js';
 import type { SshTarget } from '../../src/ssh/target.js';
+import { noNetwork } from '../helpers/no-network.js';
 
 const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n';
 const KNOWN = '[127.0.0.1]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOnly\n';
@@ -140,6 +141,7 @@ function deps(h: ReturnType<typeof hosts>, extra: Partial<CliDeps> = {}) {
     removeSshMaterial: () => rmSync(dir, { recursive: true, force: true }),
     openSession: h.openSession,
     actor: 'ops@laptop (tg-devops cli)',
+    fetch: noNetwork,
     handleSignals: false,
     ...extra,
   };

@@ -27,6 +27,7 @@ import { buildConfig } from '../../src/deploy/config.js';
 import type { AuditEntry, Release } from '../../src/deploy/ports.js';
 import { localExecutor } from '../../src/exec.js';
 import { breakLock, describeLockView, inspectLock, parseLockView } from '../../src/host/lock.js';
+import { noNetwork } from '../helpers/no-network.js';
 
 const args = (argv: string[]): CliArgs => {
   const parsed = parseArgs(argv);
@@ -327,6 +328,7 @@ describe('one host for logs and exec', () => {
       throw new Error('no SSH in this test');
     },
     actor: 'ops@laptop (tg-devops cli)',
+    fetch: noNetwork,
     handleSignals: false,
   };
 

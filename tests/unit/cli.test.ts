@@ -15,6 +15,7 @@ import { main } from '../../src/cli/main.js';
 import { recordingLog } from '../../src/log.js';
 import { PROXY_INPUT_DEFAULTS } from '../../src/proxy/index.js';
 import { ROOT } from '../helpers/repo.js';
+import { noNetwork } from '../helpers/no-network.js';
 
 const args = (argv: string[]): CliArgs => {
   const parsed = parseArgs(argv);
@@ -328,6 +329,7 @@ describe('main: exit codes and output', () => {
     const out: string[] = [];
     const err: string[] = [];
     const code = await main(argv, {
+      fetch: noNetwork,
       out: (l) => out.push(l),
       err: (l) => err.push(l),
       readFile: (p) => {

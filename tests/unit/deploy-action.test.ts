@@ -21,6 +21,7 @@ import {
 } from '../helpers/fake-telegram-api.js';
 import type { Inputs } from '../../actions/deploy/inputs.js';
 import { prepare, run, type Deps } from '../../actions/deploy/main.js';
+import { proxyFetch } from '../../src/github/http.js';
 
 const DIGEST = `sha256:${'c'.repeat(64)}`;
 const TOKEN = 'ghs_deploytest';
@@ -189,6 +190,7 @@ function makeDeps(sessions: ReturnType<typeof fakeSessions>) {
   const deps: Deps = {
     log,
     clock: fakeClock(Date.parse('2026-02-03T04:05:06Z')),
+    fetch: proxyFetch, // the checks' and notices' stand-ins listen on loopback
     env: {
       GITHUB_REPOSITORY: 'org/bot',
       GITHUB_SHA: 'abc123',

@@ -36,6 +36,7 @@ import { promote } from '../../src/docker/promote.js';
 import { formatReference, parseReference, registryBaseUrl } from '../../src/docker/reference.js';
 import { MEDIA, RegistryClient, sha256 } from '../../src/docker/registry.js';
 import { recordingLog } from '../../src/log.js';
+import { proxyFetch } from '../../src/github/http.js';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 
@@ -318,7 +319,12 @@ describe('docker: registry client and promote (fake registry with token auth)', 
     'promotes a %s by re-PUTting its exact bytes',
     async (type) => {
       const digest = seedImage(reg, 'org/bot', type, ['1', '2']);
-      const client = new RegistryClient({ registry: reg.host, username: 'ci', password: 's3cret' });
+      const client = new RegistryClient({
+        registry: reg.host,
+        username: 'ci',
+        password: 's3cret',
+        fetch: proxyFetch,
+      });
       const log = recordingLog();
       const result = await promote(
         client,
@@ -368,7 +374,12 @@ describe('docker: registry client and promote (fake registry with token auth)', 
     );
     const digest = sha256(index);
     reg.manifests.set(`org/build@${digest}`, { type: MEDIA.ociIndex, bytes: index });
-    const client = new RegistryClient({ registry: reg.host, username: 'ci', password: 's3cret' });
+    const client = new RegistryClient({
+      registry: reg.host,
+      username: 'ci',
+      password: 's3cret',
+      fetch: proxyFetch,
+    });
     const result = await promote(
       client,
       { repository: 'org/build', digest },
@@ -389,7 +400,12 @@ describe('docker: registry client and promote (fake registry with token auth)', 
     const old = seedImage(reg, 'org/bot', MEDIA.dockerManifest, ['1']);
     reg.tags.set('org/bot:latest', old);
     const digest = seedImage(reg, 'org/bot', MEDIA.ociManifest, ['2']);
-    const client = new RegistryClient({ registry: reg.host, username: 'ci', password: 's3cret' });
+    const client = new RegistryClient({
+      registry: reg.host,
+      username: 'ci',
+      password: 's3cret',
+      fetch: proxyFetch,
+    });
     await expect(
       promote(
         client,
@@ -412,13 +428,23 @@ describe('docker: registry client and promote (fake registry with token auth)', 
     const digest = seedImage(reg, 'org/bot', MEDIA.ociManifest, ['1']);
     const other = D('9');
     reg.manifests.set(`org/bot@${other}`, reg.manifests.get(`org/bot@${digest}`)!);
-    const client = new RegistryClient({ registry: reg.host, username: 'ci', password: 's3cret' });
+    const client = new RegistryClient({
+      registry: reg.host,
+      username: 'ci',
+      password: 's3cret',
+      fetch: proxyFetch,
+    });
     await expect(client.getManifest('org/bot', other)).rejects.toThrow('does not match its bytes');
   });
 
   it('fails clearly on wrong credentials and changes nothing', async () => {
     const digest = seedImage(reg, 'org/bot', MEDIA.ociManifest, ['1']);
-    const client = new RegistryClient({ registry: reg.host, username: 'ci', password: 'wrong' });
+    const client = new RegistryClient({
+      registry: reg.host,
+      username: 'ci',
+      password: 'wrong',
+      fetch: proxyFetch,
+    });
     await expect(
       promote(
         client,
@@ -433,7 +459,12 @@ describe('docker: registry client and promote (fake registry with token auth)', 
   });
 
   it('reports a missing manifest with the registry error code', async () => {
-    const client = new RegistryClient({ registry: reg.host, username: 'ci', password: 's3cret' });
+    const client = new RegistryClient({
+      registry: reg.host,
+      username: 'ci',
+      password: 's3cret',
+      fetch: proxyFetch,
+    });
     await expect(client.getManifest('org/bot', 'nope')).rejects.toThrow(
       'manifest org/bot:nope: HTTP 404 MANIFEST_UNKNOWN: manifest unknown',
     );

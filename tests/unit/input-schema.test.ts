@@ -39,6 +39,7 @@ import {
 } from '../../src/inputs/schema.js';
 import { PROXY_INPUT_DEFAULTS } from '../../src/proxy/index.js';
 import { ROOT } from '../helpers/repo.js';
+import { noNetwork } from '../helpers/no-network.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n';
@@ -375,6 +376,7 @@ describe('a polling or MTProto bot on more than one host is refused before any c
       const sessions: string[] = [];
       const err: string[] = [];
       const code = await main(['deploy', '--config', '/ops/deploy.yml'], {
+        fetch: noNetwork,
         out: () => undefined,
         err: (line) => err.push(line),
         readFile: (path) => {

@@ -4,6 +4,7 @@ import { InputError } from '../../src/errors.js';
 import { ConfigFileError, parseConfigText } from '../../src/cli/config-file.js';
 import { main } from '../../src/cli/main.js';
 import { recordingLog } from '../../src/log.js';
+import { noNetwork } from '../helpers/no-network.js';
 
 /**
  * Issue 12 item 3: volume paths are normalised before the deny-list is checked, and the docker
@@ -115,6 +116,7 @@ describe('volumes: disguised system paths and engine sockets', () => {
     for (const spec of DISGUISED) {
       const err: string[] = [];
       const code = await main(['deploy', '--config', '/ops/deploy.yml'], {
+        fetch: noNetwork,
         out: () => undefined,
         err: (line) => err.push(line),
         readFile: () =>
