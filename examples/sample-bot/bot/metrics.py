@@ -2,6 +2,8 @@
 
 The names are the ones prometheus_client and most exporters use, so the ready-made checks of
 tg-devops' verify action work unchanged: http_requests_total{code}, http_request_duration_seconds.
+postgres_up and redis_up are the bot's own view of its dependencies (monitoring/rules.yml pages on
+them, and the deploy's verify gate judges them per release): 1 when the last check succeeded.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ class Metrics:
         self.bucket_counts = [0] * len(BUCKETS)
         self.duration_sum = 0.0
         self.duration_count = 0
+        self.dependencies: dict[str, bool] = {}
 
     def observe_request(self, code: int, seconds: float) -> None:
         self.requests[str(code)] += 1
@@ -30,6 +33,11 @@ class Metrics:
 
     def observe_update(self, outcome: str) -> None:
         self.updates[outcome] += 1
+
+    def observe_dependencies(self, checks: dict[str, str]) -> None:
+        """A check's outcome per dependency ("ok" or the error), as Storage.check reports it."""
+        for name, result in checks.items():
+            self.dependencies[name] = result == "ok"
 
     def render(self) -> str:
         version = self.version.replace("\\", "\\\\").replace('"', '\\"')
@@ -54,4 +62,10 @@ class Metrics:
             "# TYPE telegram_updates_total counter",
         ]
         lines += [f'telegram_updates_total{{outcome="{o}"}} {n}' for o, n in sorted(self.updates.items())]
+        for name, up in sorted(self.dependencies.items()):
+            lines += [
+                f"# HELP {name}_up 1 when the bot's last check of its {name} connection succeeded.",
+                f"# TYPE {name}_up gauge",
+                f"{name}_up {int(up)}",
+            ]
         return "\n".join(lines) + "\n"

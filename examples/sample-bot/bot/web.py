@@ -69,13 +69,22 @@ class BotWeb:
         self.metrics.observe_update("handled" if reply else "ignored")
         return web.json_response(reply.as_webhook_response() if reply else {})
 
-    async def health(self, _request: web.Request) -> web.Response:
+    async def check_dependencies(self) -> dict[str, str]:
+        """Asks the store (bounded: Storage.check) and keeps the answer for postgres_up/redis_up."""
         checks = await self.store.check()
+        self.metrics.observe_dependencies(checks)
+        return checks
+
+    async def health(self, _request: web.Request) -> web.Response:
+        checks = await self.check_dependencies()
         ok = all(v == "ok" for v in checks.values())
         body = {"status": "ok" if ok else "degraded", "version": self.version, "checks": checks}
         return web.json_response(body, status=200 if ok else 503)
 
     async def render_metrics(self, _request: web.Request) -> web.Response:
+        # Checked at scrape time: the gauges are as fresh as the scrape, and cost one SELECT 1 and
+        # one PING per scrape interval.
+        await self.check_dependencies()
         return web.Response(text=self.metrics.render(), content_type="text/plain", charset="utf-8")
 
     async def index(self, _request: web.Request) -> web.Response:

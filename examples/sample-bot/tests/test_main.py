@@ -95,6 +95,8 @@ def test_serves_health_webhook_and_metrics_then_stops_on_sigterm(bot_process):
     assert status == 401
     _, metrics = get(f"http://127.0.0.1:{port}/metrics")
     assert 'http_requests_total{code="401"} 1' in metrics.decode().splitlines()
+    # the real services, checked at the scrape
+    assert {"postgres_up 1", "redis_up 1"} <= set(metrics.decode().splitlines())
 
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=20) == 0

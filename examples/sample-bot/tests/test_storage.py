@@ -76,6 +76,41 @@ def test_health_check_reports_a_dead_database(service_urls, unique):
     assert checks == {"postgres": "error: OperationalError", "redis": "ok"}
 
 
+def test_a_hung_dependency_is_reported_within_the_check_timeout(service_urls, unique):
+    """A server that accepts and never answers (a stuck PostgreSQL or Redis): the check does not
+    wait for the clients' own 5 s timeouts, and the other dependency is still asked."""
+    database_url, redis_url = service_urls
+
+    async def main():
+        accepted = []
+
+        async def never_answer(reader, writer):
+            accepted.append(writer)  # kept open, never written to
+
+        server = await asyncio.start_server(never_answer, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        hung_pg = Storage(f"postgresql://nobody@127.0.0.1:{port}/none", redis_url, table=unique)
+        hung_redis = Storage(database_url, f"redis://127.0.0.1:{port}/0", table=unique)
+        try:
+            return (
+                await hung_pg.check(timeout=0.5),
+                await hung_redis.check(timeout=0.5),
+                await hung_pg.check(timeout=0.5),  # asked again, as each scrape does
+            )
+        finally:
+            for store in (hung_pg, hung_redis):
+                await store.close()
+            for writer in accepted:
+                writer.close()
+            server.close()
+            await server.wait_closed()
+
+    pg_hung, redis_hung, again = asyncio.run(main())
+    assert pg_hung == {"postgres": "error: TimeoutError", "redis": "ok"}
+    assert redis_hung == {"postgres": "ok", "redis": "error: TimeoutError"}
+    assert again == pg_hung
+
+
 def test_a_conversation_end_to_end(service_urls, unique):
     async def scenario(store):
         def msg(text):

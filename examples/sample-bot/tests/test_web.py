@@ -98,6 +98,31 @@ def test_metrics_count_requests_in_prometheus_text_format(fake_store):
     assert 'bot_info{version="9.9.9"} 1' in lines
 
 
+def test_metrics_export_the_last_dependency_check_as_postgres_up_and_redis_up(fake_store):
+    async def scenario(client):
+        healthy = await (await client.get("/metrics")).text()
+        fake_store.healthy = False  # the fake's Postgres fails its checks from now on
+        down = await (await client.get("/metrics")).text()
+        return healthy.splitlines(), down.splitlines()
+
+    (healthy, down), metrics = run(fake_store, scenario)
+    assert ["postgres_up 1", "redis_up 1"] == [l for l in healthy if l.endswith(("_up 1", "_up 0"))]
+    assert ["postgres_up 0", "redis_up 1"] == [l for l in down if l.endswith(("_up 1", "_up 0"))]
+    assert "# TYPE postgres_up gauge" in down
+    assert metrics.dependencies == {"postgres": False, "redis": True}
+
+
+def test_health_updates_the_gauges_too(fake_store):
+    fake_store.healthy = False
+
+    async def scenario(client):
+        return (await client.get("/health")).status
+
+    status, metrics = run(fake_store, scenario)
+    assert status == 503
+    assert 'postgres_up 0' in metrics.render().splitlines()
+
+
 def test_polling_mode_serves_no_webhook(fake_store):
     async def scenario(client):
         return (await client.post("/webhook", json=UPDATE, headers={SECRET_HEADER: SECRET})).status
