@@ -64,6 +64,9 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
       openSession: deps.openSession ?? openSession,
       actor: deps.actor ?? defaultActor(),
       fetch: deps.fetch,
+      tty: deps.tty,
+      handleSignals: deps.handleSignals,
+      signal: deps.signal,
     });
   } catch (error) {
     if (error instanceof ConfigFileError) {

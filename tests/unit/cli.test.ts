@@ -344,6 +344,41 @@ describe('main: exit codes and output', () => {
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 
+  test('handleSignals: false reaches the command: it leaves SIGINT and SIGTERM alone', async () => {
+    const log = recordingLog();
+    const seen: Record<string, number>[] = [];
+    const before = {
+      SIGINT: process.listenerCount('SIGINT'),
+      SIGTERM: process.listenerCount('SIGTERM'),
+    };
+    const code = await main(['deploy', '--config', '/ops/deploy.yml'], {
+      fetch: noNetwork,
+      out: () => undefined,
+      err: () => undefined,
+      readFile: (p) => FILES[p] ?? BASE,
+      env: {},
+      log,
+      handleSignals: false,
+      writeSshMaterial: async () => ({
+        dir: '/nonexistent/ssh',
+        privateKeyFile: '/nonexistent/ssh/key',
+        knownHostsFile: '/nonexistent/ssh/known_hosts',
+        controlDir: '/nonexistent/ssh/cm',
+      }),
+      removeSshMaterial: () => undefined,
+      openSession: () => {
+        seen.push({
+          SIGINT: process.listenerCount('SIGINT'),
+          SIGTERM: process.listenerCount('SIGTERM'),
+        });
+        return Promise.reject(new Error('no host in unit tests'));
+      },
+    });
+    expect(code).toBe(1);
+    expect(seen.length).toBeGreaterThan(0);
+    for (const counts of seen) expect(counts).toEqual(before);
+  });
+
   test('help is 0 on stdout, usage mistakes are 2 on stderr with the usage', async () => {
     expect(await run(['--help'])).toMatchObject({
       code: 0,
