@@ -9,7 +9,12 @@
  */
 import { InputError } from '../errors.js';
 import type { Executor } from '../exec.js';
-import { installIncludeFile, uninstallIncludeFile, upstreamName } from './nginx.js';
+import {
+  installIncludeFile,
+  uninstallIncludeFile,
+  upstreamName,
+  webhookServerFile,
+} from './nginx.js';
 import type { NginxSettings } from './types.js';
 
 /** The ports Telegram delivers webhooks to. */
@@ -28,6 +33,11 @@ export interface WebhookServer extends WebhookUrl {
   key: string;
   /** setWebhook's secret_token; without it no header is required. */
   secret?: string;
+  /**
+   * Secrets accepted beside `secret` (with a secret only): while it changes, the one Telegram
+   * still signs with until setWebhook took the new one.
+   */
+  alsoAccept?: string[];
   /** The address to listen on (default: all, as Telegram reaches the host from outside). */
   listenAddress?: string;
 }
@@ -90,8 +100,12 @@ export function parseWebhookSecret(value: string, input = 'webhook-secret'): str
   return secret;
 }
 
-export const webhookServerFile = (confDir: string, app: string) =>
-  `${confDir.replace(/\/+$/, '')}/tg-${app}.webhook.conf`;
+export { webhookServerFile };
+
+/** The secrets a block written by renderWebhookServer accepts (the map's `"<secret>" 0;` lines). */
+export function acceptedSecrets(text: string): string[] {
+  return [...text.matchAll(/^\s*"([A-Za-z0-9_-]{1,256})" 0;\s*$/gm)].map((m) => m[1]!);
+}
 
 /** An nginx variable name for the app (app names allow '-', variables do not). */
 const refusedVariable = (app: string) => `$tg_${app.replace(/-/g, '_')}_webhook_refused`;
@@ -108,6 +122,14 @@ export function renderWebhookServer(server: WebhookServer): string {
   if (server.listenAddress && !/^(\d{1,3}\.){3}\d{1,3}$/.test(server.listenAddress))
     throw new InputError('webhook-listen', 'must be an IPv4 address');
   const refused = refusedVariable(server.app);
+  const accepted = secret
+    ? [
+        secret,
+        ...(server.alsoAccept ?? [])
+          .map((s) => parseWebhookSecret(s, 'webhook-secret'))
+          .filter((s) => s !== secret),
+      ]
+    : [];
   const lines = [
     `# Managed by tg-devops for app '${server.app}' (webhook server: https://${url.host}:${url.port}${url.path}); rewritten on each deploy, removed with the app, do not edit.`,
   ];
@@ -116,7 +138,7 @@ export function renderWebhookServer(server: WebhookServer): string {
       '# Every request without the right X-Telegram-Bot-Api-Secret-Token is answered 403 here.',
       `map $http_x_telegram_bot_api_secret_token ${refused} {`,
       '    default 1;',
-      `    "${secret}" 0;`,
+      ...[...new Set(accepted)].map((s) => `    "${s}" 0;`),
       '}',
     );
   lines.push(
