@@ -104,6 +104,8 @@ export interface WebhookConfig {
   path: string;
   /** Host paths of the certificate chain and key: the deploy writes the server block. */
   tls?: { certificate: string; key: string };
+  /** The IPv4 address the block listens on (webhook-listen); undefined: all. */
+  listenAddress?: string;
   secret?: string;
   allowedUpdates?: string[];
   maxConnections?: number;
@@ -152,6 +154,7 @@ export interface RawDeployInputs {
   'webhook-url'?: string;
   'tls-certificate'?: string;
   'tls-key'?: string;
+  'webhook-listen'?: string;
   'webhook-secret'?: string;
   'webhook-allowed-updates'?: string;
   'webhook-max-connections'?: string;
@@ -203,6 +206,7 @@ export const RAW_DEPLOY_INPUTS = [
   'webhook-url',
   'tls-certificate',
   'tls-key',
+  'webhook-listen',
   'webhook-secret',
   'webhook-allowed-updates',
   'webhook-max-connections',
@@ -426,6 +430,7 @@ export function parseWebhookInputs(
   const companions = [
     'tls-certificate',
     'tls-key',
+    'webhook-listen',
     'webhook-secret',
     'webhook-allowed-updates',
     'webhook-max-connections',
@@ -466,6 +471,10 @@ export function parseWebhookInputs(
           key: parseHostFile(key, 'tls-key'),
         }
       : undefined;
+  const listen = get('webhook-listen');
+  if (listen && !tls) throw new InputError('webhook-listen', 'needs tls-certificate and tls-key');
+  if (listen && !/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(listen))
+    throw new InputError('webhook-listen', `${JSON.stringify(listen)} is not an IPv4 address`);
   const secret = get('webhook-secret') ? parseWebhookSecret(get('webhook-secret')) : undefined;
   const allowedUpdates = get('webhook-allowed-updates')
     ? get('webhook-allowed-updates')
@@ -489,6 +498,7 @@ export function parseWebhookInputs(
     port,
     path,
     tls,
+    listenAddress: listen || undefined,
     secret,
     allowedUpdates,
     maxConnections,

@@ -117,7 +117,14 @@ export interface WebhookServerAction {
   op: 'install' | 'restore';
   app: string;
   file: string;
-  server?: { host: string; port: number; path: string; certificate: string; key: string };
+  server?: {
+    host: string;
+    port: number;
+    path: string;
+    certificate: string;
+    key: string;
+    listenAddress?: string;
+  };
   secret?: WebhookSecretSource;
   acceptLive?: boolean;
 }

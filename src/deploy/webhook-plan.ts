@@ -52,7 +52,13 @@ export function webhookSteps(
       op: 'install',
       app: config.app,
       file: file!,
-      server: { host: w.host, port: w.port, path: w.path, ...w.tls! },
+      server: {
+        host: w.host,
+        port: w.port,
+        path: w.path,
+        ...w.tls!,
+        ...(w.listenAddress ? { listenAddress: w.listenAddress } : {}),
+      },
       secret,
       acceptLive: acceptLive || undefined,
     });

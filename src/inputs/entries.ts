@@ -556,6 +556,12 @@ const WEBHOOK_INPUTS = [
     description: "Path ON THE HOST of tls-certificate's private key (certbot's privkey.pem).",
   },
   {
+    name: 'webhook-listen',
+    kind: 'string',
+    description:
+      "The IPv4 address the webhook server block listens on, for a host with several addresses (and tests). Empty: all addresses, on webhook-url's port.",
+  },
+  {
     name: 'webhook-secret',
     kind: 'secret',
     cliSource: { file: 'webhook-secret-file', variable: 'TG_DEVOPS_WEBHOOK_SECRET' },
