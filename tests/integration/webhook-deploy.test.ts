@@ -96,6 +96,12 @@ const deploy = (image: string, extra: Record<string, string> = {}) =>
   });
 
 const ok = (run: EntryResult) => ({ status: run.status, errors: run.errors });
+/** What a reader of the log sees: everything but the runner's ::add-mask:: commands. */
+const shown = (run: EntryResult) =>
+  `${run.stdout}${run.stderr}`
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
 const calls = (method: string) => api.requests.filter((r) => r.method === method);
 
 /** curl as a stranger calls the public URL: the chain verified with the test's CA. */
@@ -237,7 +243,8 @@ test('first deploy: the block with TLS and the secret check, setWebhook once; N 
   expect(state.current.webhook).toMatchObject({ url: URL1, secretSha256: secretSha256(SECRET1) });
   expect(JSON.stringify(state)).not.toContain(SECRET1);
   // the token only reached the Bot API URL: not the log, the summary or the outputs
-  for (const text of [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)]) {
+  expect(run.stdout).toContain(`::add-mask::${TOKEN}`);
+  for (const text of [shown(run), run.summary, JSON.stringify(run.outputs)]) {
     expect(text).not.toContain(TOKEN);
     expect(text).not.toContain(SECRET1);
   }
@@ -350,7 +357,8 @@ test('a Telegram delivery error in the window rolls back: the earlier registrati
       .map((r) => r.params),
   ).toEqual([
     { url: URL3, secret_token: SECRET1 },
-    { url: URL2, secret_token: SECRET2 },
+    // what getWebhookInfo showed before (its max_connections too), with the secret the block had
+    { url: URL2, secret_token: SECRET2, max_connections: 40 },
   ]);
   expect(api.webhook(TOKEN)).toMatchObject({ url: URL2, secret: SECRET2 });
   expect(await readText(hostExec, webhookServerFile(confDir, app))).toBe(block);
@@ -386,7 +394,7 @@ test('a polling bot over a token that still has a webhook: deleteWebhook first, 
   expect(methods.filter((m) => m === 'getUpdates').length).toBeGreaterThan(0);
   expect(poller.conflicts()).toBe(0);
   expect(run.summary).toContain('deleteWebhook');
-  expect(`${run.stdout}${run.summary}`).not.toContain(POLL_TOKEN);
+  expect(`${shown(run)}${run.summary}`).not.toContain(POLL_TOKEN);
 });
 
 test('removed with the app: the server block and the upstream go, the port answers no more', async () => {
