@@ -556,6 +556,7 @@ export async function rollback(
           before: hostBefore(undefined, probe),
           proxy: probe.proxy ? describeProxy(probe.proxy) : undefined,
           lock,
+          webhook: { nginxConfDir: probe.proxy?.nginx?.confDir, registers: Boolean(deps.telegram) },
         });
         if (choice.forced) deps.log.warn(plan.notes[1] ?? 'forced');
         return { probe, plan };

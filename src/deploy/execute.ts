@@ -546,6 +546,7 @@ export async function perform(action: Action, ctx: StepContext, undoing: boolean
 
 const webhookContext = (ctx: StepContext): WebhookStepContext => ({
   exec: ctx.exec,
+  clock: ctx.clock,
   log: ctx.log,
   nginx: ctx.proxy?.nginx,
   api: ctx.telegram,

@@ -9,6 +9,7 @@ import type { DeployConfig } from './config.js';
 import { StepError } from '../errors.js';
 import type { RecordedWebhook } from '../host/state.js';
 import { webhookServerFile } from '../proxy/nginx.js';
+import { parseWebhookUrl } from '../proxy/webhook-server.js';
 import type { Step, WebhookAction, WebhookServerAction } from './steps.js';
 import { recordOf } from './webhook-registration.js';
 
@@ -23,7 +24,14 @@ export function webhookRecord(config: DeployConfig): RecordedWebhook | undefined
       allowedUpdates: w.allowedUpdates,
       maxConnections: w.maxConnections,
     }),
-    ...(w.tls ? { server: { ...w.tls } } : {}),
+    ...(w.tls
+      ? {
+          server: {
+            ...w.tls,
+            ...(w.listenAddress ? { listenAddress: w.listenAddress } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -154,4 +162,100 @@ export function withWebhookSteps(
     out.splice(at < 0 ? out.length : at, 0, clear);
   }
   return out;
+}
+
+const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
+  (a ?? []).length === (b ?? []).length && (a ?? []).every((x) => (b ?? []).includes(x));
+
+/**
+ * A rollback's webhook steps (after its serving route): the target release's server block and
+ * registration when they differ from the current one's. The secret stays the live one: the
+ * state keeps only hashes, so an earlier secret cannot come back (and a rotated secret should
+ * not). `live` is what the record says is registered after the rollback.
+ */
+export function rollbackWebhookSteps(
+  app: string,
+  from: RecordedWebhook | undefined,
+  to: RecordedWebhook | undefined,
+  options: { nginxConfDir?: string; registers: boolean },
+): { steps: Step[]; notes: string[]; live: RecordedWebhook | undefined } {
+  const notes: string[] = [];
+  if (!to) {
+    if (from) notes.push(`the target recorded no webhook: the registration of ${from.url} stays`);
+    return { steps: [], notes, live: from };
+  }
+  const registration =
+    !from ||
+    from.url !== to.url ||
+    !sameList(from.allowedUpdates, to.allowedUpdates) ||
+    from.maxConnections !== to.maxConnections;
+  const server =
+    to.server !== undefined &&
+    options.nginxConfDir !== undefined &&
+    (from?.server === undefined ||
+      from.url !== to.url ||
+      from.server.certificate !== to.server.certificate ||
+      from.server.key !== to.server.key);
+  if (!registration && !server) return { steps: [], notes, live: from };
+  const file = options.nginxConfDir ? webhookServerFile(options.nginxConfDir, app) : undefined;
+  const steps: Step[] = [];
+  if (server) {
+    const { host, port, path } = parseWebhookUrl(to.url);
+    steps.push({
+      id: 'webhook-server',
+      title: `put the webhook server block of ${to.url} back (the live secret kept): nginx -t, reload`,
+      action: {
+        kind: 'webhook-server',
+        op: 'install',
+        app,
+        file: file!,
+        server: { host, port, path, ...to.server! },
+        secret: 'live-block',
+      },
+      undo: restoreBlock(app, file!),
+      budgetSeconds: 90,
+    });
+  }
+  // a secret only the live block knows: without the block the rollback cannot keep it
+  const secretKnown =
+    from?.secretSha256 === undefined || (file !== undefined && from.server !== undefined);
+  if (registration && options.registers && secretKnown)
+    steps.push({
+      id: 'webhook-register',
+      title: `set the webhook registration back to ${to.url} (setWebhook when it differs, the live secret kept)`,
+      action: {
+        kind: 'webhook',
+        op: 'register',
+        wanted: {
+          url: to.url,
+          ...(to.allowedUpdates ? { allowedUpdates: to.allowedUpdates } : {}),
+          ...(to.maxConnections !== undefined ? { maxConnections: to.maxConnections } : {}),
+        },
+        secret: from?.secretSha256 === undefined ? 'none' : 'live-block',
+        ...(file ? { file } : {}),
+        recorded: from ? { ...from } : undefined,
+      },
+      undo: {
+        title: 'set back the webhook registration this run found (when it changed it)',
+        key: 'webhook',
+        actions: [{ kind: 'webhook', op: 'restore' }],
+      },
+      budgetSeconds: 60,
+    });
+  else if (registration)
+    notes.push(
+      `the webhook registration stays ${from?.url ?? 'as it is'} (the target's is ${to.url}): ${options.registers ? 'its secret is known only to a server block the deploy writes' : 'no telegram-bot-token'}; set it by hand`,
+    );
+  if (from?.secretSha256 !== to.secretSha256)
+    notes.push(
+      'the webhook secret stays the live one: the state keeps only its hash, an earlier secret cannot come back',
+    );
+  const registered = steps.some((s) => s.id === 'webhook-register');
+  const live: RecordedWebhook = {
+    ...(registered ? to : (from ?? to)),
+    ...(from?.secretSha256 !== undefined ? { secretSha256: from.secretSha256 } : {}),
+    ...(server ? { server: to.server } : from?.server ? { server: from.server } : {}),
+  };
+  if (from?.secretSha256 === undefined) delete live.secretSha256;
+  return { steps, notes, live };
 }

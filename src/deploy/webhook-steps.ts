@@ -5,13 +5,19 @@
  * text, the registration, the secret the block accepted) stays in the run's memo, never in the plan
  * or the report, so an undo can put it back.
  */
+import type { Clock } from '../clock.js';
 import { StepError } from '../errors.js';
 import type { Executor } from '../exec.js';
 import type { Log } from '../log.js';
 import { readText } from '../proxy/files.js';
 import { installIncludeFile, uninstallIncludeFile } from '../proxy/nginx.js';
 import type { NginxSettings } from '../proxy/types.js';
-import { acceptedSecrets, installWebhookServer } from '../proxy/webhook-server.js';
+import {
+  acceptedSecrets,
+  installWebhookServer,
+  renderWebhookServer,
+  waitServed,
+} from '../proxy/webhook-server.js';
 import type { WebhookAction, WebhookSecretSource, WebhookServerAction } from './steps.js';
 import {
   clearWebhookForPolling,
@@ -41,6 +47,8 @@ export interface WebhookOutcome {
 
 export interface WebhookStepContext {
   exec: Executor;
+  /** For the wait until nginx serves a new block (none: no wait). */
+  clock?: Clock;
   log: Log;
   nginx?: NginxSettings;
   api?: BotApi;
@@ -60,7 +68,15 @@ function secretFrom(
     if (!ctx.secret) throw new StepError('webhook', 'the plan needs webhook-secret, none given');
     return ctx.secret;
   }
-  if (source === 'live-block') return live.length === 1 ? live[0] : undefined;
+  if (source === 'live-block') {
+    // never guess: a registration set without its secret would drop the 403 protection's match
+    if (live.length !== 1)
+      throw new StepError(
+        'webhook',
+        `the live server block accepts ${live.length} secrets: which one Telegram signs with is unknown; set the registration by hand`,
+      );
+    return live[0];
+  }
   return undefined;
 }
 
@@ -94,12 +110,23 @@ export async function performWebhookServer(
     if (live.length === 1) memo.secretBefore = live[0];
   }
   const secret = secretFrom(action.secret, ctx, live);
-  const changed = await installWebhookServer(exec, nginx, {
+  const server = {
     app: action.app,
     ...action.server!,
     secret,
     alsoAccept: action.acceptLive ? live : undefined,
+  };
+  const changed = await installWebhookServer(exec, nginx, server, {
+    keepLive: action.acceptLive ? text : undefined,
   });
+  // Telegram is moved next: only once nginx's new workers take connections
+  if (changed && action.acceptLive && ctx.clock) {
+    const served = await waitServed(exec, server, renderWebhookServer(server), ctx.clock);
+    if (!served)
+      log.warn(
+        `webhook server block ${action.file}: no 204 from its served path through curl on the host; going on (nginx -t passed and it was reloaded)`,
+      );
+  }
   const both = action.acceptLive && secret !== undefined && live.some((s) => s !== secret);
   log.info(
     changed

@@ -14,7 +14,7 @@ export interface RecordedWebhook {
   allowedUpdates?: string[];
   maxConnections?: number;
   /** The nginx server block the deploy wrote for the url (tls-certificate, tls-key). */
-  server?: { certificate: string; key: string };
+  server?: { certificate: string; key: string; listenAddress?: string };
 }
 
 export interface Release {

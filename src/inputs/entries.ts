@@ -537,6 +537,14 @@ const FORCE = {
  * writes and owns the app's nginx TLS server block; with telegram-bot-token and webhook-url it
  * registers the webhook after the switch (setWebhook only when something differs).
  */
+const TELEGRAM_BOT_TOKEN = {
+  name: 'telegram-bot-token',
+  kind: 'secret',
+  cliSource: { file: 'telegram-bot-token-file', variable: 'TG_DEVOPS_BOT_TOKEN' },
+  description:
+    "The bot's token (a secret) for the deploy's own Bot API calls, sent only in the Bot API URL (telegram-api-url): with webhook-url, setWebhook after the switch when the registration differs (then getWebhookInfo confirms it and the post-switch window watches last_error_date); for a polling bot, deleteWebhook before its first start when the token still has a webhook. Empty: verify-telegram-bot-token, when set.",
+} as const satisfies Entry;
+
 const WEBHOOK_INPUTS = [
   {
     name: 'webhook-url',
@@ -588,13 +596,7 @@ const WEBHOOK_INPUTS = [
     description:
       'Send drop_pending_updates: true with a setWebhook this deploy makes (pending updates are LOST). Never sent unless true.',
   },
-  {
-    name: 'telegram-bot-token',
-    kind: 'secret',
-    cliSource: { file: 'telegram-bot-token-file', variable: 'TG_DEVOPS_BOT_TOKEN' },
-    description:
-      "The bot's token (a secret) for the deploy's own Bot API calls, sent only in the Bot API URL (telegram-api-url): with webhook-url, setWebhook after the switch when the registration differs (then getWebhookInfo confirms it and the post-switch window watches last_error_date); for a polling bot, deleteWebhook before its first start when the token still has a webhook. Empty: verify-telegram-bot-token, when set.",
-  },
+  TELEGRAM_BOT_TOKEN,
 ] as const satisfies readonly Entry[];
 
 const DEPLOY_ENTRIES = [
@@ -959,6 +961,17 @@ const ROLLBACK_ENTRIES = [
   },
   NOTIFY_WEBHOOK_FORMAT,
   { ...ENVIRONMENT, description: 'The environment named in the notification.' },
+  {
+    ...TELEGRAM_BOT_TOKEN,
+    description:
+      "The bot's token (a secret), sent only in the Bot API URL: when the target release was deployed with another webhook registration (webhook-url, allowed updates, max connections) or server block, the rollback sets them back after its switch (setWebhook only when they differ; the live secret kept, as the state keeps only its hash). Empty: the registration stays, and the summary says so.",
+  },
+  {
+    name: 'telegram-api-url',
+    kind: 'string',
+    default: 'https://api.telegram.org',
+    description: 'The Bot API base URL for telegram-bot-token (a local Bot API server).',
+  },
 ] as const satisfies readonly Entry[];
 
 // ---- verify ---------------------------------------------------------------------------------------

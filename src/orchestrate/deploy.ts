@@ -12,7 +12,6 @@ import { hostPrimitives, type LockHolder, type TrafficProxy } from '../deploy/po
 import { refuseManyPollers } from '../deploy/rules.js';
 import { summaryMarkdown, type HostOutcome } from '../deploy/summary.js';
 import { verifyGates, withWebhookWatch, type DeployVerifyOptions } from '../deploy/verify-gates.js';
-import { botApi } from '../deploy/webhook-registration.js';
 import { DEPLOY_SCHEMA } from '../inputs/entries.js';
 import { defaultOf } from '../inputs/schema.js';
 import { errorMessage } from '../errors.js';
@@ -20,7 +19,7 @@ import type { GitHubApi } from '../github/api.js';
 import type { NotifyEventName, RunLinks } from '../notify/message.js';
 import { notify, type NotifyTargets } from '../notify/send.js';
 import { formatTarget } from '../ssh/target.js';
-import { onHosts, writePlans, type HostsRequest, type RunDeps } from './hosts.js';
+import { onHosts, telegramApi, writePlans, type HostsRequest, type RunDeps } from './hosts.js';
 import {
   hostReleases,
   hostsMarkdown,
@@ -85,11 +84,8 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
   refuseManyPollers(config.botMode, request.targets.length);
   const fetchFn = deps.fetch ?? ((url, init) => fetch(url, init));
   // the deploy's own Bot API calls (setWebhook, deleteWebhook): the token only in their URL
-  if (config.telegram) log.secret(config.telegram.token);
   if (config.webhook?.secret) log.secret(config.webhook.secret);
-  const telegram = config.telegram
-    ? botApi(config.telegram.token, { fetch: fetchFn, apiUrl: config.telegram.apiUrl })
-    : undefined;
+  const telegram = telegramApi(config.telegram, { log, fetch: fetchFn });
   const verifyOptions = withWebhookWatch(request.verify, config, {
     pauseSeconds: Number(defaultOf(DEPLOY_SCHEMA, 'verify-pause')),
   });

@@ -7,6 +7,8 @@
  * protected. Pure: values in, validated, config text out. Every value that reaches the text is
  * held to a character set nginx's grammar cannot misread (no quotes, spaces, ; { } $ #).
  */
+import { createHash } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import { InputError } from '../errors.js';
 import type { Executor } from '../exec.js';
 import {
@@ -157,11 +159,58 @@ export function renderWebhookServer(server: WebhookServer): string {
     '        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
     '        proxy_set_header X-Forwarded-Proto https;',
     '    }',
+  );
+  // a path only this version of the block answers (204): the deploy knows nginx serves it when
+  // a new connection gets 204 (a reload returns before its new workers take connections)
+  // (of the text with each secret replaced by its place: the path says nothing of a secret, and
+  // a rotation, which changes only the map, changes it too)
+  const unique = [...new Set(accepted)];
+  const tag = createHash('sha256')
+    .update(unique.reduce((text, s, i) => text.split(`"${s}"`).join(`"#${i}"`), lines.join('\n')))
+    .digest('hex')
+    .slice(0, 16);
+  lines.push(
+    `    location = ${SERVED_PREFIX}${tag} { return 204; }`,
     '    location / { return 404; }',
     '}',
     '',
   );
   return lines.join('\n');
+}
+
+const SERVED_PREFIX = '/.well-known/tg-devops-served-';
+
+/** The path only this block answers 204 (see renderWebhookServer), or undefined. */
+export function servedPath(text: string): string | undefined {
+  return new RegExp(`location = (${SERVED_PREFIX.replace(/[.]/g, '\\.')}[0-9a-f]{16}) `).exec(
+    text,
+  )?.[1];
+}
+
+/** The `server { ... }` sections of a block file (its servers, without the map). */
+export function serverSections(text: string): string[] {
+  return [...text.matchAll(/^server \{\n[\s\S]*?^\}\n/gm)].map((m) => m[0]);
+}
+
+/** `listen` and `server_name` of a section: two sections with the same pair are one server. */
+const serverKey = (section: string) =>
+  `${/^\s*listen (\S+) ssl;/m.exec(section)?.[1]} ${/^\s*server_name (\S+);/m.exec(section)?.[1]}`;
+
+/**
+ * The block while the registration moves: the new block, plus the live block's servers that
+ * answer another address or host name (Telegram calls the old URL until setWebhook took the new
+ * one). They refuse and accept by the same map, which accepts the old and the new secret.
+ * Without a secret now, an old server that checked one is left out (its check has no map).
+ */
+export function transitionBlock(next: string, live: string | undefined): string {
+  if (!live) return next;
+  const keys = new Set(serverSections(next).map(serverKey));
+  const hasMap = /^map /m.test(next);
+  const old = serverSections(live).filter(
+    (section) => !keys.has(serverKey(section)) && (hasMap || !/ if \(/.test(section)),
+  );
+  if (!old.length) return next;
+  return `${next}# The live block's server, until setWebhook moved Telegram to the one above:\n${old.join('')}`;
 }
 
 /**
@@ -172,9 +221,48 @@ export async function installWebhookServer(
   exec: Executor,
   nginx: NginxSettings,
   server: WebhookServer,
+  options: { keepLive?: string } = {},
 ): Promise<boolean> {
   const path = webhookServerFile(nginx.confDir, server.app);
-  return installIncludeFile(exec, nginx, path, renderWebhookServer(server));
+  const text = renderWebhookServer(server);
+  return installIncludeFile(
+    exec,
+    nginx,
+    path,
+    options.keepLive === undefined ? text : transitionBlock(text, options.keepLive),
+  );
+}
+
+/**
+ * Waits until nginx serves the block (its served path answers 204 on a new connection, asked
+ * with curl on the host): a reload returns before its new workers take connections, and
+ * Telegram must not be moved to a secret or URL the old workers refuse. False: not seen in
+ * time, or no curl on the host (the caller warns).
+ */
+export async function waitServed(
+  exec: Executor,
+  server: Pick<WebhookServer, 'host' | 'port' | 'listenAddress'>,
+  text: string,
+  clock: Clock,
+  seconds = 30,
+): Promise<boolean> {
+  const path = servedPath(text);
+  if (!path) return false;
+  const address = server.listenAddress ?? '127.0.0.1';
+  const end = clock.now() + seconds * 1000;
+  for (;;) {
+    const result = await exec.run(
+      [
+        'curl', '-sk', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '5',
+        '--resolve', `${server.host}:${server.port}:${address}`,
+        `https://${server.host}:${server.port}${path}`,
+      ],
+      { allowFailure: true },
+    ); // prettier-ignore
+    if (result.stdout.trim() === '204') return true;
+    if (result.exitCode === 127 || clock.now() >= end) return false;
+    await clock.sleep(200);
+  }
 }
 
 /** Removes the block with the app (tested and reloaded; put back if nginx refuses its absence). */

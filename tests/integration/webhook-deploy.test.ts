@@ -13,9 +13,11 @@
  *     0 failed deliveries), then the URL changes: one setWebhook each;
  *  4. a deploy whose window sees a Telegram delivery error (last_error_date) rolls back, and the
  *     earlier registration (url and secret) is set back, the block too;
- *  5. a polling bot deployed over a token that still has a webhook: deleteWebhook first, 0
+ *  5. the rollback action (under load) sets the previous release's registration and block back,
+ *     the live secret kept: one setWebhook, 0 failed deliveries;
+ *  6. a polling bot deployed over a token that still has a webhook: deleteWebhook first, 0
  *     getUpdates conflicts;
- *  6. removed with the app: the block and the upstream go, the port answers no more.
+ *  7. removed with the app: the block and the upstream go, the port answers no more.
  *
  * The webhook listens on 127.0.0.1:8443 (webhook-listen): Telegram's port 8443 needs no
  * privilege, and the sandbox nginx is shared with other tests' blocks on that address.
@@ -367,6 +369,42 @@ test('a Telegram delivery error in the window rolls back: the earlier registrati
   expect(report.ok).toBe(10);
 });
 
+test("a manual rollback sets the target release's registration and block back (the live secret kept)", async () => {
+  const sets = calls('setWebhook').length;
+  const before = hostState(app) as { current?: { id: string }; previous?: { id: string } };
+  const [back, load] = await underLoad(() =>
+    runEntry('rollback', {
+      ...sshInputs(),
+      app,
+      to: 'previous',
+      'health-path': '/health',
+      'nginx-conf-dir': confDir,
+      'nginx-test-command': commandInput(nginxSettings.testCommand),
+      'nginx-reload-command': commandInput(nginxSettings.reloadCommand),
+      'telegram-bot-token': TOKEN,
+      'telegram-api-url': api.url,
+      'drain-seconds': '10',
+      'stop-grace': '3',
+      'lock-timeout': '60',
+    }),
+  );
+  expect(ok(back)).toEqual({ status: 0, errors: [] });
+  expect(hostState(app).current!.id).toBe(before.previous!.id);
+  // the previous release was deployed with URL1 (and SECRET2): one setWebhook, the secret kept
+  expect(
+    calls('setWebhook')
+      .slice(sets)
+      .map((r) => r.params),
+  ).toEqual([{ url: URL1, secret_token: SECRET2 }]);
+  expect(await readText(hostExec, webhookServerFile(confDir, app))).toContain(
+    `server_name ${HOST};`,
+  );
+  expect(load.failed).toBe(0);
+  expect(shown(back)).not.toContain(TOKEN);
+  const report = await api.deliver(TOKEN, { ca, address: '127.0.0.1', count: 10 });
+  expect(report.ok).toBe(10);
+});
+
 test('a polling bot over a token that still has a webhook: deleteWebhook first, 0 conflicts', async () => {
   const run = await runEntry('deploy', {
     ...sshInputs(),
@@ -401,7 +439,7 @@ test('removed with the app: the server block and the upstream go, the port answe
   await nginxProxy(app, nginxSettings).remove(hostExec);
   expect(await readText(hostExec, webhookServerFile(confDir, app))).toBeUndefined();
   expect(await readText(hostExec, upstreamFile(confDir, app))).toBeUndefined();
-  for (let i = 0; i < 50 && (await curl(HOST2)).code !== '000'; i++)
+  for (let i = 0; i < 50 && (await curl(HOST)).code !== '000'; i++)
     await new Promise((r) => setTimeout(r, 200));
-  expect((await curl(HOST2)).code).toBe('000');
+  expect((await curl(HOST)).code).toBe('000');
 });

@@ -19,6 +19,13 @@ import {
 } from '../../src/deploy/webhook-registration.js';
 import { performWebhook, type WebhookStepContext } from '../../src/deploy/webhook-steps.js';
 import { InputError } from '../../src/errors.js';
+import {
+  acceptedSecrets,
+  renderWebhookServer,
+  servedPath,
+  serverSections,
+  transitionBlock,
+} from '../../src/proxy/webhook-server.js';
 import type { Executor } from '../../src/exec.js';
 import type { Release } from '../../src/host/state.js';
 import { consoleLog, type Log } from '../../src/log.js';
@@ -386,5 +393,44 @@ describe('the registration steps', () => {
     await performWebhook({ kind: 'webhook', op: 'clear' }, ctx2);
     expect(none.calls.map((c) => c.method)).toEqual(['getWebhookInfo']);
     expect(ctx2.outcome.registration).toBe('none-set');
+  });
+});
+
+describe('the block while the registration moves', () => {
+  const server = {
+    app: 'shop-bot',
+    host: 'bot.example.net',
+    port: 8443,
+    path: '/tg/hook',
+    certificate: '/etc/tls/fullchain.pem',
+    key: '/etc/tls/privkey.pem',
+    secret: 'new_secret',
+  };
+
+  it('a rotation accepts both secrets; the served path changes with it and names no secret', () => {
+    const live = renderWebhookServer({ ...server, secret: 'old_secret' });
+    const both = renderWebhookServer({ ...server, alsoAccept: acceptedSecrets(live) });
+    expect(acceptedSecrets(both)).toEqual(['new_secret', 'old_secret']);
+    expect(transitionBlock(both, live)).toBe(both); // the same server: no second one
+    const [a, b] = [servedPath(live), servedPath(both)];
+    expect(a).toMatch(/^\/\.well-known\/tg-devops-served-[0-9a-f]{16}$/);
+    expect(b).not.toBe(a);
+    // the same block renders the same path (an unchanged block is not reloaded)
+    expect(servedPath(renderWebhookServer({ ...server, alsoAccept: ['old_secret'] }))).toBe(b);
+  });
+
+  it("a url change keeps the live block's server until setWebhook moved Telegram", () => {
+    const live = renderWebhookServer({ ...server, host: 'old.example.net' });
+    const next = renderWebhookServer(server);
+    const moving = transitionBlock(next, live);
+    expect(serverSections(moving)).toHaveLength(2);
+    expect(moving).toContain('server_name old.example.net;');
+    expect(moving).toContain('server_name bot.example.net;');
+    expect(moving.match(/^map /gm)).toHaveLength(1);
+    expect(servedPath(moving)).toBe(servedPath(next));
+    // without a secret now, an old server that checked one is left out (its map is gone)
+    expect(
+      serverSections(transitionBlock(renderWebhookServer({ ...server, secret: undefined }), live)),
+    ).toHaveLength(1);
   });
 });
