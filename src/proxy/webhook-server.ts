@@ -235,9 +235,10 @@ export async function installWebhookServer(
 
 /**
  * Waits until nginx serves the block (its served path answers 204 on a new connection, asked
- * with curl on the host): a reload returns before its new workers take connections, and
- * Telegram must not be moved to a secret or URL the old workers refuse. False: not seen in
- * time, or no curl on the host (the caller warns).
+ * with curl on the host) and no worker of an earlier configuration is left shutting down (`ps`):
+ * a reload returns before its new workers take connections, and old workers answer one more
+ * request on each kept-alive connection. Telegram must not be moved to a secret or URL the old
+ * workers refuse. False: not seen in time, or no curl on the host (the caller warns).
  */
 export async function waitServed(
   exec: Executor,
@@ -259,8 +260,20 @@ export async function waitServed(
       ],
       { allowFailure: true },
     ); // prettier-ignore
-    if (result.stdout.trim() === '204') return true;
+    if (result.stdout.trim() === '204') break;
     if (result.exitCode === 127 || clock.now() >= end) return false;
+    await clock.sleep(200);
+  }
+  // New connections get the new block now; an old worker still answers one more request on each
+  // kept-alive connection it holds (Telegram keeps them) with the old block, until it exits.
+  for (;;) {
+    const ps = await exec.run(['ps', '-eo', 'args='], { allowFailure: true });
+    if (ps.exitCode !== 0) return true; // no ps: the served path is what we know
+    const old = ps.stdout
+      .split('\n')
+      .filter((l) => /^nginx: worker process is shutting down/.test(l));
+    if (!old.length) return true;
+    if (clock.now() >= end) return false;
     await clock.sleep(200);
   }
 }

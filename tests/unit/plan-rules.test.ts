@@ -299,12 +299,28 @@ describe('every generated plan passes the safety rules (fast-check)', () => {
           drain: fc.integer({ min: 0, max: 60 }),
           grace: fc.integer({ min: 0, max: 120 }),
           timeout: fc.integer({ min: 1, max: 600 }),
+          // issue 13: what each release recorded of its webhook, and whether a token can set it
+          currentHook: fc.constantFrom('none', 'a', 'a+block', 'b+block'),
+          targetHook: fc.constantFrom('none', 'a', 'a+block', 'b+block'),
+          registers: fc.boolean(),
         }),
         (r) => {
           const other: Color = r.currentColor === 'blue' ? 'green' : 'blue';
           const targetColor = r.sameColor ? r.currentColor : other;
-          const current = release(3, r.web ? r.currentColor : undefined);
-          const target = release(2, r.web ? targetColor : undefined);
+          const hook = (h: string): Partial<Release> =>
+            h === 'none' || !r.web
+              ? {}
+              : {
+                  webhook: {
+                    url: `https://${h[0]}.example.net/hook`,
+                    secretSha256: h === 'a' ? undefined : `${h[0]}`.repeat(64),
+                    ...(h.endsWith('+block')
+                      ? { server: { certificate: '/etc/tls/c.pem', key: '/etc/tls/k.pem' } }
+                      : {}),
+                  },
+                };
+          const current = release(3, r.web ? r.currentColor : undefined, hook(r.currentHook));
+          const target = release(2, r.web ? targetColor : undefined, hook(r.targetHook));
           const state: AppState = {
             app: 'bot',
             current,
@@ -339,9 +355,16 @@ describe('every generated plan passes the safety rules (fast-check)', () => {
             before: hostBefore(undefined, probe),
             proxy: proxied ? { kind: r.proxy as 'nginx' | 'haproxy' } : undefined,
             lock: LOCK,
+            webhook: {
+              nginxConfDir: proxied ? '/etc/nginx/conf.d' : undefined,
+              registers: r.registers,
+            },
           });
           const violations = checkPlan(plan);
           if (violations.length) throw new Error(JSON.stringify({ violations, r }));
+          for (const step of plan.steps)
+            if (step.action.kind === 'webhook' || step.action.kind === 'webhook-server')
+              count[`rollback ${step.id}`] = (count[`rollback ${step.id}`] ?? 0) + 1;
           printable(plan);
           lockCovers(plan, lockFor(rollbackBudget(settings)));
           // the drain waits on the port of the release it leaves, whatever the upstream says
@@ -383,6 +406,8 @@ describe('the generated plans cover the webhook steps (issue 13)', () => {
       for (const id of ['webhook-server', 'webhook-register', 'webhook-server-secret'])
         expect(count[`${strategy} ${id}`] ?? 0).toBeGreaterThan(20);
     expect(count['handover webhook-clear'] ?? 0).toBeGreaterThan(20);
+    expect(count['rollback webhook-server'] ?? 0).toBeGreaterThan(20);
+    expect(count['rollback webhook-register'] ?? 0).toBeGreaterThan(20);
   });
 });
 
