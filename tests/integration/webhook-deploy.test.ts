@@ -321,11 +321,18 @@ test('the secret changes under load (both accepted until setWebhook), then the U
     webhook: { url: URL1, secretSha256: secretSha256(SECRET2) },
   });
 
-  const moved = await deploy(env.SANDBOX_IMAGE_WEB_V2!, {
-    'webhook-secret': SECRET2,
-    'webhook-url': URL2,
-  });
+  // the URL moves under load too: the old server answers until setWebhook moved the deliveries
+  const [moved, during] = await underLoad(() =>
+    deploy(env.SANDBOX_IMAGE_WEB_V2!, { 'webhook-secret': SECRET2, 'webhook-url': URL2 }),
+  );
   expect(ok(moved)).toEqual({ status: 0, errors: [] });
+  console.log(
+    `URL move under webhook load: ${during.sent} sent, ${during.ok} delivered, ${during.failed} failed (${JSON.stringify(during.codes)})`,
+  );
+  expect({ failed: during.failed, codes: during.codes }).toEqual({
+    failed: 0,
+    codes: { '200': during.sent },
+  });
   expect(calls('setWebhook')).toHaveLength(sets + 2);
   expect(calls('setWebhook').at(-1)!.params).toEqual({ url: URL2, secret_token: SECRET2 });
   const report = await api.deliver(TOKEN, { ca, address: '127.0.0.1', count: 10 });

@@ -17,6 +17,7 @@ import {
   type BotApi,
   type RegisteredWebhook,
 } from '../../src/deploy/webhook-registration.js';
+import { rollbackWebhookSteps } from '../../src/deploy/webhook-plan.js';
 import { performWebhook, type WebhookStepContext } from '../../src/deploy/webhook-steps.js';
 import { InputError } from '../../src/errors.js';
 import {
@@ -432,5 +433,75 @@ describe('the block while the registration moves', () => {
     expect(
       serverSections(transitionBlock(renderWebhookServer({ ...server, secret: undefined }), live)),
     ).toHaveLength(1);
+  });
+});
+
+describe("a rollback's webhook steps", () => {
+  const server = { certificate: '/etc/tls/c.pem', key: '/etc/tls/k.pem' };
+  const a = { url: 'https://a.example.net/hook', secretSha256: secretSha256('live'), server };
+  const b = { url: 'https://b.example.net/hook', secretSha256: secretSha256('older'), server };
+  const options = { nginxConfDir: '/etc/nginx/conf.d', registers: true };
+
+  it("the target's url: its block and registration, with the live secret; the record says so", () => {
+    const { steps, notes, live } = rollbackWebhookSteps('shop-bot', a, b, options);
+    expect(steps.map((s) => [s.id, s.action])).toEqual([
+      [
+        'webhook-server',
+        {
+          kind: 'webhook-server',
+          op: 'install',
+          app: 'shop-bot',
+          file: '/etc/nginx/conf.d/tg-shop-bot.webhook.conf',
+          server: { host: 'b.example.net', port: 443, path: '/hook', ...server },
+          secret: 'live-block',
+        },
+      ],
+      [
+        'webhook-register',
+        {
+          kind: 'webhook',
+          op: 'register',
+          wanted: { url: b.url },
+          secret: 'live-block',
+          file: '/etc/nginx/conf.d/tg-shop-bot.webhook.conf',
+          recorded: a,
+        },
+      ],
+    ]);
+    expect(steps.every((s) => s.undo)).toBe(true);
+    expect(notes.join('\n')).toMatch(/secret stays the live one/);
+    expect(live).toEqual({ ...b, secretSha256: a.secretSha256 });
+  });
+
+  it('the same registration: nothing to do', () => {
+    expect(rollbackWebhookSteps('shop-bot', a, { ...a }, options).steps).toEqual([]);
+  });
+
+  it('no token: the block only, and the notes say the registration stays', () => {
+    const { steps, notes, live } = rollbackWebhookSteps('shop-bot', a, b, {
+      ...options,
+      registers: false,
+    });
+    expect(steps.map((s) => s.id)).toEqual(['webhook-server']);
+    expect(notes.join('\n')).toMatch(/registration stays .*no telegram-bot-token/);
+    expect(live?.url).toBe(a.url);
+  });
+
+  it('a secret no block of the deploy knows: not guessed, the registration stays', () => {
+    const { steps, notes } = rollbackWebhookSteps(
+      'shop-bot',
+      { url: a.url, secretSha256: a.secretSha256 },
+      { url: b.url, secretSha256: a.secretSha256 },
+      options,
+    );
+    expect(steps).toEqual([]);
+    expect(notes.join('\n')).toMatch(/registration stays/);
+  });
+
+  it('a target that recorded none: nothing changes', () => {
+    expect(rollbackWebhookSteps('shop-bot', a, undefined, options)).toMatchObject({
+      steps: [],
+      live: a,
+    });
   });
 });
