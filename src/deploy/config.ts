@@ -374,6 +374,10 @@ export function buildConfig(raw: RawDeployInputs): DeployConfig {
     throw new InputError('proxy', 'canary moves traffic weights: it needs nginx or haproxy');
   const webhook = parseWebhookInputs(get, botMode, proxy);
   const telegram = parseTelegramInputs(get);
+  if (webhook && !webhook.tls && !telegram)
+    warnings.push(
+      'webhook-url without tls-certificate/tls-key or telegram-bot-token: the deploy neither writes the server block nor registers the webhook',
+    );
 
   return {
     app,
