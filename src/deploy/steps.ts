@@ -260,7 +260,7 @@ export function effect(action: Action): string {
     case 'webhook-server':
       return action.op === 'restore'
         ? `put back the webhook server block ${action.file} this run found (or remove it), nginx -t, reload`
-        : `write the webhook server block ${action.file}: TLS on ${action.server!.host}:${action.server!.port} (${action.server!.certificate}), ${action.server!.path} to the upstream${secretText(action.secret)}${action.acceptLive ? ' (also the secret the live block accepts, until the registration moves)' : ''}; nginx -t; reload`;
+        : `write the webhook server block ${action.file}: TLS on ${action.server!.host}:${action.server!.port} (${action.server!.certificate}), ${action.server!.path} to the upstream${secretText(action.secret)}${action.acceptLive ? " (keeping the live block's secret and server until setWebhook moved Telegram; then waiting until nginx serves it)" : ''}; nginx -t; reload`;
     case 'webhook':
       return action.op === 'clear'
         ? 'getWebhookInfo; when a webhook is set: deleteWebhook (pending updates kept), getWebhookInfo confirms'

@@ -73,15 +73,16 @@ export function webhookSteps(
     steps.push({
       id: 'webhook-server',
       title: `write the webhook server block for ${w.url} (TLS, ${secret ? '403 without the secret token, ' : ''}to the upstream): nginx -t, reload`,
-      action: install(Boolean(secret && config.telegram)),
+      // a registration follows: the live block's secret and server stay until setWebhook moved
+      action: install(Boolean(config.telegram)),
       undo: restoreBlock(config.app, file),
       budgetSeconds: 90,
     });
-    if (secret && config.telegram)
-      // after setWebhook: only the new secret (an earlier one Telegram no longer signs with is refused)
+    if (config.telegram)
+      // after setWebhook: the new registration only (an earlier secret or URL is refused)
       steps.push(registerStep(config, options.recorded), {
         id: 'webhook-server-secret',
-        title: `webhook server block: accept the new secret only`,
+        title: `webhook server block: the new secret and URL only`,
         action: install(false),
         budgetSeconds: 90,
       });
