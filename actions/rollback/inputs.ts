@@ -40,6 +40,8 @@ export interface Inputs {
     gateWindowSeconds: number;
     lockTimeoutSeconds: number;
   };
+  /** telegram-bot-token and telegram-api-url: the webhook registration follows the target. */
+  telegram: { token: string; apiUrl: string };
   /** proxy (auto, nginx, haproxy, none) and the proxy settings by input name. */
   proxy: RawProxyInputs & { kind: string };
   notify: {
@@ -91,6 +93,7 @@ export function rollbackInputsFrom(v: InputValues<RollbackInputName>): Inputs {
       gateWindowSeconds: v.integer('gate-window')!,
       lockTimeoutSeconds: v.integer('lock-timeout')!,
     },
+    telegram: { token: v.string('telegram-bot-token'), apiUrl: v.string('telegram-api-url') },
     proxy: { kind: v.choice('proxy'), ...proxyInputsFrom(v) },
     notify: {
       telegramToken: v.string('notify-telegram-token'),

@@ -72,8 +72,18 @@ export function prepare(inputs: Inputs): {
     drainSeconds: seconds('drain-seconds', inputs.drainSeconds),
     gateWindowSeconds: seconds('gate-window', inputs.gateWindow),
     lockTimeoutSeconds: seconds('lock-timeout', inputs.lockTimeout),
+    telegram: telegramFrom(inputs.telegram),
   };
   return { settings, targets, jump, proxy: proxyResolver(app, inputs) };
+}
+
+/** The token for the webhook registration, with its Bot API URL checked; none: undefined. */
+function telegramFrom(t: Inputs['telegram']): RollbackSettings['telegram'] {
+  if (!t.token) return undefined;
+  const apiUrl = (t.apiUrl || 'https://api.telegram.org').replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/]+/.test(apiUrl))
+    throw new InputError('telegram-api-url', 'is not an http(s) URL');
+  return { token: t.token, apiUrl };
 }
 
 /** proxy: auto follows the proxy the current release recorded (src/orchestrate/proxy.ts). */

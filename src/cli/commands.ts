@@ -252,6 +252,7 @@ export async function rollbackCommand(
     gateWindowSeconds: config.gateWindowSeconds,
     lockTimeoutSeconds: config.lockTimeoutSeconds,
     reason: `manual rollback by ${deps.actor}`,
+    telegram: config.telegram,
   };
   const proxy = configured(cli, () =>
     proxyResolver(config.app, cli.raw.proxy?.trim() || 'auto', cli.proxy),

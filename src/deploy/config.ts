@@ -10,6 +10,7 @@ import {
   type InconclusiveChoice,
 } from '../inputs/entries.js';
 import { parseBoolean, parseChoice, parseInteger } from '../inputs/kinds.js';
+import { parseHostFile, parseWebhookSecret, parseWebhookUrl } from '../proxy/webhook-server.js';
 import { defaultOf, integerLimits, type InputValues } from '../inputs/schema.js';
 
 export { splitCommand } from '../command-line.js';
@@ -86,8 +87,29 @@ export interface DeployConfig {
   rollbackOnPartial: boolean;
   stateBase: string;
   proxy: ProxyKind;
+  /** The webhook's server block and registration (webhook-url and friends); undefined: none. */
+  webhook?: WebhookConfig;
+  /** The deploy's own Bot API calls (telegram-bot-token, else verify-telegram-bot-token). */
+  telegram?: { token: string; apiUrl: string };
   /** Things worth a warning that do not stop the deploy (a mutable tag). */
   warnings: string[];
+}
+
+/** What the deploy does for a webhook bot's public side (issue 13; ADR 11). */
+export interface WebhookConfig {
+  /** The URL as registered: https://host[:port]/path (port only when not 443). */
+  url: string;
+  host: string;
+  port: number;
+  path: string;
+  /** Host paths of the certificate chain and key: the deploy writes the server block. */
+  tls?: { certificate: string; key: string };
+  /** The IPv4 address the block listens on (webhook-listen); undefined: all. */
+  listenAddress?: string;
+  secret?: string;
+  allowedUpdates?: string[];
+  maxConnections?: number;
+  dropPendingUpdates: boolean;
 }
 
 /** Raw values as strings, exactly as an action input or a CLI flag gives them ('' = unset). */
@@ -129,6 +151,17 @@ export interface RawDeployInputs {
   'rollback-on-partial'?: string;
   'state-dir'?: string;
   proxy?: string;
+  'webhook-url'?: string;
+  'tls-certificate'?: string;
+  'tls-key'?: string;
+  'webhook-listen'?: string;
+  'webhook-secret'?: string;
+  'webhook-allowed-updates'?: string;
+  'webhook-max-connections'?: string;
+  'webhook-drop-pending-updates'?: string;
+  'telegram-bot-token'?: string;
+  'verify-telegram-bot-token'?: string;
+  'telegram-api-url'?: string;
 }
 
 /** The raw strings buildConfig takes, from the schema's checked values (action or CLI). */
@@ -170,6 +203,17 @@ export const RAW_DEPLOY_INPUTS = [
   'rollback-on-partial',
   'state-dir',
   'proxy',
+  'webhook-url',
+  'tls-certificate',
+  'tls-key',
+  'webhook-listen',
+  'webhook-secret',
+  'webhook-allowed-updates',
+  'webhook-max-connections',
+  'webhook-drop-pending-updates',
+  'telegram-bot-token',
+  'verify-telegram-bot-token',
+  'telegram-api-url',
 ] as const satisfies readonly (keyof RawDeployInputs & DeployInputName)[];
 
 export function rawDeployInputsFrom(values: InputValues<DeployInputName>): RawDeployInputs {
@@ -328,6 +372,12 @@ export function buildConfig(raw: RawDeployInputs): DeployConfig {
     parseEnum('proxy', get('proxy'), PROXY_KINDS) ?? (botMode === 'webhook' ? 'nginx' : 'none');
   if (strategy === 'canary' && proxy === 'none')
     throw new InputError('proxy', 'canary moves traffic weights: it needs nginx or haproxy');
+  const webhook = parseWebhookInputs(get, botMode, proxy);
+  const telegram = parseTelegramInputs(get);
+  if (webhook && !webhook.tls && !telegram)
+    warnings.push(
+      'webhook-url without tls-certificate/tls-key or telegram-bot-token: the deploy neither writes the server block nor registers the webhook',
+    );
 
   return {
     app,
@@ -364,8 +414,114 @@ export function buildConfig(raw: RawDeployInputs): DeployConfig {
     rollbackOnPartial: flag('rollback-on-partial', true),
     stateBase: parseStateDir(orDefault('state-dir')),
     proxy,
+    webhook,
+    telegram,
     warnings,
   };
+}
+
+/**
+ * webhook-url and its companions (pure). Each companion needs webhook-url; the TLS pair comes
+ * together; a webhook-url needs a webhook bot behind a proxy (its server block proxies to the
+ * app's upstream, and the colors' ports change with every deploy).
+ */
+export function parseWebhookInputs(
+  get: (name: keyof RawDeployInputs) => string,
+  botMode: BotMode,
+  proxy: ProxyKind,
+): WebhookConfig | undefined {
+  const given = get('webhook-url');
+  const companions = [
+    'tls-certificate',
+    'tls-key',
+    'webhook-listen',
+    'webhook-secret',
+    'webhook-allowed-updates',
+    'webhook-max-connections',
+  ] as const;
+  if (!given) {
+    const orphan = companions.find((name) => get(name));
+    if (orphan)
+      throw new InputError(orphan, 'needs webhook-url (the public https URL Telegram calls)');
+    if (
+      get('webhook-drop-pending-updates') &&
+      parseBoolean('webhook-drop-pending-updates', get('webhook-drop-pending-updates'))
+    )
+      throw new InputError('webhook-drop-pending-updates', 'needs webhook-url');
+    return undefined;
+  }
+  if (botMode !== 'webhook')
+    throw new InputError(
+      'webhook-url',
+      `is for bot-mode webhook (this is ${botMode}): Telegram delivers updates to a URL only to webhook bots`,
+    );
+  if (proxy === 'none')
+    throw new InputError(
+      'webhook-url',
+      "needs proxy nginx or haproxy: the webhook reaches the app through nginx's upstream tg_<app>, which follows the colors",
+    );
+  const { host, port, path } = parseWebhookUrl(given, 'webhook-url');
+  const certificate = get('tls-certificate');
+  const key = get('tls-key');
+  if (Boolean(certificate) !== Boolean(key))
+    throw new InputError(
+      certificate ? 'tls-key' : 'tls-certificate',
+      `is required with ${certificate ? 'tls-certificate' : 'tls-key'}: the server block needs both`,
+    );
+  const tls =
+    certificate && key
+      ? {
+          certificate: parseHostFile(certificate, 'tls-certificate'),
+          key: parseHostFile(key, 'tls-key'),
+        }
+      : undefined;
+  const listen = get('webhook-listen');
+  if (listen && !tls) throw new InputError('webhook-listen', 'needs tls-certificate and tls-key');
+  if (listen && !/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(listen))
+    throw new InputError('webhook-listen', `${JSON.stringify(listen)} is not an IPv4 address`);
+  const secret = get('webhook-secret') ? parseWebhookSecret(get('webhook-secret')) : undefined;
+  const allowedUpdates = get('webhook-allowed-updates')
+    ? get('webhook-allowed-updates')
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((item) => {
+          if (!/^[a-z_]{1,64}$/.test(item))
+            throw new InputError(
+              'webhook-allowed-updates',
+              `${JSON.stringify(item)} is not an update type (e.g. message, callback_query)`,
+            );
+          return item;
+        })
+    : undefined;
+  const maxConnections = get('webhook-max-connections')
+    ? integerInput('webhook-max-connections', get('webhook-max-connections'))
+    : undefined;
+  return {
+    url: `https://${host}${port === 443 ? '' : `:${port}`}${path}`,
+    host,
+    port,
+    path,
+    tls,
+    listenAddress: listen || undefined,
+    secret,
+    allowedUpdates,
+    maxConnections,
+    dropPendingUpdates: get('webhook-drop-pending-updates')
+      ? parseBoolean('webhook-drop-pending-updates', get('webhook-drop-pending-updates'))
+      : false,
+  };
+}
+
+/** The token for the deploy's Bot API calls: telegram-bot-token, else verify-telegram-bot-token. */
+export function parseTelegramInputs(
+  get: (name: keyof RawDeployInputs) => string,
+): DeployConfig['telegram'] {
+  const token = get('telegram-bot-token') || get('verify-telegram-bot-token');
+  if (!token) return undefined;
+  const apiUrl = get('telegram-api-url') || defaultOf(DEPLOY_SCHEMA, 'telegram-api-url') || '';
+  if (!/^https?:\/\/[^\s/]+/.test(apiUrl))
+    throw new InputError('telegram-api-url', 'is not an http(s) URL');
+  return { token, apiUrl: apiUrl.replace(/\/+$/, '') };
 }
 
 export function defaultStrategy(mode: BotMode): Strategy {

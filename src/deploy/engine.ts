@@ -39,6 +39,7 @@ import {
   type RollbackSettings,
 } from './rollback-plan.js';
 import { assertSafe } from './rules.js';
+import type { BotApi } from './webhook-registration.js';
 import type { LockPlan, Plan } from './steps.js';
 
 export interface EngineDeps {
@@ -55,6 +56,8 @@ export interface EngineDeps {
   signal?: AbortSignal;
   /** Calls f every ms while steps run; returns the stop (default setInterval, unref'd). */
   every?: (ms: number, f: () => void) => () => void;
+  /** The Bot API for the webhook steps (telegram-bot-token through the run's fetch). */
+  telegram?: BotApi;
 }
 
 export interface DeployDeps extends EngineDeps {
@@ -229,6 +232,7 @@ async function runJob(job: Job, deps: EngineDeps): Promise<RunReport> {
         facts,
         secrets: job.secrets,
         signal,
+        telegram: deps.telegram,
       },
       {
         ...deps.hooks,
@@ -384,6 +388,7 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
       secrets: {
         envFile: config.envFile,
         registryPassword: config.registry?.password,
+        webhookSecret: config.webhook?.secret,
       },
       prepare: async (now) => {
         const probe = await probeHost(deps.exec, config, deps);
@@ -403,6 +408,7 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
           proxy: deps.proxy ? describeProxy(deps.proxy) : undefined,
           lock,
           verifyPauseSeconds: pause,
+          nginxConfDir: deps.proxy?.nginx?.confDir,
         });
         if (crossing?.forced) {
           const note = `force: downgrading past the irreversible migration of ${crossing.irreversible.map((r) => r.id).join(', ')}`;
@@ -550,6 +556,7 @@ export async function rollback(
           before: hostBefore(undefined, probe),
           proxy: probe.proxy ? describeProxy(probe.proxy) : undefined,
           lock,
+          webhook: { nginxConfDir: probe.proxy?.nginx?.confDir, registers: Boolean(deps.telegram) },
         });
         if (choice.forced) deps.log.warn(plan.notes[1] ?? 'forced');
         return { probe, plan };

@@ -37,6 +37,14 @@ import {
 } from './gates.js';
 import { awaitEarlierPreDeploys, preDeployFailure } from './pre-deploy.js';
 import { mayHaveTakenEffect, undosOnFailure } from './rules.js';
+import type { BotApi } from './webhook-registration.js';
+import {
+  performWebhook,
+  performWebhookServer,
+  type WebhookMemo,
+  type WebhookOutcome,
+  type WebhookStepContext,
+} from './webhook-steps.js';
 import { routeText, stops, type Action, type GateCheck, type Plan, type Step } from './steps.js';
 
 /** Measurements and readings the steps leave for the report (typed; no untyped bag). */
@@ -60,6 +68,8 @@ export interface RunFacts {
   freedBytes?: number;
   /** A failed gate's container: its last log lines (redacted), read before the undos. */
   failedLogs?: { container: string; lines: string[] };
+  /** What the webhook steps did with the registration (no secret). */
+  webhook: WebhookOutcome;
 }
 
 /** How many of a failing container's log lines the summary shows. */
@@ -88,12 +98,14 @@ export const newFacts = (): RunFacts => ({
   gateResults: [],
   waitMs: 0,
   startedAt: {},
+  webhook: {},
 });
 
 /** What the steps are given: never in the plan itself. */
 export interface Secrets {
   registryPassword?: string;
   envFile?: string;
+  webhookSecret?: string;
 }
 
 export interface StepContext {
@@ -111,6 +123,10 @@ export interface StepContext {
   secrets: Secrets;
   /** Aborted on SIGINT/SIGTERM: the current wait ends, the undos run. */
   signal?: AbortSignal;
+  /** The Bot API for the webhook steps (telegram-bot-token), through the run's fetch. */
+  telegram?: BotApi;
+  /** What the webhook steps found before changing anything (for their undos); one per run. */
+  webhookMemo?: WebhookMemo;
   /** Cancelled: the runner kills the process ~10 s after its SIGINT, so undo drains are cut short. */
   hurry?: boolean;
 }
@@ -197,6 +213,8 @@ export async function execute(
   let cancelled = false;
   let stoppedAt = plan.steps.length;
   let failing: Step | undefined;
+  // one memo for the steps and their undos (what the webhook steps found before changing it)
+  ctx = { ...ctx, webhookMemo: ctx.webhookMemo ?? {} };
   const stepCtx: StepContext = { ...ctx, clock: abortableClock(ctx.clock, ctx.signal) };
   ctx.facts.firstStepAt = ctx.clock.now();
   for (const [index, step] of plan.steps.entries()) {
@@ -512,6 +530,10 @@ export async function perform(action: Action, ctx: StepContext, undoing: boolean
       }
       return;
     }
+    case 'webhook-server':
+      return performWebhookServer(action, webhookContext(ctx));
+    case 'webhook':
+      return performWebhook(action, webhookContext(ctx));
     case 'record': {
       const state = action.migrationFromLabel
         ? recordedState(action.state, action.migrationFromLabel.preDeploy, facts.migrationLabel)
@@ -521,6 +543,17 @@ export async function perform(action: Action, ctx: StepContext, undoing: boolean
     }
   }
 }
+
+const webhookContext = (ctx: StepContext): WebhookStepContext => ({
+  exec: ctx.exec,
+  clock: ctx.clock,
+  log: ctx.log,
+  nginx: ctx.proxy?.nginx,
+  api: ctx.telegram,
+  secret: ctx.secrets.webhookSecret,
+  memo: ctx.webhookMemo ?? (ctx.webhookMemo = {}),
+  outcome: ctx.facts.webhook,
+});
 
 /** The new release as recorded: its migration mark follows the label the pull read. */
 export function recordedState(

@@ -31,6 +31,7 @@ import {
   type StrategyInput,
 } from './strategies.js';
 import type { ContainerRef, HostBefore, LockPlan, Plan, RouteTarget, Step } from './steps.js';
+import { webhookRecord, withWebhookSteps } from './webhook-plan.js';
 
 export interface PlanInput {
   config: DeployConfig;
@@ -43,6 +44,8 @@ export interface PlanInput {
   lock: LockPlan;
   /** Extra seconds a gate may hold for the verify checks (on-inconclusive pause). */
   verifyPauseSeconds?: number;
+  /** nginx's include directory (the proxy's), for the webhook server block. */
+  nginxConfDir?: string;
 }
 
 const isRunning = (c: ContainerInfo) => c.state === 'running' || c.state === 'restarting';
@@ -168,6 +171,7 @@ export function buildPlan(input: PlanInput): Plan {
     irreversibleMigration: migrationMark(Boolean(config.preDeploy), undefined),
     proxy: proxyKind,
     haproxyFrontendPort: input.proxy?.kind === 'haproxy' ? input.proxy.frontendPort : undefined,
+    webhook: webhookRecord(config),
   };
   const paths = probe.paths;
   const steps: Step[] = [];
@@ -288,9 +292,18 @@ export function buildPlan(input: PlanInput): Plan {
     before: routeBack,
     verifyPauseSeconds: input.verifyPauseSeconds ?? 0,
   };
-  if (config.strategy === 'handover') steps.push(...handoverSteps(strategyInput));
-  else if (config.strategy === 'blue-green') steps.push(...blueGreenSteps(strategyInput));
-  else steps.push(...canarySteps(strategyInput));
+  const strategySteps =
+    config.strategy === 'handover'
+      ? handoverSteps(strategyInput)
+      : config.strategy === 'blue-green'
+        ? blueGreenSteps(strategyInput)
+        : canarySteps(strategyInput);
+  steps.push(
+    ...withWebhookSteps(strategySteps, config, container, {
+      nginxConfDir: input.nginxConfDir,
+      recorded: probe.state.current?.webhook,
+    }),
+  );
 
   const next: AppState = {
     app: config.app,

@@ -3,6 +3,7 @@ import type { AppState, Release } from '../host/state.js';
 import type { ProxyDescription } from '../proxy/types.js';
 import type { HostBefore, LockPlan, Plan, RouteTarget, Step } from './steps.js';
 import { drainStep, readyGate, refOf, routeStep, startStep, stopStep } from './strategies.js';
+import { rollbackWebhookSteps } from './webhook-plan.js';
 
 /**
  * Which release a rollback goes back to, decided from the host's state alone (pure).
@@ -221,6 +222,8 @@ export interface RollbackSettings {
   lockTimeoutSeconds: number;
   /** Why (the audit line): "manual rollback by octocat". */
   reason?: string;
+  /** The Bot API token that sets the target's webhook registration back (telegram-bot-token). */
+  telegram?: { token: string; apiUrl: string };
 }
 
 export type RollbackMode = 'proxy switch' | 'handover';
@@ -246,6 +249,8 @@ export interface RollbackPlanInput {
   before: HostBefore;
   proxy?: ProxyDescription;
   lock: LockPlan;
+  /** nginx's include directory (the target's server block) and whether a token can register. */
+  webhook?: { nginxConfDir?: string; registers: boolean };
 }
 
 /** The rollback's steps, data like a deploy's; the last one records the swapped state. */
@@ -335,7 +340,19 @@ export function buildRollbackPlan(input: RollbackPlanInput): Plan {
         ),
       );
   }
-  const next = stateAfter(input.state, choice);
+  // the webhook follows the target: right after the route that makes it serve
+  const hook = rollbackWebhookSteps(choice.app, from.webhook, to.webhook, {
+    nginxConfDir: input.webhook?.nginxConfDir,
+    registers: input.webhook?.registers ?? false,
+  });
+  const serving = steps.findIndex((s) => s.serving && s.action.kind === 'route');
+  if (hook.steps.length && serving >= 0) steps.splice(serving + 1, 0, ...hook.steps);
+  const after = stateAfter(input.state, choice);
+  // what is registered afterwards (the live secret's hash), for the next deploy to compare with
+  const next: AppState =
+    serving >= 0 && (to.webhook || from.webhook)
+      ? { ...after, current: { ...after.current!, webhook: hook.live } }
+      : after;
   steps.push({
     id: 'record',
     title: `record ${to.id} as current (previous: ${from.id})`,
@@ -351,6 +368,7 @@ export function buildRollbackPlan(input: RollbackPlanInput): Plan {
     notes.push(
       `force: rolling back past the irreversible migration of ${choice.irreversible.map((r) => r.id).join(', ')}`,
     );
+  if (serving >= 0) notes.push(...hook.notes);
   return {
     kind: 'rollback',
     app: choice.app,

@@ -19,6 +19,12 @@ import { stops, type Action, type Plan, type RouteTarget, type Step } from './st
  * kept-releases: nothing that served last (state current or previous) is removed.
  * undo-ends-serving: wherever the plan fails or is cancelled, the undos end with traffic on a
  *   running release, the one that served before.
+ * webhook-after-switch: the webhook's server block and setWebhook come only once the proxy sends
+ *   all traffic to the plan's release, running and gated (Telegram never gets an address whose
+ *   traffic reaches an ungated release); a webhook step comes only in a webhook bot's plan.
+ * webhook-undo: a setWebhook step carries the undo that sets back the registration it found, and
+ *   a server block step the undo that puts back the block it found (the first of its file).
+ * webhook-clear: deleteWebhook is for a polling bot only, before its new poller starts.
  */
 export type RuleName =
   | 'gated-traffic'
@@ -28,7 +34,10 @@ export type RuleName =
   | 'route-follows'
   | 'lock'
   | 'kept-releases'
-  | 'undo-ends-serving';
+  | 'undo-ends-serving'
+  | 'webhook-after-switch'
+  | 'webhook-undo'
+  | 'webhook-clear';
 
 export interface Violation {
   rule: RuleName;
@@ -147,7 +156,7 @@ const sameRouting = (a: readonly RouteTarget[], b: readonly RouteTarget[]) =>
 export function undosOnFailure(steps: readonly Step[], failed: number): Step[] {
   const done = steps.slice(0, failed);
   const failing = steps[failed];
-  if (failing && mayHaveTakenEffect(failing)) done.push(failing);
+  if (failing && undoneWhenFailing(failing)) done.push(failing);
   const seen = new Set<string>();
   const out: Step[] = [];
   for (const step of [...done].reverse()) {
@@ -166,6 +175,64 @@ export function mayHaveTakenEffect(step: Step): boolean {
   return step.action.kind === 'route';
 }
 
+/**
+ * A failed step whose own undo runs too: a route, a setWebhook (a confirmation that fails after
+ * it), a server block (a reload that fails after reloading). Their undos do nothing when the
+ * step changed nothing.
+ */
+export function undoneWhenFailing(step: Step): boolean {
+  const a = step.action;
+  return (
+    mayHaveTakenEffect(step) ||
+    (a.kind === 'webhook' && a.op === 'register') ||
+    (a.kind === 'webhook-server' && a.op === 'install')
+  );
+}
+
+/** The webhook rules (webhook-after-switch, webhook-undo, webhook-clear), over the plan's steps. */
+function checkWebhookSteps(plan: Plan, routedAt: readonly RouteTarget[][]): Violation[] {
+  const out: Violation[] = [];
+  const release = plan.release.container;
+  const seenFiles = new Set<string>();
+  plan.steps.forEach((step, i) => {
+    const a = step.action;
+    const v = (rule: RuleName, message: string) => out.push({ rule, step: step.id, message });
+    if (a.kind === 'webhook' && a.op === 'clear') {
+      if (plan.botMode !== 'polling')
+        v('webhook-clear', `deleteWebhook in a ${plan.botMode ?? 'unknown'} bot's plan`);
+      const starts = plan.steps.findIndex(
+        (s) =>
+          s.action.kind === 'container' &&
+          s.action.op === 'start' &&
+          s.action.container.name === release,
+      );
+      if (starts >= 0 && starts < i) v('webhook-clear', `comes after ${release} started`);
+      return;
+    }
+    const register = a.kind === 'webhook' && a.op === 'register';
+    const install = a.kind === 'webhook-server' && a.op === 'install';
+    if (!register && !install) return;
+    if (plan.botMode !== undefined && plan.botMode !== 'webhook')
+      v('webhook-after-switch', `a webhook step in a ${plan.botMode} bot's plan`);
+    const routed = served(routedAt[i] ?? []);
+    if (routed.length !== 1 || routed[0]!.container !== release || routed[0]!.weight !== 100)
+      v(
+        'webhook-after-switch',
+        `comes before the proxy sends all traffic to ${release} (it routes ${routed.map((t) => `${t.container}:${t.weight}%`).join(', ') || 'nothing'})`,
+      );
+    const undoes = (op: string, kind: string) =>
+      step.undo?.actions.some((u) => u.kind === kind && (u as { op?: string }).op === op) === true;
+    if (register && !undoes('restore', 'webhook'))
+      v('webhook-undo', 'setWebhook without the undo that sets back the registration it found');
+    if (install && a.kind === 'webhook-server') {
+      if (!seenFiles.has(a.file) && !undoes('restore', 'webhook-server'))
+        v('webhook-undo', `writes ${a.file} without the undo that puts back the block it found`);
+      seenFiles.add(a.file);
+    }
+  });
+  return out;
+}
+
 export function checkPlan(plan: Plan): Violation[] {
   const out: Violation[] = [];
   // lock
@@ -181,7 +248,10 @@ export function checkPlan(plan: Plan): Violation[] {
   // the plan, step by step
   const sim = initial(plan);
   const groupStart = new Map<string, RouteTarget[]>();
+  /** What the proxy routes when each step starts (the webhook rules read it). */
+  const routedAt: RouteTarget[][] = [];
   for (const step of plan.steps) {
+    routedAt.push(sim.routed);
     if (step.action.kind === 'route' && step.converges) {
       const to = served(step.action.to);
       if (to.length !== 1 || to[0]!.container !== plan.current?.container)
@@ -207,6 +277,7 @@ export function checkPlan(plan: Plan): Violation[] {
     }
     apply(sim, step.action, plan, 'plan', step.id, out);
   }
+  out.push(...checkWebhookSteps(plan, routedAt));
   const release = plan.release.container;
   if (!sim.running.has(release))
     out.push({

@@ -5,7 +5,7 @@
  * before anything runs. Secrets never appear here: a step names the secret it needs
  * (`stdin: 'registry-password'`, `content: 'env-file'`) and the executor supplies it.
  */
-import type { AppState, Release } from '../host/state.js';
+import type { AppState, RecordedWebhook, Release } from '../host/state.js';
 import type { Color } from '../proxy/types.js';
 import { formatBytes, type SpaceCheck } from './disk.js';
 
@@ -94,12 +94,58 @@ export type Action =
       watch?: { checks: GateCheck[]; seconds: number };
     }
   | { kind: 'measure-gap'; from: string; to: string }
+  | WebhookServerAction
+  | WebhookAction
   | {
       kind: 'record';
       state: AppState;
       /** The deploy's record: its migration mark follows the label the pull read. */
       migrationFromLabel?: { preDeploy: boolean };
     };
+
+/** Where a webhook step takes the secret from at run time (never the plan). */
+export type WebhookSecretSource = 'webhook-secret' | 'live-block' | 'none';
+
+/**
+ * The app's nginx server block for the webhook (src/proxy/webhook-server.ts), through the same
+ * write / nginx -t / reload as the upstream. install: the block for `server`; with acceptLive it
+ * also accepts the secret the live block accepts now, so deliveries Telegram still signs with the
+ * old secret pass until setWebhook took the new one. restore: the block this run found (or none).
+ */
+export interface WebhookServerAction {
+  kind: 'webhook-server';
+  op: 'install' | 'restore';
+  app: string;
+  file: string;
+  server?: {
+    host: string;
+    port: number;
+    path: string;
+    certificate: string;
+    key: string;
+    listenAddress?: string;
+  };
+  secret?: WebhookSecretSource;
+  acceptLive?: boolean;
+}
+
+/**
+ * The webhook registration with Telegram (src/deploy/webhook-registration.ts). register:
+ * setWebhook when `wanted` differs from getWebhookInfo and the recorded secret hash, then confirm;
+ * restore: set back the registration this run found, only when this run changed it; clear:
+ * deleteWebhook when the token still has one (a polling bot's first start; pending updates kept).
+ */
+export interface WebhookAction {
+  kind: 'webhook';
+  op: 'register' | 'restore' | 'clear';
+  wanted?: { url: string; allowedUpdates?: string[]; maxConnections?: number };
+  secret?: WebhookSecretSource;
+  /** With secret live-block: the app's block file, read at run time. */
+  file?: string;
+  /** What the state recorded of the live registration (its secret's hash). */
+  recorded?: RecordedWebhook;
+  dropPendingUpdates?: boolean;
+}
 
 /** What running an undo does: one or more actions, in order. Undos sharing a key run once. */
 export interface Undo {
@@ -211,10 +257,27 @@ export function effect(action: Action): string {
     }
     case 'measure-gap':
       return `read docker's FinishedAt of ${action.from} and StartedAt of ${action.to}`;
+    case 'webhook-server':
+      return action.op === 'restore'
+        ? `put back the webhook server block ${action.file} this run found (or remove it), nginx -t, reload`
+        : `write the webhook server block ${action.file}: TLS on ${action.server!.host}:${action.server!.port} (${action.server!.certificate}), ${action.server!.path} to the upstream${secretText(action.secret)}${action.acceptLive ? " (keeping the live block's secret and server until setWebhook moved Telegram; then waiting until nginx serves it)" : ''}; nginx -t; reload`;
+    case 'webhook':
+      return action.op === 'clear'
+        ? 'getWebhookInfo; when a webhook is set: deleteWebhook (pending updates kept), getWebhookInfo confirms'
+        : action.op === 'restore'
+          ? 'when this run changed the registration: setWebhook back to what getWebhookInfo showed before (deleteWebhook when there was none)'
+          : `getWebhookInfo; setWebhook ${action.wanted!.url}${secretText(action.secret)}${action.wanted!.allowedUpdates ? `, allowed_updates ${action.wanted!.allowedUpdates.join(',') || '(all)'}` : ''}${action.wanted!.maxConnections !== undefined ? `, max_connections ${action.wanted!.maxConnections}` : ''}${action.dropPendingUpdates ? ', drop_pending_updates' : ''} only when it differs; getWebhookInfo confirms`;
     case 'record':
       return `write state.json: current ${action.state.current?.id ?? 'none'}, previous ${action.state.previous?.id ?? 'none'}`;
   }
 }
+
+const secretText = (source: WebhookSecretSource | undefined) =>
+  source === 'webhook-secret'
+    ? ', secret_token from webhook-secret'
+    : source === 'live-block'
+      ? ', secret_token the live block accepts'
+      : '';
 
 /** The containers an action stops or removes (for the checker and for undo decisions). */
 export function stops(action: Action): string | undefined {

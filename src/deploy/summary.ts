@@ -8,6 +8,7 @@
 import type { RollbackReport, RunReport } from './engine.js';
 import { formatBytes } from './disk.js';
 import { planMarkdown } from './print.js';
+import type { RunFacts } from './execute.js';
 import { code, fence, humanDuration } from '../markdown.js';
 import type { Release } from './ports.js';
 
@@ -194,12 +195,32 @@ export function rollbackAdvice(
   return `To roll back by hand: ${code(argv.join(' '))} (or the \`rollback\` action with \`to: ${previous.id}\`)`;
 }
 
+/** The webhook registration's outcome in one line (no secret), or undefined when none ran. */
+export function webhookLine(w: RunFacts['webhook'] | undefined): string | undefined {
+  switch (w?.registration) {
+    case 'set':
+      return `webhook registered: setWebhook ${code(w.url ?? '')} (${(w.reasons ?? []).join('; ')}), confirmed by getWebhookInfo`;
+    case 'unchanged':
+      return `webhook registration unchanged (${code(w.url ?? '')}): no setWebhook`;
+    case 'restored':
+      return 'webhook registration set back to what it was before this run';
+    case 'deleted':
+      return 'deleteWebhook: the token had a webhook set, removed before the poller started';
+    case 'none-set':
+      return 'no webhook set on the token: nothing to delete before the poller started';
+    default:
+      return undefined;
+  }
+}
+
 /** Each host's plan and steps, folded away. */
 function folded(lines: string[], o: HostOutcome): void {
   const r = o.report;
   if (!r) return;
   if (r.facts.freedBytes !== undefined)
     lines.push('', `${code(o.host)}: images pruned, ${formatBytes(r.facts.freedBytes)} freed`);
+  const webhook = webhookLine(r.facts.webhook);
+  if (webhook) lines.push('', `${code(o.host)}: ${webhook}`);
   lines.push(
     '',
     `<details><summary><code>${escapeHtml(o.host)}</code>: the plan (${plural(r.plan.steps.length, 'step')})</summary>`,

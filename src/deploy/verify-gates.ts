@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { DeployConfig } from './config.js';
 import { buildChecks } from '../health/config.js';
 import type { FetchLike } from '../health/http.js';
 import type { ParsedCheckInputs } from '../health/inputs.js';
@@ -75,4 +76,25 @@ export function verifyGates(
     });
   }
   return gates;
+}
+
+/**
+ * With webhook-url and a token, the post-switch window watches getWebhookInfo (last_error_date
+ * after the deploy started fails it, so Telegram's own delivery errors roll the deploy back), as
+ * verify-telegram-bot-token would. The registration step confirms the url itself: the window
+ * asks only for one to be set (a canary's early gates run before the url may change).
+ */
+export function withWebhookWatch(
+  verify: DeployVerifyOptions | undefined,
+  config: Pick<DeployConfig, 'webhook' | 'telegram'>,
+  defaults: { pauseSeconds: number },
+): DeployVerifyOptions | undefined {
+  if (!config.webhook || !config.telegram || verify?.checks.telegram) return verify;
+  const telegram = { token: config.telegram.token, apiUrl: config.telegram.apiUrl };
+  if (verify) return { ...verify, checks: { ...verify.checks, telegram } };
+  return {
+    checks: { http: [], logPatterns: [], telegram, telegramApiUrl: config.telegram.apiUrl },
+    onInconclusive: 'pause',
+    pauseSeconds: defaults.pauseSeconds,
+  };
 }

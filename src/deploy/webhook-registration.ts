@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FetchLike } from '../health/http.js';
+import type { RecordedWebhook } from '../host/state.js';
 import type { Log } from '../log.js';
 
 export interface WantedWebhook {
@@ -18,13 +19,8 @@ export interface WantedWebhook {
   maxConnections?: number;
 }
 
-/** What the state records of a registration this deploy made (no secret, its hash). */
-export interface RecordedWebhook {
-  url: string;
-  secretSha256?: string;
-  allowedUpdates?: string[];
-  maxConnections?: number;
-}
+/** What the state records of a registration a deploy made (no secret, its hash): host/state.ts. */
+export type { RecordedWebhook };
 
 /** getWebhookInfo's fields that say what is registered. */
 export interface RegisteredWebhook {
@@ -141,23 +137,33 @@ export async function ensureWebhook(
   wanted: WantedWebhook,
   recorded: RecordedWebhook | undefined,
   log: Log,
-  options: { dropPendingUpdates?: boolean } = {},
-): Promise<{ changed: boolean; record: RecordedWebhook; before: RegisteredWebhook }> {
+  options: {
+    dropPendingUpdates?: boolean;
+    /** Called before setWebhook (what was registered, why it changes): a failed confirm may follow. */
+    onChange?: (before: RegisteredWebhook, reasons: string[]) => void;
+  } = {},
+): Promise<{
+  changed: boolean;
+  record: RecordedWebhook;
+  before: RegisteredWebhook;
+  reasons: string[];
+}> {
   const before = await api.getWebhookInfo();
   const reasons = webhookChanges(wanted, before, recorded);
   if (!reasons.length) {
     log.info(`webhook registration unchanged (${wanted.url})`);
-    return { changed: false, record: recordOf(wanted), before };
+    return { changed: false, record: recordOf(wanted), before, reasons };
   }
   log.info(
     `setWebhook: ${reasons.join('; ')}${options.dropPendingUpdates ? ' (dropping pending updates, as asked)' : ''}`,
   );
+  options.onChange?.(before, reasons);
   await api.call('setWebhook', setWebhookParams(wanted, options));
   const after = await api.getWebhookInfo();
   const left = webhookChanges(wanted, after, recordOf(wanted));
   if (left.length)
     throw new Error(`setWebhook did not take: getWebhookInfo shows ${left.join('; ')}`);
-  return { changed: true, record: recordOf(wanted), before };
+  return { changed: true, record: recordOf(wanted), before, reasons };
 }
 
 /** A polling bot's token must have no webhook: deleteWebhook (pending updates kept) when set. */

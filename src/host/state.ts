@@ -4,6 +4,19 @@ import { appendFile, readFile, writeFileAtomic } from './files.js';
 import { checkRemotePath } from './paths.js';
 import { redactDeep } from '../redact.js';
 
+/**
+ * The webhook registration a deploy made (never the secret: getWebhookInfo cannot return it, so
+ * its SHA-256 says whether it changed), and the server block it wrote (host paths, no secret).
+ */
+export interface RecordedWebhook {
+  url: string;
+  secretSha256?: string;
+  allowedUpdates?: string[];
+  maxConnections?: number;
+  /** The nginx server block the deploy wrote for the url (tls-certificate, tls-key). */
+  server?: { certificate: string; key: string; listenAddress?: string };
+}
+
 export interface Release {
   id: string;
   image: string;
@@ -18,6 +31,8 @@ export interface Release {
   proxy?: 'nginx' | 'haproxy' | 'none';
   /** With proxy haproxy: the app's HAProxy frontend port. */
   haproxyFrontendPort?: number;
+  /** The webhook registration (and server block) deployed with it; absent: none by the deploy. */
+  webhook?: RecordedWebhook;
 }
 
 export interface AppState {

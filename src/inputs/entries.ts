@@ -530,6 +530,75 @@ const FORCE = {
     'Roll back even past a release that declared an irreversible migration (org.tg-devops.migration=irreversible, or a pre-deploy migration).',
 } as const satisfies Entry;
 
+// ---- the webhook: server block and registration (deploy only) ------------------------------------
+
+/**
+ * A webhook bot's public side (issue 13): with webhook-url, tls-certificate and tls-key the deploy
+ * writes and owns the app's nginx TLS server block; with telegram-bot-token and webhook-url it
+ * registers the webhook after the switch (setWebhook only when something differs).
+ */
+const TELEGRAM_BOT_TOKEN = {
+  name: 'telegram-bot-token',
+  kind: 'secret',
+  cliSource: { file: 'telegram-bot-token-file', variable: 'TG_DEVOPS_BOT_TOKEN' },
+  description:
+    "The bot's token (a secret) for the deploy's own Bot API calls, sent only in the Bot API URL (telegram-api-url): with webhook-url, setWebhook after the switch when the registration differs (then getWebhookInfo confirms it and the post-switch window watches last_error_date); for a polling bot, deleteWebhook before its first start when the token still has a webhook. Empty: verify-telegram-bot-token, when set.",
+} as const satisfies Entry;
+
+const WEBHOOK_INPUTS = [
+  {
+    name: 'webhook-url',
+    kind: 'string',
+    description:
+      "The public https URL Telegram calls (port 443, 80, 88 or 8443; a path of letters, digits and . _ ~ / -), e.g. https://bot.example.net/webhook. With tls-certificate and tls-key the deploy writes the app's nginx server block for it; with telegram-bot-token it registers it (setWebhook after the switch, only when the registration differs). Webhook bots behind nginx or haproxy only. Empty: the deploy writes only the upstream and registers nothing.",
+  },
+  {
+    name: 'tls-certificate',
+    kind: 'string',
+    description:
+      "Path ON THE HOST of the certificate chain for webhook-url's host (certbot's fullchain.pem). With tls-key and webhook-url: the deploy writes, checks (nginx -t) and owns the app's server block: TLS on the URL's port, the URL's path to the app's upstream, everything else 404.",
+  },
+  {
+    name: 'tls-key',
+    kind: 'string',
+    description: "Path ON THE HOST of tls-certificate's private key (certbot's privkey.pem).",
+  },
+  {
+    name: 'webhook-listen',
+    kind: 'string',
+    description:
+      "The IPv4 address the webhook server block listens on, for a host with several addresses (and tests). Empty: all addresses, on webhook-url's port.",
+  },
+  {
+    name: 'webhook-secret',
+    kind: 'secret',
+    cliSource: { file: 'webhook-secret-file', variable: 'TG_DEVOPS_WEBHOOK_SECRET' },
+    description:
+      "setWebhook's secret_token (a secret: 1-256 of A-Z a-z 0-9 _ -). The server block answers 403 to every request without it in X-Telegram-Bot-Api-Secret-Token, so a bot that forgets to check the header is still protected. The state keeps its SHA-256 only. While it changes, the block accepts the old and the new one until setWebhook took the new one.",
+  },
+  {
+    name: 'webhook-allowed-updates',
+    kind: 'list',
+    description:
+      "setWebhook's allowed_updates (e.g. message, callback_query). Empty: not sent, Telegram keeps what was set before.",
+  },
+  {
+    name: 'webhook-max-connections',
+    kind: 'integer',
+    min: 1,
+    max: 100,
+    description: "setWebhook's max_connections (1-100). Empty: not sent (Telegram's default 40).",
+  },
+  {
+    name: 'webhook-drop-pending-updates',
+    kind: 'boolean',
+    default: 'false',
+    description:
+      'Send drop_pending_updates: true with a setWebhook this deploy makes (pending updates are LOST). Never sent unless true.',
+  },
+  TELEGRAM_BOT_TOKEN,
+] as const satisfies readonly Entry[];
+
 const DEPLOY_ENTRIES = [
   HOSTS,
   {
@@ -736,6 +805,7 @@ const DEPLOY_ENTRIES = [
       'The reverse proxy that switches traffic: nginx, haproxy or none. Default: nginx for webhook bots, none otherwise.',
   },
   ...PROXY_SETTINGS_INPUTS,
+  ...WEBHOOK_INPUTS,
   {
     name: 'github-token',
     kind: 'secret',
@@ -891,6 +961,17 @@ const ROLLBACK_ENTRIES = [
   },
   NOTIFY_WEBHOOK_FORMAT,
   { ...ENVIRONMENT, description: 'The environment named in the notification.' },
+  {
+    ...TELEGRAM_BOT_TOKEN,
+    description:
+      "The bot's token (a secret), sent only in the Bot API URL: when the target release was deployed with another webhook registration (webhook-url, allowed updates, max connections) or server block, the rollback sets them back after its switch (setWebhook only when they differ; the live secret kept, as the state keeps only its hash). Empty: the registration stays, and the summary says so.",
+  },
+  {
+    name: 'telegram-api-url',
+    kind: 'string',
+    default: 'https://api.telegram.org',
+    description: 'The Bot API base URL for telegram-bot-token (a local Bot API server).',
+  },
 ] as const satisfies readonly Entry[];
 
 // ---- verify ---------------------------------------------------------------------------------------

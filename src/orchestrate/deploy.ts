@@ -11,13 +11,15 @@ import { createDeployment, type GithubDeployment } from '../deploy/github-deploy
 import { hostPrimitives, type LockHolder, type TrafficProxy } from '../deploy/ports.js';
 import { refuseManyPollers } from '../deploy/rules.js';
 import { summaryMarkdown, type HostOutcome } from '../deploy/summary.js';
-import { verifyGates, type DeployVerifyOptions } from '../deploy/verify-gates.js';
+import { verifyGates, withWebhookWatch, type DeployVerifyOptions } from '../deploy/verify-gates.js';
+import { DEPLOY_SCHEMA } from '../inputs/entries.js';
+import { defaultOf } from '../inputs/schema.js';
 import { errorMessage } from '../errors.js';
 import type { GitHubApi } from '../github/api.js';
 import type { NotifyEventName, RunLinks } from '../notify/message.js';
 import { notify, type NotifyTargets } from '../notify/send.js';
 import { formatTarget } from '../ssh/target.js';
-import { onHosts, writePlans, type HostsRequest, type RunDeps } from './hosts.js';
+import { onHosts, telegramApi, writePlans, type HostsRequest, type RunDeps } from './hosts.js';
 import {
   hostReleases,
   hostsMarkdown,
@@ -81,6 +83,12 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
   const { log, clock } = deps;
   refuseManyPollers(config.botMode, request.targets.length);
   const fetchFn = deps.fetch;
+  // the deploy's own Bot API calls (setWebhook, deleteWebhook): the token only in their URL
+  if (config.webhook?.secret) log.secret(config.webhook.secret);
+  const telegram = telegramApi(config.telegram, { log, fetch: fetchFn });
+  const verifyOptions = withWebhookWatch(request.verify, config, {
+    pauseSeconds: Number(defaultOf(DEPLOY_SCHEMA, 'verify-pause')),
+  });
   const tell = async (event: NotifyEventName, details?: string): Promise<void> => {
     const n = request.notify;
     if (config.dryRun || !n || (!n.targets.telegram && !n.targets.webhook)) return;
@@ -126,8 +134,8 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
         request,
         deps,
         (session, host) => {
-          const extraGates: Gate[] = request.verify
-            ? verifyGates(request.verify, { fetch: fetchFn, clock })
+          const extraGates: Gate[] = verifyOptions
+            ? verifyGates(verifyOptions, { fetch: fetchFn, clock })
             : [];
           return log.group(`${config.dryRun ? 'plan for' : 'deploy to'} ${host}`, () =>
             deploy(config, {
@@ -138,9 +146,10 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
               log,
               releaseId,
               extraGates,
-              verifyPauseSeconds: request.verify?.pauseSeconds,
+              verifyPauseSeconds: verifyOptions?.pauseSeconds,
               holder: request.holder,
               signal: deps.signal,
+              telegram,
             }),
           );
         },

@@ -11,10 +11,27 @@ import type { RunReport } from '../deploy/engine.js';
 import type { HostPrimitives } from '../deploy/ports.js';
 import type { HostOutcome } from '../deploy/summary.js';
 import { planDocument } from '../deploy/print.js';
+import { botApi, type BotApi } from '../deploy/webhook-registration.js';
 import { connectSsh, type SshHosts, type SshInputs } from '../ssh/connect.js';
 import type { SshMaterial, SshMaterialOptions } from '../ssh/secrets.js';
 import type { SshSession, SshSettings } from '../ssh/session.js';
 import { formatTarget, type SshTarget } from '../ssh/target.js';
+
+/**
+ * The Bot API for the webhook steps: the token registered as a secret (it reaches only the Bot
+ * API URL) and the run's fetch (a runner's proxy settings hold).
+ */
+export function telegramApi(
+  telegram: { token: string; apiUrl: string } | undefined,
+  deps: Pick<RunDeps, 'log' | 'fetch'>,
+): BotApi | undefined {
+  if (!telegram) return undefined;
+  deps.log.secret(telegram.token);
+  return botApi(telegram.token, {
+    fetch: deps.fetch,
+    apiUrl: telegram.apiUrl,
+  });
+}
 
 /** What a run needs from the world; the action adapters and the CLI give their own. */
 export interface RunDeps {

@@ -9,7 +9,7 @@ import { DeployError, rollback, type DeployReport, type RollbackReport } from '.
 import { hostPrimitives, type LockHolder, type TrafficProxy } from '../deploy/ports.js';
 import { code, type HostOutcome } from '../deploy/summary.js';
 import { formatTarget } from '../ssh/target.js';
-import { onHosts, type HostsRequest, type RunDeps } from './hosts.js';
+import { onHosts, telegramApi, type HostsRequest, type RunDeps } from './hosts.js';
 
 export type HostResult = 'deployed' | 'rolled-back' | 'failed' | 'untouched';
 
@@ -96,6 +96,7 @@ export async function rollBackPartial(
             log: deps.log,
             holder: request.holder,
             signal: deps.signal,
+            telegram: telegramApi(config.telegram, deps),
           },
         ),
       ),

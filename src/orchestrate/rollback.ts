@@ -9,7 +9,7 @@ import type { RollbackSettings } from '../deploy/rollback-plan.js';
 import { rollbackSummary, type HostOutcome } from '../deploy/summary.js';
 import type { RunLinks } from '../notify/message.js';
 import { notify, type NotifyTargets } from '../notify/send.js';
-import { onHosts, writePlans, type HostsRequest, type RunDeps } from './hosts.js';
+import { onHosts, telegramApi, writePlans, type HostsRequest, type RunDeps } from './hosts.js';
 
 export interface RollbackRequest extends Omit<HostsRequest, 'batchSize'> {
   settings: RollbackSettings;
@@ -26,6 +26,7 @@ export interface RollbackRun {
 
 export async function runRollback(request: RollbackRequest, deps: RunDeps): Promise<RollbackRun> {
   const { settings } = request;
+  const telegram = telegramApi(settings.telegram, deps);
   let outcomes: HostOutcome<RollbackReport>[] = [];
   try {
     outcomes = await onHosts<RollbackReport>(
@@ -41,6 +42,7 @@ export async function runRollback(request: RollbackRequest, deps: RunDeps): Prom
             log: deps.log,
             holder: request.holder,
             signal: deps.signal,
+            telegram,
           }),
         ),
       (error) => (error instanceof DeployError ? { report: error.report as RollbackReport } : {}),

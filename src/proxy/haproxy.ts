@@ -388,6 +388,7 @@ export function haproxyProxy(
       if (await persist(exec, 'remove')) await reloadHaproxy(exec);
     },
     kind: 'haproxy',
+    nginx,
     async current(exec) {
       const servers = await state(exec);
       return (servers ?? [])

@@ -26,6 +26,10 @@ export const upstreamName = (app: string) => `tg_${app}`;
 export const upstreamFile = (confDir: string, app: string) =>
   `${confDir.replace(/\/+$/, '')}/tg-${app}.upstream.conf`;
 
+/** The app's webhook server block (src/proxy/webhook-server.ts), removed with the app. */
+export const webhookServerFile = (confDir: string, app: string) =>
+  `${confDir.replace(/\/+$/, '')}/tg-${app}.webhook.conf`;
+
 const HEADER = (app: string, what: string) =>
   `# Managed by tg-devops for app '${app}' (${what}); rewritten on each deploy, do not edit.\n`;
 
@@ -142,12 +146,22 @@ export async function installIncludeFile(
   return true;
 }
 
-/** Takes the app's include file out: remove, test, reload (the file comes back if the test fails). */
+/**
+ * Takes the app's include files out: its webhook server block first (it proxies to the
+ * upstream, so nginx -t refuses the upstream's absence while the block is there), then the
+ * upstream; each removed, tested, reloaded (and put back if the test fails).
+ */
 export async function uninstallUpstream(
   exec: Executor,
   nginx: NginxSettings,
   app: string,
 ): Promise<void> {
+  await uninstallIncludeFile(
+    exec,
+    nginx,
+    webhookServerFile(nginx.confDir, app),
+    'the webhook server block',
+  );
   return uninstallIncludeFile(
     exec,
     nginx,
@@ -210,6 +224,7 @@ export function nginxProxy(app: string, nginx: NginxSettings): RemovableProxy {
   return {
     remove: (exec) => uninstallUpstream(exec, nginx, app),
     kind: 'nginx',
+    nginx,
     async current(exec) {
       const text = await readText(exec, path);
       return text === undefined ? [] : parseUpstream(text);

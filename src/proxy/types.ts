@@ -68,6 +68,8 @@ export interface RouteOptions {
 
 export interface TrafficProxy {
   readonly kind: 'nginx' | 'haproxy';
+  /** nginx's settings (both switches front the app with nginx): the webhook server block's too. */
+  readonly nginx?: NginxSettings;
   /** What it routes now (a read-only probe); empty when the app is not set up. */
   current(exec: Executor): Promise<Backend[]>;
   /**

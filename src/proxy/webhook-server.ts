@@ -7,9 +7,16 @@
  * protected. Pure: values in, validated, config text out. Every value that reaches the text is
  * held to a character set nginx's grammar cannot misread (no quotes, spaces, ; { } $ #).
  */
+import { createHash } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import { InputError } from '../errors.js';
 import type { Executor } from '../exec.js';
-import { installIncludeFile, uninstallIncludeFile, upstreamName } from './nginx.js';
+import {
+  installIncludeFile,
+  uninstallIncludeFile,
+  upstreamName,
+  webhookServerFile,
+} from './nginx.js';
 import type { NginxSettings } from './types.js';
 
 /** The ports Telegram delivers webhooks to. */
@@ -28,6 +35,11 @@ export interface WebhookServer extends WebhookUrl {
   key: string;
   /** setWebhook's secret_token; without it no header is required. */
   secret?: string;
+  /**
+   * Secrets accepted beside `secret` (with a secret only): while it changes, the one Telegram
+   * still signs with until setWebhook took the new one.
+   */
+  alsoAccept?: string[];
   /** The address to listen on (default: all, as Telegram reaches the host from outside). */
   listenAddress?: string;
 }
@@ -90,8 +102,12 @@ export function parseWebhookSecret(value: string, input = 'webhook-secret'): str
   return secret;
 }
 
-export const webhookServerFile = (confDir: string, app: string) =>
-  `${confDir.replace(/\/+$/, '')}/tg-${app}.webhook.conf`;
+export { webhookServerFile };
+
+/** The secrets a block written by renderWebhookServer accepts (the map's `"<secret>" 0;` lines). */
+export function acceptedSecrets(text: string): string[] {
+  return [...text.matchAll(/^\s*"([A-Za-z0-9_-]{1,256})" 0;\s*$/gm)].map((m) => m[1]!);
+}
 
 /** An nginx variable name for the app (app names allow '-', variables do not). */
 const refusedVariable = (app: string) => `$tg_${app.replace(/-/g, '_')}_webhook_refused`;
@@ -108,6 +124,14 @@ export function renderWebhookServer(server: WebhookServer): string {
   if (server.listenAddress && !/^(\d{1,3}\.){3}\d{1,3}$/.test(server.listenAddress))
     throw new InputError('webhook-listen', 'must be an IPv4 address');
   const refused = refusedVariable(server.app);
+  const accepted = secret
+    ? [
+        secret,
+        ...(server.alsoAccept ?? [])
+          .map((s) => parseWebhookSecret(s, 'webhook-secret'))
+          .filter((s) => s !== secret),
+      ]
+    : [];
   const lines = [
     `# Managed by tg-devops for app '${server.app}' (webhook server: https://${url.host}:${url.port}${url.path}); rewritten on each deploy, removed with the app, do not edit.`,
   ];
@@ -116,7 +140,7 @@ export function renderWebhookServer(server: WebhookServer): string {
       '# Every request without the right X-Telegram-Bot-Api-Secret-Token is answered 403 here.',
       `map $http_x_telegram_bot_api_secret_token ${refused} {`,
       '    default 1;',
-      `    "${secret}" 0;`,
+      ...[...new Set(accepted)].map((s) => `    "${s}" 0;`),
       '}',
     );
   lines.push(
@@ -135,11 +159,58 @@ export function renderWebhookServer(server: WebhookServer): string {
     '        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
     '        proxy_set_header X-Forwarded-Proto https;',
     '    }',
+  );
+  // a path only this version of the block answers (204): the deploy knows nginx serves it when
+  // a new connection gets 204 (a reload returns before its new workers take connections)
+  // (of the text with each secret replaced by its place: the path says nothing of a secret, and
+  // a rotation, which changes only the map, changes it too)
+  const unique = [...new Set(accepted)];
+  const tag = createHash('sha256')
+    .update(unique.reduce((text, s, i) => text.split(`"${s}"`).join(`"#${i}"`), lines.join('\n')))
+    .digest('hex')
+    .slice(0, 16);
+  lines.push(
+    `    location = ${SERVED_PREFIX}${tag} { return 204; }`,
     '    location / { return 404; }',
     '}',
     '',
   );
   return lines.join('\n');
+}
+
+const SERVED_PREFIX = '/.well-known/tg-devops-served-';
+
+/** The path only this block answers 204 (see renderWebhookServer), or undefined. */
+export function servedPath(text: string): string | undefined {
+  return new RegExp(`location = (${SERVED_PREFIX.replace(/[.]/g, '\\.')}[0-9a-f]{16}) `).exec(
+    text,
+  )?.[1];
+}
+
+/** The `server { ... }` sections of a block file (its servers, without the map). */
+export function serverSections(text: string): string[] {
+  return [...text.matchAll(/^server \{\n[\s\S]*?^\}\n/gm)].map((m) => m[0]);
+}
+
+/** `listen` and `server_name` of a section: two sections with the same pair are one server. */
+const serverKey = (section: string) =>
+  `${/^\s*listen (\S+) ssl;/m.exec(section)?.[1]} ${/^\s*server_name (\S+);/m.exec(section)?.[1]}`;
+
+/**
+ * The block while the registration moves: the new block, plus the live block's servers that
+ * answer another address or host name (Telegram calls the old URL until setWebhook took the new
+ * one). They refuse and accept by the same map, which accepts the old and the new secret.
+ * Without a secret now, an old server that checked one is left out (its check has no map).
+ */
+export function transitionBlock(next: string, live: string | undefined): string {
+  if (!live) return next;
+  const keys = new Set(serverSections(next).map(serverKey));
+  const hasMap = /^map /m.test(next);
+  const old = serverSections(live).filter(
+    (section) => !keys.has(serverKey(section)) && (hasMap || !/ if \(/.test(section)),
+  );
+  if (!old.length) return next;
+  return `${next}# The live block's server, until setWebhook moved Telegram to the one above:\n${old.join('')}`;
 }
 
 /**
@@ -150,9 +221,61 @@ export async function installWebhookServer(
   exec: Executor,
   nginx: NginxSettings,
   server: WebhookServer,
+  options: { keepLive?: string } = {},
 ): Promise<boolean> {
   const path = webhookServerFile(nginx.confDir, server.app);
-  return installIncludeFile(exec, nginx, path, renderWebhookServer(server));
+  const text = renderWebhookServer(server);
+  return installIncludeFile(
+    exec,
+    nginx,
+    path,
+    options.keepLive === undefined ? text : transitionBlock(text, options.keepLive),
+  );
+}
+
+/**
+ * Waits until nginx serves the block (its served path answers 204 on a new connection, asked
+ * with curl on the host) and no worker of an earlier configuration is left shutting down (`ps`):
+ * a reload returns before its new workers take connections, and old workers answer one more
+ * request on each kept-alive connection. Telegram must not be moved to a secret or URL the old
+ * workers refuse. False: not seen in time, or no curl on the host (the caller warns).
+ */
+export async function waitServed(
+  exec: Executor,
+  server: Pick<WebhookServer, 'host' | 'port' | 'listenAddress'>,
+  text: string,
+  clock: Clock,
+  seconds = 30,
+): Promise<boolean> {
+  const path = servedPath(text);
+  if (!path) return false;
+  const address = server.listenAddress ?? '127.0.0.1';
+  const end = clock.now() + seconds * 1000;
+  for (;;) {
+    const result = await exec.run(
+      [
+        'curl', '-sk', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '5',
+        '--resolve', `${server.host}:${server.port}:${address}`,
+        `https://${server.host}:${server.port}${path}`,
+      ],
+      { allowFailure: true },
+    ); // prettier-ignore
+    if (result.stdout.trim() === '204') break;
+    if (result.exitCode === 127 || clock.now() >= end) return false;
+    await clock.sleep(200);
+  }
+  // New connections get the new block now; an old worker still answers one more request on each
+  // kept-alive connection it holds (Telegram keeps them) with the old block, until it exits.
+  for (;;) {
+    const ps = await exec.run(['ps', '-eo', 'args='], { allowFailure: true });
+    if (ps.exitCode !== 0) return true; // no ps: the served path is what we know
+    const old = ps.stdout
+      .split('\n')
+      .filter((l) => /^nginx: worker process is shutting down/.test(l));
+    if (!old.length) return true;
+    if (clock.now() >= end) return false;
+    await clock.sleep(200);
+  }
 }
 
 /** Removes the block with the app (tested and reloaded; put back if nginx refuses its absence). */

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -53,7 +54,46 @@ export interface FakeTelegramApi {
   ): void;
   /** The next `count` calls of `method` fail with this answer. */
   failNext(method: string, count: number, failure: InjectedFailure): void;
+  /**
+   * Delivers updates to the token's registered webhook as Telegram does: POST JSON over HTTPS
+   * (the chain verified with `ca`, SNI the URL's host), the secret_token in
+   * X-Telegram-Bot-Api-Secret-Token, over kept-alive connections; a failed delivery sets
+   * last_error_date and last_error_message in getWebhookInfo.
+   */
+  deliver(token: string, options: DeliveryOptions): Promise<DeliveryReport>;
   close(): Promise<void>;
+}
+
+/** What a delivery run did: every update sent, how each ended (`200`, `403`, `ECONNRESET`, ...). */
+export interface DeliveryReport {
+  sent: number;
+  ok: number;
+  failed: number;
+  codes: Record<string, number>;
+  /** update_ids the webhook answered 2xx. */
+  delivered: number[];
+  /**
+   * Connection-level errors (a reset kept-alive connection) retried once on a fresh connection,
+   * as Telegram redelivers; an update counts as failed only when the retry fails too.
+   */
+  retried: number;
+}
+
+export interface DeliveryOptions {
+  /** The CA that signed the webhook's certificate (PEM): the chain is verified, as Telegram does. */
+  ca: string;
+  /** Where the URL's host resolves to (the test's hosts have no DNS). */
+  address: string;
+  /** Stop after this many updates... */
+  count?: number;
+  /** ...or when this returns true (checked before each update). */
+  until?: () => boolean;
+  /** Persistent connections used at once (Telegram's max_connections; default 4). */
+  connections?: number;
+  /** Pause between one connection's updates (default 20 ms). */
+  pauseMs?: number;
+  /** Leave the secret header out (what a stranger's POST looks like). */
+  withoutSecret?: boolean;
 }
 
 /** Listens on the first free port of [from, to] on 127.0.0.1. */
@@ -150,9 +190,12 @@ export async function startFakeTelegramApi(options: {
       maxConnections: number;
       allowedUpdates?: string[];
       pending: number;
+      lastErrorDate?: number;
+      lastErrorMessage?: string;
     }
   >();
   let messageId = 100;
+  let updateId = 5000;
 
   const answer = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
@@ -247,6 +290,9 @@ export async function startFakeTelegramApi(options: {
               pending_update_count: set.pending,
               max_connections: set.maxConnections,
               ...(set.allowedUpdates ? { allowed_updates: set.allowedUpdates } : {}),
+              ...(set.lastErrorDate !== undefined
+                ? { last_error_date: set.lastErrorDate, last_error_message: set.lastErrorMessage }
+                : {}),
             }
           : undefined;
         const info = infos.get(token!)?.(n) ?? registered ?? { url: '', pending_update_count: 0 };
@@ -297,6 +343,95 @@ export async function startFakeTelegramApi(options: {
     },
     failNext(method, count, failure) {
       failures.set(method, [...(failures.get(method) ?? []), ...Array(count).fill(failure)]);
+    },
+    async deliver(token, options) {
+      // read per update: a setWebhook during the run moves the deliveries (url, secret) at once
+      const hook = () => {
+        const set = webhooks.get(token);
+        if (!set?.url) throw new Error('no webhook registered for the token');
+        return set;
+      };
+      hook();
+      const agent = new Agent({
+        keepAlive: true,
+        maxSockets: options.connections ?? 4,
+        ca: options.ca,
+      });
+      const report: DeliveryReport = {
+        sent: 0,
+        ok: 0,
+        failed: 0,
+        codes: {},
+        delivered: [],
+        retried: 0,
+      };
+      const more = () => (options.until ? !options.until() : report.sent < (options.count ?? 0));
+      const one = (id: number) =>
+        new Promise<string>((resolve) => {
+          const { url, secret } = hook();
+          const target = new URL(url);
+          const body = JSON.stringify({
+            update_id: id,
+            message: { message_id: id, date: Math.floor(Date.now() / 1000), text: `u${id}` },
+          });
+          const req = httpsRequest(
+            {
+              agent,
+              host: options.address,
+              servername: target.hostname,
+              port: Number(target.port || 443),
+              path: target.pathname,
+              method: 'POST',
+              timeout: 10_000,
+              headers: {
+                host: target.host,
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(body),
+                ...(secret && !options.withoutSecret
+                  ? { 'x-telegram-bot-api-secret-token': secret }
+                  : {}),
+              },
+            },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve(String(res.statusCode)));
+              res.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+            },
+          );
+          req.on('timeout', () =>
+            req.destroy(Object.assign(new Error('timeout'), { code: 'timeout' })),
+          );
+          req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+          req.end(body);
+        });
+      const worker = async () => {
+        while (more()) {
+          const id = ++updateId;
+          report.sent++;
+          let code = await one(id);
+          if (!/^\d+$/.test(code)) {
+            report.retried++;
+            code = await one(id);
+          }
+          report.codes[code] = (report.codes[code] ?? 0) + 1;
+          if (/^2\d\d$/.test(code)) {
+            report.ok++;
+            report.delivered.push(id);
+          } else {
+            report.failed++;
+            if (options.withoutSecret) continue; // a stranger's POST, not Telegram's delivery
+            const set = hook();
+            set.lastErrorDate = Math.floor(Date.now() / 1000);
+            set.lastErrorMessage = /^\d+$/.test(code)
+              ? `Wrong response from the webhook: ${code}`
+              : `Connection error: ${code}`;
+          }
+          await new Promise((r) => setTimeout(r, options.pauseMs ?? 20));
+        }
+      };
+      await Promise.all(Array.from({ length: options.connections ?? 4 }, worker));
+      agent.destroy();
+      return report;
     },
     close: () =>
       new Promise((resolve) => {

@@ -49,6 +49,10 @@ export interface FakeTelegram {
   /** The most getUpdates requests that were pending at the same moment. */
   maxConcurrentPolls(): number;
   push(text: string): Update;
+  /** The token's webhook url ('' when none): set by the test or by setWebhook, cleared by deleteWebhook. */
+  webhookUrl: string;
+  /** getUpdates answered 409 because a webhook was set (counted in conflicts() too). */
+  webhookConflicts(): number;
   /** Update ids a getUpdates answer carried, in order (with redeliveries). */
   delivered(): number[];
   close(): Promise<void>;
@@ -67,7 +71,14 @@ export async function startFakeTelegram(options: {
   token: string;
   /** Cap on the long-poll timeout the bot asks for (seconds), to keep tests short. */
   maxPollSeconds?: number;
+  /**
+   * A webhook already set on the token: like Telegram, every getUpdates then answers 409 ("can't
+   * use getUpdates method while webhook is active") until deleteWebhook.
+   */
+  webhookUrl?: string;
 }): Promise<FakeTelegram> {
+  let webhookUrl = options.webhookUrl ?? '';
+  let webhookConflicts = 0;
   const requests: PollRecord[] = [];
   const queue: Update[] = [];
   let nextId = 1000;
@@ -125,13 +136,39 @@ export async function startFakeTelegram(options: {
       record.endedAt = Date.now();
       return failure(res, 401, 'Unauthorized');
     }
+    const params = new URLSearchParams(url.search);
+    if (body && (req.headers['content-type'] ?? '').includes('x-www-form-urlencoded'))
+      for (const [k, v] of new URLSearchParams(body)) params.set(k, v);
+    if (body && (req.headers['content-type'] ?? '').includes('application/json'))
+      for (const [k, v] of Object.entries(JSON.parse(body) as Record<string, unknown>))
+        params.set(k, String(v));
+    if (record.method === 'getWebhookInfo' || record.method === 'deleteWebhook') {
+      record.endedAt = Date.now();
+      if (record.method === 'deleteWebhook') webhookUrl = '';
+      return send(res, 200, {
+        ok: true,
+        result:
+          record.method === 'deleteWebhook'
+            ? true
+            : { url: webhookUrl, has_custom_certificate: false, pending_update_count: 0 },
+        ...(record.method === 'deleteWebhook' ? { description: 'Webhook was deleted' } : {}),
+      });
+    }
     if (record.method !== 'getUpdates') {
       record.endedAt = Date.now();
       return failure(res, 404, 'Not Found');
     }
-    const params = new URLSearchParams(url.search);
-    if (body && (req.headers['content-type'] ?? '').includes('x-www-form-urlencoded'))
-      for (const [k, v] of new URLSearchParams(body)) params.set(k, v);
+    if (webhookUrl) {
+      conflicts++;
+      webhookConflicts++;
+      record.endedAt = Date.now();
+      record.outcome = 'conflict';
+      return failure(
+        res,
+        409,
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      );
+    }
     const offset = Number(params.get('offset') ?? 0) || 0;
     const timeout = Math.min(
       Math.max(0, Number(params.get('timeout') ?? 0) || 0),
@@ -230,6 +267,13 @@ export async function startFakeTelegram(options: {
       return update;
     },
     delivered: () => polls().flatMap((r) => r.delivered ?? []),
+    get webhookUrl() {
+      return webhookUrl;
+    },
+    set webhookUrl(url: string) {
+      webhookUrl = url;
+    },
+    webhookConflicts: () => webhookConflicts,
     async close() {
       if (pending) finish(pending, 'closed');
       for (const s of sockets) s.destroy();

@@ -170,6 +170,9 @@ function configArb(strategy: Strategy): fc.Arbitrary<RawDeployInputs> {
       preDeploy: fc.boolean(),
       registry: fc.boolean(),
       keep: fc.integer({ min: 2, max: 6 }),
+      // issue 13: the webhook's server block and registration; a polling bot's deleteWebhook
+      webhook: fc.constantFrom('none', 'register', 'block', 'block+secret', 'all'),
+      token: fc.boolean(),
     })
     .map((c) => {
       const webhook = c.botMode === 'webhook';
@@ -190,6 +193,17 @@ function configArb(strategy: Strategy): fc.Arbitrary<RawDeployInputs> {
         env: 'BOT_TOKEN=123:SECRET-TOKEN\nDATABASE_URL=postgres://u:PGPASS@db/bot',
       };
       if (c.preDeploy) raw['pre-deploy'] = 'alembic upgrade head';
+      if (webhook && raw.proxy !== 'none' && c.webhook !== 'none') {
+        raw['webhook-url'] = 'https://bot.example.net:8443/tg/hook';
+        if (c.webhook !== 'register') {
+          raw['tls-certificate'] = '/etc/letsencrypt/live/bot/fullchain.pem';
+          raw['tls-key'] = '/etc/letsencrypt/live/bot/privkey.pem';
+        }
+        if (c.webhook === 'block+secret' || c.webhook === 'all')
+          raw['webhook-secret'] = 'HOOK-SECRET';
+        if (c.webhook === 'register' || c.webhook === 'all') raw['telegram-bot-token'] = BOT_TOKEN;
+      }
+      if (c.botMode === 'polling' && c.token) raw['telegram-bot-token'] = BOT_TOKEN;
       if (c.registry) {
         raw.registry = 'reg.example.com';
         raw['registry-username'] = 'ci';
@@ -199,6 +213,7 @@ function configArb(strategy: Strategy): fc.Arbitrary<RawDeployInputs> {
     });
 }
 
+const BOT_TOKEN = '123456789:BOT-TOKEN-SECRET-abcdefghijklmnopqrstuvwxyz';
 const LOCK = lockFor(300);
 let count: Record<string, number> = {};
 
@@ -213,6 +228,7 @@ function deployPlan(raw: RawDeployInputs, shape: HostShape): Plan {
     proxy: proxied ? { kind: config.proxy as 'nginx' | 'haproxy', frontendPort: 9000 } : undefined,
     lock: LOCK,
     verifyPauseSeconds: 5,
+    nginxConfDir: proxied ? '/etc/nginx/conf.d' : undefined,
   });
 }
 
@@ -232,7 +248,7 @@ function printable(plan: Plan): void {
     for (const a of s.undo?.actions ?? []) expect(effect(a).length).toBeGreaterThan(8);
   }
   const json = planJson(plan);
-  for (const secret of ['SECRET-TOKEN', 'PGPASS', 'REGISTRY-SECRET']) {
+  for (const secret of ['SECRET-TOKEN', 'PGPASS', 'REGISTRY-SECRET', 'HOOK-SECRET', BOT_TOKEN]) {
     expect(json).not.toContain(secret);
     expect(planText(plan)).not.toContain(secret);
   }
@@ -256,6 +272,9 @@ describe('every generated plan passes the safety rules (fast-check)', () => {
             printable(plan);
             lockCovers(plan, lockFor(deployBudget(buildConfig(raw), 5)));
             count[strategy] = (count[strategy] ?? 0) + 1;
+            for (const step of plan.steps)
+              if (step.action.kind === 'webhook' || step.action.kind === 'webhook-server')
+                count[`${strategy} ${step.id}`] = (count[`${strategy} ${step.id}`] ?? 0) + 1;
           },
         ),
         { numRuns: RUNS },
@@ -280,12 +299,28 @@ describe('every generated plan passes the safety rules (fast-check)', () => {
           drain: fc.integer({ min: 0, max: 60 }),
           grace: fc.integer({ min: 0, max: 120 }),
           timeout: fc.integer({ min: 1, max: 600 }),
+          // issue 13: what each release recorded of its webhook, and whether a token can set it
+          currentHook: fc.constantFrom('none', 'a', 'a+block', 'b+block'),
+          targetHook: fc.constantFrom('none', 'a', 'a+block', 'b+block'),
+          registers: fc.boolean(),
         }),
         (r) => {
           const other: Color = r.currentColor === 'blue' ? 'green' : 'blue';
           const targetColor = r.sameColor ? r.currentColor : other;
-          const current = release(3, r.web ? r.currentColor : undefined);
-          const target = release(2, r.web ? targetColor : undefined);
+          const hook = (h: string): Partial<Release> =>
+            h === 'none' || !r.web
+              ? {}
+              : {
+                  webhook: {
+                    url: `https://${h[0]}.example.net/hook`,
+                    secretSha256: h === 'a' ? undefined : `${h[0]}`.repeat(64),
+                    ...(h.endsWith('+block')
+                      ? { server: { certificate: '/etc/tls/c.pem', key: '/etc/tls/k.pem' } }
+                      : {}),
+                  },
+                };
+          const current = release(3, r.web ? r.currentColor : undefined, hook(r.currentHook));
+          const target = release(2, r.web ? targetColor : undefined, hook(r.targetHook));
           const state: AppState = {
             app: 'bot',
             current,
@@ -320,9 +355,16 @@ describe('every generated plan passes the safety rules (fast-check)', () => {
             before: hostBefore(undefined, probe),
             proxy: proxied ? { kind: r.proxy as 'nginx' | 'haproxy' } : undefined,
             lock: LOCK,
+            webhook: {
+              nginxConfDir: proxied ? '/etc/nginx/conf.d' : undefined,
+              registers: r.registers,
+            },
           });
           const violations = checkPlan(plan);
           if (violations.length) throw new Error(JSON.stringify({ violations, r }));
+          for (const step of plan.steps)
+            if (step.action.kind === 'webhook' || step.action.kind === 'webhook-server')
+              count[`rollback ${step.id}`] = (count[`rollback ${step.id}`] ?? 0) + 1;
           printable(plan);
           lockCovers(plan, lockFor(rollbackBudget(settings)));
           // the drain waits on the port of the release it leaves, whatever the upstream says
@@ -356,6 +398,88 @@ const rules = (plan: Plan) => checkPlan(plan).map((v: Violation) => v.rule);
 const without = (plan: Plan, kind: Step['action']['kind']): Plan => ({
   ...plan,
   steps: plan.steps.filter((s) => s.action.kind !== kind),
+});
+
+describe('the generated plans cover the webhook steps (issue 13)', () => {
+  it('server block, registration and the new-secret block in every strategy; deleteWebhook in handover', () => {
+    for (const strategy of ['blue-green', 'canary', 'handover'])
+      for (const id of ['webhook-server', 'webhook-register', 'webhook-server-secret'])
+        expect(count[`${strategy} ${id}`] ?? 0).toBeGreaterThan(20);
+    expect(count['handover webhook-clear'] ?? 0).toBeGreaterThan(20);
+    expect(count['rollback webhook-server'] ?? 0).toBeGreaterThan(20);
+    expect(count['rollback webhook-register'] ?? 0).toBeGreaterThan(20);
+  });
+});
+
+describe('the webhook rules refuse a plan that breaks them', () => {
+  const hook: RawDeployInputs = {
+    ...web,
+    strategy: 'blue-green',
+    'webhook-url': 'https://bot.example.net/tg/hook',
+    'tls-certificate': '/etc/tls/fullchain.pem',
+    'tls-key': '/etc/tls/privkey.pem',
+    'webhook-secret': 'HOOK-SECRET',
+    'telegram-bot-token': BOT_TOKEN,
+  };
+  const plan = deployPlan(hook, serving);
+  const ids = plan.steps.map((s) => s.id);
+  const move = (id: string, before: string): Plan => {
+    const steps = plan.steps.filter((s) => s.id !== id);
+    steps.splice(
+      steps.findIndex((s) => s.id === before),
+      0,
+      plan.steps.find((s) => s.id === id)!,
+    );
+    return { ...plan, steps };
+  };
+
+  it('as built: block, setWebhook, the new secret only, right after the switch and before the window', () => {
+    expect(checkPlan(plan)).toEqual([]);
+    const route = ids.indexOf('route-100');
+    expect(ids.slice(route, route + 5)).toEqual([
+      'route-100',
+      'webhook-server',
+      'webhook-register',
+      'webhook-server-secret',
+      'watch',
+    ]);
+    printable(plan);
+  });
+
+  it('webhook-after-switch: setWebhook or the block before the route to the gated release', () => {
+    expect(rules(move('webhook-register', 'route-100'))).toContain('webhook-after-switch');
+    expect(rules(move('webhook-server', 'ready'))).toContain('webhook-after-switch');
+  });
+
+  it('webhook-undo: setWebhook without the undo that sets it back; the block without its restore', () => {
+    const strip = (id: string): Plan => ({
+      ...plan,
+      steps: plan.steps.map((s) => (s.id === id ? { ...s, undo: undefined } : s)),
+    });
+    expect(rules(strip('webhook-register'))).toContain('webhook-undo');
+    expect(rules(strip('webhook-server'))).toContain('webhook-undo');
+    // the new-secret block shares the first one's restore: no undo of its own is needed
+    expect(rules(strip('webhook-server-secret'))).toEqual([]);
+  });
+
+  it('webhook-clear: deleteWebhook is for a polling bot, before the new poller starts', () => {
+    const polling = deployPlan(
+      {
+        app: 'bot',
+        image: web.image,
+        'bot-mode': 'polling',
+        'telegram-bot-token': BOT_TOKEN,
+      },
+      { ...serving, current: release(3, undefined), previous: undefined, routing: 'none' },
+    );
+    expect(checkPlan(polling)).toEqual([]);
+    const pids = polling.steps.map((s) => s.id);
+    expect(pids.indexOf('webhook-clear')).toBe(pids.findIndex((id) => id.startsWith('start-')) - 1);
+    const clear = polling.steps.find((s) => s.id === 'webhook-clear')!;
+    const late = { ...polling, steps: [...polling.steps.filter((s) => s !== clear), clear] };
+    expect(rules(late)).toContain('webhook-clear');
+    expect(rules({ ...plan, steps: [clear, ...plan.steps] })).toContain('webhook-clear');
+  });
 });
 
 describe('each rule refuses a plan that breaks it', () => {

@@ -27,6 +27,7 @@ const base = (): Inputs => ({
   drainSeconds: '10',
   gateWindow: '10',
   lockTimeout: '300',
+  telegram: { token: '', apiUrl: 'https://api.telegram.org' },
   proxy: { kind: 'auto', ...PROXY_INPUT_DEFAULTS },
   notify: {
     telegramToken: '',
