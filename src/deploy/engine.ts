@@ -38,6 +38,7 @@ import {
   type RollbackPlan,
   type RollbackSettings,
 } from './rollback-plan.js';
+import { buildResumePlan, refuseWhileHeld } from './resume-plan.js';
 import { assertSafe } from './rules.js';
 import type { LockPlan, Plan } from './steps.js';
 
@@ -119,6 +120,7 @@ export function deployBudget(config: DeployConfig, verifyPauseSeconds = 0): numb
       config.healthTimeoutSeconds + config.gateWindowSeconds,
       config.gateWindowSeconds + verifyPauseSeconds,
       config.stepIntervalSeconds + verifyPauseSeconds,
+      config.holdWatchSeconds + verifyPauseSeconds,
       config.drainSeconds,
       config.stopGraceSeconds,
       60,
@@ -387,6 +389,14 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
       },
       prepare: async (now) => {
         const probe = await probeHost(deps.exec, config, deps);
+        const proxy = deps.proxy ? describeProxy(deps.proxy) : undefined;
+        // resume goes on from the held canary; anything else is refused while one is held
+        if (config.resume)
+          return {
+            probe,
+            plan: buildResumePlan({ config, probe, lock, proxy, verifyPauseSeconds: pause }),
+          };
+        refuseWhileHeld(probe.state, 'deploy');
         // A downgrade goes back as a rollback does: the same irreversible-migration rule, refused
         // here, before the plan exists and anything changes.
         if (config.downgrade)
@@ -400,9 +410,10 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
           probe,
           releaseId,
           now: new Date(now).toISOString(),
-          proxy: deps.proxy ? describeProxy(deps.proxy) : undefined,
+          proxy,
           lock,
           verifyPauseSeconds: pause,
+          holder: deps.holder,
         });
         if (crossing?.forced) {
           const note = `force: downgrading past the irreversible migration of ${crossing.irreversible.map((r) => r.id).join(', ')}`;
@@ -412,14 +423,16 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
         return { probe, plan };
       },
       audit: (plan, result, facts, afterwards) => ({
-        action: `deploy ${config.strategy}`,
-        release: releaseId,
-        image: config.image.raw,
-        result: outcome('deploy', result),
+        action: config.resume ? `canary ${config.resume}` : `deploy ${config.strategy}`,
+        release: plan.releaseId,
+        image: plan.image,
+        result: result.ok && plan.canary?.phase === 'hold' ? 'held' : outcome('deploy', result),
         detail: [
           result.error
             ? [result.error.message, afterwards].filter(Boolean).join('; ')
-            : `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
+            : plan.canary
+              ? canaryLine(plan)
+              : `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
           crossing?.forced
             ? `downgrade forced past the irreversible migration of ${crossing.irreversible.map((r) => r.id).join(', ')}`
             : undefined,
@@ -433,6 +446,16 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
   if (report.result && !report.result.ok)
     throw new DeployError(report.result.error!, report, report.result.failedGate);
   return report;
+}
+
+/** What a held, promoted or aborted canary did, in one line (the audit's detail, the CLI). */
+export function canaryLine(plan: Plan): string {
+  const { phase, weight, held } = plan.canary!;
+  const current = plan.current?.id ?? 'the current release';
+  if (phase === 'hold') return `${held.id} held at ${weight}%, ${current} serves the rest`;
+  if (phase === 'promote')
+    return `${held.id} promoted from ${weight}% to 100%, previous ${current}`;
+  return `${held.id} aborted at ${weight}%: ${current} serves all traffic again, the canary removed`;
 }
 
 export class DeployError extends StepError {
@@ -536,6 +559,7 @@ export async function rollback(
       secrets: {},
       prepare: async () => {
         const probe = await probeHost(deps.exec, settings, deps);
+        refuseWhileHeld(probe.state, 'rollback');
         const state = await withMigrationLabels(deps.exec, probe.state, deps.log);
         choice = planRollback(state, settings.to, { force: settings.force });
         if (!probe.containers.some((c) => c.name === choice!.to.container))
