@@ -102,7 +102,9 @@ export function deployHeadline(
     return `📝 dry-run: ${next} would ${before ? `replace ${before}` : 'be the first release'} on ${plural(total, 'host')}${how ? ` (${how})` : ''}; nothing changed`;
   const failed = outcomes.filter((o) => o.error);
   const served = outcomes.filter((o) => !o.error && o.report);
-  if (!failed.length && served.length === total && total > 0)
+  const everywhere = !failed.length && served.length === total && total > 0;
+  if (everywhere && plan?.canary) return canaryHeadline(plan, total);
+  if (everywhere)
     return `✅ ${next} serves on ${plural(total, 'host')} (${[how, before ? `replaced ${before}` : 'first release'].filter(Boolean).join(', ')})`;
   const partly = served.length ? `; ${next} serves on ${served.length} of ${total} hosts` : '';
   if (!failed.length)
@@ -124,6 +126,19 @@ export function deployHeadline(
   return report && gotTraffic(report)
     ? `↩️ rolled back: ${still}; ${why}${partly}`
     : `🛑 refused: ${still}; ${why} and never got traffic${partly}`;
+}
+
+/** A canary held, promoted or aborted on every host: where the traffic is now. */
+function canaryHeadline(plan: NonNullable<RunReport['plan']>, total: number): string {
+  const { phase, weight, held } = plan.canary!;
+  const canary = versionOf(held);
+  const before = plan.current ? versionOf(plan.current) : 'the current release';
+  const hosts = plural(total, 'host');
+  if (phase === 'hold')
+    return `⏸️ ${canary} held at ${weight}% on ${hosts} (canary, ${before} serves the rest); promote or abort with \`resume\``;
+  if (phase === 'promote')
+    return `✅ ${canary} serves on ${hosts} (canary promoted from ${weight}%, replaced ${before})`;
+  return `↩️ canary aborted: ${before} serves all traffic again on ${hosts}; ${canary} (held at ${weight}%) removed`;
 }
 
 /** The rollback's headline: what serves again, or why not. */

@@ -5,7 +5,7 @@
  * the deployment's status, tell the chat how it ended.
  */
 import type { DeployConfig } from '../deploy/config.js';
-import { deploy, DeployError, type DeployReport } from '../deploy/engine.js';
+import { canaryLine, deploy, DeployError, type DeployReport } from '../deploy/engine.js';
 import type { Gate } from '../deploy/gates.js';
 import { createDeployment, type GithubDeployment } from '../deploy/github-deployment.js';
 import { hostPrimitives, type LockHolder, type TrafficProxy } from '../deploy/ports.js';
@@ -195,11 +195,13 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
     const hosts = hostReleases(hostNames, outcomes, rollbacks, released, config.dryRun);
     const planFile = writePlans('deploy', outcomes, deps);
     const first = outcomes.find((o) => o.report)?.report;
+    const canary = first?.plan.canary;
     const outputs = {
       image: config.image.raw,
       'previous-image': first?.plan.current?.image ?? '',
       color: first?.plan.color,
-      'release-id': releaseId,
+      'release-id': canary ? canary.held.id : releaseId,
+      ...canaryOutputs(outcomes, config.dryRun),
       'gap-ms': first?.facts.gapMs,
       'freed-bytes': freedBytes(outcomes),
       'plan-file': planFile,
@@ -240,7 +242,9 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
         .status(
           failure ? 'failure' : 'success',
           !failure
-            ? `release ${releaseId} is live`
+            ? canary
+              ? canaryLine(first!.plan)
+              : `release ${releaseId} is live`
             : event === 'rollback'
               ? 'deploy failed, rolled back'
               : 'deploy failed',
@@ -250,13 +254,40 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
         );
     told = true;
     if (!failure)
-      await tell('success', `release ${releaseId} is live on ${outcomes.length} host(s)`);
+      await tell(
+        'success',
+        canary
+          ? `${canaryLine(first!.plan)} on ${outcomes.length} host(s)`
+          : `release ${releaseId} is live on ${outcomes.length} host(s)`,
+      );
     else await tell(event, failure);
     return { outcomes, failure, outputs };
   } catch (error) {
     if (!told) await tell('failure', errorMessage(error));
     throw error;
   }
+}
+
+/**
+ * held and canary-weight: whether the canary is held now on every host this run reached, and the
+ * share of traffic it has there (a hold: its weight; promoted: 100; aborted or failed: 0). Empty
+ * for a run without canary-hold or resume.
+ */
+export function canaryOutputs(
+  outcomes: readonly HostOutcome<DeployReport>[],
+  dryRun: boolean,
+): Record<'held' | 'canary-weight', string | number | undefined> {
+  const plan = outcomes.find((o) => o.report)?.report?.plan;
+  if (!plan?.canary || dryRun) return { held: undefined, 'canary-weight': undefined };
+  const ok = outcomes.length > 0 && outcomes.every((o) => !o.error && o.report);
+  const { phase, weight } = plan.canary;
+  const held = ok && phase === 'hold';
+  // a failed promote's undos route back to the hold; a failed hold or abort ends at 0 or held
+  const failedWeight = phase === 'hold' ? 0 : weight;
+  return {
+    held: String(held || (!ok && phase !== 'hold')),
+    'canary-weight': !ok ? failedWeight : phase === 'hold' ? weight : phase === 'promote' ? 100 : 0,
+  };
 }
 
 /** Bytes the image prunes freed on all hosts; undefined when no host pruned an image. */
