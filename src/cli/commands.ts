@@ -326,6 +326,10 @@ export async function statusLines(exec: Executor, config: DeployConfig): Promise
   out.push(`app       ${config.app} (state ${paths.dir})`);
   out.push(`current   ${release(state.current)}`);
   out.push(`previous  ${release(state.previous)}`);
+  if (state.hold)
+    out.push(
+      `held      ${release(state.hold.release)} at ${state.hold.weight}% since ${state.hold.since} (run ${state.hold.runId} by ${state.hold.actor}): deploy --resume promote|abort`,
+    );
   const lockHolder = await readFile(exec, `${paths.lock}/holder.json`).catch(() => undefined);
   out.push(
     `lock      ${lockHolder === undefined ? 'free' : `held by ${describeHolder(lockHolder)}`}`,
