@@ -432,7 +432,9 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
             ? [result.error.message, afterwards].filter(Boolean).join('; ')
             : plan.canary
               ? canaryLine(plan)
-              : `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
+              : config.resume
+                ? 'nothing held on this host, nothing to abort'
+                : `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
           crossing?.forced
             ? `downgrade forced past the irreversible migration of ${crossing.irreversible.map((r) => r.id).join(', ')}`
             : undefined,

@@ -56,8 +56,35 @@ export function heldOn(config: DeployConfig, probe: Probe): Hold {
   return hold;
 }
 
+/**
+ * resume: abort where nothing is held (the hold ended, or this host never held: one host of
+ * several failed its hold): nothing to do, an empty plan, so aborting every host is idempotent.
+ */
+export function nothingToAbort(input: ResumeInput): Plan {
+  const { config, probe } = input;
+  const current = probe.state.current;
+  if (!current)
+    throw new StepError(
+      'resume',
+      `${config.app}: nothing is deployed on this host, nothing to abort`,
+    );
+  const what = { color: current.color, port: current.port, container: current.container };
+  return {
+    ...planHead(config, input, {
+      ...what,
+      current,
+      release: current,
+      before: hostBefore(config.hostPorts, probe),
+    }),
+    steps: [],
+    cleanup: [],
+    notes: [`resume abort: no canary is held on this host, nothing to abort; ${current.id} serves`],
+  };
+}
+
 export function buildResumePlan(input: ResumeInput): Plan {
   const { config, probe } = input;
+  if (config.resume === 'abort' && !probe.state.hold) return nothingToAbort(input);
   const hold = heldOn(config, probe);
   const state = probe.state;
   const current = state.current!;

@@ -103,7 +103,11 @@ export function deployHeadline(
   const failed = outcomes.filter((o) => o.error);
   const served = outcomes.filter((o) => !o.error && o.report);
   const everywhere = !failed.length && served.length === total && total > 0;
-  if (everywhere && plan?.canary) return canaryHeadline(plan, total);
+  // a resume may find nothing held on some hosts (an empty plan): the canary's hosts speak
+  const canary = outcomes.find((o) => o.report?.plan.canary)?.report?.plan;
+  if (everywhere && canary) return canaryHeadline(canary, total);
+  if (everywhere && outcomes.every((o) => !o.report?.plan.steps.length))
+    return `✅ nothing to do on ${plural(total, 'host')}: ${plan?.notes[0] ?? 'the plan is empty'}`;
   if (everywhere)
     return `✅ ${next} serves on ${plural(total, 'host')} (${[how, before ? `replaced ${before}` : 'first release'].filter(Boolean).join(', ')})`;
   const partly = served.length ? `; ${next} serves on ${served.length} of ${total} hosts` : '';

@@ -19,6 +19,7 @@ import { notify, type NotifyTargets } from '../notify/send.js';
 import { formatTarget } from '../ssh/target.js';
 import { onHosts, writePlans, type HostsRequest, type RunDeps } from './hosts.js';
 import {
+  abortPartial,
   hostReleases,
   hostsMarkdown,
   partialHosts,
@@ -157,7 +158,12 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
         log.error(
           `rollback-on-partial: ${failedHost} failed; rolling back ${took.map((o) => o.host).join(', ')}`,
         );
-        rollbacks = await rollBackPartial(request, took, failedHost, deps).catch((error: unknown) =>
+        // a held canary is aborted (a hold refuses a rollback); a release is rolled back
+        const back =
+          config.canaryHold !== undefined
+            ? abortPartial(request, took, deps)
+            : rollBackPartial(request, took, failedHost, deps);
+        rollbacks = await back.catch((error: unknown) =>
           took.map((o) => ({ host: o.host, error: errorMessage(error) })),
         );
         for (const r of rollbacks.filter((x) => x.error))
@@ -195,7 +201,7 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
     const hosts = hostReleases(hostNames, outcomes, rollbacks, released, config.dryRun);
     const planFile = writePlans('deploy', outcomes, deps);
     const first = outcomes.find((o) => o.report)?.report;
-    const canary = first?.plan.canary;
+    const canary = canaryPlan(outcomes)?.canary;
     const outputs = {
       image: config.image.raw,
       'previous-image': first?.plan.current?.image ?? '',
@@ -243,7 +249,7 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
           failure ? 'failure' : 'success',
           !failure
             ? canary
-              ? canaryLine(first!.plan)
+              ? canaryLine(canaryPlan(outcomes)!)
               : `release ${releaseId} is live`
             : event === 'rollback'
               ? 'deploy failed, rolled back'
@@ -257,7 +263,7 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
       await tell(
         'success',
         canary
-          ? `${canaryLine(first!.plan)} on ${outcomes.length} host(s)`
+          ? `${canaryLine(canaryPlan(outcomes)!)} on ${outcomes.length} host(s)`
           : `release ${releaseId} is live on ${outcomes.length} host(s)`,
       );
     else await tell(event, failure);
@@ -273,11 +279,15 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
  * share of traffic it has there (a hold: its weight; promoted: 100; aborted or failed: 0). Empty
  * for a run without canary-hold or resume.
  */
+/** The plan of the first host whose run held, promoted or aborted a canary. */
+const canaryPlan = (outcomes: readonly HostOutcome<DeployReport>[]) =>
+  outcomes.find((o) => o.report?.plan.canary)?.report?.plan;
+
 export function canaryOutputs(
   outcomes: readonly HostOutcome<DeployReport>[],
   dryRun: boolean,
 ): Record<'held' | 'canary-weight', string | number | undefined> {
-  const plan = outcomes.find((o) => o.report)?.report?.plan;
+  const plan = canaryPlan(outcomes);
   if (!plan?.canary || dryRun) return { held: undefined, 'canary-weight': undefined };
   const ok = outcomes.length > 0 && outcomes.every((o) => !o.error && o.report);
   const { phase, weight } = plan.canary;
