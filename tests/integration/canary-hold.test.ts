@@ -12,17 +12,21 @@
  *  2. a second run: held at 10%, then resume: abort: back to v1 only with 0 failed, the canary
  *     removed, no hold left;
  *  3. a third run: hold-watch with a verify check that starts failing during the hold: the run
- *     aborts on its own (traffic back on v1, the canary removed), 0 failed requests.
+ *     aborts on its own (traffic back on v1, the canary removed), 0 failed requests;
+ *  4. the same through the CLI: deploy --canary-hold 10, status shows the hold, a plain deploy is
+ *     refused naming resume, deploy --resume promote.
  *
  * The held share is counted where the weights split requests: fresh connections to the app's
  * HAProxy frontend (through the nginx front, upstream keepalive pins each pooled connection to
- * one server: logged). Counts, never milliseconds. Apps cnh-*, ports 23800-23829
+ * one server: logged). Counts, never milliseconds. Apps cnh-*, ports 23800-23839
  * (each attempt of a retried test gets its own).
  */
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runEntry, type EntryResult } from '../helpers/action-entry.js';
 import {
@@ -40,6 +44,7 @@ import {
 } from '../helpers/deploy-host.js';
 import { describe as describeLoad, startLoad, window, type LoadReport } from '../helpers/load.js';
 import { startHaproxy, startNginx, type Haproxy, type Nginx } from '../helpers/proxy-stack.js';
+import { ROOT } from '../helpers/repo.js';
 import { startRuntimeRelay, type RuntimeRelay } from '../helpers/runtime-relay.js';
 
 jest.setTimeout(600_000);
@@ -399,4 +404,81 @@ test('hold-watch: a check failing during the hold aborts on its own under load: 
   expect(state.hold).toBeUndefined();
   expect(audit(app.name).at(-1)).toMatchObject({ action: 'deploy canary', result: 'rolled-back' });
   expect(lockHeld(app.name)).toBe(false);
+});
+
+/**
+ * The CLI (src/cli/index.ts) as an operator runs it, with a config file of the same inputs.
+ * Asynchronously: the HAProxy relay answers from this process, so it must not block.
+ */
+function cli(
+  dir: string,
+  argv: string[],
+): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', join(ROOT, 'scripts/ts-register.mjs'), join(ROOT, 'src/cli/index.ts'), ...argv],
+    { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } },
+  );
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
+}
+
+/** The run must have succeeded; else its output is the error. */
+async function cliOk(running: ReturnType<typeof cli>): ReturnType<typeof cli> {
+  const run = await running;
+  if (run.code !== 0) throw new Error(`tg-devops exited ${run.code}:\n${run.out}\n${run.err}`);
+  return run;
+}
+
+function cliConfig(dir: string, app: App, image: string): string {
+  writeFileSync(join(dir, 'registry-password.txt'), `${env.SANDBOX_REGISTRY_PASSWORD}\n`);
+  const { hosts, 'state-dir': stateDir } = sshInputs();
+  const inputs = deployInputs(app, image);
+  const keys = Object.entries(inputs).filter(
+    ([k]) => !['ssh-key', 'known-hosts', 'registry-password', 'hosts', 'state-dir'].includes(k),
+  );
+  const file = join(dir, 'deploy.yml');
+  writeFileSync(
+    file,
+    [
+      `hosts: ${hosts}`,
+      `state-dir: ${stateDir}`,
+      `ssh-key-file: ${env.SANDBOX_SSH_KEY}`,
+      `known-hosts-file: ${env.SANDBOX_SSH_KNOWN_HOSTS}`,
+      'registry-password-file: registry-password.txt',
+      ...keys.map(([k, v]) => `${k}: ${JSON.stringify(v)}`),
+    ].join('\n'),
+  );
+  return file;
+}
+
+test('the CLI: deploy --canary-hold 10, status shows the hold, a plain deploy is refused, deploy --resume promote', async () => {
+  const app = newApp('cli');
+  const v1 = await firstDeploy(app);
+  const dir = mkdtempSync(join(tmpdir(), 'cnh-cli-'));
+  try {
+    const config = cliConfig(dir, app, env.SANDBOX_IMAGE_WEB_V2!);
+    const held = await cliOk(cli(dir, ['deploy', '--config', config, '--canary-hold', '10']));
+    expect(held.out).toMatch(/held at 10%, 20\d{6}-\d{6} serves the rest/);
+    const v2 = hostState(app.name).hold?.release.id;
+    expect(v2).toBeDefined();
+    expect((await cli(dir, ['status', '--config', config])).out).toMatch(
+      new RegExp(`held +${v2}.* at 10% since .*deploy --resume promote\\|abort`),
+    );
+    const refused = await cli(dir, ['deploy', '--config', config]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/held at 10%.*resume: promote or resume: abort/s);
+
+    const promoted = await cliOk(cli(dir, ['deploy', '--config', config, '--resume', 'promote']));
+    expect(promoted.out).toMatch(new RegExp(`${v2} promoted from 10% to 100%, previous ${v1}`));
+    expect(await running(app.name)).toEqual([`${app.name}-${v2}`]);
+    expect(hostState(app.name)).toMatchObject({ current: { id: v2 }, previous: { id: v1 } });
+    expect(hostState(app.name).hold).toBeUndefined();
+    expect(audit(app.name).at(-1)).toMatchObject({ action: 'canary promote', result: 'success' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
