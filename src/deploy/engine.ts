@@ -468,10 +468,13 @@ export class DeployError extends StepError {
   ) {
     const result = report.result!;
     const what = report.plan.kind === 'rollback' ? 'rollback' : 'deploy';
+    const canary = report.plan.canary;
     const back =
       report.plan.kind === 'rollback'
         ? `undone: ${report.plan.current?.id ?? 'the current release'} still serves`
-        : `rolled back to ${report.plan.current?.id ?? 'nothing (first deploy)'}`;
+        : canary && canary.phase !== 'hold'
+          ? `undone: ${canary.held.id} is held at ${canary.weight}% again (resume: promote or abort)`
+          : `rolled back to ${report.plan.current?.id ?? 'nothing (first deploy)'}`;
     const failedUndos = result.records.filter(
       (r) => r.status === 'undo-failed' || r.status === 'kept',
     );

@@ -121,6 +121,10 @@ export function deployHeadline(
       ? `${next} failed at ${code(failedStep(o)!)}`
       : `${next} did not reach ${code(o.host)}`;
   const still = before ? `${before} still serves` : 'nothing served before, nothing serves now';
+  // a promote or an abort that failed and was undone: back where the hold was
+  const resumed = outcomes.find((x) => x.report?.plan.canary)?.report?.plan.canary;
+  if (resumed && resumed.phase !== 'hold' && failed.every(undone))
+    return `⏸️ ${versionOf(resumed.held)} is held at ${resumed.weight}% again: the ${resumed.phase} failed and was undone; ${why}${partly}`;
   if (report?.result?.cancelled && undone(o)) return `⏹️ cancelled: ${still}${partly}`;
   if (!failed.every(undone)) {
     if (!report) return `❌ deploy failed: ${why}${partly}`;

@@ -314,6 +314,7 @@ describe('a canary held for approval: hold, promote, abort headlines', () => {
   function heldHost() {
     const host = memoryHost();
     const running = new Set([serving.container]);
+    const health = { status: '200' };
     const exec = recordingExecutor((argv): Partial<CommandResult> | undefined => {
       const cmd = argv.join(' ');
       if (cmd.startsWith('docker ps'))
@@ -343,7 +344,7 @@ describe('a canary held for approval: hold, promote, abort headlines', () => {
           }),
         };
       if (cmd.startsWith('sh -c command -v')) return { stdout: '/usr/bin/curl\n' };
-      if (argv[0] === 'curl') return { stdout: '200' };
+      if (argv[0] === 'curl') return { stdout: health.status };
       if (argv[0] === 'cat') return { exitCode: 1 };
       return undefined;
     });
@@ -358,6 +359,16 @@ describe('a canary held for approval: hold, promote, abort headlines', () => {
     };
     return {
       deps,
+      health,
+      run: async (inputs: RawDeployInputs): Promise<HostOutcome> => {
+        try {
+          return { host: HOST, report: await deploy(buildConfig(inputs), deps) };
+        } catch (error) {
+          if (!(error instanceof DeployError)) throw error;
+          const report = error.report as DeployReport;
+          return { host: HOST, report, error: error.message, gate: error.gate };
+        }
+      },
       state: () => host.readState(exec, host.appPaths('/x', 'shop-bot')),
       headline: async (inputs: RawDeployInputs) => {
         const report = await deploy(buildConfig(inputs), deps);
@@ -386,6 +397,18 @@ describe('a canary held for approval: hold, promote, abort headlines', () => {
     expect(after.hold).toBeUndefined();
     expect(after.current?.id).toBe('20260101-000100');
     expect(after.previous?.id).toBe(serving.id);
+  });
+
+  it('a promote whose gates fail again is undone back to the hold, and says so', async () => {
+    const h = heldHost();
+    await h.headline({ ...canary, 'canary-hold': '10' });
+    h.health.status = '500';
+    const o = await h.run({ ...canary, resume: 'promote', 'health-timeout': '1' });
+    expect(o.error).toMatch(/undone: 20260101-000100 is held at 10% again/);
+    expect(render(summaryMarkdown('shop-bot', [o], false)).headline).toBe(
+      '⏸️ 1.4.0 is held at 10% again: the promote failed and was undone; 1.4.0 failed its health gate (http-health)',
+    );
+    expect((await h.state()).hold).toMatchObject({ weight: 10 });
   });
 
   it('held at 10%, then aborted: the old release serves all traffic again', async () => {
