@@ -351,10 +351,7 @@ export function promoteSteps(input: StrategyInput, weight: number): Step[] {
       action: {
         kind: 'gate',
         container: next,
-        ready: {
-          checks: ['container-running', 'http-health'],
-          timeoutSeconds: input.config.healthTimeoutSeconds,
-        },
+        ready: { checks: READY, timeoutSeconds: input.config.healthTimeoutSeconds },
         watch: { checks: CANARY_CHECKS, seconds: 0 },
       },
       budgetSeconds: input.config.healthTimeoutSeconds + input.verifyPauseSeconds + 30,
