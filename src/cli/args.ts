@@ -21,6 +21,10 @@ export interface CliArgs {
   dryRun: boolean;
   /** Only these of the config's hosts (user@host[:port] as written there, or the bare host). */
   hosts: string[];
+  /** deploy: hold the canary at this weight (overrides the config's canary-hold). */
+  canaryHold?: string;
+  /** deploy: go on with the held canary. */
+  resume?: 'promote' | 'abort';
   /** rollback: the release id to go back to (default: the previous release). */
   to?: string;
   /** rollback: go back past an irreversible migration; lock release: free a live lock too. */
@@ -84,11 +88,19 @@ const COMMON = `  --config FILE   the deploy config: YAML whose keys are the dep
   -h, --help      this help`;
 
 export const COMMAND_USAGE: Record<Command, string> = {
-  deploy: `usage: tg-devops deploy --config deploy.yml [--dry-run] [--host HOST]...
+  deploy: `usage: tg-devops deploy --config deploy.yml [--dry-run] [--canary-hold PERCENT | --resume promote|abort] [--host HOST]...
 
 Deploys the config's image: lock, probe, plan, execute with health gates, undo on failure, audit.
-  --dry-run       connect, probe read-only and print the plan; nothing changes
-${COMMON}`,
+  --dry-run               connect, probe read-only and print the plan; nothing changes
+  --canary-hold PERCENT   canary: stop at PERCENT (1-99) with both releases running and record the
+                          hold on the host (the config's canary-hold key does the same)
+  --resume promote|abort  go on with the held canary: promote re-runs the gates and goes to 100%;
+                          abort routes all traffic back and removes the canary. While a canary is
+                          held, any other deploy or rollback is refused.
+${COMMON}
+
+example: tg-devops deploy --config deploy.yml --canary-hold 10
+         tg-devops deploy --config deploy.yml --resume promote`,
   rollback: `usage: tg-devops rollback --config deploy.yml [--to RELEASE_ID] [--force] [--dry-run] [--host HOST]...
 
 Gives the traffic back to the previous release's kept container (or --to RELEASE_ID) under the
@@ -265,6 +277,20 @@ export function parseArgs(argv: readonly string[]): Parsed {
         extra.limit = Number(text);
         break;
       }
+      case '--canary-hold':
+        only('--canary-hold', 'deploy');
+        extra.canaryHold = value();
+        if (!/^[0-9]{1,2}$/.test(extra.canaryHold) || Number(extra.canaryHold) < 1)
+          fail(`--canary-hold: '${extra.canaryHold}' is not a percentage from 1 to 99`);
+        break;
+      case '--resume': {
+        only('--resume', 'deploy');
+        const resume = value();
+        if (resume !== 'promote' && resume !== 'abort')
+          fail(`--resume: '${resume}' is neither promote nor abort`);
+        extra.resume = resume as 'promote' | 'abort';
+        break;
+      }
       case '--to':
         if (command !== 'rollback') fail(`--to is an option of rollback, not ${command}`);
         to = value();
@@ -281,6 +307,8 @@ export function parseArgs(argv: readonly string[]): Parsed {
     }
   }
   if (!config) fail('--config FILE is required');
+  if (extra.canaryHold && extra.resume)
+    fail('--canary-hold holds a new canary, --resume goes on with the held one: give one of them');
   if (command === 'exec' && !commandArgv?.length)
     fail('exec needs a command after --: tg-devops exec --config deploy.yml -- CMD [ARG]...');
   if (extra.lockAction === 'release' && !extra.reason?.trim())

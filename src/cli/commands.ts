@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import type { Clock } from '../clock.js';
-import type { DeployConfig } from '../deploy/config.js';
-import { releaseIdAt } from '../deploy/engine.js';
+import { parseHold, type DeployConfig } from '../deploy/config.js';
+import { canaryLine, releaseIdAt } from '../deploy/engine.js';
 import type { FetchLike } from '../health/http.js';
 import { planText } from '../deploy/print.js';
 import { hostPrimitives, type AppState, type AuditEntry } from '../deploy/ports.js';
@@ -176,7 +176,11 @@ function hostsRequest(cli: CliConfig, args: CliArgs) {
 
 /** The deploy action's run (src/orchestrate): batches of batch-size hosts, the same engine. */
 export async function deployCommand(cli: CliConfig, args: CliArgs, deps: CliDeps): Promise<number> {
-  const config: DeployConfig = { ...cli.config, dryRun: args.dryRun || cli.config.dryRun };
+  const config: DeployConfig = {
+    ...cli.config,
+    dryRun: args.dryRun || cli.config.dryRun,
+    ...holdFlags(cli, args),
+  };
   const proxy = proxyFor(cli, config);
   for (const key of cli.ignored)
     deps.log.info(`note: ${key} is for GitHub runs; the CLI ignores it`);
@@ -212,15 +216,33 @@ export async function deployCommand(cli: CliConfig, args: CliArgs, deps: CliDeps
         deps.out(planText(report.plan));
       } else {
         const gap = report.facts.gapMs !== undefined ? `, gap ${report.facts.gapMs} ms` : '';
-        deps.out(
-          `${o.host}: release ${releaseId} of ${config.app} is live (${config.image.raw}, ${report.plan.color ?? 'no color'}${gap}; previous ${report.plan.current?.id ?? 'none'})`,
-        );
+        if (report.plan.canary) deps.out(`${o.host}: ${config.app}: ${canaryLine(report.plan)}`);
+        else
+          deps.out(
+            `${o.host}: release ${releaseId} of ${config.app} is live (${config.image.raw}, ${report.plan.color ?? 'no color'}${gap}; previous ${report.plan.current?.id ?? 'none'})`,
+          );
       }
     }
     return exitCode(run.failure, cancel.signal);
   } finally {
     cancel.dispose();
   }
+}
+
+/**
+ * --canary-hold and --resume over the config's canary-hold, resume and hold-watch keys (the same
+ * validation: canary only, one or the other); --resume drops the config's hold, which is what
+ * held the canary in the first place.
+ */
+function holdFlags(cli: CliConfig, args: CliArgs): Partial<DeployConfig> {
+  if (!args.canaryHold && !args.resume) return {};
+  return configured(cli, () =>
+    parseHold(cli.config.strategy, {
+      canaryHold: args.canaryHold ?? '',
+      resume: args.resume ?? '',
+      holdWatch: args.resume ? '0' : String(cli.config.holdWatchSeconds / 60),
+    }),
+  );
 }
 
 const exitCode = (failure: string | undefined, signal: AbortSignal | undefined) =>
@@ -305,6 +327,10 @@ export async function statusLines(exec: Executor, config: DeployConfig): Promise
   out.push(`app       ${config.app} (state ${paths.dir})`);
   out.push(`current   ${release(state.current)}`);
   out.push(`previous  ${release(state.previous)}`);
+  if (state.hold)
+    out.push(
+      `held      ${release(state.hold.release)} at ${state.hold.weight}% since ${state.hold.since} (run ${state.hold.runId} by ${state.hold.actor}): deploy --resume promote|abort`,
+    );
   const lockHolder = await readFile(exec, `${paths.lock}/holder.json`).catch(() => undefined);
   out.push(
     `lock      ${lockHolder === undefined ? 'free' : `held by ${describeHolder(lockHolder)}`}`,

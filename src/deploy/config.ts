@@ -5,6 +5,7 @@ import {
   BOT_MODES,
   DEPLOY_SCHEMA,
   PROXY_KINDS,
+  RESUME_CHOICES,
   STRATEGIES,
   type DeployInputName,
   type InconclusiveChoice,
@@ -25,6 +26,7 @@ export { BOT_MODES, PROXY_KINDS, STRATEGIES } from '../inputs/entries.js';
 export type BotMode = (typeof BOT_MODES)[number];
 export type Strategy = (typeof STRATEGIES)[number];
 export type ProxyKind = (typeof PROXY_KINDS)[number];
+export type Resume = (typeof RESUME_CHOICES)[number];
 
 export interface ImageRef {
   /** The reference as given (normalised only by trimming). */
@@ -64,6 +66,12 @@ export interface DeployConfig {
   registry?: { server: string; username: string; password: string };
   canarySteps: number[];
   stepIntervalSeconds: number;
+  /** canary-hold: end the deploy with the canary held at this weight (1..99). */
+  canaryHold?: number;
+  /** resume: go on with a held canary (promote) or take it back (abort). */
+  resume?: Resume;
+  /** hold-watch: seconds the gates keep running on a held canary inside the hold's run (0: off). */
+  holdWatchSeconds: number;
   drainSeconds: number;
   stopGraceSeconds: number;
   gateWindowSeconds: number;
@@ -132,6 +140,9 @@ export interface RawDeployInputs {
   'registry-password'?: string;
   'canary-steps'?: string;
   'step-interval'?: string;
+  'canary-hold'?: string;
+  resume?: string;
+  'hold-watch'?: string;
   'drain-seconds'?: string;
   'stop-grace'?: string;
   'gate-window'?: string;
@@ -184,6 +195,9 @@ export const RAW_DEPLOY_INPUTS = [
   'registry-password',
   'canary-steps',
   'step-interval',
+  'canary-hold',
+  'resume',
+  'hold-watch',
   'drain-seconds',
   'stop-grace',
   'gate-window',
@@ -236,6 +250,7 @@ const DEFAULTED = [
   'host-ports',
   'canary-steps',
   'step-interval',
+  'hold-watch',
   'drain-seconds',
   'stop-grace',
   'gate-window',
@@ -378,6 +393,11 @@ export function buildConfig(raw: RawDeployInputs): DeployConfig {
     warnings.push(
       'webhook-url without tls-certificate/tls-key or telegram-bot-token: the deploy neither writes the server block nor registers the webhook',
     );
+  const hold = parseHold(strategy, {
+    canaryHold: get('canary-hold'),
+    resume: get('resume'),
+    holdWatch: orDefault('hold-watch'),
+  });
 
   return {
     app,
@@ -397,6 +417,7 @@ export function buildConfig(raw: RawDeployInputs): DeployConfig {
     registry,
     canarySteps,
     stepIntervalSeconds: seconds('step-interval'),
+    ...hold,
     drainSeconds: seconds('drain-seconds'),
     stopGraceSeconds: seconds('stop-grace'),
     gateWindowSeconds: seconds('gate-window'),
@@ -522,6 +543,37 @@ export function parseTelegramInputs(
   if (!/^https?:\/\/[^\s/]+/.test(apiUrl))
     throw new InputError('telegram-api-url', 'is not an http(s) URL');
   return { token, apiUrl: apiUrl.replace(/\/+$/, '') };
+}
+
+/**
+ * canary-hold, resume and hold-watch: a canary held for approval and its resumption. Both need
+ * strategy canary; a run either holds a new canary or resumes the held one, never both.
+ */
+export function parseHold(
+  strategy: Strategy,
+  raw: { canaryHold: string; resume: string; holdWatch: string },
+): Pick<DeployConfig, 'canaryHold' | 'resume' | 'holdWatchSeconds'> {
+  const watchMinutes = integerInput('hold-watch', raw.holdWatch);
+  const canaryHold = raw.canaryHold ? integerInput('canary-hold', raw.canaryHold) : undefined;
+  const resume = raw.resume ? parseChoice('resume', raw.resume, RESUME_CHOICES) : undefined;
+  if (canaryHold !== undefined && strategy !== 'canary')
+    throw new InputError(
+      'canary-hold',
+      `holds a canary at a traffic weight: it needs strategy canary (the strategy is ${strategy})`,
+    );
+  if (resume && strategy !== 'canary')
+    throw new InputError(
+      'resume',
+      `goes on with a held canary: it needs strategy canary (the strategy is ${strategy})`,
+    );
+  if (resume && canaryHold !== undefined)
+    throw new InputError(
+      'resume',
+      `canary-hold holds a new canary, resume goes on with the held one: give one of them, not both`,
+    );
+  if (watchMinutes > 0 && canaryHold === undefined)
+    throw new InputError('hold-watch', 'watches a held canary: it needs canary-hold');
+  return { canaryHold, resume, holdWatchSeconds: watchMinutes * 60 };
 }
 
 export function defaultStrategy(mode: BotMode): Strategy {

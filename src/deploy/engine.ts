@@ -38,6 +38,7 @@ import {
   type RollbackPlan,
   type RollbackSettings,
 } from './rollback-plan.js';
+import { buildResumePlan, refuseWhileHeld } from './resume-plan.js';
 import { assertSafe } from './rules.js';
 import type { BotApi } from './webhook-registration.js';
 import type { LockPlan, Plan } from './steps.js';
@@ -122,6 +123,7 @@ export function deployBudget(config: DeployConfig, verifyPauseSeconds = 0): numb
       config.healthTimeoutSeconds + config.gateWindowSeconds,
       config.gateWindowSeconds + verifyPauseSeconds,
       config.stepIntervalSeconds + verifyPauseSeconds,
+      config.holdWatchSeconds + verifyPauseSeconds,
       config.drainSeconds,
       config.stopGraceSeconds,
       60,
@@ -392,6 +394,21 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
       },
       prepare: async (now) => {
         const probe = await probeHost(deps.exec, config, deps);
+        const proxy = deps.proxy ? describeProxy(deps.proxy) : undefined;
+        // resume goes on from the held canary; anything else is refused while one is held
+        if (config.resume)
+          return {
+            probe,
+            plan: buildResumePlan({
+              config,
+              probe,
+              lock,
+              proxy,
+              verifyPauseSeconds: pause,
+              nginxConfDir: deps.proxy?.nginx?.confDir,
+            }),
+          };
+        refuseWhileHeld(probe.state, 'deploy');
         // A downgrade goes back as a rollback does: the same irreversible-migration rule, refused
         // here, before the plan exists and anything changes.
         if (config.downgrade)
@@ -405,10 +422,11 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
           probe,
           releaseId,
           now: new Date(now).toISOString(),
-          proxy: deps.proxy ? describeProxy(deps.proxy) : undefined,
+          proxy,
           lock,
           verifyPauseSeconds: pause,
           nginxConfDir: deps.proxy?.nginx?.confDir,
+          holder: deps.holder,
         });
         if (crossing?.forced) {
           const note = `force: downgrading past the irreversible migration of ${crossing.irreversible.map((r) => r.id).join(', ')}`;
@@ -418,14 +436,18 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
         return { probe, plan };
       },
       audit: (plan, result, facts, afterwards) => ({
-        action: `deploy ${config.strategy}`,
-        release: releaseId,
-        image: config.image.raw,
-        result: outcome('deploy', result),
+        action: config.resume ? `canary ${config.resume}` : `deploy ${config.strategy}`,
+        release: plan.releaseId,
+        image: plan.image,
+        result: result.ok && plan.canary?.phase === 'hold' ? 'held' : outcome('deploy', result),
         detail: [
           result.error
             ? [result.error.message, afterwards].filter(Boolean).join('; ')
-            : `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
+            : plan.canary
+              ? canaryLine(plan)
+              : config.resume
+                ? 'nothing held on this host, nothing to abort'
+                : `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
           crossing?.forced
             ? `downgrade forced past the irreversible migration of ${crossing.irreversible.map((r) => r.id).join(', ')}`
             : undefined,
@@ -441,6 +463,16 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<De
   return report;
 }
 
+/** What a held, promoted or aborted canary did, in one line (the audit's detail, the CLI). */
+export function canaryLine(plan: Plan): string {
+  const { phase, weight, held } = plan.canary!;
+  const current = plan.current?.id ?? 'the current release';
+  if (phase === 'hold') return `${held.id} held at ${weight}%, ${current} serves the rest`;
+  if (phase === 'promote')
+    return `${held.id} promoted from ${weight}% to 100%, previous ${current}`;
+  return `${held.id} aborted at ${weight}%: ${current} serves all traffic again, the canary removed`;
+}
+
 export class DeployError extends StepError {
   constructor(
     cause: StepError,
@@ -449,10 +481,13 @@ export class DeployError extends StepError {
   ) {
     const result = report.result!;
     const what = report.plan.kind === 'rollback' ? 'rollback' : 'deploy';
+    const canary = report.plan.canary;
     const back =
       report.plan.kind === 'rollback'
         ? `undone: ${report.plan.current?.id ?? 'the current release'} still serves`
-        : `rolled back to ${report.plan.current?.id ?? 'nothing (first deploy)'}`;
+        : canary && canary.phase !== 'hold'
+          ? `undone: ${canary.held.id} is held at ${canary.weight}% again (resume: promote or abort)`
+          : `rolled back to ${report.plan.current?.id ?? 'nothing (first deploy)'}`;
     const failedUndos = result.records.filter(
       (r) => r.status === 'undo-failed' || r.status === 'kept',
     );
@@ -542,6 +577,7 @@ export async function rollback(
       secrets: {},
       prepare: async () => {
         const probe = await probeHost(deps.exec, settings, deps);
+        refuseWhileHeld(probe.state, 'rollback');
         const state = await withMigrationLabels(deps.exec, probe.state, deps.log);
         choice = planRollback(state, settings.to, { force: settings.force });
         if (!probe.containers.some((c) => c.name === choice!.to.container))

@@ -561,9 +561,15 @@ export function recordedState(
   hadPreDeploy: boolean,
   label: MigrationLabel | undefined,
 ): AppState {
+  const mark = migrationMark(hadPreDeploy, label);
+  // canary-hold records the new release as the held canary, not as current
+  const held = after.hold?.release;
+  if (after.hold && held)
+    return mark === held.irreversibleMigration
+      ? after
+      : { ...after, hold: { ...after.hold, release: { ...held, irreversibleMigration: mark } } };
   const current = after.current;
   if (!current) return after;
-  const mark = migrationMark(hadPreDeploy, label);
   if (mark === current.irreversibleMigration) return after;
   const release: Release = { ...current, irreversibleMigration: mark };
   return {

@@ -20,9 +20,12 @@ import type { AppState, Release } from '../host/state.js';
 import type { Probe } from './probe.js';
 import type { ProxyDescription } from '../proxy/types.js';
 import { otherColor } from '../proxy/types.js';
+import { InputError } from '../errors.js';
 import {
   blueGreenSteps,
+  canaryHoldSteps,
   canarySteps,
+  canSplit,
   drainStep,
   handoverSteps,
   refOf,
@@ -46,6 +49,8 @@ export interface PlanInput {
   verifyPauseSeconds?: number;
   /** nginx's include directory (the proxy's), for the webhook server block. */
   nginxConfDir?: string;
+  /** The run (canary-hold records who held the canary). */
+  holder?: { runId: string; actor: string; url?: string };
 }
 
 const isRunning = (c: ContainerInfo) => c.state === 'running' || c.state === 'restarting';
@@ -63,7 +68,7 @@ export function reconcile(config: DeployConfig, probe: Probe): Reconciled {
   const running = probe.containers.filter(isRunning);
   let current = probe.state.current;
   const currentRunning = current && running.some((c) => c.name === current!.container);
-  const known = [probe.state.current, probe.state.previous, ...probe.state.history];
+  const known = knownOf(probe.state);
   const portOf = (c: ContainerInfo) =>
     known.find((r) => r?.container === c.name)?.port ??
     (c.color ? config.hostPorts[c.color] : undefined);
@@ -104,6 +109,14 @@ export function reconcile(config: DeployConfig, probe: Probe): Reconciled {
   return { current, strays, notes };
 }
 
+/** Every release the state names, the held canary included (its port and color). */
+const knownOf = (state: AppState): (Release | undefined)[] => [
+  state.current,
+  state.previous,
+  state.hold?.release,
+  ...state.history,
+];
+
 /** Containers of the releases that served last (state current and previous): never removed. */
 export function keptContainers(state: AppState): string[] {
   return [state.current?.container, state.previous?.container].filter(
@@ -116,7 +129,7 @@ export function hostBefore(
   hostPorts: DeployConfig['hostPorts'] | undefined,
   probe: Probe,
 ): HostBefore {
-  const known = [probe.state.current, probe.state.previous, ...probe.state.history];
+  const known = knownOf(probe.state);
   const refOfContainer = (c: ContainerInfo): ContainerRef => {
     const release = known.find((r) => r?.container === c.name);
     return {
@@ -140,7 +153,9 @@ export function routedTargets(probe: Probe, running: ContainerRef[]): RouteTarge
     const behind =
       running.find((c) => c.port === b.port) ??
       running.find((c) => c.color === b.color) ??
-      [probe.state.current, probe.state.previous].find((r) => r?.port === b.port);
+      [probe.state.current, probe.state.previous, probe.state.hold?.release].find(
+        (r) => r?.port === b.port,
+      );
     const name = behind
       ? 'name' in behind
         ? behind.name
@@ -292,6 +307,19 @@ export function buildPlan(input: PlanInput): Plan {
     before: routeBack,
     verifyPauseSeconds: input.verifyPauseSeconds ?? 0,
   };
+  if (config.canaryHold !== undefined) {
+    // canary-hold: the plan ends split, the hold recorded (state.current still serves the rest)
+    steps.push(
+      ...holdSteps(strategyInput, config.canaryHold, config.holdWatchSeconds, probe.state, input),
+    );
+    return {
+      ...planHead(config, input, { color, port, container, current, release, before }),
+      steps,
+      cleanup,
+      notes: [...config.warnings, ...notes],
+      canary: { phase: 'hold', weight: config.canaryHold, held: release },
+    };
+  }
   const strategySteps =
     config.strategy === 'handover'
       ? handoverSteps(strategyInput)
@@ -336,24 +364,77 @@ export function buildPlan(input: PlanInput): Plan {
   if (images) steps.push(images);
 
   return {
-    kind: 'deploy',
-    app: config.app,
-    strategy: config.strategy,
-    botMode: config.botMode,
-    proxy: proxyKind,
-    releaseId,
-    image: config.image.raw,
-    color,
-    port,
-    container,
-    current,
-    release,
-    before,
-    lock: input.lock,
+    ...planHead(config, input, { color, port, container, current, release, before }),
     steps,
     cleanup,
     notes: [...config.warnings, ...notes],
   };
+}
+
+/** What every deploy plan says of itself (the steps aside). */
+export function planHead(
+  config: DeployConfig,
+  input: Pick<PlanInput, 'proxy' | 'lock'>,
+  what: Pick<Plan, 'color' | 'port' | 'container' | 'current' | 'release' | 'before'>,
+): Omit<Plan, 'steps' | 'cleanup' | 'notes'> {
+  return {
+    kind: 'deploy',
+    app: config.app,
+    strategy: config.strategy,
+    botMode: config.botMode,
+    proxy: input.proxy?.kind ?? 'none',
+    releaseId: what.release.id,
+    image: what.release.image,
+    ...what,
+    lock: input.lock,
+  };
+}
+
+/**
+ * canary-hold's steps after the pull: the canary up to the hold weight (hold-watch included), then
+ * the hold recorded beside the unchanged current release. Refused (nothing changed) when nothing
+ * serves beside which a canary could be held.
+ */
+function holdSteps(
+  input: StrategyInput,
+  weight: number,
+  watchSeconds: number,
+  state: AppState,
+  plan: PlanInput,
+): Step[] {
+  if (!canSplit(input))
+    throw new InputError(
+      'canary-hold',
+      `${input.config.app}: no running release is routed on this host, so there is nothing to hold a canary beside; deploy once without canary-hold`,
+    );
+  const held: AppState = {
+    ...state,
+    hold: {
+      release: input.release,
+      weight,
+      since: plan.now,
+      runId: plan.holder?.runId ?? 'unknown',
+      actor: plan.holder?.actor ?? 'unknown',
+      ...(plan.holder?.url ? { url: plan.holder.url } : {}),
+    },
+  };
+  return [
+    ...canaryHoldSteps(input, weight, watchSeconds),
+    {
+      id: 'record-hold',
+      title: `record the hold: ${input.release.id} at ${weight}%, ${input.current?.id} serves the rest`,
+      action: {
+        kind: 'record',
+        state: held,
+        migrationFromLabel: { preDeploy: Boolean(input.config.preDeploy) },
+      },
+      undo: {
+        title: 'restore the previous state file',
+        actions: [{ kind: 'record', state }],
+      },
+      budgetSeconds: 60,
+    },
+  ];
 }
 
 /**

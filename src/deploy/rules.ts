@@ -25,6 +25,9 @@ import { stops, type Action, type Plan, type RouteTarget, type Step } from './st
  * webhook-undo: a setWebhook step carries the undo that sets back the registration it found, and
  *   a server block step the undo that puts back the block it found (the first of its file).
  * webhook-clear: deleteWebhook is for a polling bot only, before its new poller starts.
+ * canary-hold: a held canary's plan ends with both releases running and the route split at the
+ *   hold weight (instead of route-follows); a promote starts from the split the hold recorded,
+ *   both releases running.
  */
 export type RuleName =
   | 'gated-traffic'
@@ -37,7 +40,8 @@ export type RuleName =
   | 'undo-ends-serving'
   | 'webhook-after-switch'
   | 'webhook-undo'
-  | 'webhook-clear';
+  | 'webhook-clear'
+  | 'canary-hold';
 
 export interface Violation {
   rule: RuleName;
@@ -284,7 +288,10 @@ export function checkPlan(plan: Plan): Violation[] {
       rule: 'route-follows',
       message: `${release} is not running at the end of the plan`,
     });
-  if (plan.proxy !== 'none' && plan.release.port !== undefined) {
+  if (plan.canary) out.push(...checkHold(plan, sim));
+  if (plan.canary?.phase === 'hold') {
+    // ends split: checked by checkHold instead of route-follows
+  } else if (plan.proxy !== 'none' && plan.release.port !== undefined) {
     const routed = served(sim.routed);
     if (routed.length !== 1 || routed[0]!.container !== release || routed[0]!.weight !== 100)
       out.push({
@@ -335,6 +342,62 @@ export function checkPlan(plan: Plan): Violation[] {
         step: failing.id,
         message: `if it fails, ${serving} (serving before) is not running again after the undos`,
       });
+  }
+  return out;
+}
+
+/** The routing is exactly the canary at `weight` and `current` at the rest. */
+function isSplit(
+  routed: readonly RouteTarget[],
+  canary: string,
+  current: string | undefined,
+  weight: number,
+): boolean {
+  const on = served(routed);
+  const share = (name: string | undefined) =>
+    on.filter((t) => t.container === name).reduce((sum, t) => sum + t.weight, 0);
+  return (
+    on.every((t) => t.container === canary || t.container === current) &&
+    share(canary) === weight &&
+    share(current) === 100 - weight
+  );
+}
+
+/** canary-hold: where a hold ends and where a promote starts (see the rule's comment above). */
+function checkHold(plan: Plan, end: Sim): Violation[] {
+  const { phase, weight, held } = plan.canary!;
+  const current = plan.current?.container;
+  const v = (message: string): Violation => ({ rule: 'canary-hold', message });
+  const text = (routed: readonly RouteTarget[]) =>
+    served(routed)
+      .map((t) => `${t.container}:${t.weight}%`)
+      .join(', ') || 'nothing';
+  const out: Violation[] = [];
+  if (weight <= 0 || weight >= 100) out.push(v(`holds at ${weight}%, not between 0 and 100`));
+  if (phase === 'hold') {
+    if (!isSplit(end.routed, held.container, current, weight))
+      out.push(
+        v(
+          `the held plan does not end with ${held.container} at ${weight}% and ${current ?? 'the current release'} at the rest (it routes ${text(end.routed)})`,
+        ),
+      );
+    for (const name of [held.container, current])
+      if (name === undefined || !end.running.has(name))
+        out.push(v(`the held plan does not end with ${name ?? 'a current release'} running`));
+  }
+  if (phase === 'promote') {
+    const start = initial(plan);
+    if (!isSplit(start.routed, held.container, current, weight))
+      out.push(
+        v(
+          `promote starts from the recorded hold (${held.container} at ${weight}%), but the proxy routes ${text(start.routed)}`,
+        ),
+      );
+    for (const name of [held.container, current])
+      if (name === undefined || !start.running.has(name))
+        out.push(
+          v(`promote starts from the hold, but ${name ?? 'no current release'} is not running`),
+        );
   }
   return out;
 }

@@ -187,6 +187,18 @@ export interface HostBefore {
   kept: string[];
 }
 
+/**
+ * A canary held for approval, or resumed from a hold: `hold` ends with the canary at `weight`
+ * (both releases running, the route split); `promote` and `abort` start from the recorded hold and
+ * end with all traffic on the canary, or back on the release that served before.
+ */
+export interface CanaryPhase {
+  phase: 'hold' | 'promote' | 'abort';
+  weight: number;
+  /** The canary held (or to hold). */
+  held: Release;
+}
+
 export interface Plan {
   kind: 'deploy' | 'rollback';
   app: string;
@@ -209,6 +221,8 @@ export interface Plan {
   /** Run after the steps whatever happened (registry logout). */
   cleanup: Step[];
   notes: string[];
+  /** A held canary, or one resumed from its hold (canary-hold, resume). */
+  canary?: CanaryPhase;
 }
 
 // ---- effects: every action as one printable line ------------------------------------------------

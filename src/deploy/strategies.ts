@@ -279,34 +279,109 @@ export function blueGreenSteps(input: StrategyInput): Step[] {
   return [...startAndGate(input), ...switchAll(input), ...finish(input)];
 }
 
-export function canarySteps(input: StrategyInput): Step[] {
+/** One canary step: route `weight`% to the new release, hold step-interval, then gate it. */
+export function canaryStep(input: StrategyInput, weight: number): Step[] {
   const { config, next } = input;
-  if (!input.current || !input.currentRunning || !input.routed) return blueGreenSteps(input);
-  const steps: Step[] = startAndGate(input);
-  for (const weight of config.canarySteps) {
-    if (weight >= 100) break;
-    steps.push(
-      routeStep(
-        `route-${weight}`,
-        `route ${weight}% to ${next.color}, ${100 - weight}% to ${input.current.color}`,
-        targets(input, weight),
-        input.before,
-        { drainSeconds: config.drainSeconds },
-      ),
-      {
-        id: `gate-${weight}`,
-        title: `hold ${weight}% for ${config.stepIntervalSeconds}s, then gate ${next.name}`,
-        action: {
-          kind: 'gate',
-          container: next,
-          holdSeconds: config.stepIntervalSeconds,
-          watch: { checks: ['container-running', 'http-health', 'verify'], seconds: 0 },
-        },
-        budgetSeconds: config.stepIntervalSeconds + input.verifyPauseSeconds + 30,
+  return [
+    routeStep(
+      `route-${weight}`,
+      `route ${weight}% to ${next.color}, ${100 - weight}% to ${input.current?.color}`,
+      targets(input, weight),
+      input.before,
+      { drainSeconds: config.drainSeconds },
+    ),
+    {
+      id: `gate-${weight}`,
+      title: `hold ${weight}% for ${config.stepIntervalSeconds}s, then gate ${next.name}`,
+      action: {
+        kind: 'gate',
+        container: next,
+        holdSeconds: config.stepIntervalSeconds,
+        watch: { checks: CANARY_CHECKS, seconds: 0 },
       },
-    );
-  }
+      budgetSeconds: config.stepIntervalSeconds + input.verifyPauseSeconds + 30,
+    },
+  ];
+}
+
+const CANARY_CHECKS: GateCheck[] = ['container-running', 'http-health', 'verify'];
+
+/** A canary can split traffic only with a running current release behind a proxy. */
+export const canSplit = (input: StrategyInput): boolean =>
+  Boolean(input.current && input.currentRunning && input.routed);
+
+export function canarySteps(input: StrategyInput): Step[] {
+  if (!canSplit(input)) return blueGreenSteps(input);
+  const steps: Step[] = startAndGate(input);
+  for (const weight of input.config.canarySteps.filter((w) => w < 100))
+    steps.push(...canaryStep(input, weight));
   return [...steps, ...switchAll(input), ...finish(input)];
+}
+
+/**
+ * canary-hold: the canary steps below the hold weight, then the hold weight itself (each routed
+ * and gated); with hold-watch, the gates keep running on the canary for that long (a failure
+ * undoes the run: traffic back, the canary stopped and removed). The plan ends split.
+ */
+export function canaryHoldSteps(
+  input: StrategyInput,
+  weight: number,
+  watchSeconds: number,
+): Step[] {
+  const steps: Step[] = startAndGate(input);
+  for (const w of [...input.config.canarySteps.filter((s) => s < weight), weight])
+    steps.push(...canaryStep(input, w));
+  if (watchSeconds > 0)
+    steps.push(
+      watchGate(input.next, CANARY_CHECKS, watchSeconds, input.verifyPauseSeconds, 'hold-watch'),
+    );
+  return steps;
+}
+
+/**
+ * resume: promote: the gates again on the held canary first, then the canary steps above the
+ * hold weight, the switch to 100% with its window, the old release drained and stopped.
+ */
+export function promoteSteps(input: StrategyInput, weight: number): Step[] {
+  const { next } = input;
+  const steps: Step[] = [
+    {
+      id: 'gate-resume',
+      title: `gate ${next.name} again before promoting it from ${weight}%`,
+      action: {
+        kind: 'gate',
+        container: next,
+        ready: { checks: READY, timeoutSeconds: input.config.healthTimeoutSeconds },
+        watch: { checks: CANARY_CHECKS, seconds: 0 },
+      },
+      budgetSeconds: input.config.healthTimeoutSeconds + input.verifyPauseSeconds + 30,
+    },
+  ];
+  for (const w of input.config.canarySteps.filter((s) => s > weight && s < 100))
+    steps.push(...canaryStep(input, w));
+  return [...steps, ...switchAll(input), ...finish(input)];
+}
+
+/**
+ * resume: abort: all traffic back to the release that served before (the canary's line kept at
+ * 0: requests nginx's old workers still send find it), the canary's port drained, the canary
+ * stopped (the resume plan removes it after recording).
+ */
+export function abortSteps(input: StrategyInput): Step[] {
+  const { config, next, current } = input;
+  return [
+    routeStep(
+      'route-back',
+      `route all traffic back to ${current?.color} (${current?.container}); the canary ${next.name} gets none`,
+      targets(input, 0),
+      input.before,
+      { serving: true, drainSeconds: config.drainSeconds },
+    ),
+    ...drainStep(next, config.drainSeconds),
+    stopStep(next, config, {
+      title: `stop the canary ${next.name} (SIGTERM, up to ${config.stopGraceSeconds}s)`,
+    }),
+  ];
 }
 
 export function handoverSteps(input: StrategyInput): Step[] {

@@ -103,7 +103,13 @@ export function deployHeadline(
     return `📝 dry-run: ${next} would ${before ? `replace ${before}` : 'be the first release'} on ${plural(total, 'host')}${how ? ` (${how})` : ''}; nothing changed`;
   const failed = outcomes.filter((o) => o.error);
   const served = outcomes.filter((o) => !o.error && o.report);
-  if (!failed.length && served.length === total && total > 0)
+  const everywhere = !failed.length && served.length === total && total > 0;
+  // a resume may find nothing held on some hosts (an empty plan): the canary's hosts speak
+  const canary = outcomes.find((o) => o.report?.plan.canary)?.report?.plan;
+  if (everywhere && canary) return canaryHeadline(canary, total);
+  if (everywhere && outcomes.every((o) => !o.report?.plan.steps.length))
+    return `✅ nothing to do on ${plural(total, 'host')}: ${plan?.notes[0] ?? 'the plan is empty'}`;
+  if (everywhere)
     return `✅ ${next} serves on ${plural(total, 'host')} (${[how, before ? `replaced ${before}` : 'first release'].filter(Boolean).join(', ')})`;
   const partly = served.length ? `; ${next} serves on ${served.length} of ${total} hosts` : '';
   if (!failed.length)
@@ -116,6 +122,10 @@ export function deployHeadline(
       ? `${next} failed at ${code(failedStep(o)!)}`
       : `${next} did not reach ${code(o.host)}`;
   const still = before ? `${before} still serves` : 'nothing served before, nothing serves now';
+  // a promote or an abort that failed and was undone: back where the hold was
+  const resumed = outcomes.find((x) => x.report?.plan.canary)?.report?.plan.canary;
+  if (resumed && resumed.phase !== 'hold' && failed.every(undone))
+    return `⏸️ ${versionOf(resumed.held)} is held at ${resumed.weight}% again: the ${resumed.phase} failed and was undone; ${why}${partly}`;
   if (report?.result?.cancelled && undone(o)) return `⏹️ cancelled: ${still}${partly}`;
   if (!failed.every(undone)) {
     if (!report) return `❌ deploy failed: ${why}${partly}`;
@@ -125,6 +135,19 @@ export function deployHeadline(
   return report && gotTraffic(report)
     ? `↩️ rolled back: ${still}; ${why}${partly}`
     : `🛑 refused: ${still}; ${why} and never got traffic${partly}`;
+}
+
+/** A canary held, promoted or aborted on every host: where the traffic is now. */
+function canaryHeadline(plan: NonNullable<RunReport['plan']>, total: number): string {
+  const { phase, weight, held } = plan.canary!;
+  const canary = versionOf(held);
+  const before = plan.current ? versionOf(plan.current) : 'the current release';
+  const hosts = plural(total, 'host');
+  if (phase === 'hold')
+    return `⏸️ ${canary} held at ${weight}% on ${hosts} (canary, ${before} serves the rest); promote or abort with \`resume\``;
+  if (phase === 'promote')
+    return `✅ ${canary} serves on ${hosts} (canary promoted from ${weight}%, replaced ${before})`;
+  return `↩️ canary aborted: ${before} serves all traffic again on ${hosts}; ${canary} (held at ${weight}%) removed`;
 }
 
 /** The rollback's headline: what serves again, or why not. */

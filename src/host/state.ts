@@ -35,11 +35,31 @@ export interface Release {
   webhook?: RecordedWebhook;
 }
 
+/**
+ * A canary held for approval (canary-hold): the new release runs beside the current one and gets
+ * `weight` percent of the traffic until `resume: promote` or `resume: abort`. The host lock is not
+ * held across the hold (a person may take days); this record is what keeps a held host from a
+ * concurrent deploy or rollback: both are refused while it exists, unless they resume it.
+ */
+export interface Hold {
+  /** The held canary (not yet current: state.current still serves the rest). */
+  release: Release;
+  weight: number;
+  /** ISO time the hold began. */
+  since: string;
+  /** The run that held it (GITHUB_RUN_ID, or local-PID for the CLI), who, and its URL. */
+  runId: string;
+  actor: string;
+  url?: string;
+}
+
 export interface AppState {
   app: string;
   current?: Release;
   previous?: Release;
   history: Release[];
+  /** A canary held for approval; absent when none is. */
+  hold?: Hold;
 }
 
 /** One line of the audit history: who did what, when, from which run, and how it ended. */
@@ -180,12 +200,27 @@ function checkState(data: unknown, file: string, where: string): AppState {
     if (release !== undefined && !isRelease(release)) fail(`${key} is not a release`);
   }
   if (!history.every(isRelease)) fail('history holds something that is not a release');
+  if (data.hold !== undefined && !isHold(data.hold)) fail('hold is not a held canary');
   return {
     app: data.app as string,
     current: data.current as Release | undefined,
     previous: data.previous as Release | undefined,
     history: history as Release[],
+    ...(data.hold !== undefined ? { hold: data.hold as Hold } : {}),
   };
+}
+
+function isHold(value: unknown): value is Hold {
+  return (
+    isObject(value) &&
+    isRelease(value.release) &&
+    typeof value.weight === 'number' &&
+    value.weight > 0 &&
+    value.weight < 100 &&
+    typeof value.since === 'string' &&
+    typeof value.runId === 'string' &&
+    typeof value.actor === 'string'
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -26,6 +26,7 @@ export const BOT_MODES = ['polling', 'webhook', 'mtproto', 'worker'] as const;
 export const STRATEGIES = ['handover', 'blue-green', 'canary'] as const;
 export const PROXY_KINDS = ['nginx', 'haproxy', 'none'] as const;
 export const ROLLBACK_PROXY_KINDS = ['auto', ...PROXY_KINDS] as const;
+export const RESUME_CHOICES = ['promote', 'abort'] as const;
 
 /**
  * What an inconclusive check does, one vocabulary for deploy and verify: `fail` (not accepted; in
@@ -724,6 +725,31 @@ const DEPLOY_ENTRIES = [
     unit: 'seconds',
     default: '30',
     description: 'Seconds to hold each canary step before its gate.',
+  },
+  {
+    name: 'canary-hold',
+    kind: 'integer',
+    min: 1,
+    max: 99,
+    description:
+      'Canary only: run the canary steps up to this traffic percentage (gates included), then end the deploy successfully with the canary held there, both releases running, and the hold recorded in state.json on each host. The host lock is released; until resume: promote or resume: abort, any other deploy or rollback of the app is refused. Empty: no hold.',
+  },
+  {
+    name: 'resume',
+    kind: 'enum',
+    choices: RESUME_CHOICES,
+    description:
+      "Canary only: go on with the canary held on each host (canary-hold). promote re-runs the gates, then the remaining canary steps to 100%, drains and stops the old release and records the canary as current; abort routes all traffic back to the old release, drains the canary's port, stops and removes it. image must be the held one. Empty: a normal deploy.",
+  },
+  {
+    name: 'hold-watch',
+    kind: 'integer',
+    min: 0,
+    max: 360,
+    unit: 'minutes',
+    default: '0',
+    description:
+      "With canary-hold: minutes the gates (health, the verify checks) keep running on the held canary inside the hold's run; a failure aborts the canary on its own (traffic back to the old release, the canary removed) and the deploy fails. 0: no watch, the deploy ends as soon as the hold weight passed its gate.",
   },
   DRAIN_SECONDS,
   STOP_GRACE,

@@ -5,7 +5,7 @@
  * the deployment's status, tell the chat how it ended.
  */
 import type { DeployConfig } from '../deploy/config.js';
-import { deploy, DeployError, type DeployReport } from '../deploy/engine.js';
+import { canaryLine, deploy, DeployError, type DeployReport } from '../deploy/engine.js';
 import type { Gate } from '../deploy/gates.js';
 import { createDeployment, type GithubDeployment } from '../deploy/github-deployment.js';
 import { hostPrimitives, type LockHolder, type TrafficProxy } from '../deploy/ports.js';
@@ -21,6 +21,7 @@ import { notify, type NotifyTargets } from '../notify/send.js';
 import { formatTarget } from '../ssh/target.js';
 import { onHosts, telegramApi, writePlans, type HostsRequest, type RunDeps } from './hosts.js';
 import {
+  abortPartial,
   hostReleases,
   hostsMarkdown,
   partialHosts,
@@ -166,7 +167,12 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
         log.error(
           `rollback-on-partial: ${failedHost} failed; rolling back ${took.map((o) => o.host).join(', ')}`,
         );
-        rollbacks = await rollBackPartial(request, took, failedHost, deps).catch((error: unknown) =>
+        // a held canary is aborted (a hold refuses a rollback); a release is rolled back
+        const back =
+          config.canaryHold !== undefined
+            ? abortPartial(request, took, deps)
+            : rollBackPartial(request, took, failedHost, deps);
+        rollbacks = await back.catch((error: unknown) =>
           took.map((o) => ({ host: o.host, error: errorMessage(error) })),
         );
         for (const r of rollbacks.filter((x) => x.error))
@@ -204,11 +210,13 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
     const hosts = hostReleases(hostNames, outcomes, rollbacks, released, config.dryRun);
     const planFile = writePlans('deploy', outcomes, deps);
     const first = outcomes.find((o) => o.report)?.report;
+    const canary = canaryPlan(outcomes)?.canary;
     const outputs = {
       image: config.image.raw,
       'previous-image': first?.plan.current?.image ?? '',
       color: first?.plan.color,
-      'release-id': releaseId,
+      'release-id': canary ? canary.held.id : releaseId,
+      ...canaryOutputs(outcomes, config.dryRun),
       'gap-ms': first?.facts.gapMs,
       'freed-bytes': freedBytes(outcomes),
       'plan-file': planFile,
@@ -249,7 +257,9 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
         .status(
           failure ? 'failure' : 'success',
           !failure
-            ? `release ${releaseId} is live`
+            ? canary
+              ? canaryLine(canaryPlan(outcomes)!)
+              : `release ${releaseId} is live`
             : event === 'rollback'
               ? 'deploy failed, rolled back'
               : 'deploy failed',
@@ -259,13 +269,44 @@ export async function runDeploy(request: DeployRequest, deps: RunDeps): Promise<
         );
     told = true;
     if (!failure)
-      await tell('success', `release ${releaseId} is live on ${outcomes.length} host(s)`);
+      await tell(
+        'success',
+        canary
+          ? `${canaryLine(canaryPlan(outcomes)!)} on ${outcomes.length} host(s)`
+          : `release ${releaseId} is live on ${outcomes.length} host(s)`,
+      );
     else await tell(event, failure);
     return { outcomes, failure, outputs };
   } catch (error) {
     if (!told) await tell('failure', errorMessage(error));
     throw error;
   }
+}
+
+/**
+ * held and canary-weight: whether the canary is held now on every host this run reached, and the
+ * share of traffic it has there (a hold: its weight; promoted: 100; aborted or failed: 0). Empty
+ * for a run without canary-hold or resume.
+ */
+/** The plan of the first host whose run held, promoted or aborted a canary. */
+const canaryPlan = (outcomes: readonly HostOutcome<DeployReport>[]) =>
+  outcomes.find((o) => o.report?.plan.canary)?.report?.plan;
+
+export function canaryOutputs(
+  outcomes: readonly HostOutcome<DeployReport>[],
+  dryRun: boolean,
+): Record<'held' | 'canary-weight', string | number | undefined> {
+  const plan = canaryPlan(outcomes);
+  if (!plan?.canary || dryRun) return { held: undefined, 'canary-weight': undefined };
+  const ok = outcomes.length > 0 && outcomes.every((o) => !o.error && o.report);
+  const { phase, weight } = plan.canary;
+  const held = ok && phase === 'hold';
+  // a failed promote's undos route back to the hold; a failed hold or abort ends at 0 or held
+  const failedWeight = phase === 'hold' ? 0 : weight;
+  return {
+    held: String(held || (!ok && phase !== 'hold')),
+    'canary-weight': !ok ? failedWeight : phase === 'hold' ? weight : phase === 'promote' ? 100 : 0,
+  };
 }
 
 /** Bytes the image prunes freed on all hosts; undefined when no host pruned an image. */

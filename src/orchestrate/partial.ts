@@ -5,7 +5,13 @@
  * rollback that fails is said loudly: that host keeps the new release while the others do not.
  */
 import type { DeployConfig } from '../deploy/config.js';
-import { DeployError, rollback, type DeployReport, type RollbackReport } from '../deploy/engine.js';
+import {
+  deploy,
+  DeployError,
+  rollback,
+  type DeployReport,
+  type RollbackReport,
+} from '../deploy/engine.js';
 import { hostPrimitives, type LockHolder, type TrafficProxy } from '../deploy/ports.js';
 import { code, type HostOutcome } from '../deploy/summary.js';
 import { formatTarget } from '../ssh/target.js';
@@ -37,7 +43,63 @@ export interface PartialRollback {
   host: string;
   /** The release it went back to, when the rollback ran through. */
   report?: RollbackReport;
+  /** A held canary aborted instead (canary-hold): the release that serves it again. */
+  aborted?: { id: string; image: string };
   error?: string;
+}
+
+/**
+ * canary-hold over several hosts, one failed while others held their canary: those abort it
+ * (the engine's abort plan, resume: abort), so no host is left held and every host serves the
+ * release it served before. A rollback would be refused there (a hold refuses it).
+ */
+export async function abortPartial(
+  request: HostsRequest & {
+    config: DeployConfig;
+    proxy?: TrafficProxy;
+    holder: Omit<LockHolder, 'startedAt'>;
+  },
+  took: readonly HostOutcome<DeployReport>[],
+  deps: RunDeps,
+): Promise<PartialRollback[]> {
+  const names = new Set(took.map((o) => o.host));
+  const targets = request.targets.filter((t) => names.has(formatTarget(t)));
+  if (deps.signal?.aborted)
+    return targets.map((t) => ({
+      host: formatTarget(t),
+      error: 'cancelled before the abort started',
+    }));
+  const config: DeployConfig = {
+    ...request.config,
+    canaryHold: undefined,
+    holdWatchSeconds: 0,
+    resume: 'abort',
+  };
+  const outcomes = await onHosts<DeployReport>(
+    { ...request, targets, batchSize: targets.length },
+    deps,
+    (session, host) =>
+      deps.log.group(`rollback-on-partial: abort the held canary on ${host}`, () =>
+        deploy(config, {
+          exec: session,
+          host: deps.host ?? hostPrimitives,
+          proxy: request.proxy,
+          clock: deps.clock,
+          log: deps.log,
+          holder: request.holder,
+          signal: deps.signal,
+        }),
+      ),
+    (error) => (error instanceof DeployError ? { report: error.report as DeployReport } : {}),
+  );
+  return outcomes.map((o) => {
+    const serving = o.report?.plan.current;
+    return {
+      host: o.host,
+      error: o.error,
+      aborted: !o.error && serving ? { id: serving.id, image: serving.image } : undefined,
+    };
+  });
 }
 
 /**
@@ -135,13 +197,16 @@ export function hostReleases(
         : { host, result: 'failed', release: null, image: null, detail: o.error };
     }
     const back = rollbacks.find((r) => r.host === host);
-    if (back && !back.error && back.report)
+    const to = back?.report?.choice.to ?? back?.aborted;
+    if (back && !back.error && to)
       return {
         host,
         result: 'rolled-back',
-        release: back.report.choice.to.id,
-        image: back.report.choice.to.image,
-        detail: `rollback-on-partial: back from ${released.id}`,
+        release: to.id,
+        image: to.image,
+        detail: back.aborted
+          ? `rollback-on-partial: the canary ${released.id} aborted`
+          : `rollback-on-partial: back from ${released.id}`,
       };
     if (back)
       return {

@@ -96,6 +96,8 @@ export function audit(app: string): AuditLine[] {
 export function hostState(app: string): {
   current?: { id: string };
   previous?: { id: string };
+  /** A canary held for approval (canary-hold). */
+  hold?: { release: { id: string }; weight: number; runId: string };
 } {
   const file = `${appDir(app)}/state.json`;
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};

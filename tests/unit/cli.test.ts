@@ -33,6 +33,32 @@ const usageError = (argv: string[]): string => {
 };
 
 describe('argument parsing', () => {
+  test('deploy --canary-hold PERCENT and --resume promote|abort (one or the other)', () => {
+    expect(args(['deploy', '-c', 'd.yml', '--canary-hold', '10'])).toMatchObject({
+      command: 'deploy',
+      canaryHold: '10',
+    });
+    expect(args(['deploy', '-c', 'd.yml', '--resume=promote'])).toMatchObject({
+      resume: 'promote',
+    });
+    expect(args(['deploy', '-c', 'd.yml', '--resume', 'abort'])).toMatchObject({ resume: 'abort' });
+    expect(usageError(['deploy', '-c', 'd.yml', '--resume', 'later'])).toMatch(
+      /--resume: 'later' is neither promote nor abort/,
+    );
+    expect(usageError(['deploy', '-c', 'd.yml', '--canary-hold', '100'])).toMatch(
+      /--canary-hold: '100' is not a percentage from 1 to 99/,
+    );
+    expect(
+      usageError(['deploy', '-c', 'd.yml', '--canary-hold', '10', '--resume', 'abort']),
+    ).toMatch(/give one of them/);
+    expect(usageError(['rollback', '-c', 'd.yml', '--resume', 'abort'])).toMatch(
+      /--resume is an option of deploy, not rollback/,
+    );
+    expect(COMMAND_USAGE.deploy).toContain(
+      'example: tg-devops deploy --config deploy.yml --canary-hold 10',
+    );
+  });
+
   test('each command with its options', () => {
     expect(args(['deploy', '--config', 'd.yml', '--dry-run', '--host', 'a', '--host=b'])).toEqual({
       command: 'deploy',

@@ -152,6 +152,40 @@ describe('buildConfig', () => {
   });
 });
 
+describe('canary-hold, resume, hold-watch', () => {
+  const canary: RawDeployInputs = { ...base, strategy: 'canary' };
+
+  it('a canary held at a weight, watched for minutes; or a resume', () => {
+    expect(buildConfig({ ...canary, 'canary-hold': '10', 'hold-watch': '15' })).toMatchObject({
+      canaryHold: 10,
+      resume: undefined,
+      holdWatchSeconds: 900,
+    });
+    expect(buildConfig({ ...canary, resume: 'promote' })).toMatchObject({
+      canaryHold: undefined,
+      resume: 'promote',
+      holdWatchSeconds: 0,
+    });
+    expect(buildConfig(canary)).toMatchObject({ canaryHold: undefined, holdWatchSeconds: 0 });
+  });
+
+  it.each([
+    [{ 'canary-hold': '0' }, 'canary-hold', /between 1 and 99/],
+    [{ 'canary-hold': '100' }, 'canary-hold', /between 1 and 99/],
+    [{ 'canary-hold': 'ten' }, 'canary-hold', /whole number/],
+    [{ 'canary-hold': '10', strategy: 'blue-green' }, 'canary-hold', /needs strategy canary/],
+    [{ resume: 'later' }, 'resume', /one of promote, abort/],
+    [{ resume: 'abort', strategy: 'blue-green' }, 'resume', /needs strategy canary/],
+    [{ resume: 'abort', 'canary-hold': '10' }, 'resume', /give one of them/],
+    [{ 'hold-watch': '5' }, 'hold-watch', /needs canary-hold/],
+    [{ 'canary-hold': '10', 'hold-watch': '361' }, 'hold-watch', /between 0 and 360/],
+  ] as const)('%j is refused naming %s', (given, input, message) => {
+    const error = inputError(() => buildConfig({ ...canary, ...given }));
+    expect(error.input).toBe(input);
+    expect(error.message).toMatch(message);
+  });
+});
+
 describe('parseImageRef', () => {
   it.each([
     ['bot', { repository: 'bot' }],

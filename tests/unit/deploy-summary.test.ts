@@ -308,3 +308,117 @@ describe('pieces', () => {
     );
   });
 });
+
+describe('a canary held for approval: hold, promote, abort headlines', () => {
+  /** One host across runs: state, routing and the running containers follow the runs. */
+  function heldHost() {
+    const host = memoryHost();
+    const running = new Set([serving.container]);
+    const health = { status: '200' };
+    const exec = recordingExecutor((argv): Partial<CommandResult> | undefined => {
+      const cmd = argv.join(' ');
+      if (cmd.startsWith('docker ps'))
+        return {
+          stdout: [...running]
+            .map((name) => {
+              const release = name.slice('shop-bot-'.length);
+              const color = name === serving.container ? 'blue' : 'green';
+              return JSON.stringify({
+                Names: name,
+                State: 'running',
+                Labels: `tg-devops.app=shop-bot,tg-devops.color=${color},tg-devops.release=${release}`,
+              });
+            })
+            .join('\n'),
+        };
+      if (argv[0] === 'docker' && argv[1] === 'start') running.add(argv.at(-1)!);
+      if (argv[0] === 'docker' && (argv[1] === 'stop' || argv[1] === 'rm'))
+        running.delete(argv.at(-1)!);
+      if (cmd.startsWith('docker inspect'))
+        return {
+          stdout: JSON.stringify({
+            Status: 'running',
+            Running: true,
+            Restarting: false,
+            ExitCode: 0,
+          }),
+        };
+      if (cmd.startsWith('sh -c command -v')) return { stdout: '/usr/bin/curl\n' };
+      if (argv[0] === 'curl') return { stdout: health.status };
+      if (argv[0] === 'cat') return { exitCode: 1 };
+      return undefined;
+    });
+    const deps = {
+      exec,
+      host,
+      proxy: proxy(),
+      clock: fakeClock(Date.parse('2026-01-01T00:00:00Z')),
+      log: recordingLog(),
+      holder: { runId: '7', actor: 'tester' },
+      releaseId: '20260101-000100',
+    };
+    return {
+      deps,
+      health,
+      run: async (inputs: RawDeployInputs): Promise<HostOutcome> => {
+        try {
+          return { host: HOST, report: await deploy(buildConfig(inputs), deps) };
+        } catch (error) {
+          if (!(error instanceof DeployError)) throw error;
+          const report = error.report as DeployReport;
+          return { host: HOST, report, error: error.message, gate: error.gate };
+        }
+      },
+      state: () => host.readState(exec, host.appPaths('/x', 'shop-bot')),
+      headline: async (inputs: RawDeployInputs) => {
+        const report = await deploy(buildConfig(inputs), deps);
+        const o: HostOutcome = { host: HOST, report };
+        return render(summaryMarkdown('shop-bot', [o], false)).headline;
+      },
+    };
+  }
+  const canary = { ...web, strategy: 'canary', 'canary-steps': '10,50,100' };
+
+  it('held at 10%, then promoted: the headlines say held, then what serves', async () => {
+    const h = heldHost();
+    expect(await h.headline({ ...canary, 'canary-hold': '10' })).toBe(
+      '⏸️ 1.4.0 held at 10% on 1 host (canary, 1.3.2 serves the rest); promote or abort with resume',
+    );
+    expect((await h.state()).hold).toMatchObject({ weight: 10, runId: '7', actor: 'tester' });
+    expect((await h.state()).current?.id).toBe(serving.id);
+    // a normal deploy meanwhile is refused, naming resume
+    await expect(deploy(buildConfig(web), h.deps)).rejects.toThrow(
+      /resume: promote or resume: abort/,
+    );
+    expect(await h.headline({ ...canary, resume: 'promote' })).toBe(
+      '✅ 1.4.0 serves on 1 host (canary promoted from 10%, replaced 1.3.2)',
+    );
+    const after = await h.state();
+    expect(after.hold).toBeUndefined();
+    expect(after.current?.id).toBe('20260101-000100');
+    expect(after.previous?.id).toBe(serving.id);
+  });
+
+  it('a promote whose gates fail again is undone back to the hold, and says so', async () => {
+    const h = heldHost();
+    await h.headline({ ...canary, 'canary-hold': '10' });
+    h.health.status = '500';
+    const o = await h.run({ ...canary, resume: 'promote', 'health-timeout': '1' });
+    expect(o.error).toMatch(/undone: 20260101-000100 is held at 10% again/);
+    expect(render(summaryMarkdown('shop-bot', [o], false)).headline).toBe(
+      '⏸️ 1.4.0 is held at 10% again: the promote failed and was undone; 1.4.0 failed its health gate (http-health)',
+    );
+    expect((await h.state()).hold).toMatchObject({ weight: 10 });
+  });
+
+  it('held at 10%, then aborted: the old release serves all traffic again', async () => {
+    const h = heldHost();
+    await h.headline({ ...canary, 'canary-hold': '10' });
+    expect(await h.headline({ ...canary, resume: 'abort' })).toBe(
+      '↩️ canary aborted: 1.3.2 serves all traffic again on 1 host; 1.4.0 (held at 10%) removed',
+    );
+    const after = await h.state();
+    expect(after.hold).toBeUndefined();
+    expect(after.current?.id).toBe(serving.id);
+  });
+});

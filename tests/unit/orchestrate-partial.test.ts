@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fakeClock } from '../../src/clock.js';
 import { buildConfig } from '../../src/deploy/config.js';
-import type { HostPrimitives } from '../../src/deploy/ports.js';
+import type { Backend, HostPrimitives, TrafficProxy } from '../../src/deploy/ports.js';
 import type { AppState, Release } from '../../src/host/state.js';
 import { recordingLog } from '../../src/log.js';
 import { runDeploy } from '../../src/orchestrate/deploy.js';
@@ -40,15 +40,20 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** Two hosts running v1; `fail` per host decides which docker commands exit 1. */
-function twoHosts(fail: Record<string, (argv: readonly string[]) => boolean>) {
+function twoHosts(fail: Record<string, (argv: readonly string[]) => boolean>, serving = v1) {
   const hosts = new Map<string, ReturnType<typeof memoryHost>>();
   const docker = new Map<string, Map<string, FakeContainer>>();
   for (const t of targets) {
-    const state: AppState = { app: 'mybot', current: v1, history: [v1] };
+    const state: AppState = { app: 'mybot', current: serving, history: [serving] };
     hosts.set(t.host, memoryHost(state));
     docker.set(
       t.host,
-      new Map([[v1.container, { state: 'running', release: v1.id, image: v1.image }]]),
+      new Map([
+        [
+          serving.container,
+          { state: 'running', release: serving.id, image: serving.image, color: serving.color },
+        ],
+      ]),
     );
   }
   // the engine's host primitives, per host by the session's name
@@ -77,7 +82,11 @@ function twoHosts(fail: Record<string, (argv: readonly string[]) => boolean>) {
   return { hosts, docker, openSession, primitives, sessions };
 }
 
-async function run(world: ReturnType<typeof twoHosts>, extra: Record<string, string> = {}) {
+async function run(
+  world: ReturnType<typeof twoHosts>,
+  extra: Record<string, string> = {},
+  proxy?: TrafficProxy,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'tg-partial-'));
   dirs.push(dir);
   const summaries: string[] = [];
@@ -92,6 +101,7 @@ async function run(world: ReturnType<typeof twoHosts>, extra: Record<string, str
         'gate-window': '0',
         ...extra,
       }),
+      proxy,
       targets,
       ssh: {
         key: 'k',
@@ -235,5 +245,64 @@ describe('the hosts output on the ways a run ends', () => {
       [H2, 'untouched', null],
     ]);
     expect(r.told.at(-1)).toContain(`${H2}: untouched, not reached`);
+  });
+});
+
+describe('canary-hold over several hosts', () => {
+  const served: Release = { ...v1, port: 8001, container: `mybot-${v1.id}` };
+  /** nginx on each host: its routing by the session's name. */
+  function proxies() {
+    const routed = new Map<string, Backend[]>(
+      targets.map((t) => [t.host, [{ color: 'blue', port: 8001, weight: 100 }]]),
+    );
+    const proxy = {
+      kind: 'nginx',
+      current: async (e: { where: string }) => routed.get(e.where)!,
+      route: async (e: { where: string }, to: Backend[]) => void routed.set(e.where, to),
+      drain: async () => 0,
+    } as unknown as TrafficProxy;
+    return { proxy, of: (host: string) => routed.get(host)!.filter((b) => b.weight > 0) };
+  }
+  const canary = {
+    'bot-mode': 'webhook',
+    'health-path': '/health',
+    strategy: 'canary',
+    'canary-steps': '10,50,100',
+    'step-interval': '0',
+  };
+
+  it('the second host fails its hold: the first aborts its canary (a rollback would be refused there); abort again is a no-op', async () => {
+    const w = twoHosts({ 'h2.example.net': createFails }, served);
+    const nginx = proxies();
+    const r = await run(w, { ...canary, 'canary-hold': '10' }, nginx.proxy);
+    expect(r.failure).toBeDefined();
+    for (const host of ['h1.example.net', 'h2.example.net']) {
+      expect(w.hosts.get(host)!.state.hold).toBeUndefined();
+      expect(current(w, host)).toBe(served.id);
+      expect(nginx.of(host)).toEqual([{ color: 'blue', port: 8001, weight: 100 }]);
+    }
+    expect(w.docker.get('h1.example.net')!.has(`mybot-${NEW}`)).toBe(false); // removed
+    expect(w.hosts.get('h1.example.net')!.audits.map((a) => [a.action, a.result])).toEqual([
+      ['deploy canary', 'held'],
+      ['canary abort', 'success'],
+    ]);
+    expect(r.hosts[0]).toEqual({
+      host: H1,
+      result: 'rolled-back',
+      release: served.id,
+      image: served.image,
+      detail: `rollback-on-partial: the canary ${NEW} aborted`,
+    });
+    expect(r.outputs).toMatchObject({ held: 'false', 'canary-weight': 0 });
+
+    // abort on every host again: nothing is held anywhere, an empty plan each, success
+    const again = await run(w, { ...canary, resume: 'abort' }, nginx.proxy);
+    expect(again.failure).toBeUndefined();
+    expect(again.summary).toContain('✅ nothing to do on 2 hosts: resume abort: no canary is held');
+    expect(w.hosts.get('h2.example.net')!.audits.at(-1)).toMatchObject({
+      action: 'canary abort',
+      result: 'success',
+      detail: 'nothing held on this host, nothing to abort',
+    });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The safety rules (src/deploy/rules.ts) hold on every plan the engine builds: generated
  * configurations and host states (fast-check), at least 1,000 plans per strategy (blue-green,
- * canary, handover, rollback). And each rule refuses a plan that breaks it (mutations).
+ * canary, handover, rollback; a canary held, promoted and aborted). And each rule refuses a plan
+ * that breaks it (mutations).
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
@@ -17,6 +18,7 @@ import {
   type RollbackSettings,
 } from '../../src/deploy/rollback-plan.js';
 import { hostBefore } from '../../src/deploy/plan.js';
+import { buildResumePlan, refuseWhileHeld } from '../../src/deploy/resume-plan.js';
 import {
   assertSafe,
   checkPlan,
@@ -582,5 +584,257 @@ describe('convergence never costs the last good release', () => {
       s.action.kind === 'container' && s.action.op === 'remove' ? [s.action.container.name] : [],
     );
     expect(removed).not.toContain(release(3, 'blue').container);
+  });
+});
+
+// ---- a canary held for approval: hold, promote, abort ------------------------------------------
+
+/** A host with a canary held: the current release at 100-w, the held one at w (state.hold). */
+interface HeldShape {
+  currentColor: Color;
+  weight: number;
+  heldRunning: boolean;
+  previousKept: boolean;
+  /** What the proxy routes: the recorded split, or the current release alone (changed by hand). */
+  routing: 'split' | 'current';
+}
+
+const heldRelease = release(4, 'green');
+
+function heldProbe(h: HeldShape): Probe {
+  const other: Color = h.currentColor === 'blue' ? 'green' : 'blue';
+  const current = release(3, h.currentColor, { proxy: 'nginx' });
+  const held = release(4, other, { proxy: 'nginx', strategy: 'canary' });
+  const previous = h.previousKept ? release(2, other, { proxy: 'nginx' }) : undefined;
+  const containers: ContainerInfo[] = [
+    { name: current.container, state: 'running', releaseId: current.id, color: current.color },
+    {
+      name: held.container,
+      state: h.heldRunning ? 'running' : 'exited',
+      releaseId: held.id,
+      color: held.color,
+    },
+  ];
+  if (previous)
+    containers.push({
+      name: previous.container,
+      state: 'exited',
+      releaseId: previous.id,
+      color: previous.color,
+    });
+  const routed: Backend[] =
+    h.routing === 'split'
+      ? [
+          { color: h.currentColor, port: PORTS[h.currentColor], weight: 100 - h.weight },
+          { color: other, port: PORTS[other], weight: h.weight },
+        ]
+      : [{ color: h.currentColor, port: PORTS[h.currentColor], weight: 100 }];
+  const state: AppState = {
+    app: 'bot',
+    current,
+    previous,
+    history: [current, ...(previous ? [previous] : [])],
+    hold: {
+      release: held,
+      weight: h.weight,
+      since: '2026-01-04T00:00:00Z',
+      runId: '7',
+      actor: 'octocat',
+    },
+  };
+  return { paths, state, containers, routed, httpTool: 'curl' };
+}
+
+function resumePlan(raw: RawDeployInputs, probe: Probe): Plan {
+  const config = buildConfig(raw);
+  return buildResumePlan({
+    config,
+    probe,
+    lock: LOCK,
+    proxy: { kind: config.proxy as 'nginx' | 'haproxy', frontendPort: 9000 },
+    verifyPauseSeconds: 5,
+    nginxConfDir: '/etc/nginx/conf.d',
+  });
+}
+
+const routes = (plan: Plan) =>
+  plan.steps.flatMap((s) =>
+    s.action.kind === 'route'
+      ? [s.action.to.find((t) => t.container === plan.canary!.held.container)?.weight]
+      : [],
+  );
+
+describe('a canary held for approval: every generated plan passes the safety rules', () => {
+  it(`hold: ${RUNS} generated configurations, hold weights and host states`, () => {
+    let held = 0;
+    fc.assert(
+      fc.property(
+        configArb('canary').chain((raw) =>
+          fc
+            .record({
+              hold: fc.integer({ min: 1, max: 99 }),
+              watch: fc.constantFrom(0, 0, 1, 5),
+              shape: hostArb(true),
+            })
+            .map((x) => [raw, x] as const),
+        ),
+        ([raw, { hold, watch, shape }]) => {
+          const withHold = { ...raw, 'canary-hold': String(hold), 'hold-watch': String(watch) };
+          let plan: Plan;
+          try {
+            plan = deployPlan(withHold, shape);
+          } catch (error) {
+            // nothing routed and running to split with: refused naming canary-hold
+            expect((error as Error).message).toMatch(/canary-hold/);
+            return;
+          }
+          const violations = checkPlan(plan);
+          if (violations.length) throw new Error(JSON.stringify({ violations, withHold, shape }));
+          printable(plan);
+          lockCovers(plan, lockFor(deployBudget(buildConfig(withHold), 5)));
+          // it routes up to the hold weight, never past it, and records the hold last
+          const weights = routes(plan);
+          expect(weights[weights.length - 1]).toBe(hold);
+          expect(weights.every((w) => (w ?? 0) <= hold)).toBe(true);
+          expect(plan.steps[plan.steps.length - 1]!.id).toBe('record-hold');
+          expect(plan.steps.some((s) => s.id === 'hold-watch')).toBe(watch > 0);
+          held++;
+        },
+      ),
+      { numRuns: RUNS },
+    );
+    expect(held).toBeGreaterThan(RUNS / 10);
+  });
+
+  for (const resume of ['promote', 'abort'] as const)
+    it(`${resume}: ${RUNS} generated configurations and held hosts`, () => {
+      let withWebhook = 0;
+      fc.assert(
+        fc.property(
+          configArb('canary'),
+          fc.record({
+            currentColor: colorArb,
+            weight: fc.integer({ min: 1, max: 99 }),
+            heldRunning: resume === 'abort' ? fc.boolean() : fc.constant(true),
+            previousKept: fc.boolean(),
+            routing: fc.constant<'split'>('split'),
+          }),
+          (raw, h) => {
+            const probe = heldProbe(h);
+            const plan = resumePlan(
+              { ...raw, image: probe.state.hold!.release.image, resume },
+              probe,
+            );
+            const violations = checkPlan(plan);
+            if (violations.length) throw new Error(JSON.stringify({ violations, raw, h }));
+            printable(plan);
+            const weights = routes(plan);
+            if (resume === 'promote') {
+              // the gates run again first, weights only rise from the hold, ending at 100
+              expect(plan.steps[0]!.id).toBe('gate-resume');
+              expect(weights[weights.length - 1]).toBe(100);
+              expect(weights.every((w) => (w ?? 0) > h.weight)).toBe(true);
+              expect(plan.release.id).toBe(probe.state.hold!.release.id);
+              // a promote moves the webhook's block and registration after its last route
+              if (plan.steps.some((s) => s.action.kind.startsWith('webhook'))) withWebhook++;
+            } else {
+              expect(weights).toEqual([0]);
+              expect(plan.release.id).toBe(probe.state.current!.id);
+              const removed = plan.steps.filter(
+                (s) => s.action.kind === 'container' && s.action.op === 'remove',
+              );
+              expect(removed.map((s) => s.id)).toEqual(['remove-canary']);
+            }
+            const record = plan.steps.find((s) => s.id === 'record')!;
+            if (record.action.kind !== 'record') throw new Error('no record');
+            expect(record.action.state.hold).toBeUndefined();
+          },
+        ),
+        { numRuns: RUNS },
+      );
+      if (resume === 'promote') expect(withWebhook).toBeGreaterThan(RUNS / 20);
+    });
+});
+
+describe('a canary held for approval: the rules refuse what breaks it', () => {
+  const canary = { ...web, strategy: 'canary', 'canary-steps': '10,50,100' };
+
+  it('hold: a plan that does not end split at the hold weight', () => {
+    const plan = deployPlan({ ...canary, 'canary-hold': '10' }, serving);
+    expect(checkPlan(plan)).toEqual([]);
+    expect(rules({ ...plan, canary: { ...plan.canary!, weight: 50 } })).toContain('canary-hold');
+    // a hold that also went to 100 (or never routed) is not a hold
+    expect(rules(without(plan, 'route'))).toContain('canary-hold');
+  });
+
+  it('hold: refused before any change where nothing serves to split with', () => {
+    expect(() =>
+      deployPlan({ ...canary, 'canary-hold': '10' }, { ...serving, currentRunning: false }),
+    ).toThrow(/canary-hold/);
+  });
+
+  it('promote: starts from the recorded hold, not from a routing changed by hand', () => {
+    const shape: HeldShape = {
+      currentColor: 'blue',
+      weight: 10,
+      heldRunning: true,
+      previousKept: false,
+      routing: 'split',
+    };
+    const raw = { ...canary, image: heldRelease.image, resume: 'promote' };
+    expect(checkPlan(resumePlan(raw, heldProbe(shape)))).toEqual([]);
+    expect(rules(resumePlan(raw, heldProbe({ ...shape, routing: 'current' })))).toContain(
+      'canary-hold',
+    );
+    expect(rules(resumePlan(raw, heldProbe({ ...shape, heldRunning: false })))).toContain(
+      'canary-hold',
+    );
+  });
+
+  it('abort: the canary is not stopped before its port is drained', () => {
+    const probe = heldProbe({
+      currentColor: 'blue',
+      weight: 10,
+      heldRunning: true,
+      previousKept: false,
+      routing: 'split',
+    });
+    const plan = resumePlan({ ...canary, image: heldRelease.image, resume: 'abort' }, probe);
+    expect(checkPlan(plan)).toEqual([]);
+    expect(rules(without(plan, 'drain'))).toContain('drain-before-stop');
+    expect(rules(without(plan, 'route'))).toContain('drain-before-stop');
+  });
+
+  it('resume: refused with no hold, or another image than the held one', () => {
+    const probe = heldProbe({
+      currentColor: 'blue',
+      weight: 10,
+      heldRunning: true,
+      previousKept: false,
+      routing: 'split',
+    });
+    const raw = { ...canary, resume: 'promote' };
+    expect(() => resumePlan(raw, probe)).toThrow(/image.*held canary's image/);
+    expect(() =>
+      resumePlan(
+        { ...raw, image: heldRelease.image },
+        { ...probe, state: { ...probe.state, hold: undefined } },
+      ),
+    ).toThrow(/no canary is held/);
+  });
+
+  it('a deploy or a rollback while a canary is held is refused naming resume', () => {
+    const { state } = heldProbe({
+      currentColor: 'blue',
+      weight: 10,
+      heldRunning: true,
+      previousKept: false,
+      routing: 'split',
+    });
+    expect(() => refuseWhileHeld(state, 'deploy')).toThrow(
+      /held at 10%.*resume: promote or resume: abort/,
+    );
+    expect(() => refuseWhileHeld(state, 'rollback')).toThrow(/rollback now is refused/);
+    expect(() => refuseWhileHeld({ ...state, hold: undefined }, 'deploy')).not.toThrow();
   });
 });

@@ -63,7 +63,7 @@ const STATUS = ['success', 'failure', 'always', 'cancelled'];
 function evaluate(
   expression: string,
   contexts: Record<string, Json>,
-  status: { failed?: boolean } = {},
+  status: { failed?: boolean; cancelled?: boolean } = {},
 ): data.ExpressionData {
   const lexed = new Lexer(expression).lex();
   const parser = new Parser(
@@ -79,10 +79,10 @@ function evaluate(
   );
   const functions = new Map(
     Object.entries({
-      success: !status.failed,
+      success: !status.failed && !status.cancelled,
       failure: !!status.failed,
       always: true,
-      cancelled: false,
+      cancelled: !!status.cancelled,
     }).map(([name, value]) => [
       name,
       { name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(value) },
@@ -99,11 +99,16 @@ function interpolate(value: string, contexts: Record<string, Json>): string {
 }
 
 /** Whether a job runs: its `if:` (with the implicit success() when it names no status function). */
-function jobRuns(job: Job, contexts: Record<string, Json>, needsFailed: boolean): boolean {
+function jobRuns(
+  job: Job,
+  contexts: Record<string, Json>,
+  needsFailed: boolean,
+  cancelled = false,
+): boolean {
   const condition = (job.if ?? '').replace(/^\s*\$\{\{([\s\S]*)\}\}\s*$/, '$1').trim();
   const hasStatus = new RegExp(`\\b(${STATUS.join('|')})\\(`).test(condition);
   const full = !condition ? 'success()' : hasStatus ? condition : `success() && (${condition})`;
-  return truthy(evaluate(full, contexts, { failed: needsFailed }));
+  return truthy(evaluate(full, contexts, { failed: needsFailed, cancelled }));
 }
 
 /** The expression language's truthiness (@actions/expressions keeps its own unexported). */
@@ -163,12 +168,23 @@ async function destination(
 }
 
 describe('a prerelease tag never reaches the production job', () => {
-  it('the deploy job is the one job that names an environment, and its name comes from resolve', () => {
+  it('the jobs that name an environment take its name from resolve (the canary jobs too)', () => {
     const named = Object.entries(jobs).filter(([, j]) => j.environment !== undefined);
-    expect(named.map(([id]) => id)).toEqual(['deploy']);
+    expect(named.map(([id]) => id)).toEqual(['deploy', 'canary-promote', 'canary-abort']);
     expect(needsOf(jobs.deploy!)).toEqual(['resolve']);
-    expect((jobs.deploy!.environment as { name: string }).name).toBe(
-      '${{ needs.resolve.outputs.environment }}',
+    for (const [, job] of named) {
+      expect(needsOf(job)).toContain('resolve');
+      expect((job.environment as { name: string }).name).toContain(
+        'needs.resolve.outputs.environment',
+      );
+    }
+    // without canary-approval (the default) the deploy job is the environment's own
+    const contexts = {
+      inputs: inputDefaults,
+      needs: { resolve: { result: 'success', outputs: { environment: 'production' } } },
+    };
+    expect(interpolate((jobs.deploy!.environment as { name: string }).name, contexts)).toBe(
+      'production',
     );
   });
 
@@ -365,6 +381,10 @@ describe('several hosts: the notification says which host runs what (the deploy 
       PRERELEASE: 'false',
       DEPLOY: 'failure',
       PROMOTE: 'skipped',
+      CANARY: 'false',
+      HELD: '',
+      APPROVE: 'skipped',
+      ABORT: 'skipped',
       ROLLBACK: '',
       REASON: '',
       REFUSAL: '',
@@ -379,7 +399,9 @@ describe('several hosts: the notification says which host runs what (the deploy 
     expect(deploy.with?.['rollback-on-partial']).toBe('${{ inputs.rollback-on-partial }}');
     expect(workflow.on.workflow_call.inputs['rollback-on-partial']?.default).toBe(true);
     expect(jobs.deploy!.outputs?.hosts).toBe('${{ steps.deploy.outputs.hosts }}');
-    expect(notify.env?.HOSTS).toBe('${{ needs.deploy.outputs.hosts }}');
+    expect(notify.env?.HOSTS).toBe(
+      '${{ needs.canary-promote.outputs.hosts || needs.deploy.outputs.hosts }}',
+    );
   });
 
   it('every host put back: a rollback notice, with one line per host', async () => {
@@ -530,7 +552,12 @@ describe('promote runs after the approval point', () => {
     ['cancelled', false],
   ])('deploy %s: promote runs = %s', (result, runs) => {
     const contexts = {
-      needs: { resolve: { result: 'success', outputs: {} }, deploy: { result, outputs: {} } },
+      inputs: inputDefaults,
+      needs: {
+        resolve: { result: 'success', outputs: {} },
+        deploy: { result, outputs: {} },
+        'canary-promote': { result: 'skipped', outputs: {} },
+      },
     };
     expect(jobRuns(jobs.promote!, contexts, result !== 'success')).toBe(runs);
   });
@@ -547,9 +574,184 @@ describe('promote runs after the approval point', () => {
     });
   });
 
-  it('notify hears of every outcome: it needs all three and always runs', () => {
-    expect(needsOf(jobs.notify!).sort()).toEqual(['deploy', 'promote', 'resolve']);
+  it('notify hears of every outcome: it needs every job and always runs', () => {
+    expect(needsOf(jobs.notify!).sort()).toEqual([
+      'canary-abort',
+      'canary-promote',
+      'deploy',
+      'promote',
+      'resolve',
+    ]);
     expect(jobRuns(jobs.notify!, { needs: {} }, true)).toBe(true);
+  });
+});
+
+describe('canary-approval: hold, then the reviewers promote; declined, timed out or cancelled aborts', () => {
+  const on = { ...inputDefaults, 'canary-approval': true };
+  const needs = (
+    deploy: { result: string; held?: string },
+    promote: { result: string; held?: string },
+  ) => ({
+    resolve: { result: 'success', outputs: { environment: 'production' } },
+    deploy: { result: deploy.result, outputs: { held: deploy.held ?? '' } },
+    'canary-promote': { result: promote.result, outputs: { held: promote.held ?? '' } },
+  });
+  const envName = (job: string, inputs: Record<string, Json>): string =>
+    interpolate((jobs[job]!.environment as { name: string }).name, {
+      inputs,
+      needs: needs({ result: 'success' }, { result: 'success' }),
+    });
+
+  it('the deploy job holds the canary, in an environment without the reviewers', () => {
+    const deploy = step('deploy', 'deploy');
+    expect(deploy.with?.['canary-hold']).toBe(
+      "${{ inputs.canary-approval && inputs.canary-hold || '' }}",
+    );
+    expect(deploy.with?.['hold-watch']).toBe(
+      "${{ inputs.canary-approval && inputs.hold-watch || '0' }}",
+    );
+    expect(deploy.with?.strategy).toBe(
+      "${{ inputs.canary-approval && 'canary' || inputs.strategy }}",
+    );
+    expect(interpolate(deploy.with!['canary-hold']!, { inputs: on })).toBe('10');
+    expect(interpolate(deploy.with!['canary-hold']!, { inputs: inputDefaults })).toBe('');
+    expect(envName('deploy', on)).toBe('production-canary');
+    expect(envName('deploy', { ...on, 'canary-environment': 'prod-hold' })).toBe('prod-hold');
+    expect(jobs.deploy!.outputs?.held).toBe('${{ steps.deploy.outputs.held }}');
+    // a held canary is verified after its promotion, not while 10% of the traffic reaches it
+    expect(jobRuns(step('deploy', 'verify') as Job, { inputs: on }, false)).toBe(false);
+    expect(jobRuns(step('deploy', 'verify') as Job, { inputs: inputDefaults }, false)).toBe(true);
+  });
+
+  it('canary-promote needs the hold job and runs in the production environment (its reviewers)', () => {
+    const promote = jobs['canary-promote']!;
+    expect(needsOf(promote)).toEqual(['resolve', 'deploy']);
+    expect(envName('canary-promote', on)).toBe('production');
+    expect(step('canary-promote', 'promote').with?.resume).toBe('promote');
+    expect(step('canary-promote', 'promote').uses).toBe('org/tg-devops/deploy@v1');
+    expect(step('canary-promote', 'verify').with?.container).toBe(
+      '${{ inputs.app }}-${{ steps.promote.outputs.release-id }}',
+    );
+    expect(promote.permissions).toEqual({ contents: 'read' });
+    const runs = (deploy: { result: string; held?: string }, inputs: Record<string, Json> = on) =>
+      jobRuns(
+        promote,
+        { inputs, needs: needs(deploy, { result: 'skipped' }) },
+        deploy.result !== 'success',
+      );
+    expect(runs({ result: 'success', held: 'true' })).toBe(true);
+    expect(runs({ result: 'success', held: 'true' }, inputDefaults)).toBe(false);
+    expect(runs({ result: 'failure', held: 'false' })).toBe(false); // hold-watch aborted it
+    expect(runs({ result: 'success', held: 'false' })).toBe(false);
+  });
+
+  it.each([
+    // [canary-promote result, its held output, the run cancelled, abort runs]
+    ['failure', '', false, true], // the review was declined, or not given within 30 days
+    ['cancelled', '', true, true], // the run was cancelled while the canary waited
+    ['failure', 'true', false, true], // promote failed and its undos went back to the hold
+    ['failure', 'false', false, false], // promoted, then verification failed: rolled back there
+    ['success', 'false', false, false], // promoted
+  ])(
+    'canary-promote %s (held %s, cancelled %s): canary-abort runs = %s',
+    (result, held, cancelled, runs) => {
+      const abort = jobs['canary-abort']!;
+      expect(needsOf(abort)).toEqual(['resolve', 'deploy', 'canary-promote']);
+      const contexts = {
+        inputs: on,
+        needs: needs(
+          { result: 'success', held: 'true' },
+          { result: String(result), held: String(held) },
+        ),
+      };
+      expect(jobRuns(abort, contexts, result === 'failure', Boolean(cancelled))).toBe(runs);
+    },
+  );
+
+  it('canary-abort aborts with resume: abort in the hold environment, never without a hold', () => {
+    const abort = jobs['canary-abort']!;
+    expect(step('canary-abort', 'abort').with?.resume).toBe('abort');
+    expect(envName('canary-abort', on)).toBe('production-canary');
+    expect(abort.permissions).toEqual({ contents: 'read' });
+    // the hold job failed (hold-watch aborted on its own): nothing is held, nothing to abort
+    const failedHold = {
+      inputs: on,
+      needs: needs({ result: 'failure', held: 'false' }, { result: 'skipped' }),
+    };
+    expect(jobRuns(abort, failedHold, true)).toBe(false);
+    // without canary-approval it never runs
+    const plain = {
+      inputs: inputDefaults,
+      needs: needs({ result: 'failure' }, { result: 'skipped' }),
+    };
+    expect(jobRuns(abort, plain, true)).toBe(false);
+  });
+
+  it('the release tags move only after canary-promote succeeded', () => {
+    const tags = (promote: string, cancelled = false) =>
+      jobRuns(
+        jobs.promote!,
+        { inputs: on, needs: needs({ result: 'success', held: 'true' }, { result: promote }) },
+        promote === 'failure',
+        cancelled,
+      );
+    expect(needsOf(jobs.promote!)).toContain('canary-promote');
+    expect(tags('success')).toBe(true);
+    expect(tags('failure')).toBe(false);
+    expect(tags('skipped')).toBe(false);
+    expect(tags('cancelled', true)).toBe(false);
+  });
+
+  it('processes are refused with canary-approval, before anything deploys', async () => {
+    const check = jobs.deploy!.steps!.find((s) => s.name === 'check the processes list')!;
+    const refused = await runStep(check.run ?? '', {
+      PROCESSES: '[{"app": "w", "bot-mode": "worker"}]',
+      CANARY_APPROVAL: 'true',
+    });
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain(
+      "::error::Input 'processes': not deployed with canary-approval",
+    );
+    const none = await runStep(check.run ?? '', { PROCESSES: '[]', CANARY_APPROVAL: 'true' });
+    expect(none.status).toBe(0);
+  });
+
+  it('the notification says aborted, or that the abort failed and how to finish it', async () => {
+    const notify = jobs.notify!.steps!.find((s) => s.name === 'notify the ops chat')!;
+    const send = (over: Record<string, string>) =>
+      runStep(notify.run ?? '', {
+        TELEGRAM_TOKEN: '',
+        CHAT_ID: '',
+        WEBHOOK_URL: '',
+        APP: 'shop-bot',
+        VERSION: 'v1.5.0',
+        ENVIRONMENT: 'production',
+        RESOLVE: 'success',
+        PRERELEASE: 'false',
+        DEPLOY: 'success',
+        PROMOTE: 'skipped',
+        CANARY: 'true',
+        HELD: 'true',
+        APPROVE: 'failure',
+        ABORT: 'success',
+        ROLLBACK: '',
+        REASON: '',
+        REFUSAL: '',
+        HOSTS: '',
+        IMAGE: 'ghcr.io/o/shop-bot@sha256:abc',
+        RUN_URL: 'https://run',
+        COMMIT_URL: 'https://commit',
+        ...over,
+      });
+    expect((await send({})).stdout).toContain(
+      '↩️ shop-bot v1.5.0 was held as a canary on production and aborted',
+    );
+    expect((await send({ ABORT: 'failure' })).stdout).toContain(
+      'its abort did not succeed (abort: failure): it may still be held; run the deploy with resume: abort',
+    );
+    expect((await send({ APPROVE: 'success', PROMOTE: 'success' })).stdout).toContain(
+      '✅ shop-bot v1.5.0 is live on production',
+    );
   });
 });
 

@@ -1,0 +1,484 @@
+/**
+ * Issue 14's held canary, through the deploy ACTION as a runner runs it (actions/deploy/index.ts,
+ * INPUT_* with action.yml's defaults) over the sandbox's sshd, dockerd and registry (webbot
+ * images), behind a private nginx front and HAProxy (its runtime API: the zero-loss path; nginx's
+ * own reload resets are covered by acceptance.test.ts), under load from fresh-connection AND
+ * kept-alive clients:
+ *
+ *  1. canary-hold: 10 holds v2 at 10%: about 10% of the requests reach v2 (a tolerant band, by
+ *     counts) with 0 failed; the hold is in state.json, the lock is free, and a normal deploy and
+ *     a rollback meanwhile are refused naming `resume` with nothing changed; then resume: promote
+ *     takes v2 to 100% with 0 failed, v1 drained and stopped (kept), the audit says so;
+ *  2. a second run: held at 10%, then resume: abort: back to v1 only with 0 failed, the canary
+ *     removed, no hold left;
+ *  3. a third run: hold-watch with a verify check that starts failing during the hold: the run
+ *     aborts on its own (traffic back on v1, the canary removed), 0 failed requests;
+ *  4. the same through the CLI: deploy --canary-hold 10, status shows the hold, a plain deploy is
+ *     refused naming resume, deploy --resume promote.
+ *
+ * The held share is counted where the weights split requests: fresh connections to the app's
+ * HAProxy frontend (through the nginx front, upstream keepalive pins each pooled connection to
+ * one server: logged). Counts, never milliseconds. Apps cnh-*, ports 23800-23839
+ * (each attempt of a retried test gets its own).
+ */
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runEntry, type EntryResult } from '../helpers/action-entry.js';
+import {
+  audit,
+  commandInput,
+  containers,
+  env,
+  hostExec,
+  hostState,
+  lockHeld,
+  registryInputs,
+  removeApp,
+  running,
+  sshInputs,
+} from '../helpers/deploy-host.js';
+import { describe as describeLoad, startLoad, window, type LoadReport } from '../helpers/load.js';
+import { startHaproxy, startNginx, type Haproxy, type Nginx } from '../helpers/proxy-stack.js';
+import { ROOT } from '../helpers/repo.js';
+import { startRuntimeRelay, type RuntimeRelay } from '../helpers/runtime-relay.js';
+
+jest.setTimeout(600_000);
+/** Per client kind (fresh and kept-alive): requests/s through the front. */
+const RATE = 40;
+const TIMEOUT_MS = 30_000;
+const PORT = { nginx: 23800, haproxyHealth: 23801 };
+const tag = `${process.pid % 100000}`;
+let nginx: Nginx;
+let haproxy: Haproxy;
+let relay: RuntimeRelay;
+const apps: string[] = [];
+const locations: string[] = [];
+
+beforeAll(async () => {
+  nginx = await startNginx(PORT.nginx, 'tg-cnh-nginx-');
+  haproxy = await startHaproxy(PORT.haproxyHealth, 'tg-cnh-haproxy-');
+  // the deploy user reaches HAProxy's root-owned socket through the relay (no failure armed)
+  relay = await startRuntimeRelay(haproxy.socket, join(haproxy.dir, 'relay.sock'));
+}, 300_000);
+
+afterAll(async () => {
+  for (const location of locations) await removeLocation(location);
+  for (const app of apps) await removeApp(app);
+  await relay?.close();
+  await nginx?.stop();
+  await haproxy?.stop();
+}, 300_000);
+
+interface App {
+  name: string;
+  ports: [number, number];
+  frontend: number;
+  url: string;
+}
+
+let attempt = 0;
+/** A fresh app and ports for each attempt (integration-retry: a first attempt may hold one). */
+function newApp(short: string): App {
+  const base = 23803 + 4 * attempt;
+  const name = `cnh-${short}-${tag}-${++attempt}`;
+  apps.push(name);
+  return { name, ports: [base, base + 1], frontend: base + 2, url: `${nginx.url}/${name}/webhook` };
+}
+
+function deployInputs(app: App, image: string, extra: Record<string, string> = {}) {
+  return {
+    ...sshInputs(),
+    ...registryInputs(),
+    ...proxyInputs(app),
+    app: app.name,
+    image,
+    'bot-mode': 'webhook',
+    strategy: 'canary',
+    'canary-steps': '5,10,50,100',
+    'step-interval': '1',
+    'health-path': '/health',
+    'host-ports': app.ports.join(','),
+    'gate-window': '2',
+    'drain-seconds': '3',
+    'stop-grace': '5',
+    'health-timeout': '30',
+    'lock-timeout': '60',
+    ...extra,
+  };
+}
+
+/** The private nginx front and HAProxy (through the relay), as both actions take them. */
+function proxyInputs(app: App): Record<string, string> {
+  return {
+    proxy: 'haproxy',
+    'nginx-conf-dir': nginx.confDir,
+    'nginx-test-command': commandInput(nginx.testCommand),
+    'nginx-reload-command': commandInput(nginx.reloadCommand),
+    'haproxy-socket': relay.path,
+    'haproxy-config': haproxy.configFile,
+    'haproxy-reload-command': commandInput(haproxy.reloadCommand),
+    'haproxy-check-command': '/usr/sbin/haproxy -c -q -f {config}',
+    'haproxy-frontend-port': String(app.frontend),
+  };
+}
+
+function ok(run: EntryResult): EntryResult {
+  if (run.status !== 0)
+    throw new Error(`the action failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
+  return run;
+}
+
+async function removeLocation(location: string): Promise<void> {
+  const file = join(nginx.defaultDir, `${location}.conf`);
+  if (existsSync(file)) await nginx.removeLocation(hostExec, location).catch(() => undefined);
+}
+
+/** v1 (a canary's first deploy is a blue-green), then the front's location for the app. */
+async function firstDeploy(app: App): Promise<string> {
+  const first = ok(await runEntry('deploy', deployInputs(app, env.SANDBOX_IMAGE_WEB_V1!)));
+  const location = `tg-${app.name}`;
+  locations.push(location);
+  await nginx
+    .addLocation(
+      hostExec,
+      location,
+      `location /${app.name}/ {\n    proxy_pass http://tg_${app.name}/;\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n}\n`,
+    )
+    .catch(async (error: unknown) => {
+      await removeLocation(location);
+      throw error;
+    });
+  let got = '';
+  for (let i = 0; i < 50 && got !== '200 webbot v1'; i++) {
+    if (i) await new Promise((r) => setTimeout(r, 200));
+    got = await fetch(`${nginx.url}/${app.name}/`, { signal: AbortSignal.timeout(5000) })
+      .then(async (res) => `${res.status} ${(await res.text()).trim()}`)
+      .catch((e: Error) => e.message);
+  }
+  expect(got).toBe('200 webbot v1');
+  return first.outputs['release-id']!;
+}
+
+interface Loaded<T> {
+  outcome: T;
+  endedAt: number;
+  reports: LoadReport[];
+}
+
+/** Runs `body` while both client kinds send RATE requests/s each through the front. */
+async function underLoad<T>(app: App, body: () => Promise<T>): Promise<Loaded<T>> {
+  const loads = (['fresh', 'keepalive'] as const).map((mode) =>
+    startLoad({ url: app.url, rate: RATE, mode, timeoutMs: TIMEOUT_MS, maxDurationMs: 400_000 }),
+  );
+  await Promise.all(loads.map((l) => l.ready));
+  await new Promise((r) => setTimeout(r, 1000));
+  let outcome: T;
+  try {
+    outcome = await body();
+  } catch (error) {
+    await Promise.all(loads.map((l) => l.stop()));
+    throw error;
+  }
+  const endedAt = Date.now();
+  await new Promise((r) => setTimeout(r, 1500));
+  const reports = await Promise.all(loads.map((l) => l.stop()));
+  for (const r of reports) console.log(`${app.name}: ${describeLoad(r)}`);
+  return { outcome, endedAt, reports };
+}
+
+/**
+ * While held: a fixed number of requests per client kind through the front (none may fail), and
+ * fresh connections straight to the app's HAProxy frontend, where the weights split them: that
+ * share is the one the hold set. (Through the front, nginx's upstream keepalive pins each pooled
+ * connection to one HAProxy server, so the front's split is per pooled connection, not per
+ * request: logged, not asserted.)
+ */
+async function countWhileHeld(
+  app: App,
+  count: number,
+): Promise<{ front: LoadReport[]; split: LoadReport }> {
+  const loads = (['fresh', 'keepalive'] as const).map((mode) =>
+    startLoad({ url: app.url, rate: RATE, mode, count, timeoutMs: TIMEOUT_MS }),
+  );
+  const direct = startLoad({
+    url: `http://127.0.0.1:${app.frontend}/webhook`,
+    rate: RATE,
+    mode: 'fresh',
+    count,
+    timeoutMs: TIMEOUT_MS,
+  });
+  const front = await Promise.all(loads.map((l) => l.done));
+  const split = await direct.done;
+  for (const r of front) console.log(`${app.name} held, front: ${describeLoad(r)}`);
+  console.log(`${app.name} held, HAProxy frontend: ${describeLoad(split)}`);
+  return { front, split };
+}
+
+function expectNoFailures(reports: LoadReport[]): void {
+  for (const r of reports) {
+    expect(r.sent).toBeGreaterThan(RATE * 2);
+    expect({ mode: r.mode, failed: r.failed, errors: r.errors }).toEqual({
+      mode: r.mode,
+      failed: 0,
+      errors: {},
+    });
+  }
+}
+
+/** After the run: every request answered, and only by `version`. */
+function expectOnlyAfter(reports: LoadReport[], endedAt: number, version: string): void {
+  for (const r of reports) {
+    const after = window(r, endedAt, Number.MAX_SAFE_INTEGER);
+    expect(after.sent).toBeGreaterThan(0);
+    expect({ mode: r.mode, failed: after.failed, versions: Object.keys(after.versions) }).toEqual({
+      mode: r.mode,
+      failed: 0,
+      versions: [version],
+    });
+  }
+}
+
+/** v1, then v2 held at 10% under load (0 failed); returns v1's and v2's release ids. */
+async function holdAt10(app: App): Promise<{ v1: string; v2: string }> {
+  const v1 = await firstDeploy(app);
+  const held = await underLoad(app, () =>
+    runEntry('deploy', deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!, { 'canary-hold': '10' })),
+  );
+  const out = ok(held.outcome).outputs;
+  expect(out).toMatchObject({ held: 'true', 'canary-weight': '10' });
+  expect(held.outcome.summary).toMatch(/held at 10% on 1 host \(canary, .* serves the rest\)/);
+  expectNoFailures(held.reports);
+  const v2 = out['release-id']!;
+  const state = hostState(app.name);
+  expect(state.current?.id).toBe(v1);
+  expect(state.hold).toMatchObject({ release: { id: v2 }, weight: 10 });
+  expect(lockHeld(app.name)).toBe(false); // the hold does not keep the lock
+  expect((await running(app.name)).sort()).toEqual(
+    [`${app.name}-${v1}`, `${app.name}-${v2}`].sort(),
+  );
+  expect(audit(app.name).at(-1)).toMatchObject({
+    action: 'deploy canary',
+    release: v2,
+    result: 'held',
+  });
+  return { v1, v2 };
+}
+
+test('held at 10% under load: about 10% reach the canary, other runs refused naming resume; promote: 100%, 0 failed', async () => {
+  const app = newApp('promote');
+  const { v1, v2 } = await holdAt10(app);
+
+  // while held: ~10% of the requests reach v2 (per release counts, a tolerant band), none fail
+  const { front, split } = await countWhileHeld(app, 300);
+  expectNoFailures([...front, split]);
+  const versions = { v1: split.versions.v1 ?? 0, v2: split.versions.v2 ?? 0 };
+  expect(versions.v1 + versions.v2).toBe(split.sent);
+  const share = versions.v2 / split.sent;
+  console.log(`${app.name}: held at 10%: v1 ${versions.v1}, v2 ${versions.v2} (${share})`);
+  expect(share).toBeGreaterThanOrEqual(0.03);
+  expect(share).toBeLessThanOrEqual(0.25);
+  const both = front.reduce((n, r) => n + (r.versions.v1 ?? 0) + (r.versions.v2 ?? 0), 0);
+  expect(both).toBe(front.reduce((n, r) => n + r.sent, 0)); // every answer from v1 or v2
+
+  // a deploy and a rollback meanwhile: refused naming resume, nothing changed
+  const auditLines = audit(app.name).length;
+  const other = await runEntry('deploy', deployInputs(app, env.SANDBOX_IMAGE_WEB_V1!));
+  expect(other.status).toBe(1);
+  expect(other.errors.join('\n')).toMatch(/held at 10%.*resume: promote or resume: abort/s);
+  const rollback = await runEntry('rollback', {
+    ...sshInputs(),
+    ...proxyInputs(app),
+    app: app.name,
+    'health-path': '/health',
+  });
+  expect(rollback.status).toBe(1);
+  expect(rollback.errors.join('\n')).toMatch(/held at 10%.*resume/s);
+  expect(hostState(app.name)).toMatchObject({ current: { id: v1 }, hold: { weight: 10 } });
+  expect(audit(app.name).length).toBe(auditLines);
+  expect(lockHeld(app.name)).toBe(false);
+
+  // promote: the gates again, 50%, 100%, v1 drained and stopped (kept): 0 failed
+  const promoted = await underLoad(app, () =>
+    runEntry('deploy', deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!, { resume: 'promote' })),
+  );
+  const out = ok(promoted.outcome).outputs;
+  expect(out).toMatchObject({ held: 'false', 'canary-weight': '100', 'release-id': v2 });
+  expect(promoted.outcome.summary).toMatch(/serves on 1 host \(canary promoted from 10%/);
+  expect(promoted.outcome.stdout).toMatch(/gate .* again before promoting it from 10%/);
+  expectNoFailures(promoted.reports);
+  expectOnlyAfter(promoted.reports, promoted.endedAt, 'v2');
+  expect(await running(app.name)).toEqual([`${app.name}-${v2}`]);
+  expect(await containers(app.name)).toContain(`${app.name}-${v1} exited`); // kept for rollback
+  const state = hostState(app.name);
+  expect(state.current?.id).toBe(v2);
+  expect(state.previous?.id).toBe(v1);
+  expect(state.hold).toBeUndefined();
+  expect(audit(app.name).at(-1)).toMatchObject({
+    action: 'canary promote',
+    release: v2,
+    result: 'success',
+  });
+  expect(lockHeld(app.name)).toBe(false);
+});
+
+test('held at 10%, then abort under load: back to v1 only, 0 failed, the canary removed', async () => {
+  const app = newApp('abort');
+  const { v1, v2 } = await holdAt10(app);
+  const aborted = await underLoad(app, () =>
+    runEntry('deploy', deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!, { resume: 'abort' })),
+  );
+  const out = ok(aborted.outcome).outputs;
+  expect(out).toMatchObject({ held: 'false', 'canary-weight': '0', 'release-id': v2 });
+  expect(aborted.outcome.summary).toMatch(/canary aborted: .* serves all traffic again/);
+  expectNoFailures(aborted.reports);
+  // it was split when the abort began (either client kind may have been pinned to v1)
+  expect(aborted.reports.reduce((n, r) => n + (r.versions.v2 ?? 0), 0)).toBeGreaterThan(0);
+  expectOnlyAfter(aborted.reports, aborted.endedAt, 'v1');
+  expect(await running(app.name)).toEqual([`${app.name}-${v1}`]);
+  expect(await containers(app.name)).toEqual([`${app.name}-${v1} running`]); // the canary removed
+  const state = hostState(app.name);
+  expect(state.current?.id).toBe(v1);
+  expect(state.hold).toBeUndefined();
+  expect(audit(app.name).at(-1)).toMatchObject({
+    action: 'canary abort',
+    release: v2,
+    result: 'success',
+  });
+  expect(lockHeld(app.name)).toBe(false);
+});
+
+/** A verify check's target: answers 200 to the first `good` requests, then 503. */
+async function turningCheck(
+  good: number,
+): Promise<{ url: string; seen(): number; close(): Promise<void> }> {
+  let seen = 0;
+  const server: Server = createServer((_req, res) => {
+    seen++;
+    res.writeHead(seen <= good ? 200 : 503).end(seen <= good ? 'ok' : 'failing');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/check`,
+    seen: () => seen,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+test('hold-watch: a check failing during the hold aborts on its own under load: v1 only, 0 failed', async () => {
+  const app = newApp('watch');
+  const v1 = await firstDeploy(app);
+  // gates at 5% and 10% ask once each, then the hold's watch every second: the 5th ask fails
+  const check = await turningCheck(4);
+  try {
+    const watched = await underLoad(app, () =>
+      runEntry(
+        'deploy',
+        deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!, {
+          'canary-hold': '10',
+          'hold-watch': '5',
+          'verify-http-url': check.url,
+        }),
+      ),
+    );
+    expect(watched.outcome.status).toBe(1);
+    expect(check.seen()).toBeGreaterThanOrEqual(5);
+    expect(watched.outcome.errors.join('\n')).toMatch(/hold-watch|watch .* for 300s/);
+    expect(watched.outcome.errors.join('\n')).toMatch(new RegExp(`rolled back to ${v1}`));
+    expect(watched.outcome.outputs).toMatchObject({ held: 'false', 'canary-weight': '0' });
+    expectNoFailures(watched.reports);
+    expect(watched.reports.reduce((n, r) => n + (r.versions.v2 ?? 0), 0)).toBeGreaterThan(0);
+    expectOnlyAfter(watched.reports, watched.endedAt, 'v1');
+  } finally {
+    await check.close();
+  }
+  expect(await running(app.name)).toEqual([`${app.name}-${v1}`]);
+  expect(await containers(app.name)).toEqual([`${app.name}-${v1} running`]); // the canary removed
+  const state = hostState(app.name);
+  expect(state.current?.id).toBe(v1);
+  expect(state.hold).toBeUndefined();
+  expect(audit(app.name).at(-1)).toMatchObject({ action: 'deploy canary', result: 'rolled-back' });
+  expect(lockHeld(app.name)).toBe(false);
+});
+
+/**
+ * The CLI (src/cli/index.ts) as an operator runs it, with a config file of the same inputs.
+ * Asynchronously: the HAProxy relay answers from this process, so it must not block.
+ */
+function cli(
+  dir: string,
+  argv: string[],
+): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', join(ROOT, 'scripts/ts-register.mjs'), join(ROOT, 'src/cli/index.ts'), ...argv],
+    { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } },
+  );
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
+}
+
+/** The run must have succeeded; else its output is the error. */
+async function cliOk(running: ReturnType<typeof cli>): ReturnType<typeof cli> {
+  const run = await running;
+  if (run.code !== 0) throw new Error(`tg-devops exited ${run.code}:\n${run.out}\n${run.err}`);
+  return run;
+}
+
+function cliConfig(dir: string, app: App, image: string): string {
+  writeFileSync(join(dir, 'registry-password.txt'), `${env.SANDBOX_REGISTRY_PASSWORD}\n`);
+  const { hosts, 'state-dir': stateDir } = sshInputs();
+  const inputs = deployInputs(app, image);
+  const keys = Object.entries(inputs).filter(
+    ([k]) => !['ssh-key', 'known-hosts', 'registry-password', 'hosts', 'state-dir'].includes(k),
+  );
+  const file = join(dir, 'deploy.yml');
+  writeFileSync(
+    file,
+    [
+      `hosts: ${hosts}`,
+      `state-dir: ${stateDir}`,
+      `ssh-key-file: ${env.SANDBOX_SSH_KEY}`,
+      `known-hosts-file: ${env.SANDBOX_SSH_KNOWN_HOSTS}`,
+      'registry-password-file: registry-password.txt',
+      ...keys.map(([k, v]) => `${k}: ${JSON.stringify(v)}`),
+    ].join('\n'),
+  );
+  return file;
+}
+
+test('the CLI: deploy --canary-hold 10, status shows the hold, a plain deploy is refused, deploy --resume promote', async () => {
+  const app = newApp('cli');
+  const v1 = await firstDeploy(app);
+  const dir = mkdtempSync(join(tmpdir(), 'cnh-cli-'));
+  try {
+    const config = cliConfig(dir, app, env.SANDBOX_IMAGE_WEB_V2!);
+    const held = await cliOk(cli(dir, ['deploy', '--config', config, '--canary-hold', '10']));
+    expect(held.out).toMatch(/held at 10%, 20\d{6}-\d{6} serves the rest/);
+    const v2 = hostState(app.name).hold?.release.id;
+    expect(v2).toBeDefined();
+    expect((await cli(dir, ['status', '--config', config])).out).toMatch(
+      new RegExp(`held +${v2}.* at 10% since .*deploy --resume promote\\|abort`),
+    );
+    const refused = await cli(dir, ['deploy', '--config', config]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/held at 10%.*resume: promote or resume: abort/s);
+
+    const promoted = await cliOk(cli(dir, ['deploy', '--config', config, '--resume', 'promote']));
+    expect(promoted.out).toMatch(new RegExp(`${v2} promoted from 10% to 100%, previous ${v1}`));
+    expect(await running(app.name)).toEqual([`${app.name}-${v2}`]);
+    expect(hostState(app.name)).toMatchObject({ current: { id: v2 }, previous: { id: v1 } });
+    expect(hostState(app.name).hold).toBeUndefined();
+    expect(audit(app.name).at(-1)).toMatchObject({ action: 'canary promote', result: 'success' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
