@@ -14,6 +14,7 @@ import {
 } from '../deploy/engine.js';
 import { hostPrimitives, type LockHolder, type TrafficProxy } from '../deploy/ports.js';
 import { code, type HostOutcome } from '../deploy/summary.js';
+import type { SshSession } from '../ssh/session.js';
 import { formatTarget } from '../ssh/target.js';
 import { onHosts, telegramApi, type HostsRequest, type RunDeps } from './hosts.js';
 
@@ -48,17 +49,32 @@ export interface PartialRollback {
   error?: string;
 }
 
+type PartialRequest = HostsRequest & {
+  config: DeployConfig;
+  proxy?: TrafficProxy;
+  holder: Omit<LockHolder, 'startedAt'>;
+};
+
+/** What the engine gets on one host of a partial undo (the run's own deps, the host's session). */
+function onHostDeps(session: SshSession, request: PartialRequest, deps: RunDeps) {
+  return {
+    exec: session,
+    host: deps.host ?? hostPrimitives,
+    proxy: request.proxy,
+    clock: deps.clock,
+    log: deps.log,
+    holder: request.holder,
+    signal: deps.signal,
+  };
+}
+
 /**
  * canary-hold over several hosts, one failed while others held their canary: those abort it
  * (the engine's abort plan, resume: abort), so no host is left held and every host serves the
  * release it served before. A rollback would be refused there (a hold refuses it).
  */
 export async function abortPartial(
-  request: HostsRequest & {
-    config: DeployConfig;
-    proxy?: TrafficProxy;
-    holder: Omit<LockHolder, 'startedAt'>;
-  },
+  request: PartialRequest,
   took: readonly HostOutcome<DeployReport>[],
   deps: RunDeps,
 ): Promise<PartialRollback[]> {
@@ -80,15 +96,7 @@ export async function abortPartial(
     deps,
     (session, host) =>
       deps.log.group(`rollback-on-partial: abort the held canary on ${host}`, () =>
-        deploy(config, {
-          exec: session,
-          host: deps.host ?? hostPrimitives,
-          proxy: request.proxy,
-          clock: deps.clock,
-          log: deps.log,
-          holder: request.holder,
-          signal: deps.signal,
-        }),
+        deploy(config, onHostDeps(session, request, deps)),
       ),
     (error) => (error instanceof DeployError ? { report: error.report as DeployReport } : {}),
   );
@@ -107,11 +115,7 @@ export async function abortPartial(
  * current), all of them tried (one batch: a failure on one does not leave the next one split).
  */
 export async function rollBackPartial(
-  request: HostsRequest & {
-    config: DeployConfig;
-    proxy?: TrafficProxy;
-    holder: Omit<LockHolder, 'startedAt'>;
-  },
+  request: PartialRequest,
   took: readonly HostOutcome<DeployReport>[],
   failedHost: string,
   deps: RunDeps,
@@ -150,16 +154,7 @@ export async function rollBackPartial(
             lockTimeoutSeconds: config.lockTimeoutSeconds,
             reason: `rollback-on-partial: ${failedHost} failed`,
           },
-          {
-            exec: session,
-            host: deps.host ?? hostPrimitives,
-            proxy: request.proxy,
-            clock: deps.clock,
-            log: deps.log,
-            holder: request.holder,
-            signal: deps.signal,
-            telegram: telegramApi(config.telegram, deps),
-          },
+          { ...onHostDeps(session, request, deps), telegram: telegramApi(config.telegram, deps) },
         ),
       ),
     (error) => (error instanceof DeployError ? { report: error.report as RollbackReport } : {}),
