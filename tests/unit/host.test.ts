@@ -267,6 +267,24 @@ describe('lock (real sh, local directory)', () => {
     expect(readdirSync(join(work, 'locks', 'b'))).toEqual([]);
   });
 
+  it('names the holder of a lock being made (its dir there, its holder.json a moment later)', async () => {
+    // the race a loser meets: the winner's mkdir is done, its holder.json not written yet
+    const lock = join(work, 'locks', 'making', 'lock');
+    mkdirSync(lock, { recursive: true });
+    const writer = setTimeout(
+      () => writeFileSync(join(lock, 'holder.json'), `${JSON.stringify(holder('maker'))}\n`),
+      300,
+    );
+    const error = await acquireLock(local, lock, holder('loser'), {
+      ttlSeconds: 600,
+      timeoutSeconds: 0,
+      clock: fakeClock(),
+      log: recordingLog(),
+    }).catch((e: unknown) => e);
+    clearTimeout(writer);
+    expect((error as Error).message).toMatch(/held by actor-maker \(run maker/);
+  });
+
   it('treats a lock whose maker died before writing its expiry as live until mtime + TTL', async () => {
     const lock = join(work, 'locks', 'c', 'lock');
     mkdirSync(lock, { recursive: true });
