@@ -384,7 +384,7 @@ export function haproxyProxy(
   return {
     async remove(exec) {
       const path = upstreamFile(nginx.confDir, app);
-      if ((await readText(exec, path)) !== undefined) await uninstallUpstream(exec, nginx, app);
+      if ((await readText(exec, path)) !== undefined) await uninstallUpstream(exec, nginx, app, clock);
       if (await persist(exec, 'remove')) await reloadHaproxy(exec);
     },
     kind: 'haproxy',
@@ -444,7 +444,9 @@ export function haproxyProxy(
           if (!matches(final, want)) await apply(exec, final, want);
         }
         // nginx talks to the frontend; written and reloaded once per app (no-op when in place)
-        await installUpstream(exec, nginx, app, renderFrontendUpstream(app, haproxy.frontendPort));
+        await installUpstream(exec, nginx, app, renderFrontendUpstream(app, haproxy.frontendPort), {
+          clock,
+        });
       });
     },
 

@@ -35,6 +35,13 @@ import {
 } from '../../src/proxy/index.js';
 import { changedNothing, RouteError } from '../../src/proxy/route-error.js';
 import {
+  oldWorkers,
+  parseWorkers,
+  reloadInEffect,
+  WORKERS_SCRIPT,
+  type Worker,
+} from '../../src/proxy/nginx-workers.js';
+import {
   parseUpstream,
   renderFrontendUpstream,
   renderUpstream,
@@ -244,6 +251,15 @@ interface FakeHost extends Executor {
   nginxRuns?: string;
   /** Established connections `ss` reports per port, one answer per call. */
   connections: Map<number, number[]>;
+  /** nginx's worker processes as `ps` lists them (WORKERS_SCRIPT); each listing is one tick. */
+  workers: Worker[];
+  tick: number;
+  /** Listings after a reload before the master has started the new workers. */
+  reloadDelay: number;
+  /** Listings an old worker stays (shutting down) once the new ones run. */
+  oldWorkerLinger: number;
+  /** false: a reload never shows new workers (a master that failed to load the file). */
+  reloadsTakeEffect: boolean;
 }
 
 function fakeHost(): FakeHost {
@@ -262,6 +278,11 @@ function fakeHost(): FakeHost {
     reloadBeforeSwap: false,
     reloadExitsAfterReload: 0,
     connections: new Map(),
+    workers: [{ pid: 11, ppid: 10, start: 1, stopping: false }],
+    tick: 100,
+    reloadDelay: 0,
+    oldWorkerLinger: 0,
+    reloadsTakeEffect: true,
     async run(argv: readonly string[], options: RunOptions = {}) {
       const result = answer(argv, options.input ?? '');
       const full: CommandResult = { exitCode: 0, stdout: '', stderr: '', ...result };
@@ -318,6 +339,35 @@ function fakeHost(): FakeHost {
         return '';
       })
       .join('\n');
+  /** Reloads signalled, each with the listings left before its new workers start. */
+  const reloads: number[] = [];
+  const lingering = new Map<number, number>();
+  const listWorkers = (): string => {
+    host.tick++;
+    for (const [pid, left] of lingering) {
+      if (left > 0) lingering.set(pid, left - 1);
+      else {
+        lingering.delete(pid);
+        host.workers = host.workers.filter((w) => w.pid !== pid);
+      }
+    }
+    if (reloads.length && reloads[0]! <= 0 && host.reloadsTakeEffect) {
+      reloads.length = 0;
+      for (const w of host.workers.filter((x) => !x.stopping)) {
+        w.stopping = true;
+        lingering.set(w.pid, host.oldWorkerLinger);
+      }
+      const pid = Math.max(...host.workers.map((w) => w.pid), 11) + 1;
+      host.workers.push({ pid, ppid: 10, start: host.tick, stopping: false });
+    }
+    if (reloads.length) reloads[0]!--;
+    return [
+      `now ${host.tick}`,
+      ...host.workers
+        .filter((w) => !lingering.has(w.pid) || lingering.get(w.pid)! >= 0)
+        .map((w) => `worker ${w.pid} ${w.ppid} ${w.start} ${w.stopping ? 'stopping' : 'serving'}`),
+    ].join('\n');
+  };
   const answer = (argv: readonly string[], input: string): Partial<CommandResult> => {
     const [cmd, ...args] = argv;
     log.push(
@@ -325,9 +375,14 @@ function fakeHost(): FakeHost {
         ? `socat ${input.trim()}`
         : cmd === 'flock'
           ? `swap ${argv.slice(-3).join(' ')}`
-          : argv.join(' '),
+          : cmd === 'sh' && argv[2] === WORKERS_SCRIPT
+            ? 'ps nginx workers'
+            : argv.join(' '),
     );
     switch (cmd) {
+      case 'sh':
+        if (argv[2] === WORKERS_SCRIPT) return { stdout: listWorkers() };
+        return { exitCode: 127, stderr: 'sh: unexpected script' };
       case 'cat': {
         const text = files.get(args[1]!);
         return text === undefined
@@ -350,6 +405,7 @@ function fakeHost(): FakeHost {
             ? { exitCode: 1, stderr: 'nginx: [emerg] unexpected "}"' }
             : {};
         host.nginxRuns = files.get(NGINX_FILE);
+        reloads.push(host.reloadDelay);
         if (host.reloadExitsAfterReload > 0) {
           host.reloadExitsAfterReload--;
           return { exitCode: 1, stderr: 'reloaded, then failed' };
@@ -437,7 +493,9 @@ describe('nginx baseline switch', () => {
       `dd of=${NGINX_FILE}.tg-tmp status=none`,
       `mv -f -- ${NGINX_FILE}.tg-tmp ${NGINX_FILE}`,
       'nginx -t',
+      'ps nginx workers',
       'nginx -s reload',
+      'ps nginx workers', // the new workers run, the old ones were told to stop
     ]);
     expect(await proxy.current(host)).toEqual(validateBackends(BLUE_GREEN));
     host.log.length = 0;
@@ -493,7 +551,9 @@ describe('nginx baseline switch', () => {
       `dd of=${NGINX_FILE}.tg-tmp status=none`,
       `mv -f -- ${NGINX_FILE}.tg-tmp ${NGINX_FILE}`,
       'nginx -t',
+      'ps nginx workers',
       'nginx -s reload',
+      'ps nginx workers', // the new workers run, the old ones were told to stop
     ]);
     expect(host.nginxRuns).toBe(blueFile);
   });
@@ -509,6 +569,89 @@ describe('nginx baseline switch', () => {
     expect(left).toBe(0);
     expect(clock.slept).toEqual([250, 250]);
     expect(host.log.filter((l) => l.startsWith('ss')).length).toBe(3);
+  });
+
+  test('a reload is over when its new workers run, not when its command returns', async () => {
+    const host = fakeHost();
+    const clock = fakeClock();
+    const proxy = createProxy(settings('nginx'), { clock });
+    host.reloadDelay = 3; // the master parses the file for three listings
+    await proxy.route(host, BLUE_GREEN);
+    expect(host.log.filter((l) => l === 'ps nginx workers')).toHaveLength(1 + 4);
+    expect(clock.slept).toEqual([50, 50, 50]);
+    expect(host.workers.filter((w) => !w.stopping)).toEqual([
+      { pid: 12, ppid: 10, start: host.tick, stopping: false },
+    ]);
+  });
+
+  test('a reload that never shows new workers fails the route (it may or may not be in effect) and restores the file', async () => {
+    const host = fakeHost();
+    const clock = fakeClock();
+    const proxy = createProxy(settings('nginx'), { clock });
+    const blue = [{ color: 'blue' as const, port: 21600, weight: 100 }];
+    await proxy.route(host, blue);
+    const blueFile = host.files.get(NGINX_FILE);
+    host.reloadsTakeEffect = false;
+    const error = await proxy.route(host, BLUE_GREEN).then(
+      () => new Error('expected the route to fail'),
+      (e: unknown) => e as Error,
+    );
+    expect(error).toBeInstanceOf(StepError);
+    expect(changedNothing(error)).toBe(false);
+    expect(error.message).toMatch(/no workers of the new configuration within 15s/);
+    expect(host.files.get(NGINX_FILE)).toBe(blueFile);
+  });
+
+  test('nothing to wait for where no nginx worker is visible (no ps, another PID namespace)', async () => {
+    const host = fakeHost();
+    host.workers = [];
+    const clock = fakeClock();
+    await createProxy(settings('nginx'), { clock }).route(host, BLUE_GREEN);
+    expect(host.log.filter((l) => l === 'ps nginx workers')).toHaveLength(1);
+    expect(clock.slept).toEqual([]);
+  });
+
+  test('drain: 0 connections to the port is not enough while an old worker is shutting down', async () => {
+    const host = fakeHost();
+    const clock = fakeClock();
+    const proxy = createProxy(settings('nginx'), { clock });
+    host.oldWorkerLinger = 3; // the old worker finishes what it accepted: three more listings
+    await proxy.route(host, BLUE_GREEN);
+    host.log.length = 0;
+    const left = await proxy.drain(host, { color: 'blue', port: 21600 }, 10, clock);
+    expect(left).toBe(0);
+    expect(host.log.filter((l) => l.startsWith('ss')).length).toBe(4);
+    expect(clock.slept).toEqual([250, 250, 250]);
+    // and a worker that starts after the drain began (a later reload) has a newer file: not waited for
+    host.oldWorkerLinger = 100;
+    await proxy.route(host, [{ color: 'green', port: 21601, weight: 100 }]);
+    const before = clock.slept.length;
+    expect(await proxy.drain(host, { color: 'blue', port: 21600 }, 1, clock)).toBe(1);
+    expect(clock.slept.length - before).toBe(4); // the old worker outlived the 1 s budget
+  });
+
+  test('workers: parsed from the script, a reload in effect per master, old ones counted', () => {
+    const view = parseWorkers(
+      [
+        'now 500',
+        'worker 21 20 100 stopping',
+        'worker 22 20 490 serving',
+        'worker 31 30 50 serving', // another nginx on the host, not reloaded
+        'ps: garbage',
+      ].join('\n'),
+    )!;
+    expect(view.workers).toHaveLength(3);
+    expect(reloadInEffect(view, 480)).toBe(true);
+    expect(reloadInEffect(view, 495)).toBe(false); // nothing started since then
+    expect(
+      reloadInEffect(
+        { ...view, workers: [...view.workers, { pid: 23, ppid: 20, start: 99, stopping: false }] },
+        480,
+      ),
+    ).toBe(false);
+    expect(oldWorkers(view, 500)).toBe(1);
+    expect(oldWorkers(view, 90)).toBe(0);
+    expect(parseWorkers('sh: cut: not found\n')).toBeUndefined();
   });
 
   test('bad backends change nothing', async () => {
