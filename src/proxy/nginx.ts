@@ -49,9 +49,12 @@ export function renderFrontendUpstream(app: string, frontendPort: number): strin
     HEADER(app, 'traffic switch: haproxy') +
     `upstream ${upstreamName(app)} {\n` +
     `    server 127.0.0.1:${frontendPort}; # haproxy fe_${app}\n` +
-    // nginx must drop an idle upstream connection before HAProxy's `timeout http-keep-alive`
-    // (75s) does, or a request sent on it in that instant is lost
-    `    keepalive 16;\n    keepalive_timeout 30s;\n}\n`
+    // No `keepalive`: a connection per request on loopback. An HAProxy reload (another app's
+    // first setup or removal) makes the old process close its idle front connections at once, and
+    // a request nginx sends on one in that instant is lost (502, "upstream prematurely closed"):
+    // nginx never retries a POST, which is what Telegram sends. A connection that carries one
+    // request is never idle, so the old process finishes it and the next one reaches the new.
+    `}\n`
   );
 }
 

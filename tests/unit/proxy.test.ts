@@ -17,6 +17,8 @@ import {
   desiredState,
   findBlock,
   matches,
+  SIBLINGS_SCRIPT,
+  parseInfo,
   parseInFlight,
   parseServersState,
   removeBlock,
@@ -133,11 +135,11 @@ describe('nginx include file', () => {
     expect(parseUpstream('upstream x { server 10.0.0.1:80; }')).toEqual([]);
   });
 
-  test('in front of HAProxy: one fixed server, idle timeout below HAProxy keep-alive', () => {
+  test('in front of HAProxy: one fixed server, no idle connection an HAProxy reload could close under a request', () => {
     const text = renderFrontendUpstream('bot', 21650);
     expect(text).toContain('upstream tg_bot {');
     expect(text).toContain('server 127.0.0.1:21650;');
-    expect(text).toContain('keepalive_timeout 30s;');
+    expect(text).not.toMatch(/^\s*keepalive/m);
     expect(parseUpstream(text)).toEqual([]);
   });
 });
@@ -260,6 +262,12 @@ interface FakeHost extends Executor {
   oldWorkerLinger: number;
   /** false: a reload never shows new workers (a master that failed to load the file). */
   reloadsTakeEffect: boolean;
+  /** The HAProxy process that answers the runtime API (`show info`). */
+  haproxyPid: number;
+  /** Listings (SIBLINGS_SCRIPT) during which a newer HAProxy worker (a reload) exists beside it. */
+  newerWorkerFor: number;
+  /** Old HAProxy workers (of a reload) beside it, one answer per listing. */
+  olderWorkers: number[];
 }
 
 function fakeHost(): FakeHost {
@@ -283,6 +291,9 @@ function fakeHost(): FakeHost {
     reloadDelay: 0,
     oldWorkerLinger: 0,
     reloadsTakeEffect: true,
+    haproxyPid: 500,
+    newerWorkerFor: 0,
+    olderWorkers: [],
     async run(argv: readonly string[], options: RunOptions = {}) {
       const result = answer(argv, options.input ?? '');
       const full: CommandResult = { exitCode: 0, stdout: '', stderr: '', ...result };
@@ -323,6 +334,7 @@ function fakeHost(): FakeHost {
           );
           return `1\n${STATE_HEADER}\n${rows.join('\n')}\n`;
         }
+        if (cmd === 'show info') return `Name: HAProxy\nPid: ${host.haproxyPid}\nStopping: 0\n`;
         m = cmd.match(/^show stat (\S+) 4 -1$/);
         if (m) {
           const n = host.inFlight.shift() ?? 0;
@@ -377,11 +389,24 @@ function fakeHost(): FakeHost {
           ? `swap ${argv.slice(-3).join(' ')}`
           : cmd === 'sh' && argv[2] === WORKERS_SCRIPT
             ? 'ps nginx workers'
-            : argv.join(' '),
+            : cmd === 'sh' && argv[2] === SIBLINGS_SCRIPT
+              ? `newer than ${argv.at(-1)}`
+              : argv.join(' '),
     );
     switch (cmd) {
       case 'sh':
         if (argv[2] === WORKERS_SCRIPT) return { stdout: listWorkers() };
+        if (argv[2] === SIBLINGS_SCRIPT) {
+          // a reload under way: a newer worker exists for this many listings, then answers
+          if (host.newerWorkerFor > 0 && --host.newerWorkerFor === 0) {
+            host.haproxyPid++;
+            loadRuntime();
+            return { stdout: 'newer 1 older 0' };
+          }
+          return {
+            stdout: `newer ${host.newerWorkerFor > 0 ? 1 : 0} older ${host.olderWorkers.shift() ?? 0}`,
+          };
+        }
         return { exitCode: 127, stderr: 'sh: unexpected script' };
       case 'cat': {
         const text = files.get(args[1]!);
@@ -427,6 +452,7 @@ function fakeHost(): FakeHost {
           : {};
       case 'kill':
         loadRuntime();
+        host.haproxyPid++; // a new worker answers the runtime API
         return {};
       case 'socat':
         return { stdout: cli(input) };
@@ -706,7 +732,7 @@ describe('HAProxy runtime switch', () => {
     // idempotent: nothing but reads the second time
     host.log.length = 0;
     await proxy.route(host, BLUE_GREEN);
-    expect(host.log.every((l) => /^(cat|socat show)/.test(l))).toBe(true);
+    expect(host.log.every((l) => /^(cat|socat show|newer than)/.test(l))).toBe(true);
   });
 
   test('a failed config check changes nothing: no runtime command, no swap', async () => {
@@ -750,6 +776,51 @@ describe('HAProxy runtime switch', () => {
     await proxy.route(host, BLUE_GREEN);
     expect(host.log.filter((l) => l.startsWith('socat set'))).toHaveLength(2); // applied twice
     expect(await proxy.current(host)).toEqual(validateBackends(BLUE_GREEN));
+  });
+
+  test("a reload under way (another app's setup): the switch waits for the new process and changes that one", async () => {
+    const host = fakeHost();
+    host.files.set(CFG, BASE);
+    const clock = fakeClock();
+    const proxy = createProxy(settings('haproxy'), { clock });
+    await proxy.route(host, [{ color: 'blue', port: 21600, weight: 100 }]);
+    const old = host.haproxyPid;
+    host.newerWorkerFor = 3; // the old process still answers; its successor reads the file
+    host.log.length = 0;
+    await proxy.route(host, BLUE_GREEN);
+    expect(host.haproxyPid).toBe(old + 1);
+    const firstSet = host.log.findIndex((l) => l.startsWith('socat set'));
+    expect(host.log.lastIndexOf(`newer than ${old}`)).toBeLessThan(firstSet);
+    expect(host.log.slice(firstSet)).not.toContain(`newer than ${old}`);
+    expect(clock.slept.slice(-2)).toEqual([100, 100]);
+    expect(await proxy.current(host)).toEqual(validateBackends(BLUE_GREEN));
+  });
+
+  test('remove: the next switch waits until the reloaded HAProxy answers (not the old process)', async () => {
+    const host = fakeHost();
+    host.files.set(CFG, BASE);
+    const proxy = createProxy(settings('haproxy'), { clock: fakeClock() });
+    await proxy.route(host, [{ color: 'blue', port: 21600, weight: 100 }]);
+    const old = host.haproxyPid;
+    host.log.length = 0;
+    await proxy.remove(host);
+    expect(host.log.filter((l) => l === 'socat show info')).toHaveLength(2);
+    expect(host.haproxyPid).toBe(old + 1);
+    expect(parseInfo('Name: HAProxy\nPid: 7\nStopping: 1\n')).toEqual({ pid: 7, stopping: true });
+    expect(parseInfo('Unknown command.\n')).toBeUndefined();
+  });
+
+  test('drain: an old worker of a reload (still finishing its requests) counts until it has exited', async () => {
+    const host = fakeHost();
+    host.files.set(CFG, BASE);
+    const clock = fakeClock();
+    const proxy = createProxy(settings('haproxy'), { clock });
+    await proxy.route(host, BLUE_GREEN);
+    host.inFlight = [0, 0, 0];
+    host.olderWorkers = [1, 1, 0];
+    expect(await proxy.drain(host, { color: 'blue', port: 8001 }, 10, clock)).toBe(0);
+    expect(clock.slept.slice(-2)).toEqual([250, 250]);
+    expect(host.inFlight).toEqual([]);
   });
 
   test('drain polls in-flight sessions until 0, or until the time is up', async () => {
