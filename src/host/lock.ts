@@ -59,6 +59,9 @@ const HOLDER_FN = `holder() {
  *   is atomic), and the lock is made with mkdir as usual, so two runs racing for a stale lock
  *   cannot both win. A takeover mutex older than 60 s (its maker died) is removed.
  *
+ * - A lock that vanishes while it is read (a stale one renamed away by a run taking it over) is
+ *   `busy`, never "held" by nobody.
+ *
  * Prints one of: `acquired NOW`, `tookover NOW` + old holder, `held NOW EXPIRES` + holder, `busy NOW`.
  */
 export const LOCK_SCRIPT = `set -e
@@ -75,18 +78,22 @@ claim() {
 }
 expiry() {
   e=$(cat -- "$lock/expires" 2>/dev/null || true)
-  case $e in ''|*[!0-9]*) m=$(stat -c %Y -- "$lock" 2>/dev/null || echo "$now"); e=$((m + ttl)) ;; esac
+  case $e in ''|*[!0-9]*) m=$(stat -c %Y -- "$lock" 2>/dev/null) || { echo gone; return 0; }; e=$((m + ttl)) ;; esac
   echo "$e"
 }
 if mkdir -- "$lock" 2>/dev/null; then claim; echo "acquired $now"; exit 0; fi
 e=$(expiry)
+# gone: the dir vanished since our mkdir (a stale one moved away by a run taking it over)
+if [ "$e" = gone ]; then echo "busy $now"; exit 0; fi
 if [ "$now" -lt "$e" ]; then
-  echo "held $now $e"; holder; exit 0
+  h=$(holder)
+  if [ -z "$h" ] && [ ! -d "$lock" ]; then echo "busy $now"; exit 0; fi
+  echo "held $now $e"; printf '%s\n' "$h"; exit 0
 fi
 if mkdir -- "$lock.takeover" 2>/dev/null; then
   trap 'rmdir -- "$lock.takeover" 2>/dev/null || true' EXIT
   e=$(expiry)
-  if [ -d "$lock" ] && [ "$now" -ge "$e" ]; then
+  if [ "$e" != gone ] && [ "$now" -ge "$e" ]; then
     old=$(cat -- "$lock/holder.json" 2>/dev/null || true)
     mv -- "$lock" "$lock.stale.$now.$$"
     rm -rf -- "$lock.stale.$now.$$"
