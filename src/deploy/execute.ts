@@ -62,7 +62,7 @@ export interface RunFacts {
   servingAt?: number;
   /** When each container was started by this run (clock ms): logs are judged from then. */
   startedAt: Record<string, number>;
-  /** Requests still in flight when a drain's time was up. */
+  /** Requests still in flight (and old proxy workers that may send more) when a drain's time was up. */
   undrained?: number;
   /** Bytes of images the prune removed (docker's size of each image that is gone). */
   freedBytes?: number;
@@ -462,7 +462,7 @@ export async function perform(action: Action, ctx: StepContext, undoing: boolean
       if (left) {
         facts.undrained = left;
         log.warn(
-          `drain of port ${action.container.port}: ${left} connection(s) still open after ${seconds}s`,
+          `drain of port ${action.container.port}: ${left} connection(s) (or nginx workers of an older configuration, which may still send to it) still open after ${seconds}s`,
         );
       }
       return;

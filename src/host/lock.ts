@@ -31,18 +31,36 @@ export interface LockOptions {
 }
 
 /**
+ * Shell function `holder`: prints the lock's holder.json. The holder writes it right after its
+ * `mkdir`, so a reader that finds the dir without it has met a lock being made: it waits for the
+ * file a moment (up to 2 s, while the dir exists) instead of calling the holder unknown. The file
+ * itself is never half-written (written beside, then renamed).
+ */
+const HOLDER_FN = `holder() {
+  i=0
+  while [ ! -e "$lock/holder.json" ] && [ -d "$lock" ] && [ "$i" -lt 40 ]; do
+    sleep 0.05 2>/dev/null || sleep 1; i=$((i + 1))
+  done
+  cat -- "$lock/holder.json" 2>/dev/null || true
+}`;
+
+/**
  * One remote script per attempt, so an attempt is one round trip and the steps that must not
  * interleave run on the host, not across the network. Arguments: $1 lock dir, $2 TTL seconds,
  * $3 our token; holder JSON on stdin. Times are the HOST's clock (date +%s), so clock skew
  * between runners does not matter.
  *
- * - `mkdir` is atomic: whoever creates the dir holds the lock. The holder writes token, holder.json
- *   and expires inside it (expires last). A lock without `expires` (its maker died between mkdir
- *   and the write) expires at the dir's mtime + TTL.
+ * - `mkdir` is atomic: whoever creates the dir holds the lock. The holder writes holder.json,
+ *   token and expires inside it (expires last). A lock without `expires` (its maker died between
+ *   mkdir and the write) expires at the dir's mtime + TTL. A run that finds the dir before its
+ *   holder.json waits a moment for it (HOLDER_FN): a lock being made is not "an unknown holder".
  * - A lock past its expiry is stale. Taking it over is serialised by a second atomic mkdir
  *   (`<lock>.takeover`): under it the expiry is read AGAIN, the stale dir is renamed away (rename
  *   is atomic), and the lock is made with mkdir as usual, so two runs racing for a stale lock
  *   cannot both win. A takeover mutex older than 60 s (its maker died) is removed.
+ *
+ * - A lock that vanishes while it is read (a stale one renamed away by a run taking it over) is
+ *   `busy`, never "held" by nobody.
  *
  * Prints one of: `acquired NOW`, `tookover NOW` + old holder, `held NOW EXPIRES` + holder, `busy NOW`.
  */
@@ -51,26 +69,31 @@ umask 077
 lock=$1; ttl=$2; token=$3
 now=$(date +%s)
 mkdir -p -- "$(dirname -- "$lock")"
-holder=$(cat)
+ours=$(cat)
+${HOLDER_FN}
 claim() {
+  printf '%s\\n' "$ours" > "$lock/holder.json.tmp" && mv -f -- "$lock/holder.json.tmp" "$lock/holder.json"
   printf '%s\\n' "$token" > "$lock/token"
-  printf '%s\\n' "$holder" > "$lock/holder.json.tmp" && mv -f -- "$lock/holder.json.tmp" "$lock/holder.json"
   printf '%s\\n' "$((now + ttl))" > "$lock/expires.tmp" && mv -f -- "$lock/expires.tmp" "$lock/expires"
 }
 expiry() {
   e=$(cat -- "$lock/expires" 2>/dev/null || true)
-  case $e in ''|*[!0-9]*) m=$(stat -c %Y -- "$lock" 2>/dev/null || echo "$now"); e=$((m + ttl)) ;; esac
+  case $e in ''|*[!0-9]*) m=$(stat -c %Y -- "$lock" 2>/dev/null) || { echo gone; return 0; }; e=$((m + ttl)) ;; esac
   echo "$e"
 }
 if mkdir -- "$lock" 2>/dev/null; then claim; echo "acquired $now"; exit 0; fi
 e=$(expiry)
+# gone: the dir vanished since our mkdir (a stale one moved away by a run taking it over)
+if [ "$e" = gone ]; then echo "busy $now"; exit 0; fi
 if [ "$now" -lt "$e" ]; then
-  echo "held $now $e"; cat -- "$lock/holder.json" 2>/dev/null || true; exit 0
+  h=$(holder)
+  if [ -z "$h" ] && [ ! -d "$lock" ]; then echo "busy $now"; exit 0; fi
+  echo "held $now $e"; printf '%s\n' "$h"; exit 0
 fi
 if mkdir -- "$lock.takeover" 2>/dev/null; then
   trap 'rmdir -- "$lock.takeover" 2>/dev/null || true' EXIT
   e=$(expiry)
-  if [ -d "$lock" ] && [ "$now" -ge "$e" ]; then
+  if [ "$e" != gone ] && [ "$now" -ge "$e" ]; then
     old=$(cat -- "$lock/holder.json" 2>/dev/null || true)
     mv -- "$lock" "$lock.stale.$now.$$"
     rm -rf -- "$lock.stale.$now.$$"
@@ -249,9 +272,10 @@ echo "freed $now $e"; printf '%s\\n' "$holder"`;
 /** $1 lock dir. Prints `free NOW` or `held NOW EXPIRES`, then the holder's JSON. Read-only. */
 export const INSPECT_SCRIPT = `lock=$1
 now=$(date +%s)
+${HOLDER_FN}
 [ -d "$lock" ] || { echo "free $now"; exit 0; }
 e=$(cat -- "$lock/expires" 2>/dev/null || true)
-echo "held $now $e"; cat -- "$lock/holder.json" 2>/dev/null || true`;
+echo "held $now $e"; holder`;
 
 /** What a lock script reported: its state, the host's clock, the expiry, the holder's JSON. */
 export interface LockView {

@@ -93,7 +93,8 @@ export function renderBlock(
     `frontend ${frontendName(app)}`,
     '    mode http',
     `    bind 127.0.0.1:${frontendPort}`,
-    // idle keep-alive connections from nginx must outlive nginx's own upstream keepalive_timeout
+    // nginx's upstream to the frontend keeps no idle connection (renderFrontendUpstream); these
+    // are for other clients of the frontend
     '    timeout client 75s',
     '    timeout http-keep-alive 75s',
     `    default_backend ${backendName(app)}`,
@@ -223,6 +224,36 @@ export function parseInFlight(csv: string, backend: string, server: string): num
   return parseServerStat(csv, backend, server)?.inFlight;
 }
 
+/** `show info`: the process answering the runtime API, and whether it is stopping (a reload). */
+export function parseInfo(text: string): { pid: number; stopping: boolean } | undefined {
+  const pid = text.match(/^Pid:\s*(\d+)\s*$/m)?.[1];
+  if (pid === undefined) return undefined;
+  return { pid: Number(pid), stopping: /^Stopping:\s*1\s*$/m.test(text) };
+}
+
+/**
+ * $1 a pid. Prints `newer N older M`: the processes of the same name and parent (the master, in
+ * master-worker mode) started after it (a reload under way) and before it (old workers of a reload,
+ * still finishing their connections); `alone` when its parent is init (no master: nothing to
+ * compare with) or it is gone. From /proc (pid, comm, ppid, start).
+ */
+export const SIBLINGS_SCRIPT = `cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$1" '
+{ s = $0; sub(/^.*\\) /, "", s); split(s, a, " "); name[$1] = $2; ppid[$1] = a[2]; start[$1] = a[20] }
+END {
+  if (!(p in ppid) || ppid[p] <= 1) { print "alone"; exit }
+  n = 0; o = 0
+  for (q in ppid) if (q != p && ppid[q] == ppid[p] && name[q] == name[p]) {
+    if (start[q] + 0 > start[p] + 0) n++; else o++
+  }
+  print "newer " n " older " o
+}'`;
+
+/** SIBLINGS_SCRIPT's answer (0 and 0 when it says nothing usable). */
+export function parseSiblings(text: string): { newer: number; older: number } {
+  const m = text.match(/^newer (\d+) older (\d+)/m);
+  return m ? { newer: Number(m[1]), older: Number(m[2]) } : { newer: 0, older: 0 };
+}
+
 /**
  * Runtime commands that take the servers from `now` to `want` without a moment where no server
  * takes requests: colors that gain traffic first (address, weight, then ready), then colors at
@@ -308,6 +339,46 @@ export function haproxyProxy(
   };
   const reloadHaproxy = (exec: Executor) =>
     runProxyCommand(exec, 'haproxy', 'haproxy-reload-command', haproxy.reloadCommand);
+  /**
+   * Waits (at most reloadWaitSeconds) until no reload of HAProxy is under way: the process that
+   * answers the runtime API is not stopping, has no newer worker beside it, and (after our own
+   * reload) is not `oldPid`. A runtime change made on the old process of a reload is lost when the
+   * new one takes over (it read the file, maybe before the change was saved), and a drain that
+   * asks the old one counts nothing of what the new one sends. Returns the pid (undefined when
+   * `show info` tells none: nothing to check).
+   */
+  const siblings = async (exec: Executor, pid: number) =>
+    parseSiblings(
+      (
+        await exec.run(['sh', '-c', SIBLINGS_SCRIPT, 'tg-haproxy', String(pid)], {
+          allowFailure: true,
+        })
+      ).stdout,
+    );
+  const settled = async (exec: Executor, oldPid?: number): Promise<number | undefined> => {
+    const seconds = options.reloadWaitSeconds ?? 15;
+    const end = clock.now() + seconds * 1000;
+    for (;;) {
+      const info = parseInfo(await cli(exec, ['show info']));
+      if (!info) return undefined;
+      let why = info.stopping
+        ? 'is stopping'
+        : info.pid === oldPid
+          ? 'is the one before the reload'
+          : '';
+      if (!why) {
+        const { newer } = await siblings(exec, info.pid);
+        if (newer > 0) why = `has ${newer} newer worker(s) beside it (a reload under way)`;
+      }
+      if (!why) return info.pid;
+      if (clock.now() >= end)
+        throw new StepError(
+          'haproxy',
+          `a reload of HAProxy did not finish within ${seconds}s: process ${info.pid}, which answers ${haproxy.socket}, ${why}`,
+        );
+      await clock.sleep(100);
+    }
+  };
   const state = async (exec: Executor) =>
     parseServersState(await cli(exec, [`show servers state ${be}`]));
 
@@ -384,8 +455,14 @@ export function haproxyProxy(
   return {
     async remove(exec) {
       const path = upstreamFile(nginx.confDir, app);
-      if ((await readText(exec, path)) !== undefined) await uninstallUpstream(exec, nginx, app);
-      if (await persist(exec, 'remove')) await reloadHaproxy(exec);
+      if ((await readText(exec, path)) !== undefined)
+        await uninstallUpstream(exec, nginx, app, clock);
+      if (await persist(exec, 'remove')) {
+        const before = await settled(exec);
+        await reloadHaproxy(exec);
+        // the next switch (of any app) must reach the new process, not the one going away
+        await settled(exec, before);
+      }
     },
     kind: 'haproxy',
     nginx,
@@ -426,12 +503,17 @@ export function haproxyProxy(
               await clock.sleep(200);
               loaded = await state(exec).catch(() => undefined);
             }
+            await settled(exec);
+            loaded = (await state(exec)) ?? loaded;
             if (!matches(loaded, want)) await apply(exec, loaded, want);
           }
         } else if (now) {
           // The switch: the new file is checked; change the running state, then keep the file.
+          // Not on the old process of a reload under way (another app's setup or removal).
           try {
-            if (!matches(now, want)) await apply(exec, now, want);
+            await settled(exec);
+            const current = (await state(exec)) ?? now;
+            if (!matches(current, want)) await apply(exec, current, want);
           } catch (error) {
             if (prepared.next !== undefined) await removeFile(exec, prepared.candidate);
             throw error;
@@ -439,13 +521,16 @@ export function haproxyProxy(
           await persist(exec, want, prepared);
           // Another app's first setup may have reloaded HAProxy between our runtime change and our
           // file swap, and its new process read our old block: check once more, now that the file
-          // is right, and apply again if so.
+          // is right, and apply again if so (once that reload is over).
+          await settled(exec);
           const final = await state(exec);
           if (!final) throw new StepError('haproxy', `${be} disappeared from the running HAProxy`);
           if (!matches(final, want)) await apply(exec, final, want);
         }
         // nginx talks to the frontend; written and reloaded once per app (no-op when in place)
-        await installUpstream(exec, nginx, app, renderFrontendUpstream(app, haproxy.frontendPort));
+        await installUpstream(exec, nginx, app, renderFrontendUpstream(app, haproxy.frontendPort), {
+          clock,
+        });
       });
     },
 
@@ -454,11 +539,17 @@ export function haproxyProxy(
       // when the server still points at the PORT drained. With no row for it, or a row that points
       // elsewhere now, HAProxy's count says nothing about that port: count the port's established
       // connections on the host, as nginx's drain does (never "drained" for lack of an answer).
+      // An older worker of a reload (another app's setup or removal) still finishes what it
+      // accepted, with the routing it had, and this process's count says nothing of it: until it
+      // has exited it counts as one more in flight.
       const inFlight = async () => {
-        const csv = await cli(exec, [`show stat ${be} 4 -1`]);
+        const csv = await cli(exec, [`show stat ${be} 4 -1`, 'show info']);
+        const info = parseInfo(csv);
+        const older = info ? (await siblings(exec, info.pid)).older : 0;
         const row = parseServerStat(csv, be, backend.color);
-        if (row && (row.port === undefined || row.port === backend.port)) return row.inFlight;
-        return connectionsTo(exec, backend.port);
+        if (row && (row.port === undefined || row.port === backend.port))
+          return row.inFlight + older;
+        return (await connectionsTo(exec, backend.port)) + older;
       };
       return waitForZero(inFlight, seconds, clk);
     },

@@ -19,7 +19,7 @@ export function createProxy(settings: ProxySettings, options: HaproxyOptions = {
   validateSettings(settings);
   const proxy =
     settings.kind === 'nginx'
-      ? nginxProxy(settings.app, settings.nginx)
+      ? nginxProxy(settings.app, settings.nginx, options)
       : haproxyProxy(settings.app, settings.haproxy, settings.nginx, options);
   described.set(
     proxy,

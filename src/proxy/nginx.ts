@@ -7,11 +7,12 @@
  * connection per request, but old workers close their idle keep-alive client connections, and a
  * client that sends on such a connection at that moment gets ECONNRESET (about one per reload).
  */
-import type { Clock } from '../clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { StepError } from '../errors.js';
 import type { Executor } from '../exec.js';
 import { runProxyCommand } from './command.js';
 import { readText, removeFile, writeText } from './files.js';
+import { awaitReload, oldWorkers, readWorkers } from './nginx-workers.js';
 import { beforeAnyChange, RouteError, unchanged } from './route-error.js';
 import {
   COLORS,
@@ -52,9 +53,12 @@ export function renderFrontendUpstream(app: string, frontendPort: number): strin
     HEADER(app, 'traffic switch: haproxy') +
     `upstream ${upstreamName(app)} {\n` +
     `    server 127.0.0.1:${frontendPort}; # haproxy fe_${app}\n` +
-    // nginx must drop an idle upstream connection before HAProxy's `timeout http-keep-alive`
-    // (75s) does, or a request sent on it in that instant is lost
-    `    keepalive 16;\n    keepalive_timeout 30s;\n}\n`
+    // No `keepalive`: a connection per request on loopback. An HAProxy reload (another app's
+    // first setup or removal) makes the old process close its idle front connections at once, and
+    // a request nginx sends on one in that instant is lost (502, "upstream prematurely closed"):
+    // nginx never retries a POST, which is what Telegram sends. A connection that carries one
+    // request is never idle, so the old process finishes it and the next one reaches the new.
+    `}\n`
   );
 }
 
@@ -85,9 +89,36 @@ export async function installUpstream(
   nginx: NginxSettings,
   app: string,
   content: string,
-  options: { force?: boolean } = {},
+  options: IncludeOptions = {},
 ): Promise<boolean> {
   return installIncludeFile(exec, nginx, upstreamFile(nginx.confDir, app), content, options);
+}
+
+export interface IncludeOptions {
+  /** Test and reload even when the file has the content already. */
+  force?: boolean;
+  /** For the wait until the reload is in effect (default: the system's). */
+  clock?: Clock;
+}
+
+/**
+ * The reload command, then the wait until nginx runs workers of the new configuration: the
+ * command only signals the master, and until the master has replaced its workers the old ones
+ * still take new connections with the old file (see nginx-workers.ts). Returns the command's
+ * result; a command that exits non-zero throws (or, allowFailure, is not waited for).
+ */
+export async function reloadNginx(
+  exec: Executor,
+  nginx: NginxSettings,
+  clock: Clock,
+  allowFailure: boolean,
+) {
+  const before = await readWorkers(exec);
+  const reload = await runProxyCommand(exec, 'nginx', 'nginx-reload-command', nginx.reloadCommand, {
+    allowFailure,
+  });
+  if (reload.exitCode === 0) await awaitReload(exec, before, clock);
+  return reload;
 }
 
 /**
@@ -99,7 +130,7 @@ export async function installIncludeFile(
   nginx: NginxSettings,
   path: string,
   content: string,
-  options: { force?: boolean } = {},
+  options: IncludeOptions = {},
 ): Promise<boolean> {
   const before = await beforeAnyChange('nginx', () => readText(exec, path));
   // force: test and reload even when the file has it (after a reload that may or may not have
@@ -127,12 +158,12 @@ export async function installIncludeFile(
       false,
     );
   }
-  const reload = await runProxyCommand(exec, 'nginx', 'nginx-reload-command', nginx.reloadCommand, {
-    allowFailure: true,
-  }).catch(async (error: unknown) => {
-    await restore();
-    throw error;
-  });
+  const reload = await reloadNginx(exec, nginx, options.clock ?? systemClock, true).catch(
+    async (error: unknown) => {
+      await restore();
+      throw error;
+    },
+  );
   if (reload.exitCode !== 0) {
     // A reload command can fail after nginx reloaded (a wrapper that exits 1 afterwards): what
     // nginx runs now is unknown. The file goes back; the caller routes back (which reloads).
@@ -155,6 +186,7 @@ export async function uninstallUpstream(
   exec: Executor,
   nginx: NginxSettings,
   app: string,
+  clock: Clock = systemClock,
 ): Promise<void> {
   await uninstallIncludeFile(
     exec,
@@ -167,6 +199,7 @@ export async function uninstallUpstream(
     nginx,
     upstreamFile(nginx.confDir, app),
     `is tg_${app} still used?`,
+    clock,
   );
 }
 
@@ -176,6 +209,7 @@ export async function uninstallIncludeFile(
   nginx: NginxSettings,
   path: string,
   hint: string,
+  clock: Clock = systemClock,
 ): Promise<void> {
   const before = await readText(exec, path);
   if (before === undefined) return;
@@ -194,7 +228,7 @@ export async function uninstallIncludeFile(
         tail(test.stderr || test.stdout),
     );
   }
-  await runProxyCommand(exec, 'nginx', 'nginx-reload-command', nginx.reloadCommand);
+  await reloadNginx(exec, nginx, clock, false);
 }
 
 /** Established TCP connections to 127.0.0.1:port on the host (requests in flight to a color). */
@@ -219,10 +253,15 @@ export async function waitForZero(
   }
 }
 
-export function nginxProxy(app: string, nginx: NginxSettings): RemovableProxy {
+export function nginxProxy(
+  app: string,
+  nginx: NginxSettings,
+  options: { clock?: Clock } = {},
+): RemovableProxy {
   const path = upstreamFile(nginx.confDir, app);
+  const clock = options.clock ?? systemClock;
   return {
-    remove: (exec) => uninstallUpstream(exec, nginx, app),
+    remove: (exec) => uninstallUpstream(exec, nginx, app, clock),
     kind: 'nginx',
     nginx,
     async current(exec) {
@@ -232,13 +271,25 @@ export function nginxProxy(app: string, nginx: NginxSettings): RemovableProxy {
     async route(exec, backends, options = {}) {
       // validates first
       const content = await beforeAnyChange('nginx', async () => renderUpstream(app, backends));
-      await installUpstream(exec, nginx, app, content, options);
+      await installUpstream(exec, nginx, app, content, { ...options, clock });
     },
     async drain(exec, backend, seconds, clock) {
-      // Requests already sent to the color finish on the old workers, which keep sending to the
-      // old port for a moment after the reload returned, whatever the file says now; nginx
-      // reports no per-server count, so count the connections to that PORT on the host.
-      return waitForZero(() => connectionsTo(exec, backend.port), seconds, clock);
+      // Requests already sent to the color finish on the old workers, which may still send new
+      // ones to the old port (connections they accepted, a kept-alive client's next request)
+      // until they exit, whatever the file says now; nginx reports no per-server count. So: the
+      // connections to that PORT on the host, plus the workers from before this drain that are
+      // shutting down (a worker started since has a file at least as new as the route's).
+      let since: number | undefined;
+      return waitForZero(
+        async () => {
+          const view = await readWorkers(exec);
+          since ??= view?.now;
+          const old = view && since !== undefined ? oldWorkers(view, since) : 0;
+          return old + (await connectionsTo(exec, backend.port));
+        },
+        seconds,
+        clock,
+      );
     },
   };
 }

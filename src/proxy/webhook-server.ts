@@ -17,6 +17,7 @@ import {
   upstreamName,
   webhookServerFile,
 } from './nginx.js';
+import { oldWorkers, readWorkers } from './nginx-workers.js';
 import type { NginxSettings } from './types.js';
 
 /** The ports Telegram delivers webhooks to. */
@@ -266,13 +267,12 @@ export async function waitServed(
   }
   // New connections get the new block now; an old worker still answers one more request on each
   // kept-alive connection it holds (Telegram keeps them) with the old block, until it exits.
+  let since: number | undefined;
   for (;;) {
-    const ps = await exec.run(['ps', '-eo', 'args='], { allowFailure: true });
-    if (ps.exitCode !== 0) return true; // no ps: the served path is what we know
-    const old = ps.stdout
-      .split('\n')
-      .filter((l) => /^nginx: worker process is shutting down/.test(l));
-    if (!old.length) return true;
+    const view = await readWorkers(exec);
+    if (!view) return true; // no workers visible: the served path is what we know
+    since ??= view.now;
+    if (oldWorkers(view, since) === 0) return true;
     if (clock.now() >= end) return false;
     await clock.sleep(200);
   }

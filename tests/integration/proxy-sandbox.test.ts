@@ -7,8 +7,15 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { systemClock } from '../../src/clock.js';
 import { findBlock } from '../../src/proxy/haproxy.js';
-import { createProxy, type Color, type RemovableProxy } from '../../src/proxy/index.js';
+import {
+  createProxy,
+  type Color,
+  type NginxSettings,
+  type RemovableProxy,
+} from '../../src/proxy/index.js';
+import { reloadNginx } from '../../src/proxy/nginx.js';
 import { runLoad } from '../helpers/load.js';
 import { asUser, startWebbots, type Backends } from '../helpers/proxy-stack.js';
 import { sandboxEnv } from '../helpers/sandbox.js';
@@ -22,15 +29,17 @@ const argv = (line: string | undefined) => (line ?? '').split(/\s+/).filter(Bool
 let bots: Backends;
 const proxies: Record<string, RemovableProxy> = {};
 
+const nginx: NginxSettings = {
+  confDir: env.SANDBOX_NGINX_CONF_DIR!,
+  testCommand: argv(env.SANDBOX_NGINX_TEST),
+  reloadCommand: argv(env.SANDBOX_NGINX_RELOAD),
+};
+
 function proxy(app: (typeof APPS)[number], frontendPort: number): RemovableProxy {
   return createProxy({
     kind: 'haproxy',
     app,
-    nginx: {
-      confDir: env.SANDBOX_NGINX_CONF_DIR!,
-      testCommand: argv(env.SANDBOX_NGINX_TEST),
-      reloadCommand: argv(env.SANDBOX_NGINX_RELOAD),
-    },
+    nginx,
     haproxy: {
       socket: env.SANDBOX_HAPROXY_SOCKET!,
       configFile: env.SANDBOX_HAPROXY_CFG!,
@@ -59,10 +68,11 @@ async function shared<T>(step: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Test and reload, and wait (as a deploy does) until nginx's new workers serve our locations. */
 async function nginxReload(): Promise<void> {
   await shared(async () => {
-    await exec.run(argv(env.SANDBOX_NGINX_TEST));
-    await exec.run(argv(env.SANDBOX_NGINX_RELOAD));
+    await exec.run(nginx.testCommand);
+    await reloadNginx(exec, nginx, systemClock, false);
   });
 }
 

@@ -21,6 +21,7 @@ import {
   type SshSettings,
 } from '../../src/ssh/session.js';
 import type { SshTarget } from '../../src/ssh/target.js';
+import { ROOT } from '../helpers/repo.js';
 import { sandboxEnv } from '../helpers/sandbox.js';
 
 const env = sandboxEnv();
@@ -277,6 +278,36 @@ describe('ssh session on the sandbox sshd', () => {
     expect(session.stats).toMatchObject({ connectionsOpened: 4, commands: 2 });
     expect(session.masterPid).not.toBe(pid);
     expect(log.text()).toMatch(/connection is gone; reconnecting/);
+  });
+
+  it("a SIGINT to the whole process group (a terminal's Ctrl-C) lets the command in flight finish and report; the next one runs", async () => {
+    // in a process group of its own, which it then signals whole (tests/helpers/group-sigint.ts)
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        join(ROOT, 'scripts/ts-register.mjs'),
+        join(ROOT, 'tests/helpers/group-sigint.ts'),
+      ],
+      {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NODE_OPTIONS: '' },
+      },
+    );
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    // before: the ssh client shared the group, died with it, and the command's result was lost
+    // ("the SSH connection broke while `sh -c sleep 2; echo finished` was running")
+    expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({
+      signals: 1,
+      inFlight: 'exit 0: finished',
+      after: 'undo ran',
+    });
   });
 
   it('a timeout stops the command on the host, is reported as such, and the session goes on', async () => {

@@ -17,6 +17,8 @@ import {
   desiredState,
   findBlock,
   matches,
+  SIBLINGS_SCRIPT,
+  parseInfo,
   parseInFlight,
   parseServersState,
   removeBlock,
@@ -34,6 +36,13 @@ import {
   type ProxySettings,
 } from '../../src/proxy/index.js';
 import { changedNothing, RouteError } from '../../src/proxy/route-error.js';
+import {
+  oldWorkers,
+  parseWorkers,
+  reloadInEffect,
+  WORKERS_SCRIPT,
+  type Worker,
+} from '../../src/proxy/nginx-workers.js';
 import {
   parseUpstream,
   renderFrontendUpstream,
@@ -126,11 +135,11 @@ describe('nginx include file', () => {
     expect(parseUpstream('upstream x { server 10.0.0.1:80; }')).toEqual([]);
   });
 
-  test('in front of HAProxy: one fixed server, idle timeout below HAProxy keep-alive', () => {
+  test('in front of HAProxy: one fixed server, no idle connection an HAProxy reload could close under a request', () => {
     const text = renderFrontendUpstream('bot', 21650);
     expect(text).toContain('upstream tg_bot {');
     expect(text).toContain('server 127.0.0.1:21650;');
-    expect(text).toContain('keepalive_timeout 30s;');
+    expect(text).not.toMatch(/^\s*keepalive/m);
     expect(parseUpstream(text)).toEqual([]);
   });
 });
@@ -244,6 +253,21 @@ interface FakeHost extends Executor {
   nginxRuns?: string;
   /** Established connections `ss` reports per port, one answer per call. */
   connections: Map<number, number[]>;
+  /** nginx's worker processes as `ps` lists them (WORKERS_SCRIPT); each listing is one tick. */
+  workers: Worker[];
+  tick: number;
+  /** Listings after a reload before the master has started the new workers. */
+  reloadDelay: number;
+  /** Listings an old worker stays (shutting down) once the new ones run. */
+  oldWorkerLinger: number;
+  /** false: a reload never shows new workers (a master that failed to load the file). */
+  reloadsTakeEffect: boolean;
+  /** The HAProxy process that answers the runtime API (`show info`). */
+  haproxyPid: number;
+  /** Listings (SIBLINGS_SCRIPT) during which a newer HAProxy worker (a reload) exists beside it. */
+  newerWorkerFor: number;
+  /** Old HAProxy workers (of a reload) beside it, one answer per listing. */
+  olderWorkers: number[];
 }
 
 function fakeHost(): FakeHost {
@@ -262,6 +286,14 @@ function fakeHost(): FakeHost {
     reloadBeforeSwap: false,
     reloadExitsAfterReload: 0,
     connections: new Map(),
+    workers: [{ pid: 11, ppid: 10, start: 1, stopping: false }],
+    tick: 100,
+    reloadDelay: 0,
+    oldWorkerLinger: 0,
+    reloadsTakeEffect: true,
+    haproxyPid: 500,
+    newerWorkerFor: 0,
+    olderWorkers: [],
     async run(argv: readonly string[], options: RunOptions = {}) {
       const result = answer(argv, options.input ?? '');
       const full: CommandResult = { exitCode: 0, stdout: '', stderr: '', ...result };
@@ -302,6 +334,7 @@ function fakeHost(): FakeHost {
           );
           return `1\n${STATE_HEADER}\n${rows.join('\n')}\n`;
         }
+        if (cmd === 'show info') return `Name: HAProxy\nPid: ${host.haproxyPid}\nStopping: 0\n`;
         m = cmd.match(/^show stat (\S+) 4 -1$/);
         if (m) {
           const n = host.inFlight.shift() ?? 0;
@@ -318,6 +351,35 @@ function fakeHost(): FakeHost {
         return '';
       })
       .join('\n');
+  /** Reloads signalled, each with the listings left before its new workers start. */
+  const reloads: number[] = [];
+  const lingering = new Map<number, number>();
+  const listWorkers = (): string => {
+    host.tick++;
+    for (const [pid, left] of lingering) {
+      if (left > 0) lingering.set(pid, left - 1);
+      else {
+        lingering.delete(pid);
+        host.workers = host.workers.filter((w) => w.pid !== pid);
+      }
+    }
+    if (reloads.length && reloads[0]! <= 0 && host.reloadsTakeEffect) {
+      reloads.length = 0;
+      for (const w of host.workers.filter((x) => !x.stopping)) {
+        w.stopping = true;
+        lingering.set(w.pid, host.oldWorkerLinger);
+      }
+      const pid = Math.max(...host.workers.map((w) => w.pid), 11) + 1;
+      host.workers.push({ pid, ppid: 10, start: host.tick, stopping: false });
+    }
+    if (reloads.length) reloads[0]!--;
+    return [
+      `now ${host.tick}`,
+      ...host.workers
+        .filter((w) => !lingering.has(w.pid) || lingering.get(w.pid)! >= 0)
+        .map((w) => `worker ${w.pid} ${w.ppid} ${w.start} ${w.stopping ? 'stopping' : 'serving'}`),
+    ].join('\n');
+  };
   const answer = (argv: readonly string[], input: string): Partial<CommandResult> => {
     const [cmd, ...args] = argv;
     log.push(
@@ -325,9 +387,27 @@ function fakeHost(): FakeHost {
         ? `socat ${input.trim()}`
         : cmd === 'flock'
           ? `swap ${argv.slice(-3).join(' ')}`
-          : argv.join(' '),
+          : cmd === 'sh' && argv[2] === WORKERS_SCRIPT
+            ? 'ps nginx workers'
+            : cmd === 'sh' && argv[2] === SIBLINGS_SCRIPT
+              ? `newer than ${argv.at(-1)}`
+              : argv.join(' '),
     );
     switch (cmd) {
+      case 'sh':
+        if (argv[2] === WORKERS_SCRIPT) return { stdout: listWorkers() };
+        if (argv[2] === SIBLINGS_SCRIPT) {
+          // a reload under way: a newer worker exists for this many listings, then answers
+          if (host.newerWorkerFor > 0 && --host.newerWorkerFor === 0) {
+            host.haproxyPid++;
+            loadRuntime();
+            return { stdout: 'newer 1 older 0' };
+          }
+          return {
+            stdout: `newer ${host.newerWorkerFor > 0 ? 1 : 0} older ${host.olderWorkers.shift() ?? 0}`,
+          };
+        }
+        return { exitCode: 127, stderr: 'sh: unexpected script' };
       case 'cat': {
         const text = files.get(args[1]!);
         return text === undefined
@@ -350,6 +430,7 @@ function fakeHost(): FakeHost {
             ? { exitCode: 1, stderr: 'nginx: [emerg] unexpected "}"' }
             : {};
         host.nginxRuns = files.get(NGINX_FILE);
+        reloads.push(host.reloadDelay);
         if (host.reloadExitsAfterReload > 0) {
           host.reloadExitsAfterReload--;
           return { exitCode: 1, stderr: 'reloaded, then failed' };
@@ -371,6 +452,7 @@ function fakeHost(): FakeHost {
           : {};
       case 'kill':
         loadRuntime();
+        host.haproxyPid++; // a new worker answers the runtime API
         return {};
       case 'socat':
         return { stdout: cli(input) };
@@ -437,7 +519,9 @@ describe('nginx baseline switch', () => {
       `dd of=${NGINX_FILE}.tg-tmp status=none`,
       `mv -f -- ${NGINX_FILE}.tg-tmp ${NGINX_FILE}`,
       'nginx -t',
+      'ps nginx workers',
       'nginx -s reload',
+      'ps nginx workers', // the new workers run, the old ones were told to stop
     ]);
     expect(await proxy.current(host)).toEqual(validateBackends(BLUE_GREEN));
     host.log.length = 0;
@@ -493,7 +577,9 @@ describe('nginx baseline switch', () => {
       `dd of=${NGINX_FILE}.tg-tmp status=none`,
       `mv -f -- ${NGINX_FILE}.tg-tmp ${NGINX_FILE}`,
       'nginx -t',
+      'ps nginx workers',
       'nginx -s reload',
+      'ps nginx workers', // the new workers run, the old ones were told to stop
     ]);
     expect(host.nginxRuns).toBe(blueFile);
   });
@@ -509,6 +595,89 @@ describe('nginx baseline switch', () => {
     expect(left).toBe(0);
     expect(clock.slept).toEqual([250, 250]);
     expect(host.log.filter((l) => l.startsWith('ss')).length).toBe(3);
+  });
+
+  test('a reload is over when its new workers run, not when its command returns', async () => {
+    const host = fakeHost();
+    const clock = fakeClock();
+    const proxy = createProxy(settings('nginx'), { clock });
+    host.reloadDelay = 3; // the master parses the file for three listings
+    await proxy.route(host, BLUE_GREEN);
+    expect(host.log.filter((l) => l === 'ps nginx workers')).toHaveLength(1 + 4);
+    expect(clock.slept).toEqual([50, 50, 50]);
+    expect(host.workers.filter((w) => !w.stopping)).toEqual([
+      { pid: 12, ppid: 10, start: host.tick, stopping: false },
+    ]);
+  });
+
+  test('a reload that never shows new workers fails the route (it may or may not be in effect) and restores the file', async () => {
+    const host = fakeHost();
+    const clock = fakeClock();
+    const proxy = createProxy(settings('nginx'), { clock });
+    const blue = [{ color: 'blue' as const, port: 21600, weight: 100 }];
+    await proxy.route(host, blue);
+    const blueFile = host.files.get(NGINX_FILE);
+    host.reloadsTakeEffect = false;
+    const error = await proxy.route(host, BLUE_GREEN).then(
+      () => new Error('expected the route to fail'),
+      (e: unknown) => e as Error,
+    );
+    expect(error).toBeInstanceOf(StepError);
+    expect(changedNothing(error)).toBe(false);
+    expect(error.message).toMatch(/no workers of the new configuration within 15s/);
+    expect(host.files.get(NGINX_FILE)).toBe(blueFile);
+  });
+
+  test('nothing to wait for where no nginx worker is visible (no ps, another PID namespace)', async () => {
+    const host = fakeHost();
+    host.workers = [];
+    const clock = fakeClock();
+    await createProxy(settings('nginx'), { clock }).route(host, BLUE_GREEN);
+    expect(host.log.filter((l) => l === 'ps nginx workers')).toHaveLength(1);
+    expect(clock.slept).toEqual([]);
+  });
+
+  test('drain: 0 connections to the port is not enough while an old worker is shutting down', async () => {
+    const host = fakeHost();
+    const clock = fakeClock();
+    const proxy = createProxy(settings('nginx'), { clock });
+    host.oldWorkerLinger = 3; // the old worker finishes what it accepted: three more listings
+    await proxy.route(host, BLUE_GREEN);
+    host.log.length = 0;
+    const left = await proxy.drain(host, { color: 'blue', port: 21600 }, 10, clock);
+    expect(left).toBe(0);
+    expect(host.log.filter((l) => l.startsWith('ss')).length).toBe(4);
+    expect(clock.slept).toEqual([250, 250, 250]);
+    // and a worker that starts after the drain began (a later reload) has a newer file: not waited for
+    host.oldWorkerLinger = 100;
+    await proxy.route(host, [{ color: 'green', port: 21601, weight: 100 }]);
+    const before = clock.slept.length;
+    expect(await proxy.drain(host, { color: 'blue', port: 21600 }, 1, clock)).toBe(1);
+    expect(clock.slept.length - before).toBe(4); // the old worker outlived the 1 s budget
+  });
+
+  test('workers: parsed from the script, a reload in effect per master, old ones counted', () => {
+    const view = parseWorkers(
+      [
+        'now 500',
+        'worker 21 20 100 stopping',
+        'worker 22 20 490 serving',
+        'worker 31 30 50 serving', // another nginx on the host, not reloaded
+        'ps: garbage',
+      ].join('\n'),
+    )!;
+    expect(view.workers).toHaveLength(3);
+    expect(reloadInEffect(view, 480)).toBe(true);
+    expect(reloadInEffect(view, 495)).toBe(false); // nothing started since then
+    expect(
+      reloadInEffect(
+        { ...view, workers: [...view.workers, { pid: 23, ppid: 20, start: 99, stopping: false }] },
+        480,
+      ),
+    ).toBe(false);
+    expect(oldWorkers(view, 500)).toBe(1);
+    expect(oldWorkers(view, 90)).toBe(0);
+    expect(parseWorkers('sh: cut: not found\n')).toBeUndefined();
   });
 
   test('bad backends change nothing', async () => {
@@ -563,7 +732,7 @@ describe('HAProxy runtime switch', () => {
     // idempotent: nothing but reads the second time
     host.log.length = 0;
     await proxy.route(host, BLUE_GREEN);
-    expect(host.log.every((l) => /^(cat|socat show)/.test(l))).toBe(true);
+    expect(host.log.every((l) => /^(cat|socat show|newer than)/.test(l))).toBe(true);
   });
 
   test('a failed config check changes nothing: no runtime command, no swap', async () => {
@@ -607,6 +776,51 @@ describe('HAProxy runtime switch', () => {
     await proxy.route(host, BLUE_GREEN);
     expect(host.log.filter((l) => l.startsWith('socat set'))).toHaveLength(2); // applied twice
     expect(await proxy.current(host)).toEqual(validateBackends(BLUE_GREEN));
+  });
+
+  test("a reload under way (another app's setup): the switch waits for the new process and changes that one", async () => {
+    const host = fakeHost();
+    host.files.set(CFG, BASE);
+    const clock = fakeClock();
+    const proxy = createProxy(settings('haproxy'), { clock });
+    await proxy.route(host, [{ color: 'blue', port: 21600, weight: 100 }]);
+    const old = host.haproxyPid;
+    host.newerWorkerFor = 3; // the old process still answers; its successor reads the file
+    host.log.length = 0;
+    await proxy.route(host, BLUE_GREEN);
+    expect(host.haproxyPid).toBe(old + 1);
+    const firstSet = host.log.findIndex((l) => l.startsWith('socat set'));
+    expect(host.log.lastIndexOf(`newer than ${old}`)).toBeLessThan(firstSet);
+    expect(host.log.slice(firstSet)).not.toContain(`newer than ${old}`);
+    expect(clock.slept.slice(-2)).toEqual([100, 100]);
+    expect(await proxy.current(host)).toEqual(validateBackends(BLUE_GREEN));
+  });
+
+  test('remove: the next switch waits until the reloaded HAProxy answers (not the old process)', async () => {
+    const host = fakeHost();
+    host.files.set(CFG, BASE);
+    const proxy = createProxy(settings('haproxy'), { clock: fakeClock() });
+    await proxy.route(host, [{ color: 'blue', port: 21600, weight: 100 }]);
+    const old = host.haproxyPid;
+    host.log.length = 0;
+    await proxy.remove(host);
+    expect(host.log.filter((l) => l === 'socat show info')).toHaveLength(2);
+    expect(host.haproxyPid).toBe(old + 1);
+    expect(parseInfo('Name: HAProxy\nPid: 7\nStopping: 1\n')).toEqual({ pid: 7, stopping: true });
+    expect(parseInfo('Unknown command.\n')).toBeUndefined();
+  });
+
+  test('drain: an old worker of a reload (still finishing its requests) counts until it has exited', async () => {
+    const host = fakeHost();
+    host.files.set(CFG, BASE);
+    const clock = fakeClock();
+    const proxy = createProxy(settings('haproxy'), { clock });
+    await proxy.route(host, BLUE_GREEN);
+    host.inFlight = [0, 0, 0];
+    host.olderWorkers = [1, 1, 0];
+    expect(await proxy.drain(host, { color: 'blue', port: 8001 }, 10, clock)).toBe(0);
+    expect(clock.slept.slice(-2)).toEqual([250, 250]);
+    expect(host.inFlight).toEqual([]);
   });
 
   test('drain polls in-flight sessions until 0, or until the time is up', async () => {
