@@ -32375,7 +32375,13 @@ function spawnProcess(file, args, options) {
         child.stdin.end(options.input ?? '');
     });
 }
-/** Spawns one process directly (the SSH executor's local ssh client; it keeps its own timing). */
+/**
+ * Spawns one process directly (the SSH executor's local ssh client; it keeps its own timing).
+ * In its own process group: a signal sent to the whole group (a terminal's Ctrl-C reaches every
+ * process of the foreground group) would kill an ssh client in the middle of its command, whose
+ * result is then lost ("the connection broke"), before the run's cancel can let that step finish
+ * and run its undos. The run handles SIGINT and SIGTERM itself and waits for its commands.
+ */
 function spawnCommand(where, argv, options = {}) {
     const [file, ...args] = argv;
     if (!file)
@@ -32386,6 +32392,8 @@ function spawnCommand(where, argv, options = {}) {
             env: options.env ? { ...process.env, ...options.env } : process.env,
             stdio: ['pipe', 'pipe', 'pipe'],
             timeout: options.timeoutMs,
+            // (Windows has no process groups; detached would open a console window there)
+            detached: process.platform !== 'win32',
         });
         const out = [];
         const err = [];
@@ -35131,7 +35139,7 @@ class RegistryClient {
     constructor(options) {
         this.options = options;
         this.base = registryBaseUrl(options.registry, options.insecure);
-        this.doFetch = options.fetch ?? fetch;
+        this.doFetch = options.fetch;
     }
     basicHeader() {
         const { username, password } = this.options;
@@ -42497,7 +42505,6 @@ async function resolveMeta(inputs, deps, options = {}) {
 
 
 
-
 /** A tags line that is a whole image reference (`ghcr.io/org/bot:1.2`), e.g. meta's output. */
 function isFullReference(line) {
     return !line.includes('=') && /:[^/]*$/.test(line);
@@ -42567,7 +42574,7 @@ async function run(inputs, deps) {
     if (targets.length === 0)
         throw new errors_InputError('tags', 'no tag applies to this event');
     const pipelineDeps = {
-        exec: deps.exec ?? localExecutor(),
+        exec: deps.exec,
         docker: deps.docker ?? 'docker',
         log,
         env: deps.env,

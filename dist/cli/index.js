@@ -37803,7 +37803,13 @@ function spawnProcess(file, args, options) {
         child.stdin.end(options.input ?? '');
     });
 }
-/** Spawns one process directly (the SSH executor's local ssh client; it keeps its own timing). */
+/**
+ * Spawns one process directly (the SSH executor's local ssh client; it keeps its own timing).
+ * In its own process group: a signal sent to the whole group (a terminal's Ctrl-C reaches every
+ * process of the foreground group) would kill an ssh client in the middle of its command, whose
+ * result is then lost ("the connection broke"), before the run's cancel can let that step finish
+ * and run its undos. The run handles SIGINT and SIGTERM itself and waits for its commands.
+ */
 function spawnCommand(where, argv, options = {}) {
     const [file, ...args] = argv;
     if (!file)
@@ -37814,6 +37820,8 @@ function spawnCommand(where, argv, options = {}) {
             env: options.env ? { ...process.env, ...options.env } : process.env,
             stdio: ['pipe', 'pipe', 'pipe'],
             timeout: options.timeoutMs,
+            // (Windows has no process groups; detached would open a console window there)
+            detached: process.platform !== 'win32',
         });
         const out = [];
         const err = [];
@@ -38391,11 +38399,19 @@ const COMMON = `  --config FILE   the deploy config: YAML whose keys are the dep
   --host HOST     only this host of the config (repeatable)
   -h, --help      this help`;
 const COMMAND_USAGE = {
-    deploy: `usage: tg-devops deploy --config deploy.yml [--dry-run] [--host HOST]...
+    deploy: `usage: tg-devops deploy --config deploy.yml [--dry-run] [--canary-hold PERCENT | --resume promote|abort] [--host HOST]...
 
 Deploys the config's image: lock, probe, plan, execute with health gates, undo on failure, audit.
-  --dry-run       connect, probe read-only and print the plan; nothing changes
-${COMMON}`,
+  --dry-run               connect, probe read-only and print the plan; nothing changes
+  --canary-hold PERCENT   canary: stop at PERCENT (1-99) with both releases running and record the
+                          hold on the host (the config's canary-hold key does the same)
+  --resume promote|abort  go on with the held canary: promote re-runs the gates and goes to 100%;
+                          abort routes all traffic back and removes the canary. While a canary is
+                          held, any other deploy or rollback is refused.
+${COMMON}
+
+example: tg-devops deploy --config deploy.yml --canary-hold 10
+         tg-devops deploy --config deploy.yml --resume promote`,
     rollback: `usage: tg-devops rollback --config deploy.yml [--to RELEASE_ID] [--force] [--dry-run] [--host HOST]...
 
 Gives the traffic back to the previous release's kept container (or --to RELEASE_ID) under the
@@ -38574,6 +38590,20 @@ function parseArgs(argv) {
                 extra.limit = Number(text);
                 break;
             }
+            case '--canary-hold':
+                only('--canary-hold', 'deploy');
+                extra.canaryHold = value();
+                if (!/^[0-9]{1,2}$/.test(extra.canaryHold) || Number(extra.canaryHold) < 1)
+                    fail(`--canary-hold: '${extra.canaryHold}' is not a percentage from 1 to 99`);
+                break;
+            case '--resume': {
+                only('--resume', 'deploy');
+                const resume = value();
+                if (resume !== 'promote' && resume !== 'abort')
+                    fail(`--resume: '${resume}' is neither promote nor abort`);
+                extra.resume = resume;
+                break;
+            }
             case '--to':
                 if (command !== 'rollback')
                     fail(`--to is an option of rollback, not ${command}`);
@@ -38593,6 +38623,8 @@ function parseArgs(argv) {
     }
     if (!config)
         fail('--config FILE is required');
+    if (extra.canaryHold && extra.resume)
+        fail('--canary-hold holds a new canary, --resume goes on with the held one: give one of them');
     if (command === 'exec' && !commandArgv?.length)
         fail('exec needs a command after --: tg-devops exec --config deploy.yml -- CMD [ARG]...');
     if (extra.lockAction === 'release' && !extra.reason?.trim())
@@ -38600,6 +38632,2463 @@ function parseArgs(argv) {
     return {
         args: { command, config: config, dryRun, hosts, to, force, ...extra, commandArgv },
     };
+}
+
+;// CONCATENATED MODULE: ./src/command-line.ts
+
+/**
+ * A leaf module (errors.js only) so src/proxy can split the nginx/haproxy command inputs without
+ * importing the deploy configuration.
+ */
+/** A command line split into argv: whitespace separates, '…' and "…" group; nothing expands. */
+function splitCommand(value, input) {
+    const argv = [];
+    let current;
+    let quote;
+    for (const ch of value) {
+        if (quote) {
+            if (ch === quote)
+                quote = undefined;
+            else
+                current = (current ?? '') + ch;
+        }
+        else if (ch === "'" || ch === '"') {
+            quote = ch;
+            current = current ?? '';
+        }
+        else if (/\s/.test(ch)) {
+            if (current !== undefined)
+                argv.push(current);
+            current = undefined;
+        }
+        else
+            current = (current ?? '') + ch;
+    }
+    if (quote)
+        throw new InputError(input, `unbalanced ${quote} quote`);
+    if (current !== undefined)
+        argv.push(current);
+    if (!argv.length)
+        throw new InputError(input, 'is empty');
+    if (argv.some((a) => a.includes('\0')))
+        throw new InputError(input, 'NUL byte');
+    return argv;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/kinds.ts
+
+/** A whole number within the limits ('-' allowed only when min is negative). */
+function parseInteger(input, raw, limits) {
+    const text = raw.trim();
+    if (!/^-?\d{1,15}$/.test(text))
+        throw new InputError(input, `expected a whole number, got ${JSON.stringify(raw)}`);
+    const value = Number(text);
+    if (value < limits.min || value > limits.max)
+        throw new InputError(input, `must be a whole number between ${limits.min} and ${limits.max}, got ${value}`);
+    return value;
+}
+/** true or false, in any letter case (what @actions/core's getBooleanInput accepts). */
+function parseBoolean(input, raw) {
+    const text = raw.trim().toLowerCase();
+    if (text === 'true')
+        return true;
+    if (text === 'false')
+        return false;
+    throw new InputError(input, `expected true or false, got ${JSON.stringify(raw)}`);
+}
+/** One of the choices, or an old spelling the aliases map to one of them. */
+function parseChoice(input, raw, choices, aliases = {}) {
+    const text = raw.trim();
+    if (choices.includes(text))
+        return text;
+    if (Object.hasOwn(aliases, text))
+        return aliases[text];
+    throw new InputError(input, `expected one of ${choices.join(', ')}, got ${JSON.stringify(raw)}`);
+}
+/** Durations like `90` (seconds), `90s`, `5m`, `1h`, `500ms`, in milliseconds; undefined if not one. */
+function kinds_parseDuration(text) {
+    const m = text.trim().match(/^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/);
+    if (!m)
+        return undefined;
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's')];
+    return Math.round(Number(m[1]) * unit);
+}
+/** A duration input in milliseconds, or an InputError naming the input. */
+function parseDurationInput(input, raw, limits = {}) {
+    const ms = kinds_parseDuration(raw);
+    if (ms === undefined)
+        throw new InputError(input, `expected a duration like 90, 90s, 5m or 500ms, got ${JSON.stringify(raw)}`);
+    if (limits.minMs !== undefined && ms < limits.minMs)
+        throw new InputError(input, `must be at least ${formatMs(limits.minMs)}, got ${raw.trim()}`);
+    if (limits.maxMs !== undefined && ms > limits.maxMs)
+        throw new InputError(input, `must be at most ${formatMs(limits.maxMs)}, got ${raw.trim()}`);
+    return ms;
+}
+function formatMs(ms) {
+    if (ms % 3_600_000 === 0 && ms > 0)
+        return `${ms / 3_600_000}h`;
+    if (ms % 60_000 === 0 && ms > 0)
+        return `${ms / 60_000}m`;
+    if (ms % 1000 === 0)
+        return `${ms / 1000}s`;
+    return `${ms}ms`;
+}
+/**
+ * Items given one per line, or (commas) also comma separated; items trimmed, blank items and
+ * `#` comments dropped.
+ */
+function splitList(raw, commas) {
+    return raw
+        .split(/\r?\n/)
+        .flatMap((line) => (commas ? line.split(',') : [line]))
+        .map((item) => item.trim())
+        .filter((item) => item !== '' && !item.startsWith('#'));
+}
+
+;// CONCATENATED MODULE: ./src/inputs/schema.ts
+
+
+/** Builds a schema, refusing duplicates (a programming error, caught by the unit tests). */
+function defineSchema(action, entries) {
+    const seen = new Set();
+    for (const entry of entries) {
+        if (seen.has(entry.name))
+            throw new Error(`${action}: input ${entry.name} is listed twice`);
+        seen.add(entry.name);
+    }
+    return { action, entries };
+}
+function entryOf(schema, name) {
+    const entry = schema.entries.find((e) => e.name === name);
+    if (!entry)
+        throw new Error(`${schema.action} has no input ${name}`);
+    return entry;
+}
+/**
+ * Reads every input of the schema from the source and checks it by its kind: required, integer
+ * limits, booleans, choices, durations. Errors are InputErrors naming the input, in schema order.
+ */
+function readInputs(schema, source) {
+    const texts = new Map();
+    const given = new Set();
+    const parsed = new Map();
+    for (const entry of schema.entries) {
+        const value = source(entry) ?? '';
+        const keepWhole = entry.kind === 'secret' && entry.multiline === true;
+        const text = keepWhole ? (value.trim() === '' ? '' : value) : value.trim();
+        if (text !== '')
+            given.add(entry.name);
+        if (text === '' && entry.required)
+            throw new InputError(entry.name, 'is required');
+        const effective = text === '' ? (entry.default ?? '') : text;
+        texts.set(entry.name, effective);
+        parsed.set(entry.name, parseKind(entry, effective));
+    }
+    const lookup = (name, kinds) => {
+        const entry = entryOf(schema, name);
+        if (!kinds.includes(entry.kind))
+            throw new Error(`input ${name} is ${entry.kind}, read as ${kinds.join('/')}`);
+        return parsed.get(name);
+    };
+    return {
+        schema,
+        given: (name) => (entryOf(schema, name), given.has(name)),
+        raw: (name) => (entryOf(schema, name), texts.get(name) ?? ''),
+        string: (name) => (entryOf(schema, name), texts.get(name) ?? ''),
+        integer: (name) => lookup(name, ['integer']),
+        boolean: (name) => lookup(name, ['boolean']),
+        choice: (name) => lookup(name, ['enum']),
+        durationMs: (name) => lookup(name, ['duration']),
+        list: (name) => lookup(name, ['list', 'multiline']),
+    };
+}
+function parseKind(entry, text) {
+    switch (entry.kind) {
+        case 'integer':
+            return text === '' ? undefined : parseInteger(entry.name, text, entry);
+        case 'boolean':
+            return text === '' ? false : parseBoolean(entry.name, text);
+        case 'enum':
+            return text === ''
+                ? ''
+                : parseChoice(entry.name, text, entry.choices, entry.aliases);
+        case 'duration':
+            return text === '' ? undefined : parseDurationInput(entry.name, text, entry);
+        case 'list':
+            return splitList(text, true);
+        case 'multiline':
+            return splitList(text, false);
+        default:
+            return text;
+    }
+}
+/** The limits of an integer entry, for the validators that check a value again. */
+function integerLimits(schema, name) {
+    const entry = entryOf(schema, name);
+    if (entry.kind !== 'integer')
+        throw new Error(`input ${name} is not an integer`);
+    return { min: entry.min, max: entry.max };
+}
+/** The text a raw value stands for when not given: the entry's default, else ''. */
+function defaultOf(schema, name) {
+    return entryOf(schema, name).default ?? '';
+}
+
+;// CONCATENATED MODULE: ./src/inputs/entries.ts
+
+// ---- choices used by the validators too (src/deploy/config.ts re-exports them) ---------------
+const BOT_MODES = ['polling', 'webhook', 'mtproto', 'worker'];
+const STRATEGIES = ['handover', 'blue-green', 'canary'];
+const PROXY_KINDS = ['nginx', 'haproxy', 'none'];
+const ROLLBACK_PROXY_KINDS = ['auto', ...PROXY_KINDS];
+const RESUME_CHOICES = ['promote', 'abort'];
+/**
+ * What an inconclusive check does, one vocabulary for deploy and verify: `fail` (not accepted; in
+ * a deploy's gates and window after up to `verify-pause` seconds of asking again, then the deploy
+ * rolls back) or `pass` (accepted, saying so). `pause` and `promote`, the deploy's spellings before
+ * v1.1, are accepted as aliases of fail and pass.
+ */
+const INCONCLUSIVE_CHOICES = ['fail', 'pass'];
+const INCONCLUSIVE_ALIASES = {
+    pause: 'fail',
+    promote: 'pass',
+};
+// ---- SSH: deploy, rollback, verify --------------------------------------------------------------
+const HOSTS = {
+    name: 'hosts',
+    kind: 'list',
+    required: true,
+    description: 'Hosts to deploy to, user@host[:port] (IPv6 as user@[addr]:port), one per line or comma separated. Deployed serially, or in batches of batch-size, stopping at the first failure.',
+};
+const SSH_KEY = {
+    name: 'ssh-key',
+    kind: 'secret',
+    multiline: true,
+    required: true,
+    cliSource: { file: 'ssh-key-file', variable: 'TG_DEVOPS_SSH_KEY' },
+    description: 'Private SSH key for the hosts (a secret). Written 0600 under RUNNER_TEMP and removed by the post step.',
+};
+const KNOWN_HOSTS = {
+    name: 'known-hosts',
+    kind: 'multiline',
+    description: 'known_hosts lines for every host (and the jump host). This or host-fingerprint is required: no verification, no connection.',
+};
+const HOST_FINGERPRINT = {
+    name: 'host-fingerprint',
+    kind: 'list',
+    description: 'Pinned host key fingerprints (SHA256:...), instead of known-hosts.',
+};
+const JUMP_HOST = {
+    name: 'jump-host',
+    kind: 'string',
+    description: 'A bastion to reach the hosts through, user@host[:port]; verified like the hosts.',
+};
+const SSH_KEY_PASSPHRASE = {
+    name: 'ssh-key-passphrase',
+    kind: 'secret',
+    cliSource: { file: 'ssh-key-passphrase-file', variable: 'TG_DEVOPS_SSH_KEY_PASSPHRASE' },
+    description: 'Passphrase of ssh-key (a secret), when the key has one: the key is decrypted to a 0600 copy under RUNNER_TEMP, removed by the post step.',
+};
+const JUMP_HOST_KEY = {
+    name: 'jump-host-key',
+    kind: 'secret',
+    multiline: true,
+    cliSource: { file: 'jump-host-key-file', variable: 'TG_DEVOPS_JUMP_HOST_KEY' },
+    description: 'Private key for jump-host (a secret), when the bastion takes another key than the hosts. Empty: ssh-key.',
+};
+const CONNECT_TIMEOUT = {
+    name: 'connect-timeout',
+    kind: 'integer',
+    min: 1,
+    max: 300,
+    unit: 'seconds',
+    default: '15',
+    description: 'Seconds to wait for an SSH connection (each host and the jump host).',
+};
+// ---- the release and its container ---------------------------------------------------------------
+const APP = {
+    name: 'app',
+    kind: 'string',
+    required: true,
+    description: 'The service name: 2-40 lowercase letters, digits and hyphens. Names the containers, the state directory and the proxy upstream.',
+};
+const STATE_DIR = {
+    name: 'state-dir',
+    kind: 'string',
+    default: '/var/lib/tg-devops',
+    description: 'Where releases, the audit history and the lock live on the host (<state-dir>/<app>).',
+};
+const DRY_RUN = {
+    name: 'dry-run',
+    kind: 'boolean',
+    default: 'false',
+    description: 'Print the plan and change nothing.',
+};
+const HEALTH_PATH = {
+    name: 'health-path',
+    kind: 'string',
+    description: 'HTTP path that answers 2xx when the app is ready, e.g. /health. Required for webhook bots with blue-green or canary.',
+};
+// ---- timing: one definition for deploy and rollback ----------------------------------------------
+const DRAIN_SECONDS = {
+    name: 'drain-seconds',
+    kind: 'integer',
+    min: 0,
+    max: 3600,
+    unit: 'seconds',
+    default: '10',
+    description: 'Seconds to let the old color finish its in-flight requests after the switch.',
+};
+const STOP_GRACE = {
+    name: 'stop-grace',
+    kind: 'integer',
+    min: 1,
+    max: 600,
+    unit: 'seconds',
+    default: '20',
+    description: 'Seconds between SIGTERM and SIGKILL when a container stops.',
+};
+const GATE_WINDOW = {
+    name: 'gate-window',
+    kind: 'integer',
+    min: 0,
+    max: 3600,
+    unit: 'seconds',
+    default: '10',
+    description: 'Seconds the new release is watched after its start (handover) or the switch (blue-green, canary).',
+};
+const HEALTH_TIMEOUT = {
+    name: 'health-timeout',
+    kind: 'integer',
+    min: 1,
+    max: 3600,
+    unit: 'seconds',
+    default: '60',
+    description: 'Seconds the new release gets to become healthy.',
+};
+const LOCK_TIMEOUT = {
+    name: 'lock-timeout',
+    kind: 'integer',
+    min: 0,
+    max: 7200,
+    unit: 'seconds',
+    default: '300',
+    description: 'Seconds to wait for another deploy of the same app on a host to finish.',
+};
+// ---- the traffic switch: deploy and rollback (src/proxy reads these defaults) --------------------
+const PROXY_SETTINGS_INPUTS = [
+    {
+        name: 'nginx-conf-dir',
+        kind: 'string',
+        default: '/etc/nginx/conf.d',
+        description: "The directory nginx includes in its http block; the app's upstream tg_<app> is written there.",
+    },
+    {
+        name: 'nginx-test-command',
+        kind: 'string',
+        default: 'nginx -t',
+        description: 'Checks the nginx config before a reload (split into arguments, no shell).',
+    },
+    {
+        name: 'nginx-reload-command',
+        kind: 'string',
+        default: 'nginx -s reload',
+        description: 'Reloads nginx gracefully (split into arguments, no shell).',
+    },
+    {
+        name: 'haproxy-socket',
+        kind: 'string',
+        default: '/run/haproxy/admin.sock',
+        description: 'HAProxy runtime API socket (stats socket ... level admin).',
+    },
+    {
+        name: 'haproxy-config',
+        kind: 'string',
+        default: '/etc/haproxy/haproxy.cfg',
+        description: "HAProxy config file holding the app's managed block.",
+    },
+    {
+        name: 'haproxy-reload-command',
+        kind: 'string',
+        default: 'systemctl reload haproxy',
+        description: "Reloads HAProxy when the app's block is new (split into arguments, no shell).",
+    },
+    {
+        name: 'haproxy-check-command',
+        kind: 'string',
+        default: 'haproxy -c -q -f {config}',
+        description: "Checks a candidate HAProxy config before it replaces haproxy-config (split into arguments, no shell); {config} is the candidate file. Where /usr/sbin is not on the deploy user's PATH over SSH (Debian, non-root): /usr/sbin/haproxy -c -q -f {config}. When haproxy-config is an extra file beside the main one, add -f /etc/haproxy/haproxy.cfg before -f {config}.",
+    },
+    {
+        name: 'haproxy-frontend-port',
+        kind: 'integer',
+        min: 1,
+        max: 65535,
+        description: "Loopback port of the app's HAProxy frontend (required with proxy: haproxy).",
+    },
+];
+/** The proxy settings' defaults by input name ('' where none): the one place they are written. */
+const entries_PROXY_SETTING_DEFAULTS = Object.fromEntries(PROXY_SETTINGS_INPUTS.map((e) => [e.name, 'default' in e ? e.default : '']));
+/** The proxy settings as text by input name (defaults applied), for src/proxy's proxySettingsFrom. */
+function proxyInputsFrom(values) {
+    return Object.fromEntries(PROXY_SETTINGS_INPUTS.map((e) => [e.name, values.raw(e.name)]));
+}
+const CHECK_INPUTS = [
+    {
+        name: 'http-url',
+        kind: 'multiline',
+        description: 'URLs to GET, one per line (e.g. https://bot.example.net/health). Each is one HTTP check.',
+        deployDescription: "URLs that must answer (one per line) while the new release is watched: at every canary step and every second of the post-switch window. Usually the bot's public URL through the proxy.",
+    },
+    {
+        name: 'http-status',
+        kind: 'list',
+        default: '2xx',
+        description: 'Accepted status codes, comma separated: exact (200) or classes (2xx).',
+        deployDescription: 'Accepted status codes for verify-http-url, e.g. 200 or 2xx,3xx.',
+    },
+    {
+        name: 'http-body',
+        kind: 'string',
+        description: 'A substring the response body must contain (e.g. the new version).',
+        deployDescription: 'Text the verify-http-url body must contain.',
+    },
+    {
+        name: 'http-json-path',
+        kind: 'string',
+        description: 'A JSON assertion on the body: `$.path` (must be truthy) or `$.path == value` (e.g. `$.status == "ok"`).',
+        deployDescription: 'A JSON assertion on the verify-http-url body: $.path (must be truthy) or $.path == value.',
+    },
+    {
+        name: 'http-latency-ms',
+        kind: 'integer',
+        min: 0,
+        max: 600_000,
+        unit: 'milliseconds',
+        default: '0',
+        description: 'Latency budget per request in milliseconds; a slower answer fails. 0: no budget.',
+        deployDescription: 'Latency budget per verify-http-url request in milliseconds; a slower answer fails. 0: no budget.',
+    },
+    {
+        name: 'prometheus-url',
+        kind: 'string',
+        description: 'Prometheus base URL (its HTTP API answers /api/v1/query). Enables the Prometheus checks.',
+        deployDescription: 'Prometheus base URL for the metric checks of the new release.',
+    },
+    {
+        name: 'prometheus-checks',
+        kind: 'list',
+        default: 'error-rate,latency-p95,up',
+        description: 'Ready-made checks, comma separated: error-rate (5xx share above 0.1), latency-p95 (above 1 s), up (a target exposing the release series is down); or none.',
+        deployDescription: 'Ready-made checks with verify-prometheus-url, comma separated: error-rate (5xx share above 0.1), latency-p95 (above 1 s), up (a target exposing the release series is down); or none.',
+    },
+    {
+        name: 'prometheus-selector',
+        kind: 'string',
+        description: 'Label matchers of the new release\'s series for the ready-made checks, e.g. `job="bot",version="v2"`.',
+        deployDescription: 'Label matchers of the new release\'s series, e.g. job="bot",version="v2" (required with verify-prometheus-checks).',
+    },
+    {
+        name: 'prometheus-range',
+        kind: 'string',
+        default: '5m',
+        description: 'PromQL range the ready-made checks look back over (e.g. 5m).',
+        deployDescription: 'The PromQL range the ready-made checks look back over.',
+    },
+    {
+        name: 'prometheus-status-label',
+        kind: 'string',
+        default: 'code',
+        description: 'The status-code label of http_requests_total (`code` for prometheus_client style apps, `status` for prometheus-fastapi-instrumentator).',
+        deployDescription: 'The status-code label of http_requests_total (code for prometheus_client, status for prometheus-fastapi-instrumentator).',
+    },
+    {
+        name: 'prometheus-queries',
+        kind: 'multiline',
+        description: 'Custom checks, one per line: `name: <promql> <op> <threshold>` with op one of > >= < <= == !=. Like an alert rule, the check FAILS when the condition holds; no data is inconclusive.',
+        deployDescription: 'Custom checks, one per line: name: <promql> <op> <threshold>. Like an alert rule, the check fails when the condition holds; no data is inconclusive.',
+    },
+    {
+        name: 'prometheus-rules',
+        kind: 'string',
+        description: "Path in the repository of a Prometheus rules file (`groups: - rules: - alert:`): each alert's expr, scoped to prometheus-selector in every vector selector, is a check that fails when the alert would fire (for: held that long). Needs prometheus-selector.",
+        deployDescription: 'Path in the repository of a Prometheus rules file: each alert, scoped to verify-prometheus-selector, is a gate that fails when it would fire.',
+    },
+    {
+        name: 'prometheus-token',
+        kind: 'secret',
+        cliSource: { file: 'verify-prometheus-token-file', variable: 'TG_DEVOPS_PROMETHEUS_TOKEN' },
+        description: 'Bearer token (masked) for a Prometheus behind an auth proxy or a hosted one.',
+        deployDescription: 'Bearer token for Prometheus (a secret).',
+    },
+    {
+        name: 'min-samples',
+        kind: 'integer',
+        min: 0,
+        max: 1_000_000,
+        default: '20',
+        description: 'Requests in the range below which error-rate and latency-p95 are inconclusive, not failed (up needs one target with series of the release).',
+        deployDescription: 'Fewer samples than this in the range is inconclusive, not a pass (see on-inconclusive).',
+    },
+    {
+        name: 'log-patterns',
+        kind: 'multiline',
+        description: 'Fatal log patterns, one per line: plain substrings or /regex/flags; `none` turns the log check off. Default: 409 Conflict, terminated by other getUpdates request, AUTH_KEY_DUPLICATED, Traceback.',
+        deployDescription: "Fatal log patterns (one per line, plain text or /regex/flags) judged in the new container's logs over the deploy's SSH session. Empty: no log check (handover always watches for 409 Conflict and AUTH_KEY_DUPLICATED).",
+    },
+    {
+        name: 'telegram-bot-token',
+        kind: 'secret',
+        cliSource: {
+            file: 'verify-telegram-bot-token-file',
+            variable: 'TG_DEVOPS_TELEGRAM_BOT_TOKEN',
+        },
+        description: 'Bot token (masked) for the webhook check through getWebhookInfo. Webhook bots only.',
+        deployDescription: "The bot's token (a secret), to watch getWebhookInfo for delivery errors after the switch.",
+    },
+    {
+        name: 'telegram-webhook-url',
+        kind: 'string',
+        description: 'The webhook URL that must be set. Empty: any non-empty URL.',
+        deployDescription: 'The webhook URL Telegram must report (needs verify-telegram-bot-token).',
+    },
+    {
+        name: 'telegram-api-url',
+        kind: 'string',
+        default: 'https://api.telegram.org',
+        description: 'Bot API server, for self-hosted Bot API servers and tests.',
+        deployName: 'telegram-api-url',
+        deployDescription: 'The Bot API base URL, for the webhook check and the notifications (a local Bot API server).',
+    },
+];
+/** The deploy action's name of a check input: `verify-<name>` unless the entry says otherwise. */
+function deployCheckName(base) {
+    const entry = CHECK_INPUTS.find((e) => e.name === base);
+    return (entry.deployName ?? `verify-${base}`);
+}
+/** The entry without the deploy-only fields. */
+function plain(entry) {
+    const copy = { ...entry };
+    delete copy.deployDescription;
+    delete copy.deployName;
+    return copy;
+}
+function forVerify(entry) {
+    return plain(entry);
+}
+function forDeploy(entry) {
+    const name = deployCheckName(entry.name);
+    return { ...plain(entry), name, description: entry.deployDescription };
+}
+const ON_INCONCLUSIVE = {
+    name: 'on-inconclusive',
+    kind: 'enum',
+    choices: INCONCLUSIVE_CHOICES,
+    aliases: INCONCLUSIVE_ALIASES,
+    default: 'fail',
+    description: 'What an inconclusive verdict does to the step: fail (default: a check that could not see proves nothing, so the release is not accepted) or pass. The old spellings pause and promote mean fail and pass.',
+};
+// ---- notifications --------------------------------------------------------------------------------
+const NOTIFY_TELEGRAM_TOKEN = {
+    name: 'notify-telegram-token',
+    kind: 'secret',
+    cli: 'refuse',
+    description: 'A bot token (a secret) that posts start, success, rollback and failure to an ops chat.',
+};
+const NOTIFY_CHAT_ID = {
+    name: 'notify-chat-id',
+    kind: 'secret',
+    cli: 'refuse',
+    description: 'The ops chat for notify-telegram-token (e.g. -1001234567890).',
+};
+const NOTIFY_WEBHOOK_URL = {
+    name: 'notify-webhook-url',
+    kind: 'secret',
+    cli: 'refuse',
+    description: 'A URL that gets the same notifications, in the body notify-webhook-format picks (treated as a secret: Slack/Discord URLs carry one).',
+};
+/** The body a notify-webhook-url gets: src/notify/formats.ts. */
+const WEBHOOK_FORMATS = ['slack', 'discord', 'json'];
+const NOTIFY_WEBHOOK_FORMAT = {
+    name: 'notify-webhook-format',
+    kind: 'enum',
+    choices: WEBHOOK_FORMATS,
+    cli: 'refuse',
+    description: "The body notify-webhook-url gets: slack (text and blocks), discord (content and embeds) or json (tg-devops' own fields). Empty: guessed from the URL's host (hooks.slack.com: slack; discord.com, discordapp.com: discord; else json).",
+};
+const NOTIFY_WEBHOOK_SECRET = {
+    name: 'notify-webhook-secret',
+    kind: 'secret',
+    cli: 'refuse',
+    description: 'Signs the webhook body: X-Tg-Devops-Signature-256: sha256=<HMAC> (a secret).',
+};
+const ENVIRONMENT = {
+    name: 'environment',
+    kind: 'string',
+    default: 'production',
+    cli: 'ignore',
+    description: 'The GitHub deployment environment.',
+};
+// ---- deploy ---------------------------------------------------------------------------------------
+/** Going back past an irreversible migration: the rollback's force, and a downgrade deploy's. */
+const FORCE = {
+    name: 'force',
+    kind: 'boolean',
+    default: 'false',
+    description: 'Roll back even past a release that declared an irreversible migration (org.tg-devops.migration=irreversible, or a pre-deploy migration).',
+};
+// ---- the webhook: server block and registration (deploy only) ------------------------------------
+/**
+ * A webhook bot's public side (issue 13): with webhook-url, tls-certificate and tls-key the deploy
+ * writes and owns the app's nginx TLS server block; with telegram-bot-token and webhook-url it
+ * registers the webhook after the switch (setWebhook only when something differs).
+ */
+const TELEGRAM_BOT_TOKEN = {
+    name: 'telegram-bot-token',
+    kind: 'secret',
+    cliSource: { file: 'telegram-bot-token-file', variable: 'TG_DEVOPS_BOT_TOKEN' },
+    description: "The bot's token (a secret) for the deploy's own Bot API calls, sent only in the Bot API URL (telegram-api-url): with webhook-url, setWebhook after the switch when the registration differs (then getWebhookInfo confirms it and the post-switch window watches last_error_date); for a polling bot, deleteWebhook before its first start when the token still has a webhook. Empty: verify-telegram-bot-token, when set.",
+};
+const WEBHOOK_INPUTS = [
+    {
+        name: 'webhook-url',
+        kind: 'string',
+        description: "The public https URL Telegram calls (port 443, 80, 88 or 8443; a path of letters, digits and . _ ~ / -), e.g. https://bot.example.net/webhook. With tls-certificate and tls-key the deploy writes the app's nginx server block for it; with telegram-bot-token it registers it (setWebhook after the switch, only when the registration differs). Webhook bots behind nginx or haproxy only. Empty: the deploy writes only the upstream and registers nothing.",
+    },
+    {
+        name: 'tls-certificate',
+        kind: 'string',
+        description: "Path ON THE HOST of the certificate chain for webhook-url's host (certbot's fullchain.pem). With tls-key and webhook-url: the deploy writes, checks (nginx -t) and owns the app's server block: TLS on the URL's port, the URL's path to the app's upstream, everything else 404.",
+    },
+    {
+        name: 'tls-key',
+        kind: 'string',
+        description: "Path ON THE HOST of tls-certificate's private key (certbot's privkey.pem).",
+    },
+    {
+        name: 'webhook-listen',
+        kind: 'string',
+        description: "The IPv4 address the webhook server block listens on, for a host with several addresses (and tests). Empty: all addresses, on webhook-url's port.",
+    },
+    {
+        name: 'webhook-secret',
+        kind: 'secret',
+        cliSource: { file: 'webhook-secret-file', variable: 'TG_DEVOPS_WEBHOOK_SECRET' },
+        description: "setWebhook's secret_token (a secret: 1-256 of A-Z a-z 0-9 _ -). The server block answers 403 to every request without it in X-Telegram-Bot-Api-Secret-Token, so a bot that forgets to check the header is still protected. The state keeps its SHA-256 only. While it changes, the block accepts the old and the new one until setWebhook took the new one.",
+    },
+    {
+        name: 'webhook-allowed-updates',
+        kind: 'list',
+        description: "setWebhook's allowed_updates (e.g. message, callback_query). Empty: not sent, Telegram keeps what was set before.",
+    },
+    {
+        name: 'webhook-max-connections',
+        kind: 'integer',
+        min: 1,
+        max: 100,
+        description: "setWebhook's max_connections (1-100). Empty: not sent (Telegram's default 40).",
+    },
+    {
+        name: 'webhook-drop-pending-updates',
+        kind: 'boolean',
+        default: 'false',
+        description: 'Send drop_pending_updates: true with a setWebhook this deploy makes (pending updates are LOST). Never sent unless true.',
+    },
+    TELEGRAM_BOT_TOKEN,
+];
+const DEPLOY_ENTRIES = [
+    HOSTS,
+    {
+        name: 'batch-size',
+        kind: 'integer',
+        min: 1,
+        max: 50,
+        unit: 'hosts',
+        default: '1',
+        description: 'How many hosts deploy at the same time.',
+    },
+    SSH_KEY,
+    KNOWN_HOSTS,
+    HOST_FINGERPRINT,
+    JUMP_HOST,
+    JUMP_HOST_KEY,
+    SSH_KEY_PASSPHRASE,
+    CONNECT_TIMEOUT,
+    APP,
+    {
+        name: 'image',
+        kind: 'string',
+        required: true,
+        description: 'The image to run. A digest reference (name@sha256:...) is preferred; a mutable tag works with a warning.',
+    },
+    {
+        name: 'bot-mode',
+        kind: 'enum',
+        choices: BOT_MODES,
+        required: true,
+        description: 'How the bot gets its updates: polling, webhook, mtproto or worker. Decides the default strategy and what is refused; a polling or mtproto bot deploys to one host only.',
+    },
+    {
+        name: 'strategy',
+        kind: 'enum',
+        choices: STRATEGIES,
+        description: 'handover, blue-green or canary. Default: handover for polling and mtproto, blue-green for webhook and worker. blue-green and canary are refused for polling and mtproto bots.',
+    },
+    {
+        name: 'command',
+        kind: 'string',
+        description: "The process's command, overriding the image's CMD: one image, several processes (e.g. 'arq bot.worker.WorkerSettings' for a queue worker deployed as its own app). Split into arguments like pre-deploy (quotes group, nothing expands, no shell; write sh -c '...' for shell features). Empty: the image's CMD.",
+    },
+    {
+        name: 'singleton',
+        kind: 'boolean',
+        default: 'false',
+        description: 'The process must never run twice, not even for a moment (a scheduler): it is always handed over (the old one stops, then the new one starts). Forced for polling and mtproto bots; refused with blue-green or canary. A queue worker that may overlap leaves it false: blue-green without a proxy starts the new one, then stops the old one.',
+    },
+    {
+        name: 'container-port',
+        kind: 'integer',
+        min: 1,
+        max: 65535,
+        default: '8080',
+        description: 'The port the app listens on inside its container.',
+    },
+    {
+        name: 'host-ports',
+        kind: 'list',
+        default: '8001,8002',
+        description: 'The two loopback ports on the host, BLUE,GREEN, that the colors publish to (with network: host, the app gets PORT=<port>).',
+    },
+    HEALTH_PATH,
+    {
+        name: 'env',
+        kind: 'secret',
+        multiline: true,
+        cliSource: { file: 'env-file', variable: 'TG_DEVOPS_ENV', inline: true },
+        description: "The app's environment as dotenv text (a secret): KEY=VALUE lines. Validated, written 0600 on the host over stdin, never printed.",
+    },
+    {
+        name: 'volumes',
+        kind: 'list',
+        description: "Mounts, host:container[:ro], one per line: data, logs and media that outlive a release. No '..', no system paths, no docker socket, under any spelling (paths are normalised first).",
+    },
+    { name: 'cpus', kind: 'string', description: 'CPU limit, e.g. 0.5 or 2.' },
+    { name: 'memory', kind: 'string', description: 'Memory limit, e.g. 256m or 1g.' },
+    {
+        name: 'network',
+        kind: 'string',
+        description: "The docker network to join, where the server's own Postgres and Redis live (they are never touched). 'host' for the host network.",
+    },
+    {
+        name: 'docker-options',
+        kind: 'multiline',
+        description: 'Extra docker run options from an allow-list: --cap-drop, --read-only, --init, --user, --log-driver, --log-opt, --pids-limit, --ulimit, --tmpfs, --security-opt no-new-privileges, --stop-signal, --shm-size. Anything else is refused.',
+    },
+    {
+        name: 'registry',
+        kind: 'string',
+        description: "Registry host for the pull credentials (default: the image's registry).",
+    },
+    { name: 'registry-username', kind: 'string', description: 'Registry user for the pull.' },
+    {
+        name: 'registry-password',
+        kind: 'secret',
+        cliSource: { file: 'registry-password-file', variable: 'TG_DEVOPS_REGISTRY_PASSWORD' },
+        description: 'Registry password or token for the pull (a secret, sent over stdin; the host is logged out afterwards).',
+    },
+    {
+        name: 'canary-steps',
+        kind: 'list',
+        default: '10,50,100',
+        description: 'Canary traffic percentages, rising, ending at 100.',
+    },
+    {
+        name: 'step-interval',
+        kind: 'integer',
+        min: 0,
+        max: 3600,
+        unit: 'seconds',
+        default: '30',
+        description: 'Seconds to hold each canary step before its gate.',
+    },
+    {
+        name: 'canary-hold',
+        kind: 'integer',
+        min: 1,
+        max: 99,
+        description: 'Canary only: run the canary steps up to this traffic percentage (gates included), then end the deploy successfully with the canary held there, both releases running, and the hold recorded in state.json on each host. The host lock is released; until resume: promote or resume: abort, any other deploy or rollback of the app is refused. Empty: no hold.',
+    },
+    {
+        name: 'resume',
+        kind: 'enum',
+        choices: RESUME_CHOICES,
+        description: "Canary only: go on with the canary held on each host (canary-hold). promote re-runs the gates, then the remaining canary steps to 100%, drains and stops the old release and records the canary as current; abort routes all traffic back to the old release, drains the canary's port, stops and removes it. image must be the held one. Empty: a normal deploy.",
+    },
+    {
+        name: 'hold-watch',
+        kind: 'integer',
+        min: 0,
+        max: 360,
+        unit: 'minutes',
+        default: '0',
+        description: "With canary-hold: minutes the gates (health, the verify checks) keep running on the held canary inside the hold's run; a failure aborts the canary on its own (traffic back to the old release, the canary removed) and the deploy fails. 0: no watch, the deploy ends as soon as the hold weight passed its gate.",
+    },
+    DRAIN_SECONDS,
+    STOP_GRACE,
+    GATE_WINDOW,
+    HEALTH_TIMEOUT,
+    {
+        name: 'pre-deploy',
+        kind: 'string',
+        description: "A command run in a one-off container of the new image before the switch, e.g. 'alembic upgrade head'. Split into arguments, no shell; write sh -c '...' for shell features.",
+    },
+    {
+        name: 'backup',
+        kind: 'enum',
+        choices: ['postgres'],
+        description: "'postgres' to pg_dump the database before the pre-deploy (checked readable with pg_restore --list).",
+    },
+    {
+        name: 'backup-keep',
+        kind: 'integer',
+        min: 1,
+        max: 100,
+        default: '5',
+        description: 'How many dumps to keep.',
+    },
+    {
+        name: 'backup-database-url-variable',
+        kind: 'string',
+        default: 'DATABASE_URL',
+        description: 'The env variable holding the database URL to dump (must be reachable from the host).',
+    },
+    LOCK_TIMEOUT,
+    {
+        name: 'keep-releases',
+        kind: 'integer',
+        min: 1,
+        max: 50,
+        default: '3',
+        description: "Containers to keep per app (current and previous included); older ones are pruned, and with them the app's images no kept container uses (never forced: docker keeps an image any container uses). The bytes freed are the output freed-bytes.",
+    },
+    {
+        name: 'min-free-disk',
+        kind: 'integer',
+        min: 0,
+        max: 1048576,
+        default: '256',
+        description: "MiB that must stay free in docker's data root after the pull. Before pulling, the deploy reads the free space (docker info, df -Pk) and refuses, naming both numbers and changing nothing, when the image's estimated size (its older tag on the host, else the current release's image) plus this margin does not fit. 0 checks only the estimate.",
+    },
+    {
+        name: 'downgrade',
+        kind: 'boolean',
+        default: 'false',
+        description: "This deploy goes back to an older version (the release workflow passes its downgrade check's answer). Then it meets the rollback's rule: a current release (or one between it and the image's earlier release on the host) that declared an irreversible migration is refused before anything changes, naming both releases, unless force is true.",
+    },
+    {
+        ...FORCE,
+        description: "With downgrade: true, deploy even over a release that declared an irreversible migration (org.tg-devops.migration=irreversible, or a pre-deploy migration), as the rollback action's force does.",
+    },
+    {
+        name: 'rollback-on-partial',
+        kind: 'boolean',
+        default: 'true',
+        description: 'When a host fails after others took the release, roll those back to the release each ran before (the rollback plan of the engine), so every host runs the same release. false keeps them; either way the hosts output and the summary say which host runs what.',
+    },
+    DRY_RUN,
+    STATE_DIR,
+    {
+        name: 'proxy',
+        kind: 'enum',
+        choices: PROXY_KINDS,
+        description: 'The reverse proxy that switches traffic: nginx, haproxy or none. Default: nginx for webhook bots, none otherwise.',
+    },
+    ...PROXY_SETTINGS_INPUTS,
+    ...WEBHOOK_INPUTS,
+    {
+        name: 'github-token',
+        kind: 'secret',
+        cli: 'ignore',
+        description: 'A token with deployments: write, to record a GitHub deployment and its statuses.',
+    },
+    ENVIRONMENT,
+    {
+        name: 'environment-url',
+        kind: 'string',
+        cli: 'ignore',
+        description: 'The URL shown on the GitHub deployment.',
+    },
+    {
+        name: 'transient-environment',
+        kind: 'boolean',
+        default: 'false',
+        cli: 'ignore',
+        description: 'Mark the GitHub deployment environment as transient.',
+    },
+    ...CHECK_INPUTS.map(forDeploy),
+    {
+        name: 'verify-window',
+        kind: 'integer',
+        min: 0,
+        max: 3600,
+        unit: 'seconds',
+        description: 'Seconds the post-switch window watches the new release when verify checks are set. Default: gate-window.',
+    },
+    {
+        ...ON_INCONCLUSIVE,
+        description: 'What an inconclusive check (no traffic or too few samples yet) does: fail (the default: hold promotion and ask again for up to verify-pause seconds; still no evidence: roll back, traffic stays on the old release) or pass (let it pass, saying so). The old spellings pause and promote mean fail and pass.',
+    },
+    {
+        name: 'verify-pause',
+        kind: 'integer',
+        min: 0,
+        max: 3600,
+        unit: 'seconds',
+        default: '60',
+        description: 'Seconds an inconclusive check may hold promotion (on-inconclusive: fail) before the deploy rolls back.',
+    },
+    NOTIFY_TELEGRAM_TOKEN,
+    NOTIFY_CHAT_ID,
+    NOTIFY_WEBHOOK_URL,
+    NOTIFY_WEBHOOK_SECRET,
+    NOTIFY_WEBHOOK_FORMAT,
+];
+// ---- rollback -------------------------------------------------------------------------------------
+const ROLLBACK_ENTRIES = [
+    {
+        ...HOSTS,
+        description: 'Hosts to roll back, user@host[:port] (IPv6 as user@[addr]:port), one per line or comma separated. Rolled back one after another, stopping at the first failure.',
+    },
+    SSH_KEY,
+    KNOWN_HOSTS,
+    HOST_FINGERPRINT,
+    JUMP_HOST,
+    JUMP_HOST_KEY,
+    SSH_KEY_PASSPHRASE,
+    CONNECT_TIMEOUT,
+    { ...APP, description: 'The service name, as deployed.' },
+    {
+        ...STATE_DIR,
+        description: 'Where releases, the audit history and the lock live on the host (<state-dir>/<app>), as deployed.',
+    },
+    {
+        name: 'to',
+        kind: 'string',
+        default: 'previous',
+        description: "The release to go back to: a release id from the host history (the deploy output release-id, the audit log), or 'previous'.",
+    },
+    {
+        name: 'release-id',
+        kind: 'string',
+        description: 'Alias of to (what the reusable rollback workflow passes). Give one of the two.',
+    },
+    FORCE,
+    { ...DRY_RUN, description: 'Print the plan (from, to, steps) and change nothing.' },
+    {
+        name: 'reason',
+        kind: 'string',
+        description: "Why, for the audit history and the notification (e.g. 'manual rollback by octocat').",
+    },
+    {
+        ...HEALTH_PATH,
+        default: '/health',
+        description: "HTTP path the target must answer 2xx on (GET 127.0.0.1:<its port>) before it takes traffic; 'none' to check only that it runs.",
+    },
+    STOP_GRACE,
+    { ...HEALTH_TIMEOUT, description: 'Seconds the target gets to become healthy.' },
+    {
+        ...DRAIN_SECONDS,
+        description: 'Seconds to let the current color finish its in-flight requests after the switch.',
+    },
+    {
+        ...GATE_WINDOW,
+        description: 'Handover: seconds the target is watched for 409 Conflict / AUTH_KEY_DUPLICATED in its logs.',
+    },
+    {
+        ...LOCK_TIMEOUT,
+        description: 'Seconds to wait for a deploy of the same app on a host to finish.',
+    },
+    {
+        name: 'proxy',
+        kind: 'enum',
+        choices: ROLLBACK_PROXY_KINDS,
+        default: 'auto',
+        description: 'auto, nginx, haproxy or none, as deployed. auto: the proxy the current release recorded when it was deployed (nginx, haproxy with its frontend port, or none); for older records, nginx when it takes HTTP traffic (it has a color and a port), none otherwise (a handover).',
+    },
+    ...PROXY_SETTINGS_INPUTS.map((entry) => entry.name === 'haproxy-frontend-port'
+        ? {
+            ...entry,
+            description: "Loopback port of the app's HAProxy frontend (required with proxy: haproxy), as deployed. With proxy: auto the port the release recorded is used; this input only when none was recorded.",
+        }
+        : entry),
+    {
+        ...NOTIFY_TELEGRAM_TOKEN,
+        description: 'Bot token (masked) for a message to the ops chat when the rollback is done or fails.',
+    },
+    { ...NOTIFY_CHAT_ID, description: 'Ops chat id (masked) for that message.' },
+    {
+        name: 'notify-telegram-api-url',
+        kind: 'string',
+        default: 'https://api.telegram.org',
+        description: 'Bot API base URL (a local Bot API server).',
+    },
+    {
+        ...NOTIFY_WEBHOOK_URL,
+        description: 'Generic webhook (masked) that receives a JSON POST when the rollback is done or fails.',
+    },
+    {
+        ...NOTIFY_WEBHOOK_SECRET,
+        description: 'Signs the webhook body (masked): header X-Tg-Devops-Signature-256 is sha256=<hex HMAC-SHA256 of the body>.',
+    },
+    NOTIFY_WEBHOOK_FORMAT,
+    { ...ENVIRONMENT, description: 'The environment named in the notification.' },
+    {
+        ...TELEGRAM_BOT_TOKEN,
+        description: "The bot's token (a secret), sent only in the Bot API URL: when the target release was deployed with another webhook registration (webhook-url, allowed updates, max connections) or server block, the rollback sets them back after its switch (setWebhook only when they differ; the live secret kept, as the state keeps only its hash). Empty: the registration stays, and the summary says so.",
+    },
+    {
+        name: 'telegram-api-url',
+        kind: 'string',
+        default: 'https://api.telegram.org',
+        description: 'The Bot API base URL for telegram-bot-token (a local Bot API server).',
+    },
+];
+// ---- verify ---------------------------------------------------------------------------------------
+const VERIFY_ENTRIES = [
+    ...CHECK_INPUTS.map(forVerify),
+    {
+        ...HOSTS,
+        required: false,
+        description: "SSH targets (user@host[:port]), one per line, for the container and log checks. Empty: the runner's own Docker.",
+    },
+    {
+        ...SSH_KEY,
+        required: false,
+        description: 'Private SSH key for hosts (masked; written 0600 under RUNNER_TEMP and removed afterwards).',
+    },
+    {
+        ...KNOWN_HOSTS,
+        description: 'known_hosts lines for every host. Required with hosts unless host-fingerprint is given: no verified host key, no connection.',
+    },
+    HOST_FINGERPRINT,
+    {
+        ...JUMP_HOST,
+        description: 'A bastion to reach hosts through, user@host[:port]; verified like the hosts (its line in known-hosts).',
+    },
+    JUMP_HOST_KEY,
+    SSH_KEY_PASSPHRASE,
+    CONNECT_TIMEOUT,
+    {
+        name: 'container',
+        kind: 'string',
+        description: 'Container name to check on each host: state, health and restart count, and its logs.',
+    },
+    {
+        name: 'since',
+        kind: 'string',
+        description: "When the deploy started: RFC 3339, unix seconds, the deploy action's release-id output (20261130-041503, UTC) or a duration ago (10m). Logs and Telegram errors before it are ignored. Empty: the container's whole log, and Telegram errors since this step started.",
+    },
+    {
+        name: 'timeout',
+        kind: 'duration',
+        default: '120s',
+        description: 'Until-mode deadline: probe until every check has its consecutive passes, or until this long (90, 90s, 5m).',
+    },
+    {
+        name: 'window',
+        kind: 'duration',
+        default: '0',
+        description: 'Window mode: watch this long after a switch; any failure ends it. 0: until mode.',
+    },
+    {
+        name: 'interval',
+        kind: 'duration',
+        default: '5s',
+        minMs: 100,
+        description: 'How often a round of probes starts (on a fixed grid; a round that overruns skips to the next slot).',
+    },
+    {
+        name: 'consecutive',
+        kind: 'integer',
+        min: 1,
+        max: 100,
+        default: '3',
+        description: 'Consecutive passes each check needs.',
+    },
+    {
+        name: 'failures',
+        kind: 'integer',
+        min: 1,
+        max: 1000,
+        description: 'Consecutive failures that fail a check before the deadline. Empty: the consecutive value (until mode) or 1 (window mode).',
+    },
+    ON_INCONCLUSIVE,
+    {
+        ...NOTIFY_TELEGRAM_TOKEN,
+        description: 'Bot token (masked) for a message to the ops chat when verification does not accept the release.',
+    },
+    { ...NOTIFY_CHAT_ID, description: 'Ops chat id (masked) for that message.' },
+    {
+        ...NOTIFY_WEBHOOK_URL,
+        description: 'Generic webhook (masked) that receives a JSON POST when verification does not accept the release.',
+    },
+    {
+        ...NOTIFY_WEBHOOK_SECRET,
+        description: 'Signs the webhook body (masked): header X-Tg-Devops-Signature-256 is sha256=<hex HMAC-SHA256 of the body>, as GitHub signs its webhooks.',
+    },
+    NOTIFY_WEBHOOK_FORMAT,
+    {
+        ...APP,
+        required: false,
+        description: 'App name for notifications. Empty: the repository name.',
+    },
+    {
+        name: 'version',
+        kind: 'string',
+        description: 'Version for notifications. Empty: the commit SHA.',
+    },
+    { ...ENVIRONMENT, description: 'Environment for notifications.' },
+];
+const DEPLOY_SCHEMA = defineSchema('deploy', DEPLOY_ENTRIES);
+const ROLLBACK_SCHEMA = defineSchema('rollback', ROLLBACK_ENTRIES);
+const VERIFY_SCHEMA = defineSchema('verify', VERIFY_ENTRIES);
+const SCHEMAS = [DEPLOY_SCHEMA, ROLLBACK_SCHEMA, VERIFY_SCHEMA];
+
+;// CONCATENATED MODULE: ./src/proxy/command.ts
+/**
+ * The proxy's user-given commands (nginx-test-command, nginx-reload-command,
+ * haproxy-check-command, haproxy-reload-command) run through one function, so a command that is
+ * not on the host (exit 127, "not found": /usr/sbin is not on a deploy user's PATH over SSH on
+ * Debian) fails with the name of the input that sets it.
+ */
+
+
+/**
+ * The program that was not found: argv[0] for exit 127; for another failure, the word of argv that
+ * sh, bash or sudo report as "<name>: (command) not found" (`sudo haproxy ...`). Else undefined.
+ */
+function commandNotFound(argv, result) {
+    if (result.exitCode === 0)
+        return undefined;
+    const first = argv[0] ?? '';
+    for (const word of argv) {
+        const name = word.split('/').pop() ?? '';
+        if (!name || word.startsWith('-'))
+            continue;
+        const escaped = [word, name].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+        const said = new RegExp(`(^|[\\s:])(${escaped.join('|')}): (command )?not found`, 'm');
+        if (said.test(result.stderr))
+            return word;
+    }
+    return result.exitCode === 127 ? first : undefined;
+}
+/** The message for a command that is not on the host: which input to set, and an example. */
+function notFoundMessage(input, argv, where, detail = '', name = argv[0] ?? '') {
+    const example = name.startsWith('/')
+        ? ''
+        : ` (e.g. '${argv.map((a) => (a === name ? `/usr/sbin/${name}` : a)).join(' ')}')`;
+    return (`\`${name}\` was not found on ${where}${detail ? ` (${detail})` : ''}: ` +
+        `set the ${input} input to a command that exists there, with its full path when its directory ` +
+        `is not on the deploy user's PATH over SSH${example}`);
+}
+/**
+ * Runs one of the proxy's commands. Not found: a StepError naming the input (its example shows
+ * `template`, the command as the user wrote it, e.g. with `{config}`). Otherwise as exec.run: a
+ * failure throws CommandError unless allowFailure.
+ */
+async function runProxyCommand(exec, step, input, argv, options = {}) {
+    const { template = argv, ...runOptions } = options;
+    let result;
+    try {
+        result = await exec.run(argv, { ...runOptions, allowFailure: true });
+    }
+    catch (error) {
+        // a local executor cannot spawn a missing program at all
+        if (error instanceof Error && /\bENOENT\b/.test(error.message))
+            throw new StepError(step, notFoundMessage(input, template, exec.where, 'ENOENT'));
+        throw error;
+    }
+    const missing = commandNotFound(argv, result);
+    if (missing !== undefined)
+        throw new StepError(step, notFoundMessage(input, template, exec.where, detailOf(result), missing));
+    if (result.exitCode !== 0 && !options.allowFailure)
+        throw new CommandError(exec.where, argv, result);
+    return result;
+}
+function detailOf(result) {
+    const last = result.stderr.trim().split('\n').slice(-1)[0] ?? '';
+    return `exit ${result.exitCode}${last ? `: ${last}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/proxy/files.ts
+/**
+ * Files on the proxy host, through an Executor: content travels over stdin, paths as plain
+ * arguments, no shell. Writes go to a temporary sibling first and are renamed into place, so a
+ * reader (nginx -t, haproxy -c, another deploy) never sees half a file.
+ */
+
+/** The file's text, or undefined when it does not exist. */
+async function readText(exec, path) {
+    const result = await exec.run(['cat', '--', path], { allowFailure: true });
+    if (result.exitCode === 0)
+        return result.stdout;
+    if (/No such file/i.test(result.stderr))
+        return undefined;
+    throw new Error(`${exec.where}: cannot read ${path}: ${result.stderr.trim()}`);
+}
+/** Writes content to `path` (via `<path>.tg-tmp` and a rename). */
+async function writeText(exec, path, content) {
+    const tmp = `${path}.tg-tmp`;
+    await exec.run(['dd', `of=${tmp}`, 'status=none'], { input: content });
+    await exec.run(['mv', '-f', '--', tmp, path]);
+}
+async function removeFile(exec, path) {
+    await exec.run(['rm', '-f', '--', path]);
+}
+/** The same digest `sha256sum` prints, or 'absent' for a missing file. */
+function digest(content) {
+    return content === undefined ? 'absent' : (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex');
+}
+/** Exit status of the compare-and-swap when the file changed since it was read. */
+const CHANGED = 75;
+/**
+ * Renames `candidate` onto `path` only if `path` still has the digest it had when read, under
+ * an flock on `<path>.tg-lock` shared by every tg-devops deploy on the host. The script is a
+ * constant; the paths and the digest arrive as positional arguments ($1..$3), never in it.
+ */
+const SWAP_SCRIPT = [
+    'if [ -e "$1" ]; then h=$(sha256sum < "$1") || exit 1; h=${h%% *}; else h=absent; fi',
+    `[ "$h" = "$2" ] || { echo "$1 changed since it was read" >&2; exit ${CHANGED}; }`,
+    'mv -f -- "$3" "$1"',
+].join('\n');
+function swapCommand(path, expected, candidate) {
+    return [
+        'flock',
+        '-w',
+        '30',
+        `${path}.tg-lock`,
+        'sh',
+        '-c',
+        SWAP_SCRIPT,
+        'tg-devops-swap',
+        path,
+        expected,
+        candidate,
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/proxy/nginx-workers.ts
+
+/**
+ * Prints `now TICKS` (the start of the `cut` it runs: the host's clock in the same unit as a
+ * process start), then `worker PID PPID START serving|stopping` per nginx worker.
+ */
+const WORKERS_SCRIPT = `echo "now $(cut -d' ' -f22 /proc/self/stat)"
+ps -e -o pid= -o ppid= -o args= 2>/dev/null | awk '
+$3 == "nginx:" && $4 == "worker" && $5 == "process" {
+  f = "/proc/" $1 "/stat"; s = ""
+  if ((getline s < f) > 0) {
+    close(f); sub(/^.*\\) /, "", s); split(s, a, " ")
+    print "worker", $1, $2, a[20], ($6 == "is" ? "stopping" : "serving")
+  }
+}'`;
+/** WORKERS_SCRIPT's answer; undefined when it says nothing usable (no /proc, a fake host). */
+function parseWorkers(stdout) {
+    let now;
+    const workers = [];
+    for (const line of stdout.split('\n')) {
+        const f = line.trim().split(/\s+/);
+        if (f[0] === 'now' && /^\d+$/.test(f[1] ?? ''))
+            now = Number(f[1]);
+        if (f[0] === 'worker' && f.slice(1, 4).every((x) => /^\d+$/.test(x ?? '')))
+            workers.push({
+                pid: Number(f[1]),
+                ppid: Number(f[2]),
+                start: Number(f[3]),
+                stopping: f[4] === 'stopping',
+            });
+    }
+    return now === undefined ? undefined : { now, workers };
+}
+async function readWorkers(exec) {
+    const result = await exec
+        .run(['sh', '-c', WORKERS_SCRIPT], { allowFailure: true })
+        .catch(() => undefined);
+    return result?.exitCode === 0 ? parseWorkers(result.stdout) : undefined;
+}
+/**
+ * A reload signalled at `since` is in effect: some master has a worker started since then and no
+ * worker from before that still serves (the master stops the old ones once the new ones run).
+ * Other nginx masters on the host (not reloaded) do not matter.
+ */
+function reloadInEffect(view, since) {
+    const masters = new Set(view.workers.filter((w) => w.start >= since).map((w) => w.ppid));
+    return [...masters].some((m) => !view.workers.some((w) => w.ppid === m && w.start < since && !w.stopping));
+}
+/** Workers started before `before` that are shutting down: they may still send to an old port. */
+function oldWorkers(view, before) {
+    return view.workers.filter((w) => w.stopping && w.start < before).length;
+}
+/** How long a reload may take to show its new workers (a large config parses for a while). */
+const RELOAD_WAIT_SECONDS = 15;
+/**
+ * After the reload command: waits until the reload is in effect (polling every 50 ms, at most
+ * `seconds`). `before` is the view read just before the command; nothing to wait for when it
+ * showed no worker (nothing visible). Throws when the time is up: what nginx runs is unknown.
+ */
+async function awaitReload(exec, before, clock, seconds = RELOAD_WAIT_SECONDS) {
+    if (!before || before.workers.length === 0)
+        return;
+    const end = clock.now() + seconds * 1000;
+    for (;;) {
+        const view = await readWorkers(exec);
+        if (!view || reloadInEffect(view, before.now))
+            return;
+        if (clock.now() >= end)
+            throw new StepError('nginx', `the reload command returned, but nginx showed no workers of the new configuration within ${seconds}s ` +
+                `(its error log says why: a failed reload keeps the old workers): it may or may not run the new file`);
+        await clock.sleep(50);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/proxy/route-error.ts
+
+/**
+ * A route that failed, saying whether it may have changed what the proxy runs. `tookEffect:
+ * false` is a definite "nothing changed": it failed before the live config or the running proxy
+ * was touched (the backends did not validate, the candidate check or `nginx -t` failed, a command
+ * was not found, a read-only probe failed). Anything else that fails in a route may have taken
+ * effect (HAProxy's runtime change comes before its file; a reload command can exit 1 after nginx
+ * reloaded), so the engine undoes it.
+ */
+class RouteError extends StepError {
+    tookEffect;
+    constructor(step, problem, tookEffect) {
+        super(step, problem);
+        this.tookEffect = tookEffect;
+        this.name = 'RouteError';
+    }
+}
+/** True only for a route failure that definitely changed nothing (bad input changes nothing). */
+function changedNothing(error) {
+    return (error instanceof RouteError && !error.tookEffect) || error instanceof InputError;
+}
+/** The same failure, as a definite "nothing changed" (the message kept, its step prefix too). */
+function unchanged(error, step) {
+    if (changedNothing(error))
+        return error;
+    if (error instanceof StepError)
+        return new RouteError(error.step, error.message.slice(error.step.length + 2), false);
+    return new RouteError(step, error instanceof Error ? error.message : String(error), false);
+}
+/** Runs the part of a route before anything changes: whatever it throws changed nothing. */
+async function beforeAnyChange(step, work) {
+    try {
+        return await work();
+    }
+    catch (error) {
+        throw unchanged(error, step);
+    }
+}
+/**
+ * Runs the part of a route after something may have changed: a "nothing changed" from a nested
+ * call (nginx's own test, after HAProxy's runtime change) is no longer true for the whole route.
+ */
+async function afterAChange(work) {
+    try {
+        return await work();
+    }
+    catch (error) {
+        if (error instanceof RouteError && !error.tookEffect)
+            throw new RouteError(error.step, error.message.slice(error.step.length + 2), true);
+        if (error instanceof InputError)
+            throw new RouteError('proxy', error.message, true);
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/proxy/types.ts
+const COLORS = ['blue', 'green'];
+function otherColor(color) {
+    return color === 'blue' ? 'green' : 'blue';
+}
+
+;// CONCATENATED MODULE: ./src/proxy/validate.ts
+
+
+/**
+ * App names end up in file names (tg-<app>.upstream.conf), nginx upstream names (tg_<app>) and
+ * HAProxy section names (fe_<app>, be_<app>): lower-case letters, digits, '-' and '_' only.
+ */
+const APP_NAME = /^[a-z0-9][a-z0-9_-]{0,47}$/;
+function validateSettings(settings) {
+    if (settings.kind !== 'nginx' && settings.kind !== 'haproxy')
+        throw new InputError('proxy', `must be nginx or haproxy (got '${String(settings.kind)}')`);
+    if (!APP_NAME.test(settings.app))
+        throw new InputError('app', `'${settings.app}' must be 1-48 of a-z, 0-9, '-', '_' (it names files and proxy sections)`);
+    const { nginx, haproxy } = settings;
+    absolute('nginx-conf-dir', nginx.confDir);
+    command('nginx-test-command', nginx.testCommand);
+    command('nginx-reload-command', nginx.reloadCommand);
+    if (settings.kind === 'haproxy') {
+        absolute('haproxy-socket', haproxy.socket);
+        // socat reads ':' and ',' in an address as syntax
+        if (!/^\/[A-Za-z0-9._/@+-]+$/.test(haproxy.socket))
+            throw new InputError('haproxy-socket', `'${haproxy.socket}': letters, digits and ._/@+- only`);
+        absolute('haproxy-config', haproxy.configFile);
+        command('haproxy-reload-command', haproxy.reloadCommand);
+        port('haproxy-frontend-port', haproxy.frontendPort);
+        if (haproxy.checkCommand) {
+            command('haproxy-check-command', haproxy.checkCommand);
+            if (!haproxy.checkCommand.includes('{config}'))
+                throw new InputError('haproxy-check-command', "must name the candidate file as '{config}'");
+        }
+    }
+}
+/** Backends for route(): one or two distinct colors, ports 1..65535, weights 0..100, one > 0. */
+function validateBackends(backends) {
+    if (!Array.isArray(backends) || backends.length < 1 || backends.length > 2)
+        throw new InputError('backends', 'give one or two backends (blue, green)');
+    const seen = new Set();
+    for (const b of backends) {
+        if (!COLORS.includes(b.color))
+            throw new InputError('backends', `color must be blue or green (got '${String(b.color)}')`);
+        if (seen.has(b.color))
+            throw new InputError('backends', `color ${b.color} appears twice`);
+        seen.add(b.color);
+        port('backends', b.port);
+        if (!Number.isInteger(b.weight) || b.weight < 0 || b.weight > 100)
+            throw new InputError('backends', `${b.color}: weight must be an integer 0..100 (got ${b.weight})`);
+    }
+    if (backends.length === 2 && backends[0].port === backends[1].port)
+        throw new InputError('backends', `blue and green share port ${backends[0].port}`);
+    if (!backends.some((b) => b.weight > 0))
+        throw new InputError('backends', 'every weight is 0: nothing would serve the requests');
+    return [...backends]
+        .map((b) => ({ color: b.color, port: b.port, weight: b.weight }))
+        .sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
+}
+function port(name, value) {
+    if (!Number.isInteger(value) || value < 1 || value > 65535)
+        throw new InputError(name, `port must be an integer 1..65535 (got ${value})`);
+}
+function absolute(name, value) {
+    if (typeof value !== 'string' || !value.startsWith('/') || /[\n\r\0]/.test(value))
+        throw new InputError(name, `must be an absolute path (got '${String(value)}')`);
+}
+function command(name, argv) {
+    if (!Array.isArray(argv) || argv.length === 0 || !argv[0])
+        throw new InputError(name, 'must be a non-empty command (argv)');
+    if (argv.some((a) => typeof a !== 'string' || a.includes('\0')))
+        throw new InputError(name, 'arguments must be strings without NUL bytes');
+}
+
+;// CONCATENATED MODULE: ./src/proxy/nginx.ts
+/**
+ * The nginx baseline: the app's upstream lives in its own include file, written, checked with
+ * the test command (`nginx -t`), and only then made live with a graceful reload. A failed test
+ * puts the previous file back and reloads nothing.
+ *
+ * Cost (docs/adr/0004-traffic-switch.md): a graceful reload loses nothing for clients that open a
+ * connection per request, but old workers close their idle keep-alive client connections, and a
+ * client that sends on such a connection at that moment gets ECONNRESET (about one per reload).
+ */
+
+
+
+
+
+
+
+
+const upstreamName = (app) => `tg_${app}`;
+const upstreamFile = (confDir, app) => `${confDir.replace(/\/+$/, '')}/tg-${app}.upstream.conf`;
+/** The app's webhook server block (src/proxy/webhook-server.ts), removed with the app. */
+const nginx_webhookServerFile = (confDir, app) => `${confDir.replace(/\/+$/, '')}/tg-${app}.webhook.conf`;
+const HEADER = (app, what) => `# Managed by tg-devops for app '${app}' (${what}); rewritten on each deploy, do not edit.\n`;
+/** The include file for the baseline switch: one server line per color, weight 0 = `down`. */
+function renderUpstream(app, backends) {
+    const lines = validateBackends(backends).map((b) => b.weight > 0
+        ? `    server 127.0.0.1:${b.port} weight=${b.weight}; # ${b.color}`
+        : `    server 127.0.0.1:${b.port} down; # ${b.color}`);
+    return (HEADER(app, 'traffic switch: nginx') +
+        `upstream ${upstreamName(app)} {\n${lines.join('\n')}\n    keepalive 16;\n}\n`);
+}
+/** The include file when HAProxy does the switching: nginx always talks to its frontend. */
+function renderFrontendUpstream(app, frontendPort) {
+    return (HEADER(app, 'traffic switch: haproxy') +
+        `upstream ${upstreamName(app)} {\n` +
+        `    server 127.0.0.1:${frontendPort}; # haproxy fe_${app}\n` +
+        // No `keepalive`: a connection per request on loopback. An HAProxy reload (another app's
+        // first setup or removal) makes the old process close its idle front connections at once, and
+        // a request nginx sends on one in that instant is lost (502, "upstream prematurely closed"):
+        // nginx never retries a POST, which is what Telegram sends. A connection that carries one
+        // request is never idle, so the old process finishes it and the next one reaches the new.
+        `}\n`);
+}
+/** Backends in a file written by renderUpstream (colors from the trailing comments). */
+function parseUpstream(text) {
+    const found = [];
+    for (const line of text.split('\n')) {
+        const m = line.match(/^\s*server\s+127\.0\.0\.1:(\d+)(?:\s+weight=(\d+))?(\s+down)?\s*;\s*#\s*(blue|green)\s*$/);
+        if (!m)
+            continue;
+        found.push({
+            color: m[4],
+            port: Number(m[1]),
+            weight: m[3] ? 0 : Number(m[2] ?? 1),
+        });
+    }
+    return found.sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
+}
+/**
+ * Puts `content` into the app's include file and makes it live: write, test, reload. Returns
+ * false (and runs nothing else) when the file already has that content. On a failed test or
+ * reload the previous file is restored (or the new one removed) and the error names the output.
+ */
+async function installUpstream(exec, nginx, app, content, options = {}) {
+    return installIncludeFile(exec, nginx, upstreamFile(nginx.confDir, app), content, options);
+}
+/**
+ * The reload command, then the wait until nginx runs workers of the new configuration: the
+ * command only signals the master, and until the master has replaced its workers the old ones
+ * still take new connections with the old file (see nginx-workers.ts). Returns the command's
+ * result; a command that exits non-zero throws (or, allowFailure, is not waited for).
+ */
+async function reloadNginx(exec, nginx, clock, allowFailure) {
+    const before = await readWorkers(exec);
+    const reload = await runProxyCommand(exec, 'nginx', 'nginx-reload-command', nginx.reloadCommand, {
+        allowFailure,
+    });
+    if (reload.exitCode === 0)
+        await awaitReload(exec, before, clock);
+    return reload;
+}
+/**
+ * installUpstream for any include file of nginx's (the app's webhook server block too): write,
+ * test, reload; the previous file back (or the new one removed) when the test or reload fails.
+ */
+async function installIncludeFile(exec, nginx, path, content, options = {}) {
+    const before = await beforeAnyChange('nginx', () => readText(exec, path));
+    // force: test and reload even when the file has it (after a reload that may or may not have
+    // taken effect, the file says nothing about what nginx runs)
+    if (before === content && !options.force)
+        return false;
+    await writeText(exec, path, content);
+    const restore = async () => {
+        if (before === undefined)
+            await removeFile(exec, path);
+        else
+            await writeText(exec, path, before);
+    };
+    // a test that fails (or is not found) reloads nothing: once the previous file is back, nothing
+    // changed (a RouteError with tookEffect false); a restore that fails throws its own error
+    const test = await runProxyCommand(exec, 'nginx', 'nginx-test-command', nginx.testCommand, {
+        allowFailure: true,
+    }).catch(async (error) => {
+        await restore();
+        throw unchanged(error, 'nginx');
+    });
+    if (test.exitCode !== 0) {
+        await restore();
+        throw new RouteError('nginx', `config test failed with ${path}; restored the previous file, reloaded nothing:\n` +
+            tail(test.stderr || test.stdout), false);
+    }
+    const reload = await reloadNginx(exec, nginx, options.clock ?? systemClock, true).catch(async (error) => {
+        await restore();
+        throw error;
+    });
+    if (reload.exitCode !== 0) {
+        // A reload command can fail after nginx reloaded (a wrapper that exits 1 afterwards): what
+        // nginx runs now is unknown. The file goes back; the caller routes back (which reloads).
+        await restore();
+        throw new StepError('nginx', `the reload command exited ${reload.exitCode}: nginx may or may not run the new upstream now; put the previous ${path} back (not reloaded):\n` +
+            tail(reload.stderr || reload.stdout));
+    }
+    return true;
+}
+/**
+ * Takes the app's include files out: its webhook server block first (it proxies to the
+ * upstream, so nginx -t refuses the upstream's absence while the block is there), then the
+ * upstream; each removed, tested, reloaded (and put back if the test fails).
+ */
+async function uninstallUpstream(exec, nginx, app, clock = systemClock) {
+    await nginx_uninstallIncludeFile(exec, nginx, nginx_webhookServerFile(nginx.confDir, app), 'the webhook server block');
+    return nginx_uninstallIncludeFile(exec, nginx, upstreamFile(nginx.confDir, app), `is tg_${app} still used?`, clock);
+}
+/** Takes an include file out: remove, test, reload (the file comes back if the test fails). */
+async function nginx_uninstallIncludeFile(exec, nginx, path, hint, clock = systemClock) {
+    const before = await readText(exec, path);
+    if (before === undefined)
+        return;
+    await removeFile(exec, path);
+    const test = await runProxyCommand(exec, 'nginx', 'nginx-test-command', nginx.testCommand, {
+        allowFailure: true,
+    }).catch(async (error) => {
+        await writeText(exec, path, before);
+        throw error;
+    });
+    if (test.exitCode !== 0) {
+        await writeText(exec, path, before);
+        throw new StepError('nginx', `config test failed without ${path} (${hint}); put it back:\n` +
+            tail(test.stderr || test.stdout));
+    }
+    await reloadNginx(exec, nginx, clock, false);
+}
+/** Established TCP connections to 127.0.0.1:port on the host (requests in flight to a color). */
+async function connectionsTo(exec, port) {
+    const result = await exec.run(['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`]);
+    return result.stdout.split('\n').filter((l) => l.trim()).length;
+}
+/**
+ * Waits until `count()` is 0, polling every 250 ms, at most `seconds`. Returns the last count.
+ */
+async function waitForZero(count, seconds, clock) {
+    const end = clock.now() + Math.max(0, seconds) * 1000;
+    for (;;) {
+        const n = await count();
+        if (n === 0 || clock.now() >= end)
+            return n;
+        await clock.sleep(Math.min(250, Math.max(1, end - clock.now())));
+    }
+}
+function nginxProxy(app, nginx, options = {}) {
+    const path = upstreamFile(nginx.confDir, app);
+    const clock = options.clock ?? systemClock;
+    return {
+        remove: (exec) => uninstallUpstream(exec, nginx, app, clock),
+        kind: 'nginx',
+        nginx,
+        async current(exec) {
+            const text = await readText(exec, path);
+            return text === undefined ? [] : parseUpstream(text);
+        },
+        async route(exec, backends, options = {}) {
+            // validates first
+            const content = await beforeAnyChange('nginx', async () => renderUpstream(app, backends));
+            await installUpstream(exec, nginx, app, content, { ...options, clock });
+        },
+        async drain(exec, backend, seconds, clock) {
+            // Requests already sent to the color finish on the old workers, which may still send new
+            // ones to the old port (connections they accepted, a kept-alive client's next request)
+            // until they exit, whatever the file says now; nginx reports no per-server count. So: the
+            // connections to that PORT on the host, plus the workers from before this drain that are
+            // shutting down (a worker started since has a file at least as new as the route's).
+            let since;
+            return waitForZero(async () => {
+                const view = await readWorkers(exec);
+                since ??= view?.now;
+                const old = view && since !== undefined ? oldWorkers(view, since) : 0;
+                return old + (await connectionsTo(exec, backend.port));
+            }, seconds, clock);
+        },
+    };
+}
+function tail(text) {
+    return text.trim().split('\n').slice(-8).join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/proxy/webhook-server.ts
+/**
+ * The webhook's own nginx server block (issue 13), for a deploy given webhook-url,
+ * tls-certificate and tls-key: TLS on the URL's port (Telegram calls only 443, 80, 88 and 8443,
+ * over HTTPS), the URL's path to the app's upstream (tg_<app>, which the traffic switch owns),
+ * anything else 404, and with webhook-secret a 403 for every request whose
+ * X-Telegram-Bot-Api-Secret-Token is not the secret, so a bot that forgets to check it is still
+ * protected. Pure: values in, validated, config text out. Every value that reaches the text is
+ * held to a character set nginx's grammar cannot misread (no quotes, spaces, ; { } $ #).
+ */
+
+
+
+
+/** The ports Telegram delivers webhooks to. */
+const TELEGRAM_WEBHOOK_PORTS = [443, 80, 88, 8443];
+const HOST = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const PATH_CHARS = /^\/[A-Za-z0-9._~/-]*$/;
+/** The public https URL Telegram calls: https, a host name or IPv4, one of Telegram's ports. */
+function parseWebhookUrl(value, input = 'webhook-url') {
+    let url;
+    try {
+        url = new URL(value.trim());
+    }
+    catch {
+        throw new InputError(input, 'is not a URL (e.g. https://bot.example.net/telegram/webhook)');
+    }
+    if (url.protocol !== 'https:')
+        throw new InputError(input, 'must be https: Telegram delivers webhooks over HTTPS only');
+    if (url.username || url.password)
+        throw new InputError(input, 'must not carry credentials');
+    if (url.search || url.hash)
+        throw new InputError(input, 'must not have a query or a fragment: the path alone is routed');
+    if (!HOST.test(url.hostname))
+        throw new InputError(input, `host ${JSON.stringify(url.hostname)} is not a DNS name or IPv4`);
+    const port = url.port ? Number(url.port) : 443;
+    if (!TELEGRAM_WEBHOOK_PORTS.includes(port))
+        throw new InputError(input, `port ${port}: Telegram delivers webhooks only to ports ${TELEGRAM_WEBHOOK_PORTS.join(', ')}`);
+    const path = decodeURIComponent(url.pathname);
+    // URL() resolves /a/../b to /b: refuse the segments as written, not as resolved
+    const dotSegment = /\/\.\.?(\/|$)/.test(value.trim().replace(/^https:\/\/[^/]*/, ''));
+    if (!PATH_CHARS.test(path) || dotSegment)
+        throw new InputError(input, 'path: letters, digits and . _ ~ / - only, without . or .. segments');
+    return { host: url.hostname.toLowerCase(), port, path };
+}
+/** An absolute path on the host for tls-certificate / tls-key. */
+function parseHostFile(value, input) {
+    const path = value.trim();
+    if (!/^\/[A-Za-z0-9._@+/-]+$/.test(path) || path.split('/').some((p) => p === '..'))
+        throw new InputError(input, 'must be an absolute path on the host (letters, digits and . _ @ + / - only, no ..), e.g. /etc/letsencrypt/live/bot.example.net/fullchain.pem');
+    return path;
+}
+/** Telegram's rule for secret_token: 1-256 characters, A-Z a-z 0-9 _ - only. */
+function parseWebhookSecret(value, input = 'webhook-secret') {
+    const secret = value.trim();
+    if (!/^[A-Za-z0-9_-]{1,256}$/.test(secret))
+        throw new InputError(input, "must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)");
+    return secret;
+}
+
+/** The secrets a block written by renderWebhookServer accepts (the map's `"<secret>" 0;` lines). */
+function acceptedSecrets(text) {
+    return [...text.matchAll(/^\s*"([A-Za-z0-9_-]{1,256})" 0;\s*$/gm)].map((m) => m[1]);
+}
+/** An nginx variable name for the app (app names allow '-', variables do not). */
+const refusedVariable = (app) => `$tg_${app.replace(/-/g, '_')}_webhook_refused`;
+/** The server block (and, with a secret, the map that refuses the rest), as one include file. */
+function renderWebhookServer(server) {
+    const url = parseWebhookUrl(`https://${server.host}:${server.port}${server.path}`);
+    const certificate = parseHostFile(server.certificate, 'tls-certificate');
+    const key = parseHostFile(server.key, 'tls-key');
+    const secret = server.secret === undefined ? undefined : parseWebhookSecret(server.secret, 'webhook-secret');
+    if (!/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/.test(server.app))
+        throw new InputError('app', 'bad name');
+    const listen = server.listenAddress ? `${server.listenAddress}:${url.port}` : String(url.port);
+    if (server.listenAddress && !/^(\d{1,3}\.){3}\d{1,3}$/.test(server.listenAddress))
+        throw new InputError('webhook-listen', 'must be an IPv4 address');
+    const refused = refusedVariable(server.app);
+    const accepted = secret
+        ? [
+            secret,
+            ...(server.alsoAccept ?? [])
+                .map((s) => parseWebhookSecret(s, 'webhook-secret'))
+                .filter((s) => s !== secret),
+        ]
+        : [];
+    const lines = [
+        `# Managed by tg-devops for app '${server.app}' (webhook server: https://${url.host}:${url.port}${url.path}); rewritten on each deploy, removed with the app, do not edit.`,
+    ];
+    if (secret)
+        lines.push('# Every request without the right X-Telegram-Bot-Api-Secret-Token is answered 403 here.', `map $http_x_telegram_bot_api_secret_token ${refused} {`, '    default 1;', ...[...new Set(accepted)].map((s) => `    "${s}" 0;`), '}');
+    lines.push('server {', `    listen ${listen} ssl;`, `    server_name ${url.host};`, `    ssl_certificate ${certificate};`, `    ssl_certificate_key ${key};`, '    ssl_protocols TLSv1.2 TLSv1.3;', `    location = ${url.path} {`, ...(secret ? [`        if (${refused}) { return 403; }`] : []), `        proxy_pass http://${upstreamName(server.app)};`, '        proxy_http_version 1.1;', '        proxy_set_header Connection "";', '        proxy_set_header Host $host;', '        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;', '        proxy_set_header X-Forwarded-Proto https;', '    }');
+    // a path only this version of the block answers (204): the deploy knows nginx serves it when
+    // a new connection gets 204 (a reload returns before its new workers take connections)
+    // (of the text with each secret replaced by its place: the path says nothing of a secret, and
+    // a rotation, which changes only the map, changes it too)
+    const unique = [...new Set(accepted)];
+    const tag = (0,external_node_crypto_.createHash)('sha256')
+        .update(unique.reduce((text, s, i) => text.split(`"${s}"`).join(`"#${i}"`), lines.join('\n')))
+        .digest('hex')
+        .slice(0, 16);
+    lines.push(`    location = ${SERVED_PREFIX}${tag} { return 204; }`, '    location / { return 404; }', '}', '');
+    return lines.join('\n');
+}
+const SERVED_PREFIX = '/.well-known/tg-devops-served-';
+/** The path only this block answers 204 (see renderWebhookServer), or undefined. */
+function servedPath(text) {
+    return new RegExp(`location = (${SERVED_PREFIX.replace(/[.]/g, '\\.')}[0-9a-f]{16}) `).exec(text)?.[1];
+}
+/** The `server { ... }` sections of a block file (its servers, without the map). */
+function serverSections(text) {
+    return [...text.matchAll(/^server \{\n[\s\S]*?^\}\n/gm)].map((m) => m[0]);
+}
+/** `listen` and `server_name` of a section: two sections with the same pair are one server. */
+const serverKey = (section) => `${/^\s*listen (\S+) ssl;/m.exec(section)?.[1]} ${/^\s*server_name (\S+);/m.exec(section)?.[1]}`;
+/**
+ * The block while the registration moves: the new block, plus the live block's servers that
+ * answer another address or host name (Telegram calls the old URL until setWebhook took the new
+ * one). They refuse and accept by the same map, which accepts the old and the new secret.
+ * Without a secret now, an old server that checked one is left out (its check has no map).
+ */
+function transitionBlock(next, live) {
+    if (!live)
+        return next;
+    const keys = new Set(serverSections(next).map(serverKey));
+    const hasMap = /^map /m.test(next);
+    const old = serverSections(live).filter((section) => !keys.has(serverKey(section)) && (hasMap || !/ if \(/.test(section)));
+    if (!old.length)
+        return next;
+    return `${next}# The live block's server, until setWebhook moved Telegram to the one above:\n${old.join('')}`;
+}
+/**
+ * Makes the app's webhook server block live: write, `nginx -t`, reload; a block nginx refuses
+ * leaves the previous one (or none) in place and names nginx's output. False: already so.
+ */
+async function installWebhookServer(exec, nginx, server, options = {}) {
+    const path = nginx_webhookServerFile(nginx.confDir, server.app);
+    const text = renderWebhookServer(server);
+    return installIncludeFile(exec, nginx, path, options.keepLive === undefined ? text : transitionBlock(text, options.keepLive));
+}
+/**
+ * Waits until nginx serves the block (its served path answers 204 on a new connection, asked
+ * with curl on the host) and no worker of an earlier configuration is left shutting down (`ps`):
+ * a reload returns before its new workers take connections, and old workers answer one more
+ * request on each kept-alive connection. Telegram must not be moved to a secret or URL the old
+ * workers refuse. False: not seen in time, or no curl on the host (the caller warns).
+ */
+async function waitServed(exec, server, text, clock, seconds = 30) {
+    const path = servedPath(text);
+    if (!path)
+        return false;
+    const address = server.listenAddress ?? '127.0.0.1';
+    const end = clock.now() + seconds * 1000;
+    for (;;) {
+        const result = await exec.run([
+            'curl', '-sk', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '5',
+            '--resolve', `${server.host}:${server.port}:${address}`,
+            `https://${server.host}:${server.port}${path}`,
+        ], { allowFailure: true }); // prettier-ignore
+        if (result.stdout.trim() === '204')
+            break;
+        if (result.exitCode === 127 || clock.now() >= end)
+            return false;
+        await clock.sleep(200);
+    }
+    // New connections get the new block now; an old worker still answers one more request on each
+    // kept-alive connection it holds (Telegram keeps them) with the old block, until it exits.
+    let since;
+    for (;;) {
+        const view = await readWorkers(exec);
+        if (!view)
+            return true; // no workers visible: the served path is what we know
+        since ??= view.now;
+        if (oldWorkers(view, since) === 0)
+            return true;
+        if (clock.now() >= end)
+            return false;
+        await clock.sleep(200);
+    }
+}
+/** Removes the block with the app (tested and reloaded; put back if nginx refuses its absence). */
+async function uninstallWebhookServer(exec, nginx, app) {
+    await uninstallIncludeFile(exec, nginx, webhookServerFile(nginx.confDir, app), 'the webhook server');
+}
+
+;// CONCATENATED MODULE: ./src/deploy/config.ts
+
+
+
+
+
+
+
+
+
+/** The raw strings buildConfig takes, from the schema's checked values (action or CLI). */
+const RAW_DEPLOY_INPUTS = [
+    'app',
+    'image',
+    'bot-mode',
+    'strategy',
+    'container-port',
+    'host-ports',
+    'health-path',
+    'env',
+    'volumes',
+    'cpus',
+    'memory',
+    'network',
+    'docker-options',
+    'registry',
+    'registry-username',
+    'registry-password',
+    'canary-steps',
+    'step-interval',
+    'canary-hold',
+    'resume',
+    'hold-watch',
+    'drain-seconds',
+    'stop-grace',
+    'gate-window',
+    'health-timeout',
+    'pre-deploy',
+    'command',
+    'singleton',
+    'backup',
+    'backup-keep',
+    'backup-database-url-variable',
+    'lock-timeout',
+    'keep-releases',
+    'min-free-disk',
+    'dry-run',
+    'downgrade',
+    'force',
+    'rollback-on-partial',
+    'state-dir',
+    'proxy',
+    'webhook-url',
+    'tls-certificate',
+    'tls-key',
+    'webhook-listen',
+    'webhook-secret',
+    'webhook-allowed-updates',
+    'webhook-max-connections',
+    'webhook-drop-pending-updates',
+    'telegram-bot-token',
+    'verify-telegram-bot-token',
+    'telegram-api-url',
+];
+function rawDeployInputsFrom(values) {
+    const raw = {};
+    for (const name of RAW_DEPLOY_INPUTS)
+        raw[name] = values.raw(name);
+    return raw;
+}
+/**
+ * The deploy window's mode for the one on-inconclusive vocabulary: fail holds promotion for
+ * verify-pause seconds, then fails (the window's `pause`); pass lets it pass (`promote`).
+ */
+function windowModeFor(choice) {
+    return choice === 'pass' ? 'promote' : 'pause';
+}
+/** The defaults buildConfig applies, from the schema (src/inputs/entries.ts). */
+const DEFAULTED = [
+    'container-port',
+    'host-ports',
+    'canary-steps',
+    'step-interval',
+    'hold-watch',
+    'drain-seconds',
+    'stop-grace',
+    'gate-window',
+    'health-timeout',
+    'backup-keep',
+    'backup-database-url-variable',
+    'lock-timeout',
+    'keep-releases',
+    'min-free-disk',
+    'state-dir',
+];
+const DEFAULTS = Object.fromEntries(DEFAULTED.map((name) => [name, defaultOf(DEPLOY_SCHEMA, name)]));
+/** A whole number within the schema's limits for the input. */
+function integerInput(name, value) {
+    return parseInteger(name, value, integerLimits(DEPLOY_SCHEMA, name));
+}
+function buildConfig(raw) {
+    const get = (name) => {
+        const value = raw[name];
+        return (value ?? '').trim();
+    };
+    const orDefault = (name) => get(name) || DEFAULTS[name];
+    const warnings = [];
+    const app = parseAppName(get('app'));
+    const image = parseImageRef(get('image'), 'image');
+    if (!image.digest) {
+        warnings.push(`image ${image.raw} is a mutable tag: prefer a digest reference (…@sha256:…) so what was tested is what runs`);
+    }
+    const botMode = parseEnum('bot-mode', get('bot-mode'), BOT_MODES);
+    if (!botMode)
+        throw new InputError('bot-mode', `is required: one of ${BOT_MODES.join(', ')}`);
+    const singleton = botMode === 'polling' ||
+        botMode === 'mtproto' ||
+        (get('singleton') ? parseBoolean('singleton', get('singleton')) : false);
+    const givenStrategy = parseEnum('strategy', get('strategy'), STRATEGIES);
+    const strategy = givenStrategy ?? (singleton ? 'handover' : defaultStrategy(botMode));
+    checkStrategy(botMode, strategy);
+    if (singleton && strategy !== 'handover')
+        throw new InputError('singleton', `a singleton process must never run twice, and ${strategy} runs the old and the new one at once: use strategy handover (or leave it empty)`);
+    const containerPort = integerInput('container-port', orDefault('container-port'));
+    const ports = orDefault('host-ports')
+        .split(/[\s,]+/)
+        .filter(Boolean);
+    if (ports.length !== 2)
+        throw new InputError('host-ports', 'expected two loopback ports, "BLUE,GREEN" (e.g. 8001,8002)');
+    const hostPorts = {
+        blue: parsePort('host-ports', ports[0]),
+        green: parsePort('host-ports', ports[1]),
+    };
+    if (hostPorts.blue === hostPorts.green)
+        throw new InputError('host-ports', 'the blue and green ports must differ');
+    const healthPath = get('health-path') ? parseHealthPath(get('health-path')) : undefined;
+    if (strategy !== 'handover' && botMode === 'webhook' && !healthPath) {
+        throw new InputError('health-path', `is required for ${strategy}: traffic moves only to a color that answers it`);
+    }
+    const env = parseDotenv(raw.env ?? '');
+    const volumes = parseVolumes(get('volumes'));
+    const cpus = get('cpus') ? parseCpus(get('cpus')) : undefined;
+    const memory = get('memory') ? parseMemory(get('memory')) : undefined;
+    const network = get('network') ? parseNetwork(get('network')) : undefined;
+    const extraOptions = parseDockerOptions(raw['docker-options'] ?? '');
+    const registryServer = get('registry');
+    const username = get('registry-username');
+    const password = raw['registry-password'] ?? '';
+    let registry;
+    if (username || password.trim()) {
+        if (!username)
+            throw new InputError('registry-username', 'is required when registry-password is set');
+        if (!password.trim())
+            throw new InputError('registry-password', 'is required when registry-username is set');
+        if (!/^[A-Za-z0-9_][A-Za-z0-9._@+-]{0,255}$/.test(username))
+            throw new InputError('registry-username', 'letters, digits and . _ @ + - only (as registries accept), not starting with - or .');
+        const server = registryServer || image.registry;
+        if (!server)
+            throw new InputError('registry', 'is required with registry credentials when the image names no registry');
+        registry = { server: parseRegistryHost(server), username, password: password.trim() };
+    }
+    else if (registryServer) {
+        parseRegistryHost(registryServer);
+    }
+    const canarySteps = parseCanarySteps(orDefault('canary-steps'));
+    const seconds = (name) => integerInput(name, orDefault(name));
+    const preDeploy = get('pre-deploy') ? splitCommand(get('pre-deploy'), 'pre-deploy') : undefined;
+    const command = get('command') ? splitCommand(get('command'), 'command') : undefined;
+    let backup;
+    const backupKind = get('backup');
+    // Validated even without a backup: a bad value is a mistake worth knowing about now.
+    const backupKeep = seconds('backup-keep');
+    const variable = orDefault('backup-database-url-variable');
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
+        throw new InputError('backup-database-url-variable', 'must be an environment variable name');
+    if (backupKind) {
+        parseChoice('backup', backupKind, ['postgres']);
+        if (!env.keys.includes(variable))
+            throw new InputError('backup', `needs ${variable} in the env input (the database the bot uses) to dump it`);
+        backup = { kind: 'postgres', keep: backupKeep, databaseUrlVariable: variable };
+    }
+    const dryRun = get('dry-run') ? parseBoolean('dry-run', get('dry-run')) : false;
+    const flag = (name, unset) => get(name) ? parseBoolean(name, get(name)) : unset;
+    const proxy = parseEnum('proxy', get('proxy'), PROXY_KINDS) ?? (botMode === 'webhook' ? 'nginx' : 'none');
+    if (strategy === 'canary' && proxy === 'none')
+        throw new InputError('proxy', 'canary moves traffic weights: it needs nginx or haproxy');
+    const webhook = parseWebhookInputs(get, botMode, proxy);
+    const telegram = parseTelegramInputs(get);
+    if (webhook && !webhook.tls && !telegram)
+        warnings.push('webhook-url without tls-certificate/tls-key or telegram-bot-token: the deploy neither writes the server block nor registers the webhook');
+    const hold = parseHold(strategy, {
+        canaryHold: get('canary-hold'),
+        resume: get('resume'),
+        holdWatch: orDefault('hold-watch'),
+    });
+    return {
+        app,
+        image,
+        botMode,
+        strategy,
+        containerPort,
+        hostPorts,
+        healthPath,
+        envFile: env.text,
+        envKeys: env.keys,
+        volumes,
+        cpus,
+        memory,
+        network,
+        extraOptions,
+        registry,
+        canarySteps,
+        stepIntervalSeconds: seconds('step-interval'),
+        ...hold,
+        drainSeconds: seconds('drain-seconds'),
+        stopGraceSeconds: seconds('stop-grace'),
+        gateWindowSeconds: seconds('gate-window'),
+        healthTimeoutSeconds: seconds('health-timeout'),
+        preDeploy,
+        command,
+        singleton,
+        backup,
+        lockTimeoutSeconds: seconds('lock-timeout'),
+        keepReleases: seconds('keep-releases'),
+        minFreeDiskMiB: seconds('min-free-disk'),
+        dryRun,
+        downgrade: flag('downgrade', false),
+        force: flag('force', false),
+        rollbackOnPartial: flag('rollback-on-partial', true),
+        stateBase: parseStateDir(orDefault('state-dir')),
+        proxy,
+        webhook,
+        telegram,
+        warnings,
+    };
+}
+/**
+ * webhook-url and its companions (pure). Each companion needs webhook-url; the TLS pair comes
+ * together; a webhook-url needs a webhook bot behind a proxy (its server block proxies to the
+ * app's upstream, and the colors' ports change with every deploy).
+ */
+function parseWebhookInputs(get, botMode, proxy) {
+    const given = get('webhook-url');
+    const companions = [
+        'tls-certificate',
+        'tls-key',
+        'webhook-listen',
+        'webhook-secret',
+        'webhook-allowed-updates',
+        'webhook-max-connections',
+    ];
+    if (!given) {
+        const orphan = companions.find((name) => get(name));
+        if (orphan)
+            throw new InputError(orphan, 'needs webhook-url (the public https URL Telegram calls)');
+        if (get('webhook-drop-pending-updates') &&
+            parseBoolean('webhook-drop-pending-updates', get('webhook-drop-pending-updates')))
+            throw new InputError('webhook-drop-pending-updates', 'needs webhook-url');
+        return undefined;
+    }
+    if (botMode !== 'webhook')
+        throw new InputError('webhook-url', `is for bot-mode webhook (this is ${botMode}): Telegram delivers updates to a URL only to webhook bots`);
+    if (proxy === 'none')
+        throw new InputError('webhook-url', "needs proxy nginx or haproxy: the webhook reaches the app through nginx's upstream tg_<app>, which follows the colors");
+    const { host, port, path } = parseWebhookUrl(given, 'webhook-url');
+    const certificate = get('tls-certificate');
+    const key = get('tls-key');
+    if (Boolean(certificate) !== Boolean(key))
+        throw new InputError(certificate ? 'tls-key' : 'tls-certificate', `is required with ${certificate ? 'tls-certificate' : 'tls-key'}: the server block needs both`);
+    const tls = certificate && key
+        ? {
+            certificate: parseHostFile(certificate, 'tls-certificate'),
+            key: parseHostFile(key, 'tls-key'),
+        }
+        : undefined;
+    const listen = get('webhook-listen');
+    if (listen && !tls)
+        throw new InputError('webhook-listen', 'needs tls-certificate and tls-key');
+    if (listen && !/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(listen))
+        throw new InputError('webhook-listen', `${JSON.stringify(listen)} is not an IPv4 address`);
+    const secret = get('webhook-secret') ? parseWebhookSecret(get('webhook-secret')) : undefined;
+    const allowedUpdates = get('webhook-allowed-updates')
+        ? get('webhook-allowed-updates')
+            .split(/[\s,]+/)
+            .filter(Boolean)
+            .map((item) => {
+            if (!/^[a-z_]{1,64}$/.test(item))
+                throw new InputError('webhook-allowed-updates', `${JSON.stringify(item)} is not an update type (e.g. message, callback_query)`);
+            return item;
+        })
+        : undefined;
+    const maxConnections = get('webhook-max-connections')
+        ? integerInput('webhook-max-connections', get('webhook-max-connections'))
+        : undefined;
+    return {
+        url: `https://${host}${port === 443 ? '' : `:${port}`}${path}`,
+        host,
+        port,
+        path,
+        tls,
+        listenAddress: listen || undefined,
+        secret,
+        allowedUpdates,
+        maxConnections,
+        dropPendingUpdates: get('webhook-drop-pending-updates')
+            ? parseBoolean('webhook-drop-pending-updates', get('webhook-drop-pending-updates'))
+            : false,
+    };
+}
+/** The token for the deploy's Bot API calls: telegram-bot-token, else verify-telegram-bot-token. */
+function parseTelegramInputs(get) {
+    const token = get('telegram-bot-token') || get('verify-telegram-bot-token');
+    if (!token)
+        return undefined;
+    const apiUrl = get('telegram-api-url') || defaultOf(DEPLOY_SCHEMA, 'telegram-api-url') || '';
+    if (!/^https?:\/\/[^\s/]+/.test(apiUrl))
+        throw new InputError('telegram-api-url', 'is not an http(s) URL');
+    return { token, apiUrl: apiUrl.replace(/\/+$/, '') };
+}
+/**
+ * canary-hold, resume and hold-watch: a canary held for approval and its resumption. Both need
+ * strategy canary; a run either holds a new canary or resumes the held one, never both.
+ */
+function parseHold(strategy, raw) {
+    const watchMinutes = integerInput('hold-watch', raw.holdWatch);
+    const canaryHold = raw.canaryHold ? integerInput('canary-hold', raw.canaryHold) : undefined;
+    const resume = raw.resume ? parseChoice('resume', raw.resume, RESUME_CHOICES) : undefined;
+    if (canaryHold !== undefined && strategy !== 'canary')
+        throw new InputError('canary-hold', `holds a canary at a traffic weight: it needs strategy canary (the strategy is ${strategy})`);
+    if (resume && strategy !== 'canary')
+        throw new InputError('resume', `goes on with a held canary: it needs strategy canary (the strategy is ${strategy})`);
+    if (resume && canaryHold !== undefined)
+        throw new InputError('resume', `canary-hold holds a new canary, resume goes on with the held one: give one of them, not both`);
+    if (watchMinutes > 0 && canaryHold === undefined)
+        throw new InputError('hold-watch', 'watches a held canary: it needs canary-hold');
+    return { canaryHold, resume, holdWatchSeconds: watchMinutes * 60 };
+}
+function defaultStrategy(mode) {
+    return mode === 'polling' || mode === 'mtproto' ? 'handover' : 'blue-green';
+}
+function checkStrategy(mode, strategy) {
+    if ((mode === 'polling' || mode === 'mtproto') && strategy !== 'handover') {
+        const why = mode === 'polling'
+            ? 'two getUpdates pollers on one token get 409 Conflict and updates are lost'
+            : 'two holders of one MTProto session can get it invalidated for good (AUTH_KEY_DUPLICATED)';
+        throw new InputError('strategy', `${strategy} runs two instances at once, which a ${mode} bot must never do: ${why}. Use handover.`);
+    }
+    if (mode === 'worker' && strategy === 'canary')
+        throw new InputError('strategy', 'canary splits HTTP traffic; a worker takes none: use blue-green');
+}
+const config_APP_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
+function parseAppName(value) {
+    if (!value)
+        throw new InputError('app', 'is required: the service name, e.g. mybot');
+    if (!config_APP_NAME.test(value) || value.includes('--'))
+        throw new InputError('app', `${JSON.stringify(value)} is not a valid name: 2-40 characters, lowercase letters, digits and single hyphens, starting with a letter`);
+    return value;
+}
+// The docker reference grammar (distribution/reference), without the rare uppercase-host forms.
+const DOMAIN_PART = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `(?:${DOMAIN_PART}(?:\\.${DOMAIN_PART})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = 'sha256:[a-f0-9]{64}';
+const REFERENCE = new RegExp(`^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`);
+function parseImageRef(value, input = 'image') {
+    if (!value)
+        throw new InputError(input, 'is required: an image reference, ideally by digest');
+    const match = REFERENCE.exec(value);
+    if (!match || value.length > 512)
+        throw new InputError(input, `${JSON.stringify(value)} is not an image reference: [registry/]name[:tag][@sha256:<64 hex>]`);
+    let registry = match[1];
+    let repository = match[2];
+    // "name/rest" where name has no dot, colon and is not localhost: part of the path, not a host.
+    if (registry && !/[.:[]/.test(registry) && registry !== 'localhost') {
+        repository = `${registry}/${repository}`;
+        registry = undefined;
+    }
+    if (registry && /[A-Z]/.test(registry) === false && repository.length > 255)
+        throw new InputError(input, 'the repository name is longer than 255 characters');
+    return { raw: value, registry, repository, tag: match[3], digest: match[4] };
+}
+function parseRegistryHost(value) {
+    if (!new RegExp(`^${DOMAIN}$`).test(value))
+        throw new InputError('registry', `${JSON.stringify(value)} is not a registry host[:port]`);
+    return value;
+}
+function parseEnum(input, value, allowed) {
+    return value ? parseChoice(input, value, allowed) : undefined;
+}
+function parsePort(input, value) {
+    return parseInteger(input, value, { min: 1, max: 65535 });
+}
+function parseHealthPath(value) {
+    if (!/^\/[A-Za-z0-9._~/-]*(?:\?[A-Za-z0-9._~=&%-]*)?$/.test(value) || value.includes('..'))
+        throw new InputError('health-path', `${JSON.stringify(value)} is not a plain URL path such as /health`);
+    return value;
+}
+/** dotenv text: KEY=VALUE lines, # comments, optional `export ` and one pair of outer quotes. */
+function parseDotenv(text) {
+    const keys = [];
+    const out = [];
+    text.split(/\r?\n/).forEach((line, index) => {
+        const trimmed = line.trim();
+        if (!trimmed || trimmed.startsWith('#'))
+            return;
+        const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(trimmed);
+        // Never echo the line: it may hold a secret. The line number and key are enough.
+        if (!match)
+            throw new InputError('env', `line ${index + 1} is not KEY=VALUE (a letter or _ first, then letters, digits, _)`);
+        const key = match[1];
+        let value = match[2];
+        const quoted = /^(['"])(.*)\1$/.exec(value);
+        if (quoted)
+            value = quoted[2];
+        if (keys.includes(key))
+            throw new InputError('env', `line ${index + 1}: ${key} is set twice`);
+        if (value.includes('\0'))
+            throw new InputError('env', `line ${index + 1}: NUL byte in ${key}`);
+        keys.push(key);
+        out.push(`${key}=${value}`);
+    });
+    return { text: out.length ? `${out.join('\n')}\n` : '', keys };
+}
+/**
+ * Host paths a bot never mounts: the path itself, anything beneath it, and any directory that
+ * holds it (mounting /var shows /var/lib/docker; mounting / shows everything). Checked on the
+ * normalised path, so `//etc`, `/etc/.` and `/var//run/docker.sock` meet the same rule.
+ */
+const FORBIDDEN_MOUNTS = [
+    '/proc',
+    '/sys',
+    '/dev',
+    '/boot',
+    '/root',
+    '/run',
+    '/var/run',
+    '/var/lib/docker',
+    '/var/lib/containerd',
+    '/etc/docker',
+    '/etc/ssh',
+    '/etc/sudoers',
+    '/etc/sudoers.d',
+    '/etc/shadow',
+    '/etc/gshadow',
+];
+/** A container engine's API socket: whoever holds it controls every container on the host. */
+const ENGINE_SOCKET = /^(?:docker|containerd|podman|dockershim)\.sock$/;
+/** An absolute host path with `//`, `.` segments and trailing slashes resolved ('..' refused earlier). */
+function normaliseHostPath(path) {
+    const normal = external_node_path_namespaceObject.posix.normalize(path);
+    return normal.length > 1 ? normal.replace(/\/+$/, '') : '/';
+}
+/** Why a host path may not be mounted, or undefined when it may. */
+function forbiddenMount(normal) {
+    const name = normal.slice(normal.lastIndexOf('/') + 1);
+    if (ENGINE_SOCKET.test(name))
+        return 'a container engine socket gives the bot control of every container on the host';
+    const within = (dir, path) => path === dir || path.startsWith(`${dir}/`);
+    for (const system of FORBIDDEN_MOUNTS) {
+        if (within(system, normal))
+            return `${system} is a system path`;
+        if (normal === '/' || within(normal, system))
+            return `it holds ${system}, a system path`;
+    }
+    return undefined;
+}
+function parseVolumes(value) {
+    return value
+        .split(/\r?\n|,/)
+        .map((s) => s.trim())
+        .filter((s) => s && !s.startsWith('#'))
+        .map((spec) => {
+        const parts = spec.split(':');
+        const [source, target, mode, ...rest] = parts;
+        const bad = (why) => new InputError('volumes', `${JSON.stringify(spec)}: ${why} (expected host:container[:ro])`);
+        if (!source ||
+            !target ||
+            rest.length ||
+            (mode !== undefined && mode !== 'ro' && mode !== 'rw'))
+            throw bad('wrong shape');
+        const pathChars = /^[A-Za-z0-9._/@+-]+$/;
+        for (const p of [source, target]) {
+            if (!pathChars.test(p))
+                throw bad('only letters, digits and . _ / @ + - are allowed');
+            if (p.split('/').includes('..'))
+                throw bad('".." is not allowed');
+        }
+        if (!target.startsWith('/'))
+            throw bad('the container path must be absolute');
+        if (source.startsWith('/')) {
+            const normal = normaliseHostPath(source);
+            const why = forbiddenMount(normal);
+            if (why)
+                throw bad(`mounting ${normal} is refused: ${why}`);
+            return { source: normal, target: normaliseHostPath(target), readOnly: mode === 'ro' };
+        }
+        if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source))
+            throw bad('a named volume is letters, digits, _ . -');
+        return { source, target: normaliseHostPath(target), readOnly: mode === 'ro' };
+    });
+}
+function parseCpus(value) {
+    if (!/^\d{1,3}(?:\.\d{1,3})?$/.test(value) || Number(value) <= 0)
+        throw new InputError('cpus', `expected a positive number of CPUs such as 0.5 or 2, got ${JSON.stringify(value)}`);
+    return value;
+}
+function parseMemory(value) {
+    const match = /^(\d{1,12})([bkmg])?$/i.exec(value);
+    if (!match)
+        throw new InputError('memory', `expected a size such as 256m or 1g, got ${JSON.stringify(value)}`);
+    const units = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+    const bytes = Number(match[1]) * units[(match[2] ?? 'b').toLowerCase()];
+    if (bytes < 6 * 1024 ** 2)
+        throw new InputError('memory', 'docker needs at least 6m');
+    return value.toLowerCase();
+}
+function parseNetwork(value) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(value))
+        throw new InputError('network', `${JSON.stringify(value)} is not a docker network name`);
+    if (value === 'none')
+        throw new InputError('network', '"none" leaves the bot without network');
+    return value;
+}
+/** The docker run options a bot may add, each with the grammar of its value (undefined: a flag). */
+const DOCKER_OPTIONS = {
+    '--cap-drop': /^(?:ALL|[A-Z_]{2,32})$/,
+    '--read-only': undefined,
+    '--init': undefined,
+    '--user': /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$/,
+    '--log-driver': /^(?:json-file|local|journald|syslog|none)$/,
+    '--log-opt': /^[a-z][a-z0-9_.-]{0,40}=[A-Za-z0-9_.:/,-]{1,200}$/,
+    '--pids-limit': /^-?\d{1,7}$/,
+    '--ulimit': /^[a-z]{2,12}=-?\d{1,12}(?::-?\d{1,12})?$/,
+    '--tmpfs': /^\/[A-Za-z0-9._/-]{0,200}(?::[a-z0-9=,]{1,100})?$/,
+    '--security-opt': /^no-new-privileges(?::true)?$/,
+    '--stop-signal': /^(?:SIG)?[A-Z0-9]{2,8}$/,
+    '--shm-size': /^\d{1,6}[bkmg]?$/,
+};
+const ALLOWED_DOCKER_OPTIONS = Object.keys(DOCKER_OPTIONS);
+/**
+ * Extra `docker run` options, one per line (or several on a line): `--name=value`, `--name value`
+ * or `--flag`. Only the allow-list passes; each option becomes ONE argv token `--name=value`.
+ */
+function parseDockerOptions(text) {
+    const tokens = text
+        .split(/\s+/)
+        .map((t) => t.trim())
+        .filter(Boolean);
+    const out = [];
+    for (let i = 0; i < tokens.length; i++) {
+        const token = tokens[i];
+        const eq = token.indexOf('=');
+        const name = eq > 0 ? token.slice(0, eq) : token;
+        if (!Object.hasOwn(DOCKER_OPTIONS, name))
+            throw new InputError('docker-options', `${JSON.stringify(name)} is not allowed; allowed: ${ALLOWED_DOCKER_OPTIONS.join(', ')}`);
+        const grammar = DOCKER_OPTIONS[name];
+        if (!grammar) {
+            if (eq > 0)
+                throw new InputError('docker-options', `${name} takes no value`);
+            out.push(name);
+            continue;
+        }
+        let value;
+        if (eq > 0)
+            value = token.slice(eq + 1);
+        else {
+            value = tokens[i + 1];
+            i++;
+        }
+        if (value === undefined || !grammar.test(value))
+            throw new InputError('docker-options', `${name} needs a value like ${exampleFor(name)}`);
+        out.push(`${name}=${value}`);
+    }
+    return out;
+}
+function exampleFor(name) {
+    const examples = {
+        '--cap-drop': 'ALL',
+        '--user': '1000:1000',
+        '--log-opt': 'max-size=10m',
+        '--pids-limit': '200',
+        '--ulimit': 'nofile=1024:2048',
+        '--tmpfs': '/tmp:size=64m',
+        '--security-opt': 'no-new-privileges',
+        '--log-driver': 'json-file',
+        '--stop-signal': 'SIGINT',
+        '--shm-size': '64m',
+    };
+    return examples[name] ?? 'the documented form';
+}
+function parseCanarySteps(value) {
+    const parts = value
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((p) => {
+        if (!/^\d{1,3}$/.test(p))
+            throw new InputError('canary-steps', `expected percentages such as 10,50,100, got ${JSON.stringify(p)}`);
+        return Number(p);
+    });
+    if (!parts.length)
+        throw new InputError('canary-steps', 'needs at least one step');
+    let last = 0;
+    for (const p of parts) {
+        if (p <= last || p > 100)
+            throw new InputError('canary-steps', 'steps rise strictly, each between 1 and 100');
+        last = p;
+    }
+    if (last !== 100)
+        throw new InputError('canary-steps', 'the last step must be 100 (the promotion)');
+    return parts;
+}
+function parseStateDir(value) {
+    if (!/^\/[A-Za-z0-9._/-]*$/.test(value) || value.split('/').includes('..'))
+        throw new InputError('state-dir', `${JSON.stringify(value)} must be an absolute path of plain characters`);
+    return value.replace(/\/+$/, '') || '/';
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/docker.ts
@@ -38783,62 +41272,6 @@ function parseContainerList(stdout) {
 }
 function parseState(stdout) {
     return JSON.parse(stdout.trim());
-}
-
-;// CONCATENATED MODULE: ./src/proxy/route-error.ts
-
-/**
- * A route that failed, saying whether it may have changed what the proxy runs. `tookEffect:
- * false` is a definite "nothing changed": it failed before the live config or the running proxy
- * was touched (the backends did not validate, the candidate check or `nginx -t` failed, a command
- * was not found, a read-only probe failed). Anything else that fails in a route may have taken
- * effect (HAProxy's runtime change comes before its file; a reload command can exit 1 after nginx
- * reloaded), so the engine undoes it.
- */
-class RouteError extends StepError {
-    tookEffect;
-    constructor(step, problem, tookEffect) {
-        super(step, problem);
-        this.tookEffect = tookEffect;
-        this.name = 'RouteError';
-    }
-}
-/** True only for a route failure that definitely changed nothing (bad input changes nothing). */
-function changedNothing(error) {
-    return (error instanceof RouteError && !error.tookEffect) || error instanceof InputError;
-}
-/** The same failure, as a definite "nothing changed" (the message kept, its step prefix too). */
-function unchanged(error, step) {
-    if (changedNothing(error))
-        return error;
-    if (error instanceof StepError)
-        return new RouteError(error.step, error.message.slice(error.step.length + 2), false);
-    return new RouteError(step, error instanceof Error ? error.message : String(error), false);
-}
-/** Runs the part of a route before anything changes: whatever it throws changed nothing. */
-async function beforeAnyChange(step, work) {
-    try {
-        return await work();
-    }
-    catch (error) {
-        throw unchanged(error, step);
-    }
-}
-/**
- * Runs the part of a route after something may have changed: a "nothing changed" from a nested
- * call (nginx's own test, after HAProxy's runtime change) is no longer true for the whole route.
- */
-async function afterAChange(work) {
-    try {
-        return await work();
-    }
-    catch (error) {
-        if (error instanceof RouteError && !error.tookEffect)
-            throw new RouteError(error.step, error.message.slice(error.step.length + 2), true);
-        if (error instanceof InputError)
-            throw new RouteError('proxy', error.message, true);
-        throw error;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/backup.ts
@@ -39299,10 +41732,25 @@ function effect(action) {
         }
         case 'measure-gap':
             return `read docker's FinishedAt of ${action.from} and StartedAt of ${action.to}`;
+        case 'webhook-server':
+            return action.op === 'restore'
+                ? `put back the webhook server block ${action.file} this run found (or remove it), nginx -t, reload`
+                : `write the webhook server block ${action.file}: TLS on ${action.server.host}:${action.server.port} (${action.server.certificate}), ${action.server.path} to the upstream${secretText(action.secret)}${action.acceptLive ? " (keeping the live block's secret and server until setWebhook moved Telegram; then waiting until nginx serves it)" : ''}; nginx -t; reload`;
+        case 'webhook':
+            return action.op === 'clear'
+                ? 'getWebhookInfo; when a webhook is set: deleteWebhook (pending updates kept), getWebhookInfo confirms'
+                : action.op === 'restore'
+                    ? 'when this run changed the registration: setWebhook back to what getWebhookInfo showed before (deleteWebhook when there was none)'
+                    : `getWebhookInfo; setWebhook ${action.wanted.url}${secretText(action.secret)}${action.wanted.allowedUpdates ? `, allowed_updates ${action.wanted.allowedUpdates.join(',') || '(all)'}` : ''}${action.wanted.maxConnections !== undefined ? `, max_connections ${action.wanted.maxConnections}` : ''}${action.dropPendingUpdates ? ', drop_pending_updates' : ''} only when it differs; getWebhookInfo confirms`;
         case 'record':
             return `write state.json: current ${action.state.current?.id ?? 'none'}, previous ${action.state.previous?.id ?? 'none'}`;
     }
 }
+const secretText = (source) => source === 'webhook-secret'
+    ? ', secret_token from webhook-secret'
+    : source === 'live-block'
+        ? ', secret_token the live block accepts'
+        : '';
 /** The containers an action stops or removes (for the checker and for undo decisions). */
 function stops(action) {
     return action.kind === 'container' && (action.op === 'stop' || action.op === 'remove')
@@ -39394,7 +41842,7 @@ const sameRouting = (a, b) => a.length === b.length &&
 function undosOnFailure(steps, failed) {
     const done = steps.slice(0, failed);
     const failing = steps[failed];
-    if (failing && mayHaveTakenEffect(failing))
+    if (failing && undoneWhenFailing(failing))
         done.push(failing);
     const seen = new Set();
     const out = [];
@@ -39414,6 +41862,55 @@ function undosOnFailure(steps, failed) {
 function mayHaveTakenEffect(step) {
     return step.action.kind === 'route';
 }
+/**
+ * A failed step whose own undo runs too: a route, a setWebhook (a confirmation that fails after
+ * it), a server block (a reload that fails after reloading). Their undos do nothing when the
+ * step changed nothing.
+ */
+function undoneWhenFailing(step) {
+    const a = step.action;
+    return (mayHaveTakenEffect(step) ||
+        (a.kind === 'webhook' && a.op === 'register') ||
+        (a.kind === 'webhook-server' && a.op === 'install'));
+}
+/** The webhook rules (webhook-after-switch, webhook-undo, webhook-clear), over the plan's steps. */
+function checkWebhookSteps(plan, routedAt) {
+    const out = [];
+    const release = plan.release.container;
+    const seenFiles = new Set();
+    plan.steps.forEach((step, i) => {
+        const a = step.action;
+        const v = (rule, message) => out.push({ rule, step: step.id, message });
+        if (a.kind === 'webhook' && a.op === 'clear') {
+            if (plan.botMode !== 'polling')
+                v('webhook-clear', `deleteWebhook in a ${plan.botMode ?? 'unknown'} bot's plan`);
+            const starts = plan.steps.findIndex((s) => s.action.kind === 'container' &&
+                s.action.op === 'start' &&
+                s.action.container.name === release);
+            if (starts >= 0 && starts < i)
+                v('webhook-clear', `comes after ${release} started`);
+            return;
+        }
+        const register = a.kind === 'webhook' && a.op === 'register';
+        const install = a.kind === 'webhook-server' && a.op === 'install';
+        if (!register && !install)
+            return;
+        if (plan.botMode !== undefined && plan.botMode !== 'webhook')
+            v('webhook-after-switch', `a webhook step in a ${plan.botMode} bot's plan`);
+        const routed = served(routedAt[i] ?? []);
+        if (routed.length !== 1 || routed[0].container !== release || routed[0].weight !== 100)
+            v('webhook-after-switch', `comes before the proxy sends all traffic to ${release} (it routes ${routed.map((t) => `${t.container}:${t.weight}%`).join(', ') || 'nothing'})`);
+        const undoes = (op, kind) => step.undo?.actions.some((u) => u.kind === kind && u.op === op) === true;
+        if (register && !undoes('restore', 'webhook'))
+            v('webhook-undo', 'setWebhook without the undo that sets back the registration it found');
+        if (install && a.kind === 'webhook-server') {
+            if (!seenFiles.has(a.file) && !undoes('restore', 'webhook-server'))
+                v('webhook-undo', `writes ${a.file} without the undo that puts back the block it found`);
+            seenFiles.add(a.file);
+        }
+    });
+    return out;
+}
 function checkPlan(plan) {
     const out = [];
     // lock
@@ -39428,7 +41925,10 @@ function checkPlan(plan) {
     // the plan, step by step
     const sim = initial(plan);
     const groupStart = new Map();
+    /** What the proxy routes when each step starts (the webhook rules read it). */
+    const routedAt = [];
     for (const step of plan.steps) {
+        routedAt.push(sim.routed);
         if (step.action.kind === 'route' && step.converges) {
             const to = served(step.action.to);
             if (to.length !== 1 || to[0].container !== plan.current?.container)
@@ -39454,13 +41954,19 @@ function checkPlan(plan) {
         }
         apply(sim, step.action, plan, 'plan', step.id, out);
     }
+    out.push(...checkWebhookSteps(plan, routedAt));
     const release = plan.release.container;
     if (!sim.running.has(release))
         out.push({
             rule: 'route-follows',
             message: `${release} is not running at the end of the plan`,
         });
-    if (plan.proxy !== 'none' && plan.release.port !== undefined) {
+    if (plan.canary)
+        out.push(...checkHold(plan, sim));
+    if (plan.canary?.phase === 'hold') {
+        // ends split: checked by checkHold instead of route-follows
+    }
+    else if (plan.proxy !== 'none' && plan.release.port !== undefined) {
         const routed = served(sim.routed);
         if (routed.length !== 1 || routed[0].container !== release || routed[0].weight !== 100)
             out.push({
@@ -39509,6 +42015,42 @@ function checkPlan(plan) {
     }
     return out;
 }
+/** The routing is exactly the canary at `weight` and `current` at the rest. */
+function isSplit(routed, canary, current, weight) {
+    const on = served(routed);
+    const share = (name) => on.filter((t) => t.container === name).reduce((sum, t) => sum + t.weight, 0);
+    return (on.every((t) => t.container === canary || t.container === current) &&
+        share(canary) === weight &&
+        share(current) === 100 - weight);
+}
+/** canary-hold: where a hold ends and where a promote starts (see the rule's comment above). */
+function checkHold(plan, end) {
+    const { phase, weight, held } = plan.canary;
+    const current = plan.current?.container;
+    const v = (message) => ({ rule: 'canary-hold', message });
+    const text = (routed) => served(routed)
+        .map((t) => `${t.container}:${t.weight}%`)
+        .join(', ') || 'nothing';
+    const out = [];
+    if (weight <= 0 || weight >= 100)
+        out.push(v(`holds at ${weight}%, not between 0 and 100`));
+    if (phase === 'hold') {
+        if (!isSplit(end.routed, held.container, current, weight))
+            out.push(v(`the held plan does not end with ${held.container} at ${weight}% and ${current ?? 'the current release'} at the rest (it routes ${text(end.routed)})`));
+        for (const name of [held.container, current])
+            if (name === undefined || !end.running.has(name))
+                out.push(v(`the held plan does not end with ${name ?? 'a current release'} running`));
+    }
+    if (phase === 'promote') {
+        const start = initial(plan);
+        if (!isSplit(start.routed, held.container, current, weight))
+            out.push(v(`promote starts from the recorded hold (${held.container} at ${weight}%), but the proxy routes ${text(start.routed)}`));
+        for (const name of [held.container, current])
+            if (name === undefined || !start.running.has(name))
+                out.push(v(`promote starts from the hold, but ${name ?? 'no current release'} is not running`));
+    }
+    return out;
+}
 /** A polling or MTProto bot on more than one host: refused before any connection. */
 function checkPollers(botMode, hosts) {
     return (botMode === 'polling' || botMode === 'mtproto') && hosts > 1
@@ -39543,7 +42085,246 @@ function assertSafe(plan) {
         throw new PlanRefused(violations);
 }
 
+;// CONCATENATED MODULE: ./src/deploy/webhook-registration.ts
+/**
+ * The webhook registration with Telegram (issue 13): what a deploy wants registered (url, secret,
+ * allowed_updates, max_connections), compared with getWebhookInfo and with what the state
+ * recorded (getWebhookInfo never returns the secret, so the state keeps its SHA-256), and the
+ * Bot API calls that make it so: setWebhook only when something differs, never
+ * drop_pending_updates unless asked, getWebhookInfo to confirm; deleteWebhook before a polling
+ * bot starts on a token that still has a webhook (every getUpdates would get 409 otherwise).
+ * The token is in the URL path only, and hidden from every message.
+ */
+
+const secretSha256 = (secret) => secret === undefined ? undefined : (0,external_node_crypto_.createHash)('sha256').update(secret).digest('hex');
+function recordOf(wanted) {
+    return {
+        url: wanted.url,
+        ...(wanted.secret !== undefined ? { secretSha256: secretSha256(wanted.secret) } : {}),
+        ...(wanted.allowedUpdates ? { allowedUpdates: [...wanted.allowedUpdates] } : {}),
+        ...(wanted.maxConnections !== undefined ? { maxConnections: wanted.maxConnections } : {}),
+    };
+}
+const sameSet = (a, b) => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+/**
+ * Why the registration must be set again; empty: nothing differs. The secret counts as known
+ * only when the state recorded the registration that is live now (same url); anyone else's
+ * setWebhook since makes it unknown, and it is set again.
+ */
+function webhookChanges(wanted, live, recorded) {
+    const reasons = [];
+    if (live.url !== wanted.url)
+        reasons.push(`url ${live.url ? JSON.stringify(live.url) : '(none)'} -> ${JSON.stringify(wanted.url)}`);
+    const liveSecret = recorded && recorded.url === live.url ? recorded.secretSha256 : 'unknown';
+    if (liveSecret !== secretSha256(wanted.secret))
+        reasons.push(liveSecret === 'unknown'
+            ? 'secret not recorded for the live registration'
+            : wanted.secret === undefined
+                ? 'secret removed'
+                : 'secret changed');
+    if (wanted.allowedUpdates && !sameSet(wanted.allowedUpdates, live.allowed_updates ?? []))
+        reasons.push(`allowed_updates -> ${wanted.allowedUpdates.join(',') || '(all)'}`);
+    if (wanted.maxConnections !== undefined && live.max_connections !== wanted.maxConnections)
+        reasons.push(`max_connections ${live.max_connections ?? '?'} -> ${wanted.maxConnections}`);
+    return reasons;
+}
+/** setWebhook's parameters: drop_pending_updates only when asked for. */
+function setWebhookParams(wanted, options = {}) {
+    return {
+        url: wanted.url,
+        ...(wanted.secret !== undefined ? { secret_token: wanted.secret } : {}),
+        ...(wanted.allowedUpdates ? { allowed_updates: wanted.allowedUpdates } : {}),
+        ...(wanted.maxConnections !== undefined ? { max_connections: wanted.maxConnections } : {}),
+        ...(options.dropPendingUpdates ? { drop_pending_updates: true } : {}),
+    };
+}
+/** The three Bot API methods over fetch (POST JSON); errors name the method, never the token. */
+function botApi(token, deps) {
+    const base = (deps.apiUrl ?? 'https://api.telegram.org').replace(/\/+$/, '');
+    const hide = (text) => text.split(token).join('***');
+    const request = async (method, params) => {
+        let response;
+        try {
+            response = await deps.fetch(`${base}/bot${token}/${method}`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify(params),
+                signal: AbortSignal.timeout(15_000),
+            });
+        }
+        catch (error) {
+            throw new Error(hide(`${method}: Bot API unreachable: ${String(error)}`));
+        }
+        const body = (await response.json().catch(() => ({})));
+        if (!body.ok)
+            throw new Error(hide(`${method}: ${body.error_code ?? response.status} ${body.description ?? ''}`.trim()));
+        return body.result;
+    };
+    return {
+        getWebhookInfo: () => request('getWebhookInfo', {}),
+        call: async (method, params) => void (await request(method, params)),
+    };
+}
+/**
+ * Sets the wanted registration when it differs (one setWebhook), confirms it with getWebhookInfo,
+ * and returns what to record. Nothing differs: no setWebhook at all.
+ */
+async function ensureWebhook(api, wanted, recorded, log, options = {}) {
+    const before = await api.getWebhookInfo();
+    const reasons = webhookChanges(wanted, before, recorded);
+    if (!reasons.length) {
+        log.info(`webhook registration unchanged (${wanted.url})`);
+        return { changed: false, record: recordOf(wanted), before, reasons };
+    }
+    log.info(`setWebhook: ${reasons.join('; ')}${options.dropPendingUpdates ? ' (dropping pending updates, as asked)' : ''}`);
+    options.onChange?.(before, reasons);
+    await api.call('setWebhook', setWebhookParams(wanted, options));
+    const after = await api.getWebhookInfo();
+    const left = webhookChanges(wanted, after, recordOf(wanted));
+    if (left.length)
+        throw new Error(`setWebhook did not take: getWebhookInfo shows ${left.join('; ')}`);
+    return { changed: true, record: recordOf(wanted), before, reasons };
+}
+/** A polling bot's token must have no webhook: deleteWebhook (pending updates kept) when set. */
+async function clearWebhookForPolling(api, log) {
+    const info = await api.getWebhookInfo();
+    if (!info.url)
+        return false;
+    log.info(`deleteWebhook: the token still has a webhook (${info.url}); a polling bot gets 409 Conflict on every getUpdates while it is set (pending updates are kept)`);
+    await api.call('deleteWebhook', { drop_pending_updates: false });
+    const after = await api.getWebhookInfo();
+    if (after.url)
+        throw new Error(`deleteWebhook did not take: the webhook is still ${after.url}`);
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/webhook-steps.ts
+
+
+
+
+
+/** The secret a step uses: the input's, or the one the live block accepts (a rollback's). */
+function secretFrom(source, ctx, live) {
+    if (source === 'webhook-secret') {
+        if (!ctx.secret)
+            throw new StepError('webhook', 'the plan needs webhook-secret, none given');
+        return ctx.secret;
+    }
+    if (source === 'live-block') {
+        // never guess: a registration set without its secret would drop the 403 protection's match
+        if (live.length !== 1)
+            throw new StepError('webhook', `the live server block accepts ${live.length} secrets: which one Telegram signs with is unknown; set the registration by hand`);
+        return live[0];
+    }
+    return undefined;
+}
+const needNginx = (ctx) => {
+    if (!ctx.nginx)
+        throw new StepError('webhook-server', 'the proxy gives no nginx settings for the block');
+    return ctx.nginx;
+};
+async function performWebhookServer(action, ctx) {
+    const nginx = needNginx(ctx);
+    const { exec, log, memo } = ctx;
+    if (action.op === 'restore') {
+        const before = memo.blockBefore;
+        if (!before)
+            return; // this run never wrote it
+        if (before.content === undefined)
+            await nginx_uninstallIncludeFile(exec, nginx, action.file, 'the webhook server block');
+        else
+            await installIncludeFile(exec, nginx, action.file, before.content, { force: true });
+        log.info(`webhook server block ${action.file}: ${before.content === undefined ? 'removed' : 'put back'}`);
+        return;
+    }
+    const text = await readText(exec, action.file);
+    const live = text === undefined ? [] : acceptedSecrets(text);
+    if (!memo.blockBefore) {
+        memo.blockBefore = { content: text };
+        if (live.length === 1)
+            memo.secretBefore = live[0];
+    }
+    const secret = secretFrom(action.secret, ctx, live);
+    const server = {
+        app: action.app,
+        ...action.server,
+        secret,
+        alsoAccept: action.acceptLive ? live : undefined,
+    };
+    const changed = await installWebhookServer(exec, nginx, server, {
+        keepLive: action.acceptLive ? text : undefined,
+    });
+    // Telegram is moved next: only once nginx's new workers take connections
+    if (changed && action.acceptLive && ctx.clock) {
+        const served = await waitServed(exec, server, renderWebhookServer(server), ctx.clock);
+        if (!served)
+            log.warn(`webhook server block ${action.file}: no 204 from its served path through curl on the host; going on (nginx -t passed and it was reloaded)`);
+    }
+    const both = action.acceptLive && secret !== undefined && live.some((s) => s !== secret);
+    log.info(changed
+        ? `webhook server block ${action.file} written, nginx -t passed, reloaded${both ? ' (accepting the earlier secret too until setWebhook takes the new one)' : ''}`
+        : `webhook server block ${action.file} unchanged`);
+}
+async function performWebhook(action, ctx) {
+    const { log, memo, outcome } = ctx;
+    const api = ctx.api;
+    if (!api)
+        throw new StepError('webhook', 'the plan needs telegram-bot-token, none given');
+    if (action.op === 'clear') {
+        const deleted = await clearWebhookForPolling(api, log);
+        if (!deleted)
+            log.info('getWebhookInfo: no webhook set on the token; nothing to delete');
+        outcome.registration = deleted ? 'deleted' : 'none-set';
+        return;
+    }
+    if (action.op === 'restore') {
+        const before = memo.registeredBefore;
+        if (!before)
+            return; // this run set nothing
+        if (!before.url) {
+            await api.call('deleteWebhook', { drop_pending_updates: false });
+            log.info('deleteWebhook: there was no webhook before this run');
+        }
+        else {
+            await api.call('setWebhook', setWebhookParams({
+                url: before.url,
+                secret: memo.secretBefore,
+                allowedUpdates: before.allowed_updates,
+                maxConnections: before.max_connections,
+            }));
+            log.info(`setWebhook back to ${before.url}${memo.secretBefore ? ' with the secret it had' : ' (its secret is unknown: set without one)'}`);
+        }
+        outcome.registration = 'restored';
+        return;
+    }
+    const wanted = action.wanted;
+    const live = action.secret === 'live-block' && action.file ? await liveSecrets(ctx, action.file) : [];
+    const secret = secretFrom(action.secret, ctx, live);
+    const result = await ensureWebhook(api, { ...wanted, secret }, action.recorded, log, {
+        dropPendingUpdates: action.dropPendingUpdates,
+        onChange: (before) => {
+            memo.registeredBefore = before;
+            // no block told the earlier secret: it is this one when the state recorded it as unchanged
+            if (memo.secretBefore === undefined &&
+                action.recorded?.url === before.url &&
+                action.recorded.secretSha256 !== undefined &&
+                action.recorded.secretSha256 === secretSha256(secret))
+                memo.secretBefore = secret;
+        },
+    });
+    outcome.registration = result.changed ? 'set' : 'unchanged';
+    outcome.url = wanted.url;
+    outcome.reasons = result.reasons;
+}
+/** The secrets the app's live block accepts (a rollback keeps the live one). */
+async function liveSecrets(ctx, file) {
+    const text = await readText(ctx.exec, file);
+    return text === undefined ? [] : acceptedSecrets(text);
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/execute.ts
+
 
 
 
@@ -39575,6 +42356,7 @@ const newFacts = () => ({
     gateResults: [],
     waitMs: 0,
     startedAt: {},
+    webhook: {},
 });
 /** The longest a drain waits while undoing a cancelled run. */
 const HURRIED_DRAIN_SECONDS = 3;
@@ -39621,6 +42403,8 @@ async function execute(plan, ctx, hooks = {}) {
     let cancelled = false;
     let stoppedAt = plan.steps.length;
     let failing;
+    // one memo for the steps and their undos (what the webhook steps found before changing it)
+    ctx = { ...ctx, webhookMemo: ctx.webhookMemo ?? {} };
     const stepCtx = { ...ctx, clock: abortableClock(ctx.clock, ctx.signal) };
     ctx.facts.firstStepAt = ctx.clock.now();
     for (const [index, step] of plan.steps.entries()) {
@@ -39863,7 +42647,7 @@ async function perform(action, ctx, undoing) {
             facts.waitMs += clock.now() - started;
             if (left) {
                 facts.undrained = left;
-                log.warn(`drain of port ${action.container.port}: ${left} connection(s) still open after ${seconds}s`);
+                log.warn(`drain of port ${action.container.port}: ${left} connection(s) (or nginx workers of an older configuration, which may still send to it) still open after ${seconds}s`);
             }
             return;
         }
@@ -39931,6 +42715,10 @@ async function perform(action, ctx, undoing) {
             }
             return;
         }
+        case 'webhook-server':
+            return performWebhookServer(action, webhookContext(ctx));
+        case 'webhook':
+            return performWebhook(action, webhookContext(ctx));
         case 'record': {
             const state = action.migrationFromLabel
                 ? recordedState(action.state, action.migrationFromLabel.preDeploy, facts.migrationLabel)
@@ -39940,12 +42728,28 @@ async function perform(action, ctx, undoing) {
         }
     }
 }
+const webhookContext = (ctx) => ({
+    exec: ctx.exec,
+    clock: ctx.clock,
+    log: ctx.log,
+    nginx: ctx.proxy?.nginx,
+    api: ctx.telegram,
+    secret: ctx.secrets.webhookSecret,
+    memo: ctx.webhookMemo ?? (ctx.webhookMemo = {}),
+    outcome: ctx.facts.webhook,
+});
 /** The new release as recorded: its migration mark follows the label the pull read. */
 function recordedState(after, hadPreDeploy, label) {
+    const mark = migrationMark(hadPreDeploy, label);
+    // canary-hold records the new release as the held canary, not as current
+    const held = after.hold?.release;
+    if (after.hold && held)
+        return mark === held.irreversibleMigration
+            ? after
+            : { ...after, hold: { ...after.hold, release: { ...held, irreversibleMigration: mark } } };
     const current = after.current;
     if (!current)
         return after;
-    const mark = migrationMark(hadPreDeploy, label);
     if (mark === current.irreversibleMigration)
         return after;
     const release = { ...current, irreversibleMigration: mark };
@@ -39959,12 +42763,6 @@ function recordedState(after, hadPreDeploy, label) {
 function routingLine(plan, routed) {
     const behind = (port) => [plan.release, plan.current].find((r) => r?.port === port)?.container ?? `port ${port}`;
     return routeText(routed.map((b) => ({ ...b, color: b.color, container: behind(b.port) })));
-}
-
-;// CONCATENATED MODULE: ./src/proxy/types.ts
-const COLORS = ['blue', 'green'];
-function otherColor(color) {
-    return color === 'blue' ? 'green' : 'blue';
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/strategies.ts
@@ -40161,27 +42959,85 @@ function finish(input) {
 function blueGreenSteps(input) {
     return [...startAndGate(input), ...switchAll(input), ...finish(input)];
 }
-function canarySteps(input) {
+/** One canary step: route `weight`% to the new release, hold step-interval, then gate it. */
+function canaryStep(input, weight) {
     const { config, next } = input;
-    if (!input.current || !input.currentRunning || !input.routed)
-        return blueGreenSteps(input);
-    const steps = startAndGate(input);
-    for (const weight of config.canarySteps) {
-        if (weight >= 100)
-            break;
-        steps.push(routeStep(`route-${weight}`, `route ${weight}% to ${next.color}, ${100 - weight}% to ${input.current.color}`, targets(input, weight), input.before, { drainSeconds: config.drainSeconds }), {
+    return [
+        routeStep(`route-${weight}`, `route ${weight}% to ${next.color}, ${100 - weight}% to ${input.current?.color}`, targets(input, weight), input.before, { drainSeconds: config.drainSeconds }),
+        {
             id: `gate-${weight}`,
             title: `hold ${weight}% for ${config.stepIntervalSeconds}s, then gate ${next.name}`,
             action: {
                 kind: 'gate',
                 container: next,
                 holdSeconds: config.stepIntervalSeconds,
-                watch: { checks: ['container-running', 'http-health', 'verify'], seconds: 0 },
+                watch: { checks: CANARY_CHECKS, seconds: 0 },
             },
             budgetSeconds: config.stepIntervalSeconds + input.verifyPauseSeconds + 30,
-        });
-    }
+        },
+    ];
+}
+const CANARY_CHECKS = ['container-running', 'http-health', 'verify'];
+/** A canary can split traffic only with a running current release behind a proxy. */
+const canSplit = (input) => Boolean(input.current && input.currentRunning && input.routed);
+function canarySteps(input) {
+    if (!canSplit(input))
+        return blueGreenSteps(input);
+    const steps = startAndGate(input);
+    for (const weight of input.config.canarySteps.filter((w) => w < 100))
+        steps.push(...canaryStep(input, weight));
     return [...steps, ...switchAll(input), ...finish(input)];
+}
+/**
+ * canary-hold: the canary steps below the hold weight, then the hold weight itself (each routed
+ * and gated); with hold-watch, the gates keep running on the canary for that long (a failure
+ * undoes the run: traffic back, the canary stopped and removed). The plan ends split.
+ */
+function canaryHoldSteps(input, weight, watchSeconds) {
+    const steps = startAndGate(input);
+    for (const w of [...input.config.canarySteps.filter((s) => s < weight), weight])
+        steps.push(...canaryStep(input, w));
+    if (watchSeconds > 0)
+        steps.push(watchGate(input.next, CANARY_CHECKS, watchSeconds, input.verifyPauseSeconds, 'hold-watch'));
+    return steps;
+}
+/**
+ * resume: promote: the gates again on the held canary first, then the canary steps above the
+ * hold weight, the switch to 100% with its window, the old release drained and stopped.
+ */
+function promoteSteps(input, weight) {
+    const { next } = input;
+    const steps = [
+        {
+            id: 'gate-resume',
+            title: `gate ${next.name} again before promoting it from ${weight}%`,
+            action: {
+                kind: 'gate',
+                container: next,
+                ready: { checks: READY, timeoutSeconds: input.config.healthTimeoutSeconds },
+                watch: { checks: CANARY_CHECKS, seconds: 0 },
+            },
+            budgetSeconds: input.config.healthTimeoutSeconds + input.verifyPauseSeconds + 30,
+        },
+    ];
+    for (const w of input.config.canarySteps.filter((s) => s > weight && s < 100))
+        steps.push(...canaryStep(input, w));
+    return [...steps, ...switchAll(input), ...finish(input)];
+}
+/**
+ * resume: abort: all traffic back to the release that served before (the canary's line kept at
+ * 0: requests nginx's old workers still send find it), the canary's port drained, the canary
+ * stopped (the resume plan removes it after recording).
+ */
+function abortSteps(input) {
+    const { config, next, current } = input;
+    return [
+        routeStep('route-back', `route all traffic back to ${current?.color} (${current?.container}); the canary ${next.name} gets none`, targets(input, 0), input.before, { serving: true, drainSeconds: config.drainSeconds }),
+        ...drainStep(next, config.drainSeconds),
+        stopStep(next, config, {
+            title: `stop the canary ${next.name} (SIGTERM, up to ${config.stopGraceSeconds}s)`,
+        }),
+    ];
 }
 function handoverSteps(input) {
     const { config, current, next } = input;
@@ -40220,7 +43076,233 @@ function handoverSteps(input) {
     return steps;
 }
 
+;// CONCATENATED MODULE: ./src/deploy/webhook-plan.ts
+
+
+
+
+/** What the release records of its webhook (no secret: its hash). */
+function webhookRecord(config) {
+    const w = config.webhook;
+    if (!w)
+        return undefined;
+    return {
+        ...recordOf({
+            url: w.url,
+            secret: w.secret,
+            allowedUpdates: w.allowedUpdates,
+            maxConnections: w.maxConnections,
+        }),
+        ...(w.tls
+            ? {
+                server: {
+                    ...w.tls,
+                    ...(w.listenAddress ? { listenAddress: w.listenAddress } : {}),
+                },
+            }
+            : {}),
+    };
+}
+const restoreBlock = (app, file) => ({
+    title: `put back the webhook server block ${file} as it was (or remove it)`,
+    key: 'webhook-server',
+    actions: [{ kind: 'webhook-server', op: 'restore', app, file }],
+});
+/** The webhook steps after the switch; empty without webhook-url (or without a token and TLS). */
+function webhookSteps(config, options) {
+    const w = config.webhook;
+    if (!w)
+        return [];
+    const steps = [];
+    const secret = w.secret !== undefined ? 'webhook-secret' : undefined;
+    let file;
+    if (w.tls) {
+        if (!options.nginxConfDir)
+            throw new StepError('plan', 'the webhook server block needs the nginx settings of the proxy');
+        file = nginx_webhookServerFile(options.nginxConfDir, config.app);
+        const install = (acceptLive) => ({
+            kind: 'webhook-server',
+            op: 'install',
+            app: config.app,
+            file: file,
+            server: {
+                host: w.host,
+                port: w.port,
+                path: w.path,
+                ...w.tls,
+                ...(w.listenAddress ? { listenAddress: w.listenAddress } : {}),
+            },
+            secret,
+            acceptLive: acceptLive || undefined,
+        });
+        steps.push({
+            id: 'webhook-server',
+            title: `write the webhook server block for ${w.url} (TLS, ${secret ? '403 without the secret token, ' : ''}to the upstream): nginx -t, reload`,
+            // a registration follows: the live block's secret and server stay until setWebhook moved
+            action: install(Boolean(config.telegram)),
+            undo: restoreBlock(config.app, file),
+            budgetSeconds: 90,
+        });
+        if (config.telegram)
+            // after setWebhook: the new registration only (an earlier secret or URL is refused)
+            steps.push(registerStep(config, options.recorded), {
+                id: 'webhook-server-secret',
+                title: `webhook server block: the new secret and URL only`,
+                action: install(false),
+                budgetSeconds: 90,
+            });
+    }
+    if (config.telegram && !steps.some((s) => s.id === 'webhook-register'))
+        steps.push(registerStep(config, options.recorded));
+    return steps;
+}
+function registerStep(config, recorded) {
+    const w = config.webhook;
+    const action = {
+        kind: 'webhook',
+        op: 'register',
+        wanted: {
+            url: w.url,
+            ...(w.allowedUpdates ? { allowedUpdates: w.allowedUpdates } : {}),
+            ...(w.maxConnections !== undefined ? { maxConnections: w.maxConnections } : {}),
+        },
+        secret: w.secret !== undefined ? 'webhook-secret' : 'none',
+        recorded: recorded ? { ...recorded } : undefined,
+        dropPendingUpdates: w.dropPendingUpdates || undefined,
+    };
+    return {
+        id: 'webhook-register',
+        title: `register the webhook ${w.url} with Telegram when it differs (setWebhook, then getWebhookInfo confirms)`,
+        action,
+        undo: {
+            title: 'set back the webhook registration this run found (when it changed it)',
+            key: 'webhook',
+            actions: [{ kind: 'webhook', op: 'restore' }],
+        },
+        budgetSeconds: 60,
+    };
+}
+/** A polling bot with a token: deleteWebhook (when set) before its first start. */
+function clearWebhookStep(config) {
+    if (config.botMode !== 'polling' || !config.telegram)
+        return undefined;
+    return {
+        id: 'webhook-clear',
+        title: 'make sure the token has no webhook before the poller starts (deleteWebhook when one is set: every getUpdates would get 409)',
+        action: { kind: 'webhook', op: 'clear' },
+        budgetSeconds: 60,
+    };
+}
+/**
+ * Puts the webhook steps right after the route that makes the new release serve, and the
+ * polling clear right before the new container starts.
+ */
+function withWebhookSteps(steps, config, next, options) {
+    const out = [...steps];
+    const hook = webhookSteps(config, options);
+    if (hook.length) {
+        const at = out.findIndex((s) => s.serving && s.action.kind === 'route');
+        if (at < 0)
+            throw new StepError('plan', 'webhook-url needs a route to the new release (a proxy): Telegram is told only after the switch');
+        out.splice(at + 1, 0, ...hook);
+    }
+    const clear = clearWebhookStep(config);
+    if (clear) {
+        const at = out.findIndex((s) => s.action.kind === 'container' &&
+            s.action.op === 'start' &&
+            s.action.container.name === next);
+        out.splice(at < 0 ? out.length : at, 0, clear);
+    }
+    return out;
+}
+const sameList = (a, b) => (a ?? []).length === (b ?? []).length && (a ?? []).every((x) => (b ?? []).includes(x));
+/**
+ * A rollback's webhook steps (after its serving route): the target release's server block and
+ * registration when they differ from the current one's. The secret stays the live one: the
+ * state keeps only hashes, so an earlier secret cannot come back (and a rotated secret should
+ * not). `live` is what the record says is registered after the rollback.
+ */
+function rollbackWebhookSteps(app, from, to, options) {
+    const notes = [];
+    if (!to) {
+        if (from)
+            notes.push(`the target recorded no webhook: the registration of ${from.url} stays`);
+        return { steps: [], notes, live: from };
+    }
+    const registration = !from ||
+        from.url !== to.url ||
+        !sameList(from.allowedUpdates, to.allowedUpdates) ||
+        from.maxConnections !== to.maxConnections;
+    const server = to.server !== undefined &&
+        options.nginxConfDir !== undefined &&
+        (from?.server === undefined ||
+            from.url !== to.url ||
+            from.server.certificate !== to.server.certificate ||
+            from.server.key !== to.server.key);
+    if (!registration && !server)
+        return { steps: [], notes, live: from };
+    const file = options.nginxConfDir ? nginx_webhookServerFile(options.nginxConfDir, app) : undefined;
+    const steps = [];
+    if (server) {
+        const { host, port, path } = parseWebhookUrl(to.url);
+        steps.push({
+            id: 'webhook-server',
+            title: `put the webhook server block of ${to.url} back (the live secret kept): nginx -t, reload`,
+            action: {
+                kind: 'webhook-server',
+                op: 'install',
+                app,
+                file: file,
+                server: { host, port, path, ...to.server },
+                secret: 'live-block',
+            },
+            undo: restoreBlock(app, file),
+            budgetSeconds: 90,
+        });
+    }
+    // a secret only the live block knows: without the block the rollback cannot keep it
+    const secretKnown = from?.secretSha256 === undefined || (file !== undefined && from.server !== undefined);
+    if (registration && options.registers && secretKnown)
+        steps.push({
+            id: 'webhook-register',
+            title: `set the webhook registration back to ${to.url} (setWebhook when it differs, the live secret kept)`,
+            action: {
+                kind: 'webhook',
+                op: 'register',
+                wanted: {
+                    url: to.url,
+                    ...(to.allowedUpdates ? { allowedUpdates: to.allowedUpdates } : {}),
+                    ...(to.maxConnections !== undefined ? { maxConnections: to.maxConnections } : {}),
+                },
+                secret: from?.secretSha256 === undefined ? 'none' : 'live-block',
+                ...(file ? { file } : {}),
+                recorded: from ? { ...from } : undefined,
+            },
+            undo: {
+                title: 'set back the webhook registration this run found (when it changed it)',
+                key: 'webhook',
+                actions: [{ kind: 'webhook', op: 'restore' }],
+            },
+            budgetSeconds: 60,
+        });
+    else if (registration)
+        notes.push(`the webhook registration stays ${from?.url ?? 'as it is'} (the target's is ${to.url}): ${options.registers ? 'its secret is known only to a server block the deploy writes' : 'no telegram-bot-token'}; set it by hand`);
+    if (from?.secretSha256 !== to.secretSha256)
+        notes.push('the webhook secret stays the live one: the state keeps only its hash, an earlier secret cannot come back');
+    const registered = steps.some((s) => s.id === 'webhook-register');
+    const live = {
+        ...(registered ? to : (from ?? to)),
+        ...(from?.secretSha256 !== undefined ? { secretSha256: from.secretSha256 } : {}),
+        ...(server ? { server: to.server } : from?.server ? { server: from.server } : {}),
+    };
+    if (from?.secretSha256 === undefined)
+        delete live.secretSha256;
+    return { steps, notes, live };
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/plan.ts
+
+
 
 
 
@@ -40232,7 +43314,7 @@ function reconcile(config, probe) {
     const running = probe.containers.filter(isRunning);
     let current = probe.state.current;
     const currentRunning = current && running.some((c) => c.name === current.container);
-    const known = [probe.state.current, probe.state.previous, ...probe.state.history];
+    const known = knownOf(probe.state);
     const portOf = (c) => known.find((r) => r?.container === c.name)?.port ??
         (c.color ? config.hostPorts[c.color] : undefined);
     const adopt = (c, why) => {
@@ -40267,13 +43349,20 @@ function reconcile(config, probe) {
     const strays = running.filter((c) => c.name !== current?.container);
     return { current, strays, notes };
 }
+/** Every release the state names, the held canary included (its port and color). */
+const knownOf = (state) => [
+    state.current,
+    state.previous,
+    state.hold?.release,
+    ...state.history,
+];
 /** Containers of the releases that served last (state current and previous): never removed. */
 function keptContainers(state) {
     return [state.current?.container, state.previous?.container].filter((n) => n !== undefined);
 }
 /** What the host showed, as the checker sees it. */
 function hostBefore(hostPorts, probe) {
-    const known = [probe.state.current, probe.state.previous, ...probe.state.history];
+    const known = knownOf(probe.state);
     const refOfContainer = (c) => {
         const release = known.find((r) => r?.container === c.name);
         return {
@@ -40295,7 +43384,7 @@ function routedTargets(probe, running) {
     return (probe.routed ?? []).map((b) => {
         const behind = running.find((c) => c.port === b.port) ??
             running.find((c) => c.color === b.color) ??
-            [probe.state.current, probe.state.previous].find((r) => r?.port === b.port);
+            [probe.state.current, probe.state.previous, probe.state.hold?.release].find((r) => r?.port === b.port);
         const name = behind
             ? 'name' in behind
                 ? behind.name
@@ -40325,6 +43414,7 @@ function buildPlan(input) {
         irreversibleMigration: migrationMark(Boolean(config.preDeploy), undefined),
         proxy: proxyKind,
         haproxyFrontendPort: input.proxy?.kind === 'haproxy' ? input.proxy.frontendPort : undefined,
+        webhook: webhookRecord(config),
     };
     const paths = probe.paths;
     const steps = [];
@@ -40430,12 +43520,26 @@ function buildPlan(input) {
         before: routeBack,
         verifyPauseSeconds: input.verifyPauseSeconds ?? 0,
     };
-    if (config.strategy === 'handover')
-        steps.push(...handoverSteps(strategyInput));
-    else if (config.strategy === 'blue-green')
-        steps.push(...blueGreenSteps(strategyInput));
-    else
-        steps.push(...canarySteps(strategyInput));
+    if (config.canaryHold !== undefined) {
+        // canary-hold: the plan ends split, the hold recorded (state.current still serves the rest)
+        steps.push(...holdSteps(strategyInput, config.canaryHold, config.holdWatchSeconds, probe.state, input));
+        return {
+            ...planHead(config, input, { color, port, container, current, release, before }),
+            steps,
+            cleanup,
+            notes: [...config.warnings, ...notes],
+            canary: { phase: 'hold', weight: config.canaryHold, held: release },
+        };
+    }
+    const strategySteps = config.strategy === 'handover'
+        ? handoverSteps(strategyInput)
+        : config.strategy === 'blue-green'
+            ? blueGreenSteps(strategyInput)
+            : canarySteps(strategyInput);
+    steps.push(...withWebhookSteps(strategySteps, config, container, {
+        nginxConfDir: input.nginxConfDir,
+        recorded: probe.state.current?.webhook,
+    }));
     const next = {
         app: config.app,
         current: release,
@@ -40463,24 +43567,62 @@ function buildPlan(input) {
     if (images)
         steps.push(images);
     return {
-        kind: 'deploy',
-        app: config.app,
-        strategy: config.strategy,
-        botMode: config.botMode,
-        proxy: proxyKind,
-        releaseId,
-        image: config.image.raw,
-        color,
-        port,
-        container,
-        current,
-        release,
-        before,
-        lock: input.lock,
+        ...planHead(config, input, { color, port, container, current, release, before }),
         steps,
         cleanup,
         notes: [...config.warnings, ...notes],
     };
+}
+/** What every deploy plan says of itself (the steps aside). */
+function planHead(config, input, what) {
+    return {
+        kind: 'deploy',
+        app: config.app,
+        strategy: config.strategy,
+        botMode: config.botMode,
+        proxy: input.proxy?.kind ?? 'none',
+        releaseId: what.release.id,
+        image: what.release.image,
+        ...what,
+        lock: input.lock,
+    };
+}
+/**
+ * canary-hold's steps after the pull: the canary up to the hold weight (hold-watch included), then
+ * the hold recorded beside the unchanged current release. Refused (nothing changed) when nothing
+ * serves beside which a canary could be held.
+ */
+function holdSteps(input, weight, watchSeconds, state, plan) {
+    if (!canSplit(input))
+        throw new InputError('canary-hold', `${input.config.app}: no running release is routed on this host, so there is nothing to hold a canary beside; deploy once without canary-hold`);
+    const held = {
+        ...state,
+        hold: {
+            release: input.release,
+            weight,
+            since: plan.now,
+            runId: plan.holder?.runId ?? 'unknown',
+            actor: plan.holder?.actor ?? 'unknown',
+            ...(plan.holder?.url ? { url: plan.holder.url } : {}),
+        },
+    };
+    return [
+        ...canaryHoldSteps(input, weight, watchSeconds),
+        {
+            id: 'record-hold',
+            title: `record the hold: ${input.release.id} at ${weight}%, ${input.current?.id} serves the rest`,
+            action: {
+                kind: 'record',
+                state: held,
+                migrationFromLabel: { preDeploy: Boolean(input.config.preDeploy) },
+            },
+            undo: {
+                title: 'restore the previous state file',
+                actions: [{ kind: 'record', state }],
+            },
+            budgetSeconds: 60,
+        },
+    ];
 }
 /**
  * Running containers left by a cut-off run. One the proxy still sends traffic to is first routed
@@ -40608,18 +43750,35 @@ function dirname(path) {
 
 
 /**
+ * Shell function `holder`: prints the lock's holder.json. The holder writes it right after its
+ * `mkdir`, so a reader that finds the dir without it has met a lock being made: it waits for the
+ * file a moment (up to 2 s, while the dir exists) instead of calling the holder unknown. The file
+ * itself is never half-written (written beside, then renamed).
+ */
+const HOLDER_FN = `holder() {
+  i=0
+  while [ ! -e "$lock/holder.json" ] && [ -d "$lock" ] && [ "$i" -lt 40 ]; do
+    sleep 0.05 2>/dev/null || sleep 1; i=$((i + 1))
+  done
+  cat -- "$lock/holder.json" 2>/dev/null || true
+}`;
+/**
  * One remote script per attempt, so an attempt is one round trip and the steps that must not
  * interleave run on the host, not across the network. Arguments: $1 lock dir, $2 TTL seconds,
  * $3 our token; holder JSON on stdin. Times are the HOST's clock (date +%s), so clock skew
  * between runners does not matter.
  *
- * - `mkdir` is atomic: whoever creates the dir holds the lock. The holder writes token, holder.json
- *   and expires inside it (expires last). A lock without `expires` (its maker died between mkdir
- *   and the write) expires at the dir's mtime + TTL.
+ * - `mkdir` is atomic: whoever creates the dir holds the lock. The holder writes holder.json,
+ *   token and expires inside it (expires last). A lock without `expires` (its maker died between
+ *   mkdir and the write) expires at the dir's mtime + TTL. A run that finds the dir before its
+ *   holder.json waits a moment for it (HOLDER_FN): a lock being made is not "an unknown holder".
  * - A lock past its expiry is stale. Taking it over is serialised by a second atomic mkdir
  *   (`<lock>.takeover`): under it the expiry is read AGAIN, the stale dir is renamed away (rename
  *   is atomic), and the lock is made with mkdir as usual, so two runs racing for a stale lock
  *   cannot both win. A takeover mutex older than 60 s (its maker died) is removed.
+ *
+ * - A lock that vanishes while it is read (a stale one renamed away by a run taking it over) is
+ *   `busy`, never "held" by nobody.
  *
  * Prints one of: `acquired NOW`, `tookover NOW` + old holder, `held NOW EXPIRES` + holder, `busy NOW`.
  */
@@ -40628,26 +43787,31 @@ umask 077
 lock=$1; ttl=$2; token=$3
 now=$(date +%s)
 mkdir -p -- "$(dirname -- "$lock")"
-holder=$(cat)
+ours=$(cat)
+${HOLDER_FN}
 claim() {
+  printf '%s\\n' "$ours" > "$lock/holder.json.tmp" && mv -f -- "$lock/holder.json.tmp" "$lock/holder.json"
   printf '%s\\n' "$token" > "$lock/token"
-  printf '%s\\n' "$holder" > "$lock/holder.json.tmp" && mv -f -- "$lock/holder.json.tmp" "$lock/holder.json"
   printf '%s\\n' "$((now + ttl))" > "$lock/expires.tmp" && mv -f -- "$lock/expires.tmp" "$lock/expires"
 }
 expiry() {
   e=$(cat -- "$lock/expires" 2>/dev/null || true)
-  case $e in ''|*[!0-9]*) m=$(stat -c %Y -- "$lock" 2>/dev/null || echo "$now"); e=$((m + ttl)) ;; esac
+  case $e in ''|*[!0-9]*) m=$(stat -c %Y -- "$lock" 2>/dev/null) || { echo gone; return 0; }; e=$((m + ttl)) ;; esac
   echo "$e"
 }
 if mkdir -- "$lock" 2>/dev/null; then claim; echo "acquired $now"; exit 0; fi
 e=$(expiry)
+# gone: the dir vanished since our mkdir (a stale one moved away by a run taking it over)
+if [ "$e" = gone ]; then echo "busy $now"; exit 0; fi
 if [ "$now" -lt "$e" ]; then
-  echo "held $now $e"; cat -- "$lock/holder.json" 2>/dev/null || true; exit 0
+  h=$(holder)
+  if [ -z "$h" ] && [ ! -d "$lock" ]; then echo "busy $now"; exit 0; fi
+  echo "held $now $e"; printf '%s\n' "$h"; exit 0
 fi
 if mkdir -- "$lock.takeover" 2>/dev/null; then
   trap 'rmdir -- "$lock.takeover" 2>/dev/null || true' EXIT
   e=$(expiry)
-  if [ -d "$lock" ] && [ "$now" -ge "$e" ]; then
+  if [ "$e" != gone ] && [ "$now" -ge "$e" ]; then
     old=$(cat -- "$lock/holder.json" 2>/dev/null || true)
     mv -- "$lock" "$lock.stale.$now.$$"
     rm -rf -- "$lock.stale.$now.$$"
@@ -40801,9 +43965,10 @@ echo "freed $now $e"; printf '%s\\n' "$holder"`;
 /** $1 lock dir. Prints `free NOW` or `held NOW EXPIRES`, then the holder's JSON. Read-only. */
 const INSPECT_SCRIPT = `lock=$1
 now=$(date +%s)
+${HOLDER_FN}
 [ -d "$lock" ] || { echo "free $now"; exit 0; }
 e=$(cat -- "$lock/expires" 2>/dev/null || true)
-echo "held $now $e"; cat -- "$lock/holder.json" 2>/dev/null || true`;
+echo "held $now $e"; holder`;
 function parseLockView(stdout) {
     const [head = '', ...rest] = stdout.split('\n');
     const [state, now, expires] = head.trim().split(' ');
@@ -40967,1387 +44132,6 @@ function buildPrunePlan(config, probe, lock) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/command-line.ts
-
-/**
- * A leaf module (errors.js only) so src/proxy can split the nginx/haproxy command inputs without
- * importing the deploy configuration.
- */
-/** A command line split into argv: whitespace separates, '…' and "…" group; nothing expands. */
-function splitCommand(value, input) {
-    const argv = [];
-    let current;
-    let quote;
-    for (const ch of value) {
-        if (quote) {
-            if (ch === quote)
-                quote = undefined;
-            else
-                current = (current ?? '') + ch;
-        }
-        else if (ch === "'" || ch === '"') {
-            quote = ch;
-            current = current ?? '';
-        }
-        else if (/\s/.test(ch)) {
-            if (current !== undefined)
-                argv.push(current);
-            current = undefined;
-        }
-        else
-            current = (current ?? '') + ch;
-    }
-    if (quote)
-        throw new InputError(input, `unbalanced ${quote} quote`);
-    if (current !== undefined)
-        argv.push(current);
-    if (!argv.length)
-        throw new InputError(input, 'is empty');
-    if (argv.some((a) => a.includes('\0')))
-        throw new InputError(input, 'NUL byte');
-    return argv;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/kinds.ts
-
-/** A whole number within the limits ('-' allowed only when min is negative). */
-function parseInteger(input, raw, limits) {
-    const text = raw.trim();
-    if (!/^-?\d{1,15}$/.test(text))
-        throw new InputError(input, `expected a whole number, got ${JSON.stringify(raw)}`);
-    const value = Number(text);
-    if (value < limits.min || value > limits.max)
-        throw new InputError(input, `must be a whole number between ${limits.min} and ${limits.max}, got ${value}`);
-    return value;
-}
-/** true or false, in any letter case (what @actions/core's getBooleanInput accepts). */
-function parseBoolean(input, raw) {
-    const text = raw.trim().toLowerCase();
-    if (text === 'true')
-        return true;
-    if (text === 'false')
-        return false;
-    throw new InputError(input, `expected true or false, got ${JSON.stringify(raw)}`);
-}
-/** One of the choices, or an old spelling the aliases map to one of them. */
-function parseChoice(input, raw, choices, aliases = {}) {
-    const text = raw.trim();
-    if (choices.includes(text))
-        return text;
-    if (Object.hasOwn(aliases, text))
-        return aliases[text];
-    throw new InputError(input, `expected one of ${choices.join(', ')}, got ${JSON.stringify(raw)}`);
-}
-/** Durations like `90` (seconds), `90s`, `5m`, `1h`, `500ms`, in milliseconds; undefined if not one. */
-function kinds_parseDuration(text) {
-    const m = text.trim().match(/^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/);
-    if (!m)
-        return undefined;
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's')];
-    return Math.round(Number(m[1]) * unit);
-}
-/** A duration input in milliseconds, or an InputError naming the input. */
-function parseDurationInput(input, raw, limits = {}) {
-    const ms = kinds_parseDuration(raw);
-    if (ms === undefined)
-        throw new InputError(input, `expected a duration like 90, 90s, 5m or 500ms, got ${JSON.stringify(raw)}`);
-    if (limits.minMs !== undefined && ms < limits.minMs)
-        throw new InputError(input, `must be at least ${formatMs(limits.minMs)}, got ${raw.trim()}`);
-    if (limits.maxMs !== undefined && ms > limits.maxMs)
-        throw new InputError(input, `must be at most ${formatMs(limits.maxMs)}, got ${raw.trim()}`);
-    return ms;
-}
-function formatMs(ms) {
-    if (ms % 3_600_000 === 0 && ms > 0)
-        return `${ms / 3_600_000}h`;
-    if (ms % 60_000 === 0 && ms > 0)
-        return `${ms / 60_000}m`;
-    if (ms % 1000 === 0)
-        return `${ms / 1000}s`;
-    return `${ms}ms`;
-}
-/**
- * Items given one per line, or (commas) also comma separated; items trimmed, blank items and
- * `#` comments dropped.
- */
-function splitList(raw, commas) {
-    return raw
-        .split(/\r?\n/)
-        .flatMap((line) => (commas ? line.split(',') : [line]))
-        .map((item) => item.trim())
-        .filter((item) => item !== '' && !item.startsWith('#'));
-}
-
-;// CONCATENATED MODULE: ./src/inputs/schema.ts
-
-
-/** Builds a schema, refusing duplicates (a programming error, caught by the unit tests). */
-function defineSchema(action, entries) {
-    const seen = new Set();
-    for (const entry of entries) {
-        if (seen.has(entry.name))
-            throw new Error(`${action}: input ${entry.name} is listed twice`);
-        seen.add(entry.name);
-    }
-    return { action, entries };
-}
-function entryOf(schema, name) {
-    const entry = schema.entries.find((e) => e.name === name);
-    if (!entry)
-        throw new Error(`${schema.action} has no input ${name}`);
-    return entry;
-}
-/**
- * Reads every input of the schema from the source and checks it by its kind: required, integer
- * limits, booleans, choices, durations. Errors are InputErrors naming the input, in schema order.
- */
-function readInputs(schema, source) {
-    const texts = new Map();
-    const given = new Set();
-    const parsed = new Map();
-    for (const entry of schema.entries) {
-        const value = source(entry) ?? '';
-        const keepWhole = entry.kind === 'secret' && entry.multiline === true;
-        const text = keepWhole ? (value.trim() === '' ? '' : value) : value.trim();
-        if (text !== '')
-            given.add(entry.name);
-        if (text === '' && entry.required)
-            throw new InputError(entry.name, 'is required');
-        const effective = text === '' ? (entry.default ?? '') : text;
-        texts.set(entry.name, effective);
-        parsed.set(entry.name, parseKind(entry, effective));
-    }
-    const lookup = (name, kinds) => {
-        const entry = entryOf(schema, name);
-        if (!kinds.includes(entry.kind))
-            throw new Error(`input ${name} is ${entry.kind}, read as ${kinds.join('/')}`);
-        return parsed.get(name);
-    };
-    return {
-        schema,
-        given: (name) => (entryOf(schema, name), given.has(name)),
-        raw: (name) => (entryOf(schema, name), texts.get(name) ?? ''),
-        string: (name) => (entryOf(schema, name), texts.get(name) ?? ''),
-        integer: (name) => lookup(name, ['integer']),
-        boolean: (name) => lookup(name, ['boolean']),
-        choice: (name) => lookup(name, ['enum']),
-        durationMs: (name) => lookup(name, ['duration']),
-        list: (name) => lookup(name, ['list', 'multiline']),
-    };
-}
-function parseKind(entry, text) {
-    switch (entry.kind) {
-        case 'integer':
-            return text === '' ? undefined : parseInteger(entry.name, text, entry);
-        case 'boolean':
-            return text === '' ? false : parseBoolean(entry.name, text);
-        case 'enum':
-            return text === ''
-                ? ''
-                : parseChoice(entry.name, text, entry.choices, entry.aliases);
-        case 'duration':
-            return text === '' ? undefined : parseDurationInput(entry.name, text, entry);
-        case 'list':
-            return splitList(text, true);
-        case 'multiline':
-            return splitList(text, false);
-        default:
-            return text;
-    }
-}
-/** The limits of an integer entry, for the validators that check a value again. */
-function integerLimits(schema, name) {
-    const entry = entryOf(schema, name);
-    if (entry.kind !== 'integer')
-        throw new Error(`input ${name} is not an integer`);
-    return { min: entry.min, max: entry.max };
-}
-/** The text a raw value stands for when not given: the entry's default, else ''. */
-function defaultOf(schema, name) {
-    return entryOf(schema, name).default ?? '';
-}
-
-;// CONCATENATED MODULE: ./src/inputs/entries.ts
-
-// ---- choices used by the validators too (src/deploy/config.ts re-exports them) ---------------
-const BOT_MODES = ['polling', 'webhook', 'mtproto', 'worker'];
-const STRATEGIES = ['handover', 'blue-green', 'canary'];
-const PROXY_KINDS = ['nginx', 'haproxy', 'none'];
-const ROLLBACK_PROXY_KINDS = ['auto', ...PROXY_KINDS];
-/**
- * What an inconclusive check does, one vocabulary for deploy and verify: `fail` (not accepted; in
- * a deploy's gates and window after up to `verify-pause` seconds of asking again, then the deploy
- * rolls back) or `pass` (accepted, saying so). `pause` and `promote`, the deploy's spellings before
- * v1.1, are accepted as aliases of fail and pass.
- */
-const INCONCLUSIVE_CHOICES = ['fail', 'pass'];
-const INCONCLUSIVE_ALIASES = {
-    pause: 'fail',
-    promote: 'pass',
-};
-// ---- SSH: deploy, rollback, verify --------------------------------------------------------------
-const HOSTS = {
-    name: 'hosts',
-    kind: 'list',
-    required: true,
-    description: 'Hosts to deploy to, user@host[:port] (IPv6 as user@[addr]:port), one per line or comma separated. Deployed serially, or in batches of batch-size, stopping at the first failure.',
-};
-const SSH_KEY = {
-    name: 'ssh-key',
-    kind: 'secret',
-    multiline: true,
-    required: true,
-    cliSource: { file: 'ssh-key-file', variable: 'TG_DEVOPS_SSH_KEY' },
-    description: 'Private SSH key for the hosts (a secret). Written 0600 under RUNNER_TEMP and removed by the post step.',
-};
-const KNOWN_HOSTS = {
-    name: 'known-hosts',
-    kind: 'multiline',
-    description: 'known_hosts lines for every host (and the jump host). This or host-fingerprint is required: no verification, no connection.',
-};
-const HOST_FINGERPRINT = {
-    name: 'host-fingerprint',
-    kind: 'list',
-    description: 'Pinned host key fingerprints (SHA256:...), instead of known-hosts.',
-};
-const JUMP_HOST = {
-    name: 'jump-host',
-    kind: 'string',
-    description: 'A bastion to reach the hosts through, user@host[:port]; verified like the hosts.',
-};
-const SSH_KEY_PASSPHRASE = {
-    name: 'ssh-key-passphrase',
-    kind: 'secret',
-    cliSource: { file: 'ssh-key-passphrase-file', variable: 'TG_DEVOPS_SSH_KEY_PASSPHRASE' },
-    description: 'Passphrase of ssh-key (a secret), when the key has one: the key is decrypted to a 0600 copy under RUNNER_TEMP, removed by the post step.',
-};
-const JUMP_HOST_KEY = {
-    name: 'jump-host-key',
-    kind: 'secret',
-    multiline: true,
-    cliSource: { file: 'jump-host-key-file', variable: 'TG_DEVOPS_JUMP_HOST_KEY' },
-    description: 'Private key for jump-host (a secret), when the bastion takes another key than the hosts. Empty: ssh-key.',
-};
-const CONNECT_TIMEOUT = {
-    name: 'connect-timeout',
-    kind: 'integer',
-    min: 1,
-    max: 300,
-    unit: 'seconds',
-    default: '15',
-    description: 'Seconds to wait for an SSH connection (each host and the jump host).',
-};
-// ---- the release and its container ---------------------------------------------------------------
-const APP = {
-    name: 'app',
-    kind: 'string',
-    required: true,
-    description: 'The service name: 2-40 lowercase letters, digits and hyphens. Names the containers, the state directory and the proxy upstream.',
-};
-const STATE_DIR = {
-    name: 'state-dir',
-    kind: 'string',
-    default: '/var/lib/tg-devops',
-    description: 'Where releases, the audit history and the lock live on the host (<state-dir>/<app>).',
-};
-const DRY_RUN = {
-    name: 'dry-run',
-    kind: 'boolean',
-    default: 'false',
-    description: 'Print the plan and change nothing.',
-};
-const HEALTH_PATH = {
-    name: 'health-path',
-    kind: 'string',
-    description: 'HTTP path that answers 2xx when the app is ready, e.g. /health. Required for webhook bots with blue-green or canary.',
-};
-// ---- timing: one definition for deploy and rollback ----------------------------------------------
-const DRAIN_SECONDS = {
-    name: 'drain-seconds',
-    kind: 'integer',
-    min: 0,
-    max: 3600,
-    unit: 'seconds',
-    default: '10',
-    description: 'Seconds to let the old color finish its in-flight requests after the switch.',
-};
-const STOP_GRACE = {
-    name: 'stop-grace',
-    kind: 'integer',
-    min: 1,
-    max: 600,
-    unit: 'seconds',
-    default: '20',
-    description: 'Seconds between SIGTERM and SIGKILL when a container stops.',
-};
-const GATE_WINDOW = {
-    name: 'gate-window',
-    kind: 'integer',
-    min: 0,
-    max: 3600,
-    unit: 'seconds',
-    default: '10',
-    description: 'Seconds the new release is watched after its start (handover) or the switch (blue-green, canary).',
-};
-const HEALTH_TIMEOUT = {
-    name: 'health-timeout',
-    kind: 'integer',
-    min: 1,
-    max: 3600,
-    unit: 'seconds',
-    default: '60',
-    description: 'Seconds the new release gets to become healthy.',
-};
-const LOCK_TIMEOUT = {
-    name: 'lock-timeout',
-    kind: 'integer',
-    min: 0,
-    max: 7200,
-    unit: 'seconds',
-    default: '300',
-    description: 'Seconds to wait for another deploy of the same app on a host to finish.',
-};
-// ---- the traffic switch: deploy and rollback (src/proxy reads these defaults) --------------------
-const PROXY_SETTINGS_INPUTS = [
-    {
-        name: 'nginx-conf-dir',
-        kind: 'string',
-        default: '/etc/nginx/conf.d',
-        description: "The directory nginx includes in its http block; the app's upstream tg_<app> is written there.",
-    },
-    {
-        name: 'nginx-test-command',
-        kind: 'string',
-        default: 'nginx -t',
-        description: 'Checks the nginx config before a reload (split into arguments, no shell).',
-    },
-    {
-        name: 'nginx-reload-command',
-        kind: 'string',
-        default: 'nginx -s reload',
-        description: 'Reloads nginx gracefully (split into arguments, no shell).',
-    },
-    {
-        name: 'haproxy-socket',
-        kind: 'string',
-        default: '/run/haproxy/admin.sock',
-        description: 'HAProxy runtime API socket (stats socket ... level admin).',
-    },
-    {
-        name: 'haproxy-config',
-        kind: 'string',
-        default: '/etc/haproxy/haproxy.cfg',
-        description: "HAProxy config file holding the app's managed block.",
-    },
-    {
-        name: 'haproxy-reload-command',
-        kind: 'string',
-        default: 'systemctl reload haproxy',
-        description: "Reloads HAProxy when the app's block is new (split into arguments, no shell).",
-    },
-    {
-        name: 'haproxy-check-command',
-        kind: 'string',
-        default: 'haproxy -c -q -f {config}',
-        description: "Checks a candidate HAProxy config before it replaces haproxy-config (split into arguments, no shell); {config} is the candidate file. Where /usr/sbin is not on the deploy user's PATH over SSH (Debian, non-root): /usr/sbin/haproxy -c -q -f {config}. When haproxy-config is an extra file beside the main one, add -f /etc/haproxy/haproxy.cfg before -f {config}.",
-    },
-    {
-        name: 'haproxy-frontend-port',
-        kind: 'integer',
-        min: 1,
-        max: 65535,
-        description: "Loopback port of the app's HAProxy frontend (required with proxy: haproxy).",
-    },
-];
-/** The proxy settings' defaults by input name ('' where none): the one place they are written. */
-const entries_PROXY_SETTING_DEFAULTS = Object.fromEntries(PROXY_SETTINGS_INPUTS.map((e) => [e.name, 'default' in e ? e.default : '']));
-/** The proxy settings as text by input name (defaults applied), for src/proxy's proxySettingsFrom. */
-function proxyInputsFrom(values) {
-    return Object.fromEntries(PROXY_SETTINGS_INPUTS.map((e) => [e.name, values.raw(e.name)]));
-}
-const CHECK_INPUTS = [
-    {
-        name: 'http-url',
-        kind: 'multiline',
-        description: 'URLs to GET, one per line (e.g. https://bot.example.net/health). Each is one HTTP check.',
-        deployDescription: "URLs that must answer (one per line) while the new release is watched: at every canary step and every second of the post-switch window. Usually the bot's public URL through the proxy.",
-    },
-    {
-        name: 'http-status',
-        kind: 'list',
-        default: '2xx',
-        description: 'Accepted status codes, comma separated: exact (200) or classes (2xx).',
-        deployDescription: 'Accepted status codes for verify-http-url, e.g. 200 or 2xx,3xx.',
-    },
-    {
-        name: 'http-body',
-        kind: 'string',
-        description: 'A substring the response body must contain (e.g. the new version).',
-        deployDescription: 'Text the verify-http-url body must contain.',
-    },
-    {
-        name: 'http-json-path',
-        kind: 'string',
-        description: 'A JSON assertion on the body: `$.path` (must be truthy) or `$.path == value` (e.g. `$.status == "ok"`).',
-        deployDescription: 'A JSON assertion on the verify-http-url body: $.path (must be truthy) or $.path == value.',
-    },
-    {
-        name: 'http-latency-ms',
-        kind: 'integer',
-        min: 0,
-        max: 600_000,
-        unit: 'milliseconds',
-        default: '0',
-        description: 'Latency budget per request in milliseconds; a slower answer fails. 0: no budget.',
-        deployDescription: 'Latency budget per verify-http-url request in milliseconds; a slower answer fails. 0: no budget.',
-    },
-    {
-        name: 'prometheus-url',
-        kind: 'string',
-        description: 'Prometheus base URL (its HTTP API answers /api/v1/query). Enables the Prometheus checks.',
-        deployDescription: 'Prometheus base URL for the metric checks of the new release.',
-    },
-    {
-        name: 'prometheus-checks',
-        kind: 'list',
-        default: 'error-rate,latency-p95,up',
-        description: 'Ready-made checks, comma separated: error-rate (5xx share above 0.1), latency-p95 (above 1 s), up (a target exposing the release series is down); or none.',
-        deployDescription: 'Ready-made checks with verify-prometheus-url, comma separated: error-rate (5xx share above 0.1), latency-p95 (above 1 s), up (a target exposing the release series is down); or none.',
-    },
-    {
-        name: 'prometheus-selector',
-        kind: 'string',
-        description: 'Label matchers of the new release\'s series for the ready-made checks, e.g. `job="bot",version="v2"`.',
-        deployDescription: 'Label matchers of the new release\'s series, e.g. job="bot",version="v2" (required with verify-prometheus-checks).',
-    },
-    {
-        name: 'prometheus-range',
-        kind: 'string',
-        default: '5m',
-        description: 'PromQL range the ready-made checks look back over (e.g. 5m).',
-        deployDescription: 'The PromQL range the ready-made checks look back over.',
-    },
-    {
-        name: 'prometheus-status-label',
-        kind: 'string',
-        default: 'code',
-        description: 'The status-code label of http_requests_total (`code` for prometheus_client style apps, `status` for prometheus-fastapi-instrumentator).',
-        deployDescription: 'The status-code label of http_requests_total (code for prometheus_client, status for prometheus-fastapi-instrumentator).',
-    },
-    {
-        name: 'prometheus-queries',
-        kind: 'multiline',
-        description: 'Custom checks, one per line: `name: <promql> <op> <threshold>` with op one of > >= < <= == !=. Like an alert rule, the check FAILS when the condition holds; no data is inconclusive.',
-        deployDescription: 'Custom checks, one per line: name: <promql> <op> <threshold>. Like an alert rule, the check fails when the condition holds; no data is inconclusive.',
-    },
-    {
-        name: 'prometheus-rules',
-        kind: 'string',
-        description: "Path in the repository of a Prometheus rules file (`groups: - rules: - alert:`): each alert's expr, scoped to prometheus-selector in every vector selector, is a check that fails when the alert would fire (for: held that long). Needs prometheus-selector.",
-        deployDescription: 'Path in the repository of a Prometheus rules file: each alert, scoped to verify-prometheus-selector, is a gate that fails when it would fire.',
-    },
-    {
-        name: 'prometheus-token',
-        kind: 'secret',
-        cliSource: { file: 'verify-prometheus-token-file', variable: 'TG_DEVOPS_PROMETHEUS_TOKEN' },
-        description: 'Bearer token (masked) for a Prometheus behind an auth proxy or a hosted one.',
-        deployDescription: 'Bearer token for Prometheus (a secret).',
-    },
-    {
-        name: 'min-samples',
-        kind: 'integer',
-        min: 0,
-        max: 1_000_000,
-        default: '20',
-        description: 'Requests in the range below which error-rate and latency-p95 are inconclusive, not failed (up needs one target with series of the release).',
-        deployDescription: 'Fewer samples than this in the range is inconclusive, not a pass (see on-inconclusive).',
-    },
-    {
-        name: 'log-patterns',
-        kind: 'multiline',
-        description: 'Fatal log patterns, one per line: plain substrings or /regex/flags; `none` turns the log check off. Default: 409 Conflict, terminated by other getUpdates request, AUTH_KEY_DUPLICATED, Traceback.',
-        deployDescription: "Fatal log patterns (one per line, plain text or /regex/flags) judged in the new container's logs over the deploy's SSH session. Empty: no log check (handover always watches for 409 Conflict and AUTH_KEY_DUPLICATED).",
-    },
-    {
-        name: 'telegram-bot-token',
-        kind: 'secret',
-        cliSource: {
-            file: 'verify-telegram-bot-token-file',
-            variable: 'TG_DEVOPS_TELEGRAM_BOT_TOKEN',
-        },
-        description: 'Bot token (masked) for the webhook check through getWebhookInfo. Webhook bots only.',
-        deployDescription: "The bot's token (a secret), to watch getWebhookInfo for delivery errors after the switch.",
-    },
-    {
-        name: 'telegram-webhook-url',
-        kind: 'string',
-        description: 'The webhook URL that must be set. Empty: any non-empty URL.',
-        deployDescription: 'The webhook URL Telegram must report (needs verify-telegram-bot-token).',
-    },
-    {
-        name: 'telegram-api-url',
-        kind: 'string',
-        default: 'https://api.telegram.org',
-        description: 'Bot API server, for self-hosted Bot API servers and tests.',
-        deployName: 'telegram-api-url',
-        deployDescription: 'The Bot API base URL, for the webhook check and the notifications (a local Bot API server).',
-    },
-];
-/** The deploy action's name of a check input: `verify-<name>` unless the entry says otherwise. */
-function deployCheckName(base) {
-    const entry = CHECK_INPUTS.find((e) => e.name === base);
-    return (entry.deployName ?? `verify-${base}`);
-}
-/** The entry without the deploy-only fields. */
-function plain(entry) {
-    const copy = { ...entry };
-    delete copy.deployDescription;
-    delete copy.deployName;
-    return copy;
-}
-function forVerify(entry) {
-    return plain(entry);
-}
-function forDeploy(entry) {
-    const name = deployCheckName(entry.name);
-    return { ...plain(entry), name, description: entry.deployDescription };
-}
-const ON_INCONCLUSIVE = {
-    name: 'on-inconclusive',
-    kind: 'enum',
-    choices: INCONCLUSIVE_CHOICES,
-    aliases: INCONCLUSIVE_ALIASES,
-    default: 'fail',
-    description: 'What an inconclusive verdict does to the step: fail (default: a check that could not see proves nothing, so the release is not accepted) or pass. The old spellings pause and promote mean fail and pass.',
-};
-// ---- notifications --------------------------------------------------------------------------------
-const NOTIFY_TELEGRAM_TOKEN = {
-    name: 'notify-telegram-token',
-    kind: 'secret',
-    cli: 'refuse',
-    description: 'A bot token (a secret) that posts start, success, rollback and failure to an ops chat.',
-};
-const NOTIFY_CHAT_ID = {
-    name: 'notify-chat-id',
-    kind: 'secret',
-    cli: 'refuse',
-    description: 'The ops chat for notify-telegram-token (e.g. -1001234567890).',
-};
-const NOTIFY_WEBHOOK_URL = {
-    name: 'notify-webhook-url',
-    kind: 'secret',
-    cli: 'refuse',
-    description: 'A URL that gets the same notifications as JSON (treated as a secret: Slack/Discord URLs carry one).',
-};
-/** The body a notify-webhook-url gets: src/notify/formats.ts. */
-const WEBHOOK_FORMATS = ['slack', 'discord', 'json'];
-const NOTIFY_WEBHOOK_FORMAT = {
-    name: 'notify-webhook-format',
-    kind: 'enum',
-    choices: WEBHOOK_FORMATS,
-    cli: 'refuse',
-    description: "The body notify-webhook-url gets: slack (text and blocks), discord (content and embeds) or json (tg-devops' own fields). Empty: guessed from the URL's host (hooks.slack.com: slack; discord.com, discordapp.com: discord; else json).",
-};
-const NOTIFY_WEBHOOK_SECRET = {
-    name: 'notify-webhook-secret',
-    kind: 'secret',
-    cli: 'refuse',
-    description: 'Signs the webhook body: X-Tg-Devops-Signature-256: sha256=<HMAC> (a secret).',
-};
-const ENVIRONMENT = {
-    name: 'environment',
-    kind: 'string',
-    default: 'production',
-    cli: 'ignore',
-    description: 'The GitHub deployment environment.',
-};
-// ---- deploy ---------------------------------------------------------------------------------------
-/** Going back past an irreversible migration: the rollback's force, and a downgrade deploy's. */
-const FORCE = {
-    name: 'force',
-    kind: 'boolean',
-    default: 'false',
-    description: 'Roll back even past a release that declared an irreversible migration (org.tg-devops.migration=irreversible, or a pre-deploy migration).',
-};
-const DEPLOY_ENTRIES = [
-    HOSTS,
-    {
-        name: 'batch-size',
-        kind: 'integer',
-        min: 1,
-        max: 50,
-        unit: 'hosts',
-        default: '1',
-        description: 'How many hosts deploy at the same time.',
-    },
-    SSH_KEY,
-    KNOWN_HOSTS,
-    HOST_FINGERPRINT,
-    JUMP_HOST,
-    JUMP_HOST_KEY,
-    SSH_KEY_PASSPHRASE,
-    CONNECT_TIMEOUT,
-    APP,
-    {
-        name: 'image',
-        kind: 'string',
-        required: true,
-        description: 'The image to run. A digest reference (name@sha256:...) is preferred; a mutable tag works with a warning.',
-    },
-    {
-        name: 'bot-mode',
-        kind: 'enum',
-        choices: BOT_MODES,
-        required: true,
-        description: 'How the bot gets its updates: polling, webhook, mtproto or worker. Decides the default strategy and what is refused; a polling or mtproto bot deploys to one host only.',
-    },
-    {
-        name: 'strategy',
-        kind: 'enum',
-        choices: STRATEGIES,
-        description: 'handover, blue-green or canary. Default: handover for polling and mtproto, blue-green for webhook and worker. blue-green and canary are refused for polling and mtproto bots.',
-    },
-    {
-        name: 'command',
-        kind: 'string',
-        description: "The process's command, overriding the image's CMD: one image, several processes (e.g. 'arq bot.worker.WorkerSettings' for a queue worker deployed as its own app). Split into arguments like pre-deploy (quotes group, nothing expands, no shell; write sh -c '...' for shell features). Empty: the image's CMD.",
-    },
-    {
-        name: 'singleton',
-        kind: 'boolean',
-        default: 'false',
-        description: 'The process must never run twice, not even for a moment (a scheduler): it is always handed over (the old one stops, then the new one starts). Forced for polling and mtproto bots; refused with blue-green or canary. A queue worker that may overlap leaves it false: blue-green without a proxy starts the new one, then stops the old one.',
-    },
-    {
-        name: 'container-port',
-        kind: 'integer',
-        min: 1,
-        max: 65535,
-        default: '8080',
-        description: 'The port the app listens on inside its container.',
-    },
-    {
-        name: 'host-ports',
-        kind: 'list',
-        default: '8001,8002',
-        description: 'The two loopback ports on the host, BLUE,GREEN, that the colors publish to (with network: host, the app gets PORT=<port>).',
-    },
-    HEALTH_PATH,
-    {
-        name: 'env',
-        kind: 'secret',
-        multiline: true,
-        cliSource: { file: 'env-file', variable: 'TG_DEVOPS_ENV', inline: true },
-        description: "The app's environment as dotenv text (a secret): KEY=VALUE lines. Validated, written 0600 on the host over stdin, never printed.",
-    },
-    {
-        name: 'volumes',
-        kind: 'list',
-        description: "Mounts, host:container[:ro], one per line: data, logs and media that outlive a release. No '..', no system paths, no docker socket, under any spelling (paths are normalised first).",
-    },
-    { name: 'cpus', kind: 'string', description: 'CPU limit, e.g. 0.5 or 2.' },
-    { name: 'memory', kind: 'string', description: 'Memory limit, e.g. 256m or 1g.' },
-    {
-        name: 'network',
-        kind: 'string',
-        description: "The docker network to join, where the server's own Postgres and Redis live (they are never touched). 'host' for the host network.",
-    },
-    {
-        name: 'docker-options',
-        kind: 'multiline',
-        description: 'Extra docker run options from an allow-list: --cap-drop, --read-only, --init, --user, --log-driver, --log-opt, --pids-limit, --ulimit, --tmpfs, --security-opt no-new-privileges, --stop-signal, --shm-size. Anything else is refused.',
-    },
-    {
-        name: 'registry',
-        kind: 'string',
-        description: "Registry host for the pull credentials (default: the image's registry).",
-    },
-    { name: 'registry-username', kind: 'string', description: 'Registry user for the pull.' },
-    {
-        name: 'registry-password',
-        kind: 'secret',
-        cliSource: { file: 'registry-password-file', variable: 'TG_DEVOPS_REGISTRY_PASSWORD' },
-        description: 'Registry password or token for the pull (a secret, sent over stdin; the host is logged out afterwards).',
-    },
-    {
-        name: 'canary-steps',
-        kind: 'list',
-        default: '10,50,100',
-        description: 'Canary traffic percentages, rising, ending at 100.',
-    },
-    {
-        name: 'step-interval',
-        kind: 'integer',
-        min: 0,
-        max: 3600,
-        unit: 'seconds',
-        default: '30',
-        description: 'Seconds to hold each canary step before its gate.',
-    },
-    DRAIN_SECONDS,
-    STOP_GRACE,
-    GATE_WINDOW,
-    HEALTH_TIMEOUT,
-    {
-        name: 'pre-deploy',
-        kind: 'string',
-        description: "A command run in a one-off container of the new image before the switch, e.g. 'alembic upgrade head'. Split into arguments, no shell; write sh -c '...' for shell features.",
-    },
-    {
-        name: 'backup',
-        kind: 'enum',
-        choices: ['postgres'],
-        description: "'postgres' to pg_dump the database before the pre-deploy (checked readable with pg_restore --list).",
-    },
-    {
-        name: 'backup-keep',
-        kind: 'integer',
-        min: 1,
-        max: 100,
-        default: '5',
-        description: 'How many dumps to keep.',
-    },
-    {
-        name: 'backup-database-url-variable',
-        kind: 'string',
-        default: 'DATABASE_URL',
-        description: 'The env variable holding the database URL to dump (must be reachable from the host).',
-    },
-    LOCK_TIMEOUT,
-    {
-        name: 'keep-releases',
-        kind: 'integer',
-        min: 1,
-        max: 50,
-        default: '3',
-        description: "Containers to keep per app (current and previous included); older ones are pruned, and with them the app's images no kept container uses (never forced: docker keeps an image any container uses). The bytes freed are the output freed-bytes.",
-    },
-    {
-        name: 'min-free-disk',
-        kind: 'integer',
-        min: 0,
-        max: 1048576,
-        default: '256',
-        description: "MiB that must stay free in docker's data root after the pull. Before pulling, the deploy reads the free space (docker info, df -Pk) and refuses, naming both numbers and changing nothing, when the image's estimated size (its older tag on the host, else the current release's image) plus this margin does not fit. 0 checks only the estimate.",
-    },
-    {
-        name: 'downgrade',
-        kind: 'boolean',
-        default: 'false',
-        description: "This deploy goes back to an older version (the release workflow passes its downgrade check's answer). Then it meets the rollback's rule: a current release (or one between it and the image's earlier release on the host) that declared an irreversible migration is refused before anything changes, naming both releases, unless force is true.",
-    },
-    {
-        ...FORCE,
-        description: "With downgrade: true, deploy even over a release that declared an irreversible migration (org.tg-devops.migration=irreversible, or a pre-deploy migration), as the rollback action's force does.",
-    },
-    {
-        name: 'rollback-on-partial',
-        kind: 'boolean',
-        default: 'true',
-        description: 'When a host fails after others took the release, roll those back to the release each ran before (the rollback plan of the engine), so every host runs the same release. false keeps them; either way the hosts output and the summary say which host runs what.',
-    },
-    DRY_RUN,
-    STATE_DIR,
-    {
-        name: 'proxy',
-        kind: 'enum',
-        choices: PROXY_KINDS,
-        description: 'The reverse proxy that switches traffic: nginx, haproxy or none. Default: nginx for webhook bots, none otherwise.',
-    },
-    ...PROXY_SETTINGS_INPUTS,
-    {
-        name: 'github-token',
-        kind: 'secret',
-        cli: 'ignore',
-        description: 'A token with deployments: write, to record a GitHub deployment and its statuses.',
-    },
-    ENVIRONMENT,
-    {
-        name: 'environment-url',
-        kind: 'string',
-        cli: 'ignore',
-        description: 'The URL shown on the GitHub deployment.',
-    },
-    {
-        name: 'transient-environment',
-        kind: 'boolean',
-        default: 'false',
-        cli: 'ignore',
-        description: 'Mark the GitHub deployment environment as transient.',
-    },
-    ...CHECK_INPUTS.map(forDeploy),
-    {
-        name: 'verify-window',
-        kind: 'integer',
-        min: 0,
-        max: 3600,
-        unit: 'seconds',
-        description: 'Seconds the post-switch window watches the new release when verify checks are set. Default: gate-window.',
-    },
-    {
-        ...ON_INCONCLUSIVE,
-        description: 'What an inconclusive check (no traffic or too few samples yet) does: fail (the default: hold promotion and ask again for up to verify-pause seconds; still no evidence: roll back, traffic stays on the old release) or pass (let it pass, saying so). The old spellings pause and promote mean fail and pass.',
-    },
-    {
-        name: 'verify-pause',
-        kind: 'integer',
-        min: 0,
-        max: 3600,
-        unit: 'seconds',
-        default: '60',
-        description: 'Seconds an inconclusive check may hold promotion (on-inconclusive: fail) before the deploy rolls back.',
-    },
-    NOTIFY_TELEGRAM_TOKEN,
-    NOTIFY_CHAT_ID,
-    NOTIFY_WEBHOOK_URL,
-    NOTIFY_WEBHOOK_SECRET,
-    NOTIFY_WEBHOOK_FORMAT,
-];
-// ---- rollback -------------------------------------------------------------------------------------
-const ROLLBACK_ENTRIES = [
-    {
-        ...HOSTS,
-        description: 'Hosts to roll back, user@host[:port] (IPv6 as user@[addr]:port), one per line or comma separated. Rolled back one after another, stopping at the first failure.',
-    },
-    SSH_KEY,
-    KNOWN_HOSTS,
-    HOST_FINGERPRINT,
-    JUMP_HOST,
-    JUMP_HOST_KEY,
-    SSH_KEY_PASSPHRASE,
-    CONNECT_TIMEOUT,
-    { ...APP, description: 'The service name, as deployed.' },
-    {
-        ...STATE_DIR,
-        description: 'Where releases, the audit history and the lock live on the host (<state-dir>/<app>), as deployed.',
-    },
-    {
-        name: 'to',
-        kind: 'string',
-        default: 'previous',
-        description: "The release to go back to: a release id from the host history (the deploy output release-id, the audit log), or 'previous'.",
-    },
-    {
-        name: 'release-id',
-        kind: 'string',
-        description: 'Alias of to (what the reusable rollback workflow passes). Give one of the two.',
-    },
-    FORCE,
-    { ...DRY_RUN, description: 'Print the plan (from, to, steps) and change nothing.' },
-    {
-        name: 'reason',
-        kind: 'string',
-        description: "Why, for the audit history and the notification (e.g. 'manual rollback by octocat').",
-    },
-    {
-        ...HEALTH_PATH,
-        default: '/health',
-        description: "HTTP path the target must answer 2xx on (GET 127.0.0.1:<its port>) before it takes traffic; 'none' to check only that it runs.",
-    },
-    STOP_GRACE,
-    { ...HEALTH_TIMEOUT, description: 'Seconds the target gets to become healthy.' },
-    {
-        ...DRAIN_SECONDS,
-        description: 'Seconds to let the current color finish its in-flight requests after the switch.',
-    },
-    {
-        ...GATE_WINDOW,
-        description: 'Handover: seconds the target is watched for 409 Conflict / AUTH_KEY_DUPLICATED in its logs.',
-    },
-    {
-        ...LOCK_TIMEOUT,
-        description: 'Seconds to wait for a deploy of the same app on a host to finish.',
-    },
-    {
-        name: 'proxy',
-        kind: 'enum',
-        choices: ROLLBACK_PROXY_KINDS,
-        default: 'auto',
-        description: 'auto, nginx, haproxy or none, as deployed. auto: the proxy the current release recorded when it was deployed (nginx, haproxy with its frontend port, or none); for older records, nginx when it takes HTTP traffic (it has a color and a port), none otherwise (a handover).',
-    },
-    ...PROXY_SETTINGS_INPUTS.map((entry) => entry.name === 'haproxy-frontend-port'
-        ? {
-            ...entry,
-            description: "Loopback port of the app's HAProxy frontend (required with proxy: haproxy), as deployed. With proxy: auto the port the release recorded is used; this input only when none was recorded.",
-        }
-        : entry),
-    {
-        ...NOTIFY_TELEGRAM_TOKEN,
-        description: 'Bot token (masked) for a message to the ops chat when the rollback is done or fails.',
-    },
-    { ...NOTIFY_CHAT_ID, description: 'Ops chat id (masked) for that message.' },
-    {
-        name: 'notify-telegram-api-url',
-        kind: 'string',
-        default: 'https://api.telegram.org',
-        description: 'Bot API base URL (a local Bot API server).',
-    },
-    {
-        ...NOTIFY_WEBHOOK_URL,
-        description: 'Generic webhook (masked) that receives a JSON POST when the rollback is done or fails.',
-    },
-    {
-        ...NOTIFY_WEBHOOK_SECRET,
-        description: 'Signs the webhook body (masked): header X-Tg-Devops-Signature-256 is sha256=<hex HMAC-SHA256 of the body>.',
-    },
-    NOTIFY_WEBHOOK_FORMAT,
-    { ...ENVIRONMENT, description: 'The environment named in the notification.' },
-];
-// ---- verify ---------------------------------------------------------------------------------------
-const VERIFY_ENTRIES = [
-    ...CHECK_INPUTS.map(forVerify),
-    {
-        ...HOSTS,
-        required: false,
-        description: "SSH targets (user@host[:port]), one per line, for the container and log checks. Empty: the runner's own Docker.",
-    },
-    {
-        ...SSH_KEY,
-        required: false,
-        description: 'Private SSH key for hosts (masked; written 0600 under RUNNER_TEMP and removed afterwards).',
-    },
-    {
-        ...KNOWN_HOSTS,
-        description: 'known_hosts lines for every host. Required with hosts unless host-fingerprint is given: no verified host key, no connection.',
-    },
-    HOST_FINGERPRINT,
-    {
-        ...JUMP_HOST,
-        description: 'A bastion to reach hosts through, user@host[:port]; verified like the hosts (its line in known-hosts).',
-    },
-    JUMP_HOST_KEY,
-    SSH_KEY_PASSPHRASE,
-    CONNECT_TIMEOUT,
-    {
-        name: 'container',
-        kind: 'string',
-        description: 'Container name to check on each host: state, health and restart count, and its logs.',
-    },
-    {
-        name: 'since',
-        kind: 'string',
-        description: "When the deploy started: RFC 3339, unix seconds, the deploy action's release-id output (20261130-041503, UTC) or a duration ago (10m). Logs and Telegram errors before it are ignored. Empty: the container's whole log, and Telegram errors since this step started.",
-    },
-    {
-        name: 'timeout',
-        kind: 'duration',
-        default: '120s',
-        description: 'Until-mode deadline: probe until every check has its consecutive passes, or until this long (90, 90s, 5m).',
-    },
-    {
-        name: 'window',
-        kind: 'duration',
-        default: '0',
-        description: 'Window mode: watch this long after a switch; any failure ends it. 0: until mode.',
-    },
-    {
-        name: 'interval',
-        kind: 'duration',
-        default: '5s',
-        minMs: 100,
-        description: 'How often a round of probes starts (on a fixed grid; a round that overruns skips to the next slot).',
-    },
-    {
-        name: 'consecutive',
-        kind: 'integer',
-        min: 1,
-        max: 100,
-        default: '3',
-        description: 'Consecutive passes each check needs.',
-    },
-    {
-        name: 'failures',
-        kind: 'integer',
-        min: 1,
-        max: 1000,
-        description: 'Consecutive failures that fail a check before the deadline. Empty: the consecutive value (until mode) or 1 (window mode).',
-    },
-    ON_INCONCLUSIVE,
-    {
-        ...NOTIFY_TELEGRAM_TOKEN,
-        description: 'Bot token (masked) for a message to the ops chat when verification does not accept the release.',
-    },
-    { ...NOTIFY_CHAT_ID, description: 'Ops chat id (masked) for that message.' },
-    {
-        ...NOTIFY_WEBHOOK_URL,
-        description: 'Generic webhook (masked) that receives a JSON POST when verification does not accept the release.',
-    },
-    {
-        ...NOTIFY_WEBHOOK_SECRET,
-        description: 'Signs the webhook body (masked): header X-Tg-Devops-Signature-256 is sha256=<hex HMAC-SHA256 of the body>, as GitHub signs its webhooks.',
-    },
-    NOTIFY_WEBHOOK_FORMAT,
-    {
-        ...APP,
-        required: false,
-        description: 'App name for notifications. Empty: the repository name.',
-    },
-    {
-        name: 'version',
-        kind: 'string',
-        description: 'Version for notifications. Empty: the commit SHA.',
-    },
-    { ...ENVIRONMENT, description: 'Environment for notifications.' },
-];
-const DEPLOY_SCHEMA = defineSchema('deploy', DEPLOY_ENTRIES);
-const ROLLBACK_SCHEMA = defineSchema('rollback', ROLLBACK_ENTRIES);
-const VERIFY_SCHEMA = defineSchema('verify', VERIFY_ENTRIES);
-const SCHEMAS = [DEPLOY_SCHEMA, ROLLBACK_SCHEMA, VERIFY_SCHEMA];
-
-;// CONCATENATED MODULE: ./src/proxy/command.ts
-/**
- * The proxy's user-given commands (nginx-test-command, nginx-reload-command,
- * haproxy-check-command, haproxy-reload-command) run through one function, so a command that is
- * not on the host (exit 127, "not found": /usr/sbin is not on a deploy user's PATH over SSH on
- * Debian) fails with the name of the input that sets it.
- */
-
-
-/**
- * The program that was not found: argv[0] for exit 127; for another failure, the word of argv that
- * sh, bash or sudo report as "<name>: (command) not found" (`sudo haproxy ...`). Else undefined.
- */
-function commandNotFound(argv, result) {
-    if (result.exitCode === 0)
-        return undefined;
-    const first = argv[0] ?? '';
-    for (const word of argv) {
-        const name = word.split('/').pop() ?? '';
-        if (!name || word.startsWith('-'))
-            continue;
-        const escaped = [word, name].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-        const said = new RegExp(`(^|[\\s:])(${escaped.join('|')}): (command )?not found`, 'm');
-        if (said.test(result.stderr))
-            return word;
-    }
-    return result.exitCode === 127 ? first : undefined;
-}
-/** The message for a command that is not on the host: which input to set, and an example. */
-function notFoundMessage(input, argv, where, detail = '', name = argv[0] ?? '') {
-    const example = name.startsWith('/')
-        ? ''
-        : ` (e.g. '${argv.map((a) => (a === name ? `/usr/sbin/${name}` : a)).join(' ')}')`;
-    return (`\`${name}\` was not found on ${where}${detail ? ` (${detail})` : ''}: ` +
-        `set the ${input} input to a command that exists there, with its full path when its directory ` +
-        `is not on the deploy user's PATH over SSH${example}`);
-}
-/**
- * Runs one of the proxy's commands. Not found: a StepError naming the input (its example shows
- * `template`, the command as the user wrote it, e.g. with `{config}`). Otherwise as exec.run: a
- * failure throws CommandError unless allowFailure.
- */
-async function runProxyCommand(exec, step, input, argv, options = {}) {
-    const { template = argv, ...runOptions } = options;
-    let result;
-    try {
-        result = await exec.run(argv, { ...runOptions, allowFailure: true });
-    }
-    catch (error) {
-        // a local executor cannot spawn a missing program at all
-        if (error instanceof Error && /\bENOENT\b/.test(error.message))
-            throw new StepError(step, notFoundMessage(input, template, exec.where, 'ENOENT'));
-        throw error;
-    }
-    const missing = commandNotFound(argv, result);
-    if (missing !== undefined)
-        throw new StepError(step, notFoundMessage(input, template, exec.where, detailOf(result), missing));
-    if (result.exitCode !== 0 && !options.allowFailure)
-        throw new CommandError(exec.where, argv, result);
-    return result;
-}
-function detailOf(result) {
-    const last = result.stderr.trim().split('\n').slice(-1)[0] ?? '';
-    return `exit ${result.exitCode}${last ? `: ${last}` : ''}`;
-}
-
-;// CONCATENATED MODULE: ./src/proxy/files.ts
-/**
- * Files on the proxy host, through an Executor: content travels over stdin, paths as plain
- * arguments, no shell. Writes go to a temporary sibling first and are renamed into place, so a
- * reader (nginx -t, haproxy -c, another deploy) never sees half a file.
- */
-
-/** The file's text, or undefined when it does not exist. */
-async function readText(exec, path) {
-    const result = await exec.run(['cat', '--', path], { allowFailure: true });
-    if (result.exitCode === 0)
-        return result.stdout;
-    if (/No such file/i.test(result.stderr))
-        return undefined;
-    throw new Error(`${exec.where}: cannot read ${path}: ${result.stderr.trim()}`);
-}
-/** Writes content to `path` (via `<path>.tg-tmp` and a rename). */
-async function writeText(exec, path, content) {
-    const tmp = `${path}.tg-tmp`;
-    await exec.run(['dd', `of=${tmp}`, 'status=none'], { input: content });
-    await exec.run(['mv', '-f', '--', tmp, path]);
-}
-async function removeFile(exec, path) {
-    await exec.run(['rm', '-f', '--', path]);
-}
-/** The same digest `sha256sum` prints, or 'absent' for a missing file. */
-function digest(content) {
-    return content === undefined ? 'absent' : (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex');
-}
-/** Exit status of the compare-and-swap when the file changed since it was read. */
-const CHANGED = 75;
-/**
- * Renames `candidate` onto `path` only if `path` still has the digest it had when read, under
- * an flock on `<path>.tg-lock` shared by every tg-devops deploy on the host. The script is a
- * constant; the paths and the digest arrive as positional arguments ($1..$3), never in it.
- */
-const SWAP_SCRIPT = [
-    'if [ -e "$1" ]; then h=$(sha256sum < "$1") || exit 1; h=${h%% *}; else h=absent; fi',
-    `[ "$h" = "$2" ] || { echo "$1 changed since it was read" >&2; exit ${CHANGED}; }`,
-    'mv -f -- "$3" "$1"',
-].join('\n');
-function swapCommand(path, expected, candidate) {
-    return [
-        'flock',
-        '-w',
-        '30',
-        `${path}.tg-lock`,
-        'sh',
-        '-c',
-        SWAP_SCRIPT,
-        'tg-devops-swap',
-        path,
-        expected,
-        candidate,
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/proxy/validate.ts
-
-
-/**
- * App names end up in file names (tg-<app>.upstream.conf), nginx upstream names (tg_<app>) and
- * HAProxy section names (fe_<app>, be_<app>): lower-case letters, digits, '-' and '_' only.
- */
-const APP_NAME = /^[a-z0-9][a-z0-9_-]{0,47}$/;
-function validateSettings(settings) {
-    if (settings.kind !== 'nginx' && settings.kind !== 'haproxy')
-        throw new InputError('proxy', `must be nginx or haproxy (got '${String(settings.kind)}')`);
-    if (!APP_NAME.test(settings.app))
-        throw new InputError('app', `'${settings.app}' must be 1-48 of a-z, 0-9, '-', '_' (it names files and proxy sections)`);
-    const { nginx, haproxy } = settings;
-    absolute('nginx-conf-dir', nginx.confDir);
-    command('nginx-test-command', nginx.testCommand);
-    command('nginx-reload-command', nginx.reloadCommand);
-    if (settings.kind === 'haproxy') {
-        absolute('haproxy-socket', haproxy.socket);
-        // socat reads ':' and ',' in an address as syntax
-        if (!/^\/[A-Za-z0-9._/@+-]+$/.test(haproxy.socket))
-            throw new InputError('haproxy-socket', `'${haproxy.socket}': letters, digits and ._/@+- only`);
-        absolute('haproxy-config', haproxy.configFile);
-        command('haproxy-reload-command', haproxy.reloadCommand);
-        port('haproxy-frontend-port', haproxy.frontendPort);
-        if (haproxy.checkCommand) {
-            command('haproxy-check-command', haproxy.checkCommand);
-            if (!haproxy.checkCommand.includes('{config}'))
-                throw new InputError('haproxy-check-command', "must name the candidate file as '{config}'");
-        }
-    }
-}
-/** Backends for route(): one or two distinct colors, ports 1..65535, weights 0..100, one > 0. */
-function validateBackends(backends) {
-    if (!Array.isArray(backends) || backends.length < 1 || backends.length > 2)
-        throw new InputError('backends', 'give one or two backends (blue, green)');
-    const seen = new Set();
-    for (const b of backends) {
-        if (!COLORS.includes(b.color))
-            throw new InputError('backends', `color must be blue or green (got '${String(b.color)}')`);
-        if (seen.has(b.color))
-            throw new InputError('backends', `color ${b.color} appears twice`);
-        seen.add(b.color);
-        port('backends', b.port);
-        if (!Number.isInteger(b.weight) || b.weight < 0 || b.weight > 100)
-            throw new InputError('backends', `${b.color}: weight must be an integer 0..100 (got ${b.weight})`);
-    }
-    if (backends.length === 2 && backends[0].port === backends[1].port)
-        throw new InputError('backends', `blue and green share port ${backends[0].port}`);
-    if (!backends.some((b) => b.weight > 0))
-        throw new InputError('backends', 'every weight is 0: nothing would serve the requests');
-    return [...backends]
-        .map((b) => ({ color: b.color, port: b.port, weight: b.weight }))
-        .sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
-}
-function port(name, value) {
-    if (!Number.isInteger(value) || value < 1 || value > 65535)
-        throw new InputError(name, `port must be an integer 1..65535 (got ${value})`);
-}
-function absolute(name, value) {
-    if (typeof value !== 'string' || !value.startsWith('/') || /[\n\r\0]/.test(value))
-        throw new InputError(name, `must be an absolute path (got '${String(value)}')`);
-}
-function command(name, argv) {
-    if (!Array.isArray(argv) || argv.length === 0 || !argv[0])
-        throw new InputError(name, 'must be a non-empty command (argv)');
-    if (argv.some((a) => typeof a !== 'string' || a.includes('\0')))
-        throw new InputError(name, 'arguments must be strings without NUL bytes');
-}
-
-;// CONCATENATED MODULE: ./src/proxy/nginx.ts
-
-
-
-
-
-
-const upstreamName = (app) => `tg_${app}`;
-const upstreamFile = (confDir, app) => `${confDir.replace(/\/+$/, '')}/tg-${app}.upstream.conf`;
-const HEADER = (app, what) => `# Managed by tg-devops for app '${app}' (${what}); rewritten on each deploy, do not edit.\n`;
-/** The include file for the baseline switch: one server line per color, weight 0 = `down`. */
-function renderUpstream(app, backends) {
-    const lines = validateBackends(backends).map((b) => b.weight > 0
-        ? `    server 127.0.0.1:${b.port} weight=${b.weight}; # ${b.color}`
-        : `    server 127.0.0.1:${b.port} down; # ${b.color}`);
-    return (HEADER(app, 'traffic switch: nginx') +
-        `upstream ${upstreamName(app)} {\n${lines.join('\n')}\n    keepalive 16;\n}\n`);
-}
-/** The include file when HAProxy does the switching: nginx always talks to its frontend. */
-function renderFrontendUpstream(app, frontendPort) {
-    return (HEADER(app, 'traffic switch: haproxy') +
-        `upstream ${upstreamName(app)} {\n` +
-        `    server 127.0.0.1:${frontendPort}; # haproxy fe_${app}\n` +
-        // nginx must drop an idle upstream connection before HAProxy's `timeout http-keep-alive`
-        // (75s) does, or a request sent on it in that instant is lost
-        `    keepalive 16;\n    keepalive_timeout 30s;\n}\n`);
-}
-/** Backends in a file written by renderUpstream (colors from the trailing comments). */
-function parseUpstream(text) {
-    const found = [];
-    for (const line of text.split('\n')) {
-        const m = line.match(/^\s*server\s+127\.0\.0\.1:(\d+)(?:\s+weight=(\d+))?(\s+down)?\s*;\s*#\s*(blue|green)\s*$/);
-        if (!m)
-            continue;
-        found.push({
-            color: m[4],
-            port: Number(m[1]),
-            weight: m[3] ? 0 : Number(m[2] ?? 1),
-        });
-    }
-    return found.sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
-}
-/**
- * Puts `content` into the app's include file and makes it live: write, test, reload. Returns
- * false (and runs nothing else) when the file already has that content. On a failed test or
- * reload the previous file is restored (or the new one removed) and the error names the output.
- */
-async function installUpstream(exec, nginx, app, content, options = {}) {
-    return installIncludeFile(exec, nginx, upstreamFile(nginx.confDir, app), content, options);
-}
-/**
- * installUpstream for any include file of nginx's (the app's webhook server block too): write,
- * test, reload; the previous file back (or the new one removed) when the test or reload fails.
- */
-async function installIncludeFile(exec, nginx, path, content, options = {}) {
-    const before = await beforeAnyChange('nginx', () => readText(exec, path));
-    // force: test and reload even when the file has it (after a reload that may or may not have
-    // taken effect, the file says nothing about what nginx runs)
-    if (before === content && !options.force)
-        return false;
-    await writeText(exec, path, content);
-    const restore = async () => {
-        if (before === undefined)
-            await removeFile(exec, path);
-        else
-            await writeText(exec, path, before);
-    };
-    // a test that fails (or is not found) reloads nothing: once the previous file is back, nothing
-    // changed (a RouteError with tookEffect false); a restore that fails throws its own error
-    const test = await runProxyCommand(exec, 'nginx', 'nginx-test-command', nginx.testCommand, {
-        allowFailure: true,
-    }).catch(async (error) => {
-        await restore();
-        throw unchanged(error, 'nginx');
-    });
-    if (test.exitCode !== 0) {
-        await restore();
-        throw new RouteError('nginx', `config test failed with ${path}; restored the previous file, reloaded nothing:\n` +
-            tail(test.stderr || test.stdout), false);
-    }
-    const reload = await runProxyCommand(exec, 'nginx', 'nginx-reload-command', nginx.reloadCommand, {
-        allowFailure: true,
-    }).catch(async (error) => {
-        await restore();
-        throw error;
-    });
-    if (reload.exitCode !== 0) {
-        // A reload command can fail after nginx reloaded (a wrapper that exits 1 afterwards): what
-        // nginx runs now is unknown. The file goes back; the caller routes back (which reloads).
-        await restore();
-        throw new StepError('nginx', `the reload command exited ${reload.exitCode}: nginx may or may not run the new upstream now; put the previous ${path} back (not reloaded):\n` +
-            tail(reload.stderr || reload.stdout));
-    }
-    return true;
-}
-/** Takes the app's include file out: remove, test, reload (the file comes back if the test fails). */
-async function uninstallUpstream(exec, nginx, app) {
-    return uninstallIncludeFile(exec, nginx, upstreamFile(nginx.confDir, app), `is tg_${app} still used?`);
-}
-/** Takes an include file out: remove, test, reload (the file comes back if the test fails). */
-async function uninstallIncludeFile(exec, nginx, path, hint) {
-    const before = await readText(exec, path);
-    if (before === undefined)
-        return;
-    await removeFile(exec, path);
-    const test = await runProxyCommand(exec, 'nginx', 'nginx-test-command', nginx.testCommand, {
-        allowFailure: true,
-    }).catch(async (error) => {
-        await writeText(exec, path, before);
-        throw error;
-    });
-    if (test.exitCode !== 0) {
-        await writeText(exec, path, before);
-        throw new StepError('nginx', `config test failed without ${path} (${hint}); put it back:\n` +
-            tail(test.stderr || test.stdout));
-    }
-    await runProxyCommand(exec, 'nginx', 'nginx-reload-command', nginx.reloadCommand);
-}
-/** Established TCP connections to 127.0.0.1:port on the host (requests in flight to a color). */
-async function connectionsTo(exec, port) {
-    const result = await exec.run(['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`]);
-    return result.stdout.split('\n').filter((l) => l.trim()).length;
-}
-/**
- * Waits until `count()` is 0, polling every 250 ms, at most `seconds`. Returns the last count.
- */
-async function waitForZero(count, seconds, clock) {
-    const end = clock.now() + Math.max(0, seconds) * 1000;
-    for (;;) {
-        const n = await count();
-        if (n === 0 || clock.now() >= end)
-            return n;
-        await clock.sleep(Math.min(250, Math.max(1, end - clock.now())));
-    }
-}
-function nginxProxy(app, nginx) {
-    const path = upstreamFile(nginx.confDir, app);
-    return {
-        remove: (exec) => uninstallUpstream(exec, nginx, app),
-        kind: 'nginx',
-        async current(exec) {
-            const text = await readText(exec, path);
-            return text === undefined ? [] : parseUpstream(text);
-        },
-        async route(exec, backends, options = {}) {
-            // validates first
-            const content = await beforeAnyChange('nginx', async () => renderUpstream(app, backends));
-            await installUpstream(exec, nginx, app, content, options);
-        },
-        async drain(exec, backend, seconds, clock) {
-            // Requests already sent to the color finish on the old workers, which keep sending to the
-            // old port for a moment after the reload returned, whatever the file says now; nginx
-            // reports no per-server count, so count the connections to that PORT on the host.
-            return waitForZero(() => connectionsTo(exec, backend.port), seconds, clock);
-        },
-    };
-}
-function tail(text) {
-    return text.trim().split('\n').slice(-8).join('\n');
-}
-
 ;// CONCATENATED MODULE: ./src/proxy/haproxy.ts
 /**
  * The zero-loss switch. nginx stays the user-facing proxy; its upstream for the app is a fixed
@@ -42396,7 +44180,8 @@ function renderBlock(app, frontendPort, desired) {
         `frontend ${frontendName(app)}`,
         '    mode http',
         `    bind 127.0.0.1:${frontendPort}`,
-        // idle keep-alive connections from nginx must outlive nginx's own upstream keepalive_timeout
+        // nginx's upstream to the frontend keeps no idle connection (renderFrontendUpstream); these
+        // are for other clients of the frontend
         '    timeout client 75s',
         '    timeout http-keep-alive 75s',
         `    default_backend ${backendName(app)}`,
@@ -42513,6 +44298,34 @@ function parseServerStat(csv, backend, server) {
 function parseInFlight(csv, backend, server) {
     return parseServerStat(csv, backend, server)?.inFlight;
 }
+/** `show info`: the process answering the runtime API, and whether it is stopping (a reload). */
+function parseInfo(text) {
+    const pid = text.match(/^Pid:\s*(\d+)\s*$/m)?.[1];
+    if (pid === undefined)
+        return undefined;
+    return { pid: Number(pid), stopping: /^Stopping:\s*1\s*$/m.test(text) };
+}
+/**
+ * $1 a pid. Prints `newer N older M`: the processes of the same name and parent (the master, in
+ * master-worker mode) started after it (a reload under way) and before it (old workers of a reload,
+ * still finishing their connections); `alone` when its parent is init (no master: nothing to
+ * compare with) or it is gone. From /proc (pid, comm, ppid, start).
+ */
+const SIBLINGS_SCRIPT = `cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$1" '
+{ s = $0; sub(/^.*\\) /, "", s); split(s, a, " "); name[$1] = $2; ppid[$1] = a[2]; start[$1] = a[20] }
+END {
+  if (!(p in ppid) || ppid[p] <= 1) { print "alone"; exit }
+  n = 0; o = 0
+  for (q in ppid) if (q != p && ppid[q] == ppid[p] && name[q] == name[p]) {
+    if (start[q] + 0 > start[p] + 0) n++; else o++
+  }
+  print "newer " n " older " o
+}'`;
+/** SIBLINGS_SCRIPT's answer (0 and 0 when it says nothing usable). */
+function parseSiblings(text) {
+    const m = text.match(/^newer (\d+) older (\d+)/m);
+    return m ? { newer: Number(m[1]), older: Number(m[2]) } : { newer: 0, older: 0 };
+}
 /**
  * Runtime commands that take the servers from `now` to `want` without a moment where no server
  * takes requests: colors that gain traffic first (address, weight, then ready), then colors at
@@ -42577,6 +44390,41 @@ function haproxyProxy(app, haproxy, nginx, options = {}) {
         return result.stdout;
     };
     const reloadHaproxy = (exec) => runProxyCommand(exec, 'haproxy', 'haproxy-reload-command', haproxy.reloadCommand);
+    /**
+     * Waits (at most reloadWaitSeconds) until no reload of HAProxy is under way: the process that
+     * answers the runtime API is not stopping, has no newer worker beside it, and (after our own
+     * reload) is not `oldPid`. A runtime change made on the old process of a reload is lost when the
+     * new one takes over (it read the file, maybe before the change was saved), and a drain that
+     * asks the old one counts nothing of what the new one sends. Returns the pid (undefined when
+     * `show info` tells none: nothing to check).
+     */
+    const siblings = async (exec, pid) => parseSiblings((await exec.run(['sh', '-c', SIBLINGS_SCRIPT, 'tg-haproxy', String(pid)], {
+        allowFailure: true,
+    })).stdout);
+    const settled = async (exec, oldPid) => {
+        const seconds = options.reloadWaitSeconds ?? 15;
+        const end = clock.now() + seconds * 1000;
+        for (;;) {
+            const info = parseInfo(await cli(exec, ['show info']));
+            if (!info)
+                return undefined;
+            let why = info.stopping
+                ? 'is stopping'
+                : info.pid === oldPid
+                    ? 'is the one before the reload'
+                    : '';
+            if (!why) {
+                const { newer } = await siblings(exec, info.pid);
+                if (newer > 0)
+                    why = `has ${newer} newer worker(s) beside it (a reload under way)`;
+            }
+            if (!why)
+                return info.pid;
+            if (clock.now() >= end)
+                throw new StepError('haproxy', `a reload of HAProxy did not finish within ${seconds}s: process ${info.pid}, which answers ${haproxy.socket}, ${why}`);
+            await clock.sleep(100);
+        }
+    };
     const state = async (exec) => parseServersState(await cli(exec, [`show servers state ${be}`]));
     /** Writes the new file beside the real one and checks it; `next` undefined = already so. */
     const prepare = async (exec, want, read) => {
@@ -42634,11 +44482,16 @@ function haproxyProxy(app, haproxy, nginx, options = {}) {
         async remove(exec) {
             const path = upstreamFile(nginx.confDir, app);
             if ((await readText(exec, path)) !== undefined)
-                await uninstallUpstream(exec, nginx, app);
-            if (await persist(exec, 'remove'))
+                await uninstallUpstream(exec, nginx, app, clock);
+            if (await persist(exec, 'remove')) {
+                const before = await settled(exec);
                 await reloadHaproxy(exec);
+                // the next switch (of any app) must reach the new process, not the one going away
+                await settled(exec, before);
+            }
         },
         kind: 'haproxy',
+        nginx,
         async current(exec) {
             const servers = await state(exec);
             return (servers ?? [])
@@ -42670,15 +44523,20 @@ function haproxyProxy(app, haproxy, nginx, options = {}) {
                             await clock.sleep(200);
                             loaded = await state(exec).catch(() => undefined);
                         }
+                        await settled(exec);
+                        loaded = (await state(exec)) ?? loaded;
                         if (!matches(loaded, want))
                             await apply(exec, loaded, want);
                     }
                 }
                 else if (now) {
                     // The switch: the new file is checked; change the running state, then keep the file.
+                    // Not on the old process of a reload under way (another app's setup or removal).
                     try {
-                        if (!matches(now, want))
-                            await apply(exec, now, want);
+                        await settled(exec);
+                        const current = (await state(exec)) ?? now;
+                        if (!matches(current, want))
+                            await apply(exec, current, want);
                     }
                     catch (error) {
                         if (prepared.next !== undefined)
@@ -42688,7 +44546,8 @@ function haproxyProxy(app, haproxy, nginx, options = {}) {
                     await persist(exec, want, prepared);
                     // Another app's first setup may have reloaded HAProxy between our runtime change and our
                     // file swap, and its new process read our old block: check once more, now that the file
-                    // is right, and apply again if so.
+                    // is right, and apply again if so (once that reload is over).
+                    await settled(exec);
                     const final = await state(exec);
                     if (!final)
                         throw new StepError('haproxy', `${be} disappeared from the running HAProxy`);
@@ -42696,7 +44555,9 @@ function haproxyProxy(app, haproxy, nginx, options = {}) {
                         await apply(exec, final, want);
                 }
                 // nginx talks to the frontend; written and reloaded once per app (no-op when in place)
-                await installUpstream(exec, nginx, app, renderFrontendUpstream(app, haproxy.frontendPort));
+                await installUpstream(exec, nginx, app, renderFrontendUpstream(app, haproxy.frontendPort), {
+                    clock,
+                });
             });
         },
         async drain(exec, backend, seconds, clk) {
@@ -42704,12 +44565,17 @@ function haproxyProxy(app, haproxy, nginx, options = {}) {
             // when the server still points at the PORT drained. With no row for it, or a row that points
             // elsewhere now, HAProxy's count says nothing about that port: count the port's established
             // connections on the host, as nginx's drain does (never "drained" for lack of an answer).
+            // An older worker of a reload (another app's setup or removal) still finishes what it
+            // accepted, with the routing it had, and this process's count says nothing of it: until it
+            // has exited it counts as one more in flight.
             const inFlight = async () => {
-                const csv = await cli(exec, [`show stat ${be} 4 -1`]);
+                const csv = await cli(exec, [`show stat ${be} 4 -1`, 'show info']);
+                const info = parseInfo(csv);
+                const older = info ? (await siblings(exec, info.pid)).older : 0;
                 const row = parseServerStat(csv, be, backend.color);
                 if (row && (row.port === undefined || row.port === backend.port))
-                    return row.inFlight;
-                return connectionsTo(exec, backend.port);
+                    return row.inFlight + older;
+                return (await connectionsTo(exec, backend.port)) + older;
             };
             return waitForZero(inFlight, seconds, clk);
         },
@@ -42734,7 +44600,7 @@ function haproxyProxy(app, haproxy, nginx, options = {}) {
 function createProxy(settings, options = {}) {
     validateSettings(settings);
     const proxy = settings.kind === 'nginx'
-        ? nginxProxy(settings.app, settings.nginx)
+        ? nginxProxy(settings.app, settings.nginx, options)
         : haproxyProxy(settings.app, settings.haproxy, settings.nginx, options);
     described.set(proxy, settings.kind === 'haproxy'
         ? { kind: 'haproxy', frontendPort: settings.haproxy.frontendPort }
@@ -42794,6 +44660,7 @@ function describeProxy(proxy) {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/rollback-plan.ts
+
 
 
 const PREVIOUS = 'previous';
@@ -42984,7 +44851,19 @@ function buildRollbackPlan(input) {
         if (proxied)
             steps.push(routeStep('route', `route to ${to.color} (${to.container}, port ${to.port}): traffic follows the target`, routeTo(), before.routed, { serving: true, drainSeconds: settings.drainSeconds }));
     }
-    const next = stateAfter(input.state, choice);
+    // the webhook follows the target: right after the route that makes it serve
+    const hook = rollbackWebhookSteps(choice.app, from.webhook, to.webhook, {
+        nginxConfDir: input.webhook?.nginxConfDir,
+        registers: input.webhook?.registers ?? false,
+    });
+    const serving = steps.findIndex((s) => s.serving && s.action.kind === 'route');
+    if (hook.steps.length && serving >= 0)
+        steps.splice(serving + 1, 0, ...hook.steps);
+    const after = stateAfter(input.state, choice);
+    // what is registered afterwards (the live secret's hash), for the next deploy to compare with
+    const next = serving >= 0 && (to.webhook || from.webhook)
+        ? { ...after, current: { ...after.current, webhook: hook.live } }
+        : after;
     steps.push({
         id: 'record',
         title: `record ${to.id} as current (previous: ${from.id})`,
@@ -42998,6 +44877,8 @@ function buildRollbackPlan(input) {
     const notes = [rollbackSummaryLine(choice)];
     if (choice.forced)
         notes.push(`force: rolling back past the irreversible migration of ${choice.irreversible.map((r) => r.id).join(', ')}`);
+    if (serving >= 0)
+        notes.push(...hook.notes);
     return {
         kind: 'rollback',
         app: choice.app,
@@ -43016,446 +44897,6 @@ function buildRollbackPlan(input) {
         cleanup: [],
         notes,
     };
-}
-
-;// CONCATENATED MODULE: ./src/deploy/engine.ts
-
-
-
-
-
-
-
-
-
-
-
-/** Who holds the host lock and signs the audit line: the workflow run, or a local run. */
-function runHolder(env, url) {
-    return {
-        runId: env.GITHUB_RUN_ID ?? `local-${process.pid}`,
-        actor: env.GITHUB_ACTOR ?? 'unknown',
-        url,
-    };
-}
-/** A release id that sorts by time: 20261130-041503 (UTC). */
-function releaseIdAt(ms) {
-    const iso = new Date(ms).toISOString();
-    return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
-}
-const MAX_TTL = 900;
-/** TTL from the longest bounded step (+ a margin), refreshed every quarter of it by a timer. */
-function lockFor(longestStepSeconds, override) {
-    const ttlSeconds = override ?? Math.min(MAX_TTL, Math.max(120, Math.ceil(longestStepSeconds) + 60));
-    return { ttlSeconds, refreshSeconds: Math.max(1, Math.floor(ttlSeconds / 4)) };
-}
-/** The longest step a deploy with this config can plan (the same budgets strategies.ts gives). */
-function deployBudget(config, verifyPauseSeconds = 0) {
-    return (Math.max(config.healthTimeoutSeconds + config.gateWindowSeconds, config.gateWindowSeconds + verifyPauseSeconds, config.stepIntervalSeconds + verifyPauseSeconds, config.drainSeconds, config.stopGraceSeconds, 60) +
-        verifyPauseSeconds +
-        30);
-}
-function rollbackBudget(settings) {
-    return (Math.max(settings.healthTimeoutSeconds + settings.gateWindowSeconds, settings.drainSeconds, settings.stopGraceSeconds, 60) + 30);
-}
-async function runJob(job, deps) {
-    const { exec, host, log, clock } = deps;
-    const started = clock.now();
-    const facts = newFacts();
-    if (job.dryRun) {
-        const { probe, plan } = await job.prepare(started);
-        log.info(`dry-run: nothing changes on ${exec.where}\n${planText(plan)}`);
-        assertSafe(plan);
-        return { dryRun: true, plan, probe, facts, totalMs: clock.now() - started };
-    }
-    const paths = host.appPaths(job.stateBase, job.app);
-    await exec.run(['mkdir', '-p', paths.dir]);
-    const lock = await host.acquireLock(exec, paths.lock, { ...deps.holder, startedAt: new Date(started).toISOString() }, {
-        ttlSeconds: job.lock.ttlSeconds,
-        timeoutSeconds: job.lockTimeoutSeconds,
-        // a cancel ends the wait for a busy lock at once (nothing was changed yet)
-        clock: abortableClock(clock, deps.signal),
-        log,
-    });
-    const lost = new AbortController();
-    let lockLost = false;
-    const stopRefresh = keepAlive(lock, job.lock.refreshSeconds, deps, (error) => {
-        lockLost = true;
-        log.error(errorMessage(error));
-        lost.abort('the deploy lock was lost');
-    });
-    const signal = deps.signal ? AbortSignal.any([deps.signal, lost.signal]) : lost.signal;
-    try {
-        const { probe, plan } = await job.prepare(clock.now());
-        log.info(planText(plan));
-        try {
-            assertSafe(plan);
-        }
-        catch (refused) {
-            // nothing changed, but the host's history says a plan was refused and why
-            await host
-                .appendAudit(exec, paths, {
-                at: new Date(clock.now()).toISOString(),
-                actor: deps.holder.actor,
-                url: deps.holder.url,
-                runId: deps.holder.runId,
-                action: job.kind === 'rollback' ? 'rollback' : `deploy ${plan.strategy}`,
-                release: plan.releaseId,
-                image: plan.image,
-                result: 'refused',
-                detail: errorMessage(refused),
-            })
-                .catch((error) => log.warn(`audit entry not written: ${errorMessage(error)}`));
-            throw refused;
-        }
-        let lastRefresh = clock.now();
-        const result = await execute(plan, {
-            exec,
-            clock,
-            log,
-            host,
-            paths,
-            proxy: probe.proxy,
-            httpTool: probe.httpTool,
-            healthPath: job.healthPath,
-            extraGates: job.extraGates,
-            facts,
-            secrets: job.secrets,
-            signal,
-        }, {
-            ...deps.hooks,
-            lockLost: () => lockLost,
-            between: async () => {
-                await deps.hooks?.between?.();
-                if (clock.now() - lastRefresh >= job.lock.refreshSeconds * 1000) {
-                    await lock.refresh().catch((error) => {
-                        if (!(error instanceof LockLostError)) {
-                            log.warn(`lock refresh failed, retrying: ${errorMessage(error)}`);
-                            return;
-                        }
-                        lockLost = true;
-                        lost.abort('the deploy lock was lost');
-                    });
-                    lastRefresh = clock.now();
-                }
-            },
-        });
-        const afterwards = result.ok ? undefined : await whereTrafficIs(plan, probe, result, exec);
-        if (afterwards)
-            log.info(afterwards);
-        await host
-            .appendAudit(exec, paths, {
-            at: new Date(clock.now()).toISOString(),
-            actor: deps.holder.actor,
-            url: deps.holder.url,
-            runId: deps.holder.runId,
-            ...job.audit(plan, result, facts, afterwards),
-        })
-            .catch((error) => log.warn(`audit entry not written: ${errorMessage(error)}`));
-        return {
-            dryRun: false,
-            plan,
-            probe,
-            result,
-            facts,
-            totalMs: clock.now() - started,
-            afterwards,
-        };
-    }
-    finally {
-        stopRefresh();
-        await lock
-            .release()
-            .catch((error) => log.warn(`lock not released: ${errorMessage(error)}`));
-    }
-}
-function keepAlive(lock, refreshSeconds, deps, onLost) {
-    const every = deps.every ??
-        ((ms, f) => {
-            const timer = setInterval(f, ms);
-            timer.unref();
-            return () => clearInterval(timer);
-        });
-    let busy = false;
-    let gone = false;
-    return every(refreshSeconds * 1000, () => {
-        if (busy || gone)
-            return;
-        busy = true;
-        lock.refresh().then(() => (busy = false), (error) => {
-            busy = false;
-            // taken over: stop; anything else (a connection being re-made): the next tick retries
-            if (error instanceof LockLostError) {
-                gone = true;
-                onLost(error);
-            }
-            else
-                deps.log.warn(`lock refresh failed, retrying: ${errorMessage(error)}`);
-        });
-    });
-}
-/**
- * After a failed or cancelled run: the routing as the proxy reports it and which of the plan's
- * containers run. With nginx, a reload command that failed leaves what nginx runs unknown: said so.
- */
-async function whereTrafficIs(plan, probe, result, exec) {
-    const parts = [];
-    if (probe.proxy && plan.steps.some((s) => s.action.kind === 'route')) {
-        const routed = await probe.proxy.current(exec).catch(() => undefined);
-        parts.push(routed
-            ? `traffic: ${routingLine(plan, routed.filter((b) => b.weight > 0))} (as the ${probe.proxy.kind === 'nginx' ? 'nginx upstream file' : 'HAProxy runtime API'} says)`
-            : 'traffic: unknown (the proxy did not answer)');
-    }
-    // a read of the host after a failure (often over the connection that failed) never replaces
-    // the failure's own report: what could not be read is said, in brackets
-    try {
-        const list = await exec.run(listArgv(plan.app), { allowFailure: true });
-        const running = parseContainerList(list.stdout)
-            .filter((c) => c.state === 'running')
-            .map((c) => c.name);
-        parts.push(`running: ${running.join(', ') || 'nothing'}`);
-    }
-    catch (error) {
-        parts.push(`(could not read the host afterwards: ${errorMessage(error)})`);
-    }
-    if (result.routeUncertain)
-        parts.push(`a route or its undo reported a failure, so the proxy may still run another routing; kept running: ${result.keptRunning.join(', ') || 'see above'}`);
-    return parts.join('; ');
-}
-/** Some undo step failed or was not run: the host is not back where it was. */
-function undoFailed(result) {
-    return result.records.some((r) => r.status === 'undo-failed' || r.status === 'kept');
-}
-function outcome(kind, result) {
-    if (result.ok)
-        return 'success';
-    if (result.cancelled)
-        return 'cancelled';
-    if (kind === 'deploy' && !undoFailed(result))
-        return 'rolled-back';
-    return 'failure';
-}
-/**
- * probe → plan → check → execute on one host. Dry-run stops after printing the plan (read-only
- * commands only). Throws DeployError naming the failed step and gate, after the undos ran.
- */
-async function deploy(config, deps) {
-    const releaseId = deps.releaseId ?? releaseIdAt(deps.clock.now());
-    for (const warning of config.warnings)
-        deps.log.warn(warning);
-    const pause = deps.extraGates?.length ? (deps.verifyPauseSeconds ?? 0) : 0;
-    const lock = lockFor(deployBudget(config, pause), deps.lockTtlSeconds);
-    let crossing;
-    const report = await runJob({
-        kind: 'deploy',
-        app: config.app,
-        stateBase: config.stateBase,
-        dryRun: config.dryRun,
-        lockTimeoutSeconds: config.lockTimeoutSeconds,
-        lock,
-        healthPath: config.healthPath,
-        extraGates: deps.extraGates ?? [],
-        secrets: {
-            envFile: config.envFile,
-            registryPassword: config.registry?.password,
-        },
-        prepare: async (now) => {
-            const probe = await probe_probe(deps.exec, config, deps);
-            // A downgrade goes back as a rollback does: the same irreversible-migration rule, refused
-            // here, before the plan exists and anything changes.
-            if (config.downgrade)
-                crossing = planDowngrade(await withMigrationLabels(deps.exec, probe.state, deps.log), { id: releaseId, image: config.image.raw }, { force: config.force });
-            const plan = buildPlan({
-                config,
-                probe,
-                releaseId,
-                now: new Date(now).toISOString(),
-                proxy: deps.proxy ? describeProxy(deps.proxy) : undefined,
-                lock,
-                verifyPauseSeconds: pause,
-            });
-            if (crossing?.forced) {
-                const note = `force: downgrading past the irreversible migration of ${crossing.irreversible.map((r) => r.id).join(', ')}`;
-                plan.notes.push(note);
-                deps.log.warn(note);
-            }
-            return { probe, plan };
-        },
-        audit: (plan, result, facts, afterwards) => ({
-            action: `deploy ${config.strategy}`,
-            release: releaseId,
-            image: config.image.raw,
-            result: outcome('deploy', result),
-            detail: [
-                result.error
-                    ? [result.error.message, afterwards].filter(Boolean).join('; ')
-                    : `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
-                crossing?.forced
-                    ? `downgrade forced past the irreversible migration of ${crossing.irreversible.map((r) => r.id).join(', ')}`
-                    : undefined,
-            ]
-                .filter(Boolean)
-                .join('; '),
-        }),
-    }, deps);
-    if (report.result && !report.result.ok)
-        throw new DeployError(report.result.error, report, report.result.failedGate);
-    return report;
-}
-class DeployError extends StepError {
-    report;
-    gate;
-    constructor(cause, report, gate) {
-        const result = report.result;
-        const what = report.plan.kind === 'rollback' ? 'rollback' : 'deploy';
-        const back = report.plan.kind === 'rollback'
-            ? `undone: ${report.plan.current?.id ?? 'the current release'} still serves`
-            : `rolled back to ${report.plan.current?.id ?? 'nothing (first deploy)'}`;
-        const failedUndos = result.records.filter((r) => r.status === 'undo-failed' || r.status === 'kept');
-        const head = result.cancelled
-            ? `${what} cancelled`
-            : cause.message.slice(cause.step.length + 2);
-        const undone = failedUndos.length
-            ? `NOT rolled back: ${failedUndos.length} undo step(s) failed or were not run (${failedUndos.map((r) => r.title).join('; ')}); the next deploy converges the host`
-            : back;
-        super(cause.step, `${head}; ${undone}${report.afterwards ? `. Now: ${report.afterwards}` : ''}`);
-        this.report = report;
-        this.gate = gate;
-        this.name = what === 'rollback' ? 'RollbackError' : 'DeployError';
-    }
-}
-/** A failed rollback (its undos ran: the release it left still serves). */
-const RollbackError = (/* unused pure expression or super */ null && (DeployError));
-/**
- * The image label `org.tg-devops.migration=irreversible` declares a release's migration
- * irreversible even when the deploy did not record it: read for the releases a rollback crosses
- * (docker image inspect, read-only). A release the state already marks keeps its mark.
- */
-async function withMigrationLabels(exec, state, log) {
-    const cache = new Map();
-    const mark = async (r) => {
-        if (!r || r.irreversibleMigration !== undefined)
-            return r;
-        if (!cache.has(r.image)) {
-            const out = await exec.run(imageLabelsArgv(r.image), { allowFailure: true });
-            let value;
-            if (out.exitCode === 0) {
-                try {
-                    const label = parseMigrationLabel(out.stdout);
-                    value = label === undefined ? undefined : label === 'irreversible';
-                }
-                catch {
-                    log.warn(`labels of ${r.image} not readable: ${out.stdout.slice(0, 100)}`);
-                }
-            }
-            cache.set(r.image, value);
-        }
-        const value = cache.get(r.image);
-        return value === undefined ? r : { ...r, irreversibleMigration: value };
-    };
-    const history = [];
-    for (const r of state.history)
-        history.push((await mark(r)));
-    return {
-        app: state.app,
-        current: await mark(state.current),
-        previous: await mark(state.previous),
-        history,
-    };
-}
-/**
- * A rollback is a plan of the same engine: the kept container of the target starts again (or is
- * handed over to), gated, routed to, the current one drained by port and stopped; state.json
- * swapped by a record step. Refused before any change: an unknown target, a pruned container,
- * an irreversible migration crossed without force.
- */
-async function rollback(settings, deps) {
-    const lock = lockFor(rollbackBudget(settings), deps.lockTtlSeconds);
-    let choice;
-    const report = await runJob({
-        kind: 'rollback',
-        app: settings.app,
-        stateBase: settings.stateBase,
-        dryRun: settings.dryRun,
-        lockTimeoutSeconds: settings.lockTimeoutSeconds,
-        lock,
-        healthPath: settings.healthPath,
-        extraGates: [],
-        secrets: {},
-        prepare: async () => {
-            const probe = await probe_probe(deps.exec, settings, deps);
-            const state = await withMigrationLabels(deps.exec, probe.state, deps.log);
-            choice = planRollback(state, settings.to, { force: settings.force });
-            if (!probe.containers.some((c) => c.name === choice.to.container))
-                throw new StepError('rollback', `${deps.exec.where}: the container ${choice.to.container} of release ${choice.to.id} is gone (pruned: keep-releases); deploy its image ${choice.to.image} again instead`);
-            const plan = buildRollbackPlan({
-                choice,
-                settings,
-                state: probe.state,
-                before: hostBefore(undefined, probe),
-                proxy: probe.proxy ? describeProxy(probe.proxy) : undefined,
-                lock,
-            });
-            if (choice.forced)
-                deps.log.warn(plan.notes[1] ?? 'forced');
-            return { probe, plan };
-        },
-        audit: (plan, result, _facts, afterwards) => ({
-            action: 'rollback',
-            release: plan.release.id,
-            image: plan.release.image,
-            result: outcome('rollback', result),
-            detail: [
-                `from ${plan.current?.id}`,
-                settings.reason,
-                choice?.forced
-                    ? `forced past the irreversible migration of ${choice.irreversible.map((r) => r.id).join(', ')}`
-                    : undefined,
-                result.error?.message,
-                afterwards,
-            ]
-                .filter(Boolean)
-                .join('; '),
-        }),
-    }, deps);
-    const { servingAt, firstStepAt } = report.facts;
-    const full = {
-        ...report,
-        choice: choice,
-        switchMs: servingAt !== undefined && firstStepAt !== undefined ? servingAt - firstStepAt : undefined,
-    };
-    if (full.result && !full.result.ok)
-        throw new DeployError(full.result.error, full);
-    return full;
-}
-/**
- * Prune (`tg-devops prune`): the deploy's prune steps alone, as a plan of this engine: under the
- * lock, checked by the safety rules, audited (`prune`). Without a proxy: nothing is routed.
- */
-async function prune(config, deps) {
-    const lock = lockFor(60 + 10 * 20);
-    return runJob({
-        kind: 'deploy',
-        app: config.app,
-        stateBase: config.stateBase,
-        dryRun: config.dryRun,
-        lockTimeoutSeconds: config.lockTimeoutSeconds,
-        lock,
-        extraGates: [],
-        secrets: {},
-        prepare: async () => {
-            const probe = await probe_probe(deps.exec, { ...config, healthPath: undefined }, deps);
-            return { probe, plan: buildPrunePlan(config, probe, lock) };
-        },
-        audit: (plan, result, facts) => ({
-            action: 'prune',
-            release: plan.releaseId,
-            result: result.ok ? 'success' : result.cancelled ? 'cancelled' : 'failure',
-            detail: result.error
-                ? result.error.message
-                : `${result.records.filter((r) => r.status === 'ok').length} of ${plan.steps.length} step(s) done${facts.freedBytes !== undefined ? `, ${facts.freedBytes} bytes freed` : ''}`,
-        }),
-    }, deps);
 }
 
 ;// CONCATENATED MODULE: ./src/host/files.ts
@@ -43663,12 +45104,25 @@ function checkState(data, file, where) {
     }
     if (!history.every(isRelease))
         fail('history holds something that is not a release');
+    if (data.hold !== undefined && !isHold(data.hold))
+        fail('hold is not a held canary');
     return {
         app: data.app,
         current: data.current,
         previous: data.previous,
         history: history,
+        ...(data.hold !== undefined ? { hold: data.hold } : {}),
     };
+}
+function isHold(value) {
+    return (isObject(value) &&
+        isRelease(value.release) &&
+        typeof value.weight === 'number' &&
+        value.weight > 0 &&
+        value.weight < 100 &&
+        typeof value.since === 'string' &&
+        typeof value.runId === 'string' &&
+        typeof value.actor === 'string');
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -43680,6 +45134,625 @@ function isRelease(value) {
         typeof value.container === 'string' &&
         typeof value.startedAt === 'string' &&
         typeof value.strategy === 'string');
+}
+
+;// CONCATENATED MODULE: ./src/deploy/resume-plan.ts
+
+
+
+
+
+
+/** The hold in one line: what is held, where, since when, by whom. */
+function holdText(state, hold) {
+    return `the canary ${hold.release.id} (${hold.release.image}) is held at ${hold.weight}% since ${hold.since} (run ${hold.runId} by ${hold.actor}); ${state.current?.id ?? 'the current release'} serves the rest`;
+}
+/**
+ * A deploy or a rollback while a canary is held: refused before anything changes. The lock is
+ * not held across the hold, so this record is what keeps another run off the split host.
+ */
+function refuseWhileHeld(state, what) {
+    if (!state.hold)
+        return;
+    throw new StepError(what, `${state.app}: ${holdText(state, state.hold)}. A ${what} now is refused: resume the hold first with resume: promote or resume: abort (tg-devops deploy --resume promote|abort)`);
+}
+/** The hold this resume goes on from; refused (nothing changed) when there is none to resume. */
+function heldOn(config, probe) {
+    const hold = probe.state.hold;
+    if (!hold)
+        throw new StepError('resume', `${config.app}: no canary is held on this host, nothing to ${config.resume} (see tg-devops history)`);
+    if (!probe.state.current)
+        throw new StepError('resume', `${config.app}: state.json holds ${hold.release.id} but records no current release to split with; fix the file by hand`);
+    if (hold.release.image !== config.image.raw)
+        throw new InputError('image', `${config.image.raw} is not the held canary's image ${hold.release.image} (release ${hold.release.id}): resume goes on with the held release; give its image`);
+    return hold;
+}
+/**
+ * resume: abort where nothing is held (the hold ended, or this host never held: one host of
+ * several failed its hold): nothing to do, an empty plan, so aborting every host is idempotent.
+ */
+function nothingToAbort(input) {
+    const { config, probe } = input;
+    const current = probe.state.current;
+    if (!current)
+        throw new StepError('resume', `${config.app}: nothing is deployed on this host, nothing to abort`);
+    const what = { color: current.color, port: current.port, container: current.container };
+    return {
+        ...planHead(config, input, {
+            ...what,
+            current,
+            release: current,
+            before: hostBefore(config.hostPorts, probe),
+        }),
+        steps: [],
+        cleanup: [],
+        notes: [`resume abort: no canary is held on this host, nothing to abort; ${current.id} serves`],
+    };
+}
+function buildResumePlan(input) {
+    const { config, probe } = input;
+    if (config.resume === 'abort' && !probe.state.hold)
+        return nothingToAbort(input);
+    const hold = heldOn(config, probe);
+    const state = probe.state;
+    const current = state.current;
+    const before = hostBefore(config.hostPorts, probe);
+    const held = hold.release;
+    const strategyInput = {
+        config,
+        current,
+        currentRunning: before.running.some((c) => c.name === current.container),
+        release: held,
+        next: refOf(held),
+        envFile: probe.paths.envFile,
+        routed: input.proxy !== undefined,
+        before: before.routed,
+        verifyPauseSeconds: input.verifyPauseSeconds ?? 0,
+    };
+    const unheld = { app: state.app, current, previous: state.previous, history: state.history };
+    const record = (next, title) => ({
+        id: 'record',
+        title,
+        action: { kind: 'record', state: next },
+        undo: {
+            title: 'restore the previous state file (the hold)',
+            actions: [{ kind: 'record', state }],
+        },
+        budgetSeconds: 60,
+    });
+    const what = { color: held.color, port: held.port, container: held.container, current, before };
+    const canary = { phase: config.resume, weight: hold.weight, held };
+    const notes = [`resume ${config.resume}: ${holdText(state, hold)}`];
+    if (config.resume === 'abort') {
+        const steps = [
+            ...abortSteps(strategyInput),
+            record(unheld, `record the abort: no hold, ${current.id} stays current`),
+            {
+                id: 'remove-canary',
+                title: `remove the canary ${held.container}`,
+                action: {
+                    kind: 'container',
+                    op: 'remove',
+                    container: refOf(held),
+                    argv: removeArgv(held.container),
+                },
+                optional: true,
+                budgetSeconds: config.stopGraceSeconds + 30,
+            },
+        ];
+        return {
+            ...planHead(config, input, { ...what, release: current }),
+            releaseId: held.id,
+            image: held.image,
+            steps,
+            cleanup: [],
+            notes,
+            canary,
+        };
+    }
+    const promoted = {
+        app: state.app,
+        current: held,
+        previous: current,
+        history: [held, ...state.history.filter((r) => r.id !== held.id)].slice(0, HISTORY_LIMIT),
+    };
+    const pruned = pruneSteps(config, probe, new Set([held.container, current.container, ...before.kept]));
+    const images = imagePruneStep(probe, pruned, held.image);
+    return {
+        ...planHead(config, input, { ...what, release: held }),
+        steps: [
+            // the webhook's block and registration follow the promote's last route, as in a deploy
+            ...withWebhookSteps(promoteSteps(strategyInput, hold.weight), config, held.container, {
+                nginxConfDir: input.nginxConfDir,
+                recorded: current.webhook,
+            }),
+            record(promoted, `record ${held.id} as current (previous: ${current.id}), the hold ended`),
+            ...pruned,
+            ...(images ? [images] : []),
+        ],
+        cleanup: [],
+        notes,
+        canary,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/engine.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/** Who holds the host lock and signs the audit line: the workflow run, or a local run. */
+function runHolder(env, url) {
+    return {
+        runId: env.GITHUB_RUN_ID ?? `local-${process.pid}`,
+        actor: env.GITHUB_ACTOR ?? 'unknown',
+        url,
+    };
+}
+/** A release id that sorts by time: 20261130-041503 (UTC). */
+function releaseIdAt(ms) {
+    const iso = new Date(ms).toISOString();
+    return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
+}
+const MAX_TTL = 900;
+/** TTL from the longest bounded step (+ a margin), refreshed every quarter of it by a timer. */
+function lockFor(longestStepSeconds, override) {
+    const ttlSeconds = override ?? Math.min(MAX_TTL, Math.max(120, Math.ceil(longestStepSeconds) + 60));
+    return { ttlSeconds, refreshSeconds: Math.max(1, Math.floor(ttlSeconds / 4)) };
+}
+/** The longest step a deploy with this config can plan (the same budgets strategies.ts gives). */
+function deployBudget(config, verifyPauseSeconds = 0) {
+    return (Math.max(config.healthTimeoutSeconds + config.gateWindowSeconds, config.gateWindowSeconds + verifyPauseSeconds, config.stepIntervalSeconds + verifyPauseSeconds, config.holdWatchSeconds + verifyPauseSeconds, config.drainSeconds, config.stopGraceSeconds, 60) +
+        verifyPauseSeconds +
+        30);
+}
+function rollbackBudget(settings) {
+    return (Math.max(settings.healthTimeoutSeconds + settings.gateWindowSeconds, settings.drainSeconds, settings.stopGraceSeconds, 60) + 30);
+}
+async function runJob(job, deps) {
+    const { exec, host, log, clock } = deps;
+    const started = clock.now();
+    const facts = newFacts();
+    if (job.dryRun) {
+        const { probe, plan } = await job.prepare(started);
+        log.info(`dry-run: nothing changes on ${exec.where}\n${planText(plan)}`);
+        assertSafe(plan);
+        return { dryRun: true, plan, probe, facts, totalMs: clock.now() - started };
+    }
+    const paths = host.appPaths(job.stateBase, job.app);
+    await exec.run(['mkdir', '-p', paths.dir]);
+    const lock = await host.acquireLock(exec, paths.lock, { ...deps.holder, startedAt: new Date(started).toISOString() }, {
+        ttlSeconds: job.lock.ttlSeconds,
+        timeoutSeconds: job.lockTimeoutSeconds,
+        // a cancel ends the wait for a busy lock at once (nothing was changed yet)
+        clock: abortableClock(clock, deps.signal),
+        log,
+    });
+    const lost = new AbortController();
+    let lockLost = false;
+    const stopRefresh = keepAlive(lock, job.lock.refreshSeconds, deps, (error) => {
+        lockLost = true;
+        log.error(errorMessage(error));
+        lost.abort('the deploy lock was lost');
+    });
+    const signal = deps.signal ? AbortSignal.any([deps.signal, lost.signal]) : lost.signal;
+    try {
+        const { probe, plan } = await job.prepare(clock.now());
+        log.info(planText(plan));
+        try {
+            assertSafe(plan);
+        }
+        catch (refused) {
+            // nothing changed, but the host's history says a plan was refused and why
+            await host
+                .appendAudit(exec, paths, {
+                at: new Date(clock.now()).toISOString(),
+                actor: deps.holder.actor,
+                url: deps.holder.url,
+                runId: deps.holder.runId,
+                action: job.kind === 'rollback' ? 'rollback' : `deploy ${plan.strategy}`,
+                release: plan.releaseId,
+                image: plan.image,
+                result: 'refused',
+                detail: errorMessage(refused),
+            })
+                .catch((error) => log.warn(`audit entry not written: ${errorMessage(error)}`));
+            throw refused;
+        }
+        let lastRefresh = clock.now();
+        const result = await execute(plan, {
+            exec,
+            clock,
+            log,
+            host,
+            paths,
+            proxy: probe.proxy,
+            httpTool: probe.httpTool,
+            healthPath: job.healthPath,
+            extraGates: job.extraGates,
+            facts,
+            secrets: job.secrets,
+            signal,
+            telegram: deps.telegram,
+        }, {
+            ...deps.hooks,
+            lockLost: () => lockLost,
+            between: async () => {
+                await deps.hooks?.between?.();
+                if (clock.now() - lastRefresh >= job.lock.refreshSeconds * 1000) {
+                    await lock.refresh().catch((error) => {
+                        if (!(error instanceof LockLostError)) {
+                            log.warn(`lock refresh failed, retrying: ${errorMessage(error)}`);
+                            return;
+                        }
+                        lockLost = true;
+                        lost.abort('the deploy lock was lost');
+                    });
+                    lastRefresh = clock.now();
+                }
+            },
+        });
+        const afterwards = result.ok ? undefined : await whereTrafficIs(plan, probe, result, exec);
+        if (afterwards)
+            log.info(afterwards);
+        await host
+            .appendAudit(exec, paths, {
+            at: new Date(clock.now()).toISOString(),
+            actor: deps.holder.actor,
+            url: deps.holder.url,
+            runId: deps.holder.runId,
+            ...job.audit(plan, result, facts, afterwards),
+        })
+            .catch((error) => log.warn(`audit entry not written: ${errorMessage(error)}`));
+        return {
+            dryRun: false,
+            plan,
+            probe,
+            result,
+            facts,
+            totalMs: clock.now() - started,
+            afterwards,
+        };
+    }
+    finally {
+        stopRefresh();
+        await lock
+            .release()
+            .catch((error) => log.warn(`lock not released: ${errorMessage(error)}`));
+    }
+}
+function keepAlive(lock, refreshSeconds, deps, onLost) {
+    const every = deps.every ??
+        ((ms, f) => {
+            const timer = setInterval(f, ms);
+            timer.unref();
+            return () => clearInterval(timer);
+        });
+    let busy = false;
+    let gone = false;
+    return every(refreshSeconds * 1000, () => {
+        if (busy || gone)
+            return;
+        busy = true;
+        lock.refresh().then(() => (busy = false), (error) => {
+            busy = false;
+            // taken over: stop; anything else (a connection being re-made): the next tick retries
+            if (error instanceof LockLostError) {
+                gone = true;
+                onLost(error);
+            }
+            else
+                deps.log.warn(`lock refresh failed, retrying: ${errorMessage(error)}`);
+        });
+    });
+}
+/**
+ * After a failed or cancelled run: the routing as the proxy reports it and which of the plan's
+ * containers run. With nginx, a reload command that failed leaves what nginx runs unknown: said so.
+ */
+async function whereTrafficIs(plan, probe, result, exec) {
+    const parts = [];
+    if (probe.proxy && plan.steps.some((s) => s.action.kind === 'route')) {
+        const routed = await probe.proxy.current(exec).catch(() => undefined);
+        parts.push(routed
+            ? `traffic: ${routingLine(plan, routed.filter((b) => b.weight > 0))} (as the ${probe.proxy.kind === 'nginx' ? 'nginx upstream file' : 'HAProxy runtime API'} says)`
+            : 'traffic: unknown (the proxy did not answer)');
+    }
+    // a read of the host after a failure (often over the connection that failed) never replaces
+    // the failure's own report: what could not be read is said, in brackets
+    try {
+        const list = await exec.run(listArgv(plan.app), { allowFailure: true });
+        const running = parseContainerList(list.stdout)
+            .filter((c) => c.state === 'running')
+            .map((c) => c.name);
+        parts.push(`running: ${running.join(', ') || 'nothing'}`);
+    }
+    catch (error) {
+        parts.push(`(could not read the host afterwards: ${errorMessage(error)})`);
+    }
+    if (result.routeUncertain)
+        parts.push(`a route or its undo reported a failure, so the proxy may still run another routing; kept running: ${result.keptRunning.join(', ') || 'see above'}`);
+    return parts.join('; ');
+}
+/** Some undo step failed or was not run: the host is not back where it was. */
+function undoFailed(result) {
+    return result.records.some((r) => r.status === 'undo-failed' || r.status === 'kept');
+}
+function outcome(kind, result) {
+    if (result.ok)
+        return 'success';
+    if (result.cancelled)
+        return 'cancelled';
+    if (kind === 'deploy' && !undoFailed(result))
+        return 'rolled-back';
+    return 'failure';
+}
+/**
+ * probe → plan → check → execute on one host. Dry-run stops after printing the plan (read-only
+ * commands only). Throws DeployError naming the failed step and gate, after the undos ran.
+ */
+async function deploy(config, deps) {
+    const releaseId = deps.releaseId ?? releaseIdAt(deps.clock.now());
+    for (const warning of config.warnings)
+        deps.log.warn(warning);
+    const pause = deps.extraGates?.length ? (deps.verifyPauseSeconds ?? 0) : 0;
+    const lock = lockFor(deployBudget(config, pause), deps.lockTtlSeconds);
+    let crossing;
+    const report = await runJob({
+        kind: 'deploy',
+        app: config.app,
+        stateBase: config.stateBase,
+        dryRun: config.dryRun,
+        lockTimeoutSeconds: config.lockTimeoutSeconds,
+        lock,
+        healthPath: config.healthPath,
+        extraGates: deps.extraGates ?? [],
+        secrets: {
+            envFile: config.envFile,
+            registryPassword: config.registry?.password,
+            webhookSecret: config.webhook?.secret,
+        },
+        prepare: async (now) => {
+            const probe = await probe_probe(deps.exec, config, deps);
+            const proxy = deps.proxy ? describeProxy(deps.proxy) : undefined;
+            // resume goes on from the held canary; anything else is refused while one is held
+            if (config.resume)
+                return {
+                    probe,
+                    plan: buildResumePlan({
+                        config,
+                        probe,
+                        lock,
+                        proxy,
+                        verifyPauseSeconds: pause,
+                        nginxConfDir: deps.proxy?.nginx?.confDir,
+                    }),
+                };
+            refuseWhileHeld(probe.state, 'deploy');
+            // A downgrade goes back as a rollback does: the same irreversible-migration rule, refused
+            // here, before the plan exists and anything changes.
+            if (config.downgrade)
+                crossing = planDowngrade(await withMigrationLabels(deps.exec, probe.state, deps.log), { id: releaseId, image: config.image.raw }, { force: config.force });
+            const plan = buildPlan({
+                config,
+                probe,
+                releaseId,
+                now: new Date(now).toISOString(),
+                proxy,
+                lock,
+                verifyPauseSeconds: pause,
+                nginxConfDir: deps.proxy?.nginx?.confDir,
+                holder: deps.holder,
+            });
+            if (crossing?.forced) {
+                const note = `force: downgrading past the irreversible migration of ${crossing.irreversible.map((r) => r.id).join(', ')}`;
+                plan.notes.push(note);
+                deps.log.warn(note);
+            }
+            return { probe, plan };
+        },
+        audit: (plan, result, facts, afterwards) => ({
+            action: config.resume ? `canary ${config.resume}` : `deploy ${config.strategy}`,
+            release: plan.releaseId,
+            image: plan.image,
+            result: result.ok && plan.canary?.phase === 'hold' ? 'held' : outcome('deploy', result),
+            detail: [
+                result.error
+                    ? [result.error.message, afterwards].filter(Boolean).join('; ')
+                    : plan.canary
+                        ? canaryLine(plan)
+                        : config.resume
+                            ? 'nothing held on this host, nothing to abort'
+                            : `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
+                crossing?.forced
+                    ? `downgrade forced past the irreversible migration of ${crossing.irreversible.map((r) => r.id).join(', ')}`
+                    : undefined,
+            ]
+                .filter(Boolean)
+                .join('; '),
+        }),
+    }, deps);
+    if (report.result && !report.result.ok)
+        throw new DeployError(report.result.error, report, report.result.failedGate);
+    return report;
+}
+/** What a held, promoted or aborted canary did, in one line (the audit's detail, the CLI). */
+function canaryLine(plan) {
+    const { phase, weight, held } = plan.canary;
+    const current = plan.current?.id ?? 'the current release';
+    if (phase === 'hold')
+        return `${held.id} held at ${weight}%, ${current} serves the rest`;
+    if (phase === 'promote')
+        return `${held.id} promoted from ${weight}% to 100%, previous ${current}`;
+    return `${held.id} aborted at ${weight}%: ${current} serves all traffic again, the canary removed`;
+}
+class DeployError extends StepError {
+    report;
+    gate;
+    constructor(cause, report, gate) {
+        const result = report.result;
+        const what = report.plan.kind === 'rollback' ? 'rollback' : 'deploy';
+        const canary = report.plan.canary;
+        const back = report.plan.kind === 'rollback'
+            ? `undone: ${report.plan.current?.id ?? 'the current release'} still serves`
+            : canary && canary.phase !== 'hold'
+                ? `undone: ${canary.held.id} is held at ${canary.weight}% again (resume: promote or abort)`
+                : `rolled back to ${report.plan.current?.id ?? 'nothing (first deploy)'}`;
+        const failedUndos = result.records.filter((r) => r.status === 'undo-failed' || r.status === 'kept');
+        const head = result.cancelled
+            ? `${what} cancelled`
+            : cause.message.slice(cause.step.length + 2);
+        const undone = failedUndos.length
+            ? `NOT rolled back: ${failedUndos.length} undo step(s) failed or were not run (${failedUndos.map((r) => r.title).join('; ')}); the next deploy converges the host`
+            : back;
+        super(cause.step, `${head}; ${undone}${report.afterwards ? `. Now: ${report.afterwards}` : ''}`);
+        this.report = report;
+        this.gate = gate;
+        this.name = what === 'rollback' ? 'RollbackError' : 'DeployError';
+    }
+}
+/** A failed rollback (its undos ran: the release it left still serves). */
+const RollbackError = (/* unused pure expression or super */ null && (DeployError));
+/**
+ * The image label `org.tg-devops.migration=irreversible` declares a release's migration
+ * irreversible even when the deploy did not record it: read for the releases a rollback crosses
+ * (docker image inspect, read-only). A release the state already marks keeps its mark.
+ */
+async function withMigrationLabels(exec, state, log) {
+    const cache = new Map();
+    const mark = async (r) => {
+        if (!r || r.irreversibleMigration !== undefined)
+            return r;
+        if (!cache.has(r.image)) {
+            const out = await exec.run(imageLabelsArgv(r.image), { allowFailure: true });
+            let value;
+            if (out.exitCode === 0) {
+                try {
+                    const label = parseMigrationLabel(out.stdout);
+                    value = label === undefined ? undefined : label === 'irreversible';
+                }
+                catch {
+                    log.warn(`labels of ${r.image} not readable: ${out.stdout.slice(0, 100)}`);
+                }
+            }
+            cache.set(r.image, value);
+        }
+        const value = cache.get(r.image);
+        return value === undefined ? r : { ...r, irreversibleMigration: value };
+    };
+    const history = [];
+    for (const r of state.history)
+        history.push((await mark(r)));
+    return {
+        app: state.app,
+        current: await mark(state.current),
+        previous: await mark(state.previous),
+        history,
+    };
+}
+/**
+ * A rollback is a plan of the same engine: the kept container of the target starts again (or is
+ * handed over to), gated, routed to, the current one drained by port and stopped; state.json
+ * swapped by a record step. Refused before any change: an unknown target, a pruned container,
+ * an irreversible migration crossed without force.
+ */
+async function rollback(settings, deps) {
+    const lock = lockFor(rollbackBudget(settings), deps.lockTtlSeconds);
+    let choice;
+    const report = await runJob({
+        kind: 'rollback',
+        app: settings.app,
+        stateBase: settings.stateBase,
+        dryRun: settings.dryRun,
+        lockTimeoutSeconds: settings.lockTimeoutSeconds,
+        lock,
+        healthPath: settings.healthPath,
+        extraGates: [],
+        secrets: {},
+        prepare: async () => {
+            const probe = await probe_probe(deps.exec, settings, deps);
+            refuseWhileHeld(probe.state, 'rollback');
+            const state = await withMigrationLabels(deps.exec, probe.state, deps.log);
+            choice = planRollback(state, settings.to, { force: settings.force });
+            if (!probe.containers.some((c) => c.name === choice.to.container))
+                throw new StepError('rollback', `${deps.exec.where}: the container ${choice.to.container} of release ${choice.to.id} is gone (pruned: keep-releases); deploy its image ${choice.to.image} again instead`);
+            const plan = buildRollbackPlan({
+                choice,
+                settings,
+                state: probe.state,
+                before: hostBefore(undefined, probe),
+                proxy: probe.proxy ? describeProxy(probe.proxy) : undefined,
+                lock,
+                webhook: { nginxConfDir: probe.proxy?.nginx?.confDir, registers: Boolean(deps.telegram) },
+            });
+            if (choice.forced)
+                deps.log.warn(plan.notes[1] ?? 'forced');
+            return { probe, plan };
+        },
+        audit: (plan, result, _facts, afterwards) => ({
+            action: 'rollback',
+            release: plan.release.id,
+            image: plan.release.image,
+            result: outcome('rollback', result),
+            detail: [
+                `from ${plan.current?.id}`,
+                settings.reason,
+                choice?.forced
+                    ? `forced past the irreversible migration of ${choice.irreversible.map((r) => r.id).join(', ')}`
+                    : undefined,
+                result.error?.message,
+                afterwards,
+            ]
+                .filter(Boolean)
+                .join('; '),
+        }),
+    }, deps);
+    const { servingAt, firstStepAt } = report.facts;
+    const full = {
+        ...report,
+        choice: choice,
+        switchMs: servingAt !== undefined && firstStepAt !== undefined ? servingAt - firstStepAt : undefined,
+    };
+    if (full.result && !full.result.ok)
+        throw new DeployError(full.result.error, full);
+    return full;
+}
+/**
+ * Prune (`tg-devops prune`): the deploy's prune steps alone, as a plan of this engine: under the
+ * lock, checked by the safety rules, audited (`prune`). Without a proxy: nothing is routed.
+ */
+async function prune(config, deps) {
+    const lock = lockFor(60 + 10 * 20);
+    return runJob({
+        kind: 'deploy',
+        app: config.app,
+        stateBase: config.stateBase,
+        dryRun: config.dryRun,
+        lockTimeoutSeconds: config.lockTimeoutSeconds,
+        lock,
+        extraGates: [],
+        secrets: {},
+        prepare: async () => {
+            const probe = await probe_probe(deps.exec, { ...config, healthPath: undefined }, deps);
+            return { probe, plan: buildPrunePlan(config, probe, lock) };
+        },
+        audit: (plan, result, facts) => ({
+            action: 'prune',
+            release: plan.releaseId,
+            result: result.ok ? 'success' : result.cancelled ? 'cancelled' : 'failure',
+            detail: result.error
+                ? result.error.message
+                : `${result.records.filter((r) => r.status === 'ok').length} of ${plan.steps.length} step(s) done${facts.freedBytes !== undefined ? `, ${facts.freedBytes} bytes freed` : ''}`,
+        }),
+    }, deps);
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/ports.ts
@@ -43818,7 +45891,14 @@ function deployHeadline(outcomes, dryRun, context = {}) {
         return `📝 dry-run: ${next} would ${before ? `replace ${before}` : 'be the first release'} on ${plural(total, 'host')}${how ? ` (${how})` : ''}; nothing changed`;
     const failed = outcomes.filter((o) => o.error);
     const served = outcomes.filter((o) => !o.error && o.report);
-    if (!failed.length && served.length === total && total > 0)
+    const everywhere = !failed.length && served.length === total && total > 0;
+    // a resume may find nothing held on some hosts (an empty plan): the canary's hosts speak
+    const canary = outcomes.find((o) => o.report?.plan.canary)?.report?.plan;
+    if (everywhere && canary)
+        return canaryHeadline(canary, total);
+    if (everywhere && outcomes.every((o) => !o.report?.plan.steps.length))
+        return `✅ nothing to do on ${plural(total, 'host')}: ${plan?.notes[0] ?? 'the plan is empty'}`;
+    if (everywhere)
         return `✅ ${next} serves on ${plural(total, 'host')} (${[how, before ? `replaced ${before}` : 'first release'].filter(Boolean).join(', ')})`;
     const partly = served.length ? `; ${next} serves on ${served.length} of ${total} hosts` : '';
     if (!failed.length)
@@ -43831,6 +45911,10 @@ function deployHeadline(outcomes, dryRun, context = {}) {
             ? `${next} failed at ${code(failedStep(o))}`
             : `${next} did not reach ${code(o.host)}`;
     const still = before ? `${before} still serves` : 'nothing served before, nothing serves now';
+    // a promote or an abort that failed and was undone: back where the hold was
+    const resumed = outcomes.find((x) => x.report?.plan.canary)?.report?.plan.canary;
+    if (resumed && resumed.phase !== 'hold' && failed.every(undone))
+        return `⏸️ ${versionOf(resumed.held)} is held at ${resumed.weight}% again: the ${resumed.phase} failed and was undone; ${why}${partly}`;
     if (report?.result?.cancelled && undone(o))
         return `⏹️ cancelled: ${still}${partly}`;
     if (!failed.every(undone)) {
@@ -43842,6 +45926,18 @@ function deployHeadline(outcomes, dryRun, context = {}) {
     return report && gotTraffic(report)
         ? `↩️ rolled back: ${still}; ${why}${partly}`
         : `🛑 refused: ${still}; ${why} and never got traffic${partly}`;
+}
+/** A canary held, promoted or aborted on every host: where the traffic is now. */
+function canaryHeadline(plan, total) {
+    const { phase, weight, held } = plan.canary;
+    const canary = versionOf(held);
+    const before = plan.current ? versionOf(plan.current) : 'the current release';
+    const hosts = plural(total, 'host');
+    if (phase === 'hold')
+        return `⏸️ ${canary} held at ${weight}% on ${hosts} (canary, ${before} serves the rest); promote or abort with \`resume\``;
+    if (phase === 'promote')
+        return `✅ ${canary} serves on ${hosts} (canary promoted from ${weight}%, replaced ${before})`;
+    return `↩️ canary aborted: ${before} serves all traffic again on ${hosts}; ${canary} (held at ${weight}%) removed`;
 }
 /** The rollback's headline: what serves again, or why not. */
 function rollbackHeadline(outcomes, dryRun, context = {}) {
@@ -43901,6 +45997,23 @@ function rollbackAdvice(outcomes, context = {}) {
     ];
     return `To roll back by hand: ${code(argv.join(' '))} (or the \`rollback\` action with \`to: ${previous.id}\`)`;
 }
+/** The webhook registration's outcome in one line (no secret), or undefined when none ran. */
+function webhookLine(w) {
+    switch (w?.registration) {
+        case 'set':
+            return `webhook registered: setWebhook ${code(w.url ?? '')} (${(w.reasons ?? []).join('; ')}), confirmed by getWebhookInfo`;
+        case 'unchanged':
+            return `webhook registration unchanged (${code(w.url ?? '')}): no setWebhook`;
+        case 'restored':
+            return 'webhook registration set back to what it was before this run';
+        case 'deleted':
+            return 'deleteWebhook: the token had a webhook set, removed before the poller started';
+        case 'none-set':
+            return 'no webhook set on the token: nothing to delete before the poller started';
+        default:
+            return undefined;
+    }
+}
 /** Each host's plan and steps, folded away. */
 function folded(lines, o) {
     const r = o.report;
@@ -43908,6 +46021,9 @@ function folded(lines, o) {
         return;
     if (r.facts.freedBytes !== undefined)
         lines.push('', `${code(o.host)}: images pruned, ${formatBytes(r.facts.freedBytes)} freed`);
+    const webhook = webhookLine(r.facts.webhook);
+    if (webhook)
+        lines.push('', `${code(o.host)}: ${webhook}`);
     lines.push('', `<details><summary><code>${escapeHtml(o.host)}</code>: the plan (${plural(r.plan.steps.length, 'step')})</summary>`, '', planMarkdown(r.plan), '', '</details>');
     if (r.result)
         lines.push('', `<details><summary><code>${escapeHtml(o.host)}</code>: steps as run (${humanDuration(r.totalMs)})</summary>`, '', '| step | status | time |', '| --- | --- | --- |', ...r.result.records.map((s) => `| ${summary_cell(s.title)} | ${s.status} | ${humanDuration(s.ms)} |`), '', '</details>');
@@ -50682,7 +52798,7 @@ function loadScopedRules(path, selectorText, range, options) {
     const workspace = (0,external_node_path_namespaceObject.resolve)(options.workspace ?? process.env.GITHUB_WORKSPACE ?? process.cwd());
     const full = (0,external_node_path_namespaceObject.resolve)(workspace, path);
     const inside = (0,external_node_path_namespaceObject.relative)(workspace, full);
-    if ((0,external_node_path_namespaceObject.isAbsolute)(path) || inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside)) {
+    if (!options.anywhere && ((0,external_node_path_namespaceObject.isAbsolute)(path) || inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside))) {
         throw new InputError(options.input, `must be a path inside the repository, got ${JSON.stringify(path)}`);
     }
     let text;
@@ -51049,6 +53165,24 @@ function verifyGates(options, deps) {
         });
     }
     return gates;
+}
+/**
+ * With webhook-url and a token, the post-switch window watches getWebhookInfo (last_error_date
+ * after the deploy started fails it, so Telegram's own delivery errors roll the deploy back), as
+ * verify-telegram-bot-token would. The registration step confirms the url itself: the window
+ * asks only for one to be set (a canary's early gates run before the url may change).
+ */
+function withWebhookWatch(verify, config, defaults) {
+    if (!config.webhook || !config.telegram || verify?.checks.telegram)
+        return verify;
+    const telegram = { token: config.telegram.token, apiUrl: config.telegram.apiUrl };
+    if (verify)
+        return { ...verify, checks: { ...verify.checks, telegram } };
+    return {
+        checks: { http: [], logPatterns: [], telegram, telegramApiUrl: config.telegram.apiUrl },
+        onInconclusive: 'pause',
+        pauseSeconds: defaults.pauseSeconds,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/notify/message.ts
@@ -51534,6 +53668,20 @@ function removeSavedSshMaterial(getState) {
 
 
 
+
+/**
+ * The Bot API for the webhook steps: the token registered as a secret (it reaches only the Bot
+ * API URL) and the run's fetch (a runner's proxy settings hold).
+ */
+function telegramApi(telegram, deps) {
+    if (!telegram)
+        return undefined;
+    deps.log.secret(telegram.token);
+    return botApi(telegram.token, {
+        fetch: deps.fetch,
+        apiUrl: telegram.apiUrl,
+    });
+}
 /**
  * Runs `body` on each host over a verified session, `batchSize` hosts at a time; stops after a
  * batch with a failure, or when cancelled. The key material is removed at the end.
@@ -51619,6 +53767,47 @@ function partialHosts(outcomes, targets) {
         return [];
     return outcomes.filter((o) => !o.error && o.report?.result?.ok === true);
 }
+/** What the engine gets on one host of a partial undo (the run's own deps, the host's session). */
+function onHostDeps(session, request, deps) {
+    return {
+        exec: session,
+        host: deps.host ?? hostPrimitives,
+        proxy: request.proxy,
+        clock: deps.clock,
+        log: deps.log,
+        holder: request.holder,
+        signal: deps.signal,
+    };
+}
+/**
+ * canary-hold over several hosts, one failed while others held their canary: those abort it
+ * (the engine's abort plan, resume: abort), so no host is left held and every host serves the
+ * release it served before. A rollback would be refused there (a hold refuses it).
+ */
+async function abortPartial(request, took, deps) {
+    const names = new Set(took.map((o) => o.host));
+    const targets = request.targets.filter((t) => names.has(formatTarget(t)));
+    if (deps.signal?.aborted)
+        return targets.map((t) => ({
+            host: formatTarget(t),
+            error: 'cancelled before the abort started',
+        }));
+    const config = {
+        ...request.config,
+        canaryHold: undefined,
+        holdWatchSeconds: 0,
+        resume: 'abort',
+    };
+    const outcomes = await onHosts({ ...request, targets, batchSize: targets.length }, deps, (session, host) => deps.log.group(`rollback-on-partial: abort the held canary on ${host}`, () => deploy(config, onHostDeps(session, request, deps))), (error) => (error instanceof DeployError ? { report: error.report } : {}));
+    return outcomes.map((o) => {
+        const serving = o.report?.plan.current;
+        return {
+            host: o.host,
+            error: o.error,
+            aborted: !o.error && serving ? { id: serving.id, image: serving.image } : undefined,
+        };
+    });
+}
 /**
  * Rolls back the hosts that took the release, each to the release its deploy replaced (its plan's
  * current), all of them tried (one batch: a failure on one does not leave the next one split).
@@ -51652,15 +53841,7 @@ async function rollBackPartial(request, took, failedHost, deps) {
         gateWindowSeconds: config.gateWindowSeconds,
         lockTimeoutSeconds: config.lockTimeoutSeconds,
         reason: `rollback-on-partial: ${failedHost} failed`,
-    }, {
-        exec: session,
-        host: deps.host ?? hostPrimitives,
-        proxy: request.proxy,
-        clock: deps.clock,
-        log: deps.log,
-        holder: request.holder,
-        signal: deps.signal,
-    })), (error) => (error instanceof DeployError ? { report: error.report } : {}));
+    }, { ...onHostDeps(session, request, deps), telegram: telegramApi(config.telegram, deps) })), (error) => (error instanceof DeployError ? { report: error.report } : {}));
     for (const o of outcomes)
         done.push({ host: o.host, report: o.report, error: o.error });
     return done;
@@ -51688,13 +53869,16 @@ function hostReleases(hosts, outcomes, rollbacks, released, dryRun) {
                 : { host, result: 'failed', release: null, image: null, detail: o.error };
         }
         const back = rollbacks.find((r) => r.host === host);
-        if (back && !back.error && back.report)
+        const to = back?.report?.choice.to ?? back?.aborted;
+        if (back && !back.error && to)
             return {
                 host,
                 result: 'rolled-back',
-                release: back.report.choice.to.id,
-                image: back.report.choice.to.image,
-                detail: `rollback-on-partial: back from ${released.id}`,
+                release: to.id,
+                image: to.image,
+                detail: back.aborted
+                    ? `rollback-on-partial: the canary ${released.id} aborted`
+                    : `rollback-on-partial: back from ${released.id}`,
             };
         if (back)
             return {
@@ -51754,6 +53938,8 @@ function hostsMarkdown(hosts, rolledBack = []) {
 
 
 
+
+
 /** The version a notification names: the tag, else the short digest. */
 function deploy_versionOf(config) {
     const { tag, digest } = config.image;
@@ -51779,7 +53965,14 @@ async function runDeploy(request, deps) {
     const { config, releaseId } = request;
     const { log, clock } = deps;
     refuseManyPollers(config.botMode, request.targets.length);
-    const fetchFn = deps.fetch ?? ((url, init) => fetch(url, init));
+    const fetchFn = deps.fetch;
+    // the deploy's own Bot API calls (setWebhook, deleteWebhook): the token only in their URL
+    if (config.webhook?.secret)
+        log.secret(config.webhook.secret);
+    const telegram = telegramApi(config.telegram, { log, fetch: fetchFn });
+    const verifyOptions = withWebhookWatch(request.verify, config, {
+        pauseSeconds: Number(defaultOf(DEPLOY_SCHEMA, 'verify-pause')),
+    });
     const tell = async (event, details) => {
         const n = request.notify;
         if (config.dryRun || !n || (!n.targets.telegram && !n.targets.webhook))
@@ -51819,8 +54012,8 @@ async function runDeploy(request, deps) {
         const released = { id: releaseId, image: config.image.raw };
         try {
             outcomes = await onHosts(request, deps, (session, host) => {
-                const extraGates = request.verify
-                    ? verifyGates(request.verify, { fetch: fetchFn, clock })
+                const extraGates = verifyOptions
+                    ? verifyGates(verifyOptions, { fetch: fetchFn, clock })
                     : [];
                 return log.group(`${config.dryRun ? 'plan for' : 'deploy to'} ${host}`, () => deploy(config, {
                     exec: session,
@@ -51830,9 +54023,10 @@ async function runDeploy(request, deps) {
                     log,
                     releaseId,
                     extraGates,
-                    verifyPauseSeconds: request.verify?.pauseSeconds,
+                    verifyPauseSeconds: verifyOptions?.pauseSeconds,
                     holder: request.holder,
                     signal: deps.signal,
+                    telegram,
                 }));
             }, (error) => error instanceof DeployError
                 ? { report: error.report, gate: error.gate }
@@ -51843,7 +54037,11 @@ async function runDeploy(request, deps) {
             const failedHost = outcomes.find((o) => o.error)?.host ?? 'a cancel';
             if (took.length && config.rollbackOnPartial) {
                 log.error(`rollback-on-partial: ${failedHost} failed; rolling back ${took.map((o) => o.host).join(', ')}`);
-                rollbacks = await rollBackPartial(request, took, failedHost, deps).catch((error) => took.map((o) => ({ host: o.host, error: errorMessage(error) })));
+                // a held canary is aborted (a hold refuses a rollback); a release is rolled back
+                const back = config.canaryHold !== undefined
+                    ? abortPartial(request, took, deps)
+                    : rollBackPartial(request, took, failedHost, deps);
+                rollbacks = await back.catch((error) => took.map((o) => ({ host: o.host, error: errorMessage(error) })));
                 for (const r of rollbacks.filter((x) => x.error))
                     log.error(`rollback-on-partial FAILED on ${r.host}: it still runs ${releaseId} while the failed host does not: ${r.error}`);
             }
@@ -51871,11 +54069,13 @@ async function runDeploy(request, deps) {
         const hosts = hostReleases(hostNames, outcomes, rollbacks, released, config.dryRun);
         const planFile = writePlans('deploy', outcomes, deps);
         const first = outcomes.find((o) => o.report)?.report;
+        const canary = canaryPlan(outcomes)?.canary;
         const outputs = {
             image: config.image.raw,
             'previous-image': first?.plan.current?.image ?? '',
             color: first?.plan.color,
-            'release-id': releaseId,
+            'release-id': canary ? canary.held.id : releaseId,
+            ...canaryOutputs(outcomes, config.dryRun),
             'gap-ms': first?.facts.gapMs,
             'freed-bytes': freedBytes(outcomes),
             'plan-file': planFile,
@@ -51912,14 +54112,18 @@ async function runDeploy(request, deps) {
         if (deployment)
             await deployment
                 .status(failure ? 'failure' : 'success', !failure
-                ? `release ${releaseId} is live`
+                ? canary
+                    ? canaryLine(canaryPlan(outcomes))
+                    : `release ${releaseId} is live`
                 : event === 'rollback'
                     ? 'deploy failed, rolled back'
                     : 'deploy failed')
                 .catch((error) => log.warn(`GitHub deployment status not set: ${errorMessage(error)}`));
         told = true;
         if (!failure)
-            await tell('success', `release ${releaseId} is live on ${outcomes.length} host(s)`);
+            await tell('success', canary
+                ? `${canaryLine(canaryPlan(outcomes))} on ${outcomes.length} host(s)`
+                : `release ${releaseId} is live on ${outcomes.length} host(s)`);
         else
             await tell(event, failure);
         return { outcomes, failure, outputs };
@@ -51929,6 +54133,27 @@ async function runDeploy(request, deps) {
             await tell('failure', errorMessage(error));
         throw error;
     }
+}
+/**
+ * held and canary-weight: whether the canary is held now on every host this run reached, and the
+ * share of traffic it has there (a hold: its weight; promoted: 100; aborted or failed: 0). Empty
+ * for a run without canary-hold or resume.
+ */
+/** The plan of the first host whose run held, promoted or aborted a canary. */
+const canaryPlan = (outcomes) => outcomes.find((o) => o.report?.plan.canary)?.report?.plan;
+function canaryOutputs(outcomes, dryRun) {
+    const plan = canaryPlan(outcomes);
+    if (!plan?.canary || dryRun)
+        return { held: undefined, 'canary-weight': undefined };
+    const ok = outcomes.length > 0 && outcomes.every((o) => !o.error && o.report);
+    const { phase, weight } = plan.canary;
+    const held = ok && phase === 'hold';
+    // a failed promote's undos route back to the hold; a failed hold or abort ends at 0 or held
+    const failedWeight = phase === 'hold' ? 0 : weight;
+    return {
+        held: String(held || (!ok && phase !== 'hold')),
+        'canary-weight': !ok ? failedWeight : phase === 'hold' ? weight : phase === 'promote' ? 100 : 0,
+    };
 }
 /** Bytes the image prunes freed on all hosts; undefined when no host pruned an image. */
 function freedBytes(outcomes) {
@@ -52018,6 +54243,7 @@ function proxyResolver(app, kind, raw) {
 
 async function runRollback(request, deps) {
     const { settings } = request;
+    const telegram = telegramApi(settings.telegram, deps);
     let outcomes = [];
     try {
         outcomes = await onHosts({ ...request, batchSize: 1 }, deps, (session, host) => deps.log.group(`${settings.dryRun ? 'plan for' : 'roll back'} ${host}`, () => rollback(settings, {
@@ -52028,6 +54254,7 @@ async function runRollback(request, deps) {
             log: deps.log,
             holder: request.holder,
             signal: deps.signal,
+            telegram,
         })), (error) => (error instanceof DeployError ? { report: error.report } : {}));
     }
     finally {
@@ -52073,496 +54300,7 @@ async function tell(request, outcomes, failed, deps) {
         details: failed
             ? `rollback failed on ${failed.host}: ${failed.error}`
             : `rolled back from ${choice?.from.id ?? '?'} on ${done.map((o) => o.host).join(', ')}${settings.reason ? `: ${settings.reason}` : ''}${choice?.forced ? ' (forced past an irreversible migration)' : ''}`,
-    }, n.targets, { fetch: deps.fetch ?? ((url, init) => fetch(url, init)), clock: deps.clock, log: deps.log }).catch((error) => deps.log.warn(`notify: ${String(error)}`));
-}
-
-;// CONCATENATED MODULE: ./src/deploy/config.ts
-
-
-
-
-
-
-
-
-/** The raw strings buildConfig takes, from the schema's checked values (action or CLI). */
-const RAW_DEPLOY_INPUTS = [
-    'app',
-    'image',
-    'bot-mode',
-    'strategy',
-    'container-port',
-    'host-ports',
-    'health-path',
-    'env',
-    'volumes',
-    'cpus',
-    'memory',
-    'network',
-    'docker-options',
-    'registry',
-    'registry-username',
-    'registry-password',
-    'canary-steps',
-    'step-interval',
-    'drain-seconds',
-    'stop-grace',
-    'gate-window',
-    'health-timeout',
-    'pre-deploy',
-    'command',
-    'singleton',
-    'backup',
-    'backup-keep',
-    'backup-database-url-variable',
-    'lock-timeout',
-    'keep-releases',
-    'min-free-disk',
-    'dry-run',
-    'downgrade',
-    'force',
-    'rollback-on-partial',
-    'state-dir',
-    'proxy',
-];
-function rawDeployInputsFrom(values) {
-    const raw = {};
-    for (const name of RAW_DEPLOY_INPUTS)
-        raw[name] = values.raw(name);
-    return raw;
-}
-/**
- * The deploy window's mode for the one on-inconclusive vocabulary: fail holds promotion for
- * verify-pause seconds, then fails (the window's `pause`); pass lets it pass (`promote`).
- */
-function windowModeFor(choice) {
-    return choice === 'pass' ? 'promote' : 'pause';
-}
-/** The defaults buildConfig applies, from the schema (src/inputs/entries.ts). */
-const DEFAULTED = [
-    'container-port',
-    'host-ports',
-    'canary-steps',
-    'step-interval',
-    'drain-seconds',
-    'stop-grace',
-    'gate-window',
-    'health-timeout',
-    'backup-keep',
-    'backup-database-url-variable',
-    'lock-timeout',
-    'keep-releases',
-    'min-free-disk',
-    'state-dir',
-];
-const DEFAULTS = Object.fromEntries(DEFAULTED.map((name) => [name, defaultOf(DEPLOY_SCHEMA, name)]));
-/** A whole number within the schema's limits for the input. */
-function integerInput(name, value) {
-    return parseInteger(name, value, integerLimits(DEPLOY_SCHEMA, name));
-}
-function buildConfig(raw) {
-    const get = (name) => {
-        const value = raw[name];
-        return (value ?? '').trim();
-    };
-    const orDefault = (name) => get(name) || DEFAULTS[name];
-    const warnings = [];
-    const app = parseAppName(get('app'));
-    const image = parseImageRef(get('image'), 'image');
-    if (!image.digest) {
-        warnings.push(`image ${image.raw} is a mutable tag: prefer a digest reference (…@sha256:…) so what was tested is what runs`);
-    }
-    const botMode = parseEnum('bot-mode', get('bot-mode'), BOT_MODES);
-    if (!botMode)
-        throw new InputError('bot-mode', `is required: one of ${BOT_MODES.join(', ')}`);
-    const singleton = botMode === 'polling' ||
-        botMode === 'mtproto' ||
-        (get('singleton') ? parseBoolean('singleton', get('singleton')) : false);
-    const givenStrategy = parseEnum('strategy', get('strategy'), STRATEGIES);
-    const strategy = givenStrategy ?? (singleton ? 'handover' : defaultStrategy(botMode));
-    checkStrategy(botMode, strategy);
-    if (singleton && strategy !== 'handover')
-        throw new InputError('singleton', `a singleton process must never run twice, and ${strategy} runs the old and the new one at once: use strategy handover (or leave it empty)`);
-    const containerPort = integerInput('container-port', orDefault('container-port'));
-    const ports = orDefault('host-ports')
-        .split(/[\s,]+/)
-        .filter(Boolean);
-    if (ports.length !== 2)
-        throw new InputError('host-ports', 'expected two loopback ports, "BLUE,GREEN" (e.g. 8001,8002)');
-    const hostPorts = {
-        blue: parsePort('host-ports', ports[0]),
-        green: parsePort('host-ports', ports[1]),
-    };
-    if (hostPorts.blue === hostPorts.green)
-        throw new InputError('host-ports', 'the blue and green ports must differ');
-    const healthPath = get('health-path') ? parseHealthPath(get('health-path')) : undefined;
-    if (strategy !== 'handover' && botMode === 'webhook' && !healthPath) {
-        throw new InputError('health-path', `is required for ${strategy}: traffic moves only to a color that answers it`);
-    }
-    const env = parseDotenv(raw.env ?? '');
-    const volumes = parseVolumes(get('volumes'));
-    const cpus = get('cpus') ? parseCpus(get('cpus')) : undefined;
-    const memory = get('memory') ? parseMemory(get('memory')) : undefined;
-    const network = get('network') ? parseNetwork(get('network')) : undefined;
-    const extraOptions = parseDockerOptions(raw['docker-options'] ?? '');
-    const registryServer = get('registry');
-    const username = get('registry-username');
-    const password = raw['registry-password'] ?? '';
-    let registry;
-    if (username || password.trim()) {
-        if (!username)
-            throw new InputError('registry-username', 'is required when registry-password is set');
-        if (!password.trim())
-            throw new InputError('registry-password', 'is required when registry-username is set');
-        if (!/^[A-Za-z0-9_][A-Za-z0-9._@+-]{0,255}$/.test(username))
-            throw new InputError('registry-username', 'letters, digits and . _ @ + - only (as registries accept), not starting with - or .');
-        const server = registryServer || image.registry;
-        if (!server)
-            throw new InputError('registry', 'is required with registry credentials when the image names no registry');
-        registry = { server: parseRegistryHost(server), username, password: password.trim() };
-    }
-    else if (registryServer) {
-        parseRegistryHost(registryServer);
-    }
-    const canarySteps = parseCanarySteps(orDefault('canary-steps'));
-    const seconds = (name) => integerInput(name, orDefault(name));
-    const preDeploy = get('pre-deploy') ? splitCommand(get('pre-deploy'), 'pre-deploy') : undefined;
-    const command = get('command') ? splitCommand(get('command'), 'command') : undefined;
-    let backup;
-    const backupKind = get('backup');
-    // Validated even without a backup: a bad value is a mistake worth knowing about now.
-    const backupKeep = seconds('backup-keep');
-    const variable = orDefault('backup-database-url-variable');
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
-        throw new InputError('backup-database-url-variable', 'must be an environment variable name');
-    if (backupKind) {
-        parseChoice('backup', backupKind, ['postgres']);
-        if (!env.keys.includes(variable))
-            throw new InputError('backup', `needs ${variable} in the env input (the database the bot uses) to dump it`);
-        backup = { kind: 'postgres', keep: backupKeep, databaseUrlVariable: variable };
-    }
-    const dryRun = get('dry-run') ? parseBoolean('dry-run', get('dry-run')) : false;
-    const flag = (name, unset) => get(name) ? parseBoolean(name, get(name)) : unset;
-    const proxy = parseEnum('proxy', get('proxy'), PROXY_KINDS) ?? (botMode === 'webhook' ? 'nginx' : 'none');
-    if (strategy === 'canary' && proxy === 'none')
-        throw new InputError('proxy', 'canary moves traffic weights: it needs nginx or haproxy');
-    return {
-        app,
-        image,
-        botMode,
-        strategy,
-        containerPort,
-        hostPorts,
-        healthPath,
-        envFile: env.text,
-        envKeys: env.keys,
-        volumes,
-        cpus,
-        memory,
-        network,
-        extraOptions,
-        registry,
-        canarySteps,
-        stepIntervalSeconds: seconds('step-interval'),
-        drainSeconds: seconds('drain-seconds'),
-        stopGraceSeconds: seconds('stop-grace'),
-        gateWindowSeconds: seconds('gate-window'),
-        healthTimeoutSeconds: seconds('health-timeout'),
-        preDeploy,
-        command,
-        singleton,
-        backup,
-        lockTimeoutSeconds: seconds('lock-timeout'),
-        keepReleases: seconds('keep-releases'),
-        minFreeDiskMiB: seconds('min-free-disk'),
-        dryRun,
-        downgrade: flag('downgrade', false),
-        force: flag('force', false),
-        rollbackOnPartial: flag('rollback-on-partial', true),
-        stateBase: parseStateDir(orDefault('state-dir')),
-        proxy,
-        warnings,
-    };
-}
-function defaultStrategy(mode) {
-    return mode === 'polling' || mode === 'mtproto' ? 'handover' : 'blue-green';
-}
-function checkStrategy(mode, strategy) {
-    if ((mode === 'polling' || mode === 'mtproto') && strategy !== 'handover') {
-        const why = mode === 'polling'
-            ? 'two getUpdates pollers on one token get 409 Conflict and updates are lost'
-            : 'two holders of one MTProto session can get it invalidated for good (AUTH_KEY_DUPLICATED)';
-        throw new InputError('strategy', `${strategy} runs two instances at once, which a ${mode} bot must never do: ${why}. Use handover.`);
-    }
-    if (mode === 'worker' && strategy === 'canary')
-        throw new InputError('strategy', 'canary splits HTTP traffic; a worker takes none: use blue-green');
-}
-const config_APP_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
-function parseAppName(value) {
-    if (!value)
-        throw new InputError('app', 'is required: the service name, e.g. mybot');
-    if (!config_APP_NAME.test(value) || value.includes('--'))
-        throw new InputError('app', `${JSON.stringify(value)} is not a valid name: 2-40 characters, lowercase letters, digits and single hyphens, starting with a letter`);
-    return value;
-}
-// The docker reference grammar (distribution/reference), without the rare uppercase-host forms.
-const DOMAIN_PART = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN = `(?:${DOMAIN_PART}(?:\\.${DOMAIN_PART})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
-const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = 'sha256:[a-f0-9]{64}';
-const REFERENCE = new RegExp(`^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`);
-function parseImageRef(value, input = 'image') {
-    if (!value)
-        throw new InputError(input, 'is required: an image reference, ideally by digest');
-    const match = REFERENCE.exec(value);
-    if (!match || value.length > 512)
-        throw new InputError(input, `${JSON.stringify(value)} is not an image reference: [registry/]name[:tag][@sha256:<64 hex>]`);
-    let registry = match[1];
-    let repository = match[2];
-    // "name/rest" where name has no dot, colon and is not localhost: part of the path, not a host.
-    if (registry && !/[.:[]/.test(registry) && registry !== 'localhost') {
-        repository = `${registry}/${repository}`;
-        registry = undefined;
-    }
-    if (registry && /[A-Z]/.test(registry) === false && repository.length > 255)
-        throw new InputError(input, 'the repository name is longer than 255 characters');
-    return { raw: value, registry, repository, tag: match[3], digest: match[4] };
-}
-function parseRegistryHost(value) {
-    if (!new RegExp(`^${DOMAIN}$`).test(value))
-        throw new InputError('registry', `${JSON.stringify(value)} is not a registry host[:port]`);
-    return value;
-}
-function parseEnum(input, value, allowed) {
-    return value ? parseChoice(input, value, allowed) : undefined;
-}
-function parsePort(input, value) {
-    return parseInteger(input, value, { min: 1, max: 65535 });
-}
-function parseHealthPath(value) {
-    if (!/^\/[A-Za-z0-9._~/-]*(?:\?[A-Za-z0-9._~=&%-]*)?$/.test(value) || value.includes('..'))
-        throw new InputError('health-path', `${JSON.stringify(value)} is not a plain URL path such as /health`);
-    return value;
-}
-/** dotenv text: KEY=VALUE lines, # comments, optional `export ` and one pair of outer quotes. */
-function parseDotenv(text) {
-    const keys = [];
-    const out = [];
-    text.split(/\r?\n/).forEach((line, index) => {
-        const trimmed = line.trim();
-        if (!trimmed || trimmed.startsWith('#'))
-            return;
-        const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(trimmed);
-        // Never echo the line: it may hold a secret. The line number and key are enough.
-        if (!match)
-            throw new InputError('env', `line ${index + 1} is not KEY=VALUE (a letter or _ first, then letters, digits, _)`);
-        const key = match[1];
-        let value = match[2];
-        const quoted = /^(['"])(.*)\1$/.exec(value);
-        if (quoted)
-            value = quoted[2];
-        if (keys.includes(key))
-            throw new InputError('env', `line ${index + 1}: ${key} is set twice`);
-        if (value.includes('\0'))
-            throw new InputError('env', `line ${index + 1}: NUL byte in ${key}`);
-        keys.push(key);
-        out.push(`${key}=${value}`);
-    });
-    return { text: out.length ? `${out.join('\n')}\n` : '', keys };
-}
-/**
- * Host paths a bot never mounts: the path itself, anything beneath it, and any directory that
- * holds it (mounting /var shows /var/lib/docker; mounting / shows everything). Checked on the
- * normalised path, so `//etc`, `/etc/.` and `/var//run/docker.sock` meet the same rule.
- */
-const FORBIDDEN_MOUNTS = [
-    '/proc',
-    '/sys',
-    '/dev',
-    '/boot',
-    '/root',
-    '/run',
-    '/var/run',
-    '/var/lib/docker',
-    '/var/lib/containerd',
-    '/etc/docker',
-    '/etc/ssh',
-    '/etc/sudoers',
-    '/etc/sudoers.d',
-    '/etc/shadow',
-    '/etc/gshadow',
-];
-/** A container engine's API socket: whoever holds it controls every container on the host. */
-const ENGINE_SOCKET = /^(?:docker|containerd|podman|dockershim)\.sock$/;
-/** An absolute host path with `//`, `.` segments and trailing slashes resolved ('..' refused earlier). */
-function normaliseHostPath(path) {
-    const normal = external_node_path_namespaceObject.posix.normalize(path);
-    return normal.length > 1 ? normal.replace(/\/+$/, '') : '/';
-}
-/** Why a host path may not be mounted, or undefined when it may. */
-function forbiddenMount(normal) {
-    const name = normal.slice(normal.lastIndexOf('/') + 1);
-    if (ENGINE_SOCKET.test(name))
-        return 'a container engine socket gives the bot control of every container on the host';
-    const within = (dir, path) => path === dir || path.startsWith(`${dir}/`);
-    for (const system of FORBIDDEN_MOUNTS) {
-        if (within(system, normal))
-            return `${system} is a system path`;
-        if (normal === '/' || within(normal, system))
-            return `it holds ${system}, a system path`;
-    }
-    return undefined;
-}
-function parseVolumes(value) {
-    return value
-        .split(/\r?\n|,/)
-        .map((s) => s.trim())
-        .filter((s) => s && !s.startsWith('#'))
-        .map((spec) => {
-        const parts = spec.split(':');
-        const [source, target, mode, ...rest] = parts;
-        const bad = (why) => new InputError('volumes', `${JSON.stringify(spec)}: ${why} (expected host:container[:ro])`);
-        if (!source ||
-            !target ||
-            rest.length ||
-            (mode !== undefined && mode !== 'ro' && mode !== 'rw'))
-            throw bad('wrong shape');
-        const pathChars = /^[A-Za-z0-9._/@+-]+$/;
-        for (const p of [source, target]) {
-            if (!pathChars.test(p))
-                throw bad('only letters, digits and . _ / @ + - are allowed');
-            if (p.split('/').includes('..'))
-                throw bad('".." is not allowed');
-        }
-        if (!target.startsWith('/'))
-            throw bad('the container path must be absolute');
-        if (source.startsWith('/')) {
-            const normal = normaliseHostPath(source);
-            const why = forbiddenMount(normal);
-            if (why)
-                throw bad(`mounting ${normal} is refused: ${why}`);
-            return { source: normal, target: normaliseHostPath(target), readOnly: mode === 'ro' };
-        }
-        if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source))
-            throw bad('a named volume is letters, digits, _ . -');
-        return { source, target: normaliseHostPath(target), readOnly: mode === 'ro' };
-    });
-}
-function parseCpus(value) {
-    if (!/^\d{1,3}(?:\.\d{1,3})?$/.test(value) || Number(value) <= 0)
-        throw new InputError('cpus', `expected a positive number of CPUs such as 0.5 or 2, got ${JSON.stringify(value)}`);
-    return value;
-}
-function parseMemory(value) {
-    const match = /^(\d{1,12})([bkmg])?$/i.exec(value);
-    if (!match)
-        throw new InputError('memory', `expected a size such as 256m or 1g, got ${JSON.stringify(value)}`);
-    const units = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
-    const bytes = Number(match[1]) * units[(match[2] ?? 'b').toLowerCase()];
-    if (bytes < 6 * 1024 ** 2)
-        throw new InputError('memory', 'docker needs at least 6m');
-    return value.toLowerCase();
-}
-function parseNetwork(value) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(value))
-        throw new InputError('network', `${JSON.stringify(value)} is not a docker network name`);
-    if (value === 'none')
-        throw new InputError('network', '"none" leaves the bot without network');
-    return value;
-}
-/** The docker run options a bot may add, each with the grammar of its value (undefined: a flag). */
-const DOCKER_OPTIONS = {
-    '--cap-drop': /^(?:ALL|[A-Z_]{2,32})$/,
-    '--read-only': undefined,
-    '--init': undefined,
-    '--user': /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$/,
-    '--log-driver': /^(?:json-file|local|journald|syslog|none)$/,
-    '--log-opt': /^[a-z][a-z0-9_.-]{0,40}=[A-Za-z0-9_.:/,-]{1,200}$/,
-    '--pids-limit': /^-?\d{1,7}$/,
-    '--ulimit': /^[a-z]{2,12}=-?\d{1,12}(?::-?\d{1,12})?$/,
-    '--tmpfs': /^\/[A-Za-z0-9._/-]{0,200}(?::[a-z0-9=,]{1,100})?$/,
-    '--security-opt': /^no-new-privileges(?::true)?$/,
-    '--stop-signal': /^(?:SIG)?[A-Z0-9]{2,8}$/,
-    '--shm-size': /^\d{1,6}[bkmg]?$/,
-};
-const ALLOWED_DOCKER_OPTIONS = Object.keys(DOCKER_OPTIONS);
-/**
- * Extra `docker run` options, one per line (or several on a line): `--name=value`, `--name value`
- * or `--flag`. Only the allow-list passes; each option becomes ONE argv token `--name=value`.
- */
-function parseDockerOptions(text) {
-    const tokens = text
-        .split(/\s+/)
-        .map((t) => t.trim())
-        .filter(Boolean);
-    const out = [];
-    for (let i = 0; i < tokens.length; i++) {
-        const token = tokens[i];
-        const eq = token.indexOf('=');
-        const name = eq > 0 ? token.slice(0, eq) : token;
-        if (!Object.hasOwn(DOCKER_OPTIONS, name))
-            throw new InputError('docker-options', `${JSON.stringify(name)} is not allowed; allowed: ${ALLOWED_DOCKER_OPTIONS.join(', ')}`);
-        const grammar = DOCKER_OPTIONS[name];
-        if (!grammar) {
-            if (eq > 0)
-                throw new InputError('docker-options', `${name} takes no value`);
-            out.push(name);
-            continue;
-        }
-        let value;
-        if (eq > 0)
-            value = token.slice(eq + 1);
-        else {
-            value = tokens[i + 1];
-            i++;
-        }
-        if (value === undefined || !grammar.test(value))
-            throw new InputError('docker-options', `${name} needs a value like ${exampleFor(name)}`);
-        out.push(`${name}=${value}`);
-    }
-    return out;
-}
-function exampleFor(name) {
-    const examples = {
-        '--cap-drop': 'ALL',
-        '--user': '1000:1000',
-        '--log-opt': 'max-size=10m',
-        '--pids-limit': '200',
-        '--ulimit': 'nofile=1024:2048',
-        '--tmpfs': '/tmp:size=64m',
-        '--security-opt': 'no-new-privileges',
-        '--log-driver': 'json-file',
-        '--stop-signal': 'SIGINT',
-        '--shm-size': '64m',
-    };
-    return examples[name] ?? 'the documented form';
-}
-function parseCanarySteps(value) {
-    const parts = value
-        .split(/[\s,]+/)
-        .filter(Boolean)
-        .map((p) => {
-        if (!/^\d{1,3}$/.test(p))
-            throw new InputError('canary-steps', `expected percentages such as 10,50,100, got ${JSON.stringify(p)}`);
-        return Number(p);
-    });
-    if (!parts.length)
-        throw new InputError('canary-steps', 'needs at least one step');
-    let last = 0;
-    for (const p of parts) {
-        if (p <= last || p > 100)
-            throw new InputError('canary-steps', 'steps rise strictly, each between 1 and 100');
-        last = p;
-    }
-    if (last !== 100)
-        throw new InputError('canary-steps', 'the last step must be 100 (the promotion)');
-    return parts;
-}
-function parseStateDir(value) {
-    if (!/^\/[A-Za-z0-9._/-]*$/.test(value) || value.split('/').includes('..'))
-        throw new InputError('state-dir', `${JSON.stringify(value)} must be an absolute path of plain characters`);
-    return value.replace(/\/+$/, '') || '/';
+    }, n.targets, { fetch: deps.fetch, clock: deps.clock, log: deps.log }).catch((error) => deps.log.warn(`notify: ${String(error)}`));
 }
 
 ;// CONCATENATED MODULE: ./src/health/time.ts
@@ -52694,6 +54432,7 @@ function parseCheckInputs(raw, options = {}) {
                 selectorInput: name('prometheus-selector'),
                 readFile: options.readFile,
                 workspace: options.workspace,
+                anywhere: options.rulesAnywhere,
             })
             : [];
         prometheus = {
@@ -52794,8 +54533,9 @@ function rawCheckInputsFrom(values, name) {
  *   registry-password-file: ./registry.txt  or env TG_DEVOPS_REGISTRY_PASSWORD
  *   known-hosts-file: ./known_hosts         (not secret; inline known-hosts works too)
  *
- * Relative paths are relative to the config file. Every problem names the file, the key and,
- * when the key is in the file, its line.
+ * Paths on this machine (the file keys above and LOCAL_PATH_INPUTS) are relative to the config
+ * file's folder, whatever the working directory; absolute ones stay as written and `~/` is the
+ * home folder. Every problem names the file, the key and, when the key is in the file, its line.
  */
 const entries = DEPLOY_SCHEMA.entries;
 /** The deploy action's inputs the CLI reads (DEPLOY_SCHEMA without the refused ones). */
@@ -52817,6 +54557,12 @@ const FILE_KEYS = [
     ...Object.values(SECRET_SOURCES).map((source) => source.file),
     'known-hosts-file',
 ];
+/**
+ * Deploy inputs whose value is a path on the operator's machine (in the action: in the
+ * repository), resolved like the file keys. The other path-like inputs (state-dir,
+ * nginx-conf-dir, haproxy-config, haproxy-socket, volumes) name paths on the hosts: as written.
+ */
+const LOCAL_PATH_INPUTS = ['verify-prometheus-rules'];
 /** A problem in the config file: names the file, the key and, when known, the key's line. */
 class ConfigFileError extends Error {
     file;
@@ -52886,12 +54632,16 @@ function parseConfigText(text, file, deps) {
         values[key] = scalar(file, key, value, lines[key]);
     }
     const base = (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(file));
+    /** A path on this machine as the config gives it: from the file's folder, `~/` from home. */
+    const localPath = (ref) => {
+        const expanded = ref.startsWith('~/') && deps.home ? `${deps.home}${ref.slice(1)}` : ref;
+        return (0,external_node_path_namespaceObject.isAbsolute)(expanded) ? expanded : (0,external_node_path_namespaceObject.resolve)(base, expanded);
+    };
     const readRef = (key) => {
         const ref = values[key];
         if (ref === undefined || ref === '')
             return undefined;
-        const expanded = ref.startsWith('~/') && deps.home ? `${deps.home}${ref.slice(1)}` : ref;
-        const target = (0,external_node_path_namespaceObject.isAbsolute)(expanded) ? expanded : (0,external_node_path_namespaceObject.resolve)(base, expanded);
+        const target = localPath(ref);
         try {
             return deps.readFile(target);
         }
@@ -52919,7 +54669,10 @@ function parseConfigText(text, file, deps) {
             return secret(entry.name, entry.cliSource);
         if (entry.name === 'known-hosts')
             return [values['known-hosts'], readRef('known-hosts-file')].filter((v) => v).join('\n');
-        return values[entry.name];
+        const value = values[entry.name];
+        return value?.trim() && LOCAL_PATH_INPUTS.includes(entry.name)
+            ? localPath(value.trim())
+            : value;
     };
     let v;
     let config;
@@ -52929,7 +54682,7 @@ function parseConfigText(text, file, deps) {
         v = readInputs(DEPLOY_SCHEMA, source);
         raw = rawDeployInputsFrom(v);
         config = buildConfig(raw);
-        ({ config, verify } = verifyOptions(config, v));
+        ({ config, verify } = verifyOptions(config, v, deps.readFile));
     }
     catch (error) {
         if (error instanceof InputError) {
@@ -52965,9 +54718,12 @@ function parseConfigText(text, file, deps) {
     };
 }
 /** The verify-* keys as the deploy action reads and validates them (src/health/inputs.ts). */
-function verifyOptions(config, v) {
+function verifyOptions(config, v, readFile) {
     const checks = parseCheckInputs(rawCheckInputsFrom(v, deployCheckName), {
         name: (base) => deployCheckName(base),
+        // the rules path is absolute already (LOCAL_PATH_INPUTS): the operator's file, no repository
+        readFile,
+        rulesAnywhere: true,
     });
     const verify = hasVerifyChecks(checks)
         ? {
@@ -53023,6 +54779,7 @@ function suggest(key, known) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/commands.ts
+
 
 
 
@@ -53149,7 +54906,11 @@ function hostsRequest(cli, args) {
 }
 /** The deploy action's run (src/orchestrate): batches of batch-size hosts, the same engine. */
 async function deployCommand(cli, args, deps) {
-    const config = { ...cli.config, dryRun: args.dryRun || cli.config.dryRun };
+    const config = {
+        ...cli.config,
+        dryRun: args.dryRun || cli.config.dryRun,
+        ...holdFlags(cli, args),
+    };
     const proxy = commands_proxyFor(cli, config);
     for (const key of cli.ignored)
         deps.log.info(`note: ${key} is for GitHub runs; the CLI ignores it`);
@@ -53185,7 +54946,10 @@ async function deployCommand(cli, args, deps) {
             }
             else {
                 const gap = report.facts.gapMs !== undefined ? `, gap ${report.facts.gapMs} ms` : '';
-                deps.out(`${o.host}: release ${releaseId} of ${config.app} is live (${config.image.raw}, ${report.plan.color ?? 'no color'}${gap}; previous ${report.plan.current?.id ?? 'none'})`);
+                if (report.plan.canary)
+                    deps.out(`${o.host}: ${config.app}: ${canaryLine(report.plan)}`);
+                else
+                    deps.out(`${o.host}: release ${releaseId} of ${config.app} is live (${config.image.raw}, ${report.plan.color ?? 'no color'}${gap}; previous ${report.plan.current?.id ?? 'none'})`);
             }
         }
         return exitCode(run.failure, cancel.signal);
@@ -53193,6 +54957,20 @@ async function deployCommand(cli, args, deps) {
     finally {
         cancel.dispose();
     }
+}
+/**
+ * --canary-hold and --resume over the config's canary-hold, resume and hold-watch keys (the same
+ * validation: canary only, one or the other); --resume drops the config's hold, which is what
+ * held the canary in the first place.
+ */
+function holdFlags(cli, args) {
+    if (!args.canaryHold && !args.resume)
+        return {};
+    return configured(cli, () => parseHold(cli.config.strategy, {
+        canaryHold: args.canaryHold ?? '',
+        resume: args.resume ?? '',
+        holdWatch: args.resume ? '0' : String(cli.config.holdWatchSeconds / 60),
+    }));
 }
 const exitCode = (failure, signal) => signal?.aborted ? 130 : failure ? 1 : 0;
 /**
@@ -53217,6 +54995,7 @@ async function rollbackCommand(cli, args, deps) {
         gateWindowSeconds: config.gateWindowSeconds,
         lockTimeoutSeconds: config.lockTimeoutSeconds,
         reason: `manual rollback by ${deps.actor}`,
+        telegram: config.telegram,
     };
     const proxy = configured(cli, () => proxyResolver(config.app, cli.raw.proxy?.trim() || 'auto', cli.proxy));
     const request = hostsRequest(cli, args);
@@ -53263,6 +55042,8 @@ async function statusLines(exec, config) {
     out.push(`app       ${config.app} (state ${paths.dir})`);
     out.push(`current   ${release(state.current)}`);
     out.push(`previous  ${release(state.previous)}`);
+    if (state.hold)
+        out.push(`held      ${release(state.hold.release)} at ${state.hold.weight}% since ${state.hold.since} (run ${state.hold.runId} by ${state.hold.actor}): deploy --resume promote|abort`);
     const lockHolder = await readFile(exec, `${paths.lock}/holder.json`).catch(() => undefined);
     out.push(`lock      ${lockHolder === undefined ? 'free' : `held by ${describeHolder(lockHolder)}`}`);
     const ps = await exec.run([
@@ -53616,7 +55397,7 @@ async function dispatchCommand(cli, args, deps) {
 
 
 /** Parses, loads the config, runs the command. Returns the exit code: 0 ok, 1 failure, 2 usage. */
-async function main(argv, deps = {}) {
+async function main(argv, deps) {
     // What the CLI prints (the host's audit history too, maybe written before redaction existed)
     // passes the one redaction point, and never acts as a workflow command in a runner's step.
     const rawOut = deps.out ?? ((line) => process.stdout.write(`${line}\n`));
@@ -53661,6 +55442,10 @@ async function main(argv, deps = {}) {
             removeSshMaterial: deps.removeSshMaterial ?? secrets_removeSshMaterial,
             openSession: deps.openSession ?? openSession,
             actor: deps.actor ?? defaultActor(),
+            fetch: deps.fetch,
+            tty: deps.tty,
+            handleSignals: deps.handleSignals,
+            signal: deps.signal,
         });
     }
     catch (error) {

@@ -32158,7 +32158,13 @@ function spawnProcess(file, args, options) {
         child.stdin.end(options.input ?? '');
     });
 }
-/** Spawns one process directly (the SSH executor's local ssh client; it keeps its own timing). */
+/**
+ * Spawns one process directly (the SSH executor's local ssh client; it keeps its own timing).
+ * In its own process group: a signal sent to the whole group (a terminal's Ctrl-C reaches every
+ * process of the foreground group) would kill an ssh client in the middle of its command, whose
+ * result is then lost ("the connection broke"), before the run's cancel can let that step finish
+ * and run its undos. The run handles SIGINT and SIGTERM itself and waits for its commands.
+ */
 function spawnCommand(where, argv, options = {}) {
     const [file, ...args] = argv;
     if (!file)
@@ -32169,6 +32175,8 @@ function spawnCommand(where, argv, options = {}) {
             env: options.env ? { ...process.env, ...options.env } : process.env,
             stdio: ['pipe', 'pipe', 'pipe'],
             timeout: options.timeoutMs,
+            // (Windows has no process groups; detached would open a console window there)
+            detached: process.platform !== 'win32',
         });
         const out = [];
         const err = [];
@@ -33061,10 +33069,25 @@ function effect(action) {
         }
         case 'measure-gap':
             return `read docker's FinishedAt of ${action.from} and StartedAt of ${action.to}`;
+        case 'webhook-server':
+            return action.op === 'restore'
+                ? `put back the webhook server block ${action.file} this run found (or remove it), nginx -t, reload`
+                : `write the webhook server block ${action.file}: TLS on ${action.server.host}:${action.server.port} (${action.server.certificate}), ${action.server.path} to the upstream${secretText(action.secret)}${action.acceptLive ? " (keeping the live block's secret and server until setWebhook moved Telegram; then waiting until nginx serves it)" : ''}; nginx -t; reload`;
+        case 'webhook':
+            return action.op === 'clear'
+                ? 'getWebhookInfo; when a webhook is set: deleteWebhook (pending updates kept), getWebhookInfo confirms'
+                : action.op === 'restore'
+                    ? 'when this run changed the registration: setWebhook back to what getWebhookInfo showed before (deleteWebhook when there was none)'
+                    : `getWebhookInfo; setWebhook ${action.wanted.url}${secretText(action.secret)}${action.wanted.allowedUpdates ? `, allowed_updates ${action.wanted.allowedUpdates.join(',') || '(all)'}` : ''}${action.wanted.maxConnections !== undefined ? `, max_connections ${action.wanted.maxConnections}` : ''}${action.dropPendingUpdates ? ', drop_pending_updates' : ''} only when it differs; getWebhookInfo confirms`;
         case 'record':
             return `write state.json: current ${action.state.current?.id ?? 'none'}, previous ${action.state.previous?.id ?? 'none'}`;
     }
 }
+const secretText = (source) => source === 'webhook-secret'
+    ? ', secret_token from webhook-secret'
+    : source === 'live-block'
+        ? ', secret_token the live block accepts'
+        : '';
 /** The containers an action stops or removes (for the checker and for undo decisions). */
 function stops(action) {
     return action.kind === 'container' && (action.op === 'stop' || action.op === 'remove')
@@ -33125,11 +33148,138 @@ function planJson(plan) {
     return `${JSON.stringify(planDocument(plan), null, 2)}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/deploy/webhook-registration.ts
+/**
+ * The webhook registration with Telegram (issue 13): what a deploy wants registered (url, secret,
+ * allowed_updates, max_connections), compared with getWebhookInfo and with what the state
+ * recorded (getWebhookInfo never returns the secret, so the state keeps its SHA-256), and the
+ * Bot API calls that make it so: setWebhook only when something differs, never
+ * drop_pending_updates unless asked, getWebhookInfo to confirm; deleteWebhook before a polling
+ * bot starts on a token that still has a webhook (every getUpdates would get 409 otherwise).
+ * The token is in the URL path only, and hidden from every message.
+ */
+
+const secretSha256 = (secret) => secret === undefined ? undefined : (0,external_node_crypto_.createHash)('sha256').update(secret).digest('hex');
+function webhook_registration_recordOf(wanted) {
+    return {
+        url: wanted.url,
+        ...(wanted.secret !== undefined ? { secretSha256: secretSha256(wanted.secret) } : {}),
+        ...(wanted.allowedUpdates ? { allowedUpdates: [...wanted.allowedUpdates] } : {}),
+        ...(wanted.maxConnections !== undefined ? { maxConnections: wanted.maxConnections } : {}),
+    };
+}
+const sameSet = (a, b) => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+/**
+ * Why the registration must be set again; empty: nothing differs. The secret counts as known
+ * only when the state recorded the registration that is live now (same url); anyone else's
+ * setWebhook since makes it unknown, and it is set again.
+ */
+function webhookChanges(wanted, live, recorded) {
+    const reasons = [];
+    if (live.url !== wanted.url)
+        reasons.push(`url ${live.url ? JSON.stringify(live.url) : '(none)'} -> ${JSON.stringify(wanted.url)}`);
+    const liveSecret = recorded && recorded.url === live.url ? recorded.secretSha256 : 'unknown';
+    if (liveSecret !== secretSha256(wanted.secret))
+        reasons.push(liveSecret === 'unknown'
+            ? 'secret not recorded for the live registration'
+            : wanted.secret === undefined
+                ? 'secret removed'
+                : 'secret changed');
+    if (wanted.allowedUpdates && !sameSet(wanted.allowedUpdates, live.allowed_updates ?? []))
+        reasons.push(`allowed_updates -> ${wanted.allowedUpdates.join(',') || '(all)'}`);
+    if (wanted.maxConnections !== undefined && live.max_connections !== wanted.maxConnections)
+        reasons.push(`max_connections ${live.max_connections ?? '?'} -> ${wanted.maxConnections}`);
+    return reasons;
+}
+/** setWebhook's parameters: drop_pending_updates only when asked for. */
+function setWebhookParams(wanted, options = {}) {
+    return {
+        url: wanted.url,
+        ...(wanted.secret !== undefined ? { secret_token: wanted.secret } : {}),
+        ...(wanted.allowedUpdates ? { allowed_updates: wanted.allowedUpdates } : {}),
+        ...(wanted.maxConnections !== undefined ? { max_connections: wanted.maxConnections } : {}),
+        ...(options.dropPendingUpdates ? { drop_pending_updates: true } : {}),
+    };
+}
+/** The three Bot API methods over fetch (POST JSON); errors name the method, never the token. */
+function botApi(token, deps) {
+    const base = (deps.apiUrl ?? 'https://api.telegram.org').replace(/\/+$/, '');
+    const hide = (text) => text.split(token).join('***');
+    const request = async (method, params) => {
+        let response;
+        try {
+            response = await deps.fetch(`${base}/bot${token}/${method}`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify(params),
+                signal: AbortSignal.timeout(15_000),
+            });
+        }
+        catch (error) {
+            throw new Error(hide(`${method}: Bot API unreachable: ${String(error)}`));
+        }
+        const body = (await response.json().catch(() => ({})));
+        if (!body.ok)
+            throw new Error(hide(`${method}: ${body.error_code ?? response.status} ${body.description ?? ''}`.trim()));
+        return body.result;
+    };
+    return {
+        getWebhookInfo: () => request('getWebhookInfo', {}),
+        call: async (method, params) => void (await request(method, params)),
+    };
+}
+/**
+ * Sets the wanted registration when it differs (one setWebhook), confirms it with getWebhookInfo,
+ * and returns what to record. Nothing differs: no setWebhook at all.
+ */
+async function ensureWebhook(api, wanted, recorded, log, options = {}) {
+    const before = await api.getWebhookInfo();
+    const reasons = webhookChanges(wanted, before, recorded);
+    if (!reasons.length) {
+        log.info(`webhook registration unchanged (${wanted.url})`);
+        return { changed: false, record: webhook_registration_recordOf(wanted), before, reasons };
+    }
+    log.info(`setWebhook: ${reasons.join('; ')}${options.dropPendingUpdates ? ' (dropping pending updates, as asked)' : ''}`);
+    options.onChange?.(before, reasons);
+    await api.call('setWebhook', setWebhookParams(wanted, options));
+    const after = await api.getWebhookInfo();
+    const left = webhookChanges(wanted, after, webhook_registration_recordOf(wanted));
+    if (left.length)
+        throw new Error(`setWebhook did not take: getWebhookInfo shows ${left.join('; ')}`);
+    return { changed: true, record: webhook_registration_recordOf(wanted), before, reasons };
+}
+/** A polling bot's token must have no webhook: deleteWebhook (pending updates kept) when set. */
+async function clearWebhookForPolling(api, log) {
+    const info = await api.getWebhookInfo();
+    if (!info.url)
+        return false;
+    log.info(`deleteWebhook: the token still has a webhook (${info.url}); a polling bot gets 409 Conflict on every getUpdates while it is set (pending updates are kept)`);
+    await api.call('deleteWebhook', { drop_pending_updates: false });
+    const after = await api.getWebhookInfo();
+    if (after.url)
+        throw new Error(`deleteWebhook did not take: the webhook is still ${after.url}`);
+    return true;
+}
+
 ;// CONCATENATED MODULE: ./src/orchestrate/hosts.ts
 
 
 
 
+
+/**
+ * The Bot API for the webhook steps: the token registered as a secret (it reaches only the Bot
+ * API URL) and the run's fetch (a runner's proxy settings hold).
+ */
+function telegramApi(telegram, deps) {
+    if (!telegram)
+        return undefined;
+    deps.log.secret(telegram.token);
+    return botApi(telegram.token, {
+        fetch: deps.fetch,
+        apiUrl: telegram.apiUrl,
+    });
+}
 /**
  * Runs `body` on each host over a verified session, `batchSize` hosts at a time; stops after a
  * batch with a failure, or when cancelled. The key material is removed at the end.
@@ -33887,7 +34037,7 @@ function schema_integerLimits(schema, name) {
     return { min: entry.min, max: entry.max };
 }
 /** The text a raw value stands for when not given: the entry's default, else ''. */
-function defaultOf(schema, name) {
+function schema_defaultOf(schema, name) {
     return entryOf(schema, name).default ?? '';
 }
 
@@ -33898,6 +34048,7 @@ const entries_BOT_MODES = ['polling', 'webhook', 'mtproto', 'worker'];
 const entries_STRATEGIES = ['handover', 'blue-green', 'canary'];
 const entries_PROXY_KINDS = ['nginx', 'haproxy', 'none'];
 const ROLLBACK_PROXY_KINDS = ['auto', ...entries_PROXY_KINDS];
+const entries_RESUME_CHOICES = ['promote', 'abort'];
 /**
  * What an inconclusive check does, one vocabulary for deploy and verify: `fail` (not accepted; in
  * a deploy's gates and window after up to `verify-pause` seconds of asking again, then the deploy
@@ -34261,7 +34412,7 @@ const NOTIFY_WEBHOOK_URL = {
     name: 'notify-webhook-url',
     kind: 'secret',
     cli: 'refuse',
-    description: 'A URL that gets the same notifications as JSON (treated as a secret: Slack/Discord URLs carry one).',
+    description: 'A URL that gets the same notifications, in the body notify-webhook-format picks (treated as a secret: Slack/Discord URLs carry one).',
 };
 /** The body a notify-webhook-url gets: src/notify/formats.ts. */
 const WEBHOOK_FORMATS = ['slack', 'discord', 'json'];
@@ -34293,6 +34444,65 @@ const FORCE = {
     default: 'false',
     description: 'Roll back even past a release that declared an irreversible migration (org.tg-devops.migration=irreversible, or a pre-deploy migration).',
 };
+// ---- the webhook: server block and registration (deploy only) ------------------------------------
+/**
+ * A webhook bot's public side (issue 13): with webhook-url, tls-certificate and tls-key the deploy
+ * writes and owns the app's nginx TLS server block; with telegram-bot-token and webhook-url it
+ * registers the webhook after the switch (setWebhook only when something differs).
+ */
+const TELEGRAM_BOT_TOKEN = {
+    name: 'telegram-bot-token',
+    kind: 'secret',
+    cliSource: { file: 'telegram-bot-token-file', variable: 'TG_DEVOPS_BOT_TOKEN' },
+    description: "The bot's token (a secret) for the deploy's own Bot API calls, sent only in the Bot API URL (telegram-api-url): with webhook-url, setWebhook after the switch when the registration differs (then getWebhookInfo confirms it and the post-switch window watches last_error_date); for a polling bot, deleteWebhook before its first start when the token still has a webhook. Empty: verify-telegram-bot-token, when set.",
+};
+const WEBHOOK_INPUTS = [
+    {
+        name: 'webhook-url',
+        kind: 'string',
+        description: "The public https URL Telegram calls (port 443, 80, 88 or 8443; a path of letters, digits and . _ ~ / -), e.g. https://bot.example.net/webhook. With tls-certificate and tls-key the deploy writes the app's nginx server block for it; with telegram-bot-token it registers it (setWebhook after the switch, only when the registration differs). Webhook bots behind nginx or haproxy only. Empty: the deploy writes only the upstream and registers nothing.",
+    },
+    {
+        name: 'tls-certificate',
+        kind: 'string',
+        description: "Path ON THE HOST of the certificate chain for webhook-url's host (certbot's fullchain.pem). With tls-key and webhook-url: the deploy writes, checks (nginx -t) and owns the app's server block: TLS on the URL's port, the URL's path to the app's upstream, everything else 404.",
+    },
+    {
+        name: 'tls-key',
+        kind: 'string',
+        description: "Path ON THE HOST of tls-certificate's private key (certbot's privkey.pem).",
+    },
+    {
+        name: 'webhook-listen',
+        kind: 'string',
+        description: "The IPv4 address the webhook server block listens on, for a host with several addresses (and tests). Empty: all addresses, on webhook-url's port.",
+    },
+    {
+        name: 'webhook-secret',
+        kind: 'secret',
+        cliSource: { file: 'webhook-secret-file', variable: 'TG_DEVOPS_WEBHOOK_SECRET' },
+        description: "setWebhook's secret_token (a secret: 1-256 of A-Z a-z 0-9 _ -). The server block answers 403 to every request without it in X-Telegram-Bot-Api-Secret-Token, so a bot that forgets to check the header is still protected. The state keeps its SHA-256 only. While it changes, the block accepts the old and the new one until setWebhook took the new one.",
+    },
+    {
+        name: 'webhook-allowed-updates',
+        kind: 'list',
+        description: "setWebhook's allowed_updates (e.g. message, callback_query). Empty: not sent, Telegram keeps what was set before.",
+    },
+    {
+        name: 'webhook-max-connections',
+        kind: 'integer',
+        min: 1,
+        max: 100,
+        description: "setWebhook's max_connections (1-100). Empty: not sent (Telegram's default 40).",
+    },
+    {
+        name: 'webhook-drop-pending-updates',
+        kind: 'boolean',
+        default: 'false',
+        description: 'Send drop_pending_updates: true with a setWebhook this deploy makes (pending updates are LOST). Never sent unless true.',
+    },
+    TELEGRAM_BOT_TOKEN,
+];
 const DEPLOY_ENTRIES = [
     HOSTS,
     {
@@ -34408,6 +34618,28 @@ const DEPLOY_ENTRIES = [
         default: '30',
         description: 'Seconds to hold each canary step before its gate.',
     },
+    {
+        name: 'canary-hold',
+        kind: 'integer',
+        min: 1,
+        max: 99,
+        description: 'Canary only: run the canary steps up to this traffic percentage (gates included), then end the deploy successfully with the canary held there, both releases running, and the hold recorded in state.json on each host. The host lock is released; until resume: promote or resume: abort, any other deploy or rollback of the app is refused. Empty: no hold.',
+    },
+    {
+        name: 'resume',
+        kind: 'enum',
+        choices: entries_RESUME_CHOICES,
+        description: "Canary only: go on with the canary held on each host (canary-hold). promote re-runs the gates, then the remaining canary steps to 100%, drains and stops the old release and records the canary as current; abort routes all traffic back to the old release, drains the canary's port, stops and removes it. image must be the held one. Empty: a normal deploy.",
+    },
+    {
+        name: 'hold-watch',
+        kind: 'integer',
+        min: 0,
+        max: 360,
+        unit: 'minutes',
+        default: '0',
+        description: "With canary-hold: minutes the gates (health, the verify checks) keep running on the held canary inside the hold's run; a failure aborts the canary on its own (traffic back to the old release, the canary removed) and the deploy fails. 0: no watch, the deploy ends as soon as the hold weight passed its gate.",
+    },
     DRAIN_SECONDS,
     STOP_GRACE,
     GATE_WINDOW,
@@ -34479,6 +34711,7 @@ const DEPLOY_ENTRIES = [
         description: 'The reverse proxy that switches traffic: nginx, haproxy or none. Default: nginx for webhook bots, none otherwise.',
     },
     ...PROXY_SETTINGS_INPUTS,
+    ...WEBHOOK_INPUTS,
     {
         name: 'github-token',
         kind: 'secret',
@@ -34616,6 +34849,16 @@ const ROLLBACK_ENTRIES = [
     },
     NOTIFY_WEBHOOK_FORMAT,
     { ...ENVIRONMENT, description: 'The environment named in the notification.' },
+    {
+        ...TELEGRAM_BOT_TOKEN,
+        description: "The bot's token (a secret), sent only in the Bot API URL: when the target release was deployed with another webhook registration (webhook-url, allowed updates, max connections) or server block, the rollback sets them back after its switch (setWebhook only when they differ; the live secret kept, as the state keeps only its hash). Empty: the registration stays, and the summary says so.",
+    },
+    {
+        name: 'telegram-api-url',
+        kind: 'string',
+        default: 'https://api.telegram.org',
+        description: 'The Bot API base URL for telegram-bot-token (a local Bot API server).',
+    },
 ];
 // ---- verify ---------------------------------------------------------------------------------------
 const VERIFY_ENTRIES = [
@@ -34821,6 +35064,7 @@ function rollbackInputsFrom(v) {
             gateWindowSeconds: v.integer('gate-window'),
             lockTimeoutSeconds: v.integer('lock-timeout'),
         },
+        telegram: { token: v.string('telegram-bot-token'), apiUrl: v.string('telegram-api-url') },
         proxy: { kind: v.choice('proxy'), ...proxyInputsFrom(v) },
         notify: {
             telegramToken: v.string('notify-telegram-token'),
@@ -34875,7 +35119,727 @@ function command_line_splitCommand(value, input) {
     return argv;
 }
 
+;// CONCATENATED MODULE: ./src/proxy/command.ts
+/**
+ * The proxy's user-given commands (nginx-test-command, nginx-reload-command,
+ * haproxy-check-command, haproxy-reload-command) run through one function, so a command that is
+ * not on the host (exit 127, "not found": /usr/sbin is not on a deploy user's PATH over SSH on
+ * Debian) fails with the name of the input that sets it.
+ */
+
+
+/**
+ * The program that was not found: argv[0] for exit 127; for another failure, the word of argv that
+ * sh, bash or sudo report as "<name>: (command) not found" (`sudo haproxy ...`). Else undefined.
+ */
+function commandNotFound(argv, result) {
+    if (result.exitCode === 0)
+        return undefined;
+    const first = argv[0] ?? '';
+    for (const word of argv) {
+        const name = word.split('/').pop() ?? '';
+        if (!name || word.startsWith('-'))
+            continue;
+        const escaped = [word, name].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+        const said = new RegExp(`(^|[\\s:])(${escaped.join('|')}): (command )?not found`, 'm');
+        if (said.test(result.stderr))
+            return word;
+    }
+    return result.exitCode === 127 ? first : undefined;
+}
+/** The message for a command that is not on the host: which input to set, and an example. */
+function notFoundMessage(input, argv, where, detail = '', name = argv[0] ?? '') {
+    const example = name.startsWith('/')
+        ? ''
+        : ` (e.g. '${argv.map((a) => (a === name ? `/usr/sbin/${name}` : a)).join(' ')}')`;
+    return (`\`${name}\` was not found on ${where}${detail ? ` (${detail})` : ''}: ` +
+        `set the ${input} input to a command that exists there, with its full path when its directory ` +
+        `is not on the deploy user's PATH over SSH${example}`);
+}
+/**
+ * Runs one of the proxy's commands. Not found: a StepError naming the input (its example shows
+ * `template`, the command as the user wrote it, e.g. with `{config}`). Otherwise as exec.run: a
+ * failure throws CommandError unless allowFailure.
+ */
+async function runProxyCommand(exec, step, input, argv, options = {}) {
+    const { template = argv, ...runOptions } = options;
+    let result;
+    try {
+        result = await exec.run(argv, { ...runOptions, allowFailure: true });
+    }
+    catch (error) {
+        // a local executor cannot spawn a missing program at all
+        if (error instanceof Error && /\bENOENT\b/.test(error.message))
+            throw new errors_StepError(step, notFoundMessage(input, template, exec.where, 'ENOENT'));
+        throw error;
+    }
+    const missing = commandNotFound(argv, result);
+    if (missing !== undefined)
+        throw new errors_StepError(step, notFoundMessage(input, template, exec.where, detailOf(result), missing));
+    if (result.exitCode !== 0 && !options.allowFailure)
+        throw new CommandError(exec.where, argv, result);
+    return result;
+}
+function detailOf(result) {
+    const last = result.stderr.trim().split('\n').slice(-1)[0] ?? '';
+    return `exit ${result.exitCode}${last ? `: ${last}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/proxy/files.ts
+/**
+ * Files on the proxy host, through an Executor: content travels over stdin, paths as plain
+ * arguments, no shell. Writes go to a temporary sibling first and are renamed into place, so a
+ * reader (nginx -t, haproxy -c, another deploy) never sees half a file.
+ */
+
+/** The file's text, or undefined when it does not exist. */
+async function readText(exec, path) {
+    const result = await exec.run(['cat', '--', path], { allowFailure: true });
+    if (result.exitCode === 0)
+        return result.stdout;
+    if (/No such file/i.test(result.stderr))
+        return undefined;
+    throw new Error(`${exec.where}: cannot read ${path}: ${result.stderr.trim()}`);
+}
+/** Writes content to `path` (via `<path>.tg-tmp` and a rename). */
+async function writeText(exec, path, content) {
+    const tmp = `${path}.tg-tmp`;
+    await exec.run(['dd', `of=${tmp}`, 'status=none'], { input: content });
+    await exec.run(['mv', '-f', '--', tmp, path]);
+}
+async function removeFile(exec, path) {
+    await exec.run(['rm', '-f', '--', path]);
+}
+/** The same digest `sha256sum` prints, or 'absent' for a missing file. */
+function digest(content) {
+    return content === undefined ? 'absent' : (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex');
+}
+/** Exit status of the compare-and-swap when the file changed since it was read. */
+const CHANGED = 75;
+/**
+ * Renames `candidate` onto `path` only if `path` still has the digest it had when read, under
+ * an flock on `<path>.tg-lock` shared by every tg-devops deploy on the host. The script is a
+ * constant; the paths and the digest arrive as positional arguments ($1..$3), never in it.
+ */
+const SWAP_SCRIPT = [
+    'if [ -e "$1" ]; then h=$(sha256sum < "$1") || exit 1; h=${h%% *}; else h=absent; fi',
+    `[ "$h" = "$2" ] || { echo "$1 changed since it was read" >&2; exit ${CHANGED}; }`,
+    'mv -f -- "$3" "$1"',
+].join('\n');
+function swapCommand(path, expected, candidate) {
+    return [
+        'flock',
+        '-w',
+        '30',
+        `${path}.tg-lock`,
+        'sh',
+        '-c',
+        SWAP_SCRIPT,
+        'tg-devops-swap',
+        path,
+        expected,
+        candidate,
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/proxy/nginx-workers.ts
+
+/**
+ * Prints `now TICKS` (the start of the `cut` it runs: the host's clock in the same unit as a
+ * process start), then `worker PID PPID START serving|stopping` per nginx worker.
+ */
+const WORKERS_SCRIPT = `echo "now $(cut -d' ' -f22 /proc/self/stat)"
+ps -e -o pid= -o ppid= -o args= 2>/dev/null | awk '
+$3 == "nginx:" && $4 == "worker" && $5 == "process" {
+  f = "/proc/" $1 "/stat"; s = ""
+  if ((getline s < f) > 0) {
+    close(f); sub(/^.*\\) /, "", s); split(s, a, " ")
+    print "worker", $1, $2, a[20], ($6 == "is" ? "stopping" : "serving")
+  }
+}'`;
+/** WORKERS_SCRIPT's answer; undefined when it says nothing usable (no /proc, a fake host). */
+function parseWorkers(stdout) {
+    let now;
+    const workers = [];
+    for (const line of stdout.split('\n')) {
+        const f = line.trim().split(/\s+/);
+        if (f[0] === 'now' && /^\d+$/.test(f[1] ?? ''))
+            now = Number(f[1]);
+        if (f[0] === 'worker' && f.slice(1, 4).every((x) => /^\d+$/.test(x ?? '')))
+            workers.push({
+                pid: Number(f[1]),
+                ppid: Number(f[2]),
+                start: Number(f[3]),
+                stopping: f[4] === 'stopping',
+            });
+    }
+    return now === undefined ? undefined : { now, workers };
+}
+async function readWorkers(exec) {
+    const result = await exec
+        .run(['sh', '-c', WORKERS_SCRIPT], { allowFailure: true })
+        .catch(() => undefined);
+    return result?.exitCode === 0 ? parseWorkers(result.stdout) : undefined;
+}
+/**
+ * A reload signalled at `since` is in effect: some master has a worker started since then and no
+ * worker from before that still serves (the master stops the old ones once the new ones run).
+ * Other nginx masters on the host (not reloaded) do not matter.
+ */
+function reloadInEffect(view, since) {
+    const masters = new Set(view.workers.filter((w) => w.start >= since).map((w) => w.ppid));
+    return [...masters].some((m) => !view.workers.some((w) => w.ppid === m && w.start < since && !w.stopping));
+}
+/** Workers started before `before` that are shutting down: they may still send to an old port. */
+function oldWorkers(view, before) {
+    return view.workers.filter((w) => w.stopping && w.start < before).length;
+}
+/** How long a reload may take to show its new workers (a large config parses for a while). */
+const RELOAD_WAIT_SECONDS = 15;
+/**
+ * After the reload command: waits until the reload is in effect (polling every 50 ms, at most
+ * `seconds`). `before` is the view read just before the command; nothing to wait for when it
+ * showed no worker (nothing visible). Throws when the time is up: what nginx runs is unknown.
+ */
+async function awaitReload(exec, before, clock, seconds = RELOAD_WAIT_SECONDS) {
+    if (!before || before.workers.length === 0)
+        return;
+    const end = clock.now() + seconds * 1000;
+    for (;;) {
+        const view = await readWorkers(exec);
+        if (!view || reloadInEffect(view, before.now))
+            return;
+        if (clock.now() >= end)
+            throw new errors_StepError('nginx', `the reload command returned, but nginx showed no workers of the new configuration within ${seconds}s ` +
+                `(its error log says why: a failed reload keeps the old workers): it may or may not run the new file`);
+        await clock.sleep(50);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/proxy/route-error.ts
+
+/**
+ * A route that failed, saying whether it may have changed what the proxy runs. `tookEffect:
+ * false` is a definite "nothing changed": it failed before the live config or the running proxy
+ * was touched (the backends did not validate, the candidate check or `nginx -t` failed, a command
+ * was not found, a read-only probe failed). Anything else that fails in a route may have taken
+ * effect (HAProxy's runtime change comes before its file; a reload command can exit 1 after nginx
+ * reloaded), so the engine undoes it.
+ */
+class RouteError extends errors_StepError {
+    tookEffect;
+    constructor(step, problem, tookEffect) {
+        super(step, problem);
+        this.tookEffect = tookEffect;
+        this.name = 'RouteError';
+    }
+}
+/** True only for a route failure that definitely changed nothing (bad input changes nothing). */
+function changedNothing(error) {
+    return (error instanceof RouteError && !error.tookEffect) || error instanceof errors_InputError;
+}
+/** The same failure, as a definite "nothing changed" (the message kept, its step prefix too). */
+function unchanged(error, step) {
+    if (changedNothing(error))
+        return error;
+    if (error instanceof errors_StepError)
+        return new RouteError(error.step, error.message.slice(error.step.length + 2), false);
+    return new RouteError(step, error instanceof Error ? error.message : String(error), false);
+}
+/** Runs the part of a route before anything changes: whatever it throws changed nothing. */
+async function beforeAnyChange(step, work) {
+    try {
+        return await work();
+    }
+    catch (error) {
+        throw unchanged(error, step);
+    }
+}
+/**
+ * Runs the part of a route after something may have changed: a "nothing changed" from a nested
+ * call (nginx's own test, after HAProxy's runtime change) is no longer true for the whole route.
+ */
+async function afterAChange(work) {
+    try {
+        return await work();
+    }
+    catch (error) {
+        if (error instanceof RouteError && !error.tookEffect)
+            throw new RouteError(error.step, error.message.slice(error.step.length + 2), true);
+        if (error instanceof errors_InputError)
+            throw new RouteError('proxy', error.message, true);
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/proxy/types.ts
+const COLORS = ['blue', 'green'];
+function types_otherColor(color) {
+    return color === 'blue' ? 'green' : 'blue';
+}
+
+;// CONCATENATED MODULE: ./src/proxy/validate.ts
+
+
+/**
+ * App names end up in file names (tg-<app>.upstream.conf), nginx upstream names (tg_<app>) and
+ * HAProxy section names (fe_<app>, be_<app>): lower-case letters, digits, '-' and '_' only.
+ */
+const APP_NAME = /^[a-z0-9][a-z0-9_-]{0,47}$/;
+function validateSettings(settings) {
+    if (settings.kind !== 'nginx' && settings.kind !== 'haproxy')
+        throw new errors_InputError('proxy', `must be nginx or haproxy (got '${String(settings.kind)}')`);
+    if (!APP_NAME.test(settings.app))
+        throw new errors_InputError('app', `'${settings.app}' must be 1-48 of a-z, 0-9, '-', '_' (it names files and proxy sections)`);
+    const { nginx, haproxy } = settings;
+    absolute('nginx-conf-dir', nginx.confDir);
+    command('nginx-test-command', nginx.testCommand);
+    command('nginx-reload-command', nginx.reloadCommand);
+    if (settings.kind === 'haproxy') {
+        absolute('haproxy-socket', haproxy.socket);
+        // socat reads ':' and ',' in an address as syntax
+        if (!/^\/[A-Za-z0-9._/@+-]+$/.test(haproxy.socket))
+            throw new errors_InputError('haproxy-socket', `'${haproxy.socket}': letters, digits and ._/@+- only`);
+        absolute('haproxy-config', haproxy.configFile);
+        command('haproxy-reload-command', haproxy.reloadCommand);
+        port('haproxy-frontend-port', haproxy.frontendPort);
+        if (haproxy.checkCommand) {
+            command('haproxy-check-command', haproxy.checkCommand);
+            if (!haproxy.checkCommand.includes('{config}'))
+                throw new errors_InputError('haproxy-check-command', "must name the candidate file as '{config}'");
+        }
+    }
+}
+/** Backends for route(): one or two distinct colors, ports 1..65535, weights 0..100, one > 0. */
+function validateBackends(backends) {
+    if (!Array.isArray(backends) || backends.length < 1 || backends.length > 2)
+        throw new errors_InputError('backends', 'give one or two backends (blue, green)');
+    const seen = new Set();
+    for (const b of backends) {
+        if (!COLORS.includes(b.color))
+            throw new errors_InputError('backends', `color must be blue or green (got '${String(b.color)}')`);
+        if (seen.has(b.color))
+            throw new errors_InputError('backends', `color ${b.color} appears twice`);
+        seen.add(b.color);
+        port('backends', b.port);
+        if (!Number.isInteger(b.weight) || b.weight < 0 || b.weight > 100)
+            throw new errors_InputError('backends', `${b.color}: weight must be an integer 0..100 (got ${b.weight})`);
+    }
+    if (backends.length === 2 && backends[0].port === backends[1].port)
+        throw new errors_InputError('backends', `blue and green share port ${backends[0].port}`);
+    if (!backends.some((b) => b.weight > 0))
+        throw new errors_InputError('backends', 'every weight is 0: nothing would serve the requests');
+    return [...backends]
+        .map((b) => ({ color: b.color, port: b.port, weight: b.weight }))
+        .sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
+}
+function port(name, value) {
+    if (!Number.isInteger(value) || value < 1 || value > 65535)
+        throw new errors_InputError(name, `port must be an integer 1..65535 (got ${value})`);
+}
+function absolute(name, value) {
+    if (typeof value !== 'string' || !value.startsWith('/') || /[\n\r\0]/.test(value))
+        throw new errors_InputError(name, `must be an absolute path (got '${String(value)}')`);
+}
+function command(name, argv) {
+    if (!Array.isArray(argv) || argv.length === 0 || !argv[0])
+        throw new errors_InputError(name, 'must be a non-empty command (argv)');
+    if (argv.some((a) => typeof a !== 'string' || a.includes('\0')))
+        throw new errors_InputError(name, 'arguments must be strings without NUL bytes');
+}
+
+;// CONCATENATED MODULE: ./src/proxy/nginx.ts
+/**
+ * The nginx baseline: the app's upstream lives in its own include file, written, checked with
+ * the test command (`nginx -t`), and only then made live with a graceful reload. A failed test
+ * puts the previous file back and reloads nothing.
+ *
+ * Cost (docs/adr/0004-traffic-switch.md): a graceful reload loses nothing for clients that open a
+ * connection per request, but old workers close their idle keep-alive client connections, and a
+ * client that sends on such a connection at that moment gets ECONNRESET (about one per reload).
+ */
+
+
+
+
+
+
+
+
+const upstreamName = (app) => `tg_${app}`;
+const upstreamFile = (confDir, app) => `${confDir.replace(/\/+$/, '')}/tg-${app}.upstream.conf`;
+/** The app's webhook server block (src/proxy/webhook-server.ts), removed with the app. */
+const nginx_webhookServerFile = (confDir, app) => `${confDir.replace(/\/+$/, '')}/tg-${app}.webhook.conf`;
+const HEADER = (app, what) => `# Managed by tg-devops for app '${app}' (${what}); rewritten on each deploy, do not edit.\n`;
+/** The include file for the baseline switch: one server line per color, weight 0 = `down`. */
+function renderUpstream(app, backends) {
+    const lines = validateBackends(backends).map((b) => b.weight > 0
+        ? `    server 127.0.0.1:${b.port} weight=${b.weight}; # ${b.color}`
+        : `    server 127.0.0.1:${b.port} down; # ${b.color}`);
+    return (HEADER(app, 'traffic switch: nginx') +
+        `upstream ${upstreamName(app)} {\n${lines.join('\n')}\n    keepalive 16;\n}\n`);
+}
+/** The include file when HAProxy does the switching: nginx always talks to its frontend. */
+function renderFrontendUpstream(app, frontendPort) {
+    return (HEADER(app, 'traffic switch: haproxy') +
+        `upstream ${upstreamName(app)} {\n` +
+        `    server 127.0.0.1:${frontendPort}; # haproxy fe_${app}\n` +
+        // No `keepalive`: a connection per request on loopback. An HAProxy reload (another app's
+        // first setup or removal) makes the old process close its idle front connections at once, and
+        // a request nginx sends on one in that instant is lost (502, "upstream prematurely closed"):
+        // nginx never retries a POST, which is what Telegram sends. A connection that carries one
+        // request is never idle, so the old process finishes it and the next one reaches the new.
+        `}\n`);
+}
+/** Backends in a file written by renderUpstream (colors from the trailing comments). */
+function parseUpstream(text) {
+    const found = [];
+    for (const line of text.split('\n')) {
+        const m = line.match(/^\s*server\s+127\.0\.0\.1:(\d+)(?:\s+weight=(\d+))?(\s+down)?\s*;\s*#\s*(blue|green)\s*$/);
+        if (!m)
+            continue;
+        found.push({
+            color: m[4],
+            port: Number(m[1]),
+            weight: m[3] ? 0 : Number(m[2] ?? 1),
+        });
+    }
+    return found.sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
+}
+/**
+ * Puts `content` into the app's include file and makes it live: write, test, reload. Returns
+ * false (and runs nothing else) when the file already has that content. On a failed test or
+ * reload the previous file is restored (or the new one removed) and the error names the output.
+ */
+async function installUpstream(exec, nginx, app, content, options = {}) {
+    return installIncludeFile(exec, nginx, upstreamFile(nginx.confDir, app), content, options);
+}
+/**
+ * The reload command, then the wait until nginx runs workers of the new configuration: the
+ * command only signals the master, and until the master has replaced its workers the old ones
+ * still take new connections with the old file (see nginx-workers.ts). Returns the command's
+ * result; a command that exits non-zero throws (or, allowFailure, is not waited for).
+ */
+async function reloadNginx(exec, nginx, clock, allowFailure) {
+    const before = await readWorkers(exec);
+    const reload = await runProxyCommand(exec, 'nginx', 'nginx-reload-command', nginx.reloadCommand, {
+        allowFailure,
+    });
+    if (reload.exitCode === 0)
+        await awaitReload(exec, before, clock);
+    return reload;
+}
+/**
+ * installUpstream for any include file of nginx's (the app's webhook server block too): write,
+ * test, reload; the previous file back (or the new one removed) when the test or reload fails.
+ */
+async function installIncludeFile(exec, nginx, path, content, options = {}) {
+    const before = await beforeAnyChange('nginx', () => readText(exec, path));
+    // force: test and reload even when the file has it (after a reload that may or may not have
+    // taken effect, the file says nothing about what nginx runs)
+    if (before === content && !options.force)
+        return false;
+    await writeText(exec, path, content);
+    const restore = async () => {
+        if (before === undefined)
+            await removeFile(exec, path);
+        else
+            await writeText(exec, path, before);
+    };
+    // a test that fails (or is not found) reloads nothing: once the previous file is back, nothing
+    // changed (a RouteError with tookEffect false); a restore that fails throws its own error
+    const test = await runProxyCommand(exec, 'nginx', 'nginx-test-command', nginx.testCommand, {
+        allowFailure: true,
+    }).catch(async (error) => {
+        await restore();
+        throw unchanged(error, 'nginx');
+    });
+    if (test.exitCode !== 0) {
+        await restore();
+        throw new RouteError('nginx', `config test failed with ${path}; restored the previous file, reloaded nothing:\n` +
+            tail(test.stderr || test.stdout), false);
+    }
+    const reload = await reloadNginx(exec, nginx, options.clock ?? systemClock, true).catch(async (error) => {
+        await restore();
+        throw error;
+    });
+    if (reload.exitCode !== 0) {
+        // A reload command can fail after nginx reloaded (a wrapper that exits 1 afterwards): what
+        // nginx runs now is unknown. The file goes back; the caller routes back (which reloads).
+        await restore();
+        throw new errors_StepError('nginx', `the reload command exited ${reload.exitCode}: nginx may or may not run the new upstream now; put the previous ${path} back (not reloaded):\n` +
+            tail(reload.stderr || reload.stdout));
+    }
+    return true;
+}
+/**
+ * Takes the app's include files out: its webhook server block first (it proxies to the
+ * upstream, so nginx -t refuses the upstream's absence while the block is there), then the
+ * upstream; each removed, tested, reloaded (and put back if the test fails).
+ */
+async function uninstallUpstream(exec, nginx, app, clock = systemClock) {
+    await nginx_uninstallIncludeFile(exec, nginx, nginx_webhookServerFile(nginx.confDir, app), 'the webhook server block');
+    return nginx_uninstallIncludeFile(exec, nginx, upstreamFile(nginx.confDir, app), `is tg_${app} still used?`, clock);
+}
+/** Takes an include file out: remove, test, reload (the file comes back if the test fails). */
+async function nginx_uninstallIncludeFile(exec, nginx, path, hint, clock = systemClock) {
+    const before = await readText(exec, path);
+    if (before === undefined)
+        return;
+    await removeFile(exec, path);
+    const test = await runProxyCommand(exec, 'nginx', 'nginx-test-command', nginx.testCommand, {
+        allowFailure: true,
+    }).catch(async (error) => {
+        await writeText(exec, path, before);
+        throw error;
+    });
+    if (test.exitCode !== 0) {
+        await writeText(exec, path, before);
+        throw new errors_StepError('nginx', `config test failed without ${path} (${hint}); put it back:\n` +
+            tail(test.stderr || test.stdout));
+    }
+    await reloadNginx(exec, nginx, clock, false);
+}
+/** Established TCP connections to 127.0.0.1:port on the host (requests in flight to a color). */
+async function connectionsTo(exec, port) {
+    const result = await exec.run(['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`]);
+    return result.stdout.split('\n').filter((l) => l.trim()).length;
+}
+/**
+ * Waits until `count()` is 0, polling every 250 ms, at most `seconds`. Returns the last count.
+ */
+async function waitForZero(count, seconds, clock) {
+    const end = clock.now() + Math.max(0, seconds) * 1000;
+    for (;;) {
+        const n = await count();
+        if (n === 0 || clock.now() >= end)
+            return n;
+        await clock.sleep(Math.min(250, Math.max(1, end - clock.now())));
+    }
+}
+function nginxProxy(app, nginx, options = {}) {
+    const path = upstreamFile(nginx.confDir, app);
+    const clock = options.clock ?? systemClock;
+    return {
+        remove: (exec) => uninstallUpstream(exec, nginx, app, clock),
+        kind: 'nginx',
+        nginx,
+        async current(exec) {
+            const text = await readText(exec, path);
+            return text === undefined ? [] : parseUpstream(text);
+        },
+        async route(exec, backends, options = {}) {
+            // validates first
+            const content = await beforeAnyChange('nginx', async () => renderUpstream(app, backends));
+            await installUpstream(exec, nginx, app, content, { ...options, clock });
+        },
+        async drain(exec, backend, seconds, clock) {
+            // Requests already sent to the color finish on the old workers, which may still send new
+            // ones to the old port (connections they accepted, a kept-alive client's next request)
+            // until they exit, whatever the file says now; nginx reports no per-server count. So: the
+            // connections to that PORT on the host, plus the workers from before this drain that are
+            // shutting down (a worker started since has a file at least as new as the route's).
+            let since;
+            return waitForZero(async () => {
+                const view = await readWorkers(exec);
+                since ??= view?.now;
+                const old = view && since !== undefined ? oldWorkers(view, since) : 0;
+                return old + (await connectionsTo(exec, backend.port));
+            }, seconds, clock);
+        },
+    };
+}
+function tail(text) {
+    return text.trim().split('\n').slice(-8).join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/proxy/webhook-server.ts
+/**
+ * The webhook's own nginx server block (issue 13), for a deploy given webhook-url,
+ * tls-certificate and tls-key: TLS on the URL's port (Telegram calls only 443, 80, 88 and 8443,
+ * over HTTPS), the URL's path to the app's upstream (tg_<app>, which the traffic switch owns),
+ * anything else 404, and with webhook-secret a 403 for every request whose
+ * X-Telegram-Bot-Api-Secret-Token is not the secret, so a bot that forgets to check it is still
+ * protected. Pure: values in, validated, config text out. Every value that reaches the text is
+ * held to a character set nginx's grammar cannot misread (no quotes, spaces, ; { } $ #).
+ */
+
+
+
+
+/** The ports Telegram delivers webhooks to. */
+const TELEGRAM_WEBHOOK_PORTS = [443, 80, 88, 8443];
+const HOST = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const PATH_CHARS = /^\/[A-Za-z0-9._~/-]*$/;
+/** The public https URL Telegram calls: https, a host name or IPv4, one of Telegram's ports. */
+function webhook_server_parseWebhookUrl(value, input = 'webhook-url') {
+    let url;
+    try {
+        url = new URL(value.trim());
+    }
+    catch {
+        throw new errors_InputError(input, 'is not a URL (e.g. https://bot.example.net/telegram/webhook)');
+    }
+    if (url.protocol !== 'https:')
+        throw new errors_InputError(input, 'must be https: Telegram delivers webhooks over HTTPS only');
+    if (url.username || url.password)
+        throw new errors_InputError(input, 'must not carry credentials');
+    if (url.search || url.hash)
+        throw new errors_InputError(input, 'must not have a query or a fragment: the path alone is routed');
+    if (!HOST.test(url.hostname))
+        throw new errors_InputError(input, `host ${JSON.stringify(url.hostname)} is not a DNS name or IPv4`);
+    const port = url.port ? Number(url.port) : 443;
+    if (!TELEGRAM_WEBHOOK_PORTS.includes(port))
+        throw new errors_InputError(input, `port ${port}: Telegram delivers webhooks only to ports ${TELEGRAM_WEBHOOK_PORTS.join(', ')}`);
+    const path = decodeURIComponent(url.pathname);
+    // URL() resolves /a/../b to /b: refuse the segments as written, not as resolved
+    const dotSegment = /\/\.\.?(\/|$)/.test(value.trim().replace(/^https:\/\/[^/]*/, ''));
+    if (!PATH_CHARS.test(path) || dotSegment)
+        throw new errors_InputError(input, 'path: letters, digits and . _ ~ / - only, without . or .. segments');
+    return { host: url.hostname.toLowerCase(), port, path };
+}
+/** An absolute path on the host for tls-certificate / tls-key. */
+function webhook_server_parseHostFile(value, input) {
+    const path = value.trim();
+    if (!/^\/[A-Za-z0-9._@+/-]+$/.test(path) || path.split('/').some((p) => p === '..'))
+        throw new errors_InputError(input, 'must be an absolute path on the host (letters, digits and . _ @ + / - only, no ..), e.g. /etc/letsencrypt/live/bot.example.net/fullchain.pem');
+    return path;
+}
+/** Telegram's rule for secret_token: 1-256 characters, A-Z a-z 0-9 _ - only. */
+function webhook_server_parseWebhookSecret(value, input = 'webhook-secret') {
+    const secret = value.trim();
+    if (!/^[A-Za-z0-9_-]{1,256}$/.test(secret))
+        throw new errors_InputError(input, "must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)");
+    return secret;
+}
+
+/** The secrets a block written by renderWebhookServer accepts (the map's `"<secret>" 0;` lines). */
+function acceptedSecrets(text) {
+    return [...text.matchAll(/^\s*"([A-Za-z0-9_-]{1,256})" 0;\s*$/gm)].map((m) => m[1]);
+}
+/** An nginx variable name for the app (app names allow '-', variables do not). */
+const refusedVariable = (app) => `$tg_${app.replace(/-/g, '_')}_webhook_refused`;
+/** The server block (and, with a secret, the map that refuses the rest), as one include file. */
+function renderWebhookServer(server) {
+    const url = webhook_server_parseWebhookUrl(`https://${server.host}:${server.port}${server.path}`);
+    const certificate = webhook_server_parseHostFile(server.certificate, 'tls-certificate');
+    const key = webhook_server_parseHostFile(server.key, 'tls-key');
+    const secret = server.secret === undefined ? undefined : webhook_server_parseWebhookSecret(server.secret, 'webhook-secret');
+    if (!/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/.test(server.app))
+        throw new errors_InputError('app', 'bad name');
+    const listen = server.listenAddress ? `${server.listenAddress}:${url.port}` : String(url.port);
+    if (server.listenAddress && !/^(\d{1,3}\.){3}\d{1,3}$/.test(server.listenAddress))
+        throw new errors_InputError('webhook-listen', 'must be an IPv4 address');
+    const refused = refusedVariable(server.app);
+    const accepted = secret
+        ? [
+            secret,
+            ...(server.alsoAccept ?? [])
+                .map((s) => webhook_server_parseWebhookSecret(s, 'webhook-secret'))
+                .filter((s) => s !== secret),
+        ]
+        : [];
+    const lines = [
+        `# Managed by tg-devops for app '${server.app}' (webhook server: https://${url.host}:${url.port}${url.path}); rewritten on each deploy, removed with the app, do not edit.`,
+    ];
+    if (secret)
+        lines.push('# Every request without the right X-Telegram-Bot-Api-Secret-Token is answered 403 here.', `map $http_x_telegram_bot_api_secret_token ${refused} {`, '    default 1;', ...[...new Set(accepted)].map((s) => `    "${s}" 0;`), '}');
+    lines.push('server {', `    listen ${listen} ssl;`, `    server_name ${url.host};`, `    ssl_certificate ${certificate};`, `    ssl_certificate_key ${key};`, '    ssl_protocols TLSv1.2 TLSv1.3;', `    location = ${url.path} {`, ...(secret ? [`        if (${refused}) { return 403; }`] : []), `        proxy_pass http://${upstreamName(server.app)};`, '        proxy_http_version 1.1;', '        proxy_set_header Connection "";', '        proxy_set_header Host $host;', '        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;', '        proxy_set_header X-Forwarded-Proto https;', '    }');
+    // a path only this version of the block answers (204): the deploy knows nginx serves it when
+    // a new connection gets 204 (a reload returns before its new workers take connections)
+    // (of the text with each secret replaced by its place: the path says nothing of a secret, and
+    // a rotation, which changes only the map, changes it too)
+    const unique = [...new Set(accepted)];
+    const tag = (0,external_node_crypto_.createHash)('sha256')
+        .update(unique.reduce((text, s, i) => text.split(`"${s}"`).join(`"#${i}"`), lines.join('\n')))
+        .digest('hex')
+        .slice(0, 16);
+    lines.push(`    location = ${SERVED_PREFIX}${tag} { return 204; }`, '    location / { return 404; }', '}', '');
+    return lines.join('\n');
+}
+const SERVED_PREFIX = '/.well-known/tg-devops-served-';
+/** The path only this block answers 204 (see renderWebhookServer), or undefined. */
+function servedPath(text) {
+    return new RegExp(`location = (${SERVED_PREFIX.replace(/[.]/g, '\\.')}[0-9a-f]{16}) `).exec(text)?.[1];
+}
+/** The `server { ... }` sections of a block file (its servers, without the map). */
+function serverSections(text) {
+    return [...text.matchAll(/^server \{\n[\s\S]*?^\}\n/gm)].map((m) => m[0]);
+}
+/** `listen` and `server_name` of a section: two sections with the same pair are one server. */
+const serverKey = (section) => `${/^\s*listen (\S+) ssl;/m.exec(section)?.[1]} ${/^\s*server_name (\S+);/m.exec(section)?.[1]}`;
+/**
+ * The block while the registration moves: the new block, plus the live block's servers that
+ * answer another address or host name (Telegram calls the old URL until setWebhook took the new
+ * one). They refuse and accept by the same map, which accepts the old and the new secret.
+ * Without a secret now, an old server that checked one is left out (its check has no map).
+ */
+function transitionBlock(next, live) {
+    if (!live)
+        return next;
+    const keys = new Set(serverSections(next).map(serverKey));
+    const hasMap = /^map /m.test(next);
+    const old = serverSections(live).filter((section) => !keys.has(serverKey(section)) && (hasMap || !/ if \(/.test(section)));
+    if (!old.length)
+        return next;
+    return `${next}# The live block's server, until setWebhook moved Telegram to the one above:\n${old.join('')}`;
+}
+/**
+ * Makes the app's webhook server block live: write, `nginx -t`, reload; a block nginx refuses
+ * leaves the previous one (or none) in place and names nginx's output. False: already so.
+ */
+async function installWebhookServer(exec, nginx, server, options = {}) {
+    const path = nginx_webhookServerFile(nginx.confDir, server.app);
+    const text = renderWebhookServer(server);
+    return installIncludeFile(exec, nginx, path, options.keepLive === undefined ? text : transitionBlock(text, options.keepLive));
+}
+/**
+ * Waits until nginx serves the block (its served path answers 204 on a new connection, asked
+ * with curl on the host) and no worker of an earlier configuration is left shutting down (`ps`):
+ * a reload returns before its new workers take connections, and old workers answer one more
+ * request on each kept-alive connection. Telegram must not be moved to a secret or URL the old
+ * workers refuse. False: not seen in time, or no curl on the host (the caller warns).
+ */
+async function waitServed(exec, server, text, clock, seconds = 30) {
+    const path = servedPath(text);
+    if (!path)
+        return false;
+    const address = server.listenAddress ?? '127.0.0.1';
+    const end = clock.now() + seconds * 1000;
+    for (;;) {
+        const result = await exec.run([
+            'curl', '-sk', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '5',
+            '--resolve', `${server.host}:${server.port}:${address}`,
+            `https://${server.host}:${server.port}${path}`,
+        ], { allowFailure: true }); // prettier-ignore
+        if (result.stdout.trim() === '204')
+            break;
+        if (result.exitCode === 127 || clock.now() >= end)
+            return false;
+        await clock.sleep(200);
+    }
+    // New connections get the new block now; an old worker still answers one more request on each
+    // kept-alive connection it holds (Telegram keeps them) with the old block, until it exits.
+    let since;
+    for (;;) {
+        const view = await readWorkers(exec);
+        if (!view)
+            return true; // no workers visible: the served path is what we know
+        since ??= view.now;
+        if (oldWorkers(view, since) === 0)
+            return true;
+        if (clock.now() >= end)
+            return false;
+        await clock.sleep(200);
+    }
+}
+/** Removes the block with the app (tested and reloaded; put back if nginx refuses its absence). */
+async function uninstallWebhookServer(exec, nginx, app) {
+    await uninstallIncludeFile(exec, nginx, webhookServerFile(nginx.confDir, app), 'the webhook server');
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/config.ts
+
 
 
 
@@ -34904,6 +35868,9 @@ const RAW_DEPLOY_INPUTS = (/* unused pure expression or super */ null && ([
     'registry-password',
     'canary-steps',
     'step-interval',
+    'canary-hold',
+    'resume',
+    'hold-watch',
     'drain-seconds',
     'stop-grace',
     'gate-window',
@@ -34923,6 +35890,17 @@ const RAW_DEPLOY_INPUTS = (/* unused pure expression or super */ null && ([
     'rollback-on-partial',
     'state-dir',
     'proxy',
+    'webhook-url',
+    'tls-certificate',
+    'tls-key',
+    'webhook-listen',
+    'webhook-secret',
+    'webhook-allowed-updates',
+    'webhook-max-connections',
+    'webhook-drop-pending-updates',
+    'telegram-bot-token',
+    'verify-telegram-bot-token',
+    'telegram-api-url',
 ]));
 function rawDeployInputsFrom(values) {
     const raw = {};
@@ -34943,6 +35921,7 @@ const DEFAULTED = [
     'host-ports',
     'canary-steps',
     'step-interval',
+    'hold-watch',
     'drain-seconds',
     'stop-grace',
     'gate-window',
@@ -34954,7 +35933,7 @@ const DEFAULTED = [
     'min-free-disk',
     'state-dir',
 ];
-const DEFAULTS = Object.fromEntries(DEFAULTED.map((name) => [name, defaultOf(entries_DEPLOY_SCHEMA, name)]));
+const DEFAULTS = Object.fromEntries(DEFAULTED.map((name) => [name, schema_defaultOf(entries_DEPLOY_SCHEMA, name)]));
 /** A whole number within the schema's limits for the input. */
 function integerInput(name, value) {
     return parseInteger(name, value, integerLimits(DEPLOY_SCHEMA, name));
@@ -35045,6 +36024,15 @@ function buildConfig(raw) {
     const proxy = parseEnum('proxy', get('proxy'), PROXY_KINDS) ?? (botMode === 'webhook' ? 'nginx' : 'none');
     if (strategy === 'canary' && proxy === 'none')
         throw new InputError('proxy', 'canary moves traffic weights: it needs nginx or haproxy');
+    const webhook = parseWebhookInputs(get, botMode, proxy);
+    const telegram = parseTelegramInputs(get);
+    if (webhook && !webhook.tls && !telegram)
+        warnings.push('webhook-url without tls-certificate/tls-key or telegram-bot-token: the deploy neither writes the server block nor registers the webhook');
+    const hold = parseHold(strategy, {
+        canaryHold: get('canary-hold'),
+        resume: get('resume'),
+        holdWatch: orDefault('hold-watch'),
+    });
     return {
         app,
         image,
@@ -35063,6 +36051,7 @@ function buildConfig(raw) {
         registry,
         canarySteps,
         stepIntervalSeconds: seconds('step-interval'),
+        ...hold,
         drainSeconds: seconds('drain-seconds'),
         stopGraceSeconds: seconds('stop-grace'),
         gateWindowSeconds: seconds('gate-window'),
@@ -35080,8 +36069,111 @@ function buildConfig(raw) {
         rollbackOnPartial: flag('rollback-on-partial', true),
         stateBase: parseStateDir(orDefault('state-dir')),
         proxy,
+        webhook,
+        telegram,
         warnings,
     };
+}
+/**
+ * webhook-url and its companions (pure). Each companion needs webhook-url; the TLS pair comes
+ * together; a webhook-url needs a webhook bot behind a proxy (its server block proxies to the
+ * app's upstream, and the colors' ports change with every deploy).
+ */
+function parseWebhookInputs(get, botMode, proxy) {
+    const given = get('webhook-url');
+    const companions = [
+        'tls-certificate',
+        'tls-key',
+        'webhook-listen',
+        'webhook-secret',
+        'webhook-allowed-updates',
+        'webhook-max-connections',
+    ];
+    if (!given) {
+        const orphan = companions.find((name) => get(name));
+        if (orphan)
+            throw new InputError(orphan, 'needs webhook-url (the public https URL Telegram calls)');
+        if (get('webhook-drop-pending-updates') &&
+            parseBoolean('webhook-drop-pending-updates', get('webhook-drop-pending-updates')))
+            throw new InputError('webhook-drop-pending-updates', 'needs webhook-url');
+        return undefined;
+    }
+    if (botMode !== 'webhook')
+        throw new InputError('webhook-url', `is for bot-mode webhook (this is ${botMode}): Telegram delivers updates to a URL only to webhook bots`);
+    if (proxy === 'none')
+        throw new InputError('webhook-url', "needs proxy nginx or haproxy: the webhook reaches the app through nginx's upstream tg_<app>, which follows the colors");
+    const { host, port, path } = parseWebhookUrl(given, 'webhook-url');
+    const certificate = get('tls-certificate');
+    const key = get('tls-key');
+    if (Boolean(certificate) !== Boolean(key))
+        throw new InputError(certificate ? 'tls-key' : 'tls-certificate', `is required with ${certificate ? 'tls-certificate' : 'tls-key'}: the server block needs both`);
+    const tls = certificate && key
+        ? {
+            certificate: parseHostFile(certificate, 'tls-certificate'),
+            key: parseHostFile(key, 'tls-key'),
+        }
+        : undefined;
+    const listen = get('webhook-listen');
+    if (listen && !tls)
+        throw new InputError('webhook-listen', 'needs tls-certificate and tls-key');
+    if (listen && !/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(listen))
+        throw new InputError('webhook-listen', `${JSON.stringify(listen)} is not an IPv4 address`);
+    const secret = get('webhook-secret') ? parseWebhookSecret(get('webhook-secret')) : undefined;
+    const allowedUpdates = get('webhook-allowed-updates')
+        ? get('webhook-allowed-updates')
+            .split(/[\s,]+/)
+            .filter(Boolean)
+            .map((item) => {
+            if (!/^[a-z_]{1,64}$/.test(item))
+                throw new InputError('webhook-allowed-updates', `${JSON.stringify(item)} is not an update type (e.g. message, callback_query)`);
+            return item;
+        })
+        : undefined;
+    const maxConnections = get('webhook-max-connections')
+        ? integerInput('webhook-max-connections', get('webhook-max-connections'))
+        : undefined;
+    return {
+        url: `https://${host}${port === 443 ? '' : `:${port}`}${path}`,
+        host,
+        port,
+        path,
+        tls,
+        listenAddress: listen || undefined,
+        secret,
+        allowedUpdates,
+        maxConnections,
+        dropPendingUpdates: get('webhook-drop-pending-updates')
+            ? parseBoolean('webhook-drop-pending-updates', get('webhook-drop-pending-updates'))
+            : false,
+    };
+}
+/** The token for the deploy's Bot API calls: telegram-bot-token, else verify-telegram-bot-token. */
+function parseTelegramInputs(get) {
+    const token = get('telegram-bot-token') || get('verify-telegram-bot-token');
+    if (!token)
+        return undefined;
+    const apiUrl = get('telegram-api-url') || defaultOf(DEPLOY_SCHEMA, 'telegram-api-url') || '';
+    if (!/^https?:\/\/[^\s/]+/.test(apiUrl))
+        throw new InputError('telegram-api-url', 'is not an http(s) URL');
+    return { token, apiUrl: apiUrl.replace(/\/+$/, '') };
+}
+/**
+ * canary-hold, resume and hold-watch: a canary held for approval and its resumption. Both need
+ * strategy canary; a run either holds a new canary or resumes the held one, never both.
+ */
+function parseHold(strategy, raw) {
+    const watchMinutes = integerInput('hold-watch', raw.holdWatch);
+    const canaryHold = raw.canaryHold ? integerInput('canary-hold', raw.canaryHold) : undefined;
+    const resume = raw.resume ? parseChoice('resume', raw.resume, RESUME_CHOICES) : undefined;
+    if (canaryHold !== undefined && strategy !== 'canary')
+        throw new InputError('canary-hold', `holds a canary at a traffic weight: it needs strategy canary (the strategy is ${strategy})`);
+    if (resume && strategy !== 'canary')
+        throw new InputError('resume', `goes on with a held canary: it needs strategy canary (the strategy is ${strategy})`);
+    if (resume && canaryHold !== undefined)
+        throw new InputError('resume', `canary-hold holds a new canary, resume goes on with the held one: give one of them, not both`);
+    if (watchMinutes > 0 && canaryHold === undefined)
+        throw new InputError('hold-watch', 'watches a held canary: it needs canary-hold');
+    return { canaryHold, resume, holdWatchSeconds: watchMinutes * 60 };
 }
 function defaultStrategy(mode) {
     return mode === 'polling' || mode === 'mtproto' ? 'handover' : 'blue-green';
@@ -35096,11 +36188,11 @@ function checkStrategy(mode, strategy) {
     if (mode === 'worker' && strategy === 'canary')
         throw new InputError('strategy', 'canary splits HTTP traffic; a worker takes none: use blue-green');
 }
-const APP_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
+const config_APP_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
 function parseAppName(value) {
     if (!value)
         throw new errors_InputError('app', 'is required: the service name, e.g. mybot');
-    if (!APP_NAME.test(value) || value.includes('--'))
+    if (!config_APP_NAME.test(value) || value.includes('--'))
         throw new errors_InputError('app', `${JSON.stringify(value)} is not a valid name: 2-40 characters, lowercase letters, digits and single hyphens, starting with a letter`);
     return value;
 }
@@ -35547,62 +36639,6 @@ function parseState(stdout) {
     return JSON.parse(stdout.trim());
 }
 
-;// CONCATENATED MODULE: ./src/proxy/route-error.ts
-
-/**
- * A route that failed, saying whether it may have changed what the proxy runs. `tookEffect:
- * false` is a definite "nothing changed": it failed before the live config or the running proxy
- * was touched (the backends did not validate, the candidate check or `nginx -t` failed, a command
- * was not found, a read-only probe failed). Anything else that fails in a route may have taken
- * effect (HAProxy's runtime change comes before its file; a reload command can exit 1 after nginx
- * reloaded), so the engine undoes it.
- */
-class RouteError extends errors_StepError {
-    tookEffect;
-    constructor(step, problem, tookEffect) {
-        super(step, problem);
-        this.tookEffect = tookEffect;
-        this.name = 'RouteError';
-    }
-}
-/** True only for a route failure that definitely changed nothing (bad input changes nothing). */
-function changedNothing(error) {
-    return (error instanceof RouteError && !error.tookEffect) || error instanceof errors_InputError;
-}
-/** The same failure, as a definite "nothing changed" (the message kept, its step prefix too). */
-function unchanged(error, step) {
-    if (changedNothing(error))
-        return error;
-    if (error instanceof errors_StepError)
-        return new RouteError(error.step, error.message.slice(error.step.length + 2), false);
-    return new RouteError(step, error instanceof Error ? error.message : String(error), false);
-}
-/** Runs the part of a route before anything changes: whatever it throws changed nothing. */
-async function beforeAnyChange(step, work) {
-    try {
-        return await work();
-    }
-    catch (error) {
-        throw unchanged(error, step);
-    }
-}
-/**
- * Runs the part of a route after something may have changed: a "nothing changed" from a nested
- * call (nginx's own test, after HAProxy's runtime change) is no longer true for the whole route.
- */
-async function afterAChange(work) {
-    try {
-        return await work();
-    }
-    catch (error) {
-        if (error instanceof RouteError && !error.tookEffect)
-            throw new RouteError(error.step, error.message.slice(error.step.length + 2), true);
-        if (error instanceof errors_InputError)
-            throw new RouteError('proxy', error.message, true);
-        throw error;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/deploy/backup.ts
 
 /**
@@ -35932,7 +36968,7 @@ const sameRouting = (a, b) => a.length === b.length &&
 function undosOnFailure(steps, failed) {
     const done = steps.slice(0, failed);
     const failing = steps[failed];
-    if (failing && mayHaveTakenEffect(failing))
+    if (failing && undoneWhenFailing(failing))
         done.push(failing);
     const seen = new Set();
     const out = [];
@@ -35952,6 +36988,55 @@ function undosOnFailure(steps, failed) {
 function mayHaveTakenEffect(step) {
     return step.action.kind === 'route';
 }
+/**
+ * A failed step whose own undo runs too: a route, a setWebhook (a confirmation that fails after
+ * it), a server block (a reload that fails after reloading). Their undos do nothing when the
+ * step changed nothing.
+ */
+function undoneWhenFailing(step) {
+    const a = step.action;
+    return (mayHaveTakenEffect(step) ||
+        (a.kind === 'webhook' && a.op === 'register') ||
+        (a.kind === 'webhook-server' && a.op === 'install'));
+}
+/** The webhook rules (webhook-after-switch, webhook-undo, webhook-clear), over the plan's steps. */
+function checkWebhookSteps(plan, routedAt) {
+    const out = [];
+    const release = plan.release.container;
+    const seenFiles = new Set();
+    plan.steps.forEach((step, i) => {
+        const a = step.action;
+        const v = (rule, message) => out.push({ rule, step: step.id, message });
+        if (a.kind === 'webhook' && a.op === 'clear') {
+            if (plan.botMode !== 'polling')
+                v('webhook-clear', `deleteWebhook in a ${plan.botMode ?? 'unknown'} bot's plan`);
+            const starts = plan.steps.findIndex((s) => s.action.kind === 'container' &&
+                s.action.op === 'start' &&
+                s.action.container.name === release);
+            if (starts >= 0 && starts < i)
+                v('webhook-clear', `comes after ${release} started`);
+            return;
+        }
+        const register = a.kind === 'webhook' && a.op === 'register';
+        const install = a.kind === 'webhook-server' && a.op === 'install';
+        if (!register && !install)
+            return;
+        if (plan.botMode !== undefined && plan.botMode !== 'webhook')
+            v('webhook-after-switch', `a webhook step in a ${plan.botMode} bot's plan`);
+        const routed = served(routedAt[i] ?? []);
+        if (routed.length !== 1 || routed[0].container !== release || routed[0].weight !== 100)
+            v('webhook-after-switch', `comes before the proxy sends all traffic to ${release} (it routes ${routed.map((t) => `${t.container}:${t.weight}%`).join(', ') || 'nothing'})`);
+        const undoes = (op, kind) => step.undo?.actions.some((u) => u.kind === kind && u.op === op) === true;
+        if (register && !undoes('restore', 'webhook'))
+            v('webhook-undo', 'setWebhook without the undo that sets back the registration it found');
+        if (install && a.kind === 'webhook-server') {
+            if (!seenFiles.has(a.file) && !undoes('restore', 'webhook-server'))
+                v('webhook-undo', `writes ${a.file} without the undo that puts back the block it found`);
+            seenFiles.add(a.file);
+        }
+    });
+    return out;
+}
 function checkPlan(plan) {
     const out = [];
     // lock
@@ -35966,7 +37051,10 @@ function checkPlan(plan) {
     // the plan, step by step
     const sim = initial(plan);
     const groupStart = new Map();
+    /** What the proxy routes when each step starts (the webhook rules read it). */
+    const routedAt = [];
     for (const step of plan.steps) {
+        routedAt.push(sim.routed);
         if (step.action.kind === 'route' && step.converges) {
             const to = served(step.action.to);
             if (to.length !== 1 || to[0].container !== plan.current?.container)
@@ -35992,13 +37080,19 @@ function checkPlan(plan) {
         }
         apply(sim, step.action, plan, 'plan', step.id, out);
     }
+    out.push(...checkWebhookSteps(plan, routedAt));
     const release = plan.release.container;
     if (!sim.running.has(release))
         out.push({
             rule: 'route-follows',
             message: `${release} is not running at the end of the plan`,
         });
-    if (plan.proxy !== 'none' && plan.release.port !== undefined) {
+    if (plan.canary)
+        out.push(...checkHold(plan, sim));
+    if (plan.canary?.phase === 'hold') {
+        // ends split: checked by checkHold instead of route-follows
+    }
+    else if (plan.proxy !== 'none' && plan.release.port !== undefined) {
         const routed = served(sim.routed);
         if (routed.length !== 1 || routed[0].container !== release || routed[0].weight !== 100)
             out.push({
@@ -36047,6 +37141,42 @@ function checkPlan(plan) {
     }
     return out;
 }
+/** The routing is exactly the canary at `weight` and `current` at the rest. */
+function isSplit(routed, canary, current, weight) {
+    const on = served(routed);
+    const share = (name) => on.filter((t) => t.container === name).reduce((sum, t) => sum + t.weight, 0);
+    return (on.every((t) => t.container === canary || t.container === current) &&
+        share(canary) === weight &&
+        share(current) === 100 - weight);
+}
+/** canary-hold: where a hold ends and where a promote starts (see the rule's comment above). */
+function checkHold(plan, end) {
+    const { phase, weight, held } = plan.canary;
+    const current = plan.current?.container;
+    const v = (message) => ({ rule: 'canary-hold', message });
+    const text = (routed) => served(routed)
+        .map((t) => `${t.container}:${t.weight}%`)
+        .join(', ') || 'nothing';
+    const out = [];
+    if (weight <= 0 || weight >= 100)
+        out.push(v(`holds at ${weight}%, not between 0 and 100`));
+    if (phase === 'hold') {
+        if (!isSplit(end.routed, held.container, current, weight))
+            out.push(v(`the held plan does not end with ${held.container} at ${weight}% and ${current ?? 'the current release'} at the rest (it routes ${text(end.routed)})`));
+        for (const name of [held.container, current])
+            if (name === undefined || !end.running.has(name))
+                out.push(v(`the held plan does not end with ${name ?? 'a current release'} running`));
+    }
+    if (phase === 'promote') {
+        const start = initial(plan);
+        if (!isSplit(start.routed, held.container, current, weight))
+            out.push(v(`promote starts from the recorded hold (${held.container} at ${weight}%), but the proxy routes ${text(start.routed)}`));
+        for (const name of [held.container, current])
+            if (name === undefined || !start.running.has(name))
+                out.push(v(`promote starts from the hold, but ${name ?? 'no current release'} is not running`));
+    }
+    return out;
+}
 /** A polling or MTProto bot on more than one host: refused before any connection. */
 function checkPollers(botMode, hosts) {
     return (botMode === 'polling' || botMode === 'mtproto') && hosts > 1
@@ -36081,7 +37211,133 @@ function assertSafe(plan) {
         throw new PlanRefused(violations);
 }
 
+;// CONCATENATED MODULE: ./src/deploy/webhook-steps.ts
+
+
+
+
+
+/** The secret a step uses: the input's, or the one the live block accepts (a rollback's). */
+function secretFrom(source, ctx, live) {
+    if (source === 'webhook-secret') {
+        if (!ctx.secret)
+            throw new errors_StepError('webhook', 'the plan needs webhook-secret, none given');
+        return ctx.secret;
+    }
+    if (source === 'live-block') {
+        // never guess: a registration set without its secret would drop the 403 protection's match
+        if (live.length !== 1)
+            throw new errors_StepError('webhook', `the live server block accepts ${live.length} secrets: which one Telegram signs with is unknown; set the registration by hand`);
+        return live[0];
+    }
+    return undefined;
+}
+const needNginx = (ctx) => {
+    if (!ctx.nginx)
+        throw new errors_StepError('webhook-server', 'the proxy gives no nginx settings for the block');
+    return ctx.nginx;
+};
+async function performWebhookServer(action, ctx) {
+    const nginx = needNginx(ctx);
+    const { exec, log, memo } = ctx;
+    if (action.op === 'restore') {
+        const before = memo.blockBefore;
+        if (!before)
+            return; // this run never wrote it
+        if (before.content === undefined)
+            await nginx_uninstallIncludeFile(exec, nginx, action.file, 'the webhook server block');
+        else
+            await installIncludeFile(exec, nginx, action.file, before.content, { force: true });
+        log.info(`webhook server block ${action.file}: ${before.content === undefined ? 'removed' : 'put back'}`);
+        return;
+    }
+    const text = await readText(exec, action.file);
+    const live = text === undefined ? [] : acceptedSecrets(text);
+    if (!memo.blockBefore) {
+        memo.blockBefore = { content: text };
+        if (live.length === 1)
+            memo.secretBefore = live[0];
+    }
+    const secret = secretFrom(action.secret, ctx, live);
+    const server = {
+        app: action.app,
+        ...action.server,
+        secret,
+        alsoAccept: action.acceptLive ? live : undefined,
+    };
+    const changed = await installWebhookServer(exec, nginx, server, {
+        keepLive: action.acceptLive ? text : undefined,
+    });
+    // Telegram is moved next: only once nginx's new workers take connections
+    if (changed && action.acceptLive && ctx.clock) {
+        const served = await waitServed(exec, server, renderWebhookServer(server), ctx.clock);
+        if (!served)
+            log.warn(`webhook server block ${action.file}: no 204 from its served path through curl on the host; going on (nginx -t passed and it was reloaded)`);
+    }
+    const both = action.acceptLive && secret !== undefined && live.some((s) => s !== secret);
+    log.info(changed
+        ? `webhook server block ${action.file} written, nginx -t passed, reloaded${both ? ' (accepting the earlier secret too until setWebhook takes the new one)' : ''}`
+        : `webhook server block ${action.file} unchanged`);
+}
+async function performWebhook(action, ctx) {
+    const { log, memo, outcome } = ctx;
+    const api = ctx.api;
+    if (!api)
+        throw new errors_StepError('webhook', 'the plan needs telegram-bot-token, none given');
+    if (action.op === 'clear') {
+        const deleted = await clearWebhookForPolling(api, log);
+        if (!deleted)
+            log.info('getWebhookInfo: no webhook set on the token; nothing to delete');
+        outcome.registration = deleted ? 'deleted' : 'none-set';
+        return;
+    }
+    if (action.op === 'restore') {
+        const before = memo.registeredBefore;
+        if (!before)
+            return; // this run set nothing
+        if (!before.url) {
+            await api.call('deleteWebhook', { drop_pending_updates: false });
+            log.info('deleteWebhook: there was no webhook before this run');
+        }
+        else {
+            await api.call('setWebhook', setWebhookParams({
+                url: before.url,
+                secret: memo.secretBefore,
+                allowedUpdates: before.allowed_updates,
+                maxConnections: before.max_connections,
+            }));
+            log.info(`setWebhook back to ${before.url}${memo.secretBefore ? ' with the secret it had' : ' (its secret is unknown: set without one)'}`);
+        }
+        outcome.registration = 'restored';
+        return;
+    }
+    const wanted = action.wanted;
+    const live = action.secret === 'live-block' && action.file ? await liveSecrets(ctx, action.file) : [];
+    const secret = secretFrom(action.secret, ctx, live);
+    const result = await ensureWebhook(api, { ...wanted, secret }, action.recorded, log, {
+        dropPendingUpdates: action.dropPendingUpdates,
+        onChange: (before) => {
+            memo.registeredBefore = before;
+            // no block told the earlier secret: it is this one when the state recorded it as unchanged
+            if (memo.secretBefore === undefined &&
+                action.recorded?.url === before.url &&
+                action.recorded.secretSha256 !== undefined &&
+                action.recorded.secretSha256 === secretSha256(secret))
+                memo.secretBefore = secret;
+        },
+    });
+    outcome.registration = result.changed ? 'set' : 'unchanged';
+    outcome.url = wanted.url;
+    outcome.reasons = result.reasons;
+}
+/** The secrets the app's live block accepts (a rollback keeps the live one). */
+async function liveSecrets(ctx, file) {
+    const text = await readText(ctx.exec, file);
+    return text === undefined ? [] : acceptedSecrets(text);
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/execute.ts
+
 
 
 
@@ -36113,6 +37369,7 @@ const newFacts = () => ({
     gateResults: [],
     waitMs: 0,
     startedAt: {},
+    webhook: {},
 });
 /** The longest a drain waits while undoing a cancelled run. */
 const HURRIED_DRAIN_SECONDS = 3;
@@ -36159,6 +37416,8 @@ async function execute(plan, ctx, hooks = {}) {
     let cancelled = false;
     let stoppedAt = plan.steps.length;
     let failing;
+    // one memo for the steps and their undos (what the webhook steps found before changing it)
+    ctx = { ...ctx, webhookMemo: ctx.webhookMemo ?? {} };
     const stepCtx = { ...ctx, clock: abortableClock(ctx.clock, ctx.signal) };
     ctx.facts.firstStepAt = ctx.clock.now();
     for (const [index, step] of plan.steps.entries()) {
@@ -36401,7 +37660,7 @@ async function perform(action, ctx, undoing) {
             facts.waitMs += clock.now() - started;
             if (left) {
                 facts.undrained = left;
-                log.warn(`drain of port ${action.container.port}: ${left} connection(s) still open after ${seconds}s`);
+                log.warn(`drain of port ${action.container.port}: ${left} connection(s) (or nginx workers of an older configuration, which may still send to it) still open after ${seconds}s`);
             }
             return;
         }
@@ -36469,6 +37728,10 @@ async function perform(action, ctx, undoing) {
             }
             return;
         }
+        case 'webhook-server':
+            return performWebhookServer(action, webhookContext(ctx));
+        case 'webhook':
+            return performWebhook(action, webhookContext(ctx));
         case 'record': {
             const state = action.migrationFromLabel
                 ? recordedState(action.state, action.migrationFromLabel.preDeploy, facts.migrationLabel)
@@ -36478,12 +37741,28 @@ async function perform(action, ctx, undoing) {
         }
     }
 }
+const webhookContext = (ctx) => ({
+    exec: ctx.exec,
+    clock: ctx.clock,
+    log: ctx.log,
+    nginx: ctx.proxy?.nginx,
+    api: ctx.telegram,
+    secret: ctx.secrets.webhookSecret,
+    memo: ctx.webhookMemo ?? (ctx.webhookMemo = {}),
+    outcome: ctx.facts.webhook,
+});
 /** The new release as recorded: its migration mark follows the label the pull read. */
 function recordedState(after, hadPreDeploy, label) {
+    const mark = docker_migrationMark(hadPreDeploy, label);
+    // canary-hold records the new release as the held canary, not as current
+    const held = after.hold?.release;
+    if (after.hold && held)
+        return mark === held.irreversibleMigration
+            ? after
+            : { ...after, hold: { ...after.hold, release: { ...held, irreversibleMigration: mark } } };
     const current = after.current;
     if (!current)
         return after;
-    const mark = docker_migrationMark(hadPreDeploy, label);
     if (mark === current.irreversibleMigration)
         return after;
     const release = { ...current, irreversibleMigration: mark };
@@ -36499,7 +37778,233 @@ function routingLine(plan, routed) {
     return routeText(routed.map((b) => ({ ...b, color: b.color, container: behind(b.port) })));
 }
 
+;// CONCATENATED MODULE: ./src/deploy/webhook-plan.ts
+
+
+
+
+/** What the release records of its webhook (no secret: its hash). */
+function webhook_plan_webhookRecord(config) {
+    const w = config.webhook;
+    if (!w)
+        return undefined;
+    return {
+        ...recordOf({
+            url: w.url,
+            secret: w.secret,
+            allowedUpdates: w.allowedUpdates,
+            maxConnections: w.maxConnections,
+        }),
+        ...(w.tls
+            ? {
+                server: {
+                    ...w.tls,
+                    ...(w.listenAddress ? { listenAddress: w.listenAddress } : {}),
+                },
+            }
+            : {}),
+    };
+}
+const restoreBlock = (app, file) => ({
+    title: `put back the webhook server block ${file} as it was (or remove it)`,
+    key: 'webhook-server',
+    actions: [{ kind: 'webhook-server', op: 'restore', app, file }],
+});
+/** The webhook steps after the switch; empty without webhook-url (or without a token and TLS). */
+function webhookSteps(config, options) {
+    const w = config.webhook;
+    if (!w)
+        return [];
+    const steps = [];
+    const secret = w.secret !== undefined ? 'webhook-secret' : undefined;
+    let file;
+    if (w.tls) {
+        if (!options.nginxConfDir)
+            throw new StepError('plan', 'the webhook server block needs the nginx settings of the proxy');
+        file = webhookServerFile(options.nginxConfDir, config.app);
+        const install = (acceptLive) => ({
+            kind: 'webhook-server',
+            op: 'install',
+            app: config.app,
+            file: file,
+            server: {
+                host: w.host,
+                port: w.port,
+                path: w.path,
+                ...w.tls,
+                ...(w.listenAddress ? { listenAddress: w.listenAddress } : {}),
+            },
+            secret,
+            acceptLive: acceptLive || undefined,
+        });
+        steps.push({
+            id: 'webhook-server',
+            title: `write the webhook server block for ${w.url} (TLS, ${secret ? '403 without the secret token, ' : ''}to the upstream): nginx -t, reload`,
+            // a registration follows: the live block's secret and server stay until setWebhook moved
+            action: install(Boolean(config.telegram)),
+            undo: restoreBlock(config.app, file),
+            budgetSeconds: 90,
+        });
+        if (config.telegram)
+            // after setWebhook: the new registration only (an earlier secret or URL is refused)
+            steps.push(registerStep(config, options.recorded), {
+                id: 'webhook-server-secret',
+                title: `webhook server block: the new secret and URL only`,
+                action: install(false),
+                budgetSeconds: 90,
+            });
+    }
+    if (config.telegram && !steps.some((s) => s.id === 'webhook-register'))
+        steps.push(registerStep(config, options.recorded));
+    return steps;
+}
+function registerStep(config, recorded) {
+    const w = config.webhook;
+    const action = {
+        kind: 'webhook',
+        op: 'register',
+        wanted: {
+            url: w.url,
+            ...(w.allowedUpdates ? { allowedUpdates: w.allowedUpdates } : {}),
+            ...(w.maxConnections !== undefined ? { maxConnections: w.maxConnections } : {}),
+        },
+        secret: w.secret !== undefined ? 'webhook-secret' : 'none',
+        recorded: recorded ? { ...recorded } : undefined,
+        dropPendingUpdates: w.dropPendingUpdates || undefined,
+    };
+    return {
+        id: 'webhook-register',
+        title: `register the webhook ${w.url} with Telegram when it differs (setWebhook, then getWebhookInfo confirms)`,
+        action,
+        undo: {
+            title: 'set back the webhook registration this run found (when it changed it)',
+            key: 'webhook',
+            actions: [{ kind: 'webhook', op: 'restore' }],
+        },
+        budgetSeconds: 60,
+    };
+}
+/** A polling bot with a token: deleteWebhook (when set) before its first start. */
+function clearWebhookStep(config) {
+    if (config.botMode !== 'polling' || !config.telegram)
+        return undefined;
+    return {
+        id: 'webhook-clear',
+        title: 'make sure the token has no webhook before the poller starts (deleteWebhook when one is set: every getUpdates would get 409)',
+        action: { kind: 'webhook', op: 'clear' },
+        budgetSeconds: 60,
+    };
+}
+/**
+ * Puts the webhook steps right after the route that makes the new release serve, and the
+ * polling clear right before the new container starts.
+ */
+function webhook_plan_withWebhookSteps(steps, config, next, options) {
+    const out = [...steps];
+    const hook = webhookSteps(config, options);
+    if (hook.length) {
+        const at = out.findIndex((s) => s.serving && s.action.kind === 'route');
+        if (at < 0)
+            throw new StepError('plan', 'webhook-url needs a route to the new release (a proxy): Telegram is told only after the switch');
+        out.splice(at + 1, 0, ...hook);
+    }
+    const clear = clearWebhookStep(config);
+    if (clear) {
+        const at = out.findIndex((s) => s.action.kind === 'container' &&
+            s.action.op === 'start' &&
+            s.action.container.name === next);
+        out.splice(at < 0 ? out.length : at, 0, clear);
+    }
+    return out;
+}
+const sameList = (a, b) => (a ?? []).length === (b ?? []).length && (a ?? []).every((x) => (b ?? []).includes(x));
+/**
+ * A rollback's webhook steps (after its serving route): the target release's server block and
+ * registration when they differ from the current one's. The secret stays the live one: the
+ * state keeps only hashes, so an earlier secret cannot come back (and a rotated secret should
+ * not). `live` is what the record says is registered after the rollback.
+ */
+function rollbackWebhookSteps(app, from, to, options) {
+    const notes = [];
+    if (!to) {
+        if (from)
+            notes.push(`the target recorded no webhook: the registration of ${from.url} stays`);
+        return { steps: [], notes, live: from };
+    }
+    const registration = !from ||
+        from.url !== to.url ||
+        !sameList(from.allowedUpdates, to.allowedUpdates) ||
+        from.maxConnections !== to.maxConnections;
+    const server = to.server !== undefined &&
+        options.nginxConfDir !== undefined &&
+        (from?.server === undefined ||
+            from.url !== to.url ||
+            from.server.certificate !== to.server.certificate ||
+            from.server.key !== to.server.key);
+    if (!registration && !server)
+        return { steps: [], notes, live: from };
+    const file = options.nginxConfDir ? nginx_webhookServerFile(options.nginxConfDir, app) : undefined;
+    const steps = [];
+    if (server) {
+        const { host, port, path } = webhook_server_parseWebhookUrl(to.url);
+        steps.push({
+            id: 'webhook-server',
+            title: `put the webhook server block of ${to.url} back (the live secret kept): nginx -t, reload`,
+            action: {
+                kind: 'webhook-server',
+                op: 'install',
+                app,
+                file: file,
+                server: { host, port, path, ...to.server },
+                secret: 'live-block',
+            },
+            undo: restoreBlock(app, file),
+            budgetSeconds: 90,
+        });
+    }
+    // a secret only the live block knows: without the block the rollback cannot keep it
+    const secretKnown = from?.secretSha256 === undefined || (file !== undefined && from.server !== undefined);
+    if (registration && options.registers && secretKnown)
+        steps.push({
+            id: 'webhook-register',
+            title: `set the webhook registration back to ${to.url} (setWebhook when it differs, the live secret kept)`,
+            action: {
+                kind: 'webhook',
+                op: 'register',
+                wanted: {
+                    url: to.url,
+                    ...(to.allowedUpdates ? { allowedUpdates: to.allowedUpdates } : {}),
+                    ...(to.maxConnections !== undefined ? { maxConnections: to.maxConnections } : {}),
+                },
+                secret: from?.secretSha256 === undefined ? 'none' : 'live-block',
+                ...(file ? { file } : {}),
+                recorded: from ? { ...from } : undefined,
+            },
+            undo: {
+                title: 'set back the webhook registration this run found (when it changed it)',
+                key: 'webhook',
+                actions: [{ kind: 'webhook', op: 'restore' }],
+            },
+            budgetSeconds: 60,
+        });
+    else if (registration)
+        notes.push(`the webhook registration stays ${from?.url ?? 'as it is'} (the target's is ${to.url}): ${options.registers ? 'its secret is known only to a server block the deploy writes' : 'no telegram-bot-token'}; set it by hand`);
+    if (from?.secretSha256 !== to.secretSha256)
+        notes.push('the webhook secret stays the live one: the state keeps only its hash, an earlier secret cannot come back');
+    const registered = steps.some((s) => s.id === 'webhook-register');
+    const live = {
+        ...(registered ? to : (from ?? to)),
+        ...(from?.secretSha256 !== undefined ? { secretSha256: from.secretSha256 } : {}),
+        ...(server ? { server: to.server } : from?.server ? { server: from.server } : {}),
+    };
+    if (from?.secretSha256 === undefined)
+        delete live.secretSha256;
+    return { steps, notes, live };
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/plan.ts
+
+
 
 
 
@@ -36511,7 +38016,7 @@ function reconcile(config, probe) {
     const running = probe.containers.filter(isRunning);
     let current = probe.state.current;
     const currentRunning = current && running.some((c) => c.name === current.container);
-    const known = [probe.state.current, probe.state.previous, ...probe.state.history];
+    const known = knownOf(probe.state);
     const portOf = (c) => known.find((r) => r?.container === c.name)?.port ??
         (c.color ? config.hostPorts[c.color] : undefined);
     const adopt = (c, why) => {
@@ -36546,13 +38051,20 @@ function reconcile(config, probe) {
     const strays = running.filter((c) => c.name !== current?.container);
     return { current, strays, notes };
 }
+/** Every release the state names, the held canary included (its port and color). */
+const knownOf = (state) => [
+    state.current,
+    state.previous,
+    state.hold?.release,
+    ...state.history,
+];
 /** Containers of the releases that served last (state current and previous): never removed. */
 function plan_keptContainers(state) {
     return [state.current?.container, state.previous?.container].filter((n) => n !== undefined);
 }
 /** What the host showed, as the checker sees it. */
 function plan_hostBefore(hostPorts, probe) {
-    const known = [probe.state.current, probe.state.previous, ...probe.state.history];
+    const known = knownOf(probe.state);
     const refOfContainer = (c) => {
         const release = known.find((r) => r?.container === c.name);
         return {
@@ -36574,7 +38086,7 @@ function routedTargets(probe, running) {
     return (probe.routed ?? []).map((b) => {
         const behind = running.find((c) => c.port === b.port) ??
             running.find((c) => c.color === b.color) ??
-            [probe.state.current, probe.state.previous].find((r) => r?.port === b.port);
+            [probe.state.current, probe.state.previous, probe.state.hold?.release].find((r) => r?.port === b.port);
         const name = behind
             ? 'name' in behind
                 ? behind.name
@@ -36604,6 +38116,7 @@ function plan_buildPlan(input) {
         irreversibleMigration: migrationMark(Boolean(config.preDeploy), undefined),
         proxy: proxyKind,
         haproxyFrontendPort: input.proxy?.kind === 'haproxy' ? input.proxy.frontendPort : undefined,
+        webhook: webhookRecord(config),
     };
     const paths = probe.paths;
     const steps = [];
@@ -36709,12 +38222,26 @@ function plan_buildPlan(input) {
         before: routeBack,
         verifyPauseSeconds: input.verifyPauseSeconds ?? 0,
     };
-    if (config.strategy === 'handover')
-        steps.push(...handoverSteps(strategyInput));
-    else if (config.strategy === 'blue-green')
-        steps.push(...blueGreenSteps(strategyInput));
-    else
-        steps.push(...canarySteps(strategyInput));
+    if (config.canaryHold !== undefined) {
+        // canary-hold: the plan ends split, the hold recorded (state.current still serves the rest)
+        steps.push(...holdSteps(strategyInput, config.canaryHold, config.holdWatchSeconds, probe.state, input));
+        return {
+            ...plan_planHead(config, input, { color, port, container, current, release, before }),
+            steps,
+            cleanup,
+            notes: [...config.warnings, ...notes],
+            canary: { phase: 'hold', weight: config.canaryHold, held: release },
+        };
+    }
+    const strategySteps = config.strategy === 'handover'
+        ? handoverSteps(strategyInput)
+        : config.strategy === 'blue-green'
+            ? blueGreenSteps(strategyInput)
+            : canarySteps(strategyInput);
+    steps.push(...withWebhookSteps(strategySteps, config, container, {
+        nginxConfDir: input.nginxConfDir,
+        recorded: probe.state.current?.webhook,
+    }));
     const next = {
         app: config.app,
         current: release,
@@ -36742,24 +38269,62 @@ function plan_buildPlan(input) {
     if (images)
         steps.push(images);
     return {
-        kind: 'deploy',
-        app: config.app,
-        strategy: config.strategy,
-        botMode: config.botMode,
-        proxy: proxyKind,
-        releaseId,
-        image: config.image.raw,
-        color,
-        port,
-        container,
-        current,
-        release,
-        before,
-        lock: input.lock,
+        ...plan_planHead(config, input, { color, port, container, current, release, before }),
         steps,
         cleanup,
         notes: [...config.warnings, ...notes],
     };
+}
+/** What every deploy plan says of itself (the steps aside). */
+function plan_planHead(config, input, what) {
+    return {
+        kind: 'deploy',
+        app: config.app,
+        strategy: config.strategy,
+        botMode: config.botMode,
+        proxy: input.proxy?.kind ?? 'none',
+        releaseId: what.release.id,
+        image: what.release.image,
+        ...what,
+        lock: input.lock,
+    };
+}
+/**
+ * canary-hold's steps after the pull: the canary up to the hold weight (hold-watch included), then
+ * the hold recorded beside the unchanged current release. Refused (nothing changed) when nothing
+ * serves beside which a canary could be held.
+ */
+function holdSteps(input, weight, watchSeconds, state, plan) {
+    if (!canSplit(input))
+        throw new InputError('canary-hold', `${input.config.app}: no running release is routed on this host, so there is nothing to hold a canary beside; deploy once without canary-hold`);
+    const held = {
+        ...state,
+        hold: {
+            release: input.release,
+            weight,
+            since: plan.now,
+            runId: plan.holder?.runId ?? 'unknown',
+            actor: plan.holder?.actor ?? 'unknown',
+            ...(plan.holder?.url ? { url: plan.holder.url } : {}),
+        },
+    };
+    return [
+        ...canaryHoldSteps(input, weight, watchSeconds),
+        {
+            id: 'record-hold',
+            title: `record the hold: ${input.release.id} at ${weight}%, ${input.current?.id} serves the rest`,
+            action: {
+                kind: 'record',
+                state: held,
+                migrationFromLabel: { preDeploy: Boolean(input.config.preDeploy) },
+            },
+            undo: {
+                title: 'restore the previous state file',
+                actions: [{ kind: 'record', state }],
+            },
+            budgetSeconds: 60,
+        },
+    ];
 }
 /**
  * Running containers left by a cut-off run. One the proxy still sends traffic to is first routed
@@ -36887,18 +38452,35 @@ function dirname(path) {
 
 
 /**
+ * Shell function `holder`: prints the lock's holder.json. The holder writes it right after its
+ * `mkdir`, so a reader that finds the dir without it has met a lock being made: it waits for the
+ * file a moment (up to 2 s, while the dir exists) instead of calling the holder unknown. The file
+ * itself is never half-written (written beside, then renamed).
+ */
+const HOLDER_FN = `holder() {
+  i=0
+  while [ ! -e "$lock/holder.json" ] && [ -d "$lock" ] && [ "$i" -lt 40 ]; do
+    sleep 0.05 2>/dev/null || sleep 1; i=$((i + 1))
+  done
+  cat -- "$lock/holder.json" 2>/dev/null || true
+}`;
+/**
  * One remote script per attempt, so an attempt is one round trip and the steps that must not
  * interleave run on the host, not across the network. Arguments: $1 lock dir, $2 TTL seconds,
  * $3 our token; holder JSON on stdin. Times are the HOST's clock (date +%s), so clock skew
  * between runners does not matter.
  *
- * - `mkdir` is atomic: whoever creates the dir holds the lock. The holder writes token, holder.json
- *   and expires inside it (expires last). A lock without `expires` (its maker died between mkdir
- *   and the write) expires at the dir's mtime + TTL.
+ * - `mkdir` is atomic: whoever creates the dir holds the lock. The holder writes holder.json,
+ *   token and expires inside it (expires last). A lock without `expires` (its maker died between
+ *   mkdir and the write) expires at the dir's mtime + TTL. A run that finds the dir before its
+ *   holder.json waits a moment for it (HOLDER_FN): a lock being made is not "an unknown holder".
  * - A lock past its expiry is stale. Taking it over is serialised by a second atomic mkdir
  *   (`<lock>.takeover`): under it the expiry is read AGAIN, the stale dir is renamed away (rename
  *   is atomic), and the lock is made with mkdir as usual, so two runs racing for a stale lock
  *   cannot both win. A takeover mutex older than 60 s (its maker died) is removed.
+ *
+ * - A lock that vanishes while it is read (a stale one renamed away by a run taking it over) is
+ *   `busy`, never "held" by nobody.
  *
  * Prints one of: `acquired NOW`, `tookover NOW` + old holder, `held NOW EXPIRES` + holder, `busy NOW`.
  */
@@ -36907,26 +38489,31 @@ umask 077
 lock=$1; ttl=$2; token=$3
 now=$(date +%s)
 mkdir -p -- "$(dirname -- "$lock")"
-holder=$(cat)
+ours=$(cat)
+${HOLDER_FN}
 claim() {
+  printf '%s\\n' "$ours" > "$lock/holder.json.tmp" && mv -f -- "$lock/holder.json.tmp" "$lock/holder.json"
   printf '%s\\n' "$token" > "$lock/token"
-  printf '%s\\n' "$holder" > "$lock/holder.json.tmp" && mv -f -- "$lock/holder.json.tmp" "$lock/holder.json"
   printf '%s\\n' "$((now + ttl))" > "$lock/expires.tmp" && mv -f -- "$lock/expires.tmp" "$lock/expires"
 }
 expiry() {
   e=$(cat -- "$lock/expires" 2>/dev/null || true)
-  case $e in ''|*[!0-9]*) m=$(stat -c %Y -- "$lock" 2>/dev/null || echo "$now"); e=$((m + ttl)) ;; esac
+  case $e in ''|*[!0-9]*) m=$(stat -c %Y -- "$lock" 2>/dev/null) || { echo gone; return 0; }; e=$((m + ttl)) ;; esac
   echo "$e"
 }
 if mkdir -- "$lock" 2>/dev/null; then claim; echo "acquired $now"; exit 0; fi
 e=$(expiry)
+# gone: the dir vanished since our mkdir (a stale one moved away by a run taking it over)
+if [ "$e" = gone ]; then echo "busy $now"; exit 0; fi
 if [ "$now" -lt "$e" ]; then
-  echo "held $now $e"; cat -- "$lock/holder.json" 2>/dev/null || true; exit 0
+  h=$(holder)
+  if [ -z "$h" ] && [ ! -d "$lock" ]; then echo "busy $now"; exit 0; fi
+  echo "held $now $e"; printf '%s\n' "$h"; exit 0
 fi
 if mkdir -- "$lock.takeover" 2>/dev/null; then
   trap 'rmdir -- "$lock.takeover" 2>/dev/null || true' EXIT
   e=$(expiry)
-  if [ -d "$lock" ] && [ "$now" -ge "$e" ]; then
+  if [ "$e" != gone ] && [ "$now" -ge "$e" ]; then
     old=$(cat -- "$lock/holder.json" 2>/dev/null || true)
     mv -- "$lock" "$lock.stale.$now.$$"
     rm -rf -- "$lock.stale.$now.$$"
@@ -37080,9 +38667,10 @@ echo "freed $now $e"; printf '%s\\n' "$holder"`));
 /** $1 lock dir. Prints `free NOW` or `held NOW EXPIRES`, then the holder's JSON. Read-only. */
 const INSPECT_SCRIPT = (/* unused pure expression or super */ null && (`lock=$1
 now=$(date +%s)
+${HOLDER_FN}
 [ -d "$lock" ] || { echo "free $now"; exit 0; }
 e=$(cat -- "$lock/expires" 2>/dev/null || true)
-echo "held $now $e"; cat -- "$lock/holder.json" 2>/dev/null || true`));
+echo "held $now $e"; holder`));
 function parseLockView(stdout) {
     const [head = '', ...rest] = stdout.split('\n');
     const [state, now, expires] = head.trim().split(' ');
@@ -37193,366 +38781,6 @@ function prune_plan_buildPrunePlan(config, probe, lock) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/proxy/command.ts
-/**
- * The proxy's user-given commands (nginx-test-command, nginx-reload-command,
- * haproxy-check-command, haproxy-reload-command) run through one function, so a command that is
- * not on the host (exit 127, "not found": /usr/sbin is not on a deploy user's PATH over SSH on
- * Debian) fails with the name of the input that sets it.
- */
-
-
-/**
- * The program that was not found: argv[0] for exit 127; for another failure, the word of argv that
- * sh, bash or sudo report as "<name>: (command) not found" (`sudo haproxy ...`). Else undefined.
- */
-function commandNotFound(argv, result) {
-    if (result.exitCode === 0)
-        return undefined;
-    const first = argv[0] ?? '';
-    for (const word of argv) {
-        const name = word.split('/').pop() ?? '';
-        if (!name || word.startsWith('-'))
-            continue;
-        const escaped = [word, name].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-        const said = new RegExp(`(^|[\\s:])(${escaped.join('|')}): (command )?not found`, 'm');
-        if (said.test(result.stderr))
-            return word;
-    }
-    return result.exitCode === 127 ? first : undefined;
-}
-/** The message for a command that is not on the host: which input to set, and an example. */
-function notFoundMessage(input, argv, where, detail = '', name = argv[0] ?? '') {
-    const example = name.startsWith('/')
-        ? ''
-        : ` (e.g. '${argv.map((a) => (a === name ? `/usr/sbin/${name}` : a)).join(' ')}')`;
-    return (`\`${name}\` was not found on ${where}${detail ? ` (${detail})` : ''}: ` +
-        `set the ${input} input to a command that exists there, with its full path when its directory ` +
-        `is not on the deploy user's PATH over SSH${example}`);
-}
-/**
- * Runs one of the proxy's commands. Not found: a StepError naming the input (its example shows
- * `template`, the command as the user wrote it, e.g. with `{config}`). Otherwise as exec.run: a
- * failure throws CommandError unless allowFailure.
- */
-async function runProxyCommand(exec, step, input, argv, options = {}) {
-    const { template = argv, ...runOptions } = options;
-    let result;
-    try {
-        result = await exec.run(argv, { ...runOptions, allowFailure: true });
-    }
-    catch (error) {
-        // a local executor cannot spawn a missing program at all
-        if (error instanceof Error && /\bENOENT\b/.test(error.message))
-            throw new errors_StepError(step, notFoundMessage(input, template, exec.where, 'ENOENT'));
-        throw error;
-    }
-    const missing = commandNotFound(argv, result);
-    if (missing !== undefined)
-        throw new errors_StepError(step, notFoundMessage(input, template, exec.where, detailOf(result), missing));
-    if (result.exitCode !== 0 && !options.allowFailure)
-        throw new CommandError(exec.where, argv, result);
-    return result;
-}
-function detailOf(result) {
-    const last = result.stderr.trim().split('\n').slice(-1)[0] ?? '';
-    return `exit ${result.exitCode}${last ? `: ${last}` : ''}`;
-}
-
-;// CONCATENATED MODULE: ./src/proxy/files.ts
-/**
- * Files on the proxy host, through an Executor: content travels over stdin, paths as plain
- * arguments, no shell. Writes go to a temporary sibling first and are renamed into place, so a
- * reader (nginx -t, haproxy -c, another deploy) never sees half a file.
- */
-
-/** The file's text, or undefined when it does not exist. */
-async function readText(exec, path) {
-    const result = await exec.run(['cat', '--', path], { allowFailure: true });
-    if (result.exitCode === 0)
-        return result.stdout;
-    if (/No such file/i.test(result.stderr))
-        return undefined;
-    throw new Error(`${exec.where}: cannot read ${path}: ${result.stderr.trim()}`);
-}
-/** Writes content to `path` (via `<path>.tg-tmp` and a rename). */
-async function writeText(exec, path, content) {
-    const tmp = `${path}.tg-tmp`;
-    await exec.run(['dd', `of=${tmp}`, 'status=none'], { input: content });
-    await exec.run(['mv', '-f', '--', tmp, path]);
-}
-async function removeFile(exec, path) {
-    await exec.run(['rm', '-f', '--', path]);
-}
-/** The same digest `sha256sum` prints, or 'absent' for a missing file. */
-function digest(content) {
-    return content === undefined ? 'absent' : (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex');
-}
-/** Exit status of the compare-and-swap when the file changed since it was read. */
-const CHANGED = 75;
-/**
- * Renames `candidate` onto `path` only if `path` still has the digest it had when read, under
- * an flock on `<path>.tg-lock` shared by every tg-devops deploy on the host. The script is a
- * constant; the paths and the digest arrive as positional arguments ($1..$3), never in it.
- */
-const SWAP_SCRIPT = [
-    'if [ -e "$1" ]; then h=$(sha256sum < "$1") || exit 1; h=${h%% *}; else h=absent; fi',
-    `[ "$h" = "$2" ] || { echo "$1 changed since it was read" >&2; exit ${CHANGED}; }`,
-    'mv -f -- "$3" "$1"',
-].join('\n');
-function swapCommand(path, expected, candidate) {
-    return [
-        'flock',
-        '-w',
-        '30',
-        `${path}.tg-lock`,
-        'sh',
-        '-c',
-        SWAP_SCRIPT,
-        'tg-devops-swap',
-        path,
-        expected,
-        candidate,
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/proxy/types.ts
-const COLORS = ['blue', 'green'];
-function types_otherColor(color) {
-    return color === 'blue' ? 'green' : 'blue';
-}
-
-;// CONCATENATED MODULE: ./src/proxy/validate.ts
-
-
-/**
- * App names end up in file names (tg-<app>.upstream.conf), nginx upstream names (tg_<app>) and
- * HAProxy section names (fe_<app>, be_<app>): lower-case letters, digits, '-' and '_' only.
- */
-const validate_APP_NAME = /^[a-z0-9][a-z0-9_-]{0,47}$/;
-function validateSettings(settings) {
-    if (settings.kind !== 'nginx' && settings.kind !== 'haproxy')
-        throw new errors_InputError('proxy', `must be nginx or haproxy (got '${String(settings.kind)}')`);
-    if (!validate_APP_NAME.test(settings.app))
-        throw new errors_InputError('app', `'${settings.app}' must be 1-48 of a-z, 0-9, '-', '_' (it names files and proxy sections)`);
-    const { nginx, haproxy } = settings;
-    absolute('nginx-conf-dir', nginx.confDir);
-    command('nginx-test-command', nginx.testCommand);
-    command('nginx-reload-command', nginx.reloadCommand);
-    if (settings.kind === 'haproxy') {
-        absolute('haproxy-socket', haproxy.socket);
-        // socat reads ':' and ',' in an address as syntax
-        if (!/^\/[A-Za-z0-9._/@+-]+$/.test(haproxy.socket))
-            throw new errors_InputError('haproxy-socket', `'${haproxy.socket}': letters, digits and ._/@+- only`);
-        absolute('haproxy-config', haproxy.configFile);
-        command('haproxy-reload-command', haproxy.reloadCommand);
-        port('haproxy-frontend-port', haproxy.frontendPort);
-        if (haproxy.checkCommand) {
-            command('haproxy-check-command', haproxy.checkCommand);
-            if (!haproxy.checkCommand.includes('{config}'))
-                throw new errors_InputError('haproxy-check-command', "must name the candidate file as '{config}'");
-        }
-    }
-}
-/** Backends for route(): one or two distinct colors, ports 1..65535, weights 0..100, one > 0. */
-function validateBackends(backends) {
-    if (!Array.isArray(backends) || backends.length < 1 || backends.length > 2)
-        throw new errors_InputError('backends', 'give one or two backends (blue, green)');
-    const seen = new Set();
-    for (const b of backends) {
-        if (!COLORS.includes(b.color))
-            throw new errors_InputError('backends', `color must be blue or green (got '${String(b.color)}')`);
-        if (seen.has(b.color))
-            throw new errors_InputError('backends', `color ${b.color} appears twice`);
-        seen.add(b.color);
-        port('backends', b.port);
-        if (!Number.isInteger(b.weight) || b.weight < 0 || b.weight > 100)
-            throw new errors_InputError('backends', `${b.color}: weight must be an integer 0..100 (got ${b.weight})`);
-    }
-    if (backends.length === 2 && backends[0].port === backends[1].port)
-        throw new errors_InputError('backends', `blue and green share port ${backends[0].port}`);
-    if (!backends.some((b) => b.weight > 0))
-        throw new errors_InputError('backends', 'every weight is 0: nothing would serve the requests');
-    return [...backends]
-        .map((b) => ({ color: b.color, port: b.port, weight: b.weight }))
-        .sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
-}
-function port(name, value) {
-    if (!Number.isInteger(value) || value < 1 || value > 65535)
-        throw new errors_InputError(name, `port must be an integer 1..65535 (got ${value})`);
-}
-function absolute(name, value) {
-    if (typeof value !== 'string' || !value.startsWith('/') || /[\n\r\0]/.test(value))
-        throw new errors_InputError(name, `must be an absolute path (got '${String(value)}')`);
-}
-function command(name, argv) {
-    if (!Array.isArray(argv) || argv.length === 0 || !argv[0])
-        throw new errors_InputError(name, 'must be a non-empty command (argv)');
-    if (argv.some((a) => typeof a !== 'string' || a.includes('\0')))
-        throw new errors_InputError(name, 'arguments must be strings without NUL bytes');
-}
-
-;// CONCATENATED MODULE: ./src/proxy/nginx.ts
-
-
-
-
-
-
-const upstreamName = (app) => `tg_${app}`;
-const upstreamFile = (confDir, app) => `${confDir.replace(/\/+$/, '')}/tg-${app}.upstream.conf`;
-const HEADER = (app, what) => `# Managed by tg-devops for app '${app}' (${what}); rewritten on each deploy, do not edit.\n`;
-/** The include file for the baseline switch: one server line per color, weight 0 = `down`. */
-function renderUpstream(app, backends) {
-    const lines = validateBackends(backends).map((b) => b.weight > 0
-        ? `    server 127.0.0.1:${b.port} weight=${b.weight}; # ${b.color}`
-        : `    server 127.0.0.1:${b.port} down; # ${b.color}`);
-    return (HEADER(app, 'traffic switch: nginx') +
-        `upstream ${upstreamName(app)} {\n${lines.join('\n')}\n    keepalive 16;\n}\n`);
-}
-/** The include file when HAProxy does the switching: nginx always talks to its frontend. */
-function renderFrontendUpstream(app, frontendPort) {
-    return (HEADER(app, 'traffic switch: haproxy') +
-        `upstream ${upstreamName(app)} {\n` +
-        `    server 127.0.0.1:${frontendPort}; # haproxy fe_${app}\n` +
-        // nginx must drop an idle upstream connection before HAProxy's `timeout http-keep-alive`
-        // (75s) does, or a request sent on it in that instant is lost
-        `    keepalive 16;\n    keepalive_timeout 30s;\n}\n`);
-}
-/** Backends in a file written by renderUpstream (colors from the trailing comments). */
-function parseUpstream(text) {
-    const found = [];
-    for (const line of text.split('\n')) {
-        const m = line.match(/^\s*server\s+127\.0\.0\.1:(\d+)(?:\s+weight=(\d+))?(\s+down)?\s*;\s*#\s*(blue|green)\s*$/);
-        if (!m)
-            continue;
-        found.push({
-            color: m[4],
-            port: Number(m[1]),
-            weight: m[3] ? 0 : Number(m[2] ?? 1),
-        });
-    }
-    return found.sort((a, b) => COLORS.indexOf(a.color) - COLORS.indexOf(b.color));
-}
-/**
- * Puts `content` into the app's include file and makes it live: write, test, reload. Returns
- * false (and runs nothing else) when the file already has that content. On a failed test or
- * reload the previous file is restored (or the new one removed) and the error names the output.
- */
-async function installUpstream(exec, nginx, app, content, options = {}) {
-    return installIncludeFile(exec, nginx, upstreamFile(nginx.confDir, app), content, options);
-}
-/**
- * installUpstream for any include file of nginx's (the app's webhook server block too): write,
- * test, reload; the previous file back (or the new one removed) when the test or reload fails.
- */
-async function installIncludeFile(exec, nginx, path, content, options = {}) {
-    const before = await beforeAnyChange('nginx', () => readText(exec, path));
-    // force: test and reload even when the file has it (after a reload that may or may not have
-    // taken effect, the file says nothing about what nginx runs)
-    if (before === content && !options.force)
-        return false;
-    await writeText(exec, path, content);
-    const restore = async () => {
-        if (before === undefined)
-            await removeFile(exec, path);
-        else
-            await writeText(exec, path, before);
-    };
-    // a test that fails (or is not found) reloads nothing: once the previous file is back, nothing
-    // changed (a RouteError with tookEffect false); a restore that fails throws its own error
-    const test = await runProxyCommand(exec, 'nginx', 'nginx-test-command', nginx.testCommand, {
-        allowFailure: true,
-    }).catch(async (error) => {
-        await restore();
-        throw unchanged(error, 'nginx');
-    });
-    if (test.exitCode !== 0) {
-        await restore();
-        throw new RouteError('nginx', `config test failed with ${path}; restored the previous file, reloaded nothing:\n` +
-            tail(test.stderr || test.stdout), false);
-    }
-    const reload = await runProxyCommand(exec, 'nginx', 'nginx-reload-command', nginx.reloadCommand, {
-        allowFailure: true,
-    }).catch(async (error) => {
-        await restore();
-        throw error;
-    });
-    if (reload.exitCode !== 0) {
-        // A reload command can fail after nginx reloaded (a wrapper that exits 1 afterwards): what
-        // nginx runs now is unknown. The file goes back; the caller routes back (which reloads).
-        await restore();
-        throw new errors_StepError('nginx', `the reload command exited ${reload.exitCode}: nginx may or may not run the new upstream now; put the previous ${path} back (not reloaded):\n` +
-            tail(reload.stderr || reload.stdout));
-    }
-    return true;
-}
-/** Takes the app's include file out: remove, test, reload (the file comes back if the test fails). */
-async function uninstallUpstream(exec, nginx, app) {
-    return uninstallIncludeFile(exec, nginx, upstreamFile(nginx.confDir, app), `is tg_${app} still used?`);
-}
-/** Takes an include file out: remove, test, reload (the file comes back if the test fails). */
-async function uninstallIncludeFile(exec, nginx, path, hint) {
-    const before = await readText(exec, path);
-    if (before === undefined)
-        return;
-    await removeFile(exec, path);
-    const test = await runProxyCommand(exec, 'nginx', 'nginx-test-command', nginx.testCommand, {
-        allowFailure: true,
-    }).catch(async (error) => {
-        await writeText(exec, path, before);
-        throw error;
-    });
-    if (test.exitCode !== 0) {
-        await writeText(exec, path, before);
-        throw new errors_StepError('nginx', `config test failed without ${path} (${hint}); put it back:\n` +
-            tail(test.stderr || test.stdout));
-    }
-    await runProxyCommand(exec, 'nginx', 'nginx-reload-command', nginx.reloadCommand);
-}
-/** Established TCP connections to 127.0.0.1:port on the host (requests in flight to a color). */
-async function connectionsTo(exec, port) {
-    const result = await exec.run(['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`]);
-    return result.stdout.split('\n').filter((l) => l.trim()).length;
-}
-/**
- * Waits until `count()` is 0, polling every 250 ms, at most `seconds`. Returns the last count.
- */
-async function waitForZero(count, seconds, clock) {
-    const end = clock.now() + Math.max(0, seconds) * 1000;
-    for (;;) {
-        const n = await count();
-        if (n === 0 || clock.now() >= end)
-            return n;
-        await clock.sleep(Math.min(250, Math.max(1, end - clock.now())));
-    }
-}
-function nginxProxy(app, nginx) {
-    const path = upstreamFile(nginx.confDir, app);
-    return {
-        remove: (exec) => uninstallUpstream(exec, nginx, app),
-        kind: 'nginx',
-        async current(exec) {
-            const text = await readText(exec, path);
-            return text === undefined ? [] : parseUpstream(text);
-        },
-        async route(exec, backends, options = {}) {
-            // validates first
-            const content = await beforeAnyChange('nginx', async () => renderUpstream(app, backends));
-            await installUpstream(exec, nginx, app, content, options);
-        },
-        async drain(exec, backend, seconds, clock) {
-            // Requests already sent to the color finish on the old workers, which keep sending to the
-            // old port for a moment after the reload returned, whatever the file says now; nginx
-            // reports no per-server count, so count the connections to that PORT on the host.
-            return waitForZero(() => connectionsTo(exec, backend.port), seconds, clock);
-        },
-    };
-}
-function tail(text) {
-    return text.trim().split('\n').slice(-8).join('\n');
-}
-
 ;// CONCATENATED MODULE: ./src/proxy/haproxy.ts
 /**
  * The zero-loss switch. nginx stays the user-facing proxy; its upstream for the app is a fixed
@@ -37601,7 +38829,8 @@ function renderBlock(app, frontendPort, desired) {
         `frontend ${frontendName(app)}`,
         '    mode http',
         `    bind 127.0.0.1:${frontendPort}`,
-        // idle keep-alive connections from nginx must outlive nginx's own upstream keepalive_timeout
+        // nginx's upstream to the frontend keeps no idle connection (renderFrontendUpstream); these
+        // are for other clients of the frontend
         '    timeout client 75s',
         '    timeout http-keep-alive 75s',
         `    default_backend ${backendName(app)}`,
@@ -37718,6 +38947,34 @@ function parseServerStat(csv, backend, server) {
 function parseInFlight(csv, backend, server) {
     return parseServerStat(csv, backend, server)?.inFlight;
 }
+/** `show info`: the process answering the runtime API, and whether it is stopping (a reload). */
+function parseInfo(text) {
+    const pid = text.match(/^Pid:\s*(\d+)\s*$/m)?.[1];
+    if (pid === undefined)
+        return undefined;
+    return { pid: Number(pid), stopping: /^Stopping:\s*1\s*$/m.test(text) };
+}
+/**
+ * $1 a pid. Prints `newer N older M`: the processes of the same name and parent (the master, in
+ * master-worker mode) started after it (a reload under way) and before it (old workers of a reload,
+ * still finishing their connections); `alone` when its parent is init (no master: nothing to
+ * compare with) or it is gone. From /proc (pid, comm, ppid, start).
+ */
+const SIBLINGS_SCRIPT = `cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$1" '
+{ s = $0; sub(/^.*\\) /, "", s); split(s, a, " "); name[$1] = $2; ppid[$1] = a[2]; start[$1] = a[20] }
+END {
+  if (!(p in ppid) || ppid[p] <= 1) { print "alone"; exit }
+  n = 0; o = 0
+  for (q in ppid) if (q != p && ppid[q] == ppid[p] && name[q] == name[p]) {
+    if (start[q] + 0 > start[p] + 0) n++; else o++
+  }
+  print "newer " n " older " o
+}'`;
+/** SIBLINGS_SCRIPT's answer (0 and 0 when it says nothing usable). */
+function parseSiblings(text) {
+    const m = text.match(/^newer (\d+) older (\d+)/m);
+    return m ? { newer: Number(m[1]), older: Number(m[2]) } : { newer: 0, older: 0 };
+}
 /**
  * Runtime commands that take the servers from `now` to `want` without a moment where no server
  * takes requests: colors that gain traffic first (address, weight, then ready), then colors at
@@ -37782,6 +39039,41 @@ function haproxyProxy(app, haproxy, nginx, options = {}) {
         return result.stdout;
     };
     const reloadHaproxy = (exec) => runProxyCommand(exec, 'haproxy', 'haproxy-reload-command', haproxy.reloadCommand);
+    /**
+     * Waits (at most reloadWaitSeconds) until no reload of HAProxy is under way: the process that
+     * answers the runtime API is not stopping, has no newer worker beside it, and (after our own
+     * reload) is not `oldPid`. A runtime change made on the old process of a reload is lost when the
+     * new one takes over (it read the file, maybe before the change was saved), and a drain that
+     * asks the old one counts nothing of what the new one sends. Returns the pid (undefined when
+     * `show info` tells none: nothing to check).
+     */
+    const siblings = async (exec, pid) => parseSiblings((await exec.run(['sh', '-c', SIBLINGS_SCRIPT, 'tg-haproxy', String(pid)], {
+        allowFailure: true,
+    })).stdout);
+    const settled = async (exec, oldPid) => {
+        const seconds = options.reloadWaitSeconds ?? 15;
+        const end = clock.now() + seconds * 1000;
+        for (;;) {
+            const info = parseInfo(await cli(exec, ['show info']));
+            if (!info)
+                return undefined;
+            let why = info.stopping
+                ? 'is stopping'
+                : info.pid === oldPid
+                    ? 'is the one before the reload'
+                    : '';
+            if (!why) {
+                const { newer } = await siblings(exec, info.pid);
+                if (newer > 0)
+                    why = `has ${newer} newer worker(s) beside it (a reload under way)`;
+            }
+            if (!why)
+                return info.pid;
+            if (clock.now() >= end)
+                throw new errors_StepError('haproxy', `a reload of HAProxy did not finish within ${seconds}s: process ${info.pid}, which answers ${haproxy.socket}, ${why}`);
+            await clock.sleep(100);
+        }
+    };
     const state = async (exec) => parseServersState(await cli(exec, [`show servers state ${be}`]));
     /** Writes the new file beside the real one and checks it; `next` undefined = already so. */
     const prepare = async (exec, want, read) => {
@@ -37839,11 +39131,16 @@ function haproxyProxy(app, haproxy, nginx, options = {}) {
         async remove(exec) {
             const path = upstreamFile(nginx.confDir, app);
             if ((await readText(exec, path)) !== undefined)
-                await uninstallUpstream(exec, nginx, app);
-            if (await persist(exec, 'remove'))
+                await uninstallUpstream(exec, nginx, app, clock);
+            if (await persist(exec, 'remove')) {
+                const before = await settled(exec);
                 await reloadHaproxy(exec);
+                // the next switch (of any app) must reach the new process, not the one going away
+                await settled(exec, before);
+            }
         },
         kind: 'haproxy',
+        nginx,
         async current(exec) {
             const servers = await state(exec);
             return (servers ?? [])
@@ -37875,15 +39172,20 @@ function haproxyProxy(app, haproxy, nginx, options = {}) {
                             await clock.sleep(200);
                             loaded = await state(exec).catch(() => undefined);
                         }
+                        await settled(exec);
+                        loaded = (await state(exec)) ?? loaded;
                         if (!matches(loaded, want))
                             await apply(exec, loaded, want);
                     }
                 }
                 else if (now) {
                     // The switch: the new file is checked; change the running state, then keep the file.
+                    // Not on the old process of a reload under way (another app's setup or removal).
                     try {
-                        if (!matches(now, want))
-                            await apply(exec, now, want);
+                        await settled(exec);
+                        const current = (await state(exec)) ?? now;
+                        if (!matches(current, want))
+                            await apply(exec, current, want);
                     }
                     catch (error) {
                         if (prepared.next !== undefined)
@@ -37893,7 +39195,8 @@ function haproxyProxy(app, haproxy, nginx, options = {}) {
                     await persist(exec, want, prepared);
                     // Another app's first setup may have reloaded HAProxy between our runtime change and our
                     // file swap, and its new process read our old block: check once more, now that the file
-                    // is right, and apply again if so.
+                    // is right, and apply again if so (once that reload is over).
+                    await settled(exec);
                     const final = await state(exec);
                     if (!final)
                         throw new errors_StepError('haproxy', `${be} disappeared from the running HAProxy`);
@@ -37901,7 +39204,9 @@ function haproxyProxy(app, haproxy, nginx, options = {}) {
                         await apply(exec, final, want);
                 }
                 // nginx talks to the frontend; written and reloaded once per app (no-op when in place)
-                await installUpstream(exec, nginx, app, renderFrontendUpstream(app, haproxy.frontendPort));
+                await installUpstream(exec, nginx, app, renderFrontendUpstream(app, haproxy.frontendPort), {
+                    clock,
+                });
             });
         },
         async drain(exec, backend, seconds, clk) {
@@ -37909,12 +39214,17 @@ function haproxyProxy(app, haproxy, nginx, options = {}) {
             // when the server still points at the PORT drained. With no row for it, or a row that points
             // elsewhere now, HAProxy's count says nothing about that port: count the port's established
             // connections on the host, as nginx's drain does (never "drained" for lack of an answer).
+            // An older worker of a reload (another app's setup or removal) still finishes what it
+            // accepted, with the routing it had, and this process's count says nothing of it: until it
+            // has exited it counts as one more in flight.
             const inFlight = async () => {
-                const csv = await cli(exec, [`show stat ${be} 4 -1`]);
+                const csv = await cli(exec, [`show stat ${be} 4 -1`, 'show info']);
+                const info = parseInfo(csv);
+                const older = info ? (await siblings(exec, info.pid)).older : 0;
                 const row = parseServerStat(csv, be, backend.color);
                 if (row && (row.port === undefined || row.port === backend.port))
-                    return row.inFlight;
-                return connectionsTo(exec, backend.port);
+                    return row.inFlight + older;
+                return (await connectionsTo(exec, backend.port)) + older;
             };
             return waitForZero(inFlight, seconds, clk);
         },
@@ -37939,7 +39249,7 @@ function haproxyProxy(app, haproxy, nginx, options = {}) {
 function createProxy(settings, options = {}) {
     validateSettings(settings);
     const proxy = settings.kind === 'nginx'
-        ? nginxProxy(settings.app, settings.nginx)
+        ? nginxProxy(settings.app, settings.nginx, options)
         : haproxyProxy(settings.app, settings.haproxy, settings.nginx, options);
     described.set(proxy, settings.kind === 'haproxy'
         ? { kind: 'haproxy', frontendPort: settings.haproxy.frontendPort }
@@ -38000,7 +39310,7 @@ function proxy_describeProxy(proxy) {
 
 ;// CONCATENATED MODULE: ./src/deploy/strategies.ts
 
-const refOf = (r) => ({
+const strategies_refOf = (r) => ({
     name: r.container,
     release: r.id,
     color: r.color,
@@ -38186,38 +39496,96 @@ function finish(input) {
     const { config, current } = input;
     if (!current || !input.currentRunning)
         return [];
-    const old = refOf(current);
+    const old = strategies_refOf(current);
     return [...(input.routed ? strategies_drainStep(old, config.drainSeconds) : []), strategies_stopStep(old, config)];
 }
 function strategies_blueGreenSteps(input) {
     return [...startAndGate(input), ...switchAll(input), ...finish(input)];
 }
-function strategies_canarySteps(input) {
+/** One canary step: route `weight`% to the new release, hold step-interval, then gate it. */
+function canaryStep(input, weight) {
     const { config, next } = input;
-    if (!input.current || !input.currentRunning || !input.routed)
-        return strategies_blueGreenSteps(input);
-    const steps = startAndGate(input);
-    for (const weight of config.canarySteps) {
-        if (weight >= 100)
-            break;
-        steps.push(strategies_routeStep(`route-${weight}`, `route ${weight}% to ${next.color}, ${100 - weight}% to ${input.current.color}`, targets(input, weight), input.before, { drainSeconds: config.drainSeconds }), {
+    return [
+        strategies_routeStep(`route-${weight}`, `route ${weight}% to ${next.color}, ${100 - weight}% to ${input.current?.color}`, targets(input, weight), input.before, { drainSeconds: config.drainSeconds }),
+        {
             id: `gate-${weight}`,
             title: `hold ${weight}% for ${config.stepIntervalSeconds}s, then gate ${next.name}`,
             action: {
                 kind: 'gate',
                 container: next,
                 holdSeconds: config.stepIntervalSeconds,
-                watch: { checks: ['container-running', 'http-health', 'verify'], seconds: 0 },
+                watch: { checks: CANARY_CHECKS, seconds: 0 },
             },
             budgetSeconds: config.stepIntervalSeconds + input.verifyPauseSeconds + 30,
-        });
-    }
+        },
+    ];
+}
+const CANARY_CHECKS = (/* unused pure expression or super */ null && (['container-running', 'http-health', 'verify']));
+/** A canary can split traffic only with a running current release behind a proxy. */
+const strategies_canSplit = (input) => Boolean(input.current && input.currentRunning && input.routed);
+function strategies_canarySteps(input) {
+    if (!strategies_canSplit(input))
+        return strategies_blueGreenSteps(input);
+    const steps = startAndGate(input);
+    for (const weight of input.config.canarySteps.filter((w) => w < 100))
+        steps.push(...canaryStep(input, weight));
     return [...steps, ...switchAll(input), ...finish(input)];
+}
+/**
+ * canary-hold: the canary steps below the hold weight, then the hold weight itself (each routed
+ * and gated); with hold-watch, the gates keep running on the canary for that long (a failure
+ * undoes the run: traffic back, the canary stopped and removed). The plan ends split.
+ */
+function strategies_canaryHoldSteps(input, weight, watchSeconds) {
+    const steps = startAndGate(input);
+    for (const w of [...input.config.canarySteps.filter((s) => s < weight), weight])
+        steps.push(...canaryStep(input, w));
+    if (watchSeconds > 0)
+        steps.push(watchGate(input.next, CANARY_CHECKS, watchSeconds, input.verifyPauseSeconds, 'hold-watch'));
+    return steps;
+}
+/**
+ * resume: promote: the gates again on the held canary first, then the canary steps above the
+ * hold weight, the switch to 100% with its window, the old release drained and stopped.
+ */
+function strategies_promoteSteps(input, weight) {
+    const { next } = input;
+    const steps = [
+        {
+            id: 'gate-resume',
+            title: `gate ${next.name} again before promoting it from ${weight}%`,
+            action: {
+                kind: 'gate',
+                container: next,
+                ready: { checks: READY, timeoutSeconds: input.config.healthTimeoutSeconds },
+                watch: { checks: CANARY_CHECKS, seconds: 0 },
+            },
+            budgetSeconds: input.config.healthTimeoutSeconds + input.verifyPauseSeconds + 30,
+        },
+    ];
+    for (const w of input.config.canarySteps.filter((s) => s > weight && s < 100))
+        steps.push(...canaryStep(input, w));
+    return [...steps, ...switchAll(input), ...finish(input)];
+}
+/**
+ * resume: abort: all traffic back to the release that served before (the canary's line kept at
+ * 0: requests nginx's old workers still send find it), the canary's port drained, the canary
+ * stopped (the resume plan removes it after recording).
+ */
+function strategies_abortSteps(input) {
+    const { config, next, current } = input;
+    return [
+        strategies_routeStep('route-back', `route all traffic back to ${current?.color} (${current?.container}); the canary ${next.name} gets none`, targets(input, 0), input.before, { serving: true, drainSeconds: config.drainSeconds }),
+        ...strategies_drainStep(next, config.drainSeconds),
+        strategies_stopStep(next, config, {
+            title: `stop the canary ${next.name} (SIGTERM, up to ${config.stopGraceSeconds}s)`,
+        }),
+    ];
 }
 function strategies_handoverSteps(input) {
     const { config, current, next } = input;
     const steps = [createStep(input)];
-    const old = current && input.currentRunning ? refOf(current) : undefined;
+    const old = current && input.currentRunning ? strategies_refOf(current) : undefined;
     const oldRouted = old !== undefined && input.before.some((b) => b.container === old.name && b.weight > 0);
     if (old)
         steps.push(strategies_stopStep(old, config, { gap: oldRouted }));
@@ -38252,6 +39620,7 @@ function strategies_handoverSteps(input) {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/rollback-plan.ts
+
 
 
 const PREVIOUS = 'previous';
@@ -38384,8 +39753,8 @@ function buildRollbackPlan(input) {
     const proxied = input.proxy !== undefined && to.port !== undefined && to.color !== undefined;
     const mode = rollbackMode(choice, proxied);
     const running = (name) => before.running.some((c) => c.name === name);
-    const target = refOf(to);
-    const current = refOf(from);
+    const target = strategies_refOf(to);
+    const current = strategies_refOf(from);
     const config = {
         stopGraceSeconds: settings.stopGraceSeconds,
         healthTimeoutSeconds: settings.healthTimeoutSeconds,
@@ -38442,7 +39811,19 @@ function buildRollbackPlan(input) {
         if (proxied)
             steps.push(strategies_routeStep('route', `route to ${to.color} (${to.container}, port ${to.port}): traffic follows the target`, routeTo(), before.routed, { serving: true, drainSeconds: settings.drainSeconds }));
     }
-    const next = stateAfter(input.state, choice);
+    // the webhook follows the target: right after the route that makes it serve
+    const hook = rollbackWebhookSteps(choice.app, from.webhook, to.webhook, {
+        nginxConfDir: input.webhook?.nginxConfDir,
+        registers: input.webhook?.registers ?? false,
+    });
+    const serving = steps.findIndex((s) => s.serving && s.action.kind === 'route');
+    if (hook.steps.length && serving >= 0)
+        steps.splice(serving + 1, 0, ...hook.steps);
+    const after = stateAfter(input.state, choice);
+    // what is registered afterwards (the live secret's hash), for the next deploy to compare with
+    const next = serving >= 0 && (to.webhook || from.webhook)
+        ? { ...after, current: { ...after.current, webhook: hook.live } }
+        : after;
     steps.push({
         id: 'record',
         title: `record ${to.id} as current (previous: ${from.id})`,
@@ -38456,6 +39837,8 @@ function buildRollbackPlan(input) {
     const notes = [rollbackSummaryLine(choice)];
     if (choice.forced)
         notes.push(`force: rolling back past the irreversible migration of ${choice.irreversible.map((r) => r.id).join(', ')}`);
+    if (serving >= 0)
+        notes.push(...hook.notes);
     return {
         kind: 'rollback',
         app: choice.app,
@@ -38476,7 +39859,385 @@ function buildRollbackPlan(input) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/host/files.ts
+
+
+
+
+/**
+ * Remote files through argv only: content travels on stdin, never in an argument. Where one
+ * round trip has to do several things, the work is a FIXED script run as
+ * `sh -c SCRIPT NAME ARG...`: the script never changes, values reach it only as positional
+ * parameters ("$1"), which src/ssh/quote.ts quotes like any other argument.
+ */
+/**
+ * Atomic replace: write a temp file beside the target (umask 077), check its size and sha256
+ * against what was sent (a connection cut mid-upload leaves a short file, which must never be
+ * renamed over the real one), chmod, then rename(2) over the target.
+ */
+const WRITE_SCRIPT = [
+    'set -e',
+    'umask 077',
+    'mkdir -p -- "$(dirname -- "$1")"',
+    't="$1.tmp.$$"',
+    'trap \'rm -f -- "$t"\' EXIT',
+    // A dropped connection closes our pipes: die through exit, so the EXIT trap still runs.
+    "trap 'exit 75' HUP INT TERM PIPE",
+    'cat > "$t"',
+    'n=$(wc -c < "$t")',
+    '[ "$n" -eq "$3" ] || { echo "short write: $n of $3 bytes" >&2; exit 75; }',
+    'h=$(sha256sum < "$t")',
+    '[ "${h%% *}" = "$4" ] || { echo "checksum mismatch" >&2; exit 75; }',
+    'chmod "$2" -- "$t"',
+    'mv -f -- "$t" "$1"',
+    'trap - EXIT',
+].join('\n');
+/** Appends one verified record (same checks as WRITE_SCRIPT, then one append on the host). */
+const APPEND_SCRIPT = [
+    'set -e',
+    'umask 077',
+    'mkdir -p -- "$(dirname -- "$1")"',
+    't="$1.tmp.$$"',
+    'trap \'rm -f -- "$t"\' EXIT',
+    // A dropped connection closes our pipes: die through exit, so the EXIT trap still runs.
+    "trap 'exit 75' HUP INT TERM PIPE",
+    'cat > "$t"',
+    'n=$(wc -c < "$t")',
+    '[ "$n" -eq "$2" ] || { echo "short write: $n of $2 bytes" >&2; exit 75; }',
+    'h=$(sha256sum < "$t")',
+    '[ "${h%% *}" = "$3" ] || { echo "checksum mismatch" >&2; exit 75; }',
+    'cat -- "$t" >> "$1"',
+].join('\n');
+/** The file's text, or undefined when it does not exist. Other failures throw. */
+async function readFile(exec, path) {
+    const file = paths_checkRemotePath(path);
+    const result = await exec.run(['cat', '--', file], { allowFailure: true });
+    if (result.exitCode === 0)
+        return result.stdout;
+    // Decide "absent" by asking, not by parsing a (possibly translated) error message.
+    const exists = await exec.run(['test', '-e', file], { allowFailure: true });
+    if (exists.exitCode !== 0)
+        return undefined;
+    throw new CommandError(exec.where, ['cat', '--', file], result);
+}
+/** Replaces a file atomically: readers see the old content or the new, never a part. */
+async function writeFileAtomic(exec, path, content, mode = '0600') {
+    const file = paths_checkRemotePath(path);
+    if (!/^[0-7]{3,4}$/.test(mode))
+        throw new Error(`file mode '${mode}' is not octal`);
+    const bytes = Buffer.from(content, 'utf8');
+    await script(exec, `writing ${file}`, [WRITE_SCRIPT, 'tg-write', file, mode, String(bytes.length), sha256(bytes)], content);
+}
+/** Appends `content` whole or not at all (the upload is verified before the append). */
+async function files_appendFile(exec, path, content) {
+    const file = paths_checkRemotePath(path);
+    const bytes = Buffer.from(content, 'utf8');
+    await script(exec, `appending to ${file}`, [APPEND_SCRIPT, 'tg-append', file, String(bytes.length), sha256(bytes)], content);
+}
+/** `rm -rf` of a path that must lie strictly inside `dir` (checked here, before anything runs). */
+async function removeInside(exec, dir, path) {
+    if (!isInside(dir, path)) {
+        throw new Error(`refusing to remove '${path}': it is not inside '${dir}'`);
+    }
+    await exec.run(['rm', '-rf', '--', checkRemotePath(path)]);
+}
+/** Runs a fixed script; a failure names what was being done, not the whole script text. */
+async function script(exec, what, args, input) {
+    const result = await exec.run(['sh', '-c', ...args], { input, allowFailure: true });
+    if (result.exitCode !== 0) {
+        const detail = result.stderr.trim().split('\n').slice(-3).join(' | ');
+        throw new errors_StepError('host', `${exec.where}: ${what} failed (exit ${result.exitCode})${detail ? `: ${detail}` : ''}; the file was left as it was`);
+    }
+}
+function uniqueSuffix() {
+    return `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+}
+function sha256(bytes) {
+    return (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex');
+}
+
+;// CONCATENATED MODULE: ./src/host/state.ts
+
+
+
+
+const DEFAULT_STATE_BASE = '/var/lib/tg-devops';
+const state_APP_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+/** How many past releases state.json keeps. */
+const state_HISTORY_LIMIT = 20;
+/** Validates the app name (InputError 'app') and the base (InputError 'state-dir'). */
+function appPaths(stateBase, app) {
+    if (!state_APP_NAME.test(app) || app.includes('..')) {
+        throw new errors_InputError('app', `'${app.slice(0, 80)}' is not a valid app name: lower-case letters, digits, '_', '.', '-', starting with a letter or digit, at most 63 characters`);
+    }
+    let base;
+    try {
+        base = paths_checkRemotePath(stateBase);
+    }
+    catch (error) {
+        throw new errors_InputError('state-dir', error.message);
+    }
+    if (base === '/')
+        throw new errors_InputError('state-dir', 'must not be /');
+    const dir = `${base}/${app}`;
+    return {
+        dir,
+        state: `${dir}/state.json`,
+        lock: `${dir}/lock`,
+        audit: `${dir}/audit.jsonl`,
+        envFile: `${dir}/app.env`,
+        backups: `${dir}/backups`,
+    };
+}
+/** The app's state on the host; an empty state when none was written yet. A corrupt file throws. */
+async function readState(exec, paths) {
+    const text = await readFile(exec, paths.state);
+    const app = paths.dir.slice(paths.dir.lastIndexOf('/') + 1);
+    if (text === undefined || text.trim() === '')
+        return { app, history: [] };
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (error) {
+        throw new errors_StepError('state', `${exec.where}: ${paths.state} is not valid JSON (${error.message}); it was not written by tg-devops, fix or remove it by hand`);
+    }
+    return checkState(data, paths.state, exec.where);
+}
+/** Writes state.json atomically (tmp + verified + rename), history capped at HISTORY_LIMIT. */
+async function writeState(exec, paths, state) {
+    const trimmed = { ...state, history: state.history.slice(-state_HISTORY_LIMIT) };
+    await writeFileAtomic(exec, paths.state, `${JSON.stringify(trimmed, null, 2)}\n`, '0600');
+}
+/** Records a new current release: the old current becomes previous, and both go into history. */
+function promote(state, release) {
+    return {
+        app: state.app,
+        current: release,
+        previous: state.current ?? state.previous,
+        history: [...state.history.filter((r) => r.id !== release.id), release].slice(-state_HISTORY_LIMIT),
+    };
+}
+/**
+ * Appends one JSON line to the audit history (verified upload, then one append on the host).
+ * Redacted first (src/redact.ts): a detail often quotes host output, which can carry tokens.
+ */
+async function appendAudit(exec, paths, entry) {
+    const line = JSON.stringify(redactDeep(entry));
+    await files_appendFile(exec, paths.audit, `${line}\n`);
+}
+/** The last `limit` audit entries, oldest first; lines that do not parse are skipped. */
+async function readAudit(exec, paths, limit = 50) {
+    const result = await exec.run(['tail', '-n', String(limit), '--', checkRemotePath(paths.audit)], {
+        allowFailure: true,
+    });
+    if (result.exitCode !== 0)
+        return [];
+    const entries = [];
+    for (const line of result.stdout.split('\n')) {
+        if (!line.trim())
+            continue;
+        try {
+            entries.push(JSON.parse(line));
+        }
+        catch {
+            // a line cut by a crash in an older writer: skip it
+        }
+    }
+    return entries;
+}
+function checkState(data, file, where) {
+    const fail = (problem) => {
+        throw new errors_StepError('state', `${where}: ${file}: ${problem}`);
+    };
+    if (!isObject(data))
+        return fail('is not a JSON object');
+    if (typeof data.app !== 'string')
+        fail('has no app name');
+    const history = data.history ?? [];
+    if (!Array.isArray(history))
+        return fail('history is not a list');
+    for (const key of ['current', 'previous']) {
+        const release = data[key];
+        if (release !== undefined && !isRelease(release))
+            fail(`${key} is not a release`);
+    }
+    if (!history.every(isRelease))
+        fail('history holds something that is not a release');
+    if (data.hold !== undefined && !isHold(data.hold))
+        fail('hold is not a held canary');
+    return {
+        app: data.app,
+        current: data.current,
+        previous: data.previous,
+        history: history,
+        ...(data.hold !== undefined ? { hold: data.hold } : {}),
+    };
+}
+function isHold(value) {
+    return (isObject(value) &&
+        isRelease(value.release) &&
+        typeof value.weight === 'number' &&
+        value.weight > 0 &&
+        value.weight < 100 &&
+        typeof value.since === 'string' &&
+        typeof value.runId === 'string' &&
+        typeof value.actor === 'string');
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function isRelease(value) {
+    return (isObject(value) &&
+        typeof value.id === 'string' &&
+        typeof value.image === 'string' &&
+        typeof value.container === 'string' &&
+        typeof value.startedAt === 'string' &&
+        typeof value.strategy === 'string');
+}
+
+;// CONCATENATED MODULE: ./src/deploy/resume-plan.ts
+
+
+
+
+
+
+/** The hold in one line: what is held, where, since when, by whom. */
+function holdText(state, hold) {
+    return `the canary ${hold.release.id} (${hold.release.image}) is held at ${hold.weight}% since ${hold.since} (run ${hold.runId} by ${hold.actor}); ${state.current?.id ?? 'the current release'} serves the rest`;
+}
+/**
+ * A deploy or a rollback while a canary is held: refused before anything changes. The lock is
+ * not held across the hold, so this record is what keeps another run off the split host.
+ */
+function resume_plan_refuseWhileHeld(state, what) {
+    if (!state.hold)
+        return;
+    throw new errors_StepError(what, `${state.app}: ${holdText(state, state.hold)}. A ${what} now is refused: resume the hold first with resume: promote or resume: abort (tg-devops deploy --resume promote|abort)`);
+}
+/** The hold this resume goes on from; refused (nothing changed) when there is none to resume. */
+function heldOn(config, probe) {
+    const hold = probe.state.hold;
+    if (!hold)
+        throw new StepError('resume', `${config.app}: no canary is held on this host, nothing to ${config.resume} (see tg-devops history)`);
+    if (!probe.state.current)
+        throw new StepError('resume', `${config.app}: state.json holds ${hold.release.id} but records no current release to split with; fix the file by hand`);
+    if (hold.release.image !== config.image.raw)
+        throw new InputError('image', `${config.image.raw} is not the held canary's image ${hold.release.image} (release ${hold.release.id}): resume goes on with the held release; give its image`);
+    return hold;
+}
+/**
+ * resume: abort where nothing is held (the hold ended, or this host never held: one host of
+ * several failed its hold): nothing to do, an empty plan, so aborting every host is idempotent.
+ */
+function nothingToAbort(input) {
+    const { config, probe } = input;
+    const current = probe.state.current;
+    if (!current)
+        throw new StepError('resume', `${config.app}: nothing is deployed on this host, nothing to abort`);
+    const what = { color: current.color, port: current.port, container: current.container };
+    return {
+        ...planHead(config, input, {
+            ...what,
+            current,
+            release: current,
+            before: hostBefore(config.hostPorts, probe),
+        }),
+        steps: [],
+        cleanup: [],
+        notes: [`resume abort: no canary is held on this host, nothing to abort; ${current.id} serves`],
+    };
+}
+function resume_plan_buildResumePlan(input) {
+    const { config, probe } = input;
+    if (config.resume === 'abort' && !probe.state.hold)
+        return nothingToAbort(input);
+    const hold = heldOn(config, probe);
+    const state = probe.state;
+    const current = state.current;
+    const before = hostBefore(config.hostPorts, probe);
+    const held = hold.release;
+    const strategyInput = {
+        config,
+        current,
+        currentRunning: before.running.some((c) => c.name === current.container),
+        release: held,
+        next: refOf(held),
+        envFile: probe.paths.envFile,
+        routed: input.proxy !== undefined,
+        before: before.routed,
+        verifyPauseSeconds: input.verifyPauseSeconds ?? 0,
+    };
+    const unheld = { app: state.app, current, previous: state.previous, history: state.history };
+    const record = (next, title) => ({
+        id: 'record',
+        title,
+        action: { kind: 'record', state: next },
+        undo: {
+            title: 'restore the previous state file (the hold)',
+            actions: [{ kind: 'record', state }],
+        },
+        budgetSeconds: 60,
+    });
+    const what = { color: held.color, port: held.port, container: held.container, current, before };
+    const canary = { phase: config.resume, weight: hold.weight, held };
+    const notes = [`resume ${config.resume}: ${holdText(state, hold)}`];
+    if (config.resume === 'abort') {
+        const steps = [
+            ...abortSteps(strategyInput),
+            record(unheld, `record the abort: no hold, ${current.id} stays current`),
+            {
+                id: 'remove-canary',
+                title: `remove the canary ${held.container}`,
+                action: {
+                    kind: 'container',
+                    op: 'remove',
+                    container: refOf(held),
+                    argv: removeArgv(held.container),
+                },
+                optional: true,
+                budgetSeconds: config.stopGraceSeconds + 30,
+            },
+        ];
+        return {
+            ...planHead(config, input, { ...what, release: current }),
+            releaseId: held.id,
+            image: held.image,
+            steps,
+            cleanup: [],
+            notes,
+            canary,
+        };
+    }
+    const promoted = {
+        app: state.app,
+        current: held,
+        previous: current,
+        history: [held, ...state.history.filter((r) => r.id !== held.id)].slice(0, HISTORY_LIMIT),
+    };
+    const pruned = pruneSteps(config, probe, new Set([held.container, current.container, ...before.kept]));
+    const images = imagePruneStep(probe, pruned, held.image);
+    return {
+        ...planHead(config, input, { ...what, release: held }),
+        steps: [
+            // the webhook's block and registration follow the promote's last route, as in a deploy
+            ...withWebhookSteps(promoteSteps(strategyInput, hold.weight), config, held.container, {
+                nginxConfDir: input.nginxConfDir,
+                recorded: current.webhook,
+            }),
+            record(promoted, `record ${held.id} as current (previous: ${current.id}), the hold ended`),
+            ...pruned,
+            ...(images ? [images] : []),
+        ],
+        cleanup: [],
+        notes,
+        canary,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/engine.ts
+
 
 
 
@@ -38509,7 +40270,7 @@ function lockFor(longestStepSeconds, override) {
 }
 /** The longest step a deploy with this config can plan (the same budgets strategies.ts gives). */
 function deployBudget(config, verifyPauseSeconds = 0) {
-    return (Math.max(config.healthTimeoutSeconds + config.gateWindowSeconds, config.gateWindowSeconds + verifyPauseSeconds, config.stepIntervalSeconds + verifyPauseSeconds, config.drainSeconds, config.stopGraceSeconds, 60) +
+    return (Math.max(config.healthTimeoutSeconds + config.gateWindowSeconds, config.gateWindowSeconds + verifyPauseSeconds, config.stepIntervalSeconds + verifyPauseSeconds, config.holdWatchSeconds + verifyPauseSeconds, config.drainSeconds, config.stopGraceSeconds, 60) +
         verifyPauseSeconds +
         30);
 }
@@ -38580,6 +40341,7 @@ async function runJob(job, deps) {
             facts,
             secrets: job.secrets,
             signal,
+            telegram: deps.telegram,
         }, {
             ...deps.hooks,
             lockLost: () => lockLost,
@@ -38716,9 +40478,25 @@ async function deploy(config, deps) {
         secrets: {
             envFile: config.envFile,
             registryPassword: config.registry?.password,
+            webhookSecret: config.webhook?.secret,
         },
         prepare: async (now) => {
             const probe = await probeHost(deps.exec, config, deps);
+            const proxy = deps.proxy ? describeProxy(deps.proxy) : undefined;
+            // resume goes on from the held canary; anything else is refused while one is held
+            if (config.resume)
+                return {
+                    probe,
+                    plan: buildResumePlan({
+                        config,
+                        probe,
+                        lock,
+                        proxy,
+                        verifyPauseSeconds: pause,
+                        nginxConfDir: deps.proxy?.nginx?.confDir,
+                    }),
+                };
+            refuseWhileHeld(probe.state, 'deploy');
             // A downgrade goes back as a rollback does: the same irreversible-migration rule, refused
             // here, before the plan exists and anything changes.
             if (config.downgrade)
@@ -38728,9 +40506,11 @@ async function deploy(config, deps) {
                 probe,
                 releaseId,
                 now: new Date(now).toISOString(),
-                proxy: deps.proxy ? describeProxy(deps.proxy) : undefined,
+                proxy,
                 lock,
                 verifyPauseSeconds: pause,
+                nginxConfDir: deps.proxy?.nginx?.confDir,
+                holder: deps.holder,
             });
             if (crossing?.forced) {
                 const note = `force: downgrading past the irreversible migration of ${crossing.irreversible.map((r) => r.id).join(', ')}`;
@@ -38740,14 +40520,18 @@ async function deploy(config, deps) {
             return { probe, plan };
         },
         audit: (plan, result, facts, afterwards) => ({
-            action: `deploy ${config.strategy}`,
-            release: releaseId,
-            image: config.image.raw,
-            result: outcome('deploy', result),
+            action: config.resume ? `canary ${config.resume}` : `deploy ${config.strategy}`,
+            release: plan.releaseId,
+            image: plan.image,
+            result: result.ok && plan.canary?.phase === 'hold' ? 'held' : outcome('deploy', result),
             detail: [
                 result.error
                     ? [result.error.message, afterwards].filter(Boolean).join('; ')
-                    : `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
+                    : plan.canary
+                        ? canaryLine(plan)
+                        : config.resume
+                            ? 'nothing held on this host, nothing to abort'
+                            : `previous ${plan.current?.id ?? 'none'}${facts.gapMs !== undefined ? `, gap ${facts.gapMs} ms` : ''}`,
                 crossing?.forced
                     ? `downgrade forced past the irreversible migration of ${crossing.irreversible.map((r) => r.id).join(', ')}`
                     : undefined,
@@ -38760,15 +40544,28 @@ async function deploy(config, deps) {
         throw new DeployError(report.result.error, report, report.result.failedGate);
     return report;
 }
+/** What a held, promoted or aborted canary did, in one line (the audit's detail, the CLI). */
+function canaryLine(plan) {
+    const { phase, weight, held } = plan.canary;
+    const current = plan.current?.id ?? 'the current release';
+    if (phase === 'hold')
+        return `${held.id} held at ${weight}%, ${current} serves the rest`;
+    if (phase === 'promote')
+        return `${held.id} promoted from ${weight}% to 100%, previous ${current}`;
+    return `${held.id} aborted at ${weight}%: ${current} serves all traffic again, the canary removed`;
+}
 class DeployError extends errors_StepError {
     report;
     gate;
     constructor(cause, report, gate) {
         const result = report.result;
         const what = report.plan.kind === 'rollback' ? 'rollback' : 'deploy';
+        const canary = report.plan.canary;
         const back = report.plan.kind === 'rollback'
             ? `undone: ${report.plan.current?.id ?? 'the current release'} still serves`
-            : `rolled back to ${report.plan.current?.id ?? 'nothing (first deploy)'}`;
+            : canary && canary.phase !== 'hold'
+                ? `undone: ${canary.held.id} is held at ${canary.weight}% again (resume: promote or abort)`
+                : `rolled back to ${report.plan.current?.id ?? 'nothing (first deploy)'}`;
         const failedUndos = result.records.filter((r) => r.status === 'undo-failed' || r.status === 'kept');
         const head = result.cancelled
             ? `${what} cancelled`
@@ -38842,6 +40639,7 @@ async function rollback(settings, deps) {
         secrets: {},
         prepare: async () => {
             const probe = await probe_probe(deps.exec, settings, deps);
+            resume_plan_refuseWhileHeld(probe.state, 'rollback');
             const state = await withMigrationLabels(deps.exec, probe.state, deps.log);
             choice = planRollback(state, settings.to, { force: settings.force });
             if (!probe.containers.some((c) => c.name === choice.to.container))
@@ -38853,6 +40651,7 @@ async function rollback(settings, deps) {
                 before: plan_hostBefore(undefined, probe),
                 proxy: probe.proxy ? proxy_describeProxy(probe.proxy) : undefined,
                 lock,
+                webhook: { nginxConfDir: probe.proxy?.nginx?.confDir, registers: Boolean(deps.telegram) },
             });
             if (choice.forced)
                 deps.log.warn(plan.notes[1] ?? 'forced');
@@ -39067,230 +40866,6 @@ function proxyResolver(app, kind, raw) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/host/files.ts
-
-
-
-
-/**
- * Remote files through argv only: content travels on stdin, never in an argument. Where one
- * round trip has to do several things, the work is a FIXED script run as
- * `sh -c SCRIPT NAME ARG...`: the script never changes, values reach it only as positional
- * parameters ("$1"), which src/ssh/quote.ts quotes like any other argument.
- */
-/**
- * Atomic replace: write a temp file beside the target (umask 077), check its size and sha256
- * against what was sent (a connection cut mid-upload leaves a short file, which must never be
- * renamed over the real one), chmod, then rename(2) over the target.
- */
-const WRITE_SCRIPT = [
-    'set -e',
-    'umask 077',
-    'mkdir -p -- "$(dirname -- "$1")"',
-    't="$1.tmp.$$"',
-    'trap \'rm -f -- "$t"\' EXIT',
-    // A dropped connection closes our pipes: die through exit, so the EXIT trap still runs.
-    "trap 'exit 75' HUP INT TERM PIPE",
-    'cat > "$t"',
-    'n=$(wc -c < "$t")',
-    '[ "$n" -eq "$3" ] || { echo "short write: $n of $3 bytes" >&2; exit 75; }',
-    'h=$(sha256sum < "$t")',
-    '[ "${h%% *}" = "$4" ] || { echo "checksum mismatch" >&2; exit 75; }',
-    'chmod "$2" -- "$t"',
-    'mv -f -- "$t" "$1"',
-    'trap - EXIT',
-].join('\n');
-/** Appends one verified record (same checks as WRITE_SCRIPT, then one append on the host). */
-const APPEND_SCRIPT = [
-    'set -e',
-    'umask 077',
-    'mkdir -p -- "$(dirname -- "$1")"',
-    't="$1.tmp.$$"',
-    'trap \'rm -f -- "$t"\' EXIT',
-    // A dropped connection closes our pipes: die through exit, so the EXIT trap still runs.
-    "trap 'exit 75' HUP INT TERM PIPE",
-    'cat > "$t"',
-    'n=$(wc -c < "$t")',
-    '[ "$n" -eq "$2" ] || { echo "short write: $n of $2 bytes" >&2; exit 75; }',
-    'h=$(sha256sum < "$t")',
-    '[ "${h%% *}" = "$3" ] || { echo "checksum mismatch" >&2; exit 75; }',
-    'cat -- "$t" >> "$1"',
-].join('\n');
-/** The file's text, or undefined when it does not exist. Other failures throw. */
-async function readFile(exec, path) {
-    const file = paths_checkRemotePath(path);
-    const result = await exec.run(['cat', '--', file], { allowFailure: true });
-    if (result.exitCode === 0)
-        return result.stdout;
-    // Decide "absent" by asking, not by parsing a (possibly translated) error message.
-    const exists = await exec.run(['test', '-e', file], { allowFailure: true });
-    if (exists.exitCode !== 0)
-        return undefined;
-    throw new CommandError(exec.where, ['cat', '--', file], result);
-}
-/** Replaces a file atomically: readers see the old content or the new, never a part. */
-async function writeFileAtomic(exec, path, content, mode = '0600') {
-    const file = paths_checkRemotePath(path);
-    if (!/^[0-7]{3,4}$/.test(mode))
-        throw new Error(`file mode '${mode}' is not octal`);
-    const bytes = Buffer.from(content, 'utf8');
-    await script(exec, `writing ${file}`, [WRITE_SCRIPT, 'tg-write', file, mode, String(bytes.length), sha256(bytes)], content);
-}
-/** Appends `content` whole or not at all (the upload is verified before the append). */
-async function files_appendFile(exec, path, content) {
-    const file = paths_checkRemotePath(path);
-    const bytes = Buffer.from(content, 'utf8');
-    await script(exec, `appending to ${file}`, [APPEND_SCRIPT, 'tg-append', file, String(bytes.length), sha256(bytes)], content);
-}
-/** `rm -rf` of a path that must lie strictly inside `dir` (checked here, before anything runs). */
-async function removeInside(exec, dir, path) {
-    if (!isInside(dir, path)) {
-        throw new Error(`refusing to remove '${path}': it is not inside '${dir}'`);
-    }
-    await exec.run(['rm', '-rf', '--', checkRemotePath(path)]);
-}
-/** Runs a fixed script; a failure names what was being done, not the whole script text. */
-async function script(exec, what, args, input) {
-    const result = await exec.run(['sh', '-c', ...args], { input, allowFailure: true });
-    if (result.exitCode !== 0) {
-        const detail = result.stderr.trim().split('\n').slice(-3).join(' | ');
-        throw new errors_StepError('host', `${exec.where}: ${what} failed (exit ${result.exitCode})${detail ? `: ${detail}` : ''}; the file was left as it was`);
-    }
-}
-function uniqueSuffix() {
-    return `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-}
-function sha256(bytes) {
-    return (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex');
-}
-
-;// CONCATENATED MODULE: ./src/host/state.ts
-
-
-
-
-const DEFAULT_STATE_BASE = '/var/lib/tg-devops';
-const state_APP_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
-/** How many past releases state.json keeps. */
-const HISTORY_LIMIT = 20;
-/** Validates the app name (InputError 'app') and the base (InputError 'state-dir'). */
-function appPaths(stateBase, app) {
-    if (!state_APP_NAME.test(app) || app.includes('..')) {
-        throw new errors_InputError('app', `'${app.slice(0, 80)}' is not a valid app name: lower-case letters, digits, '_', '.', '-', starting with a letter or digit, at most 63 characters`);
-    }
-    let base;
-    try {
-        base = paths_checkRemotePath(stateBase);
-    }
-    catch (error) {
-        throw new errors_InputError('state-dir', error.message);
-    }
-    if (base === '/')
-        throw new errors_InputError('state-dir', 'must not be /');
-    const dir = `${base}/${app}`;
-    return {
-        dir,
-        state: `${dir}/state.json`,
-        lock: `${dir}/lock`,
-        audit: `${dir}/audit.jsonl`,
-        envFile: `${dir}/app.env`,
-        backups: `${dir}/backups`,
-    };
-}
-/** The app's state on the host; an empty state when none was written yet. A corrupt file throws. */
-async function readState(exec, paths) {
-    const text = await readFile(exec, paths.state);
-    const app = paths.dir.slice(paths.dir.lastIndexOf('/') + 1);
-    if (text === undefined || text.trim() === '')
-        return { app, history: [] };
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (error) {
-        throw new errors_StepError('state', `${exec.where}: ${paths.state} is not valid JSON (${error.message}); it was not written by tg-devops, fix or remove it by hand`);
-    }
-    return checkState(data, paths.state, exec.where);
-}
-/** Writes state.json atomically (tmp + verified + rename), history capped at HISTORY_LIMIT. */
-async function writeState(exec, paths, state) {
-    const trimmed = { ...state, history: state.history.slice(-HISTORY_LIMIT) };
-    await writeFileAtomic(exec, paths.state, `${JSON.stringify(trimmed, null, 2)}\n`, '0600');
-}
-/** Records a new current release: the old current becomes previous, and both go into history. */
-function promote(state, release) {
-    return {
-        app: state.app,
-        current: release,
-        previous: state.current ?? state.previous,
-        history: [...state.history.filter((r) => r.id !== release.id), release].slice(-HISTORY_LIMIT),
-    };
-}
-/**
- * Appends one JSON line to the audit history (verified upload, then one append on the host).
- * Redacted first (src/redact.ts): a detail often quotes host output, which can carry tokens.
- */
-async function appendAudit(exec, paths, entry) {
-    const line = JSON.stringify(redactDeep(entry));
-    await files_appendFile(exec, paths.audit, `${line}\n`);
-}
-/** The last `limit` audit entries, oldest first; lines that do not parse are skipped. */
-async function readAudit(exec, paths, limit = 50) {
-    const result = await exec.run(['tail', '-n', String(limit), '--', checkRemotePath(paths.audit)], {
-        allowFailure: true,
-    });
-    if (result.exitCode !== 0)
-        return [];
-    const entries = [];
-    for (const line of result.stdout.split('\n')) {
-        if (!line.trim())
-            continue;
-        try {
-            entries.push(JSON.parse(line));
-        }
-        catch {
-            // a line cut by a crash in an older writer: skip it
-        }
-    }
-    return entries;
-}
-function checkState(data, file, where) {
-    const fail = (problem) => {
-        throw new errors_StepError('state', `${where}: ${file}: ${problem}`);
-    };
-    if (!isObject(data))
-        return fail('is not a JSON object');
-    if (typeof data.app !== 'string')
-        fail('has no app name');
-    const history = data.history ?? [];
-    if (!Array.isArray(history))
-        return fail('history is not a list');
-    for (const key of ['current', 'previous']) {
-        const release = data[key];
-        if (release !== undefined && !isRelease(release))
-            fail(`${key} is not a release`);
-    }
-    if (!history.every(isRelease))
-        fail('history holds something that is not a release');
-    return {
-        app: data.app,
-        current: data.current,
-        previous: data.previous,
-        history: history,
-    };
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function isRelease(value) {
-    return (isObject(value) &&
-        typeof value.id === 'string' &&
-        typeof value.image === 'string' &&
-        typeof value.container === 'string' &&
-        typeof value.startedAt === 'string' &&
-        typeof value.strategy === 'string');
-}
-
 ;// CONCATENATED MODULE: ./src/deploy/ports.ts
 
 
@@ -39401,7 +40976,14 @@ function deployHeadline(outcomes, dryRun, context = {}) {
         return `📝 dry-run: ${next} would ${before ? `replace ${before}` : 'be the first release'} on ${plural(total, 'host')}${how ? ` (${how})` : ''}; nothing changed`;
     const failed = outcomes.filter((o) => o.error);
     const served = outcomes.filter((o) => !o.error && o.report);
-    if (!failed.length && served.length === total && total > 0)
+    const everywhere = !failed.length && served.length === total && total > 0;
+    // a resume may find nothing held on some hosts (an empty plan): the canary's hosts speak
+    const canary = outcomes.find((o) => o.report?.plan.canary)?.report?.plan;
+    if (everywhere && canary)
+        return canaryHeadline(canary, total);
+    if (everywhere && outcomes.every((o) => !o.report?.plan.steps.length))
+        return `✅ nothing to do on ${plural(total, 'host')}: ${plan?.notes[0] ?? 'the plan is empty'}`;
+    if (everywhere)
         return `✅ ${next} serves on ${plural(total, 'host')} (${[how, before ? `replaced ${before}` : 'first release'].filter(Boolean).join(', ')})`;
     const partly = served.length ? `; ${next} serves on ${served.length} of ${total} hosts` : '';
     if (!failed.length)
@@ -39414,6 +40996,10 @@ function deployHeadline(outcomes, dryRun, context = {}) {
             ? `${next} failed at ${code(failedStep(o))}`
             : `${next} did not reach ${code(o.host)}`;
     const still = before ? `${before} still serves` : 'nothing served before, nothing serves now';
+    // a promote or an abort that failed and was undone: back where the hold was
+    const resumed = outcomes.find((x) => x.report?.plan.canary)?.report?.plan.canary;
+    if (resumed && resumed.phase !== 'hold' && failed.every(undone))
+        return `⏸️ ${versionOf(resumed.held)} is held at ${resumed.weight}% again: the ${resumed.phase} failed and was undone; ${why}${partly}`;
     if (report?.result?.cancelled && undone(o))
         return `⏹️ cancelled: ${still}${partly}`;
     if (!failed.every(undone)) {
@@ -39425,6 +41011,18 @@ function deployHeadline(outcomes, dryRun, context = {}) {
     return report && gotTraffic(report)
         ? `↩️ rolled back: ${still}; ${why}${partly}`
         : `🛑 refused: ${still}; ${why} and never got traffic${partly}`;
+}
+/** A canary held, promoted or aborted on every host: where the traffic is now. */
+function canaryHeadline(plan, total) {
+    const { phase, weight, held } = plan.canary;
+    const canary = versionOf(held);
+    const before = plan.current ? versionOf(plan.current) : 'the current release';
+    const hosts = plural(total, 'host');
+    if (phase === 'hold')
+        return `⏸️ ${canary} held at ${weight}% on ${hosts} (canary, ${before} serves the rest); promote or abort with \`resume\``;
+    if (phase === 'promote')
+        return `✅ ${canary} serves on ${hosts} (canary promoted from ${weight}%, replaced ${before})`;
+    return `↩️ canary aborted: ${before} serves all traffic again on ${hosts}; ${canary} (held at ${weight}%) removed`;
 }
 /** The rollback's headline: what serves again, or why not. */
 function rollbackHeadline(outcomes, dryRun, context = {}) {
@@ -39484,6 +41082,23 @@ function rollbackAdvice(outcomes, context = {}) {
     ];
     return `To roll back by hand: ${code(argv.join(' '))} (or the \`rollback\` action with \`to: ${previous.id}\`)`;
 }
+/** The webhook registration's outcome in one line (no secret), or undefined when none ran. */
+function webhookLine(w) {
+    switch (w?.registration) {
+        case 'set':
+            return `webhook registered: setWebhook ${markdown_code(w.url ?? '')} (${(w.reasons ?? []).join('; ')}), confirmed by getWebhookInfo`;
+        case 'unchanged':
+            return `webhook registration unchanged (${markdown_code(w.url ?? '')}): no setWebhook`;
+        case 'restored':
+            return 'webhook registration set back to what it was before this run';
+        case 'deleted':
+            return 'deleteWebhook: the token had a webhook set, removed before the poller started';
+        case 'none-set':
+            return 'no webhook set on the token: nothing to delete before the poller started';
+        default:
+            return undefined;
+    }
+}
 /** Each host's plan and steps, folded away. */
 function folded(lines, o) {
     const r = o.report;
@@ -39491,6 +41106,9 @@ function folded(lines, o) {
         return;
     if (r.facts.freedBytes !== undefined)
         lines.push('', `${markdown_code(o.host)}: images pruned, ${formatBytes(r.facts.freedBytes)} freed`);
+    const webhook = webhookLine(r.facts.webhook);
+    if (webhook)
+        lines.push('', `${markdown_code(o.host)}: ${webhook}`);
     lines.push('', `<details><summary><code>${summary_escapeHtml(o.host)}</code>: the plan (${plural(r.plan.steps.length, 'step')})</summary>`, '', planMarkdown(r.plan), '', '</details>');
     if (r.result)
         lines.push('', `<details><summary><code>${summary_escapeHtml(o.host)}</code>: steps as run (${markdown_humanDuration(r.totalMs)})</summary>`, '', '| step | status | time |', '| --- | --- | --- |', ...r.result.records.map((s) => `| ${summary_cell(s.title)} | ${s.status} | ${markdown_humanDuration(s.ms)} |`), '', '</details>');
@@ -39877,6 +41495,7 @@ async function notify(event, targets, deps) {
 
 async function runRollback(request, deps) {
     const { settings } = request;
+    const telegram = telegramApi(settings.telegram, deps);
     let outcomes = [];
     try {
         outcomes = await onHosts({ ...request, batchSize: 1 }, deps, (session, host) => deps.log.group(`${settings.dryRun ? 'plan for' : 'roll back'} ${host}`, () => rollback(settings, {
@@ -39887,6 +41506,7 @@ async function runRollback(request, deps) {
             log: deps.log,
             holder: request.holder,
             signal: deps.signal,
+            telegram,
         })), (error) => (error instanceof DeployError ? { report: error.report } : {}));
     }
     finally {
@@ -39932,7 +41552,7 @@ async function tell(request, outcomes, failed, deps) {
         details: failed
             ? `rollback failed on ${failed.host}: ${failed.error}`
             : `rolled back from ${choice?.from.id ?? '?'} on ${done.map((o) => o.host).join(', ')}${settings.reason ? `: ${settings.reason}` : ''}${choice?.forced ? ' (forced past an irreversible migration)' : ''}`,
-    }, n.targets, { fetch: deps.fetch ?? ((url, init) => fetch(url, init)), clock: deps.clock, log: deps.log }).catch((error) => deps.log.warn(`notify: ${String(error)}`));
+    }, n.targets, { fetch: deps.fetch, clock: deps.clock, log: deps.log }).catch((error) => deps.log.warn(`notify: ${String(error)}`));
 }
 
 ;// CONCATENATED MODULE: ./actions/rollback/main.ts
@@ -39986,8 +41606,18 @@ function prepare(inputs) {
         drainSeconds: seconds('drain-seconds', inputs.drainSeconds),
         gateWindowSeconds: seconds('gate-window', inputs.gateWindow),
         lockTimeoutSeconds: seconds('lock-timeout', inputs.lockTimeout),
+        telegram: telegramFrom(inputs.telegram),
     };
     return { settings, targets, jump, proxy: main_proxyResolver(app, inputs) };
+}
+/** The token for the webhook registration, with its Bot API URL checked; none: undefined. */
+function telegramFrom(t) {
+    if (!t.token)
+        return undefined;
+    const apiUrl = (t.apiUrl || 'https://api.telegram.org').replace(/\/+$/, '');
+    if (!/^https?:\/\/[^\s/]+/.test(apiUrl))
+        throw new errors_InputError('telegram-api-url', 'is not an http(s) URL');
+    return { token: t.token, apiUrl };
 }
 /** proxy: auto follows the proxy the current release recorded (src/orchestrate/proxy.ts). */
 function main_proxyResolver(app, inputs) {

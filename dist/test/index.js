@@ -39980,7 +39980,13 @@ function spawnProcess(file, args, options) {
         child.stdin.end(options.input ?? '');
     });
 }
-/** Spawns one process directly (the SSH executor's local ssh client; it keeps its own timing). */
+/**
+ * Spawns one process directly (the SSH executor's local ssh client; it keeps its own timing).
+ * In its own process group: a signal sent to the whole group (a terminal's Ctrl-C reaches every
+ * process of the foreground group) would kill an ssh client in the middle of its command, whose
+ * result is then lost ("the connection broke"), before the run's cancel can let that step finish
+ * and run its undos. The run handles SIGINT and SIGTERM itself and waits for its commands.
+ */
 function spawnCommand(where, argv, options = {}) {
     const [file, ...args] = argv;
     if (!file)
@@ -39991,6 +39997,8 @@ function spawnCommand(where, argv, options = {}) {
             env: options.env ? { ...process.env, ...options.env } : process.env,
             stdio: ['pipe', 'pipe', 'pipe'],
             timeout: options.timeoutMs,
+            // (Windows has no process groups; detached would open a console window there)
+            detached: process.platform !== 'win32',
         });
         const out = [];
         const err = [];

@@ -40739,7 +40739,13 @@ function spawnProcess(file, args, options) {
         child.stdin.end(options.input ?? '');
     });
 }
-/** Spawns one process directly (the SSH executor's local ssh client; it keeps its own timing). */
+/**
+ * Spawns one process directly (the SSH executor's local ssh client; it keeps its own timing).
+ * In its own process group: a signal sent to the whole group (a terminal's Ctrl-C reaches every
+ * process of the foreground group) would kill an ssh client in the middle of its command, whose
+ * result is then lost ("the connection broke"), before the run's cancel can let that step finish
+ * and run its undos. The run handles SIGINT and SIGTERM itself and waits for its commands.
+ */
 function spawnCommand(where, argv, options = {}) {
     const [file, ...args] = argv;
     if (!file)
@@ -40750,6 +40756,8 @@ function spawnCommand(where, argv, options = {}) {
             env: options.env ? { ...process.env, ...options.env } : process.env,
             stdio: ['pipe', 'pipe', 'pipe'],
             timeout: options.timeoutMs,
+            // (Windows has no process groups; detached would open a console window there)
+            detached: process.platform !== 'win32',
         });
         const out = [];
         const err = [];
@@ -48583,7 +48591,7 @@ function loadScopedRules(path, selectorText, range, options) {
     const workspace = (0,external_node_path_namespaceObject.resolve)(options.workspace ?? process.env.GITHUB_WORKSPACE ?? process.cwd());
     const full = (0,external_node_path_namespaceObject.resolve)(workspace, path);
     const inside = (0,external_node_path_namespaceObject.relative)(workspace, full);
-    if ((0,external_node_path_namespaceObject.isAbsolute)(path) || inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside)) {
+    if (!options.anywhere && ((0,external_node_path_namespaceObject.isAbsolute)(path) || inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside))) {
         throw new errors_InputError(options.input, `must be a path inside the repository, got ${JSON.stringify(path)}`);
     }
     let text;
@@ -48917,6 +48925,7 @@ function parseCheckInputs(raw, options = {}) {
                 selectorInput: name('prometheus-selector'),
                 readFile: options.readFile,
                 workspace: options.workspace,
+                anywhere: options.rulesAnywhere,
             })
             : [];
         prometheus = {
@@ -49093,6 +49102,7 @@ const BOT_MODES = ['polling', 'webhook', 'mtproto', 'worker'];
 const STRATEGIES = ['handover', 'blue-green', 'canary'];
 const PROXY_KINDS = ['nginx', 'haproxy', 'none'];
 const ROLLBACK_PROXY_KINDS = ['auto', ...PROXY_KINDS];
+const RESUME_CHOICES = ['promote', 'abort'];
 /**
  * What an inconclusive check does, one vocabulary for deploy and verify: `fail` (not accepted; in
  * a deploy's gates and window after up to `verify-pause` seconds of asking again, then the deploy
@@ -49456,7 +49466,7 @@ const NOTIFY_WEBHOOK_URL = {
     name: 'notify-webhook-url',
     kind: 'secret',
     cli: 'refuse',
-    description: 'A URL that gets the same notifications as JSON (treated as a secret: Slack/Discord URLs carry one).',
+    description: 'A URL that gets the same notifications, in the body notify-webhook-format picks (treated as a secret: Slack/Discord URLs carry one).',
 };
 /** The body a notify-webhook-url gets: src/notify/formats.ts. */
 const WEBHOOK_FORMATS = ['slack', 'discord', 'json'];
@@ -49488,6 +49498,65 @@ const FORCE = {
     default: 'false',
     description: 'Roll back even past a release that declared an irreversible migration (org.tg-devops.migration=irreversible, or a pre-deploy migration).',
 };
+// ---- the webhook: server block and registration (deploy only) ------------------------------------
+/**
+ * A webhook bot's public side (issue 13): with webhook-url, tls-certificate and tls-key the deploy
+ * writes and owns the app's nginx TLS server block; with telegram-bot-token and webhook-url it
+ * registers the webhook after the switch (setWebhook only when something differs).
+ */
+const TELEGRAM_BOT_TOKEN = {
+    name: 'telegram-bot-token',
+    kind: 'secret',
+    cliSource: { file: 'telegram-bot-token-file', variable: 'TG_DEVOPS_BOT_TOKEN' },
+    description: "The bot's token (a secret) for the deploy's own Bot API calls, sent only in the Bot API URL (telegram-api-url): with webhook-url, setWebhook after the switch when the registration differs (then getWebhookInfo confirms it and the post-switch window watches last_error_date); for a polling bot, deleteWebhook before its first start when the token still has a webhook. Empty: verify-telegram-bot-token, when set.",
+};
+const WEBHOOK_INPUTS = [
+    {
+        name: 'webhook-url',
+        kind: 'string',
+        description: "The public https URL Telegram calls (port 443, 80, 88 or 8443; a path of letters, digits and . _ ~ / -), e.g. https://bot.example.net/webhook. With tls-certificate and tls-key the deploy writes the app's nginx server block for it; with telegram-bot-token it registers it (setWebhook after the switch, only when the registration differs). Webhook bots behind nginx or haproxy only. Empty: the deploy writes only the upstream and registers nothing.",
+    },
+    {
+        name: 'tls-certificate',
+        kind: 'string',
+        description: "Path ON THE HOST of the certificate chain for webhook-url's host (certbot's fullchain.pem). With tls-key and webhook-url: the deploy writes, checks (nginx -t) and owns the app's server block: TLS on the URL's port, the URL's path to the app's upstream, everything else 404.",
+    },
+    {
+        name: 'tls-key',
+        kind: 'string',
+        description: "Path ON THE HOST of tls-certificate's private key (certbot's privkey.pem).",
+    },
+    {
+        name: 'webhook-listen',
+        kind: 'string',
+        description: "The IPv4 address the webhook server block listens on, for a host with several addresses (and tests). Empty: all addresses, on webhook-url's port.",
+    },
+    {
+        name: 'webhook-secret',
+        kind: 'secret',
+        cliSource: { file: 'webhook-secret-file', variable: 'TG_DEVOPS_WEBHOOK_SECRET' },
+        description: "setWebhook's secret_token (a secret: 1-256 of A-Z a-z 0-9 _ -). The server block answers 403 to every request without it in X-Telegram-Bot-Api-Secret-Token, so a bot that forgets to check the header is still protected. The state keeps its SHA-256 only. While it changes, the block accepts the old and the new one until setWebhook took the new one.",
+    },
+    {
+        name: 'webhook-allowed-updates',
+        kind: 'list',
+        description: "setWebhook's allowed_updates (e.g. message, callback_query). Empty: not sent, Telegram keeps what was set before.",
+    },
+    {
+        name: 'webhook-max-connections',
+        kind: 'integer',
+        min: 1,
+        max: 100,
+        description: "setWebhook's max_connections (1-100). Empty: not sent (Telegram's default 40).",
+    },
+    {
+        name: 'webhook-drop-pending-updates',
+        kind: 'boolean',
+        default: 'false',
+        description: 'Send drop_pending_updates: true with a setWebhook this deploy makes (pending updates are LOST). Never sent unless true.',
+    },
+    TELEGRAM_BOT_TOKEN,
+];
 const DEPLOY_ENTRIES = [
     HOSTS,
     {
@@ -49603,6 +49672,28 @@ const DEPLOY_ENTRIES = [
         default: '30',
         description: 'Seconds to hold each canary step before its gate.',
     },
+    {
+        name: 'canary-hold',
+        kind: 'integer',
+        min: 1,
+        max: 99,
+        description: 'Canary only: run the canary steps up to this traffic percentage (gates included), then end the deploy successfully with the canary held there, both releases running, and the hold recorded in state.json on each host. The host lock is released; until resume: promote or resume: abort, any other deploy or rollback of the app is refused. Empty: no hold.',
+    },
+    {
+        name: 'resume',
+        kind: 'enum',
+        choices: RESUME_CHOICES,
+        description: "Canary only: go on with the canary held on each host (canary-hold). promote re-runs the gates, then the remaining canary steps to 100%, drains and stops the old release and records the canary as current; abort routes all traffic back to the old release, drains the canary's port, stops and removes it. image must be the held one. Empty: a normal deploy.",
+    },
+    {
+        name: 'hold-watch',
+        kind: 'integer',
+        min: 0,
+        max: 360,
+        unit: 'minutes',
+        default: '0',
+        description: "With canary-hold: minutes the gates (health, the verify checks) keep running on the held canary inside the hold's run; a failure aborts the canary on its own (traffic back to the old release, the canary removed) and the deploy fails. 0: no watch, the deploy ends as soon as the hold weight passed its gate.",
+    },
     DRAIN_SECONDS,
     STOP_GRACE,
     GATE_WINDOW,
@@ -49674,6 +49765,7 @@ const DEPLOY_ENTRIES = [
         description: 'The reverse proxy that switches traffic: nginx, haproxy or none. Default: nginx for webhook bots, none otherwise.',
     },
     ...PROXY_SETTINGS_INPUTS,
+    ...WEBHOOK_INPUTS,
     {
         name: 'github-token',
         kind: 'secret',
@@ -49811,6 +49903,16 @@ const ROLLBACK_ENTRIES = [
     },
     NOTIFY_WEBHOOK_FORMAT,
     { ...ENVIRONMENT, description: 'The environment named in the notification.' },
+    {
+        ...TELEGRAM_BOT_TOKEN,
+        description: "The bot's token (a secret), sent only in the Bot API URL: when the target release was deployed with another webhook registration (webhook-url, allowed updates, max connections) or server block, the rollback sets them back after its switch (setWebhook only when they differ; the live secret kept, as the state keeps only its hash). Empty: the registration stays, and the summary says so.",
+    },
+    {
+        name: 'telegram-api-url',
+        kind: 'string',
+        default: 'https://api.telegram.org',
+        description: 'The Bot API base URL for telegram-bot-token (a local Bot API server).',
+    },
 ];
 // ---- verify ---------------------------------------------------------------------------------------
 const VERIFY_ENTRIES = [
