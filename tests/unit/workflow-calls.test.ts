@@ -10,6 +10,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from '../helpers/repo.js';
+import { interpolate } from '../helpers/workflow-expressions.js';
 
 const SELF = 'org/tg-devops';
 const SELF_REF = 'v1';
@@ -396,6 +397,208 @@ describe('the safety rules, on our workflows and templates', () => {
     );
     expect(runs.length).toBeGreaterThan(5);
     expect(runs.filter((r) => r.run.includes('${{')).map((r) => r.where)).toEqual([]);
+  });
+});
+
+/**
+ * Issue 13's webhook settings, on the reusable workflows: the bot's own deploy (and a canary's
+ * promote) gets every one of them from the workflow's inputs and secrets, evaluated with GitHub's
+ * expression engine; a process (a worker) gets none of them, nor the abort of a held canary (it
+ * never moved them); the rollback of the bot gets the token so it sets the registration back.
+ */
+describe('the webhook settings reach the bot’s deploy, never a process; rollbacks get the token', () => {
+  const SECRET = 'wfh_secret-token';
+  const TOKEN = '123456:wfh-token';
+  const WEBHOOK = {
+    'webhook-url': 'https://wfh-bot.example.net/webhook',
+    'tls-certificate': '/etc/letsencrypt/live/wfh-bot.example.net/fullchain.pem',
+    'tls-key': '/etc/letsencrypt/live/wfh-bot.example.net/privkey.pem',
+    'webhook-allowed-updates': 'message, callback_query',
+    'webhook-max-connections': '40',
+  };
+  /** What the bot's deploy step must pass, with the inputs above, as the runner evaluates it. */
+  const WANTED = {
+    ...WEBHOOK,
+    'webhook-secret': SECRET,
+    'webhook-drop-pending-updates': 'true',
+    'telegram-bot-token': TOKEN,
+  };
+  const WEBHOOK_KEYS = [...Object.keys(WANTED), 'webhook-listen'];
+  const PROCESSES = '[{"app": "wfh-worker", "command": "arq wfh.Worker", "bot-mode": "worker"}]';
+  const BOT_APP = '${{ inputs.app }}';
+
+  interface Found {
+    where: string;
+    with: Record<string, string>;
+  }
+  const spec = (name: string) =>
+    record(record(loadWorkflow(join(ROOT, `.github/workflows/${name}.yml`)).doc.on).workflow_call);
+  /** The steps of a workflow that use one of our actions, with where they are. */
+  function stepsUsing(name: string, action: 'deploy' | 'rollback'): (Found & { id: string })[] {
+    const doc = loadWorkflow(join(ROOT, `.github/workflows/${name}.yml`)).doc;
+    return Object.entries(record(doc.jobs)).flatMap(([jobId, job]) =>
+      (Array.isArray(record(job).steps) ? (record(job).steps as Json[]) : [])
+        .map((s) => record(s))
+        .filter((s) => s.uses === `${SELF}/${action}@${SELF_REF}`)
+        .map((s) => ({
+          id: String(s.id ?? s.name),
+          where: `${name}.yml: jobs.${jobId}.${String(s.id ?? s.name)}`,
+          with: record(s.with) as Record<string, string>,
+        })),
+    );
+  }
+  /** The contexts a run of the workflow gives its expressions. */
+  function contexts(name: string, inputs: Record<string, Json>, secrets: Record<string, string>) {
+    const defaults = Object.fromEntries(
+      Object.entries(record(spec(name).inputs)).map(([k, v]) => [k, record(v).default ?? '']),
+    );
+    return { inputs: { ...defaults, ...inputs }, secrets, vars: {}, github: { actor: 'wfh' } };
+  }
+  const evaluated = (step: Found, keys: string[], ctx: Record<string, Json>) =>
+    Object.fromEntries(keys.map((k) => [k, interpolate(step.with[k] ?? '', ctx)]));
+  const secrets = { WEBHOOK_SECRET: SECRET, TELEGRAM_BOT_TOKEN: TOKEN };
+
+  it.each(['main', 'release'])(
+    '%s.yml declares them: the inputs (drop-pending a boolean, off) and WEBHOOK_SECRET, optional',
+    (name) => {
+      const inputs = record(spec(name).inputs);
+      for (const key of Object.keys(WEBHOOK))
+        expect({ key, ...record(inputs[key]) }).toMatchObject({ key, type: 'string', default: '' });
+      expect(record(inputs['webhook-drop-pending-updates'])).toMatchObject({
+        type: 'boolean',
+        default: false,
+      });
+      expect(record(record(spec(name).secrets).WEBHOOK_SECRET).required).toBe(false);
+    },
+  );
+
+  it.each([
+    ['main', ['staging.deploy'], 3],
+    ['release', ['deploy.deploy', 'canary-promote.promote'], 3],
+  ])(
+    '%s.yml: the bot’s deploy steps %j pass every one; its %i process steps none',
+    (name, bots, n) => {
+      const deploys = stepsUsing(name, 'deploy');
+      const bot = deploys.filter((s) => s.with.app === BOT_APP && s.with.resume !== 'abort');
+      const processes = deploys.filter((s) => s.with.app?.includes('inputs.processes'));
+      expect(bot.map((s) => s.where.replace(`${name}.yml: jobs.`, ''))).toEqual(bots);
+      expect(processes).toHaveLength(n);
+      expect(deploys.length).toBe(
+        bot.length + processes.length + deploys.filter((s) => s.with.resume === 'abort').length,
+      );
+      const webhookRun = contexts(
+        name,
+        {
+          ...WEBHOOK,
+          'bot-mode': 'webhook',
+          'webhook-drop-pending-updates': true,
+          processes: PROCESSES,
+        },
+        secrets,
+      );
+      for (const step of bot) {
+        expect({ where: step.where, ...evaluated(step, Object.keys(WANTED), webhookRun) }).toEqual({
+          where: step.where,
+          ...WANTED,
+        });
+        // no webhook-url: nothing of the webhook reaches the deploy (a WEBHOOK_SECRET the bot keeps
+        // for itself would otherwise be refused as a companion without webhook-url)
+        const plain = contexts(name, { 'bot-mode': 'webhook' }, secrets);
+        expect(evaluated(step, [...Object.keys(WEBHOOK), 'webhook-secret'], plain)).toEqual(
+          Object.fromEntries([...Object.keys(WEBHOOK), 'webhook-secret'].map((k) => [k, ''])),
+        );
+        expect(evaluated(step, ['webhook-drop-pending-updates'], plain)).toEqual({
+          'webhook-drop-pending-updates': 'false',
+        });
+        // the token: a webhook bot's registration, a polling bot's deleteWebhook; not for others
+        for (const [mode, token] of [
+          ['polling', TOKEN],
+          ['worker', ''],
+          ['mtproto', ''],
+        ] as const)
+          expect({
+            mode,
+            ...evaluated(
+              step,
+              ['telegram-bot-token'],
+              contexts(name, { 'bot-mode': mode }, secrets),
+            ),
+          }).toEqual({ mode, 'telegram-bot-token': token });
+      }
+      for (const step of processes) {
+        expect({
+          where: step.where,
+          keys: Object.keys(step.with).filter((k) => WEBHOOK_KEYS.includes(k)),
+        }).toEqual({ where: step.where, keys: [] });
+        expect(JSON.stringify(step.with)).not.toMatch(
+          /WEBHOOK_SECRET|TELEGRAM_BOT_TOKEN|inputs\.(webhook|tls)-/,
+        );
+      }
+    },
+  );
+
+  it('release.yml: the abort of a held canary gets none of them (a held canary never moved them)', () => {
+    const abort = stepsUsing('release', 'deploy').filter((s) => s.with.resume === 'abort');
+    expect(abort.map((s) => s.where)).toEqual(['release.yml: jobs.canary-abort.abort']);
+    expect(Object.keys(abort[0]!.with).filter((k) => WEBHOOK_KEYS.includes(k))).toEqual([]);
+  });
+
+  it.each(['main', 'release', 'rollback'])(
+    '%s.yml: the bot’s rollbacks pass the token (webhook bots) to set the registration back; a process’s do not',
+    (name) => {
+      const rollbacks = stepsUsing(name, 'rollback');
+      const bot = rollbacks.filter((s) => s.with.app === BOT_APP);
+      expect(bot.length).toBeGreaterThan(0);
+      for (const step of bot) {
+        for (const [mode, token] of [
+          ['webhook', TOKEN],
+          ['worker', ''],
+        ] as const)
+          expect({
+            where: step.where,
+            mode,
+            ...evaluated(
+              step,
+              ['telegram-bot-token'],
+              contexts(name, { 'bot-mode': mode }, secrets),
+            ),
+          }).toEqual({ where: step.where, mode, 'telegram-bot-token': token });
+      }
+      const processes = rollbacks.filter((s) => !bot.includes(s));
+      expect(processes).toHaveLength(name === 'rollback' ? 0 : 2);
+      for (const step of processes)
+        expect({ where: step.where, token: step.with['telegram-bot-token'] }).toEqual({
+          where: step.where,
+          token: undefined,
+        });
+    },
+  );
+
+  it('pr.yml (fork PRs) gets none of it: no secrets, no webhook inputs', () => {
+    const pr = spec('pr');
+    expect(pr.secrets).toBeUndefined();
+    expect(Object.keys(record(pr.inputs)).filter((k) => WEBHOOK_KEYS.includes(k))).toEqual([]);
+  });
+
+  it('the templates’ commented webhook lines, uncommented, are valid calls', () => {
+    const templates = files.filter((f) => /^workflows\/(main|release)\.yml$/.test(f.path));
+    expect(templates).toHaveLength(2);
+    for (const f of templates) {
+      const text = readFileSync(join(ROOT, f.path), 'utf8');
+      const lines = text.match(/^ {6}# (webhook-[a-z-]+|tls-[a-z]+): .*$/gm) ?? [];
+      expect(lines.map((l) => l.match(/# ([a-z-]+):/)![1]).sort()).toEqual(
+        [...Object.keys(WEBHOOK), 'webhook-drop-pending-updates'].sort(),
+      );
+      const uncommented = text.replace(/^( {6})# ((?:webhook-[a-z-]+|tls-[a-z]+): .*)$/gm, '$1$2');
+      const doc = record(parse(uncommented));
+      const withs = record(record(Object.values(record(doc.jobs))[0]).with);
+      expect(withs['tls-certificate']).toMatch(/^\/etc\/letsencrypt\/live\/[^/]+\/fullchain\.pem$/);
+      expect(withs['tls-key']).toMatch(/^\/etc\/letsencrypt\/live\/[^/]+\/privkey\.pem$/);
+      expect(checkCalls([{ path: f.path, doc }], resolveIn(ROOT))).toEqual([]);
+      expect(record(record(Object.values(record(doc.jobs))[0]).secrets).WEBHOOK_SECRET).toBe(
+        '${{ secrets.WEBHOOK_SECRET }}',
+      );
+    }
   });
 });
 

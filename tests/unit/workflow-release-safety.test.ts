@@ -15,10 +15,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import { parse } from 'yaml';
 import { ROOT } from '../helpers/repo.js';
 import { runStep as runScript, type StepRun } from '../helpers/workflow-step.js';
+import { evaluate, interpolate, STATUS, truthy } from '../helpers/workflow-expressions.js';
 
 type Json = unknown;
 interface Step {
@@ -57,47 +57,6 @@ const needsOf = (job: Job) => (job.needs === undefined ? [] : [job.needs].flat()
 
 // --- GitHub's expression engine over the workflow's own expressions -------------------------
 
-const STATUS = ['success', 'failure', 'always', 'cancelled'];
-
-/** Evaluates one expression (without ${{ }}) with the given contexts and job status. */
-function evaluate(
-  expression: string,
-  contexts: Record<string, Json>,
-  status: { failed?: boolean; cancelled?: boolean } = {},
-): data.ExpressionData {
-  const lexed = new Lexer(expression).lex();
-  const parser = new Parser(
-    lexed.tokens,
-    Object.keys(contexts),
-    STATUS.map((name) => ({ name, minArgs: 0, maxArgs: 0 })),
-  );
-  const context = new data.Dictionary(
-    ...Object.entries(contexts).map(([key, value]) => ({
-      key,
-      value: JSON.parse(JSON.stringify(value ?? null), data.reviver) as data.ExpressionData,
-    })),
-  );
-  const functions = new Map(
-    Object.entries({
-      success: !status.failed && !status.cancelled,
-      failure: !!status.failed,
-      always: true,
-      cancelled: !!status.cancelled,
-    }).map(([name, value]) => [
-      name,
-      { name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(value) },
-    ]),
-  );
-  return new Evaluator(parser.parse(), context, functions).evaluate();
-}
-
-/** A value with ${{ }} parts evaluated (as the runner does for env: and names). */
-function interpolate(value: string, contexts: Record<string, Json>): string {
-  return value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_m, expr: string) =>
-    evaluate(expr, contexts).coerceString(),
-  );
-}
-
 /** Whether a job runs: its `if:` (with the implicit success() when it names no status function). */
 function jobRuns(
   job: Job,
@@ -109,15 +68,6 @@ function jobRuns(
   const hasStatus = new RegExp(`\\b(${STATUS.join('|')})\\(`).test(condition);
   const full = !condition ? 'success()' : hasStatus ? condition : `success() && (${condition})`;
   return truthy(evaluate(full, contexts, { failed: needsFailed, cancelled }));
-}
-
-/** The expression language's truthiness (@actions/expressions keeps its own unexported). */
-function truthy(value: data.ExpressionData): boolean {
-  if (value instanceof data.BooleanData) return value.value;
-  if (value instanceof data.Null) return false;
-  if (value instanceof data.NumberData) return value.value !== 0 && !Number.isNaN(value.value);
-  if (value instanceof data.StringData) return value.value.length > 0;
-  return true;
 }
 
 const inputDefaults = Object.fromEntries(
