@@ -434,7 +434,10 @@ describe('the webhook settings reach the bot’s deploy, never a process; rollba
   const spec = (name: string) =>
     record(record(loadWorkflow(join(ROOT, `.github/workflows/${name}.yml`)).doc.on).workflow_call);
   /** The steps of a workflow that use one of our actions, with where they are. */
-  function stepsUsing(name: string, action: 'deploy' | 'rollback'): (Found & { id: string })[] {
+  function stepsUsing(
+    name: string,
+    action: 'deploy' | 'verify' | 'rollback',
+  ): (Found & { id: string })[] {
     const doc = loadWorkflow(join(ROOT, `.github/workflows/${name}.yml`)).doc;
     return Object.entries(record(doc.jobs)).flatMap(([jobId, job]) =>
       (Array.isArray(record(job).steps) ? (record(job).steps as Json[]) : [])
@@ -570,6 +573,22 @@ describe('the webhook settings reach the bot’s deploy, never a process; rollba
         expect({ where: step.where, token: step.with['telegram-bot-token'] }).toEqual({
           where: step.where,
           token: undefined,
+        });
+    },
+  );
+
+  it.each(['main', 'release', 'rollback'])(
+    '%s.yml: wherever the token goes, the Bot API base URL goes too (vars.TELEGRAM_API_URL: a local Bot API server)',
+    (name) => {
+      const steps = (['deploy', 'verify', 'rollback'] as const).flatMap((action) =>
+        stepsUsing(name, action),
+      );
+      const withToken = steps.filter((s) => s.with['telegram-bot-token'] !== undefined);
+      expect(withToken.length).toBeGreaterThan(0);
+      for (const step of withToken)
+        expect({ where: step.where, url: step.with['telegram-api-url'] }).toEqual({
+          where: step.where,
+          url: "${{ vars.TELEGRAM_API_URL || 'https://api.telegram.org' }}",
         });
     },
   );
