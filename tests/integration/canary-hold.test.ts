@@ -41,7 +41,14 @@ import {
   running,
   sshInputs,
 } from '../helpers/deploy-host.js';
-import { describe as describeLoad, startLoad, window, type LoadReport } from '../helpers/load.js';
+import {
+  describe as describeLoad,
+  startLoad,
+  underLoad,
+  window,
+  type AroundOptions,
+  type LoadReport,
+} from '../helpers/load.js';
 import { startHaproxy, startNginx, type Haproxy, type Nginx } from '../helpers/proxy-stack.js';
 import { ROOT } from '../helpers/repo.js';
 import { startRuntimeRelay, type RuntimeRelay } from '../helpers/runtime-relay.js';
@@ -163,31 +170,15 @@ async function firstDeploy(app: App): Promise<string> {
   return first.outputs['release-id']!;
 }
 
-interface Loaded<T> {
-  outcome: T;
-  endedAt: number;
-  reports: LoadReport[];
-}
-
-/** Runs `body` while both client kinds send RATE requests/s each through the front. */
-async function underLoad<T>(app: App, body: () => Promise<T>): Promise<Loaded<T>> {
-  const loads = (['fresh', 'keepalive'] as const).map((mode) =>
-    startLoad({ url: app.url, rate: RATE, mode, timeoutMs: TIMEOUT_MS, maxDurationMs: 400_000 }),
-  );
-  await Promise.all(loads.map((l) => l.ready));
-  await new Promise((r) => setTimeout(r, 1000));
-  let outcome: T;
-  try {
-    outcome = await body();
-  } catch (error) {
-    await Promise.all(loads.map((l) => l.stop()));
-    throw error;
-  }
-  const endedAt = Date.now();
-  await new Promise((r) => setTimeout(r, 1500));
-  const reports = await Promise.all(loads.map((l) => l.stop()));
-  for (const r of reports) console.log(`${app.name}: ${describeLoad(r)}`);
-  return { outcome, endedAt, reports };
+/** Both client kinds, RATE requests/s each, through the front to the app's webhook. */
+function loadOn(app: App): AroundOptions {
+  return {
+    url: app.url,
+    name: app.name,
+    rate: RATE,
+    timeoutMs: TIMEOUT_MS,
+    maxDurationMs: 400_000,
+  };
 }
 
 /** Where and how a client reaches the held app, and what it saw. */
@@ -248,7 +239,7 @@ function expectOnlyAfter(reports: LoadReport[], endedAt: number, version: string
 /** v1, then v2 held at 10% under load (0 failed); returns v1's and v2's release ids. */
 async function holdAt10(app: App): Promise<{ v1: string; v2: string }> {
   const v1 = await firstDeploy(app);
-  const held = await underLoad(app, () =>
+  const held = await underLoad(loadOn(app), () =>
     runEntry('deploy', deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!, { 'canary-hold': '10' })),
   );
   const out = ok(held.outcome).outputs;
@@ -313,7 +304,7 @@ test('held at 10% under load: about 10% reach the canary, other runs refused nam
   expect(lockHeld(app.name)).toBe(false);
 
   // promote: the gates again, 50%, 100%, v1 drained and stopped (kept): 0 failed
-  const promoted = await underLoad(app, () =>
+  const promoted = await underLoad(loadOn(app), () =>
     runEntry('deploy', deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!, { resume: 'promote' })),
   );
   const out = ok(promoted.outcome).outputs;
@@ -339,7 +330,7 @@ test('held at 10% under load: about 10% reach the canary, other runs refused nam
 test('held at 10%, then abort under load: back to v1 only, 0 failed, the canary removed', async () => {
   const app = newApp('abort');
   const { v1, v2 } = await holdAt10(app);
-  const aborted = await underLoad(app, () =>
+  const aborted = await underLoad(loadOn(app), () =>
     runEntry('deploy', deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!, { resume: 'abort' })),
   );
   const out = ok(aborted.outcome).outputs;
@@ -386,7 +377,7 @@ test('hold-watch: a check failing during the hold aborts on its own under load: 
   // gates at 5% and 10% ask once each, then the hold's watch every second: the 5th ask fails
   const check = await turningCheck(4);
   try {
-    const watched = await underLoad(app, () =>
+    const watched = await underLoad(loadOn(app), () =>
       runEntry(
         'deploy',
         deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!, {
