@@ -29,6 +29,7 @@ import {
 } from '../tests/helpers/deploy-host.js';
 import { underLoad, type AroundOptions, type LoadReport } from '../tests/helpers/load.js';
 import {
+  appLocation,
   startHaproxy,
   startNginx,
   type Haproxy,
@@ -276,11 +277,7 @@ async function main(): Promise<void> {
       }
       const location = `tg-${app.name}`;
       await nginx
-        .addLocation(
-          hostExec,
-          location,
-          `location /${app.name}/ {\n    proxy_pass http://tg_${app.name}/;\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n}\n`,
-        )
+        .addLocation(hostExec, location, appLocation(app.name))
         .catch(async (error: Error) => {
           // no upstream for this app (its deploy set none up): leave nginx as it was
           await nginx.removeLocation(hostExec, location).catch(() => undefined);

@@ -59,7 +59,16 @@ import {
   type Loaded,
   type LoadReport,
 } from '../helpers/load.js';
-import { startHaproxy, startNginx, type Haproxy, type Nginx } from '../helpers/proxy-stack.js';
+import { expectNoFailures as expectNoFailuresOf, expectOnlyAfter } from '../helpers/load-expect.js';
+import {
+  answer,
+  answerOnceReady,
+  appLocation,
+  startHaproxy,
+  startNginx,
+  type Haproxy,
+  type Nginx,
+} from '../helpers/proxy-stack.js';
 import { ask, startRuntimeRelay, type RuntimeRelay } from '../helpers/runtime-relay.js';
 
 jest.setTimeout(600_000);
@@ -200,11 +209,7 @@ async function firstDeploy(app: App, extra: Record<string, string> = {}): Promis
   const location = `tg-${app.name}`;
   locations.push(location);
   await nginx
-    .addLocation(
-      hostExec,
-      location,
-      `location /${app.name}/ {\n    proxy_pass http://tg_${app.name}/;\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n}\n`,
-    )
+    .addLocation(hostExec, location, appLocation(app.name))
     .catch(async (error: unknown) => {
       await removeLocation(location); // a refused file must not break the next test's nginx -t
       throw error;
@@ -218,25 +223,15 @@ async function removeLocation(location: string): Promise<void> {
   if (existsSync(file)) await nginx.removeLocation(hostExec, location).catch(() => undefined);
 }
 
-async function answer(app: App): Promise<string> {
-  const res = await fetch(`${nginx.url}/${app.name}/`, { signal: AbortSignal.timeout(5000) });
-  return `${res.status} ${(await res.text()).trim()}`;
-}
-
 /** The front answers `version`, once nginx's new workers serve (a reload returns before). */
 async function frontServes(app: App, version: string): Promise<void> {
   const want = `200 webbot ${version}`;
-  let got = '';
-  for (let i = 0; i < 50 && got !== want; i++) {
-    if (i) await new Promise((r) => setTimeout(r, 200));
-    got = await answer(app).catch((e: Error) => e.message);
-  }
-  expect(got).toBe(want);
+  expect(await answerOnceReady(`${nginx.url}/${app.name}/`, want)).toBe(want);
 }
 
 /** Right now, the front answers `version` (no waiting: the run is over). */
 async function expectFrontServes(app: App, version: string): Promise<void> {
-  expect(await answer(app)).toBe(`200 webbot ${version}`);
+  expect(await answer(`${nginx.url}/${app.name}/`)).toBe(`200 webbot ${version}`);
 }
 
 /** Both client kinds, RATE requests/s each, through the front to the app's webhook. */
@@ -250,28 +245,9 @@ function loadOn(app: App): AroundOptions {
   };
 }
 
-/** After the run: every request answered, and only by `version`. */
-function expectOnlyAfter(reports: LoadReport[], endedAt: number, version: string): void {
-  for (const r of reports) {
-    const after = window(r, endedAt, Number.MAX_SAFE_INTEGER);
-    expect(after.sent).toBeGreaterThan(0);
-    expect({ mode: r.mode, failed: after.failed, versions: Object.keys(after.versions) }).toEqual({
-      mode: r.mode,
-      failed: 0,
-      versions: [version],
-    });
-  }
-}
-
+/** None failed, and each client kind sent more than 3 s of RATE. */
 function expectNoFailures(reports: LoadReport[]): void {
-  for (const r of reports) {
-    expect(r.sent).toBeGreaterThan(RATE * 3);
-    expect({ mode: r.mode, failed: r.failed, errors: r.errors }).toEqual({
-      mode: r.mode,
-      failed: 0,
-      errors: {},
-    });
-  }
+  expectNoFailuresOf(reports, RATE * 3);
 }
 
 /**

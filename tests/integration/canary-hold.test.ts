@@ -45,11 +45,18 @@ import {
   describe as describeLoad,
   startLoad,
   underLoad,
-  window,
   type AroundOptions,
   type LoadReport,
 } from '../helpers/load.js';
-import { startHaproxy, startNginx, type Haproxy, type Nginx } from '../helpers/proxy-stack.js';
+import { expectNoFailures as expectNoFailuresOf, expectOnlyAfter } from '../helpers/load-expect.js';
+import {
+  answerOnceReady,
+  appLocation,
+  startHaproxy,
+  startNginx,
+  type Haproxy,
+  type Nginx,
+} from '../helpers/proxy-stack.js';
 import { ROOT } from '../helpers/repo.js';
 import { startRuntimeRelay, type RuntimeRelay } from '../helpers/runtime-relay.js';
 
@@ -150,23 +157,12 @@ async function firstDeploy(app: App): Promise<string> {
   const location = `tg-${app.name}`;
   locations.push(location);
   await nginx
-    .addLocation(
-      hostExec,
-      location,
-      `location /${app.name}/ {\n    proxy_pass http://tg_${app.name}/;\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n}\n`,
-    )
+    .addLocation(hostExec, location, appLocation(app.name))
     .catch(async (error: unknown) => {
       await removeLocation(location);
       throw error;
     });
-  let got = '';
-  for (let i = 0; i < 50 && got !== '200 webbot v1'; i++) {
-    if (i) await new Promise((r) => setTimeout(r, 200));
-    got = await fetch(`${nginx.url}/${app.name}/`, { signal: AbortSignal.timeout(5000) })
-      .then(async (res) => `${res.status} ${(await res.text()).trim()}`)
-      .catch((e: Error) => e.message);
-  }
-  expect(got).toBe('200 webbot v1');
+  expect(await answerOnceReady(`${nginx.url}/${app.name}/`, '200 webbot v1')).toBe('200 webbot v1');
   return first.outputs['release-id']!;
 }
 
@@ -179,6 +175,11 @@ function loadOn(app: App): AroundOptions {
     timeoutMs: TIMEOUT_MS,
     maxDurationMs: 400_000,
   };
+}
+
+/** None failed, and each client kind sent more than 2 s of RATE. */
+function expectNoFailures(reports: LoadReport[]): void {
+  expectNoFailuresOf(reports, RATE * 2);
 }
 
 /** Where and how a client reaches the held app, and what it saw. */
@@ -210,30 +211,6 @@ async function countWhileHeld(app: App, count: number): Promise<Seen[]> {
       seen.push({ where, report });
     }
   return seen;
-}
-
-function expectNoFailures(reports: LoadReport[]): void {
-  for (const r of reports) {
-    expect(r.sent).toBeGreaterThan(RATE * 2);
-    expect({ mode: r.mode, failed: r.failed, errors: r.errors }).toEqual({
-      mode: r.mode,
-      failed: 0,
-      errors: {},
-    });
-  }
-}
-
-/** After the run: every request answered, and only by `version`. */
-function expectOnlyAfter(reports: LoadReport[], endedAt: number, version: string): void {
-  for (const r of reports) {
-    const after = window(r, endedAt, Number.MAX_SAFE_INTEGER);
-    expect(after.sent).toBeGreaterThan(0);
-    expect({ mode: r.mode, failed: after.failed, versions: Object.keys(after.versions) }).toEqual({
-      mode: r.mode,
-      failed: 0,
-      versions: [version],
-    });
-  }
 }
 
 /** v1, then v2 held at 10% under load (0 failed); returns v1's and v2's release ids. */
