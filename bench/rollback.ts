@@ -27,8 +27,9 @@ import {
   removeApp,
   sshInputs,
 } from '../tests/helpers/deploy-host.js';
-import { startLoad, type LoadReport } from '../tests/helpers/load.js';
+import { underLoad, type AroundOptions, type LoadReport } from '../tests/helpers/load.js';
 import {
+  appLocation,
   startHaproxy,
   startNginx,
   type Haproxy,
@@ -193,22 +194,14 @@ interface Row {
   note: string;
 }
 
-async function underLoad<T>(url: string, body: () => Promise<T>) {
-  const loads = (['fresh', 'keepalive'] as const).map((mode) =>
-    startLoad({ url, rate: RATE, mode, samples: true, timeoutMs: 15_000, maxDurationMs: 300_000 }),
-  );
-  await Promise.all(loads.map((l) => l.ready));
-  await sleep(1000);
-  let outcome: T;
-  try {
-    outcome = await body();
-  } catch (error) {
-    await Promise.all(loads.map((l) => l.stop()));
-    throw error;
-  }
-  await sleep(1500);
-  return { outcome, reports: await Promise.all(loads.map((l) => l.stop())) };
-}
+/** Both client kinds at RATE requests/s each, with per-request samples for the timings. */
+const loadOn = (url: string): AroundOptions => ({
+  url,
+  rate: RATE,
+  samples: true,
+  timeoutMs: 15_000,
+  maxDurationMs: 300_000,
+});
 
 function failures(reports: LoadReport[]) {
   const lost = (r: LoadReport) => r.failed - (r.errors['HTTP 500'] ?? 0);
@@ -231,7 +224,7 @@ async function once(
     ok(await runEntry('deploy', deployInputs(stack, app, env.SANDBOX_IMAGE_WEB_V2!)), 'v2');
     await sleep(1000);
     let startedAt = 0;
-    const { outcome, reports } = await underLoad(url, () => {
+    const { outcome, reports } = await underLoad(loadOn(url), () => {
       startedAt = Date.now();
       return runEntry('rollback', { ...inputs(stack, app), proxy: 'auto', 'gate-window': '2' });
     });
@@ -246,7 +239,7 @@ async function once(
     ...(run === 'canary' ? { strategy: 'canary' } : {}),
   };
   verdict.arm();
-  const { outcome, reports } = await underLoad(url, () =>
+  const { outcome, reports } = await underLoad(loadOn(url), () =>
     runEntry('deploy', deployInputs(stack, app, env.SANDBOX_IMAGE_WEB_V2!, extra)),
   );
   if (outcome.status === 0 || !/rolled back to/.test(outcome.errors.join('\n')))
@@ -284,11 +277,7 @@ async function main(): Promise<void> {
       }
       const location = `tg-${app.name}`;
       await nginx
-        .addLocation(
-          hostExec,
-          location,
-          `location /${app.name}/ {\n    proxy_pass http://tg_${app.name}/;\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n}\n`,
-        )
+        .addLocation(hostExec, location, appLocation(app.name))
         .catch(async (error: Error) => {
           // no upstream for this app (its deploy set none up): leave nginx as it was
           await nginx.removeLocation(hostExec, location).catch(() => undefined);

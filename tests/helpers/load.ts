@@ -163,6 +163,56 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   return startLoad(options).done;
 }
 
+/** What `underLoad` returns: the body's outcome, when it ended, each client kind's report. */
+export interface Loaded<T> {
+  outcome: T;
+  /** Epoch ms when the body returned: `window(report, endedAt, ...)` is what came after. */
+  endedAt: number;
+  /** Fresh-connection first, then kept-alive. */
+  reports: LoadReport[];
+}
+
+export interface AroundOptions {
+  url: string;
+  /** Requests/s for EACH client kind. */
+  rate: number;
+  timeoutMs: number;
+  /** The load's hard deadline: longer than the body can take. */
+  maxDurationMs: number;
+  /** Logs each client kind's one-line report under this name (nothing logged without). */
+  name?: string;
+  samples?: boolean;
+}
+
+/**
+ * Runs `body` under load from a fresh-connection and a kept-alive client, `rate` requests/s
+ * each: both sending for 1 s before it (so a switch meets traffic under way) and 1.5 s after it
+ * (so `endedAt` has a tail to assert on). A throwing body stops the load and rethrows.
+ */
+export async function underLoad<T>(
+  options: AroundOptions,
+  body: () => Promise<T>,
+): Promise<Loaded<T>> {
+  const { url, rate, timeoutMs, maxDurationMs, samples } = options;
+  const loads = (['fresh', 'keepalive'] as const).map((mode) =>
+    startLoad({ url, rate, mode, timeoutMs, maxDurationMs, ...(samples ? { samples } : {}) }),
+  );
+  await Promise.all(loads.map((l) => l.ready));
+  await new Promise((r) => setTimeout(r, 1000));
+  let outcome: T;
+  try {
+    outcome = await body();
+  } catch (error) {
+    await Promise.all(loads.map((l) => l.stop()));
+    throw error;
+  }
+  const endedAt = Date.now();
+  await new Promise((r) => setTimeout(r, 1500));
+  const reports = await Promise.all(loads.map((l) => l.stop()));
+  if (options.name) for (const r of reports) console.log(`${options.name}: ${describe(r)}`);
+  return { outcome, endedAt, reports };
+}
+
 /** Sums the timeline buckets that START within [from, to) (epoch ms). */
 export function window(
   report: LoadReport,

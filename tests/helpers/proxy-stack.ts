@@ -93,6 +93,30 @@ export async function httpOk(url: string): Promise<boolean> {
   return res.ok;
 }
 
+/** `status body` (trimmed) of a GET, e.g. "200 webbot v1". */
+export async function answer(url: string): Promise<string> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  return `${res.status} ${(await res.text()).trim()}`;
+}
+
+/**
+ * Asks `url` until it answers `want`, at most 50 times 200 ms apart (after a reload, nginx's new
+ * workers serve a moment after the command returned); returns the last answer or error.
+ */
+export async function answerOnceReady(url: string, want: string): Promise<string> {
+  let got = '';
+  for (let i = 0; i < 50 && got !== want; i++) {
+    if (i) await new Promise((r) => setTimeout(r, 200));
+    got = await answer(url).catch((e: Error) => e.message);
+  }
+  return got;
+}
+
+/** The user's nginx site location for an app: `/<app>/` to tg-devops's upstream `tg_<app>`. */
+export function appLocation(app: string): string {
+  return `location /${app}/ {\n    proxy_pass http://tg_${app}/;\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n}\n`;
+}
+
 async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -52,8 +52,23 @@ import {
 } from '../helpers/deploy-host.js';
 import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.js';
 import { startLockScenario, type LockScenario } from '../helpers/lock-scenario.js';
-import { describe as describeLoad, startLoad, window, type LoadReport } from '../helpers/load.js';
-import { startHaproxy, startNginx, type Haproxy, type Nginx } from '../helpers/proxy-stack.js';
+import {
+  underLoad,
+  window,
+  type AroundOptions,
+  type Loaded,
+  type LoadReport,
+} from '../helpers/load.js';
+import { expectNoFailures as expectNoFailuresOf, expectOnlyAfter } from '../helpers/load-expect.js';
+import {
+  answer,
+  answerOnceReady,
+  appLocation,
+  startHaproxy,
+  startNginx,
+  type Haproxy,
+  type Nginx,
+} from '../helpers/proxy-stack.js';
 import { ask, startRuntimeRelay, type RuntimeRelay } from '../helpers/runtime-relay.js';
 
 jest.setTimeout(600_000);
@@ -194,11 +209,7 @@ async function firstDeploy(app: App, extra: Record<string, string> = {}): Promis
   const location = `tg-${app.name}`;
   locations.push(location);
   await nginx
-    .addLocation(
-      hostExec,
-      location,
-      `location /${app.name}/ {\n    proxy_pass http://tg_${app.name}/;\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n}\n`,
-    )
+    .addLocation(hostExec, location, appLocation(app.name))
     .catch(async (error: unknown) => {
       await removeLocation(location); // a refused file must not break the next test's nginx -t
       throw error;
@@ -212,76 +223,31 @@ async function removeLocation(location: string): Promise<void> {
   if (existsSync(file)) await nginx.removeLocation(hostExec, location).catch(() => undefined);
 }
 
-async function answer(app: App): Promise<string> {
-  const res = await fetch(`${nginx.url}/${app.name}/`, { signal: AbortSignal.timeout(5000) });
-  return `${res.status} ${(await res.text()).trim()}`;
-}
-
 /** The front answers `version`, once nginx's new workers serve (a reload returns before). */
 async function frontServes(app: App, version: string): Promise<void> {
   const want = `200 webbot ${version}`;
-  let got = '';
-  for (let i = 0; i < 50 && got !== want; i++) {
-    if (i) await new Promise((r) => setTimeout(r, 200));
-    got = await answer(app).catch((e: Error) => e.message);
-  }
-  expect(got).toBe(want);
+  expect(await answerOnceReady(`${nginx.url}/${app.name}/`, want)).toBe(want);
 }
 
 /** Right now, the front answers `version` (no waiting: the run is over). */
 async function expectFrontServes(app: App, version: string): Promise<void> {
-  expect(await answer(app)).toBe(`200 webbot ${version}`);
+  expect(await answer(`${nginx.url}/${app.name}/`)).toBe(`200 webbot ${version}`);
 }
 
-interface Loaded<T> {
-  outcome: T;
-  endedAt: number;
-  reports: LoadReport[];
+/** Both client kinds, RATE requests/s each, through the front to the app's webhook. */
+function loadOn(app: App): AroundOptions {
+  return {
+    url: app.url,
+    name: app.name,
+    rate: RATE,
+    timeoutMs: TIMEOUT_MS,
+    maxDurationMs: 300_000,
+  };
 }
 
-/** Runs `body` while both client kinds send RATE requests/s each through the front. */
-async function underLoad<T>(app: App, body: () => Promise<T>): Promise<Loaded<T>> {
-  const loads = (['fresh', 'keepalive'] as const).map((mode) =>
-    startLoad({ url: app.url, rate: RATE, mode, timeoutMs: TIMEOUT_MS, maxDurationMs: 300_000 }),
-  );
-  await Promise.all(loads.map((l) => l.ready));
-  await new Promise((r) => setTimeout(r, 1000));
-  let outcome: T;
-  try {
-    outcome = await body();
-  } catch (error) {
-    await Promise.all(loads.map((l) => l.stop()));
-    throw error;
-  }
-  const endedAt = Date.now();
-  await new Promise((r) => setTimeout(r, 1500));
-  const reports = await Promise.all(loads.map((l) => l.stop()));
-  for (const r of reports) console.log(`${app.name}: ${describeLoad(r)}`);
-  return { outcome, endedAt, reports };
-}
-
-/** After the run: every request answered, and only by `version`. */
-function expectOnlyAfter(reports: LoadReport[], endedAt: number, version: string): void {
-  for (const r of reports) {
-    const after = window(r, endedAt, Number.MAX_SAFE_INTEGER);
-    expect(after.sent).toBeGreaterThan(0);
-    expect({ mode: r.mode, failed: after.failed, versions: Object.keys(after.versions) }).toEqual({
-      mode: r.mode,
-      failed: 0,
-      versions: [version],
-    });
-  }
-}
-
+/** None failed, and each client kind sent more than 3 s of RATE. */
 function expectNoFailures(reports: LoadReport[]): void {
-  for (const r of reports) {
-    expect(r.sent).toBeGreaterThan(RATE * 3);
-    expect({ mode: r.mode, failed: r.failed, errors: r.errors }).toEqual({
-      mode: r.mode,
-      failed: 0,
-      errors: {},
-    });
-  }
+  expectNoFailuresOf(reports, RATE * 3);
 }
 
 /**
@@ -311,7 +277,7 @@ function expectOnlyReloadResets(reports: LoadReport[], reloads: number): void {
 
 async function manualRollback(app: App): Promise<void> {
   const v1 = await firstDeploy(app);
-  const deployed = await underLoad(app, () =>
+  const deployed = await underLoad(loadOn(app), () =>
     runEntry('deploy', deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!)),
   );
   const v2 = ok(deployed.outcome).outputs['release-id']!;
@@ -322,7 +288,7 @@ async function manualRollback(app: App): Promise<void> {
   ];
   if (app.kind === 'haproxy') {
     expectNoFailures(deployed.reports);
-    const broken = await underLoad(app, () =>
+    const broken = await underLoad(loadOn(app), () =>
       runEntry(
         'deploy',
         deployInputs(app, env.SANDBOX_IMAGE_WEB_BROKEN!, { 'health-timeout': '4' }),
@@ -334,7 +300,7 @@ async function manualRollback(app: App): Promise<void> {
     for (const r of broken.reports) expect(Object.keys(r.versions)).toEqual(['v2']);
     expect(hostState(app.name).current?.id).toBe(v2);
 
-    const canary = await underLoad(app, () =>
+    const canary = await underLoad(loadOn(app), () =>
       runEntry(
         'deploy',
         deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!, {
@@ -353,7 +319,7 @@ async function manualRollback(app: App): Promise<void> {
   }
 
   const reloadsBefore = nginx.reloads();
-  const { outcome, endedAt, reports } = await underLoad(app, () =>
+  const { outcome, endedAt, reports } = await underLoad(loadOn(app), () =>
     runEntry('rollback', rollbackInputs(app, { reason: 'acceptance: manual rollback' })),
   );
   ok(outcome);
@@ -409,7 +375,7 @@ test('nginx: a reload that takes effect and then exits 1 ends with the traffic o
   const reload =
     `sh -c "${commandInput(nginx.reloadCommand)} && if [ -e ${mark} ]; then rm -f ${mark}; ` +
     `echo reloaded, then failed >&2; exit 1; fi"`;
-  const run = await underLoad(app, () =>
+  const run = await underLoad(loadOn(app), () =>
     runEntry(
       'deploy',
       deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!, { 'nginx-reload-command': reload }),
@@ -426,7 +392,7 @@ test('HAProxy: a runtime switch that takes effect and then fails ends with the t
   const known = await ask(haproxy.socket, `show servers state ${backend}`);
   expect(known).toMatch(/^1\n#/); // the relay's backend name is the deploy's
   relay.arm(backend);
-  const run = await underLoad(app, () =>
+  const run = await underLoad(loadOn(app), () =>
     runEntry('deploy', deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!)),
   );
   const injected = relay.injected().filter((i) => i.backend === backend);
@@ -439,7 +405,7 @@ test('handover of a webhook bot behind nginx: the front serves the new release; 
   const app = newApp('hov', 'nginx', 23430);
   const handover = { strategy: 'handover' };
   const v1 = await firstDeploy(app, handover);
-  const { outcome, endedAt, reports } = await underLoad(app, () =>
+  const { outcome, endedAt, reports } = await underLoad(loadOn(app), () =>
     runEntry('deploy', deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!, handover)),
   );
   ok(outcome);
@@ -472,7 +438,7 @@ test('handover of a webhook bot behind nginx: the front serves the new release; 
 test('a deploy cancelled with SIGINT during the switch: the old release serves, the lock is free, the audit says cancelled', async () => {
   const app = newApp('cxl', 'nginx', 23440);
   const v1 = await firstDeploy(app);
-  const { outcome, endedAt, reports } = await underLoad(app, async () => {
+  const { outcome, endedAt, reports } = await underLoad(loadOn(app), async () => {
     // a long watch after the switch: the cancel lands while v2 has the traffic
     const run = startEntry(
       'deploy',
@@ -503,7 +469,7 @@ test('automatic rollback behind HAProxy under load: a v2 failing its window chec
   const app = newApp('auto', 'haproxy', 23443);
   const v1 = await firstDeploy(app);
   // v2 passes its start gate (/health 200) and answers 500 to everything else
-  const { outcome, endedAt, reports } = await underLoad(app, () =>
+  const { outcome, endedAt, reports } = await underLoad(loadOn(app), () =>
     runEntry(
       'deploy',
       deployInputs(app, env.SANDBOX_IMAGE_WEB_V2!, {

@@ -205,6 +205,17 @@ describe('HAProxy pieces', () => {
     expect(() => replaceBlock(`${base}${block.split('\n')[0]}\n`, 'bot', block)).toThrow(/damaged/);
   });
 
+  test('the backend balances each request: no server preference inherited from defaults', () => {
+    const block = renderBlock('bot', 21650, desiredState(BLUE_GREEN));
+    const backend = block.slice(block.indexOf('backend be_bot'));
+    expect(backend).toMatch(/^ {4}balance roundrobin$/m);
+    expect(backend).toMatch(/^ {4}no option prefer-last-server$/m);
+    // nothing else that keeps a client on one server
+    expect(backend).not.toMatch(
+      /^\s*(option prefer-last-server|stick|cookie|balance (source|hdr|uri))/m,
+    );
+  });
+
   test('runtime commands: the gaining color first, the losing one after, nothing when already so', () => {
     const now: ServerState[] = [
       { color: 'blue', port: 21600, weight: 100, maint: false, drain: false },
