@@ -62477,7 +62477,12 @@ function renderBlock(app, frontendPort, desired) {
         '',
         `backend ${backendName(app)}`,
         '    mode http',
+        // Every request is balanced with the weights, on a kept-alive client connection too: a held
+        // canary's share holds per request. `option prefer-last-server` in the user's `defaults`
+        // would pin such a connection to its first server (with `http-reuse never`, measured: a
+        // kept-alive client 200 of 200 on one server at 90/10), so the block turns it off.
         '    balance roundrobin',
+        '    no option prefer-last-server',
         '    retries 3',
         '    option redispatch 1',
         '    timeout connect 2s',
