@@ -366,7 +366,9 @@ export async function startFakeTelegramApi(options: {
         retried: 0,
       };
       const more = () => (options.until ? !options.until() : report.sent < (options.count ?? 0));
-      const one = (id: number) =>
+      // fresh: a connection of its own (a retry must not take another idle socket of the pool
+      // that the same reload closed)
+      const one = (id: number, fresh = false) =>
         new Promise<string>((resolve) => {
           const { url, secret } = hook();
           const target = new URL(url);
@@ -376,7 +378,8 @@ export async function startFakeTelegramApi(options: {
           });
           const req = httpsRequest(
             {
-              agent,
+              agent: fresh ? false : agent,
+              ca: options.ca,
               host: options.address,
               servername: target.hostname,
               port: Number(target.port || 443),
@@ -411,7 +414,7 @@ export async function startFakeTelegramApi(options: {
           let code = await one(id);
           if (!/^\d+$/.test(code)) {
             report.retried++;
-            code = await one(id);
+            code = await one(id, true);
           }
           report.codes[code] = (report.codes[code] ?? 0) + 1;
           if (/^2\d\d$/.test(code)) {

@@ -411,6 +411,9 @@ test("a manual rollback sets the target release's registration and block back (t
   expect(await readText(hostExec, webhookServerFile(confDir, app))).toContain(
     `server_name ${HOST};`,
   );
+  console.log(
+    `manual rollback under webhook load: ${load.sent} sent, ${load.ok} delivered, ${load.failed} failed, ${load.retried} retried once (${JSON.stringify(load.codes)})`,
+  );
   expect({ failed: load.failed, codes: load.codes }).toEqual({
     failed: 0,
     codes: { '200': load.sent },
