@@ -5,7 +5,7 @@ import { canaryLine, releaseIdAt } from '../deploy/engine.js';
 import type { FetchLike } from '../health/http.js';
 import { planText } from '../deploy/print.js';
 import { hostPrimitives, type AppState, type AuditEntry } from '../deploy/ports.js';
-import { rollbackSummaryLine, type RollbackSettings } from '../deploy/rollback-plan.js';
+import { rollbackSettingsOf, rollbackSummaryLine } from '../deploy/rollback-plan.js';
 import { refuseManyPollers } from '../deploy/rules.js';
 import { runDeploy } from '../orchestrate/deploy.js';
 import { cancelOnSignals, type RunDeps } from '../orchestrate/hosts.js';
@@ -261,21 +261,13 @@ export async function rollbackCommand(
   deps: CliDeps,
 ): Promise<number> {
   const config = cli.config;
-  const settings: RollbackSettings = {
-    app: config.app,
-    stateBase: config.stateBase,
+  const settings = rollbackSettingsOf(config, {
     to: args.to,
     force: args.force,
     dryRun: args.dryRun,
-    healthPath: config.healthPath,
-    stopGraceSeconds: config.stopGraceSeconds,
-    healthTimeoutSeconds: config.healthTimeoutSeconds,
-    drainSeconds: config.drainSeconds,
-    gateWindowSeconds: config.gateWindowSeconds,
-    lockTimeoutSeconds: config.lockTimeoutSeconds,
     reason: `manual rollback by ${deps.actor}`,
     telegram: config.telegram,
-  };
+  });
   const proxy = configured(cli, () =>
     proxyResolver(config.app, cli.raw.proxy?.trim() || 'auto', cli.proxy),
   );

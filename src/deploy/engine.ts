@@ -176,6 +176,17 @@ async function runJob(job: Job, deps: EngineDeps): Promise<RunReport> {
   }
   const paths = host.appPaths(job.stateBase, job.app);
   await exec.run(['mkdir', '-p', paths.dir]);
+  // the host's history, stamped with this run; a failed write is warned, never fatal
+  const audit = (entry: Omit<AuditEntry, 'at' | 'actor' | 'url' | 'runId'>) =>
+    host
+      .appendAudit(exec, paths, {
+        at: new Date(clock.now()).toISOString(),
+        actor: deps.holder.actor,
+        url: deps.holder.url,
+        runId: deps.holder.runId,
+        ...entry,
+      })
+      .catch((error: unknown) => log.warn(`audit entry not written: ${errorMessage(error)}`));
   const lock = await host.acquireLock(
     exec,
     paths.lock,
@@ -203,19 +214,13 @@ async function runJob(job: Job, deps: EngineDeps): Promise<RunReport> {
       assertSafe(plan);
     } catch (refused) {
       // nothing changed, but the host's history says a plan was refused and why
-      await host
-        .appendAudit(exec, paths, {
-          at: new Date(clock.now()).toISOString(),
-          actor: deps.holder.actor,
-          url: deps.holder.url,
-          runId: deps.holder.runId,
-          action: job.kind === 'rollback' ? 'rollback' : `deploy ${plan.strategy}`,
-          release: plan.releaseId,
-          image: plan.image,
-          result: 'refused',
-          detail: errorMessage(refused),
-        })
-        .catch((error: unknown) => log.warn(`audit entry not written: ${errorMessage(error)}`));
+      await audit({
+        action: job.kind === 'rollback' ? 'rollback' : `deploy ${plan.strategy}`,
+        release: plan.releaseId,
+        image: plan.image,
+        result: 'refused',
+        detail: errorMessage(refused),
+      });
       throw refused;
     }
     let lastRefresh = clock.now();
@@ -257,15 +262,7 @@ async function runJob(job: Job, deps: EngineDeps): Promise<RunReport> {
     );
     const afterwards = result.ok ? undefined : await whereTrafficIs(plan, probe, result, exec);
     if (afterwards) log.info(afterwards);
-    await host
-      .appendAudit(exec, paths, {
-        at: new Date(clock.now()).toISOString(),
-        actor: deps.holder.actor,
-        url: deps.holder.url,
-        runId: deps.holder.runId,
-        ...job.audit(plan, result, facts, afterwards),
-      })
-      .catch((error: unknown) => log.warn(`audit entry not written: ${errorMessage(error)}`));
+    await audit(job.audit(plan, result, facts, afterwards));
     return {
       dryRun: false,
       plan,

@@ -1,3 +1,4 @@
+import type { DeployConfig } from './config.js';
 import { StepError } from '../errors.js';
 import type { AppState, Release } from '../host/state.js';
 import type { ProxyDescription } from '../proxy/types.js';
@@ -224,6 +225,24 @@ export interface RollbackSettings {
   reason?: string;
   /** The Bot API token that sets the target's webhook registration back (telegram-bot-token). */
   telegram?: { token: string; apiUrl: string };
+}
+
+/** A rollback of a deploy's app with that deploy's settings (the CLI's, rollback-on-partial's). */
+export function rollbackSettingsOf(
+  config: DeployConfig,
+  choice: Pick<RollbackSettings, 'to' | 'force' | 'dryRun' | 'reason' | 'telegram'>,
+): RollbackSettings {
+  return {
+    app: config.app,
+    stateBase: config.stateBase,
+    healthPath: config.healthPath,
+    stopGraceSeconds: config.stopGraceSeconds,
+    healthTimeoutSeconds: config.healthTimeoutSeconds,
+    drainSeconds: config.drainSeconds,
+    gateWindowSeconds: config.gateWindowSeconds,
+    lockTimeoutSeconds: config.lockTimeoutSeconds,
+    ...choice,
+  };
 }
 
 export type RollbackMode = 'proxy switch' | 'handover';

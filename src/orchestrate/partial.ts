@@ -12,6 +12,7 @@ import {
   type DeployReport,
   type RollbackReport,
 } from '../deploy/engine.js';
+import { rollbackSettingsOf } from '../deploy/rollback-plan.js';
 import { hostPrimitives, type LockHolder, type TrafficProxy } from '../deploy/ports.js';
 import { code, type HostOutcome } from '../deploy/summary.js';
 import type { SshSession } from '../ssh/session.js';
@@ -140,20 +141,12 @@ export async function rollBackPartial(
     (session, host) =>
       deps.log.group(`rollback-on-partial: roll back ${host}`, () =>
         rollback(
-          {
-            app: config.app,
-            stateBase: config.stateBase,
+          rollbackSettingsOf(config, {
             to: byHost.get(host)!.plan.current!.id,
             force: false,
             dryRun: false,
-            healthPath: config.healthPath,
-            stopGraceSeconds: config.stopGraceSeconds,
-            healthTimeoutSeconds: config.healthTimeoutSeconds,
-            drainSeconds: config.drainSeconds,
-            gateWindowSeconds: config.gateWindowSeconds,
-            lockTimeoutSeconds: config.lockTimeoutSeconds,
             reason: `rollback-on-partial: ${failedHost} failed`,
-          },
+          }),
           { ...onHostDeps(session, request, deps), telegram: telegramApi(config.telegram, deps) },
         ),
       ),
