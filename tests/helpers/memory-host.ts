@@ -5,21 +5,14 @@
  */
 import { recordingExecutor, type CommandResult } from '../../src/exec.js';
 import type { HostPrimitives } from '../../src/deploy/ports.js';
-import type { AppState, AuditEntry } from '../../src/host/state.js';
+import { appPaths, type AppState, type AuditEntry } from '../../src/host/state.js';
 
 export function memoryHost(state: AppState) {
   const audits: AuditEntry[] = [];
   const host: HostPrimitives & { state: AppState; audits: AuditEntry[] } = {
     state,
     audits,
-    appPaths: (base, app) => ({
-      dir: `${base}/${app}`,
-      state: `${base}/${app}/state.json`,
-      lock: `${base}/${app}/lock`,
-      audit: `${base}/${app}/audit.jsonl`,
-      envFile: `${base}/${app}/app.env`,
-      backups: `${base}/${app}/backups`,
-    }),
+    appPaths,
     readState: async () => host.state,
     writeState: async (_e, _p, next) => void (host.state = next),
     appendAudit: async (_e, _p, entry) => void audits.push(entry),

@@ -16,6 +16,7 @@ import type {
 import { READ_ONLY_COMMANDS, type Probe } from '../../src/deploy/probe.js';
 import { recordingExecutor, type CommandResult } from '../../src/exec.js';
 import { LockLostError } from '../../src/host/lock.js';
+import { appPaths } from '../../src/host/state.js';
 import { recordingLog } from '../../src/log.js';
 import { verifyGates } from '../../src/deploy/verify-gates.js';
 import { parseCheckInputs } from '../../src/health/inputs.js';
@@ -54,14 +55,7 @@ function memoryHost(state: AppState = { app: 'mybot', history: [] }) {
   const files = new Map<string, { content: string; mode?: string }>();
   const host: HostPrimitives & { state: AppState } = {
     state,
-    appPaths: (base, app) => ({
-      dir: `${base}/${app}`,
-      state: `${base}/${app}/state.json`,
-      lock: `${base}/${app}/lock`,
-      audit: `${base}/${app}/audit.jsonl`,
-      envFile: `${base}/${app}/app.env`,
-      backups: `${base}/${app}/backups`,
-    }),
+    appPaths,
     readState: async (exec, paths) => {
       await exec.run(['cat', paths.state], { allowFailure: true });
       return host.state;

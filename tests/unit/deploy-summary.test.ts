@@ -11,6 +11,7 @@ import { fakeClock } from '../../src/clock.js';
 import { buildConfig, type RawDeployInputs } from '../../src/deploy/config.js';
 import { deploy, DeployError, type DeployReport } from '../../src/deploy/engine.js';
 import type { AppState, Backend, HostPrimitives, Release } from '../../src/deploy/ports.js';
+import { appPaths } from '../../src/host/state.js';
 import {
   code,
   humanDuration,
@@ -53,14 +54,7 @@ const TRACEBACK = [
 function memoryHost(): HostPrimitives {
   let state: AppState = { app: 'shop-bot', current: serving, history: [serving] };
   return {
-    appPaths: (base, app) => ({
-      dir: `${base}/${app}`,
-      state: `${base}/${app}/state.json`,
-      lock: `${base}/${app}/lock`,
-      audit: `${base}/${app}/audit.jsonl`,
-      envFile: `${base}/${app}/app.env`,
-      backups: `${base}/${app}/backups`,
-    }),
+    appPaths,
     readState: async () => state,
     writeState: async (_e, _p, next) => void (state = next),
     appendAudit: async () => undefined,
