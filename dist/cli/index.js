@@ -44778,6 +44778,20 @@ function rollbackSummaryLine(plan) {
             ? `; FORCED past the irreversible migration of ${plan.irreversible.map((r) => r.id).join(', ')}`
             : ''));
 }
+/** A rollback of a deploy's app with that deploy's settings (the CLI's, rollback-on-partial's). */
+function rollbackSettingsOf(config, choice) {
+    return {
+        app: config.app,
+        stateBase: config.stateBase,
+        healthPath: config.healthPath,
+        stopGraceSeconds: config.stopGraceSeconds,
+        healthTimeoutSeconds: config.healthTimeoutSeconds,
+        drainSeconds: config.drainSeconds,
+        gateWindowSeconds: config.gateWindowSeconds,
+        lockTimeoutSeconds: config.lockTimeoutSeconds,
+        ...choice,
+    };
+}
 /**
  * proxy switch: the target has its own color and port and a proxy routes (start it, gate it
  * directly, route to it with the current line kept at 0, drain the current PORT, stop the current
@@ -45334,6 +45348,16 @@ async function runJob(job, deps) {
     }
     const paths = host.appPaths(job.stateBase, job.app);
     await exec.run(['mkdir', '-p', paths.dir]);
+    // the host's history, stamped with this run; a failed write is warned, never fatal
+    const audit = (entry) => host
+        .appendAudit(exec, paths, {
+        at: new Date(clock.now()).toISOString(),
+        actor: deps.holder.actor,
+        url: deps.holder.url,
+        runId: deps.holder.runId,
+        ...entry,
+    })
+        .catch((error) => log.warn(`audit entry not written: ${errorMessage(error)}`));
     const lock = await host.acquireLock(exec, paths.lock, { ...deps.holder, startedAt: new Date(started).toISOString() }, {
         ttlSeconds: job.lock.ttlSeconds,
         timeoutSeconds: job.lockTimeoutSeconds,
@@ -45357,19 +45381,13 @@ async function runJob(job, deps) {
         }
         catch (refused) {
             // nothing changed, but the host's history says a plan was refused and why
-            await host
-                .appendAudit(exec, paths, {
-                at: new Date(clock.now()).toISOString(),
-                actor: deps.holder.actor,
-                url: deps.holder.url,
-                runId: deps.holder.runId,
+            await audit({
                 action: job.kind === 'rollback' ? 'rollback' : `deploy ${plan.strategy}`,
                 release: plan.releaseId,
                 image: plan.image,
                 result: 'refused',
                 detail: errorMessage(refused),
-            })
-                .catch((error) => log.warn(`audit entry not written: ${errorMessage(error)}`));
+            });
             throw refused;
         }
         let lastRefresh = clock.now();
@@ -45408,15 +45426,7 @@ async function runJob(job, deps) {
         const afterwards = result.ok ? undefined : await whereTrafficIs(plan, probe, result, exec);
         if (afterwards)
             log.info(afterwards);
-        await host
-            .appendAudit(exec, paths, {
-            at: new Date(clock.now()).toISOString(),
-            actor: deps.holder.actor,
-            url: deps.holder.url,
-            runId: deps.holder.runId,
-            ...job.audit(plan, result, facts, afterwards),
-        })
-            .catch((error) => log.warn(`audit entry not written: ${errorMessage(error)}`));
+        await audit(job.audit(plan, result, facts, afterwards));
         return {
             dryRun: false,
             plan,
@@ -53765,6 +53775,7 @@ function cancelOnSignals(on = process, log) {
 
 
 
+
 /** The hosts that took the release (deployed, not a dry-run) while the run failed somewhere. */
 function partialHosts(outcomes, targets) {
     const failed = outcomes.some((o) => o.error) || outcomes.length < targets;
@@ -53833,20 +53844,12 @@ async function rollBackPartial(request, took, failedHost, deps) {
             done.push({ host: formatTarget(t), error: 'cancelled before the rollback started' });
         return done;
     }
-    const outcomes = await onHosts({ ...request, targets, batchSize: targets.length }, deps, (session, host) => deps.log.group(`rollback-on-partial: roll back ${host}`, () => rollback({
-        app: config.app,
-        stateBase: config.stateBase,
+    const outcomes = await onHosts({ ...request, targets, batchSize: targets.length }, deps, (session, host) => deps.log.group(`rollback-on-partial: roll back ${host}`, () => rollback(rollbackSettingsOf(config, {
         to: byHost.get(host).plan.current.id,
         force: false,
         dryRun: false,
-        healthPath: config.healthPath,
-        stopGraceSeconds: config.stopGraceSeconds,
-        healthTimeoutSeconds: config.healthTimeoutSeconds,
-        drainSeconds: config.drainSeconds,
-        gateWindowSeconds: config.gateWindowSeconds,
-        lockTimeoutSeconds: config.lockTimeoutSeconds,
         reason: `rollback-on-partial: ${failedHost} failed`,
-    }, { ...onHostDeps(session, request, deps), telegram: telegramApi(config.telegram, deps) })), (error) => (error instanceof DeployError ? { report: error.report } : {}));
+    }), { ...onHostDeps(session, request, deps), telegram: telegramApi(config.telegram, deps) })), (error) => (error instanceof DeployError ? { report: error.report } : {}));
     for (const o of outcomes)
         done.push({ host: o.host, report: o.report, error: o.error });
     return done;
@@ -54987,21 +54990,13 @@ const exitCode = (failure, signal) => signal?.aborted ? 130 : failure ? 1 : 0;
  */
 async function rollbackCommand(cli, args, deps) {
     const config = cli.config;
-    const settings = {
-        app: config.app,
-        stateBase: config.stateBase,
+    const settings = rollbackSettingsOf(config, {
         to: args.to,
         force: args.force,
         dryRun: args.dryRun,
-        healthPath: config.healthPath,
-        stopGraceSeconds: config.stopGraceSeconds,
-        healthTimeoutSeconds: config.healthTimeoutSeconds,
-        drainSeconds: config.drainSeconds,
-        gateWindowSeconds: config.gateWindowSeconds,
-        lockTimeoutSeconds: config.lockTimeoutSeconds,
         reason: `manual rollback by ${deps.actor}`,
         telegram: config.telegram,
-    };
+    });
     const proxy = configured(cli, () => proxyResolver(config.app, cli.raw.proxy?.trim() || 'auto', cli.proxy));
     const request = hostsRequest(cli, args);
     deps.log.secret(cli.ssh.key);

@@ -39738,6 +39738,20 @@ function rollbackSummaryLine(plan) {
             ? `; FORCED past the irreversible migration of ${plan.irreversible.map((r) => r.id).join(', ')}`
             : ''));
 }
+/** A rollback of a deploy's app with that deploy's settings (the CLI's, rollback-on-partial's). */
+function rollbackSettingsOf(config, choice) {
+    return {
+        app: config.app,
+        stateBase: config.stateBase,
+        healthPath: config.healthPath,
+        stopGraceSeconds: config.stopGraceSeconds,
+        healthTimeoutSeconds: config.healthTimeoutSeconds,
+        drainSeconds: config.drainSeconds,
+        gateWindowSeconds: config.gateWindowSeconds,
+        lockTimeoutSeconds: config.lockTimeoutSeconds,
+        ...choice,
+    };
+}
 /**
  * proxy switch: the target has its own color and port and a proxy routes (start it, gate it
  * directly, route to it with the current line kept at 0, drain the current PORT, stop the current
@@ -40294,6 +40308,16 @@ async function runJob(job, deps) {
     }
     const paths = host.appPaths(job.stateBase, job.app);
     await exec.run(['mkdir', '-p', paths.dir]);
+    // the host's history, stamped with this run; a failed write is warned, never fatal
+    const audit = (entry) => host
+        .appendAudit(exec, paths, {
+        at: new Date(clock.now()).toISOString(),
+        actor: deps.holder.actor,
+        url: deps.holder.url,
+        runId: deps.holder.runId,
+        ...entry,
+    })
+        .catch((error) => log.warn(`audit entry not written: ${errorMessage(error)}`));
     const lock = await host.acquireLock(exec, paths.lock, { ...deps.holder, startedAt: new Date(started).toISOString() }, {
         ttlSeconds: job.lock.ttlSeconds,
         timeoutSeconds: job.lockTimeoutSeconds,
@@ -40317,19 +40341,13 @@ async function runJob(job, deps) {
         }
         catch (refused) {
             // nothing changed, but the host's history says a plan was refused and why
-            await host
-                .appendAudit(exec, paths, {
-                at: new Date(clock.now()).toISOString(),
-                actor: deps.holder.actor,
-                url: deps.holder.url,
-                runId: deps.holder.runId,
+            await audit({
                 action: job.kind === 'rollback' ? 'rollback' : `deploy ${plan.strategy}`,
                 release: plan.releaseId,
                 image: plan.image,
                 result: 'refused',
                 detail: errorMessage(refused),
-            })
-                .catch((error) => log.warn(`audit entry not written: ${errorMessage(error)}`));
+            });
             throw refused;
         }
         let lastRefresh = clock.now();
@@ -40368,15 +40386,7 @@ async function runJob(job, deps) {
         const afterwards = result.ok ? undefined : await whereTrafficIs(plan, probe, result, exec);
         if (afterwards)
             log.info(afterwards);
-        await host
-            .appendAudit(exec, paths, {
-            at: new Date(clock.now()).toISOString(),
-            actor: deps.holder.actor,
-            url: deps.holder.url,
-            runId: deps.holder.runId,
-            ...job.audit(plan, result, facts, afterwards),
-        })
-            .catch((error) => log.warn(`audit entry not written: ${errorMessage(error)}`));
+        await audit(job.audit(plan, result, facts, afterwards));
         return {
             dryRun: false,
             plan,
