@@ -354,6 +354,7 @@ describe('a canary held for approval: hold, promote, abort headlines', () => {
     return {
       deps,
       health,
+      running,
       run: async (inputs: RawDeployInputs): Promise<HostOutcome> => {
         try {
           return { host: HOST, report: await deploy(buildConfig(inputs), deps) };
@@ -403,6 +404,29 @@ describe('a canary held for approval: hold, promote, abort headlines', () => {
       '⏸️ 1.4.0 is held at 10% again: the promote failed and was undone; 1.4.0 failed its health gate (http-health)',
     );
     expect((await h.state()).hold).toMatchObject({ weight: 10 });
+  });
+
+  it('a promote cancelled after its first route (SIGINT) is undone back to the hold, both running', async () => {
+    const h = heldHost();
+    await h.headline({ ...canary, 'canary-hold': '10' });
+    const cancel = new AbortController();
+    const routes: string[] = [];
+    await expect(
+      deploy(buildConfig({ ...canary, resume: 'promote' }), {
+        ...h.deps,
+        signal: cancel.signal,
+        hooks: {
+          afterStep: async (step) => {
+            if (step.action.kind !== 'route') return;
+            routes.push(step.id);
+            cancel.abort('SIGINT');
+          },
+        },
+      }),
+    ).rejects.toThrow(/^cancelled: .*undone: 20260101-000100 is held at 10% again.*green:10%/);
+    expect(routes).toHaveLength(1);
+    expect((await h.state()).hold).toMatchObject({ weight: 10 });
+    expect([...h.running].sort()).toEqual([serving.container, 'shop-bot-20260101-000100'].sort());
   });
 
   it('held at 10%, then aborted: the old release serves all traffic again', async () => {
